@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.ts';
+import type { GatewayDatabase } from './db/open-database.ts';
+import { LoginThrottle } from './domain/accounts/login-throttle.ts';
+import { SetupToken } from './domain/accounts/setup-token.ts';
+import { accessControlPlugin } from './plugins/access-control.ts';
+import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
+import { buildLoggerOptions } from './plugins/logger-options.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { sessionCookieSettings } from './plugins/session-cookie.ts';
+import { webUiPlugin } from './plugins/web-ui.ts';
+import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
+import { authRoutes } from './routes/auth/auth-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import type { RouteServices } from './routes/route-services.ts';
+
+export type AppDependencies = {
+  config: Config;
+  db: GatewayDatabase;
+  /** Clock in epoch milliseconds; tests move it to expire sessions. */
+  now?: () => number;
+  setupToken?: SetupToken;
+  /** Where logs go (stdout when omitted); tests capture them to prove secrets stay out. */
+  logStream?: DestinationStream;
+};
+
+/** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Composes the gateway: cross-cutting plugins first, then the route groups inside one encapsulated scope that
+ * carries the access control. Never listens: `main.ts` does, tests use `inject()`.
+ */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const { config, db } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const app: FastifyInstance = Fastify({
+    logger: buildLoggerOptions({ level: config.logLevel, stream: dependencies.logStream }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A hop count becomes a function because Fastify's types (not its runtime) only take booleans and addresses.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL) go through the same envelope as everything else.
+    frameworkErrors: (error, _request, reply) => sendError(reply, classifyError(error)),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(securityHeadersPlugin, { isHttps: config.isHttps });
+  await app.register(cookie);
+  await app.register(rateLimitPlugin);
+
+  const services: RouteServices = {
+    context: { db, now },
+    sessionPolicy: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+    cookie: sessionCookieSettings(config.isHttps),
+    setupToken: dependencies.setupToken ?? new SetupToken(),
+    loginThrottle: new LoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now }),
+  };
+
+  await app.register(async (routes) => {
+    await routes.register(accessControlPlugin, {
+      context: services.context,
+      sessionPolicy: services.sessionPolicy,
+      cookie: services.cookie,
+      publicOrigin: config.publicUrl.origin,
+    });
+    await routes.register(healthRoutes, services);
+    await routes.register(authRoutes, services);
+    await routes.register(apiKeyRoutes, services);
+  });
+
+  await app.register(webUiPlugin, { webDir: config.webDir });
+  return app;
+}

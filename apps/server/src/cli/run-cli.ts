@@ -1,0 +1,153 @@
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
+import { createApiKey } from '../domain/accounts/create-api-key.ts';
+import { createUser } from '../domain/accounts/create-user.ts';
+import { deleteUser } from '../domain/accounts/delete-user.ts';
+import { findUserByEmail } from '../domain/accounts/find-user.ts';
+import { listApiKeys } from '../domain/accounts/list-api-keys.ts';
+import { isSetupRequired, listUsers } from '../domain/accounts/list-users.ts';
+import { resetPassword } from '../domain/accounts/reset-password.ts';
+import { revokeApiKey } from '../domain/accounts/revoke-api-key.ts';
+import type { DomainContext } from '../domain/domain-context.ts';
+import { GatewayError } from '../domain/gateway-error.ts';
+import { readPassword } from './read-password.ts';
+
+export type CliIo = {
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  stdout: Writable;
+  stderr: Writable;
+  /** Defaults to the process environment (read by config.ts, the only reader of process.env). */
+  environment?: NodeJS.ProcessEnv;
+  cwd: string;
+};
+
+const USAGE = `Usage: pnpm gateway <command>
+
+  user create --email E [--admin]      create a user; the password is prompted (or read from stdin)
+  user list [--json]                   list users
+  user reset-password --email E        set a new password (prompted or stdin); signs the user out everywhere
+  user delete --email E                delete a user with their sessions and API keys
+  key create --user E --name N         create an API key; prints only the key
+  key list --user E [--json]           list a user's API keys (never the secrets)
+  key revoke --user E --id ID          revoke an API key at once
+
+The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;
+
+/** Thrown for a malformed command line: exit code 2 and the usage text. */
+class UsageError extends Error {}
+
+/**
+ * Runs one CLI command and returns the exit code: 0 on success, 1 on an error (one line on stderr, prefixed
+ * `gateway:`), 2 on a malformed command line. Standard output carries only the command's result.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let db: GatewayDatabase | undefined;
+  try {
+    const { positionals, values } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        email: { type: 'string' },
+        user: { type: 'string' },
+        name: { type: 'string' },
+        id: { type: 'string' },
+        admin: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true || positionals.length === 0) {
+      io.stdout.write(`${USAGE}\n`);
+      return values.help === true ? 0 : 2;
+    }
+    const command = positionals.join(' ');
+    const need = (name: 'email' | 'user' | 'name' | 'id'): string => {
+      const value = values[name];
+      if (value == null || value === '') throw new UsageError(`"${command}" needs --${name}`);
+      return value;
+    };
+    const config = loadConfig(io.environment ?? undefined, io.cwd);
+    db = openDatabase(config.databaseFile);
+    const context: DomainContext = { db, now: Date.now };
+    const print = (line: string) => io.stdout.write(`${line}\n`);
+    const askPassword = async () => {
+      const password = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Password: ' });
+      if (io.stdin.isTTY === true) {
+        const again = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Repeat password: ' });
+        if (again !== password) throw new GatewayError('invalid_request', 'the passwords do not match');
+      }
+      return password;
+    };
+
+    switch (command) {
+      case 'user create': {
+        const email = need('email');
+        // The first user administers the gateway, as with browser setup.
+        const isAdmin = values.admin === true || isSetupRequired(context);
+        const user = await createUser(context, { email, password: await askPassword(), isAdmin });
+        io.stderr.write(`created user ${user.email}${user.isAdmin ? ' (admin)' : ''}\n`);
+        return 0;
+      }
+      case 'user list': {
+        const users = listUsers(context);
+        if (values.json === true) print(JSON.stringify(users, null, 2));
+        else for (const user of users) print(`${user.email}\t${user.isAdmin ? 'admin' : 'user'}\t${user.createdAt}`);
+        return 0;
+      }
+      case 'user reset-password': {
+        const email = need('email');
+        findUserByEmail(context, email);
+        await resetPassword(context, { email, password: await askPassword() });
+        io.stderr.write(`password changed for ${email}; their sessions were ended\n`);
+        return 0;
+      }
+      case 'user delete': {
+        const email = need('email');
+        deleteUser(context, email);
+        io.stderr.write(`deleted user ${email}\n`);
+        return 0;
+      }
+      case 'key create': {
+        const user = findUserByEmail(context, need('user'));
+        print(createApiKey(context, { userId: user.id, name: need('name') }).secret);
+        return 0;
+      }
+      case 'key list': {
+        const keys = listApiKeys(context, findUserByEmail(context, need('user')).id);
+        if (values.json === true) print(JSON.stringify(keys, null, 2));
+        else
+          for (const key of keys)
+            print(`${key.id}\t${key.prefix}\t${key.name}\t${key.createdAt}\t${key.lastUsedAt ?? 'never used'}`);
+        return 0;
+      }
+      case 'key revoke': {
+        const user = findUserByEmail(context, need('user'));
+        revokeApiKey(context, { userId: user.id, keyId: need('id') });
+        io.stderr.write(`revoked key ${need('id')}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      io.stderr.write(`gateway: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`gateway: ${error.message.replace(/\n\s*/g, ' ')}\n`);
+      return 1;
+    }
+    if (error instanceof GatewayError || (error instanceof Error && error.message === 'cancelled')) {
+      io.stderr.write(`gateway: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`gateway: unexpected error: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    db?.$client.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('should apply the documented defaults with an empty environment', () => {
+    const config = loadConfig({}, '/srv/gateway');
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      dataDir: '/srv/gateway/data',
+      databaseFile: '/srv/gateway/data/gateway.db',
+      encryptionKey: null,
+      logLevel: 'info',
+      trustProxy: false,
+      isHttps: false,
+      sessionIdleMs: 168 * 3_600_000,
+      sessionMaxMs: 720 * 3_600_000,
+    });
+    expect(config.publicUrl.href).toBe('http://localhost:8787/');
+  });
+
+  it('should derive the default public URL from the port and treat blank values as unset', () => {
+    const config = loadConfig({ GATEWAY_PORT: '9000', GATEWAY_LOG_LEVEL: '  ' }, '/');
+    expect(config.publicUrl.href).toBe('http://localhost:9000/');
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('should turn on https behaviour for an https public URL', () => {
+    expect(loadConfig({ GATEWAY_PUBLIC_URL: 'https://ai.example.com' }, '/').isHttps).toBe(true);
+  });
+
+  it.each([
+    ['GATEWAY_PORT', 'abc', /GATEWAY_PORT must be an integer between 0 and 65535 \(got "abc"\)/],
+    ['GATEWAY_PORT', '70000', /GATEWAY_PORT must be between 0 and 65535/],
+    ['GATEWAY_PUBLIC_URL', 'localhost:8787', /GATEWAY_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['GATEWAY_PUBLIC_URL', 'ftp://example.com', /GATEWAY_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['GATEWAY_LOG_LEVEL', 'loud', /GATEWAY_LOG_LEVEL .*\(got "loud"\)/],
+    ['GATEWAY_TRUST_PROXY', 'sometimes', /GATEWAY_TRUST_PROXY must be true, false, a hop count/],
+    ['GATEWAY_SESSION_IDLE_HOURS', '-1', /GATEWAY_SESSION_IDLE_HOURS must be a positive number of hours/],
+  ])('should reject %s=%s with a message naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value }, '/')).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value }, '/')).toThrow(message);
+  });
+
+  it('should accept a base64 or hex 32-byte encryption key and never echo a bad one', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ GATEWAY_ENCRYPTION_KEY: key.toString('base64') }, '/').encryptionKey).toEqual(key);
+    expect(loadConfig({ GATEWAY_ENCRYPTION_KEY: key.toString('hex') }, '/').encryptionKey).toEqual(key);
+    const attempt = () => loadConfig({ GATEWAY_ENCRYPTION_KEY: 'too-short-secret' }, '/');
+    expect(attempt).toThrow(/GATEWAY_ENCRYPTION_KEY must be 32 random bytes/);
+    expect(attempt).not.toThrow(/too-short-secret/);
+  });
+
+  it('should parse every trust-proxy form', () => {
+    expect(loadConfig({ GATEWAY_TRUST_PROXY: 'true' }, '/').trustProxy).toBe(true);
+    expect(loadConfig({ GATEWAY_TRUST_PROXY: '2' }, '/').trustProxy).toBe(2);
+    expect(loadConfig({ GATEWAY_TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }, '/').trustProxy).toEqual([
+      '10.0.0.1',
+      '10.0.0.0/8',
+    ]);
+  });
+
+  it('should refuse an idle timeout longer than the absolute lifetime', () => {
+    expect(() => loadConfig({ GATEWAY_SESSION_IDLE_HOURS: '48', GATEWAY_SESSION_MAX_HOURS: '24' }, '/')).toThrow(
+      /GATEWAY_SESSION_IDLE_HOURS must not exceed GATEWAY_SESSION_MAX_HOURS/,
+    );
+  });
+});

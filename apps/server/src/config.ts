@@ -1,0 +1,141 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration, read from the environment exactly once at startup. This file is the only place
+ * that may read `process.env` (enforced by the linter), so every setting is validated and documented here and
+ * in `.env.example`.
+ */
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  publicUrl: URL;
+  /** True when the public URL is https: cookies get `Secure`, responses get HSTS. */
+  isHttps: boolean;
+  dataDir: string;
+  databaseFile: string;
+  /** 32-byte master key from `GATEWAY_ENCRYPTION_KEY`, or null to use the generated key file in the data dir. */
+  encryptionKey: Buffer | null;
+  logLevel: LogLevel;
+  trustProxy: boolean | number | string[];
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  webDir: string;
+}>;
+
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const optional = (value: string | undefined) => (value == null || value.trim() === '' ? undefined : value.trim());
+
+const portSchema = z
+  .string()
+  .regex(/^\d+$/, { message: 'must be an integer between 0 and 65535' })
+  .transform(Number)
+  .pipe(z.number().int().min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535'));
+
+const hoursSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { message: 'must be a positive number of hours' })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .positive('must be a positive number of hours')
+      .max(24 * 366, 'must be at most a year'),
+  );
+
+const encryptionKeySchema = z.string().transform((value, context) => {
+  const key = decodeKey(value);
+  if (key == null) {
+    context.addIssue({
+      code: 'custom',
+      message: 'must be 32 random bytes, base64 (openssl rand -base64 32) or 64 hex characters',
+    });
+    return z.NEVER;
+  }
+  return key;
+});
+
+const trustProxySchema = z.string().transform((value, context) => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const addresses = value.split(',').map((part) => part.trim());
+  if (addresses.every((part) => /^[0-9a-fA-F:.]+(\/\d+)?$/.test(part))) return addresses;
+  context.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or a comma list of addresses' });
+  return z.NEVER;
+});
+
+const environmentSchema = z.object({
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: portSchema.default(8787),
+  GATEWAY_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://gateway.example.com' })
+    .optional(),
+  GATEWAY_DATA_DIR: z.string().min(1).default('./data'),
+  GATEWAY_ENCRYPTION_KEY: encryptionKeySchema.optional(),
+  GATEWAY_LOG_LEVEL: logLevelSchema.default('info'),
+  GATEWAY_TRUST_PROXY: trustProxySchema.default(false),
+  GATEWAY_SESSION_IDLE_HOURS: hoursSchema.default(168),
+  GATEWAY_SESSION_MAX_HOURS: hoursSchema.default(720),
+  GATEWAY_WEB_DIR: z.string().min(1).optional(),
+});
+
+/** Raised for an invalid environment; `main.ts` prints the message and exits without a stack trace. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment and returns the frozen config. Throws a {@link ConfigError} whose message names
+ * every offending variable, what it must be, and the value it had (never for secrets).
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const input = Object.fromEntries(
+    Object.keys(environmentSchema.shape).map((name) => [name, optional(environment[name])]),
+  );
+  const parsed = environmentSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = name === 'GATEWAY_ENCRYPTION_KEY' ? '' : ` (got ${JSON.stringify(input[name])})`;
+      return `  ${name} ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.GATEWAY_SESSION_IDLE_HOURS > env.GATEWAY_SESSION_MAX_HOURS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  GATEWAY_SESSION_IDLE_HOURS must not exceed GATEWAY_SESSION_MAX_HOURS',
+    );
+  }
+  const publicUrl = new URL(env.GATEWAY_PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`);
+  const dataDir = isAbsolute(env.GATEWAY_DATA_DIR) ? env.GATEWAY_DATA_DIR : resolve(cwd, env.GATEWAY_DATA_DIR);
+  const hour = 60 * 60 * 1000;
+  return Object.freeze({
+    host: env.GATEWAY_HOST,
+    port: env.GATEWAY_PORT,
+    publicUrl,
+    isHttps: publicUrl.protocol === 'https:',
+    dataDir,
+    databaseFile: resolve(dataDir, 'gateway.db'),
+    encryptionKey: env.GATEWAY_ENCRYPTION_KEY ?? null,
+    logLevel: env.GATEWAY_LOG_LEVEL,
+    trustProxy: env.GATEWAY_TRUST_PROXY,
+    sessionIdleMs: env.GATEWAY_SESSION_IDLE_HOURS * hour,
+    sessionMaxMs: env.GATEWAY_SESSION_MAX_HOURS * hour,
+    webDir: env.GATEWAY_WEB_DIR == null ? DEFAULT_WEB_DIR : resolve(cwd, env.GATEWAY_WEB_DIR),
+  });
+}
+
+function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return null;
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 ? key : null;
+}

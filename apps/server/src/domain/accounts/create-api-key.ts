@@ -1,0 +1,35 @@
+import { apiKeyNameSchema, type CreatedApiKey } from '@pag/contracts';
+import { count, eq } from 'drizzle-orm';
+import { apiKeys } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { parseField } from '../parse-field.ts';
+import { generateApiKey } from './api-key-format.ts';
+import { recordAuditEvent } from './record-audit-event.ts';
+import { hashToken } from './secret-tokens.ts';
+import { toApiKeySummary } from './to-api-key-summary.ts';
+
+/** Enough for every program a person runs; stops a runaway script from filling the table. */
+export const MAX_API_KEYS_PER_USER = 100;
+
+/** Creates an API key for a user. The secret is returned here and never again; only its hash is stored. */
+export function createApiKey(context: DomainContext, options: { userId: string; name: string }): CreatedApiKey {
+  const name = parseField(apiKeyNameSchema, options.name, 'name');
+  const { id, key } = generateApiKey();
+  const row = context.db.transaction((tx) => {
+    const existing = tx.select({ total: count() }).from(apiKeys).where(eq(apiKeys.userId, options.userId)).get();
+    if ((existing?.total ?? 0) >= MAX_API_KEYS_PER_USER) {
+      throw new GatewayError(
+        'conflict',
+        `A user can have at most ${MAX_API_KEYS_PER_USER} API keys: revoke one first.`,
+      );
+    }
+    return tx
+      .insert(apiKeys)
+      .values({ id, userId: options.userId, name, keyHash: hashToken(key), createdAt: new Date(context.now()) })
+      .returning()
+      .get();
+  });
+  recordAuditEvent(context, { action: 'api_key.created', userId: options.userId, detail: { keyId: id, name } });
+  return { key: toApiKeySummary(row), secret: key };
+}

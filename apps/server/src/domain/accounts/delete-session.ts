@@ -1,0 +1,12 @@
+import { eq } from 'drizzle-orm';
+import { sessions } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { hashToken } from './secret-tokens.ts';
+
+/** Ends one session (sign-out). Deleting a session that is already gone is not an error. */
+export function deleteSession(context: DomainContext, sessionId: string): void {
+  context.db
+    .delete(sessions)
+    .where(eq(sessions.idHash, hashToken(sessionId)))
+    .run();
+}

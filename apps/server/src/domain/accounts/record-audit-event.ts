@@ -1,0 +1,28 @@
+import { auditLog } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+
+export type AuditAction =
+  | 'user.created'
+  | 'user.deleted'
+  | 'user.password_reset'
+  | 'session.login'
+  | 'session.login_failed'
+  | 'session.logout'
+  | 'api_key.created'
+  | 'api_key.revoked';
+
+/** Appends an audit entry. `detail` must never contain secrets: ids, prefixes, addresses only. */
+export function recordAuditEvent(
+  context: DomainContext,
+  event: { action: AuditAction; userId: string | null; detail?: Record<string, unknown> },
+): void {
+  context.db
+    .insert(auditLog)
+    .values({
+      action: event.action,
+      userId: event.userId,
+      detail: event.detail ?? null,
+      createdAt: new Date(context.now()),
+    })
+    .run();
+}

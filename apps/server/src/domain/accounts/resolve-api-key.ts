@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import { apiKeys, users } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { apiKeyDisplayPrefix, parseApiKeyId } from './api-key-format.ts';
+import type { UserRow } from './find-user.ts';
+import { hashToken, safeEqual } from './secret-tokens.ts';
+
+/** `lastUsedAt` is written at most once a minute per key so that hot API traffic does not write on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export type ResolvedApiKey = { user: UserRow; keyId: string; keyPrefix: string };
+
+/** The user behind a presented API key, or null for a malformed, unknown or revoked key. */
+export function resolveApiKey(context: DomainContext, presentedKey: string): ResolvedApiKey | null {
+  const id = parseApiKeyId(presentedKey);
+  if (id == null) return null;
+  const row = context.db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.id, id))
+    .get();
+  if (row == null || !safeEqual(hashToken(presentedKey), row.key.keyHash)) return null;
+  const now = context.now();
+  if (row.key.lastUsedAt == null || now - row.key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    context.db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiKeys.id, id))
+      .run();
+  }
+  return { user: row.user, keyId: id, keyPrefix: apiKeyDisplayPrefix(id) };
+}

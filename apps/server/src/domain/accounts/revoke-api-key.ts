@@ -1,0 +1,19 @@
+import { and, eq } from 'drizzle-orm';
+import { apiKeys } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { recordAuditEvent } from './record-audit-event.ts';
+
+/**
+ * Revokes (deletes) one of the user's keys. Effective for the very next request: keys are looked up in the
+ * database on every request, never cached. Another user's key id is reported as not found.
+ */
+export function revokeApiKey(context: DomainContext, options: { userId: string; keyId: string }): void {
+  const deleted = context.db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.id, options.keyId), eq(apiKeys.userId, options.userId)))
+    .returning({ id: apiKeys.id })
+    .all();
+  if (deleted.length === 0) throw new GatewayError('not_found', `No API key with the id ${options.keyId}.`);
+  recordAuditEvent(context, { action: 'api_key.revoked', userId: options.userId, detail: { keyId: options.keyId } });
+}

@@ -1,0 +1,23 @@
+import type { GatewayErrorCode } from '@pag/contracts';
+
+export type GatewayErrorOptions = {
+  cause?: unknown;
+  /** Seconds the client should wait before trying again; sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+};
+
+/**
+ * The one error type domain code throws for anything a client should see. The HTTP status comes from the single
+ * table in `plugins/error-handler.ts`, keyed by `code`; the message must say what to fix and never holds secrets.
+ */
+export class GatewayError extends Error {
+  override name = 'GatewayError';
+  readonly code: GatewayErrorCode;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

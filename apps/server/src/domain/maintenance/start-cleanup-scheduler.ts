@@ -1,0 +1,30 @@
+import type { DomainContext } from '../domain-context.ts';
+import { type CleanupTask, deleteExpiredRows } from './delete-expired-rows.ts';
+
+export type CleanupLogger = {
+  info: (object: object, message: string) => void;
+  error: (object: object, message: string) => void;
+};
+
+/**
+ * Purges expired rows now and then every `intervalMs`. The timer is unref'd so it never keeps the process
+ * alive; the returned function stops it (graceful shutdown).
+ */
+export function startCleanupScheduler(options: {
+  context: DomainContext;
+  tasks: readonly CleanupTask[];
+  intervalMs: number;
+  logger: CleanupLogger;
+}): () => void {
+  const runOnce = () => {
+    const result = deleteExpiredRows(options.context, options.tasks);
+    for (const [name, outcome] of Object.entries(result)) {
+      if (outcome instanceof Error) options.logger.error({ task: name, err: outcome }, 'cleanup task failed');
+      else if (outcome > 0) options.logger.info({ task: name, deleted: outcome }, 'expired rows deleted');
+    }
+  };
+  runOnce();
+  const timer = setInterval(runOnce, options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

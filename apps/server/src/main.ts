@@ -1,0 +1,82 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/open-database.ts';
+import { isSetupRequired } from './domain/accounts/list-users.ts';
+import { SetupToken } from './domain/accounts/setup-token.ts';
+import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts';
+import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
+
+/** A shutdown that takes longer than this (a stuck connection) is cut short. */
+const SHUTDOWN_GRACE_MS = 10_000;
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
+
+function fail(message: string): never {
+  process.stderr.write(`gateway: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.databaseFile);
+  } catch (error) {
+    fail(`cannot open the database ${config.databaseFile}: ${(error as Error).message}`);
+  }
+
+  const setupToken = new SetupToken();
+  const app = await buildApp({ config, db, setupToken });
+  const context = { db, now: Date.now };
+  const stopCleanup = startCleanupScheduler({
+    context,
+    tasks: [expiredSessionsTask({ idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs })],
+    intervalMs: CLEANUP_INTERVAL_MS,
+    logger: app.log,
+  });
+
+  let isShuttingDown = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (isShuttingDown) return;
+    isShuttingDown = true;
+    app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    stopCleanup();
+    await app.close();
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      fail(`port ${config.port} on ${config.host} is in use: set GATEWAY_PORT to another port`);
+    if (code === 'EADDRNOTAVAIL') fail(`GATEWAY_HOST ${config.host} is not an address of this machine`);
+    throw error;
+  }
+
+  if (isSetupRequired(context)) {
+    const setupUrl = new URL(`/setup#token=${setupToken.issue()}`, config.publicUrl).toString();
+    // Printed, not logged: the link carries a one-time secret that should not end up in log storage.
+    process.stdout.write(
+      `\nNo gateway user exists yet. Create the first (admin) user by opening:\n\n  ${setupUrl}\n\n` +
+        'or from a shell: pnpm gateway user create --email you@example.com\n\n',
+    );
+    app.log.warn('first-run setup pending: open the setup link printed above');
+  }
+}
+
+await main();

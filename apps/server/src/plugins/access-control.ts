@@ -1,0 +1,154 @@
+import { CSRF_HEADER } from '@pag/contracts';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { UserRow } from '../domain/accounts/find-user.ts';
+import { resolveApiKey } from '../domain/accounts/resolve-api-key.ts';
+import { resolveSession } from '../domain/accounts/resolve-session.ts';
+import { safeEqual } from '../domain/accounts/secret-tokens.ts';
+import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
+import type { DomainContext } from '../domain/domain-context.ts';
+import { GatewayError } from '../domain/gateway-error.ts';
+import { readSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
+
+/**
+ * How a route may be reached, declared next to it as `config: { access }`:
+ * - `public`: anyone (health, sign-in, setup);
+ * - `optional-session`: anyone, and `request.auth` is filled when a valid session cookie came along;
+ * - `session`: the signed-in settings UI only (cookie; writes also need the CSRF header);
+ * - `api-key`: programs only (`Authorization: Bearer gwk_…` or `x-api-key`);
+ * - `session-or-api-key`: either.
+ */
+export type AccessMode = 'public' | 'optional-session' | 'session' | 'api-key' | 'session-or-api-key';
+
+export type RequestAuth =
+  | { method: 'session'; user: UserRow; sessionId: string; csrfToken: string }
+  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: AccessMode;
+  }
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+}
+
+export type AccessControlOptions = {
+  context: DomainContext;
+  sessionPolicy: SessionPolicy;
+  cookie: SessionCookieSettings;
+  /** Origins allowed to send cookie-authenticated writes (the public URL's); the request's own host is added. */
+  publicOrigin: string;
+};
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Authenticates every route by its declared access mode, before the body is read. A route that declares no
+ * mode fails at startup: nothing is reachable by accident.
+ */
+export const accessControlPlugin = fp(
+  async (app: FastifyInstance, options: AccessControlOptions) => {
+    app.decorateRequest('auth', null);
+
+    const readPresentedKey = (request: FastifyRequest): string | null => {
+      const header = request.headers.authorization;
+      if (header != null) {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        if (match?.[1] == null) {
+          throw new GatewayError('unauthenticated', 'The Authorization header must be "Bearer <gateway API key>".');
+        }
+        return match[1];
+      }
+      const apiKeyHeader = request.headers['x-api-key'];
+      return typeof apiKeyHeader === 'string' && apiKeyHeader !== '' ? apiKeyHeader : null;
+    };
+
+    const authenticateKey = (key: string): RequestAuth => {
+      const resolved = resolveApiKey(options.context, key);
+      if (resolved == null) throw new GatewayError('unauthenticated', 'The API key is invalid or has been revoked.');
+      return { method: 'api-key', user: resolved.user, keyId: resolved.keyId, keyPrefix: resolved.keyPrefix };
+    };
+
+    const authenticateSession = (request: FastifyRequest): RequestAuth | null => {
+      const sessionId = readSessionCookie(request, options.cookie);
+      if (sessionId == null) return null;
+      const session = resolveSession(options.context, { sessionId, policy: options.sessionPolicy });
+      if (session == null) return null;
+      return { method: 'session', user: session.user, sessionId, csrfToken: session.csrfToken };
+    };
+
+    // Cookies ride along on cross-site requests, so cookie-authenticated writes must prove they came from our own
+    // page: the synchronizer token from GET /api/auth/session, which another origin cannot read.
+    const requireCsrfToken = (request: FastifyRequest, auth: RequestAuth) => {
+      if (auth.method !== 'session' || !UNSAFE_METHODS.has(request.method)) return;
+      const presented = request.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !safeEqual(presented, auth.csrfToken)) {
+        throw new GatewayError(
+          'csrf_failed',
+          `Missing or wrong ${CSRF_HEADER} header: send the csrfToken from GET /api/auth/session.`,
+        );
+      }
+    };
+
+    // Defence in depth for writes a browser sends (sign-in included, which has no session yet): a cross-site
+    // page's Origin never matches ours. Programs that send no Origin are unaffected.
+    const requireSameOrigin = (request: FastifyRequest) => {
+      if (!UNSAFE_METHODS.has(request.method)) return;
+      const origin = request.headers.origin;
+      if (origin == null) return;
+      const ownOrigin = `${request.protocol}://${request.host}`;
+      if (origin !== options.publicOrigin && origin !== ownOrigin) {
+        throw new GatewayError('csrf_failed', `Cross-origin request from ${origin} refused.`);
+      }
+    };
+
+    const hookFor = (access: AccessMode): onRequestHookHandler =>
+      async function checkAccess(request) {
+        const presentedKey = readPresentedKey(request);
+        if (presentedKey == null) requireSameOrigin(request);
+        switch (access) {
+          case 'public':
+            return;
+          case 'optional-session':
+            request.auth = authenticateSession(request);
+            if (request.auth != null) requireCsrfToken(request, request.auth);
+            return;
+          case 'api-key':
+          case 'session-or-api-key': {
+            if (presentedKey != null) {
+              request.auth = authenticateKey(presentedKey);
+              return;
+            }
+            if (access === 'api-key') {
+              throw new GatewayError('unauthenticated', 'Send a gateway API key as "Authorization: Bearer gwk_…".');
+            }
+            break;
+          }
+          case 'session':
+            if (presentedKey != null) {
+              throw new GatewayError('forbidden', 'API keys cannot use this endpoint: sign in to the settings UI.');
+            }
+            break;
+          default:
+            access satisfies never;
+        }
+        const auth = authenticateSession(request);
+        if (auth == null) {
+          throw new GatewayError('unauthenticated', 'Not signed in, or the session has expired: sign in again.');
+        }
+        requireCsrfToken(request, auth);
+        request.auth = auth;
+      };
+
+    app.addHook('onRoute', (route) => {
+      const access = route.config?.access;
+      if (access == null) {
+        throw new Error(`${String(route.method)} ${route.url} must declare config.access (see access-control.ts)`);
+      }
+      const existing = route.onRequest == null ? [] : [route.onRequest].flat();
+      route.onRequest = [hookFor(access), ...existing];
+    });
+  },
+  { name: 'pag-access-control', fastify: '5.x', dependencies: ['@fastify/cookie'] },
+);

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sendError } from './error-handler.ts';
+
+/** Paths that belong to APIs: an unknown one is a JSON 404, never the SPA's index.html. */
+const API_PREFIXES = ['/api/', '/v1/', '/mcp', '/oauth/', '/.well-known/', '/healthz', '/readyz'];
+
+function isApiPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? url;
+  return path === '/api' || path === '/v1' || API_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+/**
+ * Serves the built settings UI and is the app's not-found handler: API paths get a JSON 404 naming the route;
+ * any other GET for a page gets index.html so the client-side router can take over (SPA fallback).
+ */
+export const webUiPlugin = fp(
+  async (app: FastifyInstance, options: { webDir: string }) => {
+    const indexFile = join(options.webDir, 'index.html');
+    const hasUi = existsSync(indexFile);
+    if (hasUi) {
+      await app.register(fastifyStatic, {
+        root: options.webDir,
+        index: false,
+        // One route per built file instead of a catch-all, so every other path reaches the not-found handler below
+        // (SPA fallback or JSON 404). The build output does not change while the server runs.
+        wildcard: false,
+        cacheControl: false,
+        // Vite fingerprints everything under assets/, so those can be cached forever; index.html must not be.
+        setHeaders: (response, filePath) => {
+          response.setHeader(
+            'cache-control',
+            filePath.includes(`${join(options.webDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
+    } else {
+      app.log.warn({ webDir: options.webDir }, 'settings UI not built: run `pnpm build`; API routes still work');
+    }
+
+    app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+      const isPageRequest = request.method === 'GET' || request.method === 'HEAD';
+      if (!isPageRequest || isApiPath(request.url)) {
+        return sendError(reply, {
+          code: 'not_found',
+          message: `No route for ${request.method} ${request.url.split('?', 1)[0]}.`,
+        });
+      }
+      if (!hasUi) {
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send('The settings UI is not built. Run `pnpm build` and restart the gateway.');
+      }
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  },
+  { name: 'pag-web-ui', fastify: '5.x' },
+);

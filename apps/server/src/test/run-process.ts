@@ -1,0 +1,51 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+export type RunningProcess = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+/** Starts one of the server package's bin scripts as a real process with the given environment. */
+export function startBin(options: { bin: 'gateway-server' | 'gateway'; args?: string[]; env: Record<string, string>; cwd: string }): RunningProcess {
+  const child = spawn(process.execPath, [`${SERVER_DIR}bin/${options.bin}.mjs`, ...(options.args ?? [])], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Runs a CLI command to completion; stdin is written and closed. */
+export async function runGatewayCli(options: { args: string[]; env: Record<string, string>; cwd: string; stdin?: string }) {
+  const running = startBin({ bin: 'gateway', args: options.args, env: options.env, cwd: options.cwd });
+  let stdout = '';
+  let stderr = '';
+  running.child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  running.child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  running.child.stdin?.end(options.stdin ?? '');
+  const code = await running.exited;
+  return { code, stdout, stderr };
+}
+
+/** Polls until `check` returns a value, bounded in time. */
+export async function waitFor<T>(check: () => T | null | undefined | Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value != null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

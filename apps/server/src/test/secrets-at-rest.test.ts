@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, sessionCookieOf, type TestApp } from './build-test-app.ts';
+
+let test: TestApp;
+beforeEach(async () => {
+  test = await buildTestApp({ GATEWAY_LOG_LEVEL: 'trace' });
+});
+afterEach(async () => {
+  await test.close();
+});
+
+describe('secrets at rest and in logs', () => {
+  it('should keep passwords, session ids, CSRF tokens and API keys out of the database file and the logs', async () => {
+    const password = 'Tr0ub4dor&3-very-unique-password';
+    const setupToken = test.setupToken.issue();
+    const setup = await test.app.inject({
+      method: 'POST',
+      url: '/api/auth/setup',
+      payload: { token: setupToken, email: 'owner@example.com', password },
+    });
+    expect(setup.statusCode).toBe(201);
+    await test.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'owner@example.com', password: `${password}-typo` },
+    });
+    const login = await test.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'owner@example.com', password },
+    });
+    const cookie = sessionCookieOf(login);
+    const sessionId = cookie.split('=')[1] ?? '';
+    const csrfToken = login.json().csrfToken as string;
+    const created = await test.app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      payload: { name: 'script' },
+    });
+    const apiKey = created.json().secret as string;
+    await test.app.inject({ method: 'GET', url: `/api/me?token=${apiKey}`, headers: { authorization: `Bearer ${apiKey}` } });
+    test.db.$client.pragma('wal_checkpoint(FULL)');
+
+    const secrets = { password, typo: `${password}-typo`, sessionId, csrfToken: null, apiKey, setupToken };
+    const files = [test.config.databaseFile, `${test.config.databaseFile}-wal`].filter((file) => existsSync(file));
+    const database = Buffer.concat(files.map((file) => readFileSync(file))).toString('latin1');
+    const logs = test.logs.join('');
+    expect(logs).toContain('/api/me?token=[redacted]');
+    for (const [name, secret] of Object.entries(secrets)) {
+      if (secret == null) continue;
+      expect(secret.length, name).toBeGreaterThan(10);
+      expect(database.includes(secret), `${name} in the database`).toBe(false);
+      expect(logs.includes(secret), `${name} in the logs`).toBe(false);
+    }
+    // The CSRF token is stored (it is useless without the session cookie) but must never be logged.
+    expect(logs.includes(csrfToken)).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Every gateway API key starts with this, so it is recognisable in configs and secret scanners. */
+export const API_KEY_PREFIX = 'gwk_';
+
+/** An API key as listed: never the secret itself. */
+export const apiKeySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The first characters of the key (`gwk_` + its public id), enough to recognise it. */
+  prefix: z.string(),
+  createdAt: z.string().describe('ISO 8601'),
+  lastUsedAt: z.string().nullable().describe('ISO 8601; updated at most once a minute'),
+});
+export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
+
+/** `GET /api/keys` (session). */
+export const apiKeyListSchema = z.object({ keys: z.array(apiKeySummarySchema) });
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
+
+export const apiKeyNameSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'is required' })
+  .max(100, { message: 'must be at most 100 characters' });
+
+/** `POST /api/keys` (session + CSRF). */
+export const createApiKeyRequestSchema = z.object({ name: apiKeyNameSchema });
+export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
+
+/** Answer of `POST /api/keys` (201): the only time the full key is ever shown. */
+export const createdApiKeySchema = z.object({
+  key: apiKeySummarySchema,
+  secret: z.string().startsWith(API_KEY_PREFIX),
+});
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+
+/** `GET /api/me` (session or API key): who the caller is and how they authenticated. */
+export const whoAmISchema = z.object({
+  user: z.object({ id: z.string(), email: z.string() }),
+  authenticatedWith: z.enum(['session', 'api-key']),
+  /** Set when authenticated with an API key. */
+  apiKeyPrefix: z.string().nullable(),
+});
+export type WhoAmI = z.infer<typeof whoAmISchema>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the gateway's own API (`/api/*`) can answer with. The server maps each code to one HTTP
+ * status in a single table (`apps/server/src/plugins/error-handler.ts`); clients switch on `code`, never on text.
+ */
+export const gatewayErrorCodeSchema = z.enum([
+  'invalid_request',
+  'unauthenticated',
+  'invalid_credentials',
+  'csrf_failed',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'setup_unavailable',
+  'service_unavailable',
+  'internal_error',
+]);
+export type GatewayErrorCode = z.infer<typeof gatewayErrorCodeSchema>;
+
+/** The body of every non-2xx answer under `/api/*`: `{ error: { code, message } }`. */
+export const errorEnvelopeSchema = z.object({
+  error: z.object({
+    code: gatewayErrorCodeSchema,
+    /** Human-readable, says what to fix. Never contains secrets. */
+    message: z.string(),
+  }),
+});
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
