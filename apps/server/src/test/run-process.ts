@@ -6,7 +6,12 @@ export const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export type RunningProcess = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 /** Starts one of the server package's bin scripts as a real process with the given environment. */
-export function startBin(options: { bin: 'gateway-server' | 'gateway'; args?: string[]; env: Record<string, string>; cwd: string }): RunningProcess {
+export function startBin(options: {
+  bin: 'gateway-server' | 'gateway';
+  args?: string[];
+  env: Record<string, string>;
+  cwd: string;
+}): RunningProcess {
   const child = spawn(process.execPath, [`${SERVER_DIR}bin/${options.bin}.mjs`, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
@@ -24,7 +29,12 @@ export function startBin(options: { bin: 'gateway-server' | 'gateway'; args?: st
 }
 
 /** Runs a CLI command to completion; stdin is written and closed. */
-export async function runGatewayCli(options: { args: string[]; env: Record<string, string>; cwd: string; stdin?: string }) {
+export async function runGatewayCli(options: {
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  stdin?: string;
+}) {
   const running = startBin({ bin: 'gateway', args: options.args, env: options.env, cwd: options.cwd });
   let stdout = '';
   let stderr = '';
@@ -40,7 +50,10 @@ export async function runGatewayCli(options: { args: string[]; env: Record<strin
 }
 
 /** Polls until `check` returns a value, bounded in time. */
-export async function waitFor<T>(check: () => T | null | undefined | Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | null | undefined | Promise<T | null | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -40,7 +40,11 @@ describe('secrets at rest and in logs', () => {
       payload: { name: 'script' },
     });
     const apiKey = created.json().secret as string;
-    await test.app.inject({ method: 'GET', url: `/api/me?token=${apiKey}`, headers: { authorization: `Bearer ${apiKey}` } });
+    await test.app.inject({
+      method: 'GET',
+      url: `/api/me?token=${apiKey}`,
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     test.db.$client.pragma('wal_checkpoint(FULL)');
 
     const secrets = { password, typo: `${password}-typo`, sessionId, csrfToken: null, apiKey, setupToken };

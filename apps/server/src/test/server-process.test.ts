@@ -40,7 +40,7 @@ describe('gateway server process', () => {
   });
 
   it('should print a one-time setup link at first start and answer /healthz', async () => {
-    expect(server.output()).toMatch(new RegExp(`http://localhost:\\d+/setup#token=[\\w-]{32}`));
+    expect(server.output()).toMatch(/http:\/\/localhost:\d+\/setup#token=[\w-]{32}/);
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
   });
 
@@ -60,27 +60,64 @@ describe('gateway server process', () => {
     });
     expect(login.status).toBe(200);
 
-    const key = await runGatewayCli({ args: ['key', 'create', '--user', 'cli@example.com', '--name', 'notes'], env, cwd: dataDir });
+    const key = await runGatewayCli({
+      args: ['key', 'create', '--user', 'cli@example.com', '--name', 'notes'],
+      env,
+      cwd: dataDir,
+    });
     expect(key.code).toBe(0);
     expect(key.stdout).toMatch(/^gwk_[a-z2-9]{12}_[\w-]{43}\n$/);
     const secret = key.stdout.trim();
     const me = await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(me.status).toBe(200);
 
-    const listed = await runGatewayCli({ args: ['key', 'list', '--user', 'cli@example.com', '--json'], env, cwd: dataDir });
+    const listed = await runGatewayCli({
+      args: ['key', 'list', '--user', 'cli@example.com', '--json'],
+      env,
+      cwd: dataDir,
+    });
     const [summary] = JSON.parse(listed.stdout) as { id: string; lastUsedAt: string | null }[];
     expect(summary?.lastUsedAt).not.toBeNull();
-    const revoked = await runGatewayCli({ args: ['key', 'revoke', '--user', 'cli@example.com', '--id', summary?.id ?? ''], env, cwd: dataDir });
+    const revoked = await runGatewayCli({
+      args: ['key', 'revoke', '--user', 'cli@example.com', '--id', summary?.id ?? ''],
+      env,
+      cwd: dataDir,
+    });
     expect(revoked.code).toBe(0);
     expect((await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
   });
 
   it.each([
-    [['user', 'create', '--email', 'cli@example.com'], 'a password typed into a pipe', 1, 'gateway: A user with the email cli@example.com already exists.\n'],
-    [['user', 'create', '--email', 'short@example.com'], 'short', 1, 'gateway: password must be at least 12 characters\n'],
-    [['user', 'create', '--email', 'not-an-email'], 'long enough password', 1, 'gateway: email must be a valid email address\n'],
-    [['key', 'create', '--user', 'nobody@example.com', '--name', 'x'], '', 1, 'gateway: No user with the email nobody@example.com.\n'],
-    [['key', 'revoke', '--user', 'cli@example.com', '--id', 'missing'], '', 1, 'gateway: No API key with the id missing.\n'],
+    [
+      ['user', 'create', '--email', 'cli@example.com'],
+      'a password typed into a pipe',
+      1,
+      'gateway: A user with the email cli@example.com already exists.\n',
+    ],
+    [
+      ['user', 'create', '--email', 'short@example.com'],
+      'short',
+      1,
+      'gateway: password must be at least 12 characters\n',
+    ],
+    [
+      ['user', 'create', '--email', 'not-an-email'],
+      'long enough password',
+      1,
+      'gateway: email must be a valid email address\n',
+    ],
+    [
+      ['key', 'create', '--user', 'nobody@example.com', '--name', 'x'],
+      '',
+      1,
+      'gateway: No user with the email nobody@example.com.\n',
+    ],
+    [
+      ['key', 'revoke', '--user', 'cli@example.com', '--id', 'missing'],
+      '',
+      1,
+      'gateway: No API key with the id missing.\n',
+    ],
   ])('should exit non-zero with a one-line reason: %j', async (args, stdin, code, stderr) => {
     const result = await runGatewayCli({ args, env, cwd: dataDir, stdin });
     expect(result).toEqual({ code, stdout: '', stderr });
@@ -94,7 +131,7 @@ describe('gateway server process', () => {
     expect(unknownFlag.code).toBe(2);
   });
 
-  it('should reset a password from stdin and end that user\'s sessions', async () => {
+  it("should reset a password from stdin and end that user's sessions", async () => {
     const result = await runGatewayCli({
       args: ['user', 'reset-password', '--email', 'cli@example.com'],
       env,
@@ -138,9 +175,15 @@ describe('startup with bad configuration', () => {
     const port = (blocker.address() as { port: number }).port;
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-busy-'));
     try {
-      const running = startBin({ bin: 'gateway-server', env: { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) }, cwd: dataDir });
+      const running = startBin({
+        bin: 'gateway-server',
+        env: { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) },
+        cwd: dataDir,
+      });
       expect(await running.exited).toBe(1);
-      expect(running.output()).toContain(`gateway: port ${port} on 127.0.0.1 is in use: set GATEWAY_PORT to another port`);
+      expect(running.output()).toContain(
+        `gateway: port ${port} on 127.0.0.1 is in use: set GATEWAY_PORT to another port`,
+      );
     } finally {
       blocker.close();
       rmSync(dataDir, { recursive: true, force: true });

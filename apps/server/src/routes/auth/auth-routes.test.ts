@@ -70,7 +70,10 @@ describe('first-run setup', () => {
 
 describe('sign-in', () => {
   it('should set an HttpOnly SameSite=Lax session cookie (not Secure on http) and return the CSRF token', async () => {
-    await createUser({ db: test.db, now: Date.now }, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
+    await createUser(
+      { db: test.db, now: Date.now },
+      { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true },
+    );
     const response = await login({ email: 'OWNER@example.com', password: TEST_PASSWORD });
     expect(response.statusCode).toBe(200);
     const [cookie] = response.cookies;
@@ -83,7 +86,10 @@ describe('sign-in', () => {
   it('should use a Secure __Host- cookie when the public URL is https', async () => {
     const secure = await buildTestApp({ GATEWAY_PUBLIC_URL: 'https://gateway.example.com' });
     try {
-      await createUser({ db: secure.db, now: Date.now }, { email: 'o@example.com', password: TEST_PASSWORD, isAdmin: true });
+      await createUser(
+        { db: secure.db, now: Date.now },
+        { email: 'o@example.com', password: TEST_PASSWORD, isAdmin: true },
+      );
       const response = await secure.app.inject({
         method: 'POST',
         url: '/api/auth/login',
@@ -97,7 +103,10 @@ describe('sign-in', () => {
   });
 
   it('should answer a wrong password and an unknown email the same way, and count both', async () => {
-    await createUser({ db: test.db, now: Date.now }, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
+    await createUser(
+      { db: test.db, now: Date.now },
+      { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true },
+    );
     const wrongPassword = await login({ email: 'owner@example.com', password: 'not the password' });
     const unknownEmail = await login({ email: 'nobody@example.com', password: 'not the password' });
     for (const response of [wrongPassword, unknownEmail]) {
@@ -114,7 +123,10 @@ describe('sign-in', () => {
   });
 
   it('should answer the 6th attempt from one address within a minute with 429 and Retry-After', async () => {
-    await createUser({ db: test.db, now: Date.now }, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
+    await createUser(
+      { db: test.db, now: Date.now },
+      { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true },
+    );
     for (let attempt = 1; attempt <= 5; attempt++) {
       expect((await login({ email: `guess${attempt}@example.com`, password: 'wrong wrong' })).statusCode).toBe(401);
     }
@@ -122,12 +134,18 @@ describe('sign-in', () => {
     expect(sixth.statusCode).toBe(429);
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(sixth.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(sixth.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) });
+    expect(sixth.json().error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/try again in \d+ s/),
+    });
     expect((await login({ email: 'owner@example.com', password: TEST_PASSWORD }, '10.0.0.9')).statusCode).toBe(200);
   });
 
   it('should lock an account after 5 failures even when they come from different addresses', async () => {
-    await createUser({ db: test.db, now: Date.now }, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
+    await createUser(
+      { db: test.db, now: Date.now },
+      { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true },
+    );
     for (let attempt = 1; attempt <= 5; attempt++) {
       const response = await login({ email: 'owner@example.com', password: 'wrong wrong' }, `10.0.1.${attempt}`);
       expect(response.statusCode).toBe(401);
@@ -160,8 +178,16 @@ describe('sessions', () => {
   const listKeys = () => test.app.inject({ method: 'GET', url: '/api/keys', headers: { cookie: client.cookie } });
 
   it('should show the signed-in user and CSRF token in the session state', async () => {
-    const response = await test.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: client.cookie } });
-    expect(response.json()).toMatchObject({ setupRequired: false, user: { email: 'owner@example.com' }, csrfToken: client.csrfToken });
+    const response = await test.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: client.cookie },
+    });
+    expect(response.json()).toMatchObject({
+      setupRequired: false,
+      user: { email: 'owner@example.com' },
+      csrfToken: client.csrfToken,
+    });
   });
 
   it('should end a session that stays idle past the idle timeout (401)', async () => {
@@ -203,7 +229,11 @@ describe('sessions', () => {
       payload: { name: 'x' },
     });
     expect(wrong.statusCode).toBe(403);
-    const logoutWithout = await test.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: client.cookie } });
+    const logoutWithout = await test.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: client.cookie },
+    });
     expect(logoutWithout.statusCode).toBe(403);
     expect((await listKeys()).json().keys).toHaveLength(0);
   });

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The whole test suite in one command (`pnpm test:all`): static checks, the web build, every vitest project and
+// the Playwright e2e suite in Debian's Chromium. Each runner writes a JSON report; this script adds them up and
+// ends with one plain line `N passed, N failed` (CI does not read vitest's or Playwright's own summaries).
+// Every step runs even when an earlier one failed, so one run shows everything that is wrong.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const reports = join(root, '.vitest-reports');
+const playwrightReport = join(root, 'e2e', '.artifacts', 'results.json');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Re-use the pnpm that started us (npx-bootstrapped or global), so nothing else needs to be on PATH.
+const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function run(label, command, args, options = {}) {
+  const started = Date.now();
+  console.log(`\n=== ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = result.status === 0;
+  console.log(`=== ${label}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds} s`);
+  if (!ok) problems.push(label);
+  return ok;
+}
+
+function runPnpm(label, args) {
+  return run(label, pnpm[0], [...pnpm.slice(1), ...args]);
+}
+
+function ensureChromium() {
+  if (existsSync(chromium)) return true;
+  console.log(`\n=== Chromium not found at ${chromium}: installing Debian's chromium package`);
+  const isRoot = process.getuid?.() === 0;
+  const prefix = isRoot ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(isRoot ? [] : ['apt-get']), 'update'], {
+    stdio: 'inherit',
+    env,
+  });
+  const install = spawnSync(
+    prefix[0] ?? 'apt-get',
+    [...prefix.slice(1), ...(isRoot ? [] : ['apt-get']), 'install', '-y', 'chromium'],
+    { stdio: 'inherit', env },
+  );
+  if (update.status === 0 && install.status === 0 && existsSync(chromium)) return true;
+  problems.push(`Chromium is missing: run "sudo apt-get install chromium" or set CHROMIUM_PATH`);
+  return false;
+}
+
+function countVitest() {
+  const file = join(reports, 'vitest.json');
+  if (!existsSync(file)) return problems.push('vitest wrote no report');
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += report.numPendingTests + report.numTodoTests;
+  // A test file that fails to load has no tests in it, so count it as a failure of its own.
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  );
+  totals.failed += brokenFiles.length;
+  console.log(
+    `vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles.length} failed, ${report.numPendingTests} skipped`,
+  );
+}
+
+function countPlaywright() {
+  if (!existsSync(playwrightReport)) return problems.push('Playwright wrote no report');
+  const { stats } = JSON.parse(readFileSync(playwrightReport, 'utf8'));
+  totals.passed += stats.expected + stats.flaky;
+  totals.failed += stats.unexpected;
+  totals.skipped += stats.skipped;
+  console.log(
+    `playwright: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`,
+  );
+}
+
+rmSync(reports, { recursive: true, force: true });
+rmSync(playwrightReport, { force: true });
+mkdirSync(reports, { recursive: true });
+
+runPnpm('typecheck', ['-r', 'typecheck']);
+runPnpm('lint', ['exec', 'biome', 'ci', '.']);
+const built = runPnpm('build web UI', ['--filter', '@pag/web', 'build']);
+runPnpm('unit and integration tests (vitest)', [
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(reports, 'vitest.json')}`,
+]);
+countVitest();
+if (built && ensureChromium()) {
+  runPnpm('end-to-end tests (Playwright, Chromium)', ['--filter', '@pag/e2e', 'test']);
+  countPlaywright();
+} else {
+  problems.push('end-to-end tests did not run');
+}
+
+console.log('');
+for (const problem of problems) console.log(`problem: ${problem}`);
+if (totals.skipped > 0) console.log(`skipped: ${totals.skipped}`);
+// A step that failed outside any test (typecheck, lint, a crashed runner) still has to fail the run.
+const failed = totals.failed + (problems.length > 0 && totals.failed === 0 ? problems.length : 0);
+console.log(`${totals.passed} passed, ${failed} failed`);
+process.exit(failed === 0 && problems.length === 0 ? 0 : 1);

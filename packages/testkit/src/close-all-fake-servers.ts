@@ -1,0 +1,22 @@
+type Closable = { close(): Promise<void> };
+
+const openServers = new Set<Closable>();
+
+/** Called by `startFakeServer`; a server leaves the set once it has closed. */
+export function trackFakeServer(server: Closable): void {
+  openServers.add(server);
+}
+
+export function untrackFakeServer(server: Closable): void {
+  openServers.delete(server);
+}
+
+/**
+ * Closes every fake server still open, e.g. in `afterEach`, so a test that failed before its own cleanup does not
+ * leak a listening port into the next one. Resolves when all are closed; rejects if any close failed.
+ */
+export async function closeAllFakeServers(): Promise<void> {
+  const results = await Promise.allSettled([...openServers].map((server) => server.close()));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure != null) throw failure.reason;
+}

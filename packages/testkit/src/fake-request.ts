@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+
+/** What a fake's handler sees: the request, already read in full. */
+export type FakeRequest<Params extends Record<string, string> = Record<string, string>> = {
+  /** Name of the fake that received the request, for error messages. */
+  readonly fakeName: string;
+  readonly method: string;
+  readonly url: URL;
+  /** `url.pathname`, still percent-encoded. */
+  readonly path: string;
+  /** Decoded `:param` segments of the matched route; empty outside a router. */
+  readonly params: Params;
+  /** Node's parsed headers; names are lowercase. */
+  readonly headers: IncomingHttpHeaders;
+  readonly rawBody: Buffer;
+  text(): string;
+  /** Throws on an invalid body, which the server turns into a 500 that names the problem. */
+  json(): unknown;
+  form(): URLSearchParams;
+};
+
+/**
+ * Answers one request. It must finish the response (or leave it streaming) before its promise settles; a handler
+ * that sends nothing gets a 500 rather than leaving the client hanging.
+ */
+export type FakeHandler = (request: FakeRequest, reply: ServerResponse) => void | Promise<void>;
+
+export type CreateFakeRequestOptions = {
+  fakeName: string;
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+};
+
+export function createFakeRequest(options: CreateFakeRequestOptions): FakeRequest {
+  const { rawBody } = options;
+  // Closures rather than methods using `this`, so the router can copy the object with new params.
+  const text = () => rawBody.toString('utf8');
+  return {
+    fakeName: options.fakeName,
+    method: options.method,
+    url: options.url,
+    path: options.url.pathname,
+    params: {},
+    headers: options.headers,
+    rawBody,
+    text,
+    json: () => JSON.parse(text()) as unknown,
+    form: () => new URLSearchParams(text()),
+  };
+}

@@ -1,0 +1,100 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { CodedTypeError } from './coded-type-error.ts';
+import { createResponseCloseSignal } from './create-response-close-signal.ts';
+import { wait } from './wait.ts';
+
+export type SseEvent = {
+  /** The `event:` field; omitted for the default `message` event. */
+  event?: string;
+  /** A string is sent as is (each line its own `data:` line); anything else as one line of JSON. */
+  data: unknown;
+  id?: string;
+  /** Wait this long before writing the event; overrides the stream's `delayMs`. */
+  delayMs?: number;
+};
+
+export type WriteSseOptions = {
+  reply: ServerResponse;
+  events: Iterable<SseEvent> | AsyncIterable<SseEvent>;
+  /** Default wait before each event. */
+  delayMs?: number;
+  status?: number;
+  headers?: OutgoingHttpHeaders;
+  /** False leaves the stream open after the last event (for idle-timeout tests). Defaults to true. */
+  shouldEnd?: boolean;
+};
+
+export type WriteSseResult = {
+  writtenCount: number;
+  /** The client went away before the stream was complete; nothing more was written. */
+  hasClientDisconnected: boolean;
+};
+
+/** Streams server-sent events with correct framing, stopping as soon as the client disconnects. */
+export async function writeSse(options: WriteSseOptions): Promise<WriteSseResult> {
+  const { reply } = options;
+  const signal = createResponseCloseSignal(reply);
+  if (!reply.headersSent) {
+    reply.writeHead(options.status ?? 200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...options.headers,
+    });
+    // Headers go out now so the client sees the stream open even if the first event is delayed.
+    reply.flushHeaders();
+  }
+  let writtenCount = 0;
+  for await (const event of options.events) {
+    const delayMs = event.delayMs ?? options.delayMs ?? 0;
+    if (delayMs > 0 && !(await wait({ ms: delayMs, signal }))) break;
+    if (signal.aborted) break;
+    const canContinue = reply.write(formatSseEvent(event));
+    writtenCount += 1;
+    if (!canContinue && !(await waitForDrain({ reply, signal }))) break;
+  }
+  const hasClientDisconnected = signal.aborted;
+  if (!hasClientDisconnected && options.shouldEnd !== false) reply.end();
+  return { writtenCount, hasClientDisconnected };
+}
+
+/** One event in wire form, including the blank line that ends it. */
+export function formatSseEvent(event: SseEvent): string {
+  let frame = '';
+  if (event.event != null) frame += `event: ${assertSingleLine({ name: 'event', value: event.event })}\n`;
+  if (event.id != null) frame += `id: ${assertSingleLine({ name: 'id', value: event.id })}\n`;
+  const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+  if (data === undefined) {
+    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"data" must be a string or JSON value' });
+  }
+  // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the
+  // client joins them back with \n.
+  for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
+  return `${frame}\n`;
+}
+
+function assertSingleLine(options: { name: string; value: string }): string {
+  if (/[\r\n]/.test(options.value)) {
+    throw new CodedTypeError({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: `"${options.name}" must not contain line breaks`,
+    });
+  }
+  return options.value;
+}
+
+function waitForDrain(options: { reply: ServerResponse; signal: AbortSignal }): Promise<boolean> {
+  const { reply, signal } = options;
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onDrain = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    };
+    const onAbort = () => {
+      reply.off('drain', onDrain);
+      resolve(false);
+    };
+    reply.once('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
