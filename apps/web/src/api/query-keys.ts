@@ -1,0 +1,5 @@
+/** TanStack Query keys in one place, so invalidation after a write cannot miss a spelling. */
+export const queryKeys = {
+  session: ['session'] as const,
+  apiKeys: ['api-keys'] as const,
+};

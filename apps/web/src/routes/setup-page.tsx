@@ -1,0 +1,91 @@
+import { PASSWORD_MIN_LENGTH, type SessionState, setupRequestSchema } from '@pag/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { createAdminAccount } from '../api/auth.ts';
+import { queryKeys } from '../api/query-keys.ts';
+import { AuthLayout } from '../components/auth-layout.tsx';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { TextField } from '../components/text-field.tsx';
+import { useValidatedForm } from '../hooks/use-validated-form.ts';
+import { setFlashNotice } from '../lib/flash-notice.ts';
+import { readSetupToken } from '../lib/read-setup-token.ts';
+
+const SETUP_FIELDS = ['token', 'email', 'password'] as const;
+
+/** First start: creates the admin account with the one-time token from the setup link the server printed. */
+export function SetupPage() {
+  const queryClient = useQueryClient();
+  const [tokenFromLink] = useState(() => readSetupToken(window.location.hash));
+
+  // Drop the token from the address bar once read, so it does not linger in history, bookmarks or screenshots.
+  useEffect(() => {
+    if (window.location.hash !== '') {
+      window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    }
+  }, []);
+
+  const setup = useMutation({
+    mutationFn: createAdminAccount,
+    onSuccess: () => {
+      setFlashNotice('admin-created');
+      // Setup does not sign in; with setup no longer required the router moves on to the sign-in page.
+      queryClient.setQueryData<SessionState>(queryKeys.session, { setupRequired: false, user: null, csrfToken: null });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.session });
+    },
+  });
+
+  const form = useValidatedForm({
+    fields: SETUP_FIELDS,
+    initialValues: { token: tokenFromLink ?? '', email: '', password: '' },
+    schema: setupRequestSchema,
+    onValidSubmit: (request) => setup.mutate(request),
+  });
+
+  return (
+    <AuthLayout
+      title="Set up your gateway"
+      description="Create the administrator account. You will use it to sign in, connect your subscription and issue API keys."
+    >
+      <form className="form" noValidate onSubmit={form.handleSubmit}>
+        {setup.error == null ? null : <ErrorBanner title="Setup failed">{setup.error.message}</ErrorBanner>}
+        <TextField
+          label="Setup token"
+          name="token"
+          value={form.values.token}
+          onChange={(event) => form.update('token', event.target.value)}
+          error={form.fieldErrors.token}
+          autoComplete="off"
+          spellCheck={false}
+          className="field-mono"
+          hint={
+            tokenFromLink == null
+              ? 'Paste it from the setup link in the server log: the part after #token=.'
+              : 'Filled in from your setup link.'
+          }
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          value={form.values.email}
+          onChange={(event) => form.update('email', event.target.value)}
+          error={form.fieldErrors.email}
+          autoComplete="email"
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          value={form.values.password}
+          onChange={(event) => form.update('password', event.target.value)}
+          error={form.fieldErrors.password}
+          autoComplete="new-password"
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters. A long passphrase is easiest to remember.`}
+        />
+        <button type="submit" className="button button-primary button-block" disabled={setup.isPending}>
+          {setup.isPending ? 'Creating account…' : 'Create admin account'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

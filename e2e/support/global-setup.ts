@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARTIFACTS_DIR, REPO_ROOT, WEB_DIST_INDEX } from './paths.ts';
+
+const STARTUP_TIMEOUT_MS = 30_000;
+const POLL_INTERVAL_MS = 200;
+const SHUTDOWN_GRACE_MS = 5_000;
+const SETUP_LINK_PATTERN = /\/setup#token=([A-Za-z0-9_-]+)/;
+const SERVER_LOG_FILE = join(ARTIFACTS_DIR, 'server.log');
+
+/**
+ * Starts the real server on a free loopback port with an empty data directory, waits until it is healthy and
+ * has printed its setup link, and hands the base URL and setup token to the tests through the environment.
+ * Returns the teardown.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!existsSync(WEB_DIST_INDEX)) {
+    throw new Error(`The web UI is not built (${WEB_DIST_INDEX} is missing). Run: pnpm --filter @pag/web build`);
+  }
+
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
+  const log = createWriteStream(SERVER_LOG_FILE);
+
+  const server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      GATEWAY_PUBLIC_URL: baseUrl,
+      GATEWAY_DATA_DIR: dataDir,
+      GATEWAY_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    log.write(chunk);
+  };
+  server.stdout?.on('data', collect);
+  server.stderr?.on('data', collect);
+
+  const teardown = async () => {
+    await stopServer(server);
+    await new Promise<void>((resolve) => log.end(resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const token = await waitForServer({ baseUrl, server, readOutput: () => output });
+    process.env.E2E_BASE_URL = baseUrl;
+    process.env.E2E_SETUP_TOKEN = token;
+  } catch (error) {
+    await teardown();
+    const logText = await readFile(SERVER_LOG_FILE, 'utf8').catch(() => '');
+    throw new Error(
+      `${(error as Error).message}\nServer log (${SERVER_LOG_FILE}), last lines:\n${logText.split('\n').slice(-30).join('\n')}`,
+    );
+  }
+
+  return teardown;
+}
+
+/** Asks the OS for a free port; the tiny window before the server binds it is acceptable on loopback. */
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address == null || typeof address === 'string') reject(new Error('could not read the probe port'));
+        else resolve(address.port);
+      });
+    });
+  });
+}
+
+type WaitForServerOptions = { baseUrl: string; server: ChildProcess; readOutput: () => string };
+
+async function waitForServer({ baseUrl, server, readOutput }: WaitForServerOptions): Promise<string> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode != null || server.signalCode != null) {
+      throw new Error(`The server exited during startup (code ${server.exitCode}, signal ${server.signalCode}).`);
+    }
+    const token = SETUP_LINK_PATTERN.exec(readOutput())?.[1];
+    if (token != null && (await isHealthy(baseUrl))) return token;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(
+    `The server at ${baseUrl} did not become healthy and print its setup link within ${STARTUP_TIMEOUT_MS / 1000} s.`,
+  );
+}
+
+async function isHealthy(baseUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode != null || server.signalCode != null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  server.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS);
+  });
+  if ((await Promise.race([exited, timedOut])) === 'timeout') {
+    server.kill('SIGKILL');
+    await exited;
+  }
+  clearTimeout(timer);
+}
