@@ -53,9 +53,9 @@ function ensureChromium() {
   return false;
 }
 
-function countVitest() {
-  const file = join(reports, 'vitest.json');
-  if (!existsSync(file)) return problems.push('vitest wrote no report');
+function countVitest(fileName = 'vitest.json', label = 'vitest') {
+  const file = join(reports, fileName);
+  if (!existsSync(file)) return problems.push(`${label} wrote no report`);
   const report = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests;
@@ -97,6 +97,18 @@ runPnpm('unit and integration tests (vitest)', [
   `--outputFile.json=${join(reports, 'vitest.json')}`,
 ]);
 countVitest();
+// Conformance: the official Codex CLI (npm @openai/codex) must accept our fake auth.openai.com (refresh, revoke).
+runPnpm('conformance: real Codex CLI against the fakes', [
+  '--filter',
+  '@pag/conformance',
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(reports, 'conformance.json')}`,
+]);
+countVitest('conformance.json', 'conformance');
 if (built && ensureChromium()) {
   runPnpm('end-to-end tests (Playwright, Chromium)', ['--filter', '@pag/e2e', 'test']);
   countPlaywright();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import type { Vault } from '@pag/vault';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -7,6 +8,12 @@ import type { Config } from './config.ts';
 import type { GatewayDatabase } from './db/open-database.ts';
 import { LoginThrottle } from './domain/accounts/login-throttle.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
+import { ChatgptTokenManager } from './domain/connections/chatgpt-token-manager.ts';
+import { completeBrowserCallback } from './domain/connections/complete-browser-callback.ts';
+import type { ConnectionsContext } from './domain/connections/connections-context.ts';
+import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
+import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
+import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
@@ -16,6 +23,7 @@ import { sessionCookieSettings } from './plugins/session-cookie.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
 import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
 import { authRoutes } from './routes/auth/auth-routes.ts';
+import { connectionRoutes } from './routes/connections/connection-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 
@@ -27,6 +35,10 @@ export type AppDependencies = {
   setupToken?: SetupToken;
   /** Where logs go (stdout when omitted); tests capture them to prove secrets stay out. */
   logStream?: DestinationStream;
+  /** Encrypts upstream tokens at rest (see domain/vault/open-gateway-vault.ts). */
+  vault: Vault;
+  /** The fetch used to reach upstreams; tests may inject one. */
+  upstreamFetch?: typeof fetch;
 };
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
@@ -63,8 +75,42 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(cookie);
   await app.register(rateLimitPlugin);
 
+  const context = { db, now };
+  const connections: ConnectionsContext = {
+    ...context,
+    vault: dependencies.vault,
+    chatgpt: {
+      authBaseUrl: config.openaiAuthUrl,
+      redirectUri: config.codexRedirectUri,
+      refreshWindowMs: config.codexRefreshWindowMs,
+      ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
+    },
+  };
+  const loopbackCallback = new LoopbackCallbackServer({
+    redirectUri: config.codexRedirectUri,
+    settingsUrl: new URL('/settings/connections', config.publicUrl).toString(),
+    hasPendingFlows: () => hasPendingBrowserFlows(connections),
+    log: app.log,
+    handleCallback: async (parameters) => {
+      try {
+        await completeBrowserCallback(connections, parameters);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: classifyError(error).message };
+      }
+    },
+  });
+  const devicePoller = new DeviceSignInPoller({ context: connections, log: app.log });
+  app.addHook('onClose', async () => {
+    devicePoller.stopAll();
+    await loopbackCallback.close();
+  });
   const services: RouteServices = {
-    context: { db, now },
+    context,
+    connections,
+    tokenManager: new ChatgptTokenManager(connections),
+    loopbackCallback,
+    devicePoller,
     sessionPolicy: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
     cookie: sessionCookieSettings(config.isHttps),
     setupToken: dependencies.setupToken ?? new SetupToken(),
@@ -81,6 +127,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(healthRoutes, services);
     await routes.register(authRoutes, services);
     await routes.register(apiKeyRoutes, services);
+    await routes.register(connectionRoutes, services);
   });
 
   await app.register(webUiPlugin, { webDir: config.webDir });

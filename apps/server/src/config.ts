@@ -22,6 +22,14 @@ export type Config = Readonly<{
   sessionIdleMs: number;
   sessionMaxMs: number;
   webDir: string;
+  /** The vault's key file inside the data dir (used unless `GATEWAY_ENCRYPTION_KEY` is set). */
+  keyFilePath: string;
+  /** Base of every auth.openai.com endpoint, without a trailing slash. */
+  openaiAuthUrl: string;
+  /** Redirect URI of browser and paste sign-in; must be byte-identical at authorize and exchange. */
+  codexRedirectUri: string;
+  /** Refresh a ChatGPT access token when it expires within this many milliseconds. */
+  codexRefreshWindowMs: number;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -84,7 +92,34 @@ const environmentSchema = z.object({
   GATEWAY_SESSION_IDLE_HOURS: hoursSchema.default(168),
   GATEWAY_SESSION_MAX_HOURS: hoursSchema.default(720),
   GATEWAY_WEB_DIR: z.string().min(1).optional(),
+  GATEWAY_OPENAI_AUTH_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://auth.openai.com' })
+    .default('https://auth.openai.com'),
+  GATEWAY_CODEX_REDIRECT_URI: z
+    .url({ message: 'must be an absolute URL' })
+    .refine(isLoopbackCallback, {
+      message: 'must be http://127.0.0.1:<port>/auth/callback or http://localhost:<port>/auth/callback',
+    })
+    .default('http://127.0.0.1:1455/auth/callback'),
+  GATEWAY_CODEX_REFRESH_WINDOW_MINUTES: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of minutes' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(0)
+        .max(24 * 60, 'must be at most a day'),
+    )
+    .default(5),
 });
+
+function isLoopbackCallback(value: string): boolean {
+  const url = new URL(value);
+  return (
+    url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname) && url.pathname === '/auth/callback'
+  );
+}
 
 /** Raised for an invalid environment; `main.ts` prints the message and exits without a stack trace. */
 export class ConfigError extends Error {
@@ -130,6 +165,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     sessionIdleMs: env.GATEWAY_SESSION_IDLE_HOURS * hour,
     sessionMaxMs: env.GATEWAY_SESSION_MAX_HOURS * hour,
     webDir: env.GATEWAY_WEB_DIR == null ? DEFAULT_WEB_DIR : resolve(cwd, env.GATEWAY_WEB_DIR),
+    keyFilePath: resolve(dataDir, 'encryption.key'),
+    openaiAuthUrl: env.GATEWAY_OPENAI_AUTH_URL.replace(/\/+$/, ''),
+    codexRedirectUri: env.GATEWAY_CODEX_REDIRECT_URI,
+    codexRefreshWindowMs: env.GATEWAY_CODEX_REFRESH_WINDOW_MINUTES * 60_000,
   });
 }
 

@@ -1,10 +1,13 @@
+import { KeyFileError } from '@pag/vault';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/open-database.ts';
 import { isSetupRequired } from './domain/accounts/list-users.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
+import { expiredSignInFlowsTask } from './domain/connections/expired-sign-in-flows-task.ts';
 import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts';
 import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
+import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gateway-vault.ts';
 
 /** A shutdown that takes longer than this (a stuck connection) is cut short. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -31,12 +34,23 @@ async function main(): Promise<void> {
     fail(`cannot open the database ${config.databaseFile}: ${(error as Error).message}`);
   }
 
+  let vault: ReturnType<typeof openGatewayVault>;
+  try {
+    vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+  } catch (error) {
+    if (error instanceof VaultKeyMismatchError || error instanceof KeyFileError) fail(error.message);
+    throw error;
+  }
+
   const setupToken = new SetupToken();
-  const app = await buildApp({ config, db, setupToken });
+  const app = await buildApp({ config, db, setupToken, vault });
   const context = { db, now: Date.now };
   const stopCleanup = startCleanupScheduler({
     context,
-    tasks: [expiredSessionsTask({ idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs })],
+    tasks: [
+      expiredSessionsTask({ idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }),
+      expiredSignInFlowsTask(),
+    ],
     intervalMs: CLEANUP_INTERVAL_MS,
     logger: app.log,
   });
@@ -69,7 +83,11 @@ async function main(): Promise<void> {
   }
 
   if (isSetupRequired(context)) {
-    const setupUrl = new URL(`/setup#token=${setupToken.issue()}`, config.publicUrl).toString();
+    const publicUrl = new URL(config.publicUrl);
+    // With GATEWAY_PORT=0 the OS picks the port; show the one actually bound.
+    const address = app.server.address();
+    if (publicUrl.port === '0' && address != null && typeof address === 'object') publicUrl.port = String(address.port);
+    const setupUrl = new URL(`/setup#token=${setupToken.issue()}`, publicUrl).toString();
     // Printed, not logged: the link carries a one-time secret that should not end up in log storage.
     process.stdout.write(
       `\nNo gateway user exists yet. Create the first (admin) user by opening:\n\n  ${setupUrl}\n\n` +

@@ -16,6 +16,12 @@ export const gatewayErrorCodeSchema = z.enum([
   'unsupported_media_type',
   'rate_limited',
   'setup_unavailable',
+  'flow_expired',
+  'sign_in_failed',
+  'not_connected',
+  'reconnect_required',
+  'loopback_port_busy',
+  'upstream_unavailable',
   'service_unavailable',
   'internal_error',
 ]);

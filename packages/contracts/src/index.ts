@@ -28,6 +28,20 @@ export {
   userSchema,
 } from './auth.ts';
 export {
+  type CompleteSignInRequest,
+  type Connection,
+  type ConnectionList,
+  completeSignInRequestSchema,
+  connectionListSchema,
+  connectionSchema,
+  type SignInFlow,
+  type SignInMethod,
+  type StartSignInRequest,
+  signInFlowSchema,
+  signInMethodSchema,
+  startSignInRequestSchema,
+} from './connections.ts';
+export {
   type ErrorEnvelope,
   errorEnvelopeSchema,
   type GatewayErrorCode,

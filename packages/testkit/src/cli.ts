@@ -1,4 +1,13 @@
 #!/usr/bin/env -S node --import tsx
 import { runCli } from './run-cli.ts';
 
-process.exitCode = runCli({ argv: process.argv.slice(2), stdout: process.stdout, stderr: process.stderr });
+// `serve` runs until one of these; the fake then closes its port before the process exits.
+const controller = new AbortController();
+for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort());
+
+process.exitCode = await runCli({
+  argv: process.argv.slice(2),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+});

@@ -14,6 +14,32 @@ export type {
   StatusFault,
 } from './fault-script.ts';
 export type { RequestMatch } from './matches-request.ts';
+export type {
+  FakeOpenAiAuthHooks,
+  FakeOpenAiDeviceDecisionOptions,
+  MintFakeOpenAiTokensOptions,
+} from './openai-auth/create-fake-openai-auth-hooks.ts';
+export type {
+  FakeOpenAiGrant,
+  FakeOpenAiIssuedTokens,
+  FakeOpenAiRefreshTokenStatus,
+} from './openai-auth/create-fake-openai-auth-store.ts';
+export type {
+  FakeOpenAiAccount,
+  FakeOpenAiAccountOptions,
+  FakeOpenAiOrganization,
+} from './openai-auth/fake-openai-account.ts';
+export { DEFAULT_FAKE_OPENAI_ACCOUNT } from './openai-auth/fake-openai-account.ts';
+export type { FakeOpenAiAuthModes } from './openai-auth/fake-openai-auth-modes.ts';
+export { DEFAULT_FAKE_OPENAI_AUTH_MODES } from './openai-auth/fake-openai-auth-modes.ts';
+export {
+  CODEX_REDIRECT_URIS,
+  OPENAI_CODEX_CLIENT_ID,
+  REAL_DEVICE_CALLBACK_URI,
+  REFRESH_TOKEN_REUSED_MESSAGE,
+} from './openai-auth/openai-auth-constants.ts';
+export type { FakeOpenAiAuth, FakeOpenAiAuthOptions } from './openai-auth/start-fake-openai-auth.ts';
+export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export type { ParamRecord, RecordedRequest } from './request-recorder.ts';
 export type { SendJsonOptions } from './send-json.ts';
 export { sendJson } from './send-json.ts';

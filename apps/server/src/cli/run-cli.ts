@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { KeyFileError } from '@pag/vault';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
@@ -10,8 +11,16 @@ import { listApiKeys } from '../domain/accounts/list-api-keys.ts';
 import { isSetupRequired, listUsers } from '../domain/accounts/list-users.ts';
 import { resetPassword } from '../domain/accounts/reset-password.ts';
 import { revokeApiKey } from '../domain/accounts/revoke-api-key.ts';
-import type { DomainContext } from '../domain/domain-context.ts';
+import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
+import { openGatewayVault, VaultKeyMismatchError } from '../domain/vault/open-gateway-vault.ts';
+import { rotateEncryptionKey } from '../domain/vault/rotate-encryption-key.ts';
+import {
+  connectChatgptByPaste,
+  connectChatgptWithDeviceCode,
+  disconnectChatgptCommand,
+  printConnections,
+} from './connection-commands.ts';
 import { readPassword } from './read-password.ts';
 
 export type CliIo = {
@@ -32,6 +41,11 @@ const USAGE = `Usage: pnpm gateway <command>
   key create --user E --name N         create an API key; prints only the key
   key list --user E [--json]           list a user's API keys (never the secrets)
   key revoke --user E --id ID          revoke an API key at once
+  connect chatgpt --user E --device    sign in with a device code (recommended on a remote gateway)
+  connect chatgpt --user E --paste     sign in in any browser, then paste the address it ends up on
+  connections --user E [--json]        show a user's connected accounts and their state
+  disconnect chatgpt --user E          revoke and delete a user's ChatGPT sign-in
+  vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running)
 
 The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;
 
@@ -55,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         name: { type: 'string' },
         id: { type: 'string' },
         admin: { type: 'boolean' },
+        device: { type: 'boolean' },
+        paste: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,7 +87,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     };
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
-    const context: DomainContext = { db, now: Date.now };
+    const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+    const context: ConnectionsContext = {
+      db,
+      now: Date.now,
+      vault,
+      chatgpt: {
+        authBaseUrl: config.openaiAuthUrl,
+        redirectUri: config.codexRedirectUri,
+        refreshWindowMs: config.codexRefreshWindowMs,
+      },
+    };
     const print = (line: string) => io.stdout.write(`${line}\n`);
     const askPassword = async () => {
       const password = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Password: ' });
@@ -106,7 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'user delete': {
         const email = need('email');
-        deleteUser(context, email);
+        await deleteUser(context, email);
         io.stderr.write(`deleted user ${email}\n`);
         return 0;
       }
@@ -129,6 +155,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stderr.write(`revoked key ${need('id')}\n`);
         return 0;
       }
+      case 'connect chatgpt': {
+        const userId = findUserByEmail(context, need('user')).id;
+        if (values.device === values.paste)
+          throw new UsageError('"connect chatgpt" needs exactly one of --device or --paste');
+        return values.device === true
+          ? await connectChatgptWithDeviceCode({ context, io, userId })
+          : await connectChatgptByPaste({ context, io, userId });
+      }
+      case 'connections':
+        return printConnections({
+          context,
+          io,
+          userId: findUserByEmail(context, need('user')).id,
+          isJson: values.json === true,
+        });
+      case 'disconnect chatgpt':
+        return await disconnectChatgptCommand({ context, io, userId: findUserByEmail(context, need('user')).id });
+      case 'vault rotate-key': {
+        const result = rotateEncryptionKey({
+          db,
+          vault,
+          keyFilePath: config.keyFilePath,
+          isEnvKeySet: config.encryptionKey != null,
+        });
+        print(result.newKeyId);
+        io.stderr.write(
+          `re-encrypted ${result.reencrypted} values under key ${result.newKeyId}; removed ${result.removedKeyIds.join(', ') || 'no'} old keys. Back up ${config.keyFilePath}.\n`,
+        );
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -137,7 +193,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`gateway: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof VaultKeyMismatchError || error instanceof KeyFileError) {
       io.stderr.write(`gateway: ${error.message.replace(/\n\s*/g, ' ')}\n`);
       return 1;
     }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Timestamps are integer milliseconds since the epoch (drizzle maps them to Date). Ids are random text.
 
@@ -66,4 +66,80 @@ export const auditLog = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (table) => [index('audit_log_created_at_idx').on(table.createdAt)],
+);
+
+/**
+ * Sign-in flows in progress (browser, pasted URL, device code). A flow belongs to one gateway user, is consumed at
+ * most once (status moves off `pending` in a single conditional UPDATE) and expires. Secrets in it (the PKCE
+ * verifier, the device auth id) are vault ciphertexts; `state` is stored only as a hash.
+ */
+export const signInFlows = sqliteTable(
+  'sign_in_flows',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['chatgpt'] }).notNull(),
+    method: text('method', { enum: ['browser', 'paste', 'device'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'exchanging', 'completed', 'failed', 'cancelled', 'expired'],
+    }).notNull(),
+    /** SHA-256 of `state` (browser and paste flows). */
+    stateHash: text('state_hash'),
+    codeVerifierCiphertext: text('code_verifier_ciphertext'),
+    redirectUri: text('redirect_uri'),
+    deviceAuthIdCiphertext: text('device_auth_id_ciphertext'),
+    userCode: text('user_code'),
+    verificationUrl: text('verification_url'),
+    pollIntervalSeconds: integer('poll_interval_seconds'),
+    lastPolledAt: integer('last_polled_at', { mode: 'timestamp_ms' }),
+    /** Why the flow failed, in words for the user. */
+    failureReason: text('failure_reason'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('sign_in_flows_user_id_idx').on(table.userId),
+    index('sign_in_flows_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * Upstream accounts connected by a gateway user. One ChatGPT account per user (unique user + provider): a
+ * subscription serves its own owner. Tokens are vault ciphertexts bound to their row and column.
+ */
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['chatgpt'] }).notNull(),
+    method: text('method', { enum: ['browser', 'paste', 'device'] }).notNull(),
+    accountId: text('account_id').notNull(),
+    email: text('email'),
+    planType: text('plan_type'),
+    upstreamUserId: text('upstream_user_id'),
+    idTokenCiphertext: text('id_token_ciphertext').notNull(),
+    accessTokenCiphertext: text('access_token_ciphertext').notNull(),
+    refreshTokenCiphertext: text('refresh_token_ciphertext').notNull(),
+    accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
+    state: text('state', { enum: ['connected', 'reconnect_required'] }).notNull(),
+    /** Why reconnecting is required (refresh_token_reused, …), in words for the user. */
+    stateReason: text('state_reason'),
+    /** Bumped by every write of the tokens; refreshes compare-and-swap on it across processes. */
+    version: integer('version').notNull().default(0),
+    /** While set in the future, one process is refreshing; others wait for it instead of refreshing too. */
+    refreshLeaseUntil: integer('refresh_lease_until', { mode: 'timestamp_ms' }),
+    /** Backoff after a transient refresh failure: no new attempt before this. */
+    nextRefreshAttemptAt: integer('next_refresh_attempt_at', { mode: 'timestamp_ms' }),
+    refreshFailureCount: integer('refresh_failure_count').notNull().default(0),
+    connectedAt: integer('connected_at', { mode: 'timestamp_ms' }).notNull(),
+    lastRefreshAt: integer('last_refresh_at', { mode: 'timestamp_ms' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [uniqueIndex('connections_user_provider_idx').on(table.userId, table.provider)],
 );

@@ -1,14 +1,22 @@
 import type { LoginThrottle } from '../domain/accounts/login-throttle.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
 import type { SetupToken } from '../domain/accounts/setup-token.ts';
+import type { ChatgptTokenManager } from '../domain/connections/chatgpt-token-manager.ts';
+import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+import type { DeviceSignInPoller } from '../domain/connections/device-sign-in-poller.ts';
+import type { LoopbackCallbackServer } from '../domain/connections/loopback-callback-server.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
-/** What route groups receive from `buildApp`: the domain context plus the app-lifetime objects. */
+/** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
 export type RouteServices = {
   context: DomainContext;
+  connections: ConnectionsContext;
   sessionPolicy: SessionPolicy;
   cookie: SessionCookieSettings;
   setupToken: SetupToken;
   loginThrottle: LoginThrottle;
+  tokenManager: ChatgptTokenManager;
+  loopbackCallback: LoopbackCallbackServer;
+  devicePoller: DeviceSignInPoller;
 };

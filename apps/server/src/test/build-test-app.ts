@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Vault } from '@pag/vault';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { SetupToken } from '../domain/accounts/setup-token.ts';
+import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -17,6 +20,9 @@ export type TestApp = {
   config: Config;
   dataDir: string;
   setupToken: SetupToken;
+  vault: Vault;
+  /** The same context the app's connection routes use (vault, clock, upstream settings). */
+  connections: ConnectionsContext;
   /** Every log line the app wrote, raw. */
   logs: string[];
   /** Moves the app's clock forward. */
@@ -28,7 +34,10 @@ export type TestApp = {
  * A real app on a real SQLite file in a fresh temp dir, with a controllable clock and captured logs. Requests go
  * through `app.inject()` (no port).
  */
-export async function buildTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  environment: Record<string, string> = {},
+  options: { upstreamFetch?: typeof fetch } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
   const config = loadConfig({ GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: 'info', ...environment }, dataDir);
   const db = openDatabase(config.databaseFile);
@@ -41,7 +50,9 @@ export async function buildTestApp(environment: Record<string, string> = {}): Pr
   });
   let offset = 0;
   const setupToken = new SetupToken();
-  const app = await buildApp({ config, db, setupToken, logStream, now: () => Date.now() + offset });
+  const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+  const now = () => Date.now() + offset;
+  const app = await buildApp({ config, db, setupToken, logStream, now, vault, upstreamFetch: options.upstreamFetch });
   await app.ready();
   return {
     app,
@@ -49,6 +60,17 @@ export async function buildTestApp(environment: Record<string, string> = {}): Pr
     config,
     dataDir,
     setupToken,
+    vault,
+    connections: {
+      db,
+      now,
+      vault,
+      chatgpt: {
+        authBaseUrl: config.openaiAuthUrl,
+        redirectUri: config.codexRedirectUri,
+        refreshWindowMs: config.codexRefreshWindowMs,
+      },
+    },
     logs,
     advanceTime: (milliseconds) => {
       offset += milliseconds;

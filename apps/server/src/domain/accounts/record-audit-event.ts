@@ -9,7 +9,10 @@ export type AuditAction =
   | 'session.login_failed'
   | 'session.logout'
   | 'api_key.created'
-  | 'api_key.revoked';
+  | 'api_key.revoked'
+  | 'connection.connected'
+  | 'connection.disconnected'
+  | 'connection.reconnect_required';
 
 /** Appends an audit entry. `detail` must never contain secrets: ids, prefixes, addresses only. */
 export function recordAuditEvent(

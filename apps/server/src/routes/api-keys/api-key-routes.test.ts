@@ -108,7 +108,7 @@ describe('gateway API keys', () => {
   it('should reject keys whose user was deleted', async () => {
     const created = await createKey(owner);
     const { deleteUser } = await import('../../domain/accounts/delete-user.ts');
-    deleteUser({ db: test.db, now: Date.now }, 'owner@example.com');
+    await deleteUser(test.connections, 'owner@example.com');
     expect((await whoAmI({ authorization: `Bearer ${created.secret}` })).statusCode).toBe(401);
   });
 

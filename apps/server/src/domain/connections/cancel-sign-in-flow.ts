@@ -1,0 +1,14 @@
+import { and, eq } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
+import type { ConnectionsContext } from './connections-context.ts';
+import { findSignInFlow } from './find-sign-in-flow.ts';
+
+/** Cancels a user's pending flow; a flow that already finished is left as it is. */
+export function cancelSignInFlow(context: ConnectionsContext, options: { userId: string; flowId: string }): void {
+  findSignInFlow(context, options);
+  context.db
+    .update(signInFlows)
+    .set({ status: 'cancelled', failureReason: 'Cancelled.', finishedAt: new Date(context.now()) })
+    .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.status, 'pending')))
+    .run();
+}

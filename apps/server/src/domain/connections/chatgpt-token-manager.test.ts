@@ -1,0 +1,194 @@
+import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
+import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { ChatgptTokenManager } from './chatgpt-token-manager.ts';
+import { listConnections } from './list-connections.ts';
+
+let fake: FakeOpenAiAuth;
+let test: TestApp;
+beforeAll(async () => {
+  fake = await startFakeOpenAiAuth();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
+});
+afterEach(async () => {
+  await test.close();
+});
+
+const refreshRequests = () =>
+  fake
+    .findRequests({ method: 'POST', path: '/oauth/token' })
+    .filter((request) => request.form?.grant_type === 'refresh_token');
+
+async function expectGatewayError(promise: Promise<unknown>, code: string): Promise<GatewayError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  expect((error as GatewayError).code).toBe(code);
+  return error as GatewayError;
+}
+
+describe('ChatgptTokenManager', () => {
+  it('should hand out the stored token without refreshing while it is far from expiry', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 3600,
+    });
+    const manager = new ChatgptTokenManager(test.connections);
+    const token = await manager.getAccessToken(user.id);
+    expect(token.accessToken).toBe(tokens.accessToken);
+    expect(token.accountId).toBe(fake.accounts[0]?.chatgptAccountId);
+    expect(refreshRequests()).toHaveLength(0);
+  });
+
+  it('should refresh exactly once for a storm of 200 concurrent callers one minute from expiry', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    const manager = new ChatgptTokenManager(test.connections);
+    const results = await Promise.all(Array.from({ length: 200 }, () => manager.getAccessToken(user.id)));
+    expect(refreshRequests()).toHaveLength(1);
+    const distinct = new Set(results.map((result) => result.accessToken));
+    expect(distinct.size).toBe(1);
+    const [fresh] = distinct;
+    expect(fresh).not.toBe(tokens.accessToken);
+    const issued = fake.issuedTokens.at(-1);
+    expect(issued?.accessToken).toBe(fresh);
+    // The rotated pair was persisted: the next caller gets it without another refresh.
+    expect((await new ChatgptTokenManager(test.connections).getAccessToken(user.id)).accessToken).toBe(fresh);
+    expect(refreshRequests()).toHaveLength(1);
+    const [connection] = listConnections(test.connections, user.id);
+    expect(connection?.lastRefreshAt).not.toBeNull();
+  });
+
+  it('should refresh when the token enters the configured window, not before', async () => {
+    const { user } = await seedChatgptConnection({ context: test.connections, fake, accessTokenTtlSeconds: 3600 });
+    const manager = new ChatgptTokenManager(test.connections);
+    test.advanceTime(3600_000 - 6 * 60_000);
+    await manager.getAccessToken(user.id);
+    expect(refreshRequests()).toHaveLength(0);
+    test.advanceTime(2 * 60_000);
+    await manager.getAccessToken(user.id);
+    expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it('should refresh once after an upstream 401, even for concurrent callers, and not again for the new token', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 3600,
+    });
+    const manager = new ChatgptTokenManager(test.connections);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => manager.getAccessToken(user.id, { rejectedAccessToken: tokens.accessToken })),
+    );
+    expect(refreshRequests()).toHaveLength(1);
+    expect(new Set(results.map((result) => result.accessToken)).size).toBe(1);
+    // A late caller reporting the old token gets the already-refreshed one.
+    const late = await manager.getAccessToken(user.id, { rejectedAccessToken: tokens.accessToken });
+    expect(late.accessToken).toBe(results[0]?.accessToken);
+    expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'refresh_token_reused',
+      async (refreshToken: string, idToken: string) => {
+        // Another client used the same refresh token first (the classic cause).
+        const response = await fetch(`${fake.url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+            client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+          }),
+        });
+        expect(response.status).toBe(200);
+        void idToken;
+      },
+    ],
+    [
+      'refresh_token_expired',
+      async () => {
+        fake.expireRefreshTokens();
+      },
+    ],
+    [
+      'refresh_token_invalidated',
+      async () => {
+        fake.invalidateRefreshTokens();
+      },
+    ],
+  ])('should move to reconnect_required on %s and never try again', async (reason, breakIt) => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    await breakIt(tokens.refreshToken, tokens.idToken);
+    const before = refreshRequests().length;
+    const manager = new ChatgptTokenManager(test.connections);
+    const error = await expectGatewayError(manager.getAccessToken(user.id), 'reconnect_required');
+    expect(error.message).toMatch(/Sign in again/);
+    expect(refreshRequests().length - before).toBe(1);
+    await expectGatewayError(manager.getAccessToken(user.id), 'reconnect_required');
+    await expectGatewayError(new ChatgptTokenManager(test.connections).getAccessToken(user.id), 'reconnect_required');
+    expect(refreshRequests().length - before).toBe(1);
+    const [connection] = listConnections(test.connections, user.id);
+    expect(connection).toMatchObject({ state: 'reconnect_required', stateReason: reason });
+    expect(connection?.stateMessage).toMatch(/Sign in again/);
+  });
+
+  it('should keep the still-valid token through a transient failure and back off before retrying', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 120,
+    });
+    fake.faults.push({ match: { path: '/oauth/token' }, times: 1, fault: { kind: 'status', status: 503 } });
+    const manager = new ChatgptTokenManager(test.connections);
+    expect((await manager.getAccessToken(user.id)).accessToken).toBe(tokens.accessToken);
+    expect((await manager.getAccessToken(user.id)).accessToken).toBe(tokens.accessToken);
+    expect(refreshRequests()).toHaveLength(1);
+    test.advanceTime(31_000);
+    const recovered = await manager.getAccessToken(user.id);
+    expect(recovered.accessToken).not.toBe(tokens.accessToken);
+    expect(refreshRequests()).toHaveLength(2);
+  });
+
+  it('should answer upstream_unavailable with a retry hint when the token has expired and refresh fails', async () => {
+    const { user } = await seedChatgptConnection({ context: test.connections, fake, accessTokenTtlSeconds: 60 });
+    test.advanceTime(61_000);
+    fake.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'drop-connection' } });
+    const error = await expectGatewayError(
+      new ChatgptTokenManager(test.connections).getAccessToken(user.id),
+      'upstream_unavailable',
+    );
+    expect(error.retryAfterSeconds).toBe(30);
+    const [connection] = listConnections(test.connections, user.id);
+    expect(connection?.state).toBe('connected');
+  });
+
+  it('should say not_connected for a user without a connection', async () => {
+    const { createUser } = await import('../accounts/create-user.ts');
+    const user = await createUser(test.connections, {
+      email: 'lonely@example.com',
+      password: 'a long enough password',
+      isAdmin: false,
+    });
+    await expectGatewayError(new ChatgptTokenManager(test.connections).getAccessToken(user.id), 'not_connected');
+  });
+});

@@ -1,0 +1,261 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CodexOAuthError, type CodexTokenSet, readCodexTokenClaims, refreshCodexTokens } from '@pag/oauth-client';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { connections } from '../../db/schema.ts';
+import { recordAuditEvent } from '../accounts/record-audit-event.ts';
+import { GatewayError } from '../gateway-error.ts';
+import type { ConnectionsContext } from './connections-context.ts';
+import { encryptTokens, tokenContext } from './save-chatgpt-connection.ts';
+import { type ConnectionRow, describeReconnectReason } from './to-connection-dto.ts';
+
+/** What a provider needs to call the Codex backend for a user. */
+export type ChatgptAccessToken = { accessToken: string; accountId: string; connectionId: string };
+
+/** How long one process may hold the right to refresh; past it another process may take over. */
+const REFRESH_LEASE_MS = 30_000;
+/** How often a process waiting for another's refresh looks at the row again. */
+const LEASE_POLL_MS = 50;
+/** Without a readable `exp`, refresh when the last refresh is older than this (as the official client does). */
+const FALLBACK_REFRESH_AGE_MS = 8 * 24 * 60 * 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+/**
+ * Hands out valid ChatGPT access tokens and refreshes them correctly (codex-protocol.md §4):
+ * - proactively when the access token expires within the refresh window, and once on demand after an upstream 401;
+ * - single-flight in this process: concurrent callers share one refresh;
+ * - durable across processes: a lease taken by compare-and-swap on the row's `version` lets only one process use
+ *   the refresh token; the others wait and reload the row (reload-before-refresh) instead of refreshing too;
+ * - the rotated pair is persisted before anyone uses it, because the old refresh token is dead from then on;
+ * - a permanent failure (`refresh_token_reused`/`_expired`/`_invalidated`, 401) puts the connection in
+ *   `reconnect_required` and is never retried; a transient one keeps the still-valid access token and backs off.
+ */
+export class ChatgptTokenManager {
+  readonly #context: ConnectionsContext;
+  readonly #inFlight = new Map<string, Promise<ChatgptAccessToken>>();
+
+  constructor(context: ConnectionsContext) {
+    this.#context = context;
+  }
+
+  /**
+   * A valid access token for the user's ChatGPT connection.
+   *
+   * @param options.rejectedAccessToken the token the Codex backend just answered 401 to: forces one refresh
+   *   unless someone already replaced that token.
+   */
+  async getAccessToken(userId: string, options: { rejectedAccessToken?: string } = {}): Promise<ChatgptAccessToken> {
+    const row = this.#loadForUser(userId);
+    assertUsable(row);
+    const accessToken = this.#decrypt(row, 'access_token');
+    if (!this.#needsRefresh(row, accessToken, options.rejectedAccessToken)) return toAccessToken(row, accessToken);
+    return this.#refreshOnce(row.id, options.rejectedAccessToken);
+  }
+
+  #refreshOnce(connectionId: string, rejectedAccessToken: string | undefined): Promise<ChatgptAccessToken> {
+    const running = this.#inFlight.get(connectionId);
+    if (running != null) return running;
+    const refresh = this.#refreshDurably(connectionId, rejectedAccessToken).finally(() => {
+      this.#inFlight.delete(connectionId);
+    });
+    this.#inFlight.set(connectionId, refresh);
+    return refresh;
+  }
+
+  async #refreshDurably(connectionId: string, rejectedAccessToken: string | undefined): Promise<ChatgptAccessToken> {
+    const giveUpAt = Date.now() + REFRESH_LEASE_MS + 5_000;
+    for (;;) {
+      // Reload before refreshing: another process may have refreshed (or failed) since we last looked.
+      const row = this.#loadById(connectionId);
+      assertUsable(row);
+      const accessToken = this.#decrypt(row, 'access_token');
+      if (!this.#needsRefresh(row, accessToken, rejectedAccessToken)) return toAccessToken(row, accessToken);
+      const now = this.#context.now();
+      if (row.nextRefreshAttemptAt != null && row.nextRefreshAttemptAt.getTime() > now) {
+        return this.#useStillValidOrThrow(row, accessToken, row.nextRefreshAttemptAt.getTime() - now);
+      }
+      if (this.#acquireLease(row)) return this.#refreshWithLease(row, accessToken);
+      if (Date.now() > giveUpAt) {
+        throw new GatewayError('upstream_unavailable', 'Refreshing the ChatGPT sign-in is taking too long.', {
+          retryAfterSeconds: 5,
+        });
+      }
+      await sleep(LEASE_POLL_MS);
+    }
+  }
+
+  /** Compare-and-swap: only the process that sees this exact version, with no live lease, gets to refresh. */
+  #acquireLease(row: ConnectionRow): boolean {
+    const now = this.#context.now();
+    return (
+      this.#context.db
+        .update(connections)
+        .set({ refreshLeaseUntil: new Date(now + REFRESH_LEASE_MS) })
+        .where(
+          and(
+            eq(connections.id, row.id),
+            eq(connections.version, row.version),
+            or(isNull(connections.refreshLeaseUntil), lte(connections.refreshLeaseUntil, new Date(now))),
+          ),
+        )
+        .run().changes === 1
+    );
+  }
+
+  async #refreshWithLease(row: ConnectionRow, accessToken: string): Promise<ChatgptAccessToken> {
+    let tokens: CodexTokenSet;
+    try {
+      tokens = await refreshCodexTokens({
+        baseUrl: this.#context.chatgpt.authBaseUrl,
+        fetch: this.#context.chatgpt.fetch,
+        refreshToken: this.#decrypt(row, 'refresh_token'),
+        previousIdToken: this.#decrypt(row, 'id_token'),
+      });
+    } catch (error) {
+      if (error instanceof CodexOAuthError && error.isPermanent) throw this.#requireReconnect(row, error);
+      const retryInMs = this.#recordTransientFailure(row);
+      return this.#useStillValidOrThrow(row, accessToken, retryInMs, error);
+    }
+    return this.#persistRefreshedTokens(row, tokens);
+  }
+
+  #persistRefreshedTokens(row: ConnectionRow, tokens: CodexTokenSet): ChatgptAccessToken {
+    const now = this.#context.now();
+    let claims: ReturnType<typeof readCodexTokenClaims> | null = null;
+    try {
+      claims = readCodexTokenClaims(tokens);
+    } catch {
+      // The new pair is valid and the old refresh token is already dead: store it whatever its claims say.
+    }
+    const expiresAt =
+      claims?.accessTokenExpiresAt ??
+      (tokens.expiresInSeconds == null ? null : new Date(now + tokens.expiresInSeconds * 1000));
+    const updated = this.#context.db
+      .update(connections)
+      .set({
+        ...encryptTokens(this.#context, row.id, tokens),
+        accessTokenExpiresAt: expiresAt,
+        planType: claims?.planType ?? row.planType,
+        email: claims?.email ?? row.email,
+        version: row.version + 1,
+        refreshLeaseUntil: null,
+        nextRefreshAttemptAt: null,
+        refreshFailureCount: 0,
+        lastRefreshAt: new Date(now),
+        updatedAt: new Date(now),
+      })
+      .where(eq(connections.id, row.id))
+      .returning()
+      .get();
+    if (updated == null) throw new GatewayError('not_connected', 'The ChatGPT account was disconnected meanwhile.');
+    return toAccessToken(updated, tokens.accessToken);
+  }
+
+  #requireReconnect(row: ConnectionRow, error: CodexOAuthError): GatewayError {
+    const reason = error.kind;
+    const now = new Date(this.#context.now());
+    this.#context.db
+      .update(connections)
+      .set({
+        state: 'reconnect_required',
+        stateReason: reason,
+        refreshLeaseUntil: null,
+        version: row.version + 1,
+        updatedAt: now,
+      })
+      .where(eq(connections.id, row.id))
+      .run();
+    recordAuditEvent(this.#context, {
+      action: 'connection.reconnect_required',
+      userId: row.userId,
+      detail: { provider: 'chatgpt', reason, status: error.status ?? null },
+    });
+    return new GatewayError('reconnect_required', describeReconnectReason(reason) ?? 'Sign in to ChatGPT again.', {
+      cause: error,
+    });
+  }
+
+  /** Exponential backoff (30 s, 1 min, 2 min, … 15 min) stored on the row so every process honours it. */
+  #recordTransientFailure(row: ConnectionRow): number {
+    const failures = row.refreshFailureCount + 1;
+    const backoffMs = Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (failures - 1));
+    const now = this.#context.now();
+    this.#context.db
+      .update(connections)
+      .set({
+        refreshFailureCount: failures,
+        nextRefreshAttemptAt: new Date(now + backoffMs),
+        refreshLeaseUntil: null,
+        updatedAt: new Date(now),
+      })
+      .where(eq(connections.id, row.id))
+      .run();
+    return backoffMs;
+  }
+
+  #useStillValidOrThrow(
+    row: ConnectionRow,
+    accessToken: string,
+    retryInMs: number,
+    cause?: unknown,
+  ): ChatgptAccessToken {
+    const expiresAt = row.accessTokenExpiresAt?.getTime();
+    if (expiresAt != null && expiresAt > this.#context.now()) return toAccessToken(row, accessToken);
+    throw new GatewayError(
+      'upstream_unavailable',
+      `The ChatGPT sign-in needs a refresh and auth.openai.com is not answering properly; retrying in ${Math.ceil(retryInMs / 1000)} s.`,
+      { cause, retryAfterSeconds: Math.ceil(retryInMs / 1000) },
+    );
+  }
+
+  #needsRefresh(row: ConnectionRow, accessToken: string, rejectedAccessToken: string | undefined): boolean {
+    if (rejectedAccessToken != null && accessToken === rejectedAccessToken) return true;
+    const now = this.#context.now();
+    if (row.accessTokenExpiresAt == null) {
+      return (row.lastRefreshAt ?? row.connectedAt).getTime() + FALLBACK_REFRESH_AGE_MS <= now;
+    }
+    return row.accessTokenExpiresAt.getTime() - this.#context.chatgpt.refreshWindowMs <= now;
+  }
+
+  #decrypt(row: ConnectionRow, column: 'id_token' | 'access_token' | 'refresh_token'): string {
+    const ciphertext =
+      column === 'id_token'
+        ? row.idTokenCiphertext
+        : column === 'access_token'
+          ? row.accessTokenCiphertext
+          : row.refreshTokenCiphertext;
+    return this.#context.vault.decrypt(ciphertext, { context: tokenContext(row.id, column) });
+  }
+
+  #loadForUser(userId: string): ConnectionRow {
+    const row = this.#context.db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.userId, userId), eq(connections.provider, 'chatgpt')))
+      .get();
+    if (row == null)
+      throw new GatewayError(
+        'not_connected',
+        'No ChatGPT account is connected: connect one in Settings → Connections.',
+      );
+    return row;
+  }
+
+  #loadById(connectionId: string): ConnectionRow {
+    const row = this.#context.db.select().from(connections).where(eq(connections.id, connectionId)).get();
+    if (row == null) throw new GatewayError('not_connected', 'The ChatGPT account was disconnected.');
+    return row;
+  }
+}
+
+function assertUsable(row: ConnectionRow): void {
+  if (row.state === 'reconnect_required') {
+    throw new GatewayError(
+      'reconnect_required',
+      describeReconnectReason(row.stateReason) ?? 'Sign in to ChatGPT again.',
+    );
+  }
+}
+
+function toAccessToken(row: ConnectionRow, accessToken: string): ChatgptAccessToken {
+  return { accessToken, accountId: row.accountId, connectionId: row.id };
+}

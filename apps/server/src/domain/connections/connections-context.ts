@@ -1,0 +1,19 @@
+import type { Vault } from '@pag/vault';
+import type { DomainContext } from '../domain-context.ts';
+
+/** Where and how the gateway talks to auth.openai.com (from config; `fetch` injectable for tests). */
+export type ChatgptSettings = {
+  /** `GATEWAY_OPENAI_AUTH_URL`: base of authorize, token, revoke, device code and device page. */
+  authBaseUrl: string;
+  /** `GATEWAY_CODEX_REDIRECT_URI`: the loopback redirect, byte-identical at authorize and exchange. */
+  redirectUri: string;
+  /** Refresh when the access token expires within this many milliseconds. */
+  refreshWindowMs: number;
+  fetch?: typeof fetch;
+};
+
+/** What the connection functions need besides the database and clock: the vault and the upstream settings. */
+export type ConnectionsContext = DomainContext & { vault: Vault; chatgpt: ChatgptSettings };
+
+/** Sign-in flows (state + PKCE) live 10 minutes; device codes 15 (the upstream's own limit). */
+export const SIGN_IN_FLOW_LIFETIME_MS = 10 * 60_000;

@@ -1,0 +1,17 @@
+import { lt } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
+import type { CleanupTask } from '../maintenance/delete-expired-rows.ts';
+
+/** Finished or expired flows are kept a day (the UI may still show their outcome), then deleted. */
+const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
+
+export function expiredSignInFlowsTask(): CleanupTask {
+  return {
+    name: 'sign_in_flows',
+    run: (context) =>
+      context.db
+        .delete(signInFlows)
+        .where(lt(signInFlows.expiresAt, new Date(context.now() - KEEP_AFTER_EXPIRY_MS)))
+        .run().changes,
+  };
+}

@@ -1,0 +1,22 @@
+import { and, eq } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
+import { GatewayError } from '../gateway-error.ts';
+import type { ConnectionsContext } from './connections-context.ts';
+import type { SignInFlowRow } from './to-sign-in-flow-dto.ts';
+
+/**
+ * A user's own flow by id. Another user's flow id answers exactly like a missing one: flows are bound to the
+ * user who started them.
+ */
+export function findSignInFlow(
+  context: ConnectionsContext,
+  options: { userId: string; flowId: string },
+): SignInFlowRow {
+  const row = context.db
+    .select()
+    .from(signInFlows)
+    .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.userId, options.userId)))
+    .get();
+  if (row == null) throw new GatewayError('not_found', 'No such sign-in: it may belong to someone else or be gone.');
+  return row;
+}

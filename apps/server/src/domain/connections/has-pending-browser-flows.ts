@@ -1,0 +1,20 @@
+import { and, eq, gt } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+
+/** Whether any browser sign-in still waits for its redirect (the loopback listener stays up while one does). */
+export function hasPendingBrowserFlows(context: DomainContext): boolean {
+  return (
+    context.db
+      .select({ id: signInFlows.id })
+      .from(signInFlows)
+      .where(
+        and(
+          eq(signInFlows.method, 'browser'),
+          eq(signInFlows.status, 'pending'),
+          gt(signInFlows.expiresAt, new Date(context.now())),
+        ),
+      )
+      .get() != null
+  );
+}

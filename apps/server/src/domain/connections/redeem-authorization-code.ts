@@ -1,0 +1,74 @@
+import { type CodexTokenSet, exchangeCodexAuthorizationCode } from '@pag/oauth-client';
+import { and, eq, gt } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
+import { GatewayError } from '../gateway-error.ts';
+import type { ConnectionsContext } from './connections-context.ts';
+import { saveChatgptConnection } from './save-chatgpt-connection.ts';
+import type { ConnectionRow } from './to-connection-dto.ts';
+import { toSignInGatewayError } from './to-gateway-error.ts';
+import type { SignInFlowRow } from './to-sign-in-flow-dto.ts';
+
+/**
+ * The shared end of every sign-in method: consume the flow (exactly once, atomically, only while unexpired),
+ * exchange the code, store the connection. Whatever fails after consumption marks the flow failed with a reason,
+ * so it can never be replayed.
+ */
+export async function redeemAuthorizationCode(
+  context: ConnectionsContext,
+  options: { flow: SignInFlowRow; code: string; codeVerifier: string; redirectUri: string },
+): Promise<ConnectionRow> {
+  const { flow } = options;
+  const now = context.now();
+  const claimed = context.db
+    .update(signInFlows)
+    .set({ status: 'exchanging' })
+    .where(
+      and(eq(signInFlows.id, flow.id), eq(signInFlows.status, 'pending'), gt(signInFlows.expiresAt, new Date(now))),
+    )
+    .run().changes;
+  if (claimed === 0) throw explainUnclaimable(context, flow.id);
+
+  let tokens: CodexTokenSet;
+  let connection: ConnectionRow;
+  try {
+    tokens = await exchangeCodexAuthorizationCode({
+      baseUrl: context.chatgpt.authBaseUrl,
+      fetch: context.chatgpt.fetch,
+      code: options.code,
+      redirectUri: options.redirectUri,
+      codeVerifier: options.codeVerifier,
+    });
+    connection = saveChatgptConnection(context, { userId: flow.userId, method: flow.method, tokens });
+  } catch (error) {
+    const gatewayError = toSignInGatewayError(error);
+    finishFlow(context, flow.id, { status: 'failed', failureReason: gatewayError.message });
+    throw gatewayError;
+  }
+  finishFlow(context, flow.id, { status: 'completed', failureReason: null });
+  return connection;
+}
+
+export function finishFlow(
+  context: ConnectionsContext,
+  flowId: string,
+  outcome: { status: 'completed' | 'failed' | 'cancelled' | 'expired'; failureReason: string | null },
+): void {
+  context.db
+    .update(signInFlows)
+    .set({ ...outcome, finishedAt: new Date(context.now()) })
+    .where(eq(signInFlows.id, flowId))
+    .run();
+}
+
+/** Why a flow could not be consumed: it expired, or it was used, cancelled or failed already. */
+function explainUnclaimable(context: ConnectionsContext, flowId: string): GatewayError {
+  const current = context.db.select().from(signInFlows).where(eq(signInFlows.id, flowId)).get();
+  if (current?.status === 'pending') {
+    finishFlow(context, flowId, { status: 'expired', failureReason: 'The sign-in expired.' });
+    return new GatewayError('flow_expired', 'This sign-in has expired (they last 10 minutes): start a new one.');
+  }
+  if (current?.status === 'expired') {
+    return new GatewayError('flow_expired', 'This sign-in has expired (they last 10 minutes): start a new one.');
+  }
+  return new GatewayError('conflict', `This sign-in is already ${current?.status ?? 'gone'}: start a new one.`);
+}

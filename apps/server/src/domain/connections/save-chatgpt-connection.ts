@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { type CodexTokenSet, readCodexTokenClaims, revokeCodexToken } from '@pag/oauth-client';
+import { and, eq } from 'drizzle-orm';
+import { connections } from '../../db/schema.ts';
+import { recordAuditEvent } from '../accounts/record-audit-event.ts';
+import type { ConnectionsContext } from './connections-context.ts';
+import { type ConnectionRow, maskAccountId } from './to-connection-dto.ts';
+
+/** The vault context of one token column: a ciphertext only decrypts in the row and column it was written for. */
+export function tokenContext(connectionId: string, column: 'id_token' | 'access_token' | 'refresh_token'): string {
+  return `connections:${connectionId}:${column}`;
+}
+
+/** Encrypts a token set for one connection row. */
+export function encryptTokens(context: ConnectionsContext, connectionId: string, tokens: CodexTokenSet) {
+  const { vault } = context;
+  return {
+    idTokenCiphertext: vault.encrypt(tokens.idToken, { context: tokenContext(connectionId, 'id_token') }),
+    accessTokenCiphertext: vault.encrypt(tokens.accessToken, { context: tokenContext(connectionId, 'access_token') }),
+    refreshTokenCiphertext: vault.encrypt(tokens.refreshToken, {
+      context: tokenContext(connectionId, 'refresh_token'),
+    }),
+  };
+}
+
+/**
+ * Stores a freshly signed-in ChatGPT account for a user: one per user, so a new sign-in replaces the old one
+ * (whose refresh token is then revoked, best effort, as the official client does). Claims are read once here.
+ */
+export function saveChatgptConnection(
+  context: ConnectionsContext,
+  options: { userId: string; method: ConnectionRow['method']; tokens: CodexTokenSet },
+): ConnectionRow {
+  const claims = readCodexTokenClaims(options.tokens);
+  const now = new Date(context.now());
+  const accessTokenExpiresAt =
+    claims.accessTokenExpiresAt ??
+    (options.tokens.expiresInSeconds == null ? null : new Date(now.getTime() + options.tokens.expiresInSeconds * 1000));
+  const existing = context.db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'chatgpt')))
+    .get();
+  const id = existing?.id ?? randomUUID();
+  const fields = {
+    method: options.method,
+    accountId: claims.accountId,
+    email: claims.email,
+    planType: claims.planType,
+    upstreamUserId: claims.chatgptUserId,
+    ...encryptTokens(context, id, options.tokens),
+    accessTokenExpiresAt,
+    state: 'connected' as const,
+    stateReason: null,
+    refreshLeaseUntil: null,
+    nextRefreshAttemptAt: null,
+    refreshFailureCount: 0,
+    connectedAt: now,
+    lastRefreshAt: null,
+    updatedAt: now,
+  };
+  const row =
+    existing == null
+      ? context.db
+          .insert(connections)
+          .values({ id, userId: options.userId, provider: 'chatgpt', version: 0, ...fields })
+          .returning()
+          .get()
+      : context.db
+          .update(connections)
+          .set({ ...fields, version: existing.version + 1 })
+          .where(eq(connections.id, id))
+          .returning()
+          .get();
+  if (existing != null) revokeReplacedToken(context, existing);
+  recordAuditEvent(context, {
+    action: 'connection.connected',
+    userId: options.userId,
+    detail: {
+      provider: 'chatgpt',
+      method: options.method,
+      account: maskAccountId(claims.accountId),
+      plan: claims.planType,
+    },
+  });
+  return row;
+}
+
+function revokeReplacedToken(context: ConnectionsContext, replaced: ConnectionRow): void {
+  let refreshToken: string;
+  try {
+    refreshToken = context.vault.decrypt(replaced.refreshTokenCiphertext, {
+      context: tokenContext(replaced.id, 'refresh_token'),
+    });
+  } catch {
+    return;
+  }
+  // Fire and forget: a failed revoke must not undo a successful sign-in.
+  revokeCodexToken({ baseUrl: context.chatgpt.authBaseUrl, fetch: context.chatgpt.fetch, refreshToken }).catch(
+    () => {},
+  );
+}

@@ -1,0 +1,42 @@
+import type { Connection } from '@pag/contracts';
+import type { connections } from '../../db/schema.ts';
+
+export type ConnectionRow = typeof connections.$inferSelect;
+
+const STATE_MESSAGES: Readonly<Record<string, string>> = {
+  refresh_token_reused:
+    'The saved sign-in was already used by another program (for example the Codex CLI signed in with the same ' +
+    'session). Sign in again here; do not share one sign-in between programs.',
+  refresh_token_expired: 'The ChatGPT sign-in has expired. Sign in again.',
+  refresh_token_invalidated:
+    'The ChatGPT sign-in was revoked (signed out elsewhere or password changed). Sign in again.',
+  unauthorized: 'auth.openai.com no longer accepts this sign-in. Sign in again.',
+};
+
+/** Shows only the last 4 characters of an account id: enough to tell accounts apart, useless to anyone else. */
+export function maskAccountId(accountId: string): string {
+  return accountId.length <= 4 ? '••••' : `••••${accountId.slice(-4)}`;
+}
+
+export function describeReconnectReason(reason: string | null): string | null {
+  if (reason == null) return null;
+  return STATE_MESSAGES[reason] ?? 'The ChatGPT sign-in can no longer be refreshed. Sign in again.';
+}
+
+/** The API's view of a connection: never a token. */
+export function toConnectionDto(row: ConnectionRow): Connection {
+  return {
+    id: row.id,
+    provider: row.provider,
+    method: row.method,
+    email: row.email,
+    planType: row.planType,
+    accountIdMasked: maskAccountId(row.accountId),
+    state: row.state,
+    stateReason: row.stateReason,
+    stateMessage: row.state === 'reconnect_required' ? describeReconnectReason(row.stateReason) : null,
+    connectedAt: row.connectedAt.toISOString(),
+    accessTokenExpiresAt: row.accessTokenExpiresAt?.toISOString() ?? null,
+    lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,63 @@
+import { addPrimaryKey, readKeyFile, removeKey, type Vault } from '@pag/vault';
+import type { GatewayDatabase } from '../../db/open-database.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { listEncryptedValues } from './encrypted-columns.ts';
+
+/** Re-encryption passes before giving up on values a running server keeps rewriting under the old key. */
+const MAX_PASSES = 5;
+
+/**
+ * Rotates the master key without stopping the server: add a new primary key to the key file (a running server
+ * encrypts with it from its next write on), re-encrypt every stored value under it, then remove the old keys.
+ * Each value is swapped only if it is unchanged since it was read, so a refresh writing at the same moment is
+ * never overwritten; the next pass picks up whatever such a write left under the old key.
+ */
+export function rotateEncryptionKey(options: {
+  db: GatewayDatabase;
+  vault: Vault;
+  keyFilePath: string;
+  isEnvKeySet: boolean;
+}): { newKeyId: string; reencrypted: number; removedKeyIds: string[] } {
+  if (options.isEnvKeySet) {
+    throw new GatewayError(
+      'invalid_request',
+      'GATEWAY_ENCRYPTION_KEY is set, so the key file is not in use: to rotate, unset it (the gateway then uses the ' +
+        'key file) or keep the env key; rotating an env key needs a restart with the new value.',
+    );
+  }
+  const keyFile = addPrimaryKey(options.keyFilePath);
+  const newKeyId = keyFile.primaryKeyId;
+  let reencrypted = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let changedThisPass = 0;
+    const stale = listEncryptedValues(options.db.$client).filter(
+      (value) => options.vault.keyIdOf(value.ciphertext) !== newKeyId,
+    );
+    if (stale.length === 0) break;
+    options.db.$client.transaction(() => {
+      for (const value of stale) {
+        const next = options.vault.reencrypt(value.ciphertext, { context: value.context });
+        changedThisPass += options.db.$client
+          .prepare(`update ${value.table} set ${value.column} = ? where id = ? and ${value.column} = ?`)
+          .run(next, value.id, value.ciphertext).changes;
+      }
+    })();
+    reencrypted += changedThisPass;
+  }
+  const leftOver = listEncryptedValues(options.db.$client).filter(
+    (value) => options.vault.keyIdOf(value.ciphertext) !== newKeyId,
+  );
+  if (leftOver.length > 0) {
+    throw new GatewayError(
+      'conflict',
+      `${leftOver.length} values are still under an old key after ${MAX_PASSES} passes; the old key was kept. Run the rotation again.`,
+    );
+  }
+  const removedKeyIds: string[] = [];
+  for (const entry of readKeyFile(options.keyFilePath).keys) {
+    if (entry.id === newKeyId) continue;
+    removeKey({ path: options.keyFilePath, keyId: entry.id });
+    removedKeyIds.push(entry.id);
+  }
+  return { newKeyId, reencrypted, removedKeyIds };
+}

@@ -1,0 +1,119 @@
+import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createUser } from '../domain/accounts/create-user.ts';
+import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
+import { readDatabaseBytes } from './read-database-bytes.ts';
+import { runGatewayCli, startBin, waitFor } from './run-process.ts';
+
+// The headless-server path: the CLI connects, lists and disconnects over the same data dir, against the fake.
+let fake: FakeOpenAiAuth;
+let test: TestApp;
+let env: Record<string, string>;
+beforeAll(async () => {
+  fake = await startFakeOpenAiAuth({ autoApprove: true, deviceInterval: '1' });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  fake.setModes({ autoApprove: true });
+  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
+  env = { GATEWAY_DATA_DIR: test.dataDir, GATEWAY_OPENAI_AUTH_URL: fake.url };
+  await createUser(test.connections, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
+});
+afterEach(async () => {
+  await test.close();
+});
+
+describe('gateway connect chatgpt', () => {
+  it('should connect with --device: print the code, wait for approval, exit 0', async () => {
+    const cli = startBin({
+      bin: 'gateway',
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--device'],
+      env,
+      cwd: test.dataDir,
+    });
+    const userCode = await waitFor(() => /enter the code (\S+)/.exec(cli.output())?.[1], 20_000);
+    expect(cli.output()).toContain(`Open ${fake.url}/codex/device and enter the code ${userCode}`);
+    fake.approveDevice({ userCode });
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toMatch(/connected ChatGPT account user@example.com \(plus, ••••[0-9a-f]{4}\)/);
+
+    const listed = await runGatewayCli({
+      args: ['connections', '--user', 'owner@example.com', '--json'],
+      env,
+      cwd: test.dataDir,
+    });
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { provider: 'chatgpt', state: 'connected', email: 'user@example.com', method: 'device' },
+    ]);
+    const database = readDatabaseBytes(test.config.databaseFile);
+    for (const issued of fake.issuedTokens) expect(database.includes(issued.refreshToken)).toBe(false);
+  });
+
+  it('should exit 1 with the reason when the device code is declined', async () => {
+    const cli = startBin({
+      bin: 'gateway',
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--device'],
+      env,
+      cwd: test.dataDir,
+    });
+    const userCode = await waitFor(() => /enter the code (\S+)/.exec(cli.output())?.[1], 20_000);
+    fake.denyDevice({ userCode });
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain('gateway: The sign-in was declined at ChatGPT.');
+  });
+
+  it('should connect with --paste: print the link, read the address from stdin', async () => {
+    const cli = startBin({
+      bin: 'gateway',
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--paste'],
+      env,
+      cwd: test.dataDir,
+    });
+    const authorizeUrl = await waitFor(() => /^(http\S+\/oauth\/authorize\S+)$/m.exec(cli.output())?.[1], 20_000);
+    const redirect = await fetch(authorizeUrl, { redirect: 'manual' });
+    cli.child.stdin?.end(`${redirect.headers.get('location')}\n`);
+    expect(await cli.exited).toBe(0);
+    const disconnected = await runGatewayCli({
+      args: ['disconnect', 'chatgpt', '--user', 'owner@example.com'],
+      env,
+      cwd: test.dataDir,
+    });
+    expect(disconnected).toMatchObject({
+      code: 0,
+      stderr: 'disconnected ChatGPT; its sign-in was revoked at OpenAI\n',
+    });
+    expect(fake.findRequests({ method: 'POST', path: '/oauth/revoke' })).toHaveLength(1);
+    const again = await runGatewayCli({
+      args: ['disconnect', 'chatgpt', '--user', 'owner@example.com'],
+      env,
+      cwd: test.dataDir,
+    });
+    expect(again).toMatchObject({ code: 1, stderr: 'gateway: No ChatGPT account is connected.\n' });
+  });
+
+  it('should refuse pasted garbage with a one-line reason and exit 1', async () => {
+    const result = await runGatewayCli({
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--paste'],
+      env,
+      cwd: test.dataDir,
+      stdin: 'not the address\n',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      'gateway: The code in that input is malformed: copy the whole address again.',
+    );
+  });
+
+  it('should need exactly one of --device and --paste', async () => {
+    const result = await runGatewayCli({
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com'],
+      env,
+      cwd: test.dataDir,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs exactly one of --device or --paste/);
+  });
+});

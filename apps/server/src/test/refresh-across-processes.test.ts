@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
+import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
+
+// Two gateway processes sharing one database file must still refresh a connection only once: the lease is taken
+// by compare-and-swap in SQLite, and the losing process reloads the row instead of using the dead refresh token.
+
+let fake: FakeOpenAiAuth;
+let test: TestApp;
+beforeAll(async () => {
+  fake = await startFakeOpenAiAuth();
+  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
+});
+afterAll(async () => {
+  await test.close();
+  await fake.close();
+});
+
+function startChild(userId: string): RunningProcess & { lines: () => string[] } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${SERVER_DIR}src/test/refresh-storm-child.ts`, userId, '100'],
+    {
+      cwd: SERVER_DIR,
+      env: {
+        PATH: process.env.PATH ?? '',
+        GATEWAY_DATA_DIR: test.dataDir,
+        GATEWAY_OPENAI_AUTH_URL: fake.url,
+        GATEWAY_LOG_LEVEL: 'silent',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, output: () => output, exited, lines: () => output.split('\n').filter(Boolean) };
+}
+
+describe('refresh across processes', () => {
+  it('should refresh once when two processes ask 100 times each at the same moment', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    const children = [startChild(user.id), startChild(user.id)];
+    await waitFor(() => (children.every((child) => child.lines().includes('ready')) ? true : null), 30_000);
+    for (const child of children) child.child.stdin?.write('go\n');
+    const codes = await Promise.all(children.map((child) => child.exited));
+    expect(codes, children.map((child) => child.output()).join('\n')).toEqual([0, 0]);
+    const reports = children.map(
+      (child) => JSON.parse(child.lines().at(-1) ?? '{}') as { tokens: string[]; count: number; errors: string[] },
+    );
+    for (const report of reports) {
+      expect(report.errors).toEqual([]);
+      expect(report.count).toBe(100);
+      expect(report.tokens).toHaveLength(1);
+    }
+    expect(reports[0]?.tokens[0]).toBe(reports[1]?.tokens[0]);
+    expect(reports[0]?.tokens[0]).not.toBe(tokens.accessToken);
+    const refreshes = fake
+      .findRequests({ method: 'POST', path: '/oauth/token' })
+      .filter((request) => request.form?.grant_type === 'refresh_token');
+    expect(refreshes).toHaveLength(1);
+  }, 60_000);
+});

@@ -1,0 +1,247 @@
+import { rm } from 'node:fs/promises';
+import type { FakeOpenAiAuth, FakeServer, RecordedRequest } from '@pag/testkit';
+import {
+  closeAllFakeServers,
+  OPENAI_CODEX_CLIENT_ID,
+  REFRESH_TOKEN_REUSED_MESSAGE,
+  startFakeOpenAiAuth,
+} from '@pag/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CodexCliRun } from './codex-cli-harness.ts';
+import {
+  createCodexHome,
+  readCodexAuthJson,
+  runCodexCli,
+  STUB_REPLY,
+  startEgressRecorder,
+  startResponsesStub,
+} from './codex-cli-harness.ts';
+
+// Runs the official Codex CLI 0.169.0 binary (npm @openai/codex) against startFakeOpenAiAuth, to prove the fake
+// answers what the real client sends and that the real client accepts the answers (codex-protocol.md §4, §10).
+
+const CLI_TIMEOUT_MS = 60_000;
+/** Codex's own text for `refresh_token_reused` (codex-protocol.md §4.5). */
+const CODEX_REUSED_TEXT = 'Your access token could not be refreshed because your refresh token was already used.';
+
+let egress: Awaited<ReturnType<typeof startEgressRecorder>>;
+const homes: string[] = [];
+
+beforeAll(async () => {
+  egress = await startEgressRecorder();
+});
+afterEach(async () => {
+  await closeAllFakeServers();
+  egress.targets.length = 0;
+});
+afterAll(async () => {
+  await egress.close();
+  await Promise.all(homes.map((home) => rm(home, { recursive: true, force: true })));
+});
+
+/**
+ * `codex exec` is the cheapest command that loads ChatGPT auth and so refreshes it (`login status` and `logout` do
+ * not). Every chatgpt.com call is pointed at the stub so the run stays on loopback.
+ */
+function execArgs(stub: FakeServer): string[] {
+  return [
+    'exec',
+    // Fails the run on an unknown -c key, so the switches below cannot silently rot.
+    '--strict-config',
+    '--skip-git-repo-check',
+    '--ephemeral',
+    // Each reaches chatgpt.com at start-up (MCP apps, the plugin catalogue).
+    '--disable',
+    'apps',
+    '--disable',
+    'plugins',
+    '--disable',
+    'remote_plugin',
+    '-c',
+    `model_providers.fake={name="fake",base_url="${stub.url}/backend-api/codex",wire_api="responses",requires_openai_auth=true}`,
+    '-c',
+    'model_provider="fake"',
+    '-c',
+    'model="gpt-5.5"',
+    // Account check and user settings (`/wham/...`) go here; the stub's 404 is tolerated by the CLI.
+    '-c',
+    `chatgpt_base_url="${stub.url}/backend-api/"`,
+    '-c',
+    'check_for_update_on_startup=false',
+    '-c',
+    'analytics.enabled=false',
+    'Reply with one word.',
+  ];
+}
+
+async function runCodex(options: { fake: FakeOpenAiAuth; home: string; args: string[] }): Promise<CodexCliRun> {
+  const run = await runCodexCli({
+    args: options.args,
+    codexHome: options.home,
+    authUrl: options.fake.url,
+    proxyUrl: egress.url,
+    timeoutMs: CLI_TIMEOUT_MS,
+    path: process.env.PATH ?? '/usr/bin:/bin',
+  });
+  if (run.exitCode !== 0) console.log(`[conformance] codex ${options.args[0]} stderr:\n${run.stderr}`);
+  return run;
+}
+
+/** Prints what the CLI sent, as evidence in the test log. */
+function logTraffic(label: string, requests: readonly RecordedRequest[]): void {
+  const lines = requests.map(
+    // Model requests carry Codex's whole system prompt; the head is enough to identify them.
+    (request) =>
+      `${request.method} ${request.path} [${request.headers['content-type'] ?? '-'}] ${request.text.slice(0, 300)}`,
+  );
+  console.log(`[conformance] ${label}:\n  ${lines.join('\n  ')}`);
+}
+
+async function seedCodexHome(options: { fake: FakeOpenAiAuth; accessTokenTtlSeconds: number }) {
+  const seeded = await options.fake.mintTokens({ accessTokenTtlSeconds: options.accessTokenTtlSeconds });
+  const home = await createCodexHome(seeded);
+  homes.push(home);
+  return { seeded, home };
+}
+
+describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
+  it('should refresh proactively, store the rotated tokens, use them, then revoke them on logout', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const stub = await startResponsesStub();
+    // Two minutes left: inside Codex's 5-minute window (codex-protocol.md §4.4), so the first use of auth refreshes.
+    const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
+
+    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    logTraffic('codex exec → fake auth', fake.requests);
+    logTraffic('codex exec → stub backend', stub.requests);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(STUB_REPLY);
+    expect(egress.targets).toEqual([]);
+    const refreshes = fake.findRequests({ method: 'POST', path: '/oauth/token' });
+    expect(fake.requests).toHaveLength(1);
+    expect(refreshes[0]?.headers).toMatchObject({
+      'content-type': 'application/json',
+      originator: 'codex_exec',
+      'user-agent': expect.stringMatching(/^codex_exec\/0\.169\.0 /),
+    });
+    expect(refreshes[0]?.text).toBe(
+      JSON.stringify({
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_reason: 'proactive_expiry',
+        refresh_token: seeded.refreshToken,
+      }),
+    );
+    const rotated = fake.issuedTokens.at(-1);
+    expect(rotated?.grant).toBe('refresh_token');
+    const stored = await readCodexAuthJson(home);
+    expect(stored.auth_mode).toBe('chatgpt');
+    expect(stored.tokens).toEqual({
+      id_token: rotated?.idToken,
+      access_token: rotated?.accessToken,
+      refresh_token: rotated?.refreshToken,
+      account_id: seeded.chatgptAccountId,
+    });
+    const [modelRequest] = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    expect(modelRequest?.headers.authorization).toBe(`Bearer ${rotated?.accessToken}`);
+    expect(modelRequest?.headers['chatgpt-account-id']).toBe(seeded.chatgptAccountId);
+
+    fake.reset();
+    const logout = await runCodex({ fake, home, args: ['logout'] });
+    logTraffic('codex logout → fake auth', fake.requests);
+
+    expect(logout.exitCode).toBe(0);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/oauth/revoke',
+      headers: { 'content-type': 'application/json' },
+      text: JSON.stringify({
+        token: rotated?.refreshToken,
+        token_type_hint: 'refresh_token',
+        client_id: OPENAI_CODEX_CLIENT_ID,
+      }),
+    });
+    expect(egress.targets).toEqual([]);
+  });
+
+  it('should give up after refresh_token_reused, report it, and keep the stored tokens', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const stub = await startResponsesStub();
+    const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
+    // Another client (a second Codex, a proxy) rotated this refresh token first: the top cause of the error (§4.3).
+    const stolen = await fetch(`${fake.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_token: seeded.refreshToken,
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(stolen.status).toBe(200);
+    const before = fake.requests.length;
+
+    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    const sent = fake.requests.slice(before);
+    logTraffic('codex exec (reused token) → fake auth', sent);
+
+    // 0.169.0 sends one refresh per auth consumer started in parallel (observed: 4) and none after the first 401
+    // is cached as permanent; a retry loop would send far more within the run.
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    for (const request of sent) {
+      expect(request.path).toBe('/oauth/token');
+      expect(request.json).toMatchObject({ refresh_token: seeded.refreshToken, refresh_reason: 'proactive_expiry' });
+    }
+    expect(run.stderr).toContain(CODEX_REUSED_TEXT);
+    // A failed proactive refresh is not fatal: the still-valid access token is used (§4.4).
+    expect(run.exitCode).toBe(0);
+    const [modelRequest] = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    expect(modelRequest?.headers.authorization).toBe(`Bearer ${seeded.accessToken}`);
+    expect((await readCodexAuthJson(home)).tokens.refresh_token).toBe(seeded.refreshToken);
+    expect(REFRESH_TOKEN_REUSED_MESSAGE).toMatch(/already been used/);
+    expect(egress.targets).toEqual([]);
+  });
+
+  it('should refresh once on a backend 401 (unauthorized_recovery), retry, then stop', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const stub = await startResponsesStub({ status: 401 });
+    // Ten days left: no proactive refresh, so any refresh is the 401 recovery path.
+    const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 864_000 });
+
+    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    logTraffic('codex exec (backend 401) → fake auth', fake.requests);
+    logTraffic('codex exec (backend 401) → stub backend', stub.findRequests({ path: '/backend-api/codex/responses' }));
+
+    // 0.169.0 makes 6 sampling attempts (1 + 5 retries); each 401 triggers one reload-and-refresh, then a retry.
+    const refreshes = fake.findRequests({ method: 'POST', path: '/oauth/token' });
+    expect(refreshes.length).toBeGreaterThanOrEqual(1);
+    expect(refreshes.length).toBeLessThanOrEqual(6);
+    // Every refresh presents the token the previous one returned: the CLI persisted each rotation, so the fake never
+    // had to answer refresh_token_reused.
+    const issued = fake.issuedTokens;
+    expect(issued).toHaveLength(refreshes.length + 1);
+    refreshes.forEach((request, index) => {
+      expect(request.json).toEqual({
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_reason: 'unauthorized_recovery',
+        refresh_token: issued[index]?.refreshToken,
+      });
+    });
+    expect(issued.map((tokens) => tokens.refreshTokenStatus)).toEqual([
+      ...Array.from({ length: refreshes.length }, () => 'rotated'),
+      'active',
+    ]);
+    expect(issued[0]?.refreshToken).toBe(seeded.refreshToken);
+    const last = issued.at(-1);
+    expect((await readCodexAuthJson(home)).tokens.refresh_token).toBe(last?.refreshToken);
+    const modelRequests = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    expect(modelRequests.at(-1)?.headers.authorization).toBe(`Bearer ${last?.accessToken}`);
+    expect(run.exitCode).not.toBe(0);
+    expect(egress.targets).toEqual([]);
+  });
+});

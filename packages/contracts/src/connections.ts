@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** How a connection was signed in. */
+export const signInMethodSchema = z.enum(['browser', 'paste', 'device']);
+export type SignInMethod = z.infer<typeof signInMethodSchema>;
+
+/**
+ * A connected upstream account as the UI shows it. `state: reconnect_required` means the stored refresh token can
+ * no longer be used (reused, expired, revoked): the user must sign in again; `stateReason` says why.
+ */
+export const connectionSchema = z.object({
+  id: z.string(),
+  provider: z.literal('chatgpt'),
+  method: signInMethodSchema,
+  email: z.string().nullable(),
+  /** ChatGPT plan as the tokens state it: plus, pro, team, … */
+  planType: z.string().nullable(),
+  /** The ChatGPT account id with all but its last 4 characters hidden. */
+  accountIdMasked: z.string(),
+  state: z.enum(['connected', 'reconnect_required']),
+  /** Machine-readable reason: refresh_token_reused, refresh_token_expired, refresh_token_invalidated, unauthorized. */
+  stateReason: z.string().nullable(),
+  /** The reason in words, with what to do. */
+  stateMessage: z.string().nullable(),
+  connectedAt: z.string().describe('ISO 8601'),
+  accessTokenExpiresAt: z.string().nullable().describe('ISO 8601'),
+  lastRefreshAt: z.string().nullable().describe('ISO 8601'),
+});
+export type Connection = z.infer<typeof connectionSchema>;
+
+/** `GET /api/connections` (session). */
+export const connectionListSchema = z.object({ connections: z.array(connectionSchema) });
+export type ConnectionList = z.infer<typeof connectionListSchema>;
+
+/** `POST /api/connections/chatgpt/sign-in` (session + CSRF). */
+export const startSignInRequestSchema = z.object({ method: signInMethodSchema });
+export type StartSignInRequest = z.infer<typeof startSignInRequestSchema>;
+
+/**
+ * A sign-in in progress. Browser and paste flows carry the `authorizeUrl` to open; device flows carry the
+ * `userCode` to type at `verificationUrl`. Poll `GET /api/connections/chatgpt/sign-in/:id` until `status` leaves
+ * `pending`.
+ */
+export const signInFlowSchema = z.object({
+  id: z.string(),
+  method: signInMethodSchema,
+  status: z.enum(['pending', 'exchanging', 'completed', 'failed', 'cancelled', 'expired']),
+  authorizeUrl: z.string().nullable(),
+  /** Browser flows: where the gateway listens for the redirect (the loopback callback). */
+  redirectUri: z.string().nullable(),
+  userCode: z.string().nullable(),
+  verificationUrl: z.string().nullable(),
+  pollIntervalSeconds: z.number().nullable(),
+  expiresAt: z.string().describe('ISO 8601'),
+  failureReason: z.string().nullable(),
+});
+export type SignInFlow = z.infer<typeof signInFlowSchema>;
+
+/** `POST /api/connections/chatgpt/sign-in/:id/complete` (session + CSRF): what the user pasted. */
+export const completeSignInRequestSchema = z.object({
+  input: z
+    .string()
+    .min(1, { message: 'is required: paste the address your browser showed after signing in' })
+    .max(8192, { message: 'is too long to be a sign-in address' }),
+});
+export type CompleteSignInRequest = z.infer<typeof completeSignInRequestSchema>;

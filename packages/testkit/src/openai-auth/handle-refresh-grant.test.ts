@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import type { TokenResponseBody } from './test-support.ts';
+import { createManualClock, decodeJwtPayload, postForm, postJson, refreshAsCodex, signIn } from './test-support.ts';
+
+afterEach(closeAllFakeServers);
+
+const REUSED_BODY = {
+  error: {
+    message: 'Your refresh token has already been used to generate a new access token. Please try signing in again.',
+    type: 'invalid_request_error',
+    param: null,
+    code: 'refresh_token_reused',
+  },
+};
+
+describe('POST /oauth/token (refresh_token)', () => {
+  it.each<[string, (options: { url: string; refreshToken: string }) => Promise<Response>]>([
+    [
+      'Codex 0.169 JSON with refresh_reason',
+      ({ url, refreshToken }) =>
+        postJson({
+          url,
+          body: {
+            client_id: OPENAI_CODEX_CLIENT_ID,
+            grant_type: 'refresh_token',
+            refresh_reason: 'proactive_expiry',
+            refresh_token: refreshToken,
+          },
+        }),
+    ],
+    [
+      'Codex 2025 JSON with scope',
+      ({ url, refreshToken }) =>
+        postJson({
+          url,
+          body: {
+            client_id: OPENAI_CODEX_CLIENT_ID,
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+            scope: 'openid profile email',
+          },
+        }),
+    ],
+    [
+      'a form without scope (opencode, ChatMock)',
+      ({ url, refreshToken }) =>
+        postForm({
+          url,
+          fields: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: OPENAI_CODEX_CLIENT_ID },
+        }),
+    ],
+    [
+      'a form with scope (CLIProxyAPI)',
+      ({ url, refreshToken }) =>
+        postForm({
+          url,
+          fields: {
+            client_id: OPENAI_CODEX_CLIENT_ID,
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+            scope: 'openid profile email',
+          },
+        }),
+    ],
+  ])('should refresh with %s', async (_case, send) => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await signIn(fake);
+
+    const response = await send({ url: `${fake.url}/oauth/token`, refreshToken: tokens.refresh_token });
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as TokenResponseBody;
+    expect(Object.keys(body)).toEqual([
+      'id_token',
+      'access_token',
+      'refresh_token',
+      'expires_in',
+      'token_type',
+      'scope',
+    ]);
+    expect(body.refresh_token).not.toBe(tokens.refresh_token);
+    expect(body.access_token).not.toBe(tokens.access_token);
+    expect(body.expires_in).toBe(864000);
+  });
+
+  it('should rotate: the new token works, the old one gets the exact refresh_token_reused body', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const first = await signIn(fake);
+    const second = (await (
+      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
+    ).json()) as TokenResponseBody;
+
+    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    const third = await refreshAsCodex({ fake, refreshToken: second.refresh_token });
+
+    expect(reused.status).toBe(401);
+    expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
+    expect(third.status).toBe(200);
+    expect(fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus])).toEqual([
+      ['authorization_code', 'rotated'],
+      ['refresh_token', 'rotated'],
+      ['refresh_token', 'active'],
+    ]);
+  });
+
+  it('should keep the sign-in identity across a refresh', async () => {
+    const clock = createManualClock();
+    const fake = await startFakeOpenAiAuth({ now: clock.now });
+    const first = await signIn(fake);
+    clock.advance(3600);
+
+    const second = (await (
+      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
+    ).json()) as TokenResponseBody;
+
+    const before = decodeJwtPayload(first.access_token);
+    const after = decodeJwtPayload(second.access_token);
+    expect(after.iat).toBe((before.iat as number) + 3600);
+    expect(after.auth_time).toBe(before.auth_time);
+    expect(after.session_id).toBe(before.session_id);
+    expect(after['https://api.openai.com/auth']).toEqual(before['https://api.openai.com/auth']);
+  });
+
+  it('should answer reuse with 400 in that mode', async () => {
+    const fake = await startFakeOpenAiAuth({ modes: { refreshTokenReusedStatus: 400 } });
+    const first = await signIn(fake);
+    await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+
+    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toEqual(REUSED_BODY);
+  });
+
+  it('should expire refresh tokens older than refreshTokenTtlSeconds', async () => {
+    const clock = createManualClock();
+    const fake = await startFakeOpenAiAuth({ now: clock.now, refreshTokenTtlSeconds: 3600 });
+    const young = await signIn(fake);
+    const old = await signIn(fake);
+
+    clock.advance(3599);
+    const inTime = await refreshAsCodex({ fake, refreshToken: young.refresh_token });
+    clock.advance(1);
+    const late = await refreshAsCodex({ fake, refreshToken: old.refresh_token });
+
+    expect(inTime.status).toBe(200);
+    expect(late.status).toBe(401);
+    expect(await late.json()).toEqual({
+      error: {
+        message: 'Your refresh token has expired. Please try signing in again.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'refresh_token_expired',
+      },
+    });
+  });
+
+  it('should answer refresh_token_expired after expireRefreshTokens, for that account only', async () => {
+    const fake = await startFakeOpenAiAuth({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
+    const a = await fake.mintTokens({ account: 'a@example.com' });
+    const b = await fake.mintTokens({ account: 'b@example.com' });
+
+    expect(fake.expireRefreshTokens('a@example.com')).toBe(1);
+
+    const expired = await refreshAsCodex({ fake, refreshToken: a.refreshToken });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ error: { code: 'refresh_token_expired' } });
+    expect((await refreshAsCodex({ fake, refreshToken: b.refreshToken })).status).toBe(200);
+  });
+
+  it('should answer refresh_token_invalidated after invalidateRefreshTokens, even for a rotated token', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const first = await signIn(fake);
+    const second = (await (
+      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
+    ).json()) as TokenResponseBody;
+
+    expect(fake.invalidateRefreshTokens()).toBe(1);
+
+    for (const refreshToken of [first.refresh_token, second.refresh_token]) {
+      const response = await refreshAsCodex({ fake, refreshToken });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        error: {
+          message: 'Your refresh token has been invalidated. Please try signing in again.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'refresh_token_invalidated',
+        },
+      });
+    }
+  });
+
+  it.each<[string, Record<string, unknown>, number, Record<string, unknown>]>([
+    ['an unknown refresh token', { refresh_token: 'rt_unknown' }, 401, { error: { code: 'invalid_refresh_token' } }],
+    ['no refresh token', { refresh_token: undefined }, 400, { error: 'invalid_request' }],
+    ['an empty refresh token', { refresh_token: '' }, 400, { error: 'invalid_request' }],
+    ['no client_id', { client_id: undefined }, 400, { error: 'invalid_request' }],
+    ['another client_id', { client_id: 'app_other' }, 401, { error: 'invalid_client' }],
+  ])('should reject %s', async (_case, overrides, status, body) => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+
+    const response = await postJson({
+      url: `${fake.url}/oauth/token`,
+      body: {
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+        ...overrides,
+      },
+    });
+
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject(body);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Facts about auth.openai.com that the fake reproduces.
+ * @see /work/shared/reference/codex-protocol.md §1.1, §1.3, §2.4
+ */
+
+/** The public OAuth client of the Codex CLI; every known integration uses it. */
+export const OPENAI_CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+
+/**
+ * Hydra's allow-list for the Codex client. Newest Codex advertises `127.0.0.1`, older sources `localhost`; 1457 is
+ * the fallback when 1455 is busy. Nothing else is registered, so other ports and hosts must fail.
+ */
+export const CODEX_REDIRECT_URIS: readonly string[] = [
+  'http://localhost:1455/auth/callback',
+  'http://127.0.0.1:1455/auth/callback',
+  'http://localhost:1457/auth/callback',
+  'http://127.0.0.1:1457/auth/callback',
+];
+
+/** What the device flow's code is bound to on the real server; the fake also accepts its own `/deviceauth/callback`. */
+export const REAL_DEVICE_CALLBACK_URI = 'https://auth.openai.com/deviceauth/callback';
+
+export const DEFAULT_SCOPE = 'openid profile email offline_access api.connectors.read api.connectors.invoke';
+
+export const AUTH_CLAIM = 'https://api.openai.com/auth';
+export const PROFILE_CLAIM = 'https://api.openai.com/profile';
+
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+
+/** The real `refresh_token_reused` message, byte for byte (codex-protocol.md §4.5). */
+export const REFRESH_TOKEN_REUSED_MESSAGE =
+  'Your refresh token has already been used to generate a new access token. Please try signing in again.';
+
+/** The real server's text for an unknown or stale authorize session (codex-protocol.md §1.4). */
+export const AUTHORIZE_SESSION_EXPIRED_MESSAGE = 'Your authorization session was not initialized or has expired';

@@ -1,0 +1,122 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import type { FakeOpenAiAuthOptions } from './start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { get, postJson, refreshAsCodex, signIn, TIMEOUT_MS } from './test-support.ts';
+
+afterEach(closeAllFakeServers);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address != null ? address.port : 0;
+}
+
+describe('startFakeOpenAiAuth', () => {
+  it('should record every request, Codex refresh included', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+
+    await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+
+    expect(fake.findRequests({ method: 'POST', path: '/oauth/token' })).toMatchObject([
+      {
+        headers: { 'content-type': 'application/json' },
+        json: {
+          client_id: OPENAI_CODEX_CLIENT_ID,
+          grant_type: 'refresh_token',
+          refresh_reason: 'proactive_expiry',
+          refresh_token: tokens.refreshToken,
+        },
+      },
+    ]);
+  });
+
+  it('should answer 404 for unknown paths and methods', async () => {
+    const fake = await startFakeOpenAiAuth();
+
+    const unknownPath = await get(`${fake.url}/oauth/userinfo`);
+    const wrongMethod = await get(`${fake.url}/oauth/token`);
+    const postAuthorize = await postJson({ url: `${fake.url}/oauth/authorize`, body: {} });
+
+    expect([unknownPath.status, wrongMethod.status, postAuthorize.status]).toEqual([404, 404, 404]);
+    expect(await unknownPath.json()).toEqual({ error: 'no route for GET /oauth/userinfo in fake openai-auth' });
+  });
+
+  it('should play scripted faults: 5xx, malformed JSON, a dropped connection, a delay', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+    const match = { method: 'POST', path: '/oauth/token' };
+    fake.faults.push(
+      { match, fault: { kind: 'status', status: 503, body: { error: 'overloaded' } } },
+      { match, fault: { kind: 'malformed-json' } },
+      { match, fault: { kind: 'drop-connection' } },
+      { match, fault: { kind: 'delay', ms: 200 } },
+    );
+
+    const unavailable = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const malformed = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const dropped = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken }).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const started = Date.now();
+    const slow = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+
+    expect(unavailable.status).toBe(503);
+    await expect(malformed.json()).rejects.toThrow();
+    expect(dropped).toBe('failed');
+    expect(slow.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    // Faults stop requests before the handler, so the token was used once, by the delayed request.
+    expect(fake.issuedTokens.map((issued) => issued.refreshTokenStatus)).toEqual(['rotated', 'active']);
+  });
+
+  it('should listen on a fixed port when asked, with that port in the issuer', async () => {
+    const port = await freePort();
+    const fake = await startFakeOpenAiAuth({ port });
+
+    const tokens = await signIn(fake);
+
+    expect(fake.url).toBe(`http://127.0.0.1:${port}`);
+    expect(fake.port).toBe(port);
+    expect(JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString()).iss).toBe(fake.url);
+    await fake.close();
+    await expect(
+      fetch(`${fake.url}/.well-known/jwks.json`, { signal: AbortSignal.timeout(TIMEOUT_MS) }),
+    ).rejects.toThrow();
+  });
+
+  it('should reset to its starting state', async () => {
+    const fake = await startFakeOpenAiAuth({ autoApprove: true });
+    const tokens = await fake.mintTokens();
+    fake.setModes({ autoApprove: false, deviceCodeEnabled: false });
+    fake.faults.push({ match: {}, fault: { kind: 'status', status: 500 } });
+
+    fake.reset();
+
+    expect(fake.requests).toEqual([]);
+    expect(fake.faults.pending).toEqual([]);
+    expect(fake.issuedTokens).toEqual([]);
+    expect(fake.modes).toMatchObject({ autoApprove: true, deviceCodeEnabled: true });
+    expect(await (await refreshAsCodex({ fake, refreshToken: tokens.refreshToken })).json()).toMatchObject({
+      error: { code: 'invalid_refresh_token' },
+    });
+  });
+
+  it.each<[string, FakeOpenAiAuthOptions, RegExp]>([
+    ['a zero TTL', { accessTokenTtlSeconds: 0 }, /"accessTokenTtlSeconds" must be a positive integer/],
+    ['a fractional TTL', { deviceCodeTtlSeconds: 1.5 }, /"deviceCodeTtlSeconds" must be a positive integer/],
+    ['a numeric interval', { deviceInterval: 5 as unknown as string }, /"deviceInterval" must be a string/],
+    ['an unknown mode', { modes: { fast: true } as never }, /"modes.fast" is not a mode/],
+    ['an account without email', { accounts: [{ email: 'nope' }] }, /"accounts\[0\].email"/],
+    ['duplicate accounts', { accounts: [{ email: 'a@x.io' }, { email: 'a@x.io' }] }, /repeat a "email"/],
+    ['an out-of-range port', { port: 70000 }, /"port" must be an integer/],
+  ])('should reject %s', async (_case, options, message) => {
+    await expect(startFakeOpenAiAuth(options)).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,13 @@
+export { addPrimaryKey } from './add-primary-key.ts';
+export { CodedTypeError, type CodedTypeErrorOptions } from './coded-type-error.ts';
+export { deriveKeyId, KEY_LENGTH_BYTES } from './derive-key-id.ts';
+export { type KeyFile, type KeyFileEntry, keyringFromKeyFile } from './key-file.ts';
+export { KeyFileError, type KeyFileErrorCode } from './key-file-error.ts';
+export { assertKeyring, type Keyring, type ReloadableKeyring } from './keyring.ts';
+export { KeyringSource, type KeyringSourceOptions } from './keyring-source.ts';
+export { type LoadKeyringOptions, loadKeyring } from './load-keyring.ts';
+export { loadOrCreateKeyFile } from './load-or-create-key-file.ts';
+export { readKeyFile } from './read-key-file.ts';
+export { type RemoveKeyOptions, removeKey } from './remove-key.ts';
+export { TokenDecryptionError, type TokenDecryptionErrorCode } from './token-decryption-error.ts';
+export { Vault, type VaultOperationOptions } from './vault.ts';
