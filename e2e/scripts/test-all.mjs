@@ -66,7 +66,7 @@ function countVitest(fileName = 'vitest.json', label = 'vitest') {
   );
   totals.failed += brokenFiles.length;
   console.log(
-    `vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles.length} failed, ${report.numPendingTests} skipped`,
+    `${label}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles.length} failed, ${report.numPendingTests} skipped`,
   );
 }
 
