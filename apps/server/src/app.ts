@@ -10,7 +10,7 @@ import { LoginThrottle } from './domain/accounts/login-throttle.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
 import { ChatgptTokenManager } from './domain/connections/chatgpt-token-manager.ts';
 import { completeBrowserCallback } from './domain/connections/complete-browser-callback.ts';
-import type { ConnectionsContext } from './domain/connections/connections-context.ts';
+import { createConnectionsContext } from './domain/connections/connections-context.ts';
 import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
@@ -76,16 +76,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(rateLimitPlugin);
 
   const context = { db, now };
-  const connections: ConnectionsContext = {
-    ...context,
+  const connections = createConnectionsContext({
+    config,
+    db,
+    now,
     vault: dependencies.vault,
-    chatgpt: {
-      authBaseUrl: config.openaiAuthUrl,
-      redirectUri: config.codexRedirectUri,
-      refreshWindowMs: config.codexRefreshWindowMs,
-      ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
-    },
-  };
+    ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
+  });
   const loopbackCallback = new LoopbackCallbackServer({
     redirectUri: config.codexRedirectUri,
     settingsUrl: new URL('/settings/connections', config.publicUrl).toString(),

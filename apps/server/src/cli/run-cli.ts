@@ -11,7 +11,7 @@ import { listApiKeys } from '../domain/accounts/list-api-keys.ts';
 import { isSetupRequired, listUsers } from '../domain/accounts/list-users.ts';
 import { resetPassword } from '../domain/accounts/reset-password.ts';
 import { revokeApiKey } from '../domain/accounts/revoke-api-key.ts';
-import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+import { createConnectionsContext } from '../domain/connections/connections-context.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
 import { openGatewayVault, VaultKeyMismatchError } from '../domain/vault/open-gateway-vault.ts';
 import { rotateEncryptionKey } from '../domain/vault/rotate-encryption-key.ts';
@@ -88,16 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
     const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
-    const context: ConnectionsContext = {
-      db,
-      now: Date.now,
-      vault,
-      chatgpt: {
-        authBaseUrl: config.openaiAuthUrl,
-        redirectUri: config.codexRedirectUri,
-        refreshWindowMs: config.codexRefreshWindowMs,
-      },
-    };
+    const context = createConnectionsContext({ config, db, vault });
     const print = (line: string) => io.stdout.write(`${line}\n`);
     const askPassword = async () => {
       const password = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Password: ' });

@@ -9,7 +9,7 @@ import { type Config, loadConfig } from '../config.ts';
 import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { SetupToken } from '../domain/accounts/setup-token.ts';
-import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+import { type ConnectionsContext, createConnectionsContext } from '../domain/connections/connections-context.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -61,16 +61,7 @@ export async function buildTestApp(
     dataDir,
     setupToken,
     vault,
-    connections: {
-      db,
-      now,
-      vault,
-      chatgpt: {
-        authBaseUrl: config.openaiAuthUrl,
-        redirectUri: config.codexRedirectUri,
-        refreshWindowMs: config.codexRefreshWindowMs,
-      },
-    },
+    connections: createConnectionsContext({ config, db, vault, now }),
     logs,
     advanceTime: (milliseconds) => {
       offset += milliseconds;

@@ -4,22 +4,14 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { ChatgptTokenManager } from '../domain/connections/chatgpt-token-manager.ts';
+import { createConnectionsContext } from '../domain/connections/connections-context.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 
 const [userId, countText] = process.argv.slice(2);
 const config = loadConfig();
 const db = openDatabase(config.databaseFile);
 const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
-const manager = new ChatgptTokenManager({
-  db,
-  now: Date.now,
-  vault,
-  chatgpt: {
-    authBaseUrl: config.openaiAuthUrl,
-    redirectUri: config.codexRedirectUri,
-    refreshWindowMs: config.codexRefreshWindowMs,
-  },
-});
+const manager = new ChatgptTokenManager(createConnectionsContext({ config, db, vault }));
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {

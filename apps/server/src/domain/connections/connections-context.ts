@@ -17,3 +17,24 @@ export type ConnectionsContext = DomainContext & { vault: Vault; chatgpt: Chatgp
 
 /** Sign-in flows (state + PKCE) live 10 minutes; device codes 15 (the upstream's own limit). */
 export const SIGN_IN_FLOW_LIFETIME_MS = 10 * 60_000;
+
+/** Builds the context from the loaded config, so the server, the CLI and tests assemble it the same way. */
+export function createConnectionsContext(options: {
+  config: { openaiAuthUrl: string; codexRedirectUri: string; codexRefreshWindowMs: number };
+  db: DomainContext['db'];
+  vault: Vault;
+  now?: () => number;
+  fetch?: typeof fetch;
+}): ConnectionsContext {
+  return {
+    db: options.db,
+    now: options.now ?? Date.now,
+    vault: options.vault,
+    chatgpt: {
+      authBaseUrl: options.config.openaiAuthUrl,
+      redirectUri: options.config.codexRedirectUri,
+      refreshWindowMs: options.config.codexRefreshWindowMs,
+      ...(options.fetch == null ? {} : { fetch: options.fetch }),
+    },
+  };
+}
