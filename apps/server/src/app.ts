@@ -14,6 +14,8 @@ import { createConnectionsContext } from './domain/connections/connections-conte
 import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
+import { AiGateway } from './domain/gateway/ai-gateway.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT, GATEWAY_VERSION } from './domain/gateway/gateway-identity.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
@@ -21,11 +23,13 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
+import { aiRoutes } from './routes/ai/ai-routes.ts';
 import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
 import { authRoutes } from './routes/auth/auth-routes.ts';
 import { connectionRoutes } from './routes/connections/connection-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
+import { settingsRoutes } from './routes/settings/settings-routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -102,10 +106,25 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     devicePoller.stopAll();
     await loopbackCallback.close();
   });
+  const tokenManager = new ChatgptTokenManager(connections);
+  const gateway = new AiGateway({
+    context: connections,
+    tokenManager,
+    log: app.log,
+    settings: {
+      chatgptBackendUrl: config.chatgptBackendUrl,
+      geminiApiUrl: config.geminiApiUrl,
+      originator: GATEWAY_ORIGINATOR,
+      userAgent: GATEWAY_USER_AGENT,
+      clientVersion: GATEWAY_VERSION,
+      ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
+    },
+  });
   const services: RouteServices = {
     context,
     connections,
-    tokenManager: new ChatgptTokenManager(connections),
+    tokenManager,
+    gateway,
     loopbackCallback,
     devicePoller,
     sessionPolicy: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
@@ -125,6 +144,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(authRoutes, services);
     await routes.register(apiKeyRoutes, services);
     await routes.register(connectionRoutes, services);
+    await routes.register(settingsRoutes, services);
+    await routes.register(aiRoutes, services);
   });
 
   await app.register(webUiPlugin, { webDir: config.webDir });

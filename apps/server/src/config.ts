@@ -30,6 +30,13 @@ export type Config = Readonly<{
   codexRedirectUri: string;
   /** Refresh a ChatGPT access token when it expires within this many milliseconds. */
   codexRefreshWindowMs: number;
+  /** ChatGPT backend base; model calls go to `{it}/codex/responses`, the catalogue to `{it}/codex/models`. */
+  chatgptBackendUrl: string;
+  /** Gemini API base (generativelanguage.googleapis.com). */
+  geminiApiUrl: string;
+  /** Google OAuth authorize and token endpoints (for Google accounts connected with the user's own client). */
+  googleAuthUrl: string;
+  googleTokenUrl: string;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -79,6 +86,13 @@ const trustProxySchema = z.string().transform((value, context) => {
   return z.NEVER;
 });
 
+function httpUrl(defaultValue: string) {
+  return z
+    .url({ protocol: /^https?$/, message: `must be an absolute http(s) URL such as ${defaultValue}` })
+    .default(defaultValue)
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
 const environmentSchema = z.object({
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: portSchema.default(8787),
@@ -101,6 +115,10 @@ const environmentSchema = z.object({
       message: 'must be http://127.0.0.1:<port>/auth/callback or http://localhost:<port>/auth/callback',
     })
     .default('http://127.0.0.1:1455/auth/callback'),
+  GATEWAY_CHATGPT_BACKEND_URL: httpUrl('https://chatgpt.com/backend-api'),
+  GATEWAY_GEMINI_API_URL: httpUrl('https://generativelanguage.googleapis.com'),
+  GATEWAY_GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
+  GATEWAY_GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
   GATEWAY_CODEX_REFRESH_WINDOW_MINUTES: z
     .string()
     .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of minutes' })
@@ -169,6 +187,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     openaiAuthUrl: env.GATEWAY_OPENAI_AUTH_URL.replace(/\/+$/, ''),
     codexRedirectUri: env.GATEWAY_CODEX_REDIRECT_URI,
     codexRefreshWindowMs: env.GATEWAY_CODEX_REFRESH_WINDOW_MINUTES * 60_000,
+    chatgptBackendUrl: env.GATEWAY_CHATGPT_BACKEND_URL,
+    geminiApiUrl: env.GATEWAY_GEMINI_API_URL,
+    googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
+    googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,
   });
 }
 

@@ -5,13 +5,10 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FakeOpenAiIssuedTokens, FakeServer } from '@pag/testkit';
-import { createRouter, startFakeServer, writeSse } from '@pag/testkit';
+import type { FakeCodexBackend, FakeOpenAiIssuedTokens, RecordedRequest } from '@pag/testkit';
 
 /** The official launcher script; it starts the native binary from the platform package. */
 export const CODEX_LAUNCHER = createRequire(import.meta.url).resolve('@openai/codex/bin/codex.js');
-
-export const STUB_REPLY = 'hello from the testkit stub';
 
 /** A Codex home in its own temp folder, with a ChatGPT-mode `auth.json` (codex-protocol.md §2.5). */
 export async function createCodexHome(tokens: FakeOpenAiIssuedTokens): Promise<string> {
@@ -42,47 +39,45 @@ export async function readCodexAuthJson(home: string): Promise<CodexAuthJson> {
   return JSON.parse(await readFile(path.join(home, 'auth.json'), 'utf8')) as CodexAuthJson;
 }
 
+export type CodexExecArgsOptions = {
+  backend: Pick<FakeCodexBackend, 'baseUrl' | 'codexBaseUrl'>;
+  prompt: string;
+};
+
 /**
- * A minimal `POST /backend-api/codex/responses` that streams one assistant message. It records the bearer token
- * so tests can see which access token the CLI used. Everything else (e.g. `/models`) is the harness 404, which
- * Codex logs and survives.
+ * `codex exec` against the fake backend: the cheapest command that loads ChatGPT auth (so it refreshes it) and makes a
+ * model request. Every chatgpt.com call is pointed at the fake so the run stays on loopback.
  */
-export async function startResponsesStub(options: { status?: number } = {}): Promise<FakeServer> {
-  const router = createRouter().on('POST', '/backend-api/codex/responses', async (_request, reply) => {
-    if (options.status != null) {
-      reply.writeHead(options.status, { 'content-type': 'application/json' });
-      reply.end(JSON.stringify({ detail: 'Unauthorized' }));
-      return;
-    }
-    const item = { id: 'msg_stub', type: 'message', role: 'assistant' };
-    const event = (type: string, data: Record<string, unknown>) => ({ event: type, data: { type, ...data } });
-    await writeSse({
-      reply,
-      events: [
-        event('response.created', { response: { id: 'resp_stub', status: 'in_progress', output: [] } }),
-        event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
-        event('response.output_text.delta', {
-          output_index: 0,
-          item_id: 'msg_stub',
-          content_index: 0,
-          delta: STUB_REPLY,
-        }),
-        event('response.output_item.done', {
-          output_index: 0,
-          item: { ...item, status: 'completed', content: [{ type: 'output_text', text: STUB_REPLY, annotations: [] }] },
-        }),
-        event('response.completed', {
-          response: {
-            id: 'resp_stub',
-            status: 'completed',
-            output: [],
-            usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 },
-          },
-        }),
-      ],
-    });
-  });
-  return startFakeServer({ name: 'codex-responses-stub', handler: router.handle });
+export function codexExecArgs(options: CodexExecArgsOptions): string[] {
+  const { backend } = options;
+  return [
+    'exec',
+    // Fails the run on an unknown -c key, so the switches below cannot silently rot.
+    '--strict-config',
+    '--skip-git-repo-check',
+    '--ephemeral',
+    // Each reaches chatgpt.com at start-up (MCP apps, the plugin catalogue).
+    '--disable',
+    'apps',
+    '--disable',
+    'plugins',
+    '--disable',
+    'remote_plugin',
+    '-c',
+    `model_providers.fake={name="fake",base_url="${backend.codexBaseUrl}",wire_api="responses",requires_openai_auth=true}`,
+    '-c',
+    'model_provider="fake"',
+    '-c',
+    'model="gpt-5.5"',
+    // Account check and user settings (`/wham/...`) go here too; the fake's 404 for them is tolerated by the CLI.
+    '-c',
+    `chatgpt_base_url="${backend.baseUrl}/"`,
+    '-c',
+    'check_for_update_on_startup=false',
+    '-c',
+    'analytics.enabled=false',
+    options.prompt,
+  ];
 }
 
 /**
@@ -164,4 +159,16 @@ export function runCodexCli(options: RunCodexCliOptions): Promise<CodexCliRun> {
       resolve({ exitCode, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/** One line per request, as evidence for the test log. Model requests carry Codex's whole system prompt, so bodies are
+ * cut to their head. */
+export function describeTraffic(requests: readonly RecordedRequest[]): string {
+  return requests
+    .map((request) => {
+      const version = request.query.client_version;
+      const query = typeof version === 'string' ? `?client_version=${version}` : '';
+      return `  ${request.method} ${request.path}${query} [${request.headers['content-type'] ?? '-'}] ${request.text.slice(0, 300)}`;
+    })
+    .join('\n');
 }

@@ -1,20 +1,23 @@
 import { rm } from 'node:fs/promises';
-import type { FakeOpenAiAuth, FakeServer, RecordedRequest } from '@pag/testkit';
+import type { FakeCodexBackend, FakeOpenAiAuth, RecordedRequest } from '@pag/testkit';
 import {
   closeAllFakeServers,
+  FAKE_CODEX_REPLY_TEXT,
   OPENAI_CODEX_CLIENT_ID,
   REFRESH_TOKEN_REUSED_MESSAGE,
+  startFakeCodexBackend,
   startFakeOpenAiAuth,
+  verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodexCliRun } from './codex-cli-harness.ts';
 import {
+  codexExecArgs,
   createCodexHome,
+  describeTraffic,
   readCodexAuthJson,
   runCodexCli,
-  STUB_REPLY,
   startEgressRecorder,
-  startResponsesStub,
 } from './codex-cli-harness.ts';
 
 // Runs the official Codex CLI 0.169.0 binary (npm @openai/codex) against startFakeOpenAiAuth, to prove the fake
@@ -39,39 +42,13 @@ afterAll(async () => {
   await Promise.all(homes.map((home) => rm(home, { recursive: true, force: true })));
 });
 
-/**
- * `codex exec` is the cheapest command that loads ChatGPT auth and so refreshes it (`login status` and `logout` do
- * not). Every chatgpt.com call is pointed at the stub so the run stays on loopback.
- */
-function execArgs(stub: FakeServer): string[] {
-  return [
-    'exec',
-    // Fails the run on an unknown -c key, so the switches below cannot silently rot.
-    '--strict-config',
-    '--skip-git-repo-check',
-    '--ephemeral',
-    // Each reaches chatgpt.com at start-up (MCP apps, the plugin catalogue).
-    '--disable',
-    'apps',
-    '--disable',
-    'plugins',
-    '--disable',
-    'remote_plugin',
-    '-c',
-    `model_providers.fake={name="fake",base_url="${stub.url}/backend-api/codex",wire_api="responses",requires_openai_auth=true}`,
-    '-c',
-    'model_provider="fake"',
-    '-c',
-    'model="gpt-5.5"',
-    // Account check and user settings (`/wham/...`) go here; the stub's 404 is tolerated by the CLI.
-    '-c',
-    `chatgpt_base_url="${stub.url}/backend-api/"`,
-    '-c',
-    'check_for_update_on_startup=false',
-    '-c',
-    'analytics.enabled=false',
-    'Reply with one word.',
-  ];
+function execArgs(backend: FakeCodexBackend): string[] {
+  return codexExecArgs({ backend, prompt: 'Reply with one word.' });
+}
+
+/** The strict fake backend, trusting only the tokens of this fake auth server (rotated ones included). */
+function startBackend(fake: FakeOpenAiAuth): Promise<FakeCodexBackend> {
+  return startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fake) });
 }
 
 async function runCodex(options: { fake: FakeOpenAiAuth; home: string; args: string[] }): Promise<CodexCliRun> {
@@ -87,14 +64,8 @@ async function runCodex(options: { fake: FakeOpenAiAuth; home: string; args: str
   return run;
 }
 
-/** Prints what the CLI sent, as evidence in the test log. */
 function logTraffic(label: string, requests: readonly RecordedRequest[]): void {
-  const lines = requests.map(
-    // Model requests carry Codex's whole system prompt; the head is enough to identify them.
-    (request) =>
-      `${request.method} ${request.path} [${request.headers['content-type'] ?? '-'}] ${request.text.slice(0, 300)}`,
-  );
-  console.log(`[conformance] ${label}:\n  ${lines.join('\n  ')}`);
+  console.log(`[conformance] ${label}:\n${describeTraffic(requests)}`);
 }
 
 async function seedCodexHome(options: { fake: FakeOpenAiAuth; accessTokenTtlSeconds: number }) {
@@ -107,16 +78,16 @@ async function seedCodexHome(options: { fake: FakeOpenAiAuth; accessTokenTtlSeco
 describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
   it('should refresh proactively, store the rotated tokens, use them, then revoke them on logout', async () => {
     const fake = await startFakeOpenAiAuth();
-    const stub = await startResponsesStub();
+    const backend = await startBackend(fake);
     // Two minutes left: inside Codex's 5-minute window (codex-protocol.md §4.4), so the first use of auth refreshes.
     const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
 
-    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    const run = await runCodex({ fake, home, args: execArgs(backend) });
     logTraffic('codex exec → fake auth', fake.requests);
-    logTraffic('codex exec → stub backend', stub.requests);
+    logTraffic('codex exec → fake backend', backend.requests);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain(STUB_REPLY);
+    expect(run.stdout).toContain(FAKE_CODEX_REPLY_TEXT);
     expect(egress.targets).toEqual([]);
     const refreshes = fake.findRequests({ method: 'POST', path: '/oauth/token' });
     expect(fake.requests).toHaveLength(1);
@@ -143,7 +114,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
       refresh_token: rotated?.refreshToken,
       account_id: seeded.chatgptAccountId,
     });
-    const [modelRequest] = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    const [modelRequest] = backend.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
     expect(modelRequest?.headers.authorization).toBe(`Bearer ${rotated?.accessToken}`);
     expect(modelRequest?.headers['chatgpt-account-id']).toBe(seeded.chatgptAccountId);
 
@@ -168,7 +139,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
 
   it('should give up after refresh_token_reused, report it, and keep the stored tokens', async () => {
     const fake = await startFakeOpenAiAuth();
-    const stub = await startResponsesStub();
+    const backend = await startBackend(fake);
     const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
     // Another client (a second Codex, a proxy) rotated this refresh token first: the top cause of the error (§4.3).
     const stolen = await fetch(`${fake.url}/oauth/token`, {
@@ -184,7 +155,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
     expect(stolen.status).toBe(200);
     const before = fake.requests.length;
 
-    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    const run = await runCodex({ fake, home, args: execArgs(backend) });
     const sent = fake.requests.slice(before);
     logTraffic('codex exec (reused token) → fake auth', sent);
 
@@ -199,7 +170,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
     expect(run.stderr).toContain(CODEX_REUSED_TEXT);
     // A failed proactive refresh is not fatal: the still-valid access token is used (§4.4).
     expect(run.exitCode).toBe(0);
-    const [modelRequest] = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    const [modelRequest] = backend.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
     expect(modelRequest?.headers.authorization).toBe(`Bearer ${seeded.accessToken}`);
     expect((await readCodexAuthJson(home)).tokens.refresh_token).toBe(seeded.refreshToken);
     expect(REFRESH_TOKEN_REUSED_MESSAGE).toMatch(/already been used/);
@@ -208,13 +179,18 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
 
   it('should refresh once on a backend 401 (unauthorized_recovery), retry, then stop', async () => {
     const fake = await startFakeOpenAiAuth();
-    const stub = await startResponsesStub({ status: 401 });
+    const backend = await startBackend(fake);
+    // Every model request is refused however good the token, so the CLI goes through its whole 401 recovery.
+    backend.rejectAccessToken({ times: Number.POSITIVE_INFINITY });
     // Ten days left: no proactive refresh, so any refresh is the 401 recovery path.
     const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 864_000 });
 
-    const run = await runCodex({ fake, home, args: execArgs(stub) });
+    const run = await runCodex({ fake, home, args: execArgs(backend) });
     logTraffic('codex exec (backend 401) → fake auth', fake.requests);
-    logTraffic('codex exec (backend 401) → stub backend', stub.findRequests({ path: '/backend-api/codex/responses' }));
+    logTraffic(
+      'codex exec (backend 401) → fake backend',
+      backend.findRequests({ path: '/backend-api/codex/responses' }),
+    );
 
     // 0.169.0 makes 6 sampling attempts (1 + 5 retries); each 401 triggers one reload-and-refresh, then a retry.
     const refreshes = fake.findRequests({ method: 'POST', path: '/oauth/token' });
@@ -239,7 +215,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
     expect(issued[0]?.refreshToken).toBe(seeded.refreshToken);
     const last = issued.at(-1);
     expect((await readCodexAuthJson(home)).tokens.refresh_token).toBe(last?.refreshToken);
-    const modelRequests = stub.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    const modelRequests = backend.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
     expect(modelRequests.at(-1)?.headers.authorization).toBe(`Bearer ${last?.accessToken}`);
     expect(run.exitCode).not.toBe(0);
     expect(egress.targets).toEqual([]);

@@ -22,6 +22,11 @@ export const gatewayErrorCodeSchema = z.enum([
   'reconnect_required',
   'loopback_port_busy',
   'upstream_unavailable',
+  'upstream_error',
+  'usage_limit_reached',
+  'model_not_found',
+  'no_provider',
+  'invalid_upstream_key',
   'service_unavailable',
   'internal_error',
 ]);

@@ -1,4 +1,31 @@
 export {
+  type AiChatResponse,
+  type AiRequest,
+  type AiStreamEvent,
+  type AiUsage,
+  aiChatResponseSchema,
+  aiRequestSchema,
+  aiStreamEventSchema,
+  aiUsageSchema,
+  type ChatMessage,
+  chatMessageSchema,
+  FEATURE_NAMES,
+  type Feature,
+  type FeatureName,
+  featureListSchema,
+  featureNameSchema,
+  featureSchema,
+  finishReasonSchema,
+  type ModelEntry,
+  modelEntrySchema,
+  modelListSchema,
+  type ProviderName,
+  providerNameSchema,
+  type ReasoningEffort,
+  reasoningEffortSchema,
+  updateFeatureRequestSchema,
+} from './ai.ts';
+export {
   API_KEY_PREFIX,
   type ApiKeyList,
   type ApiKeySummary,
@@ -48,3 +75,12 @@ export {
   gatewayErrorCodeSchema,
 } from './errors.ts';
 export { livenessSchema, type Readiness, readinessSchema } from './health.ts';
+export {
+  type ApiCredential,
+  apiCredentialListSchema,
+  apiCredentialSchema,
+  saveApiCredentialRequestSchema,
+  type UserSettings,
+  updateUserSettingsRequestSchema,
+  userSettingsSchema,
+} from './settings.ts';

@@ -1,4 +1,9 @@
 import { parseArgs } from 'node:util';
+import { CODEX_BACKEND_CLI_USAGE, serveFakeCodexBackend } from './codex-backend/serve-fake-codex-backend.ts';
+import { serveFakeGeminiApi } from './gemini-api/serve-fake-gemini-api.ts';
+import { GOOGLE_OAUTH_CLI_USAGE, serveFakeGoogleOAuth } from './google-oauth/serve-fake-google-oauth.ts';
+import { FAKE_API_FLAGS_USAGE, parseFakeApiFlags } from './openai-api/parse-fake-api-flags.ts';
+import { serveFakeOpenAiApi } from './openai-api/serve-fake-openai-api.ts';
 import { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 
 export type CliOutput = { write(text: string): unknown };
@@ -24,7 +29,9 @@ Fakes:
   openai-auth                 auth.openai.com for the Codex client (PKCE login, device login, refresh, revoke).
     --port <n>                Listen on 127.0.0.1:<n> instead of an ephemeral port.
     --auto-approve            Authorize redirects at once for the first account, without a consent page.
-`;
+  openai-api                  api.openai.com (models, chat completions, responses, embeddings); prints <url>/v1.
+${FAKE_API_FLAGS_USAGE}  gemini-api                  generativelanguage.googleapis.com v1beta (API key or OAuth bearer).
+${FAKE_API_FLAGS_USAGE}${GOOGLE_OAUTH_CLI_USAGE}${CODEX_BACKEND_CLI_USAGE}`;
 
 /**
  * Runs the CLI and resolves with the exit code: 0 for help or after a served fake stops, 1 when a fake cannot start,
@@ -43,6 +50,17 @@ export async function runCli(options: RunCliOptions): Promise<number> {
 
 async function serve(options: RunCliOptions): Promise<number> {
   const [fakeName, ...flags] = options.argv;
+  if (fakeName === 'openai-api' || fakeName === 'gemini-api') {
+    return serveApiFake({ ...options, fakeName, argv: flags });
+  }
+  if (fakeName === 'codex-backend') {
+    const result = await serveFakeCodexBackend({ ...options, argv: flags });
+    return typeof result === 'number' ? result : usageError({ stderr: options.stderr, problem: result.usageProblem });
+  }
+  if (fakeName === 'google-oauth') {
+    const result = await serveFakeGoogleOAuth({ ...options, argv: flags });
+    return typeof result === 'number' ? result : usageError({ stderr: options.stderr, problem: result.usageProblem });
+  }
   if (fakeName !== 'openai-auth') {
     const problem = fakeName == null ? 'serve: missing fake' : `serve: unknown fake ${JSON.stringify(fakeName)}`;
     return usageError({ stderr: options.stderr, problem });
@@ -79,6 +97,22 @@ async function serve(options: RunCliOptions): Promise<number> {
       `  authorize ${fake.url}/oauth/authorize   device page ${fake.url}/codex/device\n` +
       `  test hooks ${fake.url}/__testkit/…   Ctrl-C to stop\n`,
   );
+  await waitForAbort(options.signal);
+  await fake.close();
+  return 0;
+}
+
+async function serveApiFake(options: RunCliOptions & { fakeName: 'openai-api' | 'gemini-api' }): Promise<number> {
+  const flags = parseFakeApiFlags(options.argv);
+  if (typeof flags === 'string') return usageError({ stderr: options.stderr, problem: `serve: ${flags}` });
+  let fake: { close(): Promise<void> };
+  try {
+    const serveFake = options.fakeName === 'openai-api' ? serveFakeOpenAiApi : serveFakeGeminiApi;
+    fake = await serveFake({ flags, stdout: options.stdout, stderr: options.stderr });
+  } catch (error) {
+    options.stderr.write(`pag-testkit: cannot start ${options.fakeName}: ${(error as Error).message}\n`);
+    return 1;
+  }
   await waitForAbort(options.signal);
   await fake.close();
   return 0;

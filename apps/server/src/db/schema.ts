@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Timestamps are integer milliseconds since the epoch (drizzle maps them to Date). Ids are random text.
 
@@ -140,6 +140,58 @@ export const connections = sqliteTable(
     connectedAt: integer('connected_at', { mode: 'timestamp_ms' }).notNull(),
     lastRefreshAt: integer('last_refresh_at', { mode: 'timestamp_ms' }),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The latest `x-codex-*` rate-limit snapshot (quota windows), for the UI. Not a secret. */
+    rateLimits: text('rate_limits', { mode: 'json' }).$type<Record<string, unknown>>(),
+    rateLimitsAt: integer('rate_limits_at', { mode: 'timestamp_ms' }),
   },
   (table) => [uniqueIndex('connections_user_provider_idx').on(table.userId, table.provider)],
+);
+
+/**
+ * API keys a user saved for upstreams (OpenAI-compatible servers, Gemini). One per provider per user; the key is a
+ * vault ciphertext bound to its row, and only its last 4 characters are kept in clear for display.
+ */
+export const apiCredentials = sqliteTable(
+  'api_credentials',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['openai', 'gemini'] }).notNull(),
+    /** OpenAI-compatible base URL (https://api.openai.com/v1, OpenRouter, Ollama, …); null for Gemini. */
+    baseUrl: text('base_url'),
+    keyCiphertext: text('key_ciphertext').notNull(),
+    keyHint: text('key_hint').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    lastValidatedAt: integer('last_validated_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [uniqueIndex('api_credentials_user_provider_idx').on(table.userId, table.provider)],
+);
+
+/** Per-user routing settings; a missing row means the defaults. */
+export const userSettings = sqliteTable('user_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  fallbackToApiKeys: integer('fallback_to_api_keys', { mode: 'boolean' }).notNull().default(false),
+  defaultModel: text('default_model'),
+  fallbackModel: text('fallback_model'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** A user's edits to the built-in features (prompt and/or default model); absent rows use the built-ins. */
+export const featureOverrides = sqliteTable(
+  'feature_overrides',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prompt: text('prompt'),
+    model: text('model'),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.name] })],
 );

@@ -1,7 +1,7 @@
 import type { ErrorEnvelope, GatewayErrorCode } from '@pag/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { GatewayError } from '../domain/gateway-error.ts';
+import { describeUpstreamError } from '../domain/gateway/describe-upstream-error.ts';
 
 /** THE table: every error code the API answers with, and its one HTTP status. Handlers never set error statuses. */
 export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
@@ -19,6 +19,11 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   reconnect_required: 409,
   loopback_port_busy: 409,
   upstream_unavailable: 502,
+  upstream_error: 502,
+  usage_limit_reached: 429,
+  model_not_found: 404,
+  no_provider: 409,
+  invalid_upstream_key: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -58,9 +63,8 @@ type ClassifiedError = { code: GatewayErrorCode; message: string; retryAfterSeco
 
 /** Turns anything thrown into a code and a client-safe message. Unknown errors become a generic 500. */
 export function classifyError(error: unknown): ClassifiedError {
-  if (error instanceof GatewayError) {
-    return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-  }
+  const upstream = describeUpstreamError(error);
+  if (upstream != null) return upstream;
   const fastifyError = error as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const where = fastifyError.validationContext ?? 'request';

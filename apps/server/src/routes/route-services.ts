@@ -6,6 +6,7 @@ import type { ConnectionsContext } from '../domain/connections/connections-conte
 import type { DeviceSignInPoller } from '../domain/connections/device-sign-in-poller.ts';
 import type { LoopbackCallbackServer } from '../domain/connections/loopback-callback-server.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
+import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -19,4 +20,5 @@ export type RouteServices = {
   tokenManager: ChatgptTokenManager;
   loopbackCallback: LoopbackCallbackServer;
   devicePoller: DeviceSignInPoller;
+  gateway: AiGateway;
 };

@@ -1,0 +1,26 @@
+import { and, eq } from 'drizzle-orm';
+import { apiCredentials } from '../../db/schema.ts';
+import type { ConnectionsContext } from '../connections/connections-context.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { type ApiCredentialRow, apiKeyContext } from './to-api-credential-dto.ts';
+
+export function listApiCredentialRows(context: DomainContext, userId: string): ApiCredentialRow[] {
+  return context.db.select().from(apiCredentials).where(eq(apiCredentials.userId, userId)).all();
+}
+
+/** A saved key in clear, for one upstream call; never stored or logged by the caller. */
+export function readApiKey(context: ConnectionsContext, row: ApiCredentialRow): string {
+  return context.vault.decrypt(row.keyCiphertext, { context: apiKeyContext(row.id) });
+}
+
+export function deleteApiCredential(
+  context: DomainContext,
+  options: { userId: string; provider: 'openai' | 'gemini' },
+): void {
+  const deleted = context.db
+    .delete(apiCredentials)
+    .where(and(eq(apiCredentials.userId, options.userId), eq(apiCredentials.provider, options.provider)))
+    .run().changes;
+  if (deleted === 0) throw new GatewayError('not_found', `No ${options.provider} API key is saved.`);
+}

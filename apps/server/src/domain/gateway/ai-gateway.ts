@@ -1,0 +1,358 @@
+import type { AiRequest, ModelEntry, ProviderName } from '@pag/contracts';
+import {
+  createCodexChatModel,
+  createGeminiChatModel,
+  createOpenAiCompatibleChatModel,
+  type LanguageModelV3,
+  type LanguageModelV3StreamPart,
+  listCodexModels,
+  listGeminiModels,
+  listOpenAiCompatibleModels,
+  type SharedV3ProviderOptions,
+} from '@pag/providers';
+import { and, eq } from 'drizzle-orm';
+import { connections } from '../../db/schema.ts';
+import type { ChatgptTokenManager } from '../connections/chatgpt-token-manager.ts';
+import type { ConnectionsContext } from '../connections/connections-context.ts';
+import type { ConnectionRow } from '../connections/to-connection-dto.ts';
+import { listApiCredentialRows, readApiKey } from '../credentials/list-api-credentials.ts';
+import type { ApiKeyValidator } from '../credentials/save-api-credential.ts';
+import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
+import { findFeature } from '../features/list-features.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { getUserSettings } from '../settings/get-user-settings.ts';
+import { buildPrompt } from './build-prompt.ts';
+import { deriveConversationId } from './derive-conversation-id.ts';
+import { describeUpstreamError, isFallbackWorthy } from './describe-upstream-error.ts';
+import { ModelCatalogueCache } from './model-catalogue.ts';
+import { peekFirstOutput } from './peek-first-output.ts';
+import { resolveRoutePlan } from './resolve-route-plan.ts';
+import type { CatalogueEntry, ProviderAvailability, RouteStep } from './route-plan.ts';
+
+export type AiGatewaySettings = {
+  chatgptBackendUrl: string;
+  geminiApiUrl: string;
+  /** Identifies the gateway to the Codex backend (honestly: not the official CLI's name). */
+  originator: string;
+  userAgent: string;
+  clientVersion: string;
+  fetch?: typeof fetch;
+};
+
+export type StartedChat = {
+  provider: ProviderName;
+  /** `provider/upstream-model` that is answering. */
+  model: string;
+  isFallback: boolean;
+  parts: AsyncIterable<LanguageModelV3StreamPart>;
+};
+
+type UserUpstreams = {
+  chatgpt: ConnectionRow | null;
+  openai: ApiCredentialRow | null;
+  gemini: ApiCredentialRow | null;
+};
+
+/** Used when the Codex model list cannot be read; the live catalogue always wins. */
+const CHATGPT_FALLBACK_MODELS = ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'];
+
+/**
+ * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings, connections and
+ * keys, plan the route (pure, per request), then run the plan — falling over to the next step only while nothing
+ * has reached the client yet. Holds only app-lifetime things: the token manager and the catalogue cache.
+ */
+export class AiGateway {
+  readonly #context: ConnectionsContext;
+  readonly #tokens: ChatgptTokenManager;
+  readonly #settings: AiGatewaySettings;
+  readonly #catalogues: ModelCatalogueCache;
+  readonly #log: { warn: (object: object, message: string) => void };
+  /** The Gemini API's versioned base: config holds the host (GATEWAY_GEMINI_API_URL), requests go to `/v1beta/…`. */
+  readonly #geminiBaseUrl: string;
+
+  constructor(options: {
+    context: ConnectionsContext;
+    tokenManager: ChatgptTokenManager;
+    settings: AiGatewaySettings;
+    log: { warn: (object: object, message: string) => void };
+  }) {
+    this.#context = options.context;
+    this.#tokens = options.tokenManager;
+    this.#settings = options.settings;
+    this.#catalogues = new ModelCatalogueCache({ now: options.context.now });
+    this.#log = options.log;
+    this.#geminiBaseUrl = `${options.settings.geminiApiUrl.replace(/\/+$/, '')}/v1beta`;
+  }
+
+  /** Starts an answer. Throws (before any byte) when no step of the plan could start. */
+  async startChat(options: { userId: string; request: AiRequest; abortSignal: AbortSignal }): Promise<StartedChat> {
+    const { userId, request } = options;
+    const feature = request.feature == null ? null : findFeature(this.#context, { userId, name: request.feature });
+    const settings = getUserSettings(this.#context, userId);
+    const upstreams = this.#loadUpstreams(userId);
+    const requestedModel = request.model ?? feature?.model ?? settings.defaultModel ?? null;
+    const catalogue = await this.#catalogue(userId, upstreams);
+    const plan = resolveRoutePlan({
+      requestedModel,
+      catalogue,
+      availability: toAvailability(upstreams),
+      settings: { fallbackToApiKeys: settings.fallbackToApiKeys, fallbackModel: settings.fallbackModel },
+    });
+    const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
+    const conversationId = deriveConversationId({ userId, prompt, clientConversationId: request.conversationId });
+
+    let lastError: unknown;
+    for (const [index, step] of plan.entries()) {
+      try {
+        const model = this.#createModel({ userId, step, upstreams, conversationId });
+        const { stream } = await model.doStream({
+          prompt,
+          abortSignal: options.abortSignal,
+          ...(request.reasoning == null
+            ? {}
+            : { providerOptions: reasoningOptions(step.provider, request.reasoning.effort) }),
+        });
+        const parts = await peekFirstOutput(stream);
+        return {
+          provider: step.provider,
+          model: `${step.provider}/${step.upstreamModel}`,
+          isFallback: step.isFallback,
+          parts,
+        };
+      } catch (error) {
+        lastError = error;
+        if (options.abortSignal.aborted) throw error;
+        const hasNext = index < plan.length - 1;
+        if (!hasNext || !isFallbackWorthy(error)) throw error;
+        this.#log.warn(
+          { provider: step.provider, next: plan[index + 1]?.provider, reason: describeUpstreamError(error)?.code },
+          'falling back to the next provider before the first byte',
+        );
+      }
+    }
+    throw lastError;
+  }
+
+  /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */
+  async listModels(userId: string): Promise<ModelEntry[]> {
+    const entries = await this.#catalogue(userId, this.#loadUpstreams(userId));
+    return entries.map((entry) => ({
+      id: `${entry.provider}/${entry.upstreamId}`,
+      provider: entry.provider,
+      upstreamId: entry.upstreamId,
+      displayName: entry.displayName,
+      reasoningEfforts: [...entry.reasoningEfforts],
+    }));
+  }
+
+  /** Proves a key works with a cheap upstream call (listing models) before it is saved. */
+  readonly validateApiKey: ApiKeyValidator = async (credential) => {
+    try {
+      if (credential.provider === 'openai') {
+        await listOpenAiCompatibleModels({
+          baseUrl: credential.baseUrl ?? '',
+          apiKey: credential.apiKey,
+          fetch: this.#settings.fetch,
+        });
+      } else {
+        await listGeminiModels({
+          baseUrl: this.#geminiBaseUrl,
+          auth: { apiKey: credential.apiKey },
+          fetch: this.#settings.fetch,
+        });
+      }
+    } catch (error) {
+      const where = credential.provider === 'openai' ? credential.baseUrl : 'the Gemini API';
+      const reason = describeUpstreamError(error)?.message ?? (error as Error).message;
+      throw new GatewayError('invalid_upstream_key', `The key did not work with ${where}: ${reason}`, { cause: error });
+    }
+  };
+
+  /** Forgets cached catalogues of a user whose keys or connections changed. */
+  forgetUser(userId: string): void {
+    this.#catalogues.forget(`${userId}:`);
+  }
+
+  #loadUpstreams(userId: string): UserUpstreams {
+    const chatgpt =
+      this.#context.db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.userId, userId), eq(connections.provider, 'chatgpt')))
+        .get() ?? null;
+    const credentials = listApiCredentialRows(this.#context, userId);
+    return {
+      chatgpt,
+      openai: credentials.find((row) => row.provider === 'openai') ?? null,
+      gemini: credentials.find((row) => row.provider === 'gemini') ?? null,
+    };
+  }
+
+  async #catalogue(userId: string, upstreams: UserUpstreams): Promise<CatalogueEntry[]> {
+    const lists: Promise<CatalogueEntry[]>[] = [];
+    const { chatgpt, openai, gemini } = upstreams;
+    if (chatgpt != null && chatgpt.state === 'connected') {
+      lists.push(
+        this.#catalogues
+          .get({
+            key: `${userId}:chatgpt:${chatgpt.id}:${chatgpt.accountId}`,
+            provider: 'chatgpt',
+            load: async () => {
+              const token = await this.#tokens.getAccessToken(userId);
+              const models = await listCodexModels({
+                baseUrl: this.#settings.chatgptBackendUrl,
+                fetch: this.#settings.fetch,
+                accessToken: token.accessToken,
+                accountId: token.accountId,
+                clientVersion: this.#settings.clientVersion,
+              });
+              return models
+                .filter((model) => model.visibility !== 'hide')
+                .map((model) => ({
+                  provider: 'chatgpt' as const,
+                  upstreamId: model.slug,
+                  displayName: model.displayName ?? model.slug,
+                  reasoningEfforts: model.supportedReasoningLevels ?? [],
+                }));
+            },
+          })
+          .catch((error: unknown) => {
+            this.#log.warn({ err: error }, 'could not list ChatGPT models; using the built-in fallback list');
+            return CHATGPT_FALLBACK_MODELS.map((slug) => ({
+              provider: 'chatgpt' as const,
+              upstreamId: slug,
+              displayName: slug,
+              reasoningEfforts: [],
+            }));
+          }),
+      );
+    } else if (chatgpt != null) {
+      // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.
+      lists.push(
+        Promise.resolve(
+          CHATGPT_FALLBACK_MODELS.map((slug) => ({
+            provider: 'chatgpt' as const,
+            upstreamId: slug,
+            displayName: slug,
+            reasoningEfforts: [],
+          })),
+        ),
+      );
+    }
+    for (const row of [openai, gemini]) {
+      if (row == null) continue;
+      lists.push(
+        this.#catalogues
+          .get({
+            key: `${userId}:${row.provider}:${row.id}:${row.updatedAt.getTime()}`,
+            provider: row.provider,
+            load: async () => {
+              const apiKey = readApiKey(this.#context, row);
+              const models =
+                row.provider === 'openai'
+                  ? await listOpenAiCompatibleModels({
+                      baseUrl: row.baseUrl ?? '',
+                      apiKey,
+                      fetch: this.#settings.fetch,
+                    })
+                  : await listGeminiModels({
+                      baseUrl: this.#geminiBaseUrl,
+                      auth: { apiKey },
+                      fetch: this.#settings.fetch,
+                    });
+              return models.map((model) => ({
+                provider: row.provider,
+                upstreamId: model.id,
+                displayName: model.displayName ?? model.id,
+                reasoningEfforts: [],
+              }));
+            },
+          })
+          .catch((error: unknown) => {
+            this.#log.warn(
+              { err: error, provider: row.provider },
+              'could not list models; explicit provider/model ids still work',
+            );
+            return [];
+          }),
+      );
+    }
+    return (await Promise.all(lists)).flat();
+  }
+
+  #createModel(options: {
+    userId: string;
+    step: RouteStep;
+    upstreams: UserUpstreams;
+    conversationId: string;
+  }): LanguageModelV3 {
+    const { userId, step, upstreams } = options;
+    switch (step.provider) {
+      case 'chatgpt':
+        return createCodexChatModel({
+          modelId: step.upstreamModel,
+          baseUrl: this.#settings.chatgptBackendUrl,
+          fetch: this.#settings.fetch,
+          conversationId: options.conversationId,
+          originator: this.#settings.originator,
+          userAgent: this.#settings.userAgent,
+          getCredentials: ({ rejectedAccessToken }) =>
+            this.#tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
+          onRateLimits: (snapshot) => this.#storeRateLimits(upstreams.chatgpt, snapshot),
+        });
+      case 'openai': {
+        const row = upstreams.openai;
+        if (row == null) throw new GatewayError('no_provider', 'No OpenAI-compatible API key is saved.');
+        return createOpenAiCompatibleChatModel({
+          baseUrl: row.baseUrl ?? '',
+          apiKey: readApiKey(this.#context, row),
+          modelId: step.upstreamModel,
+          fetch: this.#settings.fetch,
+          providerName: 'openai',
+        });
+      }
+      case 'gemini': {
+        const row = upstreams.gemini;
+        if (row == null) throw new GatewayError('no_provider', 'No Gemini API key is saved.');
+        return createGeminiChatModel({
+          baseUrl: this.#geminiBaseUrl,
+          modelId: step.upstreamModel,
+          fetch: this.#settings.fetch,
+          auth: { apiKey: readApiKey(this.#context, row) },
+        });
+      }
+      default:
+        step.provider satisfies never;
+        throw new TypeError(`unknown provider ${String(step.provider)}`);
+    }
+  }
+
+  #storeRateLimits(connection: ConnectionRow | null, snapshot: unknown): void {
+    if (connection == null) return;
+    this.#context.db
+      .update(connections)
+      .set({ rateLimits: snapshot as Record<string, unknown>, rateLimitsAt: new Date(this.#context.now()) })
+      .where(eq(connections.id, connection.id))
+      .run();
+  }
+}
+
+function toAvailability(upstreams: UserUpstreams): ProviderAvailability {
+  return {
+    chatgpt: upstreams.chatgpt == null ? null : { state: upstreams.chatgpt.state },
+    openai: upstreams.openai == null ? null : { baseUrl: upstreams.openai.baseUrl ?? '' },
+    gemini: upstreams.gemini == null ? null : { kind: 'api-key' },
+  };
+}
+
+/** Reasoning effort in each provider's own option namespace. */
+function reasoningOptions(provider: ProviderName, effort: string): SharedV3ProviderOptions {
+  switch (provider) {
+    case 'chatgpt':
+      return { codex: { reasoningEffort: effort } };
+    case 'openai':
+      return { openai: { reasoningEffort: effort } };
+    case 'gemini':
+      return { google: { thinkingConfig: { includeThoughts: true } } };
+  }
+}

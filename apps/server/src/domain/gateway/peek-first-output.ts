@@ -1,0 +1,61 @@
+import type { LanguageModelV3StreamPart } from '@pag/providers';
+
+/** Parts that mean something reached (or is about to reach) the client: after one of them, no failover. */
+const OUTPUT_PART_TYPES = new Set<LanguageModelV3StreamPart['type']>([
+  'text-delta',
+  'reasoning-delta',
+  'tool-input-start',
+  'tool-input-delta',
+  'tool-call',
+  'file',
+  'source',
+  'finish',
+]);
+
+/**
+ * Reads a provider stream up to its first output part. An error before that point — a rejected stream or an
+ * `error` part, e.g. a usage limit reported inside a 200 stream — is thrown, so the router can still fail over or
+ * pick the HTTP status (DESIGN.md decision 2). Otherwise returns an async iterable that replays what was read and
+ * continues with the rest; leaving it early cancels the upstream stream.
+ */
+export async function peekFirstOutput(
+  stream: ReadableStream<LanguageModelV3StreamPart>,
+): Promise<AsyncIterable<LanguageModelV3StreamPart>> {
+  const reader = stream.getReader();
+  const buffered: LanguageModelV3StreamPart[] = [];
+  let isDone = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        isDone = true;
+        break;
+      }
+      if (value.type === 'error') throw value.error;
+      buffered.push(value);
+      if (OUTPUT_PART_TYPES.has(value.type)) break;
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      let isFinished = isDone;
+      try {
+        yield* buffered;
+        while (!isFinished) {
+          const { done, value } = await reader.read();
+          if (done) {
+            isFinished = true;
+            break;
+          }
+          yield value;
+        }
+      } finally {
+        if (!isFinished) await reader.cancel().catch(() => {});
+        reader.releaseLock();
+      }
+    },
+  };
+}

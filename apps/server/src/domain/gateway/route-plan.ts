@@ -1,0 +1,26 @@
+import type { ProviderName } from '@pag/contracts';
+
+/** One model the user can reach, as the merged catalogue lists it. */
+export type CatalogueEntry = {
+  provider: ProviderName;
+  upstreamId: string;
+  displayName: string;
+  reasoningEfforts: readonly string[];
+};
+
+/** What the router knows about the user's upstreams for this request. */
+export type ProviderAvailability = {
+  chatgpt: { state: 'connected' | 'reconnect_required' } | null;
+  openai: { baseUrl: string } | null;
+  gemini: { kind: 'api-key' } | null;
+};
+
+/** One attempt: which provider, which upstream model, and whether it is a fallback. */
+export type RouteStep = { provider: ProviderName; upstreamModel: string; isFallback: boolean };
+
+export type RouteSettings = { fallbackToApiKeys: boolean; fallbackModel: string | null };
+
+/** Order in which providers are preferred when a request names no model: the subscription first. */
+export const PROVIDER_PREFERENCE: readonly ProviderName[] = ['chatgpt', 'openai', 'gemini'];
+/** API-key providers a subscription may fall back to, in order. */
+export const FALLBACK_PROVIDERS: readonly ProviderName[] = ['openai', 'gemini'];

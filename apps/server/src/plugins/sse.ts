@@ -1,0 +1,62 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyReply } from 'fastify';
+
+export type EventStream = {
+  /** Writes one event (`event: <name>` + one `data:` line of JSON). False once the client is gone. */
+  send: (name: string, data: unknown) => boolean;
+  /** Ends the response (idempotent). */
+  close: () => void;
+  readonly isClosed: boolean;
+};
+
+/** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * The one place that writes Server-Sent Events. It takes the response over from Fastify (headers set by earlier
+ * hooks — security headers, request id — are kept), turns off proxy buffering (`x-accel-buffering: no`), writes
+ * each event as soon as it is given (never buffered), sends comment heartbeats, and stops when the client leaves.
+ */
+export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: number } = {}): EventStream {
+  reply.hijack();
+  const response = reply.raw;
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value != null && name !== 'content-length') headers[name] = value;
+  }
+  response.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  // Headers go out now, so a client sees the stream open before the first token.
+  response.flushHeaders();
+  let isClosed = false;
+  const heartbeat = setInterval(() => {
+    if (!isClosed) response.write(': keep-alive\n\n');
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+  const close = () => {
+    if (isClosed) return;
+    isClosed = true;
+    clearInterval(heartbeat);
+    response.end();
+  };
+  response.once('close', () => {
+    isClosed = true;
+    clearInterval(heartbeat);
+  });
+  return {
+    send: (name, data) => {
+      if (isClosed) return false;
+      response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      return true;
+    },
+    close,
+    get isClosed() {
+      return isClosed;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { collectChatResponse } from '../../domain/compat/collect-chat-response.ts';
+import { toNoteAppEvents } from '../../domain/compat/to-note-app-events.ts';
+import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { classifyError } from '../../plugins/error-handler.ts';
+import { startEventStream } from '../../plugins/sse.ts';
+import { requireAuth } from '../require-auth.ts';
+import type { RouteServices } from '../route-services.ts';
+
+/** Notes and conversations can be long; 8 MiB bounds a request without getting in the way. */
+const AI_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The note-app API: one answer as JSON, or the answer as it is generated over SSE. Both reachable with a session
+ * or a gateway API key. A client that goes away aborts the upstream request.
+ */
+export async function aiRoutes(parent: FastifyInstance, services: RouteServices) {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    '/api/ai/chat',
+    {
+      bodyLimit: AI_BODY_LIMIT_BYTES,
+      schema: { body: aiRequestSchema, response: { 200: aiChatResponseSchema } },
+      config: { access: 'session-or-api-key' },
+    },
+    async (request, reply) => {
+      const abortSignal = clientAbortSignal(reply);
+      const chat = await services.gateway.startChat({
+        userId: requireAuth(request).user.id,
+        request: request.body,
+        abortSignal,
+      });
+      reply.header('x-gateway-provider', chat.provider);
+      return collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
+    },
+  );
+
+  app.post(
+    '/api/ai/stream',
+    { bodyLimit: AI_BODY_LIMIT_BYTES, schema: { body: aiRequestSchema }, config: { access: 'session-or-api-key' } },
+    async (request, reply) => {
+      const abortSignal = clientAbortSignal(reply);
+      // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
+      const chat = await services.gateway.startChat({
+        userId: requireAuth(request).user.id,
+        request: request.body,
+        abortSignal,
+      });
+      reply.header('x-gateway-provider', chat.provider);
+      const events = startEventStream(reply);
+      try {
+        for await (const event of toNoteAppEvents(chat.parts, {
+          provider: chat.provider,
+          model: chat.model,
+          describeError: (error) => {
+            const classified = classifyError(error);
+            return {
+              code: classified.code,
+              message: classified.message,
+              retryAfter: classified.retryAfterSeconds ?? null,
+            };
+          },
+        })) {
+          if (!events.send(event.type, event)) break;
+        }
+      } catch (error) {
+        if (!abortSignal.aborted) {
+          request.log.warn({ err: error }, 'stream failed after it started');
+          const classified = classifyError(error);
+          events.send('error', {
+            type: 'error',
+            code: classified.code,
+            message: classified.message,
+            retryAfter: classified.retryAfterSeconds ?? null,
+          });
+        }
+      } finally {
+        events.close();
+      }
+    },
+  );
+
+  app.get(
+    '/api/ai/models',
+    { schema: { response: { 200: modelListSchema } }, config: { access: 'session-or-api-key' } },
+    async (request) => ({ models: await services.gateway.listModels(requireAuth(request).user.id) }),
+  );
+}

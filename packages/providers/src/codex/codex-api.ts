@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+// Wire schemas for the ChatGPT Codex backend (`/backend-api/codex`). Minimal on purpose: only the fields the adapter
+// reads, all nullish and loose, so an upstream that adds or drops a field does not break parsing. The chunk union
+// ends with a catch-all: an unknown event type never fails the stream.
+// See shared/reference/codex-protocol.md §6.2 for the event catalogue.
+
+export const codexUsageSchema = z.looseObject({
+  input_tokens: z.number().nullish(),
+  input_tokens_details: z
+    .looseObject({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() })
+    .nullish(),
+  output_tokens: z.number().nullish(),
+  output_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
+  total_tokens: z.number().nullish(),
+});
+export type CodexUsage = z.infer<typeof codexUsageSchema>;
+
+/** The error object of `error` events, `response.failed` and HTTP error bodies. */
+export const codexErrorObjectSchema = z.looseObject({
+  type: z.string().nullish(),
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  param: z.string().nullish(),
+  plan_type: z.string().nullish(),
+  resets_at: z.number().nullish(),
+  resets_in_seconds: z.number().nullish(),
+});
+export type CodexErrorObject = z.infer<typeof codexErrorObjectSchema>;
+
+const responseSchema = z.looseObject({
+  id: z.string().nullish(),
+  model: z.string().nullish(),
+  created_at: z.number().nullish(),
+  status: z.string().nullish(),
+  usage: codexUsageSchema.nullish(),
+  incomplete_details: z.looseObject({ reason: z.string().nullish() }).nullish(),
+  error: codexErrorObjectSchema.nullish(),
+});
+
+const messageItemSchema = z.looseObject({
+  type: z.literal('message'),
+  id: z.string().nullish(),
+  role: z.string().nullish(),
+  content: z
+    .array(z.looseObject({ type: z.string(), text: z.string().nullish(), refusal: z.string().nullish() }))
+    .nullish(),
+});
+
+const reasoningItemSchema = z.looseObject({
+  type: z.literal('reasoning'),
+  id: z.string().nullish(),
+  summary: z.array(z.looseObject({ type: z.string().nullish(), text: z.string().nullish() })).nullish(),
+  encrypted_content: z.string().nullish(),
+});
+
+const functionCallItemSchema = z.looseObject({
+  type: z.literal('function_call'),
+  id: z.string().nullish(),
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.string().nullish(),
+});
+
+const otherItemSchema = z.looseObject({ type: z.string(), id: z.string().nullish() });
+
+export const codexOutputItemSchema = z.union([
+  messageItemSchema,
+  reasoningItemSchema,
+  functionCallItemSchema,
+  otherItemSchema,
+]);
+export type CodexOutputItem = z.infer<typeof codexOutputItemSchema>;
+export type CodexMessageItem = z.infer<typeof messageItemSchema>;
+export type CodexReasoningItem = z.infer<typeof reasoningItemSchema>;
+export type CodexFunctionCallItem = z.infer<typeof functionCallItemSchema>;
+
+// The union falls back to the loose item schema when a known type has malformed fields, so narrowing checks the
+// fields it reads, not just `type`.
+export function isCodexMessageItem(item: CodexOutputItem): item is CodexMessageItem {
+  return item.type === 'message' && (!('content' in item) || item.content == null || Array.isArray(item.content));
+}
+
+export function isCodexReasoningItem(item: CodexOutputItem): item is CodexReasoningItem {
+  return item.type === 'reasoning' && (!('summary' in item) || item.summary == null || Array.isArray(item.summary));
+}
+
+export function isCodexFunctionCallItem(item: CodexOutputItem): item is CodexFunctionCallItem {
+  return (
+    item.type === 'function_call' &&
+    'call_id' in item &&
+    typeof item.call_id === 'string' &&
+    'name' in item &&
+    typeof item.name === 'string'
+  );
+}
+
+const lifecycleChunkSchema = z.looseObject({
+  type: z.enum([
+    'response.created',
+    'response.in_progress',
+    'response.completed',
+    'response.done',
+    'response.incomplete',
+    'response.failed',
+  ]),
+  response: responseSchema,
+});
+
+const errorChunkSchema = z.looseObject({
+  type: z.literal('error'),
+  error: codexErrorObjectSchema.nullish(),
+  // The flat variant carries these at the top level.
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  status: z.number().nullish(),
+});
+
+const outputItemChunkSchema = z.looseObject({
+  type: z.enum(['response.output_item.added', 'response.output_item.done']),
+  output_index: z.number().nullish(),
+  item: codexOutputItemSchema,
+});
+
+const textDeltaChunkSchema = z.looseObject({
+  type: z.enum(['response.output_text.delta', 'response.refusal.delta']),
+  item_id: z.string(),
+  delta: z.string(),
+});
+
+const reasoningSummaryPartAddedChunkSchema = z.looseObject({
+  type: z.literal('response.reasoning_summary_part.added'),
+  item_id: z.string(),
+  summary_index: z.number(),
+});
+
+const reasoningDeltaChunkSchema = z.looseObject({
+  type: z.enum(['response.reasoning_summary_text.delta', 'response.reasoning_text.delta']),
+  item_id: z.string(),
+  summary_index: z.number().nullish(),
+  content_index: z.number().nullish(),
+  delta: z.string(),
+});
+
+const functionCallArgumentsDeltaChunkSchema = z.looseObject({
+  type: z.literal('response.function_call_arguments.delta'),
+  item_id: z.string(),
+  delta: z.string(),
+});
+
+const unknownChunkSchema = z
+  .looseObject({ type: z.string() })
+  .transform((value) => ({ type: 'unknown_chunk' as const, rawType: value.type }));
+
+export const codexChunkSchema = z.union([
+  lifecycleChunkSchema,
+  errorChunkSchema,
+  outputItemChunkSchema,
+  textDeltaChunkSchema,
+  reasoningSummaryPartAddedChunkSchema,
+  reasoningDeltaChunkSchema,
+  functionCallArgumentsDeltaChunkSchema,
+  unknownChunkSchema,
+]);
+export type CodexChunk = z.infer<typeof codexChunkSchema>;
+
+/** Non-2xx bodies: FastAPI-style `{"detail": …}` for validation, the OpenAI-style envelope otherwise. */
+export const codexErrorBodySchema = z.looseObject({
+  detail: z.unknown().optional(),
+  error: codexErrorObjectSchema.nullish(),
+});
+
+export const codexModelsResponseSchema = z.looseObject({
+  models: z.array(
+    z.looseObject({
+      slug: z.string(),
+      display_name: z.string().nullish(),
+      visibility: z.string().nullish(),
+      supported_reasoning_levels: z
+        .array(z.union([z.looseObject({ effort: z.string(), description: z.string().nullish() }), z.string()]))
+        .nullish(),
+      default_reasoning_level: z.string().nullish(),
+      context_window: z.number().nullish(),
+    }),
+  ),
+});

@@ -1,0 +1,132 @@
+import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider';
+import { ProviderError } from '../errors/provider-error.ts';
+import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
+import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
+import { type EventSourceMessage, parseSseStream } from '../shared/parse-sse-stream.ts';
+import type { ReadResult } from '../shared/read-result.ts';
+import { toTransportError } from '../shared/to-transport-error.ts';
+import { codexChunkSchema } from './codex-api.ts';
+import type { CodexStreamState } from './codex-stream-state.ts';
+
+type Part = LanguageModelV3StreamPart;
+
+/**
+ * Reads the SSE body and emits V3 parts: `stream-start` first, exactly one `finish` last. A dropped connection or
+ * an idle stream ends with an `error` part; the caller's abort errors the stream and stops reading the body.
+ */
+export function createCodexPartStream(options: {
+  body: ReadableStream<Uint8Array> | null;
+  url: string;
+  state: CodexStreamState;
+  warnings: SharedV3Warning[];
+  includeRawChunks: boolean;
+  abortSignal: AbortSignal | undefined;
+  idleTimeoutMs: number;
+}): ReadableStream<Part> {
+  const { url, state, abortSignal } = options;
+  const body = options.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  const reader = parseSseStream(body).getReader();
+
+  const handleEvent = (event: EventSourceMessage): Part[] => {
+    if (event.data === '[DONE]') return [];
+    let json: unknown;
+    try {
+      json = JSON.parse(event.data);
+    } catch (error) {
+      return state.handleError(
+        new UpstreamProtocolError({
+          message: `Unparsable Codex stream chunk: ${event.data.slice(0, 200)}`,
+          url,
+          cause: error,
+        }),
+      );
+    }
+    const parts: Part[] = options.includeRawChunks ? [{ type: 'raw', rawValue: json }] : [];
+    const chunk = codexChunkSchema.safeParse(json);
+    if (!chunk.success) {
+      parts.push(
+        ...state.handleError(
+          new UpstreamProtocolError({ message: 'Codex stream chunk without a type.', url, cause: chunk.error }),
+        ),
+      );
+      return parts;
+    }
+    parts.push(...state.handleChunk(chunk.data));
+    return parts;
+  };
+
+  return new ReadableStream<Part>({
+    start(controller) {
+      controller.enqueue({ type: 'stream-start', warnings: options.warnings });
+    },
+    async pull(controller) {
+      for (;;) {
+        let result: ReadResult<EventSourceMessage>;
+        try {
+          result = await readWithDeadline(reader, { url, idleTimeoutMs: options.idleTimeoutMs, abortSignal });
+        } catch (error) {
+          reader.cancel(error).catch(() => {});
+          if (abortSignal?.aborted) {
+            controller.error(abortSignal.reason);
+            return;
+          }
+          const interruptedBy = error instanceof ProviderError ? error : toTransportError(error, url);
+          for (const part of state.finish({ interruptedBy })) controller.enqueue(part);
+          controller.close();
+          return;
+        }
+        if (result.done) {
+          for (const part of state.finish()) controller.enqueue(part);
+          controller.close();
+          return;
+        }
+        const parts = handleEvent(result.value);
+        for (const part of parts) controller.enqueue(part);
+        if (parts.length > 0) return;
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+    },
+  });
+}
+
+/** One read that gives up when the stream stays silent too long or the caller aborts (even if `fetch` ignored it). */
+function readWithDeadline<T>(
+  reader: ReadableStreamDefaultReader<T>,
+  options: { url: string; idleTimeoutMs: number; abortSignal: AbortSignal | undefined },
+): Promise<ReadResult<T>> {
+  const { abortSignal } = options;
+  if (abortSignal?.aborted) return Promise.reject(abortSignal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      cleanup();
+      reject(abortSignal?.reason);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(
+        new UpstreamTimeoutError({
+          message: `The Codex stream was silent for ${options.idleTimeoutMs} ms.`,
+          url: options.url,
+          cause: undefined,
+        }),
+      );
+    }, options.idleTimeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      abortSignal?.removeEventListener('abort', onAbort);
+    };
+    abortSignal?.addEventListener('abort', onAbort, { once: true });
+    reader.read().then(
+      (result) => {
+        cleanup();
+        resolve(result);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,82 @@
+import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
+import type { FetchFunction } from '../shared/fetch-function.ts';
+import { toTransportError } from '../shared/to-transport-error.ts';
+import { codexModelsResponseSchema } from './codex-api.ts';
+import { toCodexProviderError } from './codex-error.ts';
+
+export type CodexModel = {
+  slug: string;
+  displayName: string;
+  /** `list` (show in pickers) or `hide`. */
+  visibility: string | undefined;
+  /** Reasoning efforts this model accepts (`low`, `medium`, …). */
+  supportedReasoningLevels: string[];
+  defaultReasoningLevel: string | undefined;
+  contextWindow: number | undefined;
+};
+
+/**
+ * Reads the account's model catalogue (`GET {baseUrl}/codex/models?client_version=…`). Models are plan-dependent and
+ * change monthly, so read this at run time rather than hard-coding slugs.
+ * @see shared/reference/codex-protocol.md §5.6
+ */
+export async function listCodexModels(options: {
+  baseUrl: string;
+  fetch?: FetchFunction;
+  accessToken: string;
+  accountId: string;
+  clientVersion: string;
+  originator?: string;
+  userAgent?: string;
+  abortSignal?: AbortSignal;
+}): Promise<CodexModel[]> {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/codex/models?client_version=${encodeURIComponent(options.clientVersion)}`;
+  let response: Response;
+  try {
+    response = await (options.fetch ?? globalThis.fetch)(url, {
+      headers: {
+        authorization: `Bearer ${options.accessToken}`,
+        'chatgpt-account-id': options.accountId,
+        accept: 'application/json',
+        ...(options.originator != null ? { originator: options.originator } : {}),
+        ...(options.userAgent != null ? { 'user-agent': options.userAgent } : {}),
+      },
+      signal: options.abortSignal ?? null,
+    });
+  } catch (error) {
+    throw toTransportError(error, url);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw toTransportError(error, url);
+  }
+  if (!response.ok) {
+    throw toCodexProviderError({
+      url,
+      statusCode: response.status,
+      responseBody: text,
+      responseHeaders: response.headers,
+    });
+  }
+  let parsed: ReturnType<typeof codexModelsResponseSchema.safeParse>;
+  try {
+    parsed = codexModelsResponseSchema.safeParse(JSON.parse(text));
+  } catch (error) {
+    throw new UpstreamProtocolError({ message: 'The Codex model list is not JSON.', url, cause: error });
+  }
+  if (!parsed.success) {
+    throw new UpstreamProtocolError({ message: 'Unexpected Codex model list shape.', url, cause: parsed.error });
+  }
+  return parsed.data.models.map((model) => ({
+    slug: model.slug,
+    displayName: model.display_name ?? model.slug,
+    visibility: model.visibility ?? undefined,
+    supportedReasoningLevels: (model.supported_reasoning_levels ?? []).map((level) =>
+      typeof level === 'string' ? level : level.effort,
+    ),
+    defaultReasoningLevel: model.default_reasoning_level ?? undefined,
+    contextWindow: model.context_window ?? undefined,
+  }));
+}

@@ -1,0 +1,11 @@
+export { InvalidRequestError, type InvalidRequestErrorOptions } from './invalid-request-error.ts';
+export { type AnyProviderError, ProviderError } from './provider-error.ts';
+export { ProviderErrorBase, type ProviderErrorCode, type ProviderErrorOptions } from './provider-error-base.ts';
+export { QuotaExceededError, type QuotaExceededErrorOptions } from './quota-exceeded-error.ts';
+export { ReconnectRequiredError, type ReconnectRequiredErrorOptions } from './reconnect-required-error.ts';
+export { MAX_RESPONSE_BODY_LENGTH, truncateResponseBody } from './truncate-response-body.ts';
+export { isRetryableStatus, UpstreamApiError, type UpstreamApiErrorOptions } from './upstream-api-error.ts';
+export { UpstreamConnectionError, type UpstreamConnectionErrorOptions } from './upstream-connection-error.ts';
+export { UpstreamProtocolError, type UpstreamProtocolErrorOptions } from './upstream-protocol-error.ts';
+export { UpstreamTimeoutError, type UpstreamTimeoutErrorOptions } from './upstream-timeout-error.ts';
+export { UsageLimitError, type UsageLimitErrorOptions } from './usage-limit-error.ts';

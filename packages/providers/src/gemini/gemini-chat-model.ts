@@ -1,0 +1,46 @@
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
+import type { FetchFunction } from '../shared/fetch-function.ts';
+import { wrapEmbeddingModel, wrapLanguageModel } from '../shared/wrap-language-model.ts';
+import { convertGeminiUsage } from './convert-gemini-usage.ts';
+import { createGeminiFetch, type GeminiAuth, OAUTH_PLACEHOLDER_API_KEY } from './gemini-auth.ts';
+import { toGeminiProviderError } from './gemini-error.ts';
+
+export type GeminiSettings = {
+  /** Including the API version: `https://generativelanguage.googleapis.com/v1beta`. */
+  baseUrl: string;
+  modelId: string;
+  fetch?: FetchFunction;
+  auth: GeminiAuth;
+};
+
+function createProvider(settings: GeminiSettings) {
+  return createGoogleGenerativeAI({
+    baseURL: settings.baseUrl.replace(/\/+$/, ''),
+    apiKey: 'apiKey' in settings.auth ? settings.auth.apiKey : OAUTH_PLACEHOLDER_API_KEY,
+    fetch: createGeminiFetch({ auth: settings.auth, fetch: settings.fetch }),
+  });
+}
+
+/**
+ * A Gemini chat model via `@ai-sdk/google`, with our error classes and stream contract. Thought signatures come back
+ * in `providerMetadata.google.thoughtSignature`; pass them back as `providerOptions` on the same parts and the SDK
+ * resends the model turn with them (Gemini 3 rejects function calls without their signature).
+ */
+export function createGeminiChatModel(settings: GeminiSettings): LanguageModelV3 {
+  const url = `${settings.baseUrl.replace(/\/+$/, '')}/models/${settings.modelId}:streamGenerateContent`;
+  return wrapLanguageModel({
+    truncatedStreamUrl: url,
+    model: createProvider(settings).languageModel(settings.modelId),
+    toProviderError: (error) => toGeminiProviderError(error, { url }),
+    mapUsage: (usage) => convertGeminiUsage(usage.raw),
+  });
+}
+
+export function createGeminiEmbeddingModel(settings: GeminiSettings): EmbeddingModelV3 {
+  const url = `${settings.baseUrl.replace(/\/+$/, '')}/models/${settings.modelId}:batchEmbedContents`;
+  return wrapEmbeddingModel({
+    model: createProvider(settings).embeddingModel(settings.modelId),
+    toProviderError: (error) => toGeminiProviderError(error, { url }),
+  });
+}

@@ -1,0 +1,78 @@
+// @pag/providers: upstream adapters speaking each provider's wire protocol and emitting the AI SDK's V3 stream
+// parts. Our stream-part vocabulary IS `@ai-sdk/provider`'s LanguageModelV3 (DESIGN.md decision 1).
+
+export type {
+  EmbeddingModelV3,
+  EmbeddingModelV3CallOptions,
+  EmbeddingModelV3Result,
+  JSONObject,
+  JSONValue,
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3FinishReason,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3ResponseMetadata,
+  LanguageModelV3StreamPart,
+  LanguageModelV3StreamResult,
+  LanguageModelV3ToolCall,
+  LanguageModelV3ToolChoice,
+  LanguageModelV3Usage,
+  SharedV3ProviderMetadata,
+  SharedV3ProviderOptions,
+  SharedV3Warning,
+} from '@ai-sdk/provider';
+export {
+  CODEX_MAX_TOOL_NAME_LENGTH,
+  CODEX_PROVIDER_KEY,
+  type CodexChatModelSettings,
+  type CodexCredentials,
+  type CodexModel,
+  type CodexProviderOptions,
+  codexStreamFailureToProviderError,
+  createCodexChatModel,
+  DEFAULT_CODEX_INSTRUCTIONS,
+  listCodexModels,
+  parseCodexRateLimits,
+  toCodexProviderError,
+  toCodexToolName,
+} from './codex/index.ts';
+export {
+  type AnyProviderError,
+  InvalidRequestError,
+  isRetryableStatus,
+  MAX_RESPONSE_BODY_LENGTH,
+  ProviderError,
+  ProviderErrorBase,
+  type ProviderErrorCode,
+  QuotaExceededError,
+  ReconnectRequiredError,
+  UpstreamApiError,
+  UpstreamConnectionError,
+  UpstreamProtocolError,
+  UpstreamTimeoutError,
+  UsageLimitError,
+} from './errors/index.ts';
+export {
+  createGeminiChatModel,
+  createGeminiEmbeddingModel,
+  type GeminiAuth,
+  type GeminiModel,
+  type GeminiSettings,
+  listGeminiModels,
+  toGeminiProviderError,
+} from './gemini/index.ts';
+export {
+  createOpenAiCompatibleChatModel,
+  createOpenAiCompatibleEmbeddingModel,
+  listOpenAiCompatibleModels,
+  type OpenAiCompatibleModel,
+  type OpenAiCompatibleSettings,
+  toOpenAiProviderError,
+} from './openai/index.ts';
+export { type AggregatedStream, aggregateStream } from './shared/aggregate-stream.ts';
+export type { FetchFunction } from './shared/fetch-function.ts';
+export type { RateLimitSnapshot, RateLimitWindow } from './shared/rate-limit-snapshot.ts';

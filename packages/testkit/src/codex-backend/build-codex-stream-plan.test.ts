@@ -1,0 +1,336 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { ParsedSseEvent } from './codex-backend-test-support.ts';
+import {
+  codexRequestBody,
+  postResponses,
+  readSseEvents,
+  readSseEventsUntilClose,
+  startCodexTestRig,
+} from './codex-backend-test-support.ts';
+import type { FakeCodexScenarioInput } from './fake-codex-scenario.ts';
+import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
+
+afterEach(closeAllFakeServers);
+
+const LIFECYCLE = ['response.created', 'response.in_progress'];
+const TEXT_ITEM = [
+  'response.output_item.added',
+  'response.content_part.added',
+  'response.output_text.delta',
+  'response.output_text.delta',
+  'response.output_text.delta',
+  'response.output_text.done',
+  'response.content_part.done',
+  'response.output_item.done',
+];
+const REASONING_ITEM = [
+  'response.output_item.added',
+  'response.reasoning_summary_part.added',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_summary_text.done',
+  'response.reasoning_summary_part.done',
+  'response.output_item.done',
+];
+const CALL_ITEM = [
+  'response.output_item.added',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'response.output_item.done',
+];
+
+async function stream(options: { scenario: FakeCodexScenarioInput; body?: Record<string, unknown> }) {
+  const rig = await startCodexTestRig();
+  rig.backend.enqueueScenarios(options.scenario);
+  const response = await postResponses({ rig, body: options.body ?? codexRequestBody() });
+  expect(response.status).toBe(200);
+  const { events, text } = await readSseEvents(response);
+  expectWellFormed({ events, text });
+  return { rig, response, events, data: events.map((event) => event.data) };
+}
+
+/** §6.1 framing and numbering, which every stream must satisfy. */
+function expectWellFormed(options: { events: ParsedSseEvent[]; text: string }): void {
+  const { events, text } = options;
+  expect(text).not.toContain('[DONE]');
+  expect(text.split('\n\n').filter((frame) => frame !== '')).toHaveLength(events.length);
+  for (const frame of text.split('\n\n').filter((part) => part !== '')) {
+    expect(frame).toMatch(/^event: [a-z_.]+\ndata: \{.*\}$/);
+  }
+  events.forEach((event, index) => {
+    expect(event.event).toBe(event.data.type);
+    expect(event.data.sequence_number).toBe(index);
+  });
+  // Every delta/done event names the item that `output_item.added` opened at that index.
+  const itemIds = new Map<number, unknown>();
+  for (const { data } of events) {
+    const item = data.item as Record<string, unknown> | undefined;
+    if (data.type === 'response.output_item.added') itemIds.set(data.output_index as number, item?.id);
+    if (data.item_id != null) expect(data.item_id).toBe(itemIds.get(data.output_index as number));
+  }
+}
+
+/** The `response` object of an event (the last one by default). */
+const responseOf = (data: Record<string, unknown>[], index = -1) =>
+  (data.at(index)?.response ?? {}) as Record<string, unknown> & {
+    usage: Record<string, Record<string, number>>;
+    output: unknown[];
+  };
+const types = (data: Record<string, unknown>[]) => data.map((event) => event.type);
+const joinDeltas = (data: Record<string, unknown>[], type: string) =>
+  data
+    .filter((event) => event.type === type)
+    .map((event) => event.delta)
+    .join('');
+
+describe('buildCodexStreamPlan over HTTP', () => {
+  it('should stream plain text with usage and no [DONE]', async () => {
+    const { data, response } = await stream({ scenario: 'text' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(joinDeltas(data, 'response.output_text.delta')).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(
+      data
+        .filter((event) => event.type === 'response.output_text.delta')
+        .map((event) => [event.output_index, event.content_index]),
+    ).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(data[0]).toMatchObject({
+      response: {
+        object: 'response',
+        status: 'in_progress',
+        model: 'gpt-5.5',
+        store: false,
+        output: [],
+        usage: null,
+        reasoning: { effort: 'medium', summary: 'auto' },
+        prompt_cache_key: 'thread-1',
+      },
+    });
+    const completed = data.at(-1)?.response as Record<string, unknown>;
+    const usage = completed.usage as Record<string, number & Record<string, number>>;
+    expect(completed).toMatchObject({
+      id: responseOf(data, 0).id,
+      status: 'completed',
+      output: [
+        {
+          type: 'message',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: FAKE_CODEX_REPLY_TEXT, annotations: [] }],
+        },
+      ],
+    });
+    expect(completed.id).toMatch(/^resp_[0-9a-f]+$/);
+    expect(usage).toEqual({
+      input_tokens: expect.any(Number),
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 9,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: (usage.input_tokens as number) + 9,
+    });
+  });
+
+  it('should stream reasoning with encrypted_content, then text', async () => {
+    const { data } = await stream({ scenario: 'reasoning-text' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...REASONING_ITEM, ...TEXT_ITEM, 'response.completed']);
+    expect(joinDeltas(data, 'response.reasoning_summary_text.delta')).toBe(FAKE_CODEX_REASONING_TEXT);
+    const summaryEvents = data.filter((event) => String(event.type).startsWith('response.reasoning_summary'));
+    expect(new Set(summaryEvents.map((event) => `${event.output_index}/${event.summary_index}`))).toEqual(
+      new Set(['0/0']),
+    );
+    const reasoningDone = data.find(
+      (event) => event.type === 'response.output_item.done' && event.output_index === 0,
+    ) as { item: Record<string, unknown> };
+    expect(reasoningDone.item).toEqual({
+      id: expect.stringMatching(/^rs_/),
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: FAKE_CODEX_REASONING_TEXT }],
+      encrypted_content: expect.stringMatching(/^gAAAAAB/),
+    });
+    expect(
+      new Set(data.filter((event) => event.type === 'response.output_text.delta').map((event) => event.output_index)),
+    ).toEqual(new Set([1]));
+    const usage = responseOf(data).usage;
+    expect(usage.output_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
+  });
+
+  it('should leave out encrypted_content unless the request includes it', async () => {
+    const { data } = await stream({ scenario: 'reasoning-text', body: codexRequestBody({ include: [] }) });
+
+    const reasoningDone = data.find((event) => event.type === 'response.output_item.done') as {
+      item: Record<string, unknown>;
+    };
+    expect(reasoningDone.item).not.toHaveProperty('encrypted_content');
+  });
+
+  it('should stream one function call with argument deltas', async () => {
+    const { data } = await stream({ scenario: 'function-call' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...CALL_ITEM, 'response.completed']);
+    expect(joinDeltas(data, 'response.function_call_arguments.delta')).toBe('{"city":"Paris"}');
+    expect(data[2]).toMatchObject({
+      output_index: 0,
+      item: {
+        type: 'function_call',
+        status: 'in_progress',
+        arguments: '',
+        call_id: 'call_fake_weather',
+        name: 'get_weather',
+      },
+    });
+    expect(data.at(-3)).toMatchObject({ type: 'response.function_call_arguments.done', arguments: '{"city":"Paris"}' });
+    expect(data.at(-2)).toMatchObject({
+      item: { id: expect.stringMatching(/^fc_/), status: 'completed', arguments: '{"city":"Paris"}' },
+    });
+  });
+
+  it('should stream parallel function calls as consecutive items', async () => {
+    const { data } = await stream({ scenario: 'parallel-function-calls' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...CALL_ITEM, ...CALL_ITEM, 'response.completed']);
+    const done = data.filter((event) => event.type === 'response.output_item.done') as {
+      output_index: number;
+      item: Record<string, unknown>;
+    }[];
+    expect(done.map((event) => [event.output_index, event.item.name, event.item.call_id])).toEqual([
+      [0, 'get_weather', 'call_fake_weather'],
+      [1, 'get_time', 'call_fake_time'],
+    ]);
+    expect(done[0]?.item.id).not.toBe(done[1]?.item.id);
+    expect(responseOf(data).output).toHaveLength(2);
+  });
+
+  it('should end with response.incomplete for max_output_tokens', async () => {
+    const { data } = await stream({ scenario: 'incomplete' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.incomplete']);
+    expect(data.at(-1)).toMatchObject({
+      response: {
+        status: 'incomplete',
+        incomplete_details: { reason: 'max_output_tokens' },
+        output: [{ type: 'message', status: 'incomplete' }],
+        usage: { output_tokens: expect.any(Number) },
+      },
+    });
+  });
+
+  it.each([
+    ['failed-context-length', 'context_length_exceeded', /exceeds the context window/],
+    ['failed-usage-not-included', 'usage_not_included', /does not include Codex/],
+    ['failed-rate-limit', 'rate_limit_exceeded', /try again in 11\.054s/],
+  ] as const)('should end %s with response.failed', async (scenario, code, message) => {
+    const { data } = await stream({ scenario });
+
+    expect(types(data)).toEqual([...LIFECYCLE, 'response.failed']);
+    expect(data.at(-1)).toMatchObject({
+      response: { status: 'failed', output: [], error: { code, message: expect.stringMatching(message) } },
+    });
+  });
+
+  it('should end with a top-level error event', async () => {
+    const { data } = await stream({ scenario: 'error-event' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, 'error']);
+    expect(data.at(-1)).toEqual({
+      type: 'error',
+      sequence_number: 2,
+      error: {
+        type: 'invalid_request_error',
+        code: 'context_length_exceeded',
+        message: 'Your input exceeds the context window of this model. Please adjust your input and try again.',
+        param: 'input',
+      },
+    });
+  });
+
+  it('should complete with an empty output although items were streamed', async () => {
+    const { data } = await stream({ scenario: 'empty-output' });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
+    expect(data.at(-1)).toMatchObject({ response: { status: 'completed', output: [] } });
+  });
+
+  it('should omit content-type in the no-content-type scenario', async () => {
+    const { data, response } = await stream({ scenario: 'no-content-type' });
+
+    expect(response.headers.get('content-type')).toBeNull();
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
+  });
+
+  it('should cut the connection mid-stream without response.completed', async () => {
+    const rig = await startCodexTestRig();
+    rig.backend.enqueueScenarios('disconnect');
+
+    const response = await postResponses({ rig, body: codexRequestBody() });
+    const { events, error } = await readSseEventsUntilClose(response);
+    const exchange = await rig.backend.waitForClose({ index: 0 });
+
+    expect(response.status).toBe(200);
+    expect(types(events.map((event) => event.data))).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 4)]);
+    expect(error).toBeInstanceOf(Error);
+    expect(exchange).toMatchObject({ scenario: 'disconnect', isClientAbort: false, closedAt: expect.any(Number) });
+  });
+
+  it('should stall after the first delta, then go on', async () => {
+    const rig = await startCodexTestRig();
+    rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 400, afterDeltas: 1 } });
+
+    const response = await postResponses({ rig, body: codexRequestBody() });
+    const { events, arrivals } = await readSseEventsUntilClose(response);
+
+    expect(events.at(-1)?.data.type).toBe('response.completed');
+    const firstDelta = events.findIndex((event) => event.data.type === 'response.output_text.delta');
+    const gap = (arrivals[firstDelta + 1] ?? 0) - (arrivals[firstDelta] ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(350);
+    expect((arrivals[firstDelta] ?? 0) - (arrivals[0] ?? 0)).toBeLessThan(300);
+  });
+
+  it('should stall for a second in the idle preset', async () => {
+    const started = Date.now();
+    const { data } = await stream({ scenario: 'idle' });
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
+  });
+
+  it('should honour deltaCount, several summary parts, usage overrides and a disconnect before any delta', async () => {
+    const { data } = await stream({
+      scenario: {
+        kind: 'stream',
+        reasoning: ['First.', 'Second.'],
+        text: 'Hi',
+        deltaCount: 1,
+        usage: { inputTokens: 1200, cachedTokens: 1024, outputTokens: 80, reasoningTokens: 64 },
+      },
+    });
+    const rig = await startCodexTestRig();
+    rig.backend.enqueueScenarios({ kind: 'stream', ending: { kind: 'disconnect', afterDeltas: 0 } });
+    const cut = await readSseEventsUntilClose(await postResponses({ rig, body: codexRequestBody() }));
+
+    expect(
+      data
+        .filter((event) => event.type === 'response.reasoning_summary_text.delta')
+        .map((event) => event.summary_index),
+    ).toEqual([0, 1]);
+    expect(data.filter((event) => event.type === 'response.output_text.delta')).toHaveLength(1);
+    expect(responseOf(data).usage).toEqual({
+      input_tokens: 1200,
+      input_tokens_details: { cached_tokens: 1024 },
+      output_tokens: 80,
+      output_tokens_details: { reasoning_tokens: 64 },
+      total_tokens: 1280,
+    });
+    expect(types(cut.events.map((event) => event.data))).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 2)]);
+    expect(cut.error).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,145 @@
+import { CodedTypeError } from '../coded-type-error.ts';
+
+/** What a test says about one catalogue entry; everything else gets a realistic default. */
+export type FakeCodexModelOptions = {
+  slug: string;
+  /** `supported_reasoning_levels`; requests with another `reasoning.effort` are rejected. */
+  efforts: readonly string[];
+  /** Default: `medium` when listed, else the first effort. */
+  defaultEffort?: string;
+  /** `visibility: "hide"`: still usable, but clients leave it out of pickers. */
+  isHidden?: boolean;
+  displayName?: string;
+  /** Lower sorts first in pickers. Default: position in the catalogue. */
+  priority?: number;
+  contextWindow?: number;
+  /** Clients older than this do not see the model (`client_version` query). Default `0.0.0`. */
+  minimalClientVersion?: string;
+  /** Extra or overriding wire fields, e.g. `{ prefer_websockets: true }`. */
+  extraFields?: Record<string, unknown>;
+};
+
+/**
+ * The Aug 2026 catalogue of codex-protocol.md §5.6, minus models a test rarely needs. `codex-auto-review` is the
+ * hidden one.
+ */
+export const DEFAULT_FAKE_CODEX_MODELS: readonly FakeCodexModelOptions[] = [
+  { slug: 'gpt-5.6-sol', efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'], defaultEffort: 'low' },
+  { slug: 'gpt-5.5', efforts: ['low', 'medium', 'high', 'xhigh'] },
+  { slug: 'gpt-5.4', efforts: ['low', 'medium', 'high', 'xhigh'] },
+  { slug: 'gpt-5.4-mini', efforts: ['low', 'medium', 'high', 'xhigh'] },
+  { slug: 'codex-auto-review', efforts: ['low', 'medium', 'high', 'xhigh', 'max'], isHidden: true },
+];
+
+const EFFORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  none: 'No reasoning',
+  minimal: 'Minimal reasoning',
+  low: 'Fast responses with lighter reasoning',
+  medium: 'Balances speed and reasoning depth for everyday tasks',
+  high: 'Greater reasoning depth for complex problems',
+  xhigh: 'Extra high reasoning depth for complex problems',
+  max: 'Maximum reasoning depth for the hardest problems',
+  ultra: 'Maximum reasoning with automatic task delegation',
+};
+
+/** Short on purpose: the real template is ~17 kB and clients only pass it through as the system prompt. */
+const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. (Served by the pag testkit fake Codex backend.)';
+
+/**
+ * One `/codex/models` entry with the fields of §5.6, laid out like the catalogue bundled in Codex 0.169.
+ * `prefer_websockets` is false because the fake only speaks HTTP SSE; a client that honours it would otherwise
+ * try a WebSocket first.
+ */
+export function buildCodexModelEntry(options: {
+  model: FakeCodexModelOptions;
+  index: number;
+}): Record<string, unknown> {
+  const { model, index } = options;
+  const defaultEffort = defaultEffortOf(model);
+  const contextWindow = model.contextWindow ?? 272_000;
+  return {
+    slug: model.slug,
+    display_name: model.displayName ?? displayNameOf(model.slug),
+    description: `Fake ${model.slug} served by the pag testkit.`,
+    visibility: model.isHidden === true ? 'hide' : 'list',
+    priority: model.priority ?? index + 1,
+    default_reasoning_level: defaultEffort,
+    supported_reasoning_levels: model.efforts.map((effort) => ({
+      effort,
+      description: EFFORT_DESCRIPTIONS[effort] ?? effort,
+    })),
+    default_reasoning_summary: 'none',
+    support_verbosity: true,
+    default_verbosity: 'low',
+    context_window: contextWindow,
+    max_context_window: contextWindow,
+    input_modalities: ['text', 'image'],
+    supports_parallel_tool_calls: true,
+    supported_in_api: true,
+    minimal_client_version: model.minimalClientVersion ?? '0.0.0',
+    prefer_websockets: false,
+    shell_type: 'shell_command',
+    apply_patch_tool_type: 'freeform',
+    truncation_policy: { mode: 'tokens', limit: 10_000 },
+    supports_reasoning_summaries: true,
+    // Codex 0.169 refuses the whole catalogue when an entry lacks this list (found by running it against the fake).
+    experimental_supported_tools: [],
+    base_instructions: BASE_INSTRUCTIONS,
+    model_messages: { instructions_template: BASE_INSTRUCTIONS },
+    ...model.extraFields,
+  };
+}
+
+/** The effort the backend applies when a request names none. */
+export function defaultEffortOf(model: FakeCodexModelOptions): string | undefined {
+  return model.defaultEffort ?? (model.efforts.includes('medium') ? 'medium' : model.efforts[0]);
+}
+
+/** Checks a catalogue given to the fake; throws a coded TypeError naming the bad entry. */
+export function validateFakeCodexModels(models: readonly FakeCodexModelOptions[]): FakeCodexModelOptions[] {
+  if (!Array.isArray(models)) {
+    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"models" must be an array' });
+  }
+  const slugs = new Set<string>();
+  return models.map((model, index) => {
+    if (typeof model?.slug !== 'string' || model.slug === '') {
+      throw invalidValue(`"models[${index}].slug" must be a non-empty string`);
+    }
+    if (slugs.has(model.slug)) throw invalidValue(`"models" repeat the slug ${JSON.stringify(model.slug)}`);
+    slugs.add(model.slug);
+    if (
+      !Array.isArray(model.efforts) ||
+      (model.efforts as readonly unknown[]).some((effort) => typeof effort !== 'string')
+    ) {
+      throw invalidValue(`"models[${index}].efforts" must be an array of strings`);
+    }
+    if (model.defaultEffort != null && !model.efforts.includes(model.defaultEffort)) {
+      throw invalidValue(`"models[${index}].defaultEffort" must be one of its efforts`);
+    }
+    return { ...model };
+  });
+}
+
+/** True when `version` >= `minimum`, comparing dotted numbers; anything unparsable counts as new enough. */
+export function isClientVersionAtLeast(options: { version: string; minimum: string }): boolean {
+  const parse = (text: string) => text.split(/[.-]/).slice(0, 3).map(Number);
+  const version = parse(options.version);
+  const minimum = parse(options.minimum);
+  if ([...version, ...minimum].some((part) => !Number.isFinite(part))) return true;
+  for (let index = 0; index < 3; index += 1) {
+    const difference = (version[index] ?? 0) - (minimum[index] ?? 0);
+    if (difference !== 0) return difference > 0;
+  }
+  return true;
+}
+
+function displayNameOf(slug: string): string {
+  return slug
+    .split('-')
+    .map((part) => (part === 'gpt' ? 'GPT' : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('-');
+}
+
+function invalidValue(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+}

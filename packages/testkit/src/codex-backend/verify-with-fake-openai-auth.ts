@@ -1,0 +1,34 @@
+import type { JWK } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { OPENAI_CODEX_CLIENT_ID } from '../openai-auth/openai-auth-constants.ts';
+import type { FakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
+import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
+import { readCodexTokenClaims } from './read-codex-token-claims.ts';
+
+/** A started fake (its `url` and `jwks`), or only the base URL of one running elsewhere (JWKS fetched from it). */
+export type FakeOpenAiAuthKeys = Pick<FakeOpenAiAuth, 'url'> & { jwks?: { keys: JWK[] } };
+
+/**
+ * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
+ * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock.
+ */
+export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCodexAccessTokenVerifier {
+  const keySet =
+    fakeAuth.jwks == null
+      ? createRemoteJWKSet(new URL(`${fakeAuth.url}/.well-known/jwks.json`))
+      : createLocalJWKSet(fakeAuth.jwks);
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: fakeAuth.url,
+        audience: OPENAI_CODEX_CLIENT_ID,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
+      });
+      return readCodexTokenClaims(payload);
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return 'expired';
+      return null;
+    }
+  };
+}
