@@ -10,13 +10,18 @@ export async function seedChatgptConnection(options: {
   fake: FakeOpenAiAuth;
   accessTokenTtlSeconds: number;
   email?: string;
+  /** The fake's account to mint tokens for (email or ChatGPT account id); its first account by default. */
+  account?: string;
 }) {
   const user = await createUser(options.context, {
     email: options.email ?? 'owner@example.com',
     password: TEST_PASSWORD,
     isAdmin: true,
   });
-  const minted = await options.fake.mintTokens({ accessTokenTtlSeconds: options.accessTokenTtlSeconds });
+  const minted = await options.fake.mintTokens({
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    ...(options.account == null ? {} : { account: options.account }),
+  });
   const tokens = {
     idToken: minted.idToken,
     accessToken: minted.accessToken,

@@ -59,7 +59,8 @@ export function buildCodexStreamPlan(options: BuildCodexStreamPlanOptions): Code
   }
   // A bare `{ kind: 'stream' }` still says something; calls and failures stand alone unless text is asked for.
   const shouldDefaultText = scenario.functionCalls == null && ending.kind !== 'failed' && ending.kind !== 'error-event';
-  const text = scenario.text ?? (shouldDefaultText ? FAKE_CODEX_REPLY_TEXT : undefined);
+  const echo = scenario.echo === true ? `echo: ${lastUserText(request.input)}` : undefined;
+  const text = scenario.text ?? echo ?? (shouldDefaultText ? FAKE_CODEX_REPLY_TEXT : undefined);
   if (text != null) {
     const status = ending.kind === 'incomplete' ? 'incomplete' : 'completed';
     output.push(writeMessage({ push, createId, text, deltaCount, outputIndex: output.length, status }));
@@ -118,6 +119,22 @@ export function buildCodexStreamPlan(options: BuildCodexStreamPlanOptions): Code
       ? undefined
       : { beforeEvent: afterDelta(scenario.stall.afterDeltas ?? 0), ms: scenario.stall.ms };
   return { events: events.slice(0, cut), stall, shouldDisconnect: ending.kind === 'disconnect' };
+}
+
+/** The text of the last `role: user` message of a Responses `input` list (string or `input_text` parts). */
+function lastUserText(input: unknown): string {
+  if (!Array.isArray(input)) return '';
+  const last = input.findLast(
+    (item): item is { content: unknown } => typeof item === 'object' && item != null && item.role === 'user',
+  );
+  if (last == null) return '';
+  if (typeof last.content === 'string') return last.content;
+  if (!Array.isArray(last.content)) return '';
+  return last.content
+    .map((part: { type?: unknown; text?: unknown }) =>
+      part.type === 'input_text' && typeof part.text === 'string' ? part.text : '',
+    )
+    .join('');
 }
 
 type Push = (type: string, fields: Record<string, unknown>) => void;

@@ -41,6 +41,11 @@ export type FakeCodexStreamScenario = {
   /** Reasoning summary; an array gives one summary part per entry. */
   reasoning?: string | readonly string[];
   text?: string;
+  /**
+   * Answer `echo: <text of the last user message>` (when `text` is not given), so concurrent tests can tell every
+   * caller's answer apart.
+   */
+  echo?: boolean;
   functionCalls?: readonly FakeCodexFunctionCall[];
   /** Deltas per text, summary part or arguments. Default 3. */
   deltaCount?: number;
@@ -147,6 +152,7 @@ export const FAKE_CODEX_SCENARIOS = {
   overloaded: { kind: 'http-error', status: 503 },
   'server-error': { kind: 'http-error', status: 500 },
   unauthorized: { kind: 'http-error', status: 401 },
+  echo: { kind: 'stream', echo: true },
 } as const satisfies Record<string, FakeCodexScenario>;
 
 export type FakeCodexScenarioName = keyof typeof FAKE_CODEX_SCENARIOS;

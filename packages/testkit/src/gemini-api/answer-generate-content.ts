@@ -14,6 +14,7 @@ import type { FakeGeminiModel } from './fake-gemini-model.ts';
 import { sendGoogleApiError, sendGoogleJson } from './google-api-error.ts';
 import { readGeminiJsonBody } from './on-gemini-route.ts';
 import { planGeminiTurn } from './plan-gemini-turn.ts';
+import { readLastUserText } from './read-last-user-text.ts';
 import { validateGenerateContentRequest } from './validate-generate-content-request.ts';
 import { writeGeminiStream } from './write-gemini-stream.ts';
 
@@ -62,6 +63,7 @@ export async function answerGenerateContent(options: AnswerGenerateContentOption
     model,
     serial,
     promptText: parsed.promptText,
+    lastUserText: readLastUserText(parsed.contents),
     includeThoughts: parsed.includeThoughts,
     isThinkingOff: parsed.isThinkingOff,
     maxOutputTokens: parsed.maxOutputTokens,

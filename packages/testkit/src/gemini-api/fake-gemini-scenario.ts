@@ -32,6 +32,8 @@ export type FakeGeminiReplyScenario = {
   kind: 'reply';
   /** Default `FAKE_GEMINI_REPLY_TEXT`, or none when there are function calls. */
   text?: string;
+  /** Answer `echo: <text of the last user content>` (when `text` is not given), to tell concurrent callers apart. */
+  echo?: boolean;
   /** Thought summary; returned as `thought: true` parts only when the request sets `includeThoughts`. */
   thoughts?: string;
   functionCalls?: readonly FakeGeminiFunctionCall[];
@@ -66,6 +68,7 @@ export const FAKE_GEMINI_REPLY_TEXT = 'Hello! How can I help you today?';
 
 export const FAKE_GEMINI_SCENARIOS = {
   text: { kind: 'reply' },
+  echo: { kind: 'reply', echo: true },
   thinking: {
     kind: 'reply',
     thoughts: '**Greeting the user**\n\nThe user says hello. A short, friendly answer fits.',

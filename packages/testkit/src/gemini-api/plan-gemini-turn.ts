@@ -40,6 +40,8 @@ export type PlanGeminiTurnOptions = {
   model: FakeGeminiModel;
   serial: string;
   promptText: string;
+  /** The text parts of the last `role: "user"` content, for `echo` scenarios. */
+  lastUserText: string;
   includeThoughts: boolean;
   /** Thinking turned off with `thinkingBudget: 0`. */
   isThinkingOff: boolean;
@@ -53,7 +55,8 @@ export function planGeminiTurn(options: PlanGeminiTurnOptions): GeminiTurn {
   const count = scenario.chunkCount ?? options.chunkCount;
   const isThinking = model.isThinking && !options.isThinkingOff;
   const thoughts = isThinking ? (scenario.thoughts ?? '') : '';
-  let text = scenario.text ?? ((scenario.functionCalls?.length ?? 0) > 0 ? '' : FAKE_GEMINI_REPLY_TEXT);
+  const echo = scenario.echo === true ? `echo: ${options.lastUserText}` : undefined;
+  let text = scenario.text ?? echo ?? ((scenario.functionCalls?.length ?? 0) > 0 ? '' : FAKE_GEMINI_REPLY_TEXT);
   let finishReason: string = scenario.finishReason ?? 'STOP';
   let calls = scenario.functionCalls ?? [];
   // maxOutputTokens covers thinking too on Gemini 2.5 and later, so a tiny limit cuts the visible text first.

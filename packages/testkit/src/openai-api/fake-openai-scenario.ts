@@ -27,6 +27,8 @@ export type FakeOpenAiReplyScenario = {
   kind: 'reply';
   /** Default `FAKE_OPENAI_REPLY_TEXT`, or no text when there are tool calls. */
   text?: string;
+  /** Answer `echo: <text of the last user message>` (when `text` is not given), to tell concurrent callers apart. */
+  echo?: boolean;
   /** Sent as `reasoning_content` deltas (chat) or a reasoning summary (responses). */
   reasoning?: string;
   toolCalls?: readonly FakeOpenAiToolCall[];
@@ -52,6 +54,7 @@ export const FAKE_OPENAI_REPLY_TEXT = 'Hello! How can I help you today?';
 
 export const FAKE_OPENAI_SCENARIOS = {
   text: { kind: 'reply' },
+  echo: { kind: 'reply', echo: true },
   reasoning: { kind: 'reply', reasoning: 'The user greets me. A short, friendly answer fits.' },
   'tool-call': { kind: 'reply', toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] },
   'parallel-tool-calls': {

@@ -34,6 +34,8 @@ export type PlanOpenAiTurnOptions = {
   model: string;
   /** All text of the request, for the prompt token estimate. */
   promptText: string;
+  /** The last user message's text, for `echo` scenarios. */
+  lastUserText: string;
   /** `max_completion_tokens`, `max_tokens` or `max_output_tokens`. */
   maxOutputTokens: number | undefined;
   chunkCount: number;
@@ -44,7 +46,8 @@ export function planOpenAiTurn(options: PlanOpenAiTurnOptions): OpenAiTurn {
   const count = scenario.chunkCount ?? options.chunkCount;
   const hasToolCalls = (scenario.toolCalls?.length ?? 0) > 0;
   const reasoning = scenario.reasoning ?? '';
-  let text = scenario.text ?? (hasToolCalls ? '' : FAKE_OPENAI_REPLY_TEXT);
+  const echo = scenario.echo === true ? `echo: ${options.lastUserText}` : undefined;
+  let text = scenario.text ?? echo ?? (hasToolCalls ? '' : FAKE_OPENAI_REPLY_TEXT);
   let finishReason: OpenAiTurn['finishReason'] = scenario.finishReason ?? (hasToolCalls ? 'tool_calls' : 'stop');
   let toolCalls: OpenAiTurnToolCall[] = (scenario.toolCalls ?? []).map((call, index) => {
     const argumentsText = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);

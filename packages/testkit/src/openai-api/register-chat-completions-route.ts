@@ -5,6 +5,7 @@ import type { FakeOpenAiApiContext } from './fake-openai-api-context.ts';
 import { onOpenAiRoute, readOpenAiJsonBody } from './on-openai-route.ts';
 import { sendOpenAiApiRejection } from './openai-api-error.ts';
 import { planOpenAiTurn } from './plan-openai-turn.ts';
+import { readLastUserText } from './read-last-user-text.ts';
 import { sendOpenAiJsonAnswer } from './send-openai-json-answer.ts';
 import { validateChatCompletionRequest } from './validate-chat-completion-request.ts';
 import { writeOpenAiStream } from './write-openai-stream.ts';
@@ -32,6 +33,7 @@ export function registerChatCompletionsRoute(context: FakeOpenAiApiContext): voi
         created: Math.floor(context.now() / 1000),
         model: parsed.model.id,
         promptText: parsed.promptText,
+        lastUserText: readLastUserText(parsed.body),
         maxOutputTokens: parsed.maxOutputTokens,
         chunkCount: context.chunkCount,
       });

@@ -24,6 +24,7 @@ import { getUserSettings } from '../settings/get-user-settings.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { describeUpstreamError, isFallbackWorthy } from './describe-upstream-error.ts';
+import { isChatModelId } from './is-chat-model-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
@@ -260,7 +261,11 @@ export class AiGateway {
                       auth: { apiKey },
                       fetch: this.#settings.fetch,
                     });
-              return models.map((model) => ({
+              const chatModels =
+                row.provider === 'openai'
+                  ? models.filter((model) => isChatModelId(model.id))
+                  : models.filter((model) => !('supportsChat' in model) || model.supportsChat);
+              return chatModels.map((model) => ({
                 provider: row.provider,
                 upstreamId: model.id,
                 displayName: model.displayName ?? model.id,

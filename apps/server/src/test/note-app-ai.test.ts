@@ -1,0 +1,242 @@
+import { GatewayClientError } from '@pag/client';
+import type { AiStreamEvent } from '@pag/contracts';
+import { FAKE_CODEX_REPLY_TEXT, type RecordedRequest } from '@pag/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
+
+// Issue 4 acceptance, end to end over real HTTP: the typed client → the listening gateway → the strict fakes.
+let gateway: AiTestGateway;
+let alice: AiTestUser;
+let bob: AiTestUser;
+let carol: AiTestUser;
+/** Refresh grants the fake auth saw before the current test (its log is not reset: tokens must stay valid). */
+let refreshesBefore = 0;
+
+beforeAll(async () => {
+  gateway = await startAiTestGateway();
+  alice = await gateway.addUser({ email: 'alice@home.test', chatgptAccount: 'alice@example.com' });
+  bob = await gateway.addUser({
+    email: 'bob@home.test',
+    chatgptAccount: 'bob@example.com',
+    openaiKey: 'sk-test-bob-0000000000000001',
+    fallbackToApiKeys: true,
+  });
+  carol = await gateway.addUser({
+    email: 'carol@home.test',
+    chatgptAccount: 'carol@example.com',
+    openaiKey: 'sk-test-carol-00000000002',
+    fallbackToApiKeys: false,
+  });
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+beforeEach(() => {
+  gateway.fakeCodex.reset();
+  gateway.fakeOpenAi.reset();
+  refreshesBefore = allRefreshRequests().length;
+});
+
+async function collect(events: AsyncIterable<AiStreamEvent>): Promise<AiStreamEvent[]> {
+  const all: AiStreamEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+function textOf(events: AiStreamEvent[]): string {
+  return events.map((event) => (event.type === 'delta' ? event.text : '')).join('');
+}
+
+function bodyOf(request: RecordedRequest | undefined): Record<string, unknown> {
+  expect(request).toBeDefined();
+  return request?.json as Record<string, unknown>;
+}
+
+function accountIdOf(email: string): string {
+  const account = gateway.fakeAuth.accounts.find((candidate) => candidate.email === email);
+  if (account == null) throw new Error(`no fake account ${email}`);
+  return account.chatgptAccountId;
+}
+
+function refreshRequests() {
+  return allRefreshRequests().slice(refreshesBefore);
+}
+
+function allRefreshRequests() {
+  return gateway.fakeAuth.requests.filter((request) => {
+    const body = (request.json ?? request.form) as Record<string, unknown> | undefined;
+    return request.path === '/oauth/token' && body?.grant_type === 'refresh_token';
+  });
+}
+
+describe('issue 4: the note-app stream through the ChatGPT subscription', () => {
+  it('should stream the answer and send the Codex backend what the official client sends', async () => {
+    const firstTurn = await collect(
+      alice.client.stream({
+        model: 'chatgpt/gpt-5.5',
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    );
+    expect(textOf(firstTurn)).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(firstTurn.filter((event) => event.type === 'delta').length).toBeGreaterThan(1);
+    const done = firstTurn.at(-1);
+    expect(done).toMatchObject({ type: 'done', provider: 'chatgpt', model: 'chatgpt/gpt-5.5', finishReason: 'stop' });
+    expect(done?.type === 'done' && done.usage.outputTokens).toBeGreaterThan(0);
+
+    const secondTurn = await collect(
+      alice.client.stream({
+        model: 'chatgpt/gpt-5.5',
+        system: 'Be brief.',
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: FAKE_CODEX_REPLY_TEXT },
+          { role: 'user', content: 'And now?' },
+        ],
+      }),
+    );
+    expect(secondTurn.at(-1)?.type).toBe('done');
+
+    const [first, second] = gateway.fakeCodex.exchanges;
+    expect(gateway.fakeCodex.exchanges).toHaveLength(2);
+    for (const exchange of [first, second]) {
+      expect(exchange?.status).toBe(200);
+      expect(exchange?.accountId).toBe(accountIdOf('alice@example.com'));
+      const body = bodyOf(exchange?.request);
+      expect(body.store).toBe(false);
+      expect(body.stream).toBe(true);
+      expect(body).not.toHaveProperty('max_output_tokens');
+      expect(Array.isArray(body.input)).toBe(true);
+      expect(body.include).toEqual(['reasoning.encrypted_content']);
+      expect(exchange?.request?.headers['chatgpt-account-id']).toBe(accountIdOf('alice@example.com'));
+      expect(exchange?.request?.headers.accept).toBe('text/event-stream');
+      expect(exchange?.request?.headers.originator).toBe('personal_ai_gateway');
+    }
+    const firstBody = bodyOf(first?.request);
+    const secondBody = bodyOf(second?.request);
+    // One conversation: the same cache key and session id on every turn, and the history grows.
+    expect(typeof firstBody.prompt_cache_key).toBe('string');
+    expect(secondBody.prompt_cache_key).toBe(firstBody.prompt_cache_key);
+    expect(first?.request?.headers['session-id']).toBe(firstBody.prompt_cache_key);
+    expect(second?.request?.headers['session-id']).toBe(firstBody.prompt_cache_key);
+    expect((secondBody.input as unknown[]).length).toBeGreaterThan((firstBody.input as unknown[]).length);
+  });
+
+  it('should give another conversation, and another user, their own session id', async () => {
+    await alice.client.chat({ model: 'chatgpt/gpt-5.5', content: 'First conversation' });
+    await alice.client.chat({ model: 'chatgpt/gpt-5.5', content: 'Another conversation' });
+    await carol.client.chat({ model: 'chatgpt/gpt-5.5', content: 'First conversation' });
+    const keys = gateway.fakeCodex.exchanges.map((exchange) => bodyOf(exchange.request).prompt_cache_key);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('should answer /api/ai/chat as JSON from the same stream', async () => {
+    const answer = await alice.client.chat({ model: 'gpt-5.5', content: 'Hello' });
+    expect(answer).toMatchObject({
+      content: FAKE_CODEX_REPLY_TEXT,
+      provider: 'chatgpt',
+      model: 'chatgpt/gpt-5.5',
+      finishReason: 'stop',
+    });
+    expect(answer.usage.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('should refresh once and retry once when the backend refuses the access token mid-conversation', async () => {
+    await alice.client.chat({ model: 'chatgpt/gpt-5.5', content: 'Turn one' });
+    expect(refreshRequests()).toHaveLength(0);
+    gateway.fakeCodex.rejectAccessToken({ times: 1 });
+
+    const events = await collect(
+      alice.client.stream({
+        model: 'chatgpt/gpt-5.5',
+        messages: [
+          { role: 'user', content: 'Turn one' },
+          { role: 'assistant', content: FAKE_CODEX_REPLY_TEXT },
+          { role: 'user', content: 'Turn two' },
+        ],
+      }),
+    );
+    expect(events.some((event) => event.type === 'error')).toBe(false);
+    expect(textOf(events)).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(events.at(-1)?.type).toBe('done');
+    expect(refreshRequests()).toHaveLength(1);
+    expect(gateway.fakeCodex.exchanges.map((exchange) => exchange.status)).toEqual([200, 401, 200]);
+    const [, refused, retried] = gateway.fakeCodex.exchanges;
+    expect(retried?.request?.headers.authorization).not.toBe(refused?.request?.headers.authorization);
+  });
+});
+
+describe('issue 4: usage limits and the API-key fallback', () => {
+  it('should answer from the API-key provider when the subscription is limited and fallback is on', async () => {
+    gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit', resetsInSeconds: 900 });
+    const answer = await bob.client.chat({ content: 'Summarise my day' });
+    expect(answer.provider).toBe('openai');
+    expect(answer.model.startsWith('openai/')).toBe(true);
+    expect(answer.content.length).toBeGreaterThan(0);
+    expect(gateway.fakeCodex.exchanges.map((exchange) => exchange.status)).toEqual([429]);
+    const upstream = gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST');
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]?.headers.authorization).toBe('Bearer sk-test-bob-0000000000000001');
+  });
+
+  it('should stream the fallback answer too, and say which provider answered', async () => {
+    gateway.fakeCodex.enqueueScenarios('usage-limit');
+    const events = await collect(bob.client.stream({ content: 'Summarise my day' }));
+    expect(events.at(-1)).toMatchObject({ type: 'done', provider: 'openai' });
+  });
+
+  it('should answer 429 with Retry-After from resets_at when fallback is off', async () => {
+    gateway.fakeCodex.enqueueScenarios(
+      { kind: 'usage-limit', resetsInSeconds: 600 },
+      { kind: 'usage-limit', resetsInSeconds: 600 },
+    );
+    const error = await carol.client.chat({ content: 'Summarise my day' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GatewayClientError);
+    expect(error).toMatchObject({ status: 429, code: 'usage_limit_reached' });
+    const retryAfter = (error as GatewayClientError).retryAfter ?? 0;
+    expect(retryAfter).toBeGreaterThanOrEqual(598);
+    expect(retryAfter).toBeLessThanOrEqual(601);
+
+    const response = await fetch(`${gateway.url}/api/ai/stream`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${carol.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Summarise my day' }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(598);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/usage limit/i);
+    expect(gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+  });
+});
+
+describe('issue 4: a client that goes away', () => {
+  it('should close the upstream request within 100 ms of the client aborting', async () => {
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'A long answer that takes its time to arrive, word after word.',
+      deltaCount: 6,
+      stall: { ms: 10_000, afterDeltas: 1 },
+    });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const events: AiStreamEvent[] = [];
+    try {
+      for await (const event of alice.client.stream(
+        { model: 'chatgpt/gpt-5.5', content: 'Tell me a long story' },
+        { signal: controller.signal },
+      )) {
+        events.push(event);
+        if (event.type === 'delta') {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      }
+    } catch (error) {
+      expect((error as Error).name).toBe('AbortError');
+    }
+    expect(events).toHaveLength(1);
+    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 2000 });
+    expect(exchange.isClientAbort).toBe(true);
+    expect((exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt).toBeLessThan(100);
+  });
+});
