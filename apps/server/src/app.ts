@@ -16,6 +16,7 @@ import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT, GATEWAY_VERSION } from './domain/gateway/gateway-identity.ts';
+import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
@@ -27,6 +28,7 @@ import { aiRoutes } from './routes/ai/ai-routes.ts';
 import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
 import { authRoutes } from './routes/auth/auth-routes.ts';
 import { connectionRoutes } from './routes/connections/connection-routes.ts';
+import { googleConnectionRoutes } from './routes/connections/google-connection-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
@@ -107,9 +109,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await loopbackCallback.close();
   });
   const tokenManager = new ChatgptTokenManager(connections);
+  const googleTokens = new GoogleTokenManager(connections);
   const gateway = new AiGateway({
     context: connections,
     tokenManager,
+    googleTokens,
     log: app.log,
     settings: {
       chatgptBackendUrl: config.chatgptBackendUrl,
@@ -124,6 +128,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     context,
     connections,
     tokenManager,
+    googleTokens,
     gateway,
     loopbackCallback,
     devicePoller,
@@ -144,6 +149,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(authRoutes, services);
     await routes.register(apiKeyRoutes, services);
     await routes.register(connectionRoutes, services);
+    await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
     await routes.register(aiRoutes, services);
   });

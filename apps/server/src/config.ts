@@ -37,6 +37,7 @@ export type Config = Readonly<{
   /** Google OAuth authorize and token endpoints (for Google accounts connected with the user's own client). */
   googleAuthUrl: string;
   googleTokenUrl: string;
+  googleRevokeUrl: string;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -119,6 +120,7 @@ const environmentSchema = z.object({
   GATEWAY_GEMINI_API_URL: httpUrl('https://generativelanguage.googleapis.com'),
   GATEWAY_GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
   GATEWAY_GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
+  GATEWAY_GOOGLE_REVOKE_URL: httpUrl('https://oauth2.googleapis.com/revoke'),
   GATEWAY_CODEX_REFRESH_WINDOW_MINUTES: z
     .string()
     .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of minutes' })
@@ -191,6 +193,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     geminiApiUrl: env.GATEWAY_GEMINI_API_URL,
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,
+    googleRevokeUrl: env.GATEWAY_GOOGLE_REVOKE_URL,
   });
 }
 

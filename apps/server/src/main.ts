@@ -5,6 +5,7 @@ import { openDatabase } from './db/open-database.ts';
 import { isSetupRequired } from './domain/accounts/list-users.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
 import { expiredSignInFlowsTask } from './domain/connections/expired-sign-in-flows-task.ts';
+import { expiredGoogleSignInFlowsTask } from './domain/google/expired-google-sign-in-flows-task.ts';
 import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts';
 import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
 import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gateway-vault.ts';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     tasks: [
       expiredSessionsTask({ idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }),
       expiredSignInFlowsTask(),
+      expiredGoogleSignInFlowsTask(),
     ],
     intervalMs: CLEANUP_INTERVAL_MS,
     logger: app.log,

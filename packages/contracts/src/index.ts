@@ -74,6 +74,16 @@ export {
   type GatewayErrorCode,
   gatewayErrorCodeSchema,
 } from './errors.ts';
+export {
+  type GoogleConnection,
+  type GoogleSignIn,
+  type GoogleStatus,
+  googleConnectionSchema,
+  googleSignInSchema,
+  googleStatusSchema,
+  type SaveGoogleClientRequest,
+  saveGoogleClientRequestSchema,
+} from './google.ts';
 export { livenessSchema, type Readiness, readinessSchema } from './health.ts';
 export {
   type ApiCredential,

@@ -195,3 +195,62 @@ export const featureOverrides = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.name] })],
 );
+
+/**
+ * A user's own Google OAuth client ("Web application" in Google Cloud), used to connect a Google account for the
+ * Gemini API. Google's terms and its refusal of consumer accounts rule out borrowing another app's client
+ * (google-protocol.md §0), so each user brings theirs. The secret is a vault ciphertext bound to the row.
+ */
+export const googleOAuthClients = sqliteTable('google_oauth_clients', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  clientId: text('client_id').notNull(),
+  clientSecretCiphertext: text('client_secret_ciphertext').notNull(),
+  secretHint: text('secret_hint').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * A Google sign-in waiting for its callback: the state (stored hashed, single use, bound to the user who started
+ * it) and the PKCE verifier (encrypted). Deleted when the callback arrives or when it expires.
+ */
+export const googleSignInFlows = sqliteTable(
+  'google_sign_in_flows',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stateHash: text('state_hash').notNull(),
+    codeVerifierCiphertext: text('code_verifier_ciphertext').notNull(),
+    /** Byte-identical in the authorize URL and the code exchange, so it is kept rather than recomputed. */
+    redirectUri: text('redirect_uri').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [uniqueIndex('google_sign_in_flows_state_idx').on(table.stateHash)],
+);
+
+/** The Google account a user connected for the Gemini API (one per user); tokens are vault ciphertexts. */
+export const googleConnections = sqliteTable('google_connections', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Google's stable account id (`sub`); the email can change. */
+  subject: text('subject').notNull(),
+  email: text('email'),
+  /** Space-separated scopes the user granted. */
+  scopes: text('scopes').notNull(),
+  accessTokenCiphertext: text('access_token_ciphertext').notNull(),
+  refreshTokenCiphertext: text('refresh_token_ciphertext').notNull(),
+  accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
+  state: text('state', { enum: ['connected', 'reconnect_required'] }).notNull(),
+  stateReason: text('state_reason'),
+  connectedAt: integer('connected_at', { mode: 'timestamp_ms' }).notNull(),
+  lastRefreshAt: integer('last_refresh_at', { mode: 'timestamp_ms' }),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -7,6 +7,7 @@ import type { DeviceSignInPoller } from '../domain/connections/device-sign-in-po
 import type { LoopbackCallbackServer } from '../domain/connections/loopback-callback-server.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
 import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
+import type { GoogleTokenManager } from '../domain/google/google-token-manager.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -18,6 +19,7 @@ export type RouteServices = {
   setupToken: SetupToken;
   loginThrottle: LoginThrottle;
   tokenManager: ChatgptTokenManager;
+  googleTokens: GoogleTokenManager;
   loopbackCallback: LoopbackCallbackServer;
   devicePoller: DeviceSignInPoller;
   gateway: AiGateway;

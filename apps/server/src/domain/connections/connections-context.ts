@@ -12,15 +12,33 @@ export type ChatgptSettings = {
   fetch?: typeof fetch;
 };
 
+/** Where the gateway talks to Google for the Gemini sign-in with the user's own OAuth client. */
+export type GoogleSettings = {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  revocationEndpoint: string;
+  /** `{GATEWAY_PUBLIC_URL}/api/connections/google/callback`: what users register on their OAuth client. */
+  redirectUri: string;
+  fetch?: typeof fetch;
+};
+
 /** What the connection functions need besides the database and clock: the vault and the upstream settings. */
-export type ConnectionsContext = DomainContext & { vault: Vault; chatgpt: ChatgptSettings };
+export type ConnectionsContext = DomainContext & { vault: Vault; chatgpt: ChatgptSettings; google: GoogleSettings };
 
 /** Sign-in flows (state + PKCE) live 10 minutes; device codes 15 (the upstream's own limit). */
 export const SIGN_IN_FLOW_LIFETIME_MS = 10 * 60_000;
 
 /** Builds the context from the loaded config, so the server, the CLI and tests assemble it the same way. */
 export function createConnectionsContext(options: {
-  config: { openaiAuthUrl: string; codexRedirectUri: string; codexRefreshWindowMs: number };
+  config: {
+    openaiAuthUrl: string;
+    codexRedirectUri: string;
+    codexRefreshWindowMs: number;
+    publicUrl: URL;
+    googleAuthUrl: string;
+    googleTokenUrl: string;
+    googleRevokeUrl: string;
+  };
   db: DomainContext['db'];
   vault: Vault;
   now?: () => number;
@@ -34,6 +52,13 @@ export function createConnectionsContext(options: {
       authBaseUrl: options.config.openaiAuthUrl,
       redirectUri: options.config.codexRedirectUri,
       refreshWindowMs: options.config.codexRefreshWindowMs,
+      ...(options.fetch == null ? {} : { fetch: options.fetch }),
+    },
+    google: {
+      authorizationEndpoint: options.config.googleAuthUrl,
+      tokenEndpoint: options.config.googleTokenUrl,
+      revocationEndpoint: options.config.googleRevokeUrl,
+      redirectUri: new URL('/api/connections/google/callback', options.config.publicUrl).toString(),
       ...(options.fetch == null ? {} : { fetch: options.fetch }),
     },
   };

@@ -3,6 +3,7 @@ import {
   createCodexChatModel,
   createGeminiChatModel,
   createOpenAiCompatibleChatModel,
+  type GeminiAuth,
   type LanguageModelV3,
   type LanguageModelV3StreamPart,
   listCodexModels,
@@ -20,6 +21,7 @@ import type { ApiKeyValidator } from '../credentials/save-api-credential.ts';
 import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
+import type { GoogleTokenManager } from '../google/google-token-manager.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
@@ -52,6 +54,8 @@ type UserUpstreams = {
   chatgpt: ConnectionRow | null;
   openai: ApiCredentialRow | null;
   gemini: ApiCredentialRow | null;
+  /** A Google account connected with the user's own OAuth client; used for Gemini when no key is saved. */
+  google: { id: string; state: 'connected' | 'reconnect_required' } | null;
 };
 
 /** Used when the Codex model list cannot be read; the live catalogue always wins. */
@@ -65,6 +69,7 @@ const CHATGPT_FALLBACK_MODELS = ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'];
 export class AiGateway {
   readonly #context: ConnectionsContext;
   readonly #tokens: ChatgptTokenManager;
+  readonly #googleTokens: GoogleTokenManager;
   readonly #settings: AiGatewaySettings;
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: { warn: (object: object, message: string) => void };
@@ -74,11 +79,13 @@ export class AiGateway {
   constructor(options: {
     context: ConnectionsContext;
     tokenManager: ChatgptTokenManager;
+    googleTokens: GoogleTokenManager;
     settings: AiGatewaySettings;
     log: { warn: (object: object, message: string) => void };
   }) {
     this.#context = options.context;
     this.#tokens = options.tokenManager;
+    this.#googleTokens = options.googleTokens;
     this.#settings = options.settings;
     this.#catalogues = new ModelCatalogueCache({ now: options.context.now });
     this.#log = options.log;
@@ -182,10 +189,12 @@ export class AiGateway {
         .where(and(eq(connections.userId, userId), eq(connections.provider, 'chatgpt')))
         .get() ?? null;
     const credentials = listApiCredentialRows(this.#context, userId);
+    const google = this.#googleTokens.findConnection(userId);
     return {
       chatgpt,
       openai: credentials.find((row) => row.provider === 'openai') ?? null,
       gemini: credentials.find((row) => row.provider === 'gemini') ?? null,
+      google: google == null ? null : { id: google.id, state: google.state },
     };
   }
 
@@ -282,6 +291,35 @@ export class AiGateway {
           }),
       );
     }
+    const { google } = upstreams;
+    if (gemini == null && google != null && google.state === 'connected') {
+      lists.push(
+        this.#catalogues
+          .get({
+            key: `${userId}:gemini-oauth:${google.id}`,
+            provider: 'gemini',
+            load: async () => {
+              const models = await listGeminiModels({
+                baseUrl: this.#geminiBaseUrl,
+                auth: { getAccessToken: () => this.#googleTokens.getAccessToken(userId) },
+                fetch: this.#settings.fetch,
+              });
+              return models
+                .filter((model) => model.supportsChat)
+                .map((model) => ({
+                  provider: 'gemini' as const,
+                  upstreamId: model.id,
+                  displayName: model.displayName ?? model.id,
+                  reasoningEfforts: [],
+                }));
+            },
+          })
+          .catch((error: unknown) => {
+            this.#log.warn({ err: error }, 'could not list Gemini models with the Google account');
+            return [];
+          }),
+      );
+    }
     return (await Promise.all(lists)).flat();
   }
 
@@ -316,20 +354,24 @@ export class AiGateway {
           providerName: 'openai',
         });
       }
-      case 'gemini': {
-        const row = upstreams.gemini;
-        if (row == null) throw new GatewayError('no_provider', 'No Gemini API key is saved.');
+      case 'gemini':
         return createGeminiChatModel({
           baseUrl: this.#geminiBaseUrl,
           modelId: step.upstreamModel,
           fetch: this.#settings.fetch,
-          auth: { apiKey: readApiKey(this.#context, row) },
+          auth: this.#geminiAuth(userId, upstreams),
         });
-      }
       default:
         step.provider satisfies never;
         throw new TypeError(`unknown provider ${String(step.provider)}`);
     }
+  }
+
+  /** The saved key, else the connected Google account's bearer (fetched per request, so refreshes are picked up). */
+  #geminiAuth(userId: string, upstreams: UserUpstreams): GeminiAuth {
+    if (upstreams.gemini != null) return { apiKey: readApiKey(this.#context, upstreams.gemini) };
+    if (upstreams.google != null) return { getAccessToken: () => this.#googleTokens.getAccessToken(userId) };
+    throw new GatewayError('no_provider', 'No Gemini API key is saved and no Google account is connected.');
   }
 
   #storeRateLimits(connection: ConnectionRow | null, snapshot: unknown): void {
@@ -346,7 +388,7 @@ function toAvailability(upstreams: UserUpstreams): ProviderAvailability {
   return {
     chatgpt: upstreams.chatgpt == null ? null : { state: upstreams.chatgpt.state },
     openai: upstreams.openai == null ? null : { baseUrl: upstreams.openai.baseUrl ?? '' },
-    gemini: upstreams.gemini == null ? null : { kind: 'api-key' },
+    gemini: upstreams.gemini != null ? { kind: 'api-key' } : upstreams.google != null ? { kind: 'oauth' } : null,
   };
 }
 

@@ -12,7 +12,8 @@ export type CatalogueEntry = {
 export type ProviderAvailability = {
   chatgpt: { state: 'connected' | 'reconnect_required' } | null;
   openai: { baseUrl: string } | null;
-  gemini: { kind: 'api-key' } | null;
+  /** A saved API key wins over a connected Google account (no refresh to go wrong, and its own quota). */
+  gemini: { kind: 'api-key' } | { kind: 'oauth' } | null;
 };
 
 /** One attempt: which provider, which upstream model, and whether it is a fallback. */

@@ -1,0 +1,30 @@
+import { eq } from 'drizzle-orm';
+import { googleOAuthClients } from '../../db/schema.ts';
+import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { googleClientSecretContext } from './google-vault-contexts.ts';
+
+export type GoogleClientRow = typeof googleOAuthClients.$inferSelect;
+
+/** The user's saved Google OAuth client row, or null. */
+export function findGoogleClient(context: ConnectionsContext, userId: string): GoogleClientRow | null {
+  return context.db.select().from(googleOAuthClients).where(eq(googleOAuthClients.userId, userId)).get() ?? null;
+}
+
+/** The client id and decrypted secret, for a sign-in or refresh; a clear 409 when none is saved. */
+export function readGoogleClientCredentials(
+  context: ConnectionsContext,
+  userId: string,
+): { clientId: string; clientSecret: string } {
+  const row = findGoogleClient(context, userId);
+  if (row == null) {
+    throw new GatewayError(
+      'not_connected',
+      'No Google OAuth client is saved: add your client id and secret under Settings → Connections → Google first.',
+    );
+  }
+  return {
+    clientId: row.clientId,
+    clientSecret: context.vault.decrypt(row.clientSecretCiphertext, { context: googleClientSecretContext(userId) }),
+  };
+}

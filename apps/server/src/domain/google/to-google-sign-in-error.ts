@@ -1,0 +1,39 @@
+import { GoogleOAuthError } from '@pag/oauth-client';
+import { GatewayError } from '../gateway-error.ts';
+
+/** What the user is told when connecting a Google account fails, by what they can do about it. */
+export function toGoogleSignInError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (!(error instanceof GoogleOAuthError)) {
+    return new GatewayError('sign_in_failed', 'The Google sign-in could not be completed.', { cause: error });
+  }
+  switch (error.kind) {
+    case 'access_denied':
+      return new GatewayError(
+        'sign_in_failed',
+        'Google access was not granted: allow access to the Generative Language API on the consent screen.',
+        { cause: error },
+      );
+    case 'invalid_client':
+      return new GatewayError(
+        'sign_in_failed',
+        'Google refused the OAuth client: check the client id and secret under Settings → Connections → Google.',
+        { cause: error },
+      );
+    case 'invalid_grant':
+      return new GatewayError(
+        'sign_in_failed',
+        `Google refused the sign-in code (expired, used, or the redirect URI differs): start again. (${error.message})`,
+        { cause: error },
+      );
+    case 'transient':
+      return new GatewayError('upstream_unavailable', `Google is not answering properly: ${error.message}`, {
+        cause: error,
+        retryAfterSeconds: error.retryAfterSeconds ?? 30,
+      });
+    default:
+      return new GatewayError('sign_in_failed', `The Google sign-in could not be completed: ${error.message}`, {
+        cause: error,
+      });
+  }
+}
