@@ -4,6 +4,23 @@ import { z } from 'zod';
 export const signInMethodSchema = z.enum(['browser', 'paste', 'device']);
 export type SignInMethod = z.infer<typeof signInMethodSchema>;
 
+/** One usage window of the subscription (primary: about 5 hours; secondary: a week), as the backend last reported. */
+export const rateLimitWindowSchema = z.object({
+  usedPercent: z.number().nullable(),
+  windowMinutes: z.number().nullable(),
+  resetsAt: z.string().nullable().describe('ISO 8601'),
+});
+
+/** The subscription's limits as the Codex backend reported them on the last answer (`x-codex-*` headers). */
+export const rateLimitSnapshotSchema = z.object({
+  primary: rateLimitWindowSchema.nullable(),
+  secondary: rateLimitWindowSchema.nullable(),
+  planType: z.string().nullable(),
+  /** When the snapshot was taken (the last answer through this connection). */
+  observedAt: z.string().describe('ISO 8601'),
+});
+export type RateLimitSnapshotDto = z.infer<typeof rateLimitSnapshotSchema>;
+
 /**
  * A connected upstream account as the UI shows it. `state: reconnect_required` means the stored refresh token can
  * no longer be used (reused, expired, revoked): the user must sign in again; `stateReason` says why.
@@ -25,6 +42,8 @@ export const connectionSchema = z.object({
   connectedAt: z.string().describe('ISO 8601'),
   accessTokenExpiresAt: z.string().nullable().describe('ISO 8601'),
   lastRefreshAt: z.string().nullable().describe('ISO 8601'),
+  /** Null until the first answer through this connection. */
+  rateLimits: rateLimitSnapshotSchema.nullable(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 

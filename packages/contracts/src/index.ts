@@ -61,6 +61,8 @@ export {
   completeSignInRequestSchema,
   connectionListSchema,
   connectionSchema,
+  type RateLimitSnapshotDto,
+  rateLimitSnapshotSchema,
   type SignInFlow,
   type SignInMethod,
   type StartSignInRequest,

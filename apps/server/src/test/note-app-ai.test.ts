@@ -1,5 +1,5 @@
 import { GatewayClientError } from '@pag/client';
-import type { AiStreamEvent } from '@pag/contracts';
+import type { AiStreamEvent, ConnectionList } from '@pag/contracts';
 import { FAKE_CODEX_REPLY_TEXT, type RecordedRequest } from '@pag/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
@@ -128,6 +128,23 @@ describe('issue 4: the note-app stream through the ChatGPT subscription', () => 
     await carol.client.chat({ model: 'chatgpt/gpt-5.5', content: 'First conversation' });
     const keys = gateway.fakeCodex.exchanges.map((exchange) => bodyOf(exchange.request).prompt_cache_key);
     expect(new Set(keys).size).toBe(3);
+  });
+
+  it('should keep the plan limits the backend reports on the connection, for the settings page', async () => {
+    gateway.fakeCodex.setRateLimits({
+      primaryUsedPercent: 37,
+      primaryWindowMinutes: 300,
+      primaryResetAfterSeconds: 3600,
+    });
+    const before = Date.now();
+    await alice.client.chat({ model: 'chatgpt/gpt-5.5', content: 'How much is left?' });
+    const response = await gateway.sessionRequest(alice, 'GET', '/api/connections');
+    const [connection] = ((await response.json()) as ConnectionList).connections;
+    expect(connection?.rateLimits?.primary).toMatchObject({ usedPercent: 37, windowMinutes: 300 });
+    const resetsAt = Date.parse(connection?.rateLimits?.primary?.resetsAt ?? '');
+    expect(resetsAt).toBeGreaterThanOrEqual(before + 3_599_000);
+    expect(resetsAt).toBeLessThanOrEqual(Date.now() + 3_601_000);
+    expect(connection?.rateLimits?.secondary).not.toBeNull();
   });
 
   it('should answer /api/ai/chat as JSON from the same stream', async () => {

@@ -1,4 +1,4 @@
-import type { Connection } from '@pag/contracts';
+import type { Connection, RateLimitSnapshotDto } from '@pag/contracts';
 import type { connections } from '../../db/schema.ts';
 
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -38,5 +38,30 @@ export function toConnectionDto(row: ConnectionRow): Connection {
     connectedAt: row.connectedAt.toISOString(),
     accessTokenExpiresAt: row.accessTokenExpiresAt?.toISOString() ?? null,
     lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
+    rateLimits: toRateLimitSnapshotDto(row),
+  };
+}
+
+/**
+ * The stored snapshot (the providers' `RateLimitSnapshot`, JSON in the row: dates became ISO strings) in the API's
+ * shape. Read defensively: it is whatever the backend's headers said.
+ */
+function toRateLimitSnapshotDto(row: ConnectionRow): RateLimitSnapshotDto | null {
+  const snapshot = row.rateLimits;
+  if (snapshot == null || row.rateLimitsAt == null) return null;
+  const window = (value: unknown) => {
+    if (value == null || typeof value !== 'object') return null;
+    const { usedPercent, windowMinutes, resetsAt } = value as Record<string, unknown>;
+    return {
+      usedPercent: typeof usedPercent === 'number' ? usedPercent : null,
+      windowMinutes: typeof windowMinutes === 'number' ? windowMinutes : null,
+      resetsAt: typeof resetsAt === 'string' ? resetsAt : null,
+    };
+  };
+  return {
+    primary: window(snapshot.primary),
+    secondary: window(snapshot.secondary),
+    planType: typeof snapshot.planType === 'string' ? snapshot.planType : null,
+    observedAt: row.rateLimitsAt.toISOString(),
   };
 }
