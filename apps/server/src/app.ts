@@ -32,6 +32,7 @@ import { googleConnectionRoutes } from './routes/connections/google-connection-r
 import { healthRoutes } from './routes/health-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
+import { v1Routes } from './routes/v1/v1-routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -151,6 +152,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(connectionRoutes, services);
     await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
+    await routes.register(v1Routes, { ...services, prefix: '/v1' });
     await routes.register(aiRoutes, services);
   });
 

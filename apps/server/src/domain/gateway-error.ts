@@ -4,6 +4,8 @@ export type GatewayErrorOptions = {
   cause?: unknown;
   /** Seconds the client should wait before trying again; sent as `Retry-After`. */
   retryAfterSeconds?: number;
+  /** The request field to fix (`messages[2].tool_call_id`); the OpenAI-compatible API reports it as `param`. */
+  param?: string;
 };
 
 /**
@@ -14,10 +16,12 @@ export class GatewayError extends Error {
   override name = 'GatewayError';
   readonly code: GatewayErrorCode;
   readonly retryAfterSeconds: number | undefined;
+  readonly param: string | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.param = options.param;
   }
 }

@@ -4,6 +4,11 @@ import type { FastifyReply } from 'fastify';
 export type EventStream = {
   /** Writes one event (`event: <name>` + one `data:` line of JSON). False once the client is gone. */
   send: (name: string, data: unknown) => boolean;
+  /**
+   * Writes one unnamed event: a `data:` line of JSON, or the raw text given (OpenAI's `[DONE]`). The OpenAI
+   * streaming format uses only unnamed events.
+   */
+  sendData: (data: unknown) => boolean;
   /** Ends the response (idempotent). */
   close: () => void;
   readonly isClosed: boolean;
@@ -52,6 +57,11 @@ export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: n
     send: (name, data) => {
       if (isClosed) return false;
       response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      return true;
+    },
+    sendData: (data) => {
+      if (isClosed) return false;
+      response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       return true;
     },
     close,

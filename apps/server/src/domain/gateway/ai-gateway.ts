@@ -5,11 +5,13 @@ import {
   createOpenAiCompatibleChatModel,
   type GeminiAuth,
   type LanguageModelV3,
+  type LanguageModelV3CallOptions,
   type LanguageModelV3StreamPart,
   listCodexModels,
   listGeminiModels,
   listOpenAiCompatibleModels,
   type SharedV3ProviderOptions,
+  type SharedV3Warning,
 } from '@pag/providers';
 import { and, eq } from 'drizzle-orm';
 import { connections } from '../../db/schema.ts';
@@ -48,6 +50,8 @@ export type StartedChat = {
   model: string;
   isFallback: boolean;
   parts: AsyncIterable<LanguageModelV3StreamPart>;
+  /** Request settings the provider could not honour and dropped (e.g. `max_tokens` on the subscription). */
+  warnings: SharedV3Warning[];
 };
 
 type UserUpstreams = {
@@ -92,40 +96,67 @@ export class AiGateway {
     this.#geminiBaseUrl = `${options.settings.geminiApiUrl.replace(/\/+$/, '')}/v1beta`;
   }
 
-  /** Starts an answer. Throws (before any byte) when no step of the plan could start. */
+  /** Starts a note-app answer. Throws (before any byte) when no step of the plan could start. */
   async startChat(options: { userId: string; request: AiRequest; abortSignal: AbortSignal }): Promise<StartedChat> {
     const { userId, request } = options;
     const feature = request.feature == null ? null : findFeature(this.#context, { userId, name: request.feature });
+    const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
+    return this.startModelStream({
+      userId,
+      requestedModel: request.model ?? feature?.model ?? null,
+      call: { prompt },
+      reasoningEffort: request.reasoning?.effort,
+      clientConversationId: request.conversationId,
+      abortSignal: options.abortSignal,
+    });
+  }
+
+  /**
+   * Starts any answer (note-app or OpenAI-compatible): plans the route for this user and request, then tries each
+   * step until one produced its first output part. `requestedModel` null means the user's default model.
+   */
+  async startModelStream(options: {
+    userId: string;
+    requestedModel: string | null;
+    call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+    reasoningEffort?: string | undefined;
+    clientConversationId?: string | undefined;
+    abortSignal: AbortSignal;
+  }): Promise<StartedChat> {
+    const { userId } = options;
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.#loadUpstreams(userId);
-    const requestedModel = request.model ?? feature?.model ?? settings.defaultModel ?? null;
     const catalogue = await this.#catalogue(userId, upstreams);
     const plan = resolveRoutePlan({
-      requestedModel,
+      requestedModel: options.requestedModel ?? settings.defaultModel ?? null,
       catalogue,
       availability: toAvailability(upstreams),
       settings: { fallbackToApiKeys: settings.fallbackToApiKeys, fallbackModel: settings.fallbackModel },
     });
-    const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
-    const conversationId = deriveConversationId({ userId, prompt, clientConversationId: request.conversationId });
+    const conversationId = deriveConversationId({
+      userId,
+      prompt: options.call.prompt,
+      clientConversationId: options.clientConversationId,
+    });
 
     let lastError: unknown;
     for (const [index, step] of plan.entries()) {
       try {
         const model = this.#createModel({ userId, step, upstreams, conversationId });
         const { stream } = await model.doStream({
-          prompt,
+          ...options.call,
           abortSignal: options.abortSignal,
-          ...(request.reasoning == null
+          ...(options.reasoningEffort == null
             ? {}
-            : { providerOptions: reasoningOptions(step.provider, request.reasoning.effort) }),
+            : { providerOptions: reasoningOptions(step.provider, options.reasoningEffort) }),
         });
-        const parts = await peekFirstOutput(stream);
+        const { parts, warnings } = await peekFirstOutput(stream);
         return {
           provider: step.provider,
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
           parts,
+          warnings,
         };
       } catch (error) {
         lastError = error;

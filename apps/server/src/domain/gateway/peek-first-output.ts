@@ -1,4 +1,4 @@
-import type { LanguageModelV3StreamPart } from '@pag/providers';
+import type { LanguageModelV3StreamPart, SharedV3Warning } from '@pag/providers';
 
 /** Parts that mean something reached (or is about to reach) the client: after one of them, no failover. */
 const OUTPUT_PART_TYPES = new Set<LanguageModelV3StreamPart['type']>([
@@ -20,7 +20,7 @@ const OUTPUT_PART_TYPES = new Set<LanguageModelV3StreamPart['type']>([
  */
 export async function peekFirstOutput(
   stream: ReadableStream<LanguageModelV3StreamPart>,
-): Promise<AsyncIterable<LanguageModelV3StreamPart>> {
+): Promise<{ parts: AsyncIterable<LanguageModelV3StreamPart>; warnings: SharedV3Warning[] }> {
   const reader = stream.getReader();
   const buffered: LanguageModelV3StreamPart[] = [];
   let isDone = false;
@@ -39,7 +39,9 @@ export async function peekFirstOutput(
     await reader.cancel().catch(() => {});
     throw error;
   }
-  return {
+  // The provider's warnings (settings it dropped) come in `stream-start`, before any output: known before headers.
+  const warnings = buffered.flatMap((part) => (part.type === 'stream-start' ? part.warnings : []));
+  const parts: AsyncIterable<LanguageModelV3StreamPart> = {
     async *[Symbol.asyncIterator]() {
       let isFinished = isDone;
       try {
@@ -58,4 +60,5 @@ export async function peekFirstOutput(
       }
     },
   };
+  return { parts, warnings };
 }

@@ -1,0 +1,115 @@
+import type { LanguageModelV3StreamPart } from '@pag/providers';
+import { type ChatCompletionUsage, toChatCompletionUsage, toChatFinishReason } from './chat-completion-shapes.ts';
+
+export type ChatCompletionChunk = {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  system_fingerprint: null;
+  choices: {
+    index: 0;
+    delta: Record<string, unknown>;
+    finish_reason: string | null;
+    logprobs: null;
+  }[];
+  usage?: ChatCompletionUsage | null;
+};
+
+/** What the stream yields: a chunk, or the failure that ended it after output had started. */
+export type ChatStreamItem = { kind: 'chunk'; chunk: ChatCompletionChunk } | { kind: 'error'; error: unknown };
+
+/**
+ * Provider stream parts as `chat.completion.chunk`s (codex-protocol.md §6.3): the role first, text as `content`,
+ * reasoning as `reasoning_content`, tool calls incrementally (`tool_calls[{index, id, type, function:{name,
+ * arguments}}]` once, then argument deltas by index), one chunk with the finish reason, and — when asked — a usage
+ * chunk with `choices: []`. The `[DONE]` line is the transport's job.
+ */
+export async function* toChatCompletionChunks(
+  parts: AsyncIterable<LanguageModelV3StreamPart>,
+  options: { id: string; created: number; model: string; includeUsage: boolean },
+): AsyncGenerator<ChatStreamItem> {
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): ChatStreamItem => ({
+    kind: 'chunk',
+    chunk: {
+      id: options.id,
+      object: 'chat.completion.chunk',
+      created: options.created,
+      model: options.model,
+      system_fingerprint: null,
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      ...(options.includeUsage ? { usage: null } : {}),
+    },
+  });
+  yield chunk({ role: 'assistant', content: '' });
+  // Tool calls are numbered in the order they start; arguments stream under that index.
+  const toolIndexes = new Map<string, number>();
+  const streamedInputs = new Set<string>();
+  for await (const part of parts) {
+    switch (part.type) {
+      case 'text-delta':
+        if (part.delta !== '') yield chunk({ content: part.delta });
+        break;
+      case 'reasoning-delta':
+        if (part.delta !== '') yield chunk({ reasoning_content: part.delta });
+        break;
+      case 'tool-input-start': {
+        const index = toolIndexes.size;
+        toolIndexes.set(part.id, index);
+        streamedInputs.add(part.id);
+        yield chunk({
+          tool_calls: [{ index, id: part.id, type: 'function', function: { name: part.toolName, arguments: '' } }],
+        });
+        break;
+      }
+      case 'tool-input-delta': {
+        const index = toolIndexes.get(part.id);
+        if (index != null && part.delta !== '') {
+          yield chunk({ tool_calls: [{ index, function: { arguments: part.delta } }] });
+        }
+        break;
+      }
+      case 'tool-call':
+        // Providers that do not stream arguments send the whole call at once.
+        if (!streamedInputs.has(part.toolCallId)) {
+          const index = toolIndexes.size;
+          toolIndexes.set(part.toolCallId, index);
+          yield chunk({
+            tool_calls: [
+              {
+                index,
+                id: part.toolCallId,
+                type: 'function',
+                function: { name: part.toolName, arguments: part.input },
+              },
+            ],
+          });
+        }
+        break;
+      case 'error':
+        yield { kind: 'error', error: part.error };
+        return;
+      case 'finish': {
+        yield chunk({}, toChatFinishReason(part.finishReason));
+        if (options.includeUsage) {
+          yield {
+            kind: 'chunk',
+            chunk: {
+              id: options.id,
+              object: 'chat.completion.chunk',
+              created: options.created,
+              model: options.model,
+              system_fingerprint: null,
+              choices: [],
+              usage: toChatCompletionUsage(part.usage),
+            },
+          };
+        }
+        return;
+      }
+      default:
+        break;
+    }
+  }
+  yield { kind: 'error', error: new Error('The upstream ended the answer without finishing it.') };
+}

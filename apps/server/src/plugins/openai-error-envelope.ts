@@ -1,0 +1,70 @@
+import type { GatewayErrorCode } from '@pag/contracts';
+import type { FastifyError, FastifyReply } from 'fastify';
+import { GatewayError } from '../domain/gateway-error.ts';
+import { classifyError, STATUS_BY_CODE } from './error-handler.ts';
+
+/** The error body of the OpenAI API, which SDKs parse: `{ error: { message, type, code, param } }`. */
+export type OpenAiErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
+
+/** OpenAI's `type` for our codes; SDKs pick their exception class from the status, tools show `type`/`code`. */
+function typeOf(code: GatewayErrorCode, status: number): string {
+  if (code === 'usage_limit_reached') return 'insufficient_quota';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** OpenAI's own codes where a client may switch on them; ours otherwise. */
+function codeOf(code: GatewayErrorCode): string {
+  if (code === 'unauthenticated') return 'invalid_api_key';
+  if (code === 'rate_limited') return 'rate_limit_exceeded';
+  return code;
+}
+
+/** `messages.0.role` (from a schema error) in the `messages[0].role` form OpenAI uses for `param`. */
+function paramOf(error: unknown): string | null {
+  if (error instanceof GatewayError) return error.param ?? null;
+  const validation = (error as Partial<FastifyError>).validation;
+  const path = validation?.[0]?.instancePath;
+  const param = (path ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .join('');
+  return param === '' ? null : param;
+}
+
+/** Classifies anything thrown (one error table) and states it the way the OpenAI API would. */
+export function toOpenAiError(error: unknown): {
+  status: number;
+  retryAfterSeconds: number | undefined;
+  body: OpenAiErrorBody;
+  isInternal: boolean;
+} {
+  const classified = classifyError(error);
+  const status = STATUS_BY_CODE[classified.code];
+  return {
+    status,
+    retryAfterSeconds: classified.retryAfterSeconds,
+    isInternal: classified.code === 'internal_error',
+    body: {
+      error: {
+        message: classified.message,
+        type: typeOf(classified.code, status),
+        code: codeOf(classified.code),
+        param: paramOf(error),
+      },
+    },
+  };
+}
+
+/** Sends an error in the OpenAI envelope, with `Retry-After` when there is a hint. */
+export function sendOpenAiError(reply: FastifyReply, error: unknown): FastifyReply {
+  const answer = toOpenAiError(error);
+  if (answer.retryAfterSeconds != null) reply.header('retry-after', String(Math.ceil(answer.retryAfterSeconds)));
+  if (answer.isInternal) reply.log.error({ err: error }, 'request failed');
+  else reply.log.info({ code: answer.body.error.code }, answer.body.error.message);
+  return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+}

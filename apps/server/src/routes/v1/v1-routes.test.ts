@@ -1,0 +1,389 @@
+import { FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
+
+// The OpenAI-compatible API driven by the official `openai` SDK, unmodified, against the gateway on loopback in
+// front of the strict fakes: the subscription (Codex) path and the API-key path.
+let gateway: AiTestGateway;
+let user: AiTestUser;
+let openai: OpenAI;
+
+beforeAll(async () => {
+  gateway = await startAiTestGateway();
+  user = await gateway.addUser({
+    email: 'sdk@home.test',
+    chatgptAccount: 'alice@example.com',
+    openaiKey: 'sk-test-fake-openai-api-key-0000',
+  });
+  openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: user.apiKey, maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+beforeEach(() => {
+  gateway.fakeCodex.reset();
+  gateway.fakeOpenAi.reset();
+});
+
+function lastCodexBody(): Record<string, unknown> {
+  return gateway.fakeCodex.exchanges.at(-1)?.request?.json as Record<string, unknown>;
+}
+
+describe('models', () => {
+  it('should list the router catalogue with ids usable as model', async () => {
+    const ids: string[] = [];
+    for await (const model of openai.models.list()) ids.push(model.id);
+    expect(ids).toContain('chatgpt/gpt-5.5');
+    expect(ids).toContain('openai/gpt-4.1');
+    const one = await openai.models.retrieve('chatgpt/gpt-5.5');
+    expect(one).toMatchObject({ id: 'chatgpt/gpt-5.5', object: 'model', owned_by: 'chatgpt' });
+  });
+
+  it('should answer an unknown model with a 404 in the OpenAI envelope', async () => {
+    const error = await openai.models.retrieve('chatgpt/nope').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+  });
+});
+
+describe('chat completions through the subscription', () => {
+  it('should answer without streaming', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'chatgpt/gpt-5.5',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.model).toBe('chatgpt/gpt-5.5');
+    expect(completion.choices[0]?.message.content).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(lastCodexBody()).toMatchObject({ store: false, stream: true });
+  });
+
+  it('should stream deltas, the finish reason, a usage chunk and [DONE]', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-5.5',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let finish: string | null = null;
+    let usageChunks = 0;
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks += 1;
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage != null) {
+        usageChunks += 1;
+        expect(chunk.choices).toEqual([]);
+        expect(chunk.usage.completion_tokens).toBeGreaterThan(0);
+      }
+    }
+    expect(text).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(finish).toBe('stop');
+    expect(usageChunks).toBe(1);
+    expect(chunks).toBeGreaterThan(3);
+  });
+
+  it('should round-trip a tool call: streamed call deltas, then the tool result goes back upstream', async () => {
+    gateway.fakeCodex.enqueueScenarios('function-call', 'text');
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'Weather in Paris?' },
+    ];
+    const stream = await openai.chat.completions.create({ model: 'chatgpt/gpt-5.5', messages, tools, stream: true });
+    const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
+        call.id ||= delta.id ?? '';
+        call.name ||= delta.function?.name ?? '';
+        call.arguments += delta.function?.arguments ?? '';
+        calls.set(delta.index, call);
+      }
+    }
+    expect(finish).toBe('tool_calls');
+    const call = calls.get(0);
+    expect(call?.name).toBe('get_weather');
+    expect(JSON.parse(call?.arguments ?? '')).toEqual({ city: 'Paris' });
+    expect(lastCodexBody().tools).toEqual([expect.objectContaining({ type: 'function', name: 'get_weather' })]);
+
+    const answer = await openai.chat.completions.create({
+      model: 'chatgpt/gpt-5.5',
+      tools,
+      messages: [
+        ...messages,
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: call?.id ?? '',
+              type: 'function',
+              function: { name: 'get_weather', arguments: call?.arguments ?? '' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: call?.id ?? '', content: '{"temperature_c":21}' },
+      ],
+    });
+    expect(answer.choices[0]?.message.content).toBe(FAKE_CODEX_REPLY_TEXT);
+    const input = lastCodexBody().input as Record<string, unknown>[];
+    expect(input).toContainEqual(expect.objectContaining({ type: 'function_call', call_id: call?.id }));
+    expect(input).toContainEqual(
+      expect.objectContaining({ type: 'function_call_output', call_id: call?.id, output: '{"temperature_c":21}' }),
+    );
+  });
+
+  it('should drop max_tokens for the subscription and say so in a header', async () => {
+    const { response } = await openai.chat.completions
+      .create({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 50 })
+      .withResponse();
+    expect(response.headers.get('x-gateway-warning')).toMatch(/maxOutputTokens/);
+    expect(lastCodexBody()).not.toHaveProperty('max_output_tokens');
+  });
+
+  it('should report the usage limit as a 429 with Retry-After that the SDK understands', async () => {
+    gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit', resetsInSeconds: 120 });
+    const error = await openai.chat.completions
+      .create({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(rateLimit.code).toBe('usage_limit_reached');
+    expect(rateLimit.type).toBe('insufficient_quota');
+    expect(Number(rateLimit.headers?.get('retry-after'))).toBeGreaterThanOrEqual(118);
+  });
+});
+
+describe('chat completions through an API key', () => {
+  it('should answer and stream from the OpenAI-compatible upstream with the user’s key', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'openai/gpt-4.1',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(completion.model).toBe('openai/gpt-4.1');
+    expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    const stream = await openai.chat.completions.create({
+      model: 'openai/gpt-4.1',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(completion.choices[0]?.message.content);
+    const upstream = gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST');
+    expect(
+      upstream.every((request) => request.headers.authorization === 'Bearer sk-test-fake-openai-api-key-0000'),
+    ).toBe(true);
+  });
+});
+
+describe('authentication', () => {
+  it('should refuse a wrong key with a 401 the SDK reports as AuthenticationError', async () => {
+    const stranger = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'gwk_wrong', maxRetries: 0 });
+    const error = await stranger.models.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
+  });
+
+  it('should accept the key in x-api-key as well', async () => {
+    const response = await fetch(`${gateway.url}/v1/models`, { headers: { 'x-api-key': user.apiKey } });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('malformed requests', () => {
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': contentType },
+      body,
+    });
+  const chat = (overrides: Record<string, unknown>) =>
+    JSON.stringify({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }], ...overrides });
+  const tool = (fn: Record<string, unknown>) => ({ type: 'function', function: fn });
+
+  const cases: [string, string, RegExp | null][] = [
+    ['bad JSON', '{"model":', null],
+    ['an array body', '[]', null],
+    ['a string body', '"hello"', null],
+    ['no model', JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }] }), /model/],
+    ['an empty model', chat({ model: '' }), /model/],
+    ['a numeric model', chat({ model: 5 }), /model/],
+    ['no messages', JSON.stringify({ model: 'chatgpt/gpt-5.5' }), /messages/],
+    ['empty messages', chat({ messages: [] }), /messages/],
+    ['messages as an object', chat({ messages: { role: 'user' } }), /messages/],
+    ['an unknown role', chat({ messages: [{ role: 'robot', content: 'x' }] }), /messages/],
+    ['the legacy function role', chat({ messages: [{ role: 'function', name: 'f', content: 'x' }] }), /messages/],
+    ['a message without role', chat({ messages: [{ content: 'x' }] }), /messages/],
+    ['numeric content', chat({ messages: [{ role: 'user', content: 42 }] }), /messages/],
+    ['an empty part list', chat({ messages: [{ role: 'user', content: [] }] }), /messages/],
+    [
+      'an unknown part type',
+      chat({ messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] }),
+      /messages/,
+    ],
+    [
+      'an audio part',
+      chat({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }] }),
+      /messages/,
+    ],
+    [
+      'an image URL that is not a URL',
+      chat({
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] }],
+      }),
+      /messages/,
+    ],
+    [
+      'a data URL without base64 data',
+      chat({
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,%%%' } }] }],
+      }),
+      /base64/,
+    ],
+    [
+      'a tool message without tool_call_id',
+      chat({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'tool', content: 'r' },
+        ],
+      }),
+      /messages/,
+    ],
+    [
+      'an orphan tool message',
+      chat({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'tool', tool_call_id: 'call_x', content: 'r' },
+        ],
+      }),
+      /does not answer a tool call/,
+    ],
+    [
+      'an assistant with nothing',
+      chat({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: '' },
+        ],
+      }),
+      /needs content or tool_calls/,
+    ],
+    [
+      'tool call arguments that are not JSON',
+      chat({
+        messages: [
+          { role: 'user', content: 'x' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{oops' } }],
+          },
+        ],
+      }),
+      /arguments/,
+    ],
+    [
+      'a tool call without id',
+      chat({
+        messages: [
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+        ],
+      }),
+      /messages/,
+    ],
+    ['tools as an object', chat({ tools: { type: 'function' } }), /tools/],
+    ['a non-function tool', chat({ tools: [{ type: 'web_search' }] }), /tools/],
+    ['a tool without a name', chat({ tools: [tool({ parameters: { type: 'object' } })] }), /tools/],
+    ['a tool name with spaces', chat({ tools: [tool({ name: 'get weather' })] }), /tools/],
+    ['a tool name too long', chat({ tools: [tool({ name: 'x'.repeat(65) })] }), /tools/],
+    [
+      'tool parameters that are not an object schema',
+      chat({ tools: [tool({ name: 'f', parameters: { type: 'string' } })] }),
+      /tools/,
+    ],
+    ['tool parameters as a string', chat({ tools: [tool({ name: 'f', parameters: 'object' })] }), /tools/],
+    ['an unknown tool_choice', chat({ tool_choice: 'sometimes' }), /tool_choice/],
+    [
+      'tool_choice naming a missing tool',
+      chat({ tools: [tool({ name: 'f' })], tool_choice: { type: 'function', function: { name: 'g' } } }),
+      /not one of "tools"/,
+    ],
+    ['tool_choice required without tools', chat({ tool_choice: 'required' }), /at least one tool/],
+    ['an unknown reasoning_effort', chat({ reasoning_effort: 'extreme' }), /reasoning_effort/],
+    ['an unknown response_format', chat({ response_format: { type: 'xml' } }), /response_format/],
+    [
+      'json_schema without a name',
+      chat({ response_format: { type: 'json_schema', json_schema: { schema: {} } } }),
+      /response_format/,
+    ],
+    ['a negative max_tokens', chat({ max_tokens: -1 }), /max_tokens/],
+    ['a fractional max_completion_tokens', chat({ max_completion_tokens: 1.5 }), /max_completion_tokens/],
+    ['temperature 3', chat({ temperature: 3 }), /temperature/],
+    ['top_p 2', chat({ top_p: 2 }), /top_p/],
+    ['n = 2', chat({ n: 2 }), /n/],
+    ['five stop sequences', chat({ stop: ['a', 'b', 'c', 'd', 'e'] }), /stop/],
+    ['stream as a string', chat({ stream: 'yes' }), /stream/],
+    ['the audio modality', chat({ modalities: ['text', 'audio'] }), /modalities/],
+  ];
+
+  it.each(cases)('should answer %s with a 4xx in the OpenAI envelope', async (_name, body, message) => {
+    const response = await post(body);
+    expect(response.status, await response.clone().text()).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const { error } = (await response.json()) as { error: Record<string, unknown> };
+    expect(error).toEqual({
+      message: expect.any(String),
+      type: 'invalid_request_error',
+      code: expect.any(String),
+      param: expect.toSatisfy((value: unknown) => value === null || typeof value === 'string'),
+    });
+    if (message != null) expect(`${String(error.param)} ${String(error.message)}`).toMatch(message);
+    expect(gateway.fakeCodex.exchanges).toHaveLength(0);
+  });
+
+  it('should refuse a body over the limit and a wrong content type, never with a 5xx', async () => {
+    const huge = await post(chat({ messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    const xml = await post('<hello/>', 'application/xml');
+    expect(xml.status).toBe(415);
+    expect(((await xml.json()) as { error: { message: string } }).error.message).toMatch(/application\/json/);
+    const text = await post('hello', 'text/plain');
+    expect(text.status).toBe(400);
+  });
+
+  it('should answer an unknown /v1 path with a 404 in the OpenAI envelope', async () => {
+    const response = await fetch(`${gateway.url}/v1/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}` },
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/Unknown endpoint/);
+  });
+});

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { GatewayError } from '../../domain/gateway-error.ts';
+import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
+import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-completion.ts';
+import { toChatCompletionChunks } from '../../domain/openai-compat/to-chat-completion-chunks.ts';
+import { toModelCall } from '../../domain/openai-compat/to-model-call.ts';
+import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { sendOpenAiError, toOpenAiError } from '../../plugins/openai-error-envelope.ts';
+import { startEventStream } from '../../plugins/sse.ts';
+import { requireAuth } from '../require-auth.ts';
+import type { RouteServices } from '../route-services.ts';
+
+/** Conversations with images can be large; 32 MiB bounds a request without refusing real ones. */
+const V1_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The OpenAI-compatible API under `/v1`, for tools that already speak it (Open WebUI, Continue, SDKs, scripts):
+ * gateway API keys as bearer tokens (or `x-api-key`), the router's catalogue as models, answers and errors in
+ * OpenAI's shapes. Registered with the `/v1` prefix; errors and unknown paths use the OpenAI error envelope.
+ */
+export async function v1Routes(parent: FastifyInstance, services: RouteServices) {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  app.setErrorHandler((error, _request, reply) => sendOpenAiError(reply, error));
+  app.setNotFoundHandler({}, (request, reply) =>
+    sendOpenAiError(
+      reply,
+      new GatewayError('not_found', `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  app.get('/models', { config: { access: 'api-key' } }, async (request) => {
+    const models = await services.gateway.listModels(requireAuth(request).user.id);
+    return { object: 'list', data: models.map(toOpenAiModel) };
+  });
+
+  app.get(
+    '/models/*',
+    { schema: { params: z.object({ '*': z.string().min(1) }) }, config: { access: 'api-key' } },
+    async (request) => {
+      const id = request.params['*'];
+      const models = await services.gateway.listModels(requireAuth(request).user.id);
+      const model = models.find((candidate) => candidate.id === id || candidate.upstreamId === id);
+      if (model == null) {
+        throw new GatewayError(
+          'model_not_found',
+          `The model "${id}" does not exist for this key: see GET /v1/models.`,
+          {
+            param: 'model',
+          },
+        );
+      }
+      return toOpenAiModel(model);
+    },
+  );
+
+  app.post(
+    '/chat/completions',
+    {
+      bodyLimit: V1_BODY_LIMIT_BYTES,
+      schema: { body: chatCompletionRequestSchema },
+      config: { access: 'api-key' },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { call, reasoningEffort } = toModelCall(body);
+      const abortSignal = clientAbortSignal(reply);
+      const chat = await services.gateway.startModelStream({
+        userId: requireAuth(request).user.id,
+        requestedModel: body.model,
+        call,
+        reasoningEffort,
+        abortSignal,
+      });
+      reply.header('x-gateway-provider', chat.provider);
+      reply.header('x-gateway-model', chat.model);
+      const warnings = chat.warnings.map(describeWarning).filter((text) => text !== '');
+      if (warnings.length > 0) reply.header('x-gateway-warning', warnings.join('; '));
+      const identity = {
+        id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+        created: Math.floor(Date.now() / 1000),
+        model: chat.model,
+      };
+      if (body.stream !== true) return collectChatCompletion(chat.parts, identity);
+
+      const events = startEventStream(reply);
+      try {
+        const items = toChatCompletionChunks(chat.parts, {
+          ...identity,
+          includeUsage: body.stream_options?.include_usage === true,
+        });
+        for await (const item of items) {
+          if (item.kind === 'error') {
+            // After the first byte the status is sent: the failure goes in the stream, as OpenAI does.
+            events.sendData(toOpenAiError(item.error).body);
+            return;
+          }
+          if (!events.sendData(item.chunk)) return;
+        }
+        events.sendData('[DONE]');
+      } catch (error) {
+        if (!abortSignal.aborted) {
+          request.log.warn({ err: error }, 'stream failed after it started');
+          events.sendData(toOpenAiError(error).body);
+        }
+      } finally {
+        events.close();
+      }
+    },
+  );
+}
+
+/** A catalogue entry as OpenAI lists models; the id is what `model` takes. */
+function toOpenAiModel(model: { id: string; provider: string }) {
+  return { id: model.id, object: 'model' as const, created: 0, owned_by: model.provider };
+}
+
+/** A provider warning (a dropped setting) in words for the `x-gateway-warning` header (ASCII only). */
+function describeWarning(warning: {
+  type: string;
+  feature?: string;
+  setting?: string;
+  details?: string;
+  message?: string;
+}): string {
+  const what = warning.feature ?? warning.setting ?? warning.message ?? warning.type;
+  const text =
+    warning.details == null ? `${what} is not supported here and was ignored` : `${what}: ${warning.details}`;
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
