@@ -27,6 +27,7 @@ export const gatewayErrorCodeSchema = z.enum([
   'model_not_found',
   'no_provider',
   'invalid_upstream_key',
+  'embeddings_unavailable',
   'service_unavailable',
   'internal_error',
 ]);

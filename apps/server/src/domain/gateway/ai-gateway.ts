@@ -2,7 +2,9 @@ import type { AiRequest, ModelEntry, ProviderName } from '@pag/contracts';
 import {
   createCodexChatModel,
   createGeminiChatModel,
+  createGeminiEmbeddingModel,
   createOpenAiCompatibleChatModel,
+  createOpenAiCompatibleEmbeddingModel,
   type GeminiAuth,
   type LanguageModelV3,
   type LanguageModelV3CallOptions,
@@ -31,7 +33,7 @@ import { describeUpstreamError, isFallbackWorthy } from './describe-upstream-err
 import { isChatModelId } from './is-chat-model-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
-import { resolveRoutePlan } from './resolve-route-plan.ts';
+import { resolveRoutePlan, splitProviderModel } from './resolve-route-plan.ts';
 import type { CatalogueEntry, ProviderAvailability, RouteStep } from './route-plan.ts';
 
 export type AiGatewaySettings = {
@@ -170,6 +172,61 @@ export class AiGateway {
       }
     }
     throw lastError;
+  }
+
+  /**
+   * Embeds texts with a provider that has embeddings: an OpenAI-compatible key, else Gemini (key or Google account).
+   * The ChatGPT subscription has none, so without those the answer is a 501 that says what to connect.
+   */
+  async embed(options: {
+    userId: string;
+    model: string;
+    values: string[];
+    dimensions?: number | undefined;
+    abortSignal: AbortSignal;
+  }): Promise<{ model: string; embeddings: number[][]; tokens: number | undefined }> {
+    const upstreams = this.#loadUpstreams(options.userId);
+    const explicit = splitProviderModel(options.model);
+    const hasGemini = upstreams.gemini != null || upstreams.google != null;
+    const provider = explicit?.provider ?? (upstreams.openai != null ? 'openai' : hasGemini ? 'gemini' : null);
+    const upstreamModel = explicit?.upstreamModel ?? options.model;
+    const isAvailable = provider === 'openai' ? upstreams.openai != null : provider === 'gemini' && hasGemini;
+    if (provider == null || !isAvailable) {
+      const asked = provider === 'chatgpt' ? ' The ChatGPT subscription has no embeddings.' : '';
+      throw new GatewayError(
+        'embeddings_unavailable',
+        `No connection that makes embeddings is set up for "${options.model}".${asked} Add an OpenAI-compatible ` +
+          'API key (OpenAI, Ollama, LM Studio…) or a Gemini API key under Settings → API keys for providers.',
+        { param: 'model' },
+      );
+    }
+    const model =
+      provider === 'openai' && upstreams.openai != null
+        ? createOpenAiCompatibleEmbeddingModel({
+            baseUrl: upstreams.openai.baseUrl ?? '',
+            apiKey: readApiKey(this.#context, upstreams.openai),
+            modelId: upstreamModel,
+            fetch: this.#settings.fetch,
+            providerName: 'openai',
+          })
+        : createGeminiEmbeddingModel({
+            baseUrl: this.#geminiBaseUrl,
+            modelId: upstreamModel,
+            fetch: this.#settings.fetch,
+            auth: this.#geminiAuth(options.userId, upstreams),
+          });
+    const dimensions = options.dimensions;
+    const result = await model.doEmbed({
+      values: options.values,
+      abortSignal: options.abortSignal,
+      ...(dimensions == null
+        ? {}
+        : {
+            providerOptions:
+              provider === 'openai' ? { openai: { dimensions } } : { google: { outputDimensionality: dimensions } },
+          }),
+    });
+    return { model: `${provider}/${upstreamModel}`, embeddings: result.embeddings, tokens: result.usage?.tokens };
   }
 
   /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */

@@ -196,6 +196,75 @@ describe('chat completions through an API key', () => {
   });
 });
 
+describe('embeddings', () => {
+  it('should embed through the OpenAI-compatible key, in the SDK’s default base64 encoding and as floats', async () => {
+    const viaSdk = await openai.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: ['first', 'second'],
+    });
+    expect(viaSdk.data).toHaveLength(2);
+    expect(viaSdk.data[0]?.embedding).toHaveLength(1536);
+    expect(viaSdk.model).toBe('openai/text-embedding-3-small');
+    const floats = await openai.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: 'first',
+      encoding_format: 'float',
+      dimensions: 256,
+    });
+    expect(floats.data[0]?.embedding).toHaveLength(256);
+    const direct = await fetch(`${gateway.fakeOpenAi.baseUrl}/embeddings`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-test-fake-openai-api-key-0000', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'text-embedding-3-small', input: 'first' }),
+    });
+    const expected = ((await direct.json()) as { data: { embedding: number[] }[] }).data[0]?.embedding ?? [];
+    // base64 carries float32: equal to the upstream's numbers at float32 precision.
+    viaSdk.data[0]?.embedding.slice(0, 20).forEach((value, index) => {
+      expect(value).toBeCloseTo(expected[index] ?? Number.NaN, 6);
+    });
+  });
+
+  it('should embed through a Gemini key', async () => {
+    const geminiUser = await gateway.addUser({
+      email: 'gemini-embed@home.test',
+      geminiKey: 'AIzaSyTestBob0000000000000000000000001',
+    });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: geminiUser.apiKey, maxRetries: 0 });
+    const result = await client.embeddings.create({
+      model: 'gemini-embedding-001',
+      input: 'hello',
+      encoding_format: 'float',
+    });
+    expect(result.model).toBe('gemini/gemini-embedding-001');
+    expect(result.data[0]?.embedding.length).toBeGreaterThan(0);
+  });
+
+  it('should say which connection would enable embeddings when none can make them', async () => {
+    const subscriptionOnly = await gateway.addUser({ email: 'no-embed@home.test', chatgptAccount: 'bob@example.com' });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: subscriptionOnly.apiKey, maxRetries: 0 });
+    const error = await client.embeddings
+      .create({ model: 'text-embedding-3-small', input: 'hello' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    const apiError = error as InstanceType<typeof OpenAI.APIError>;
+    expect(apiError.status).toBe(501);
+    expect(apiError.code).toBe('embeddings_unavailable');
+    expect(apiError.message).toMatch(/OpenAI-compatible API key .* or a Gemini API key/);
+  });
+
+  it('should refuse token-id input and empty input with a 400', async () => {
+    for (const input of [[1, 2, 3], '', []]) {
+      const response = await fetch(`${gateway.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/text-embedding-3-small', input }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toMatch(/^input/);
+    }
+  });
+});
+
 describe('authentication', () => {
   it('should refuse a wrong key with a 401 the SDK reports as AuthenticationError', async () => {
     const stranger = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'gwk_wrong', maxRetries: 0 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../domain/gateway-error.ts';
 import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
 import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-completion.ts';
+import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
 import { toChatCompletionChunks } from '../../domain/openai-compat/to-chat-completion-chunks.ts';
 import { toModelCall } from '../../domain/openai-compat/to-model-call.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
@@ -110,7 +111,42 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
       }
     },
   );
+
+  app.post(
+    '/embeddings',
+    {
+      bodyLimit: EMBEDDINGS_BODY_LIMIT_BYTES,
+      schema: { body: embeddingsRequestSchema },
+      config: { access: 'api-key' },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const values = typeof body.input === 'string' ? [body.input] : body.input;
+      const result = await services.gateway.embed({
+        userId: requireAuth(request).user.id,
+        model: body.model,
+        values,
+        dimensions: body.dimensions,
+        abortSignal: clientAbortSignal(reply),
+      });
+      reply.header('x-gateway-model', result.model);
+      const isBase64 = body.encoding_format === 'base64';
+      return {
+        object: 'list',
+        data: result.embeddings.map((embedding, index) => ({
+          object: 'embedding',
+          index,
+          embedding: isBase64 ? encodeEmbeddingBase64(embedding) : embedding,
+        })),
+        model: result.model,
+        usage: { prompt_tokens: result.tokens ?? 0, total_tokens: result.tokens ?? 0 },
+      };
+    },
+  );
 }
+
+/** Embeddings of many long texts: 16 MiB bounds a request. */
+const EMBEDDINGS_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** A catalogue entry as OpenAI lists models; the id is what `model` takes. */
 function toOpenAiModel(model: { id: string; provider: string }) {
