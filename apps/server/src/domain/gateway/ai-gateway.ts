@@ -54,6 +54,8 @@ export type StartedChat = {
   parts: AsyncIterable<LanguageModelV3StreamPart>;
   /** Request settings the provider could not honour and dropped (e.g. `max_tokens` on the subscription). */
   warnings: SharedV3Warning[];
+  /** Milliseconds spent waiting on upstreams before the first output part (catalogue, refresh, first token). */
+  upstreamWaitMs: number;
 };
 
 type UserUpstreams = {
@@ -128,7 +130,11 @@ export class AiGateway {
     const { userId } = options;
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.#loadUpstreams(userId);
+    // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
+    let upstreamWaitMs = 0;
+    const catalogueStartedAt = performance.now();
     const catalogue = await this.#catalogue(userId, upstreams);
+    upstreamWaitMs += performance.now() - catalogueStartedAt;
     const plan = resolveRoutePlan({
       requestedModel: options.requestedModel ?? settings.defaultModel ?? null,
       catalogue,
@@ -143,6 +149,7 @@ export class AiGateway {
 
     let lastError: unknown;
     for (const [index, step] of plan.entries()) {
+      const stepStartedAt = performance.now();
       try {
         const model = this.#createModel({ userId, step, upstreams, conversationId });
         const { stream } = await model.doStream({
@@ -153,7 +160,9 @@ export class AiGateway {
             : { providerOptions: reasoningOptions(step.provider, options.reasoningEffort) }),
         });
         const { parts, warnings } = await peekFirstOutput(stream);
+        upstreamWaitMs += performance.now() - stepStartedAt;
         return {
+          upstreamWaitMs,
           provider: step.provider,
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
@@ -161,6 +170,7 @@ export class AiGateway {
           warnings,
         };
       } catch (error) {
+        upstreamWaitMs += performance.now() - stepStartedAt;
         lastError = error;
         if (options.abortSignal.aborted) throw error;
         const hasNext = index < plan.length - 1;

@@ -17,7 +17,11 @@ export type ChatCompletionChunk = {
 };
 
 /** What the stream yields: a chunk, or the failure that ended it after output had started. */
-export type ChatStreamItem = { kind: 'chunk'; chunk: ChatCompletionChunk } | { kind: 'error'; error: unknown };
+export type ChatStreamItem =
+  | { kind: 'chunk'; chunk: ChatCompletionChunk }
+  | { kind: 'error'; error: unknown }
+  /** The final usage, always (also when the client did not ask for a usage chunk), for the access log. */
+  | { kind: 'usage'; usage: ChatCompletionUsage };
 
 /**
  * Provider stream parts as `chat.completion.chunk`s (codex-protocol.md §6.3): the role first, text as `content`,
@@ -91,6 +95,7 @@ export async function* toChatCompletionChunks(
         return;
       case 'finish': {
         yield chunk({}, toChatFinishReason(part.finishReason));
+        yield { kind: 'usage', usage: toChatCompletionUsage(part.usage) };
         if (options.includeUsage) {
           yield {
             kind: 'chunk',

@@ -265,6 +265,43 @@ describe('embeddings', () => {
   });
 });
 
+describe('observability', () => {
+  it('should report the gateway’s own time and log one access line per request, without secrets', async () => {
+    const { response } = await openai.chat.completions
+      .create({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    const overhead = Number(response.headers.get('x-gateway-overhead-ms'));
+    expect(Number.isFinite(overhead) && overhead >= 0).toBe(true);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const stream = await openai.chat.completions.create({
+      model: 'chatgpt/gpt-5.5',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    for await (const _chunk of stream) {
+      // drain
+    }
+    const lines = gateway.test.logs
+      .map((line) => JSON.parse(line) as { msg: string; access?: Record<string, unknown> })
+      .filter((line) => line.msg === 'v1 request')
+      .slice(-2);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.access).toMatchObject({
+        userId: user.userId,
+        keyPrefix: user.apiKey.split('_').slice(0, 2).join('_'),
+        route: 'POST /v1/chat/completions',
+        status: 200,
+        provider: 'chatgpt',
+        model: 'chatgpt/gpt-5.5',
+      });
+      expect(line.access?.completionTokens).toBeGreaterThan(0);
+      expect(typeof line.access?.durationMs).toBe('number');
+    }
+    expect(gateway.test.logs.join('\n')).not.toContain(user.apiKey);
+  });
+});
+
 describe('authentication', () => {
   it('should refuse a wrong key with a 401 the SDK reports as AuthenticationError', async () => {
     const stranger = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'gwk_wrong', maxRetries: 0 });

@@ -13,6 +13,7 @@ import { sendOpenAiError, toOpenAiError } from '../../plugins/openai-error-envel
 import { startEventStream } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
+import { logV1Access, setOverheadHeader, type V1AccessFields } from './log-v1-access.ts';
 
 /** Conversations with images can be large; 32 MiB bounds a request without refusing real ones. */
 const V1_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -24,7 +25,11 @@ const V1_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
  */
 export async function v1Routes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  app.setErrorHandler((error, _request, reply) => sendOpenAiError(reply, error));
+  app.setErrorHandler((error, request, reply) => {
+    sendOpenAiError(reply, error);
+    logV1Access(request, reply, { status: reply.statusCode });
+    return reply;
+  });
   app.setNotFoundHandler({}, (request, reply) =>
     sendOpenAiError(
       reply,
@@ -84,8 +89,23 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
         created: Math.floor(Date.now() / 1000),
         model: chat.model,
       };
-      if (body.stream !== true) return collectChatCompletion(chat.parts, identity);
+      if (body.stream !== true) {
+        const collectStartedAt = performance.now();
+        const completion = await collectChatCompletion(chat.parts, identity);
+        const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+        logV1Access(request, reply, {
+          status: 200,
+          provider: chat.provider,
+          model: chat.model,
+          promptTokens: completion.usage.prompt_tokens,
+          completionTokens: completion.usage.completion_tokens,
+          overheadMs,
+        });
+        return completion;
+      }
 
+      const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
+      const access: V1AccessFields = { status: 200, provider: chat.provider, model: chat.model, overheadMs };
       const events = startEventStream(reply);
       try {
         const items = toChatCompletionChunks(chat.parts, {
@@ -98,6 +118,11 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
             events.sendData(toOpenAiError(item.error).body);
             return;
           }
+          if (item.kind === 'usage') {
+            access.promptTokens = item.usage.prompt_tokens;
+            access.completionTokens = item.usage.completion_tokens;
+            continue;
+          }
           if (!events.sendData(item.chunk)) return;
         }
         events.sendData('[DONE]');
@@ -108,6 +133,7 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
         }
       } finally {
         events.close();
+        logV1Access(request, reply, abortSignal.aborted ? { ...access, status: 499 } : access);
       }
     },
   );
@@ -129,6 +155,7 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
         dimensions: body.dimensions,
         abortSignal: clientAbortSignal(reply),
       });
+      logV1Access(request, reply, { status: 200, model: result.model, promptTokens: result.tokens });
       reply.header('x-gateway-model', result.model);
       const isBase64 = body.encoding_format === 'base64';
       return {
