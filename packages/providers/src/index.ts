@@ -35,6 +35,7 @@ export {
   codexStreamFailureToProviderError,
   createCodexChatModel,
   DEFAULT_CODEX_INSTRUCTIONS,
+  forwardCodexResponses,
   listCodexModels,
   parseCodexRateLimits,
   toCodexProviderError,

@@ -22,7 +22,7 @@ const HEARTBEAT_MS = 15_000;
  * hooks — security headers, request id — are kept), turns off proxy buffering (`x-accel-buffering: no`), writes
  * each event as soon as it is given (never buffered), sends comment heartbeats, and stops when the client leaves.
  */
-export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: number } = {}): EventStream {
+export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: number | null } = {}): EventStream {
   reply.hijack();
   const response = reply.raw;
   const headers: OutgoingHttpHeaders = {};
@@ -39,10 +39,14 @@ export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: n
   // Headers go out now, so a client sees the stream open before the first token.
   response.flushHeaders();
   let isClosed = false;
-  const heartbeat = setInterval(() => {
-    if (!isClosed) response.write(': keep-alive\n\n');
-  }, options.heartbeatMs ?? HEARTBEAT_MS);
-  heartbeat.unref();
+  // `heartbeatMs: null` turns heartbeats off (a relay must not put a comment between two halves of an event).
+  const heartbeat =
+    options.heartbeatMs === null
+      ? undefined
+      : setInterval(() => {
+          if (!isClosed) response.write(': keep-alive\n\n');
+        }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat?.unref();
   const close = () => {
     if (isClosed) return;
     isClosed = true;
@@ -69,4 +73,24 @@ export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: n
       return isClosed;
     },
   };
+}
+
+/**
+ * Relays an upstream SSE body to the client byte for byte (the `/v1/responses` pass-through keeps the upstream's
+ * events unchanged in shape), with the same headers as every stream of ours. Stops reading upstream as soon as the
+ * client is gone; the caller's abort signal then cancels the upstream request itself.
+ */
+export async function relayEventStream(reply: FastifyReply, body: ReadableStream<Uint8Array>): Promise<void> {
+  const events = startEventStream(reply, { heartbeatMs: null });
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || events.isClosed) break;
+      reply.raw.write(value);
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+    events.close();
+  }
 }

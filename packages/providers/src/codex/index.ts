@@ -1,5 +1,6 @@
 export type { CodexChunk } from './codex-api.ts';
 export { createCodexChatModel } from './codex-chat-model.ts';
+export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { codexStreamFailureToProviderError, toCodexProviderError } from './codex-error.ts';
 export {
   CODEX_PROVIDER_KEY,

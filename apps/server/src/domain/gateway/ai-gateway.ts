@@ -1,10 +1,12 @@
 import type { AiRequest, ModelEntry, ProviderName } from '@pag/contracts';
 import {
+  type CodexChatModelSettings,
   createCodexChatModel,
   createGeminiChatModel,
   createGeminiEmbeddingModel,
   createOpenAiCompatibleChatModel,
   createOpenAiCompatibleEmbeddingModel,
+  forwardCodexResponses,
   type GeminiAuth,
   type LanguageModelV3,
   type LanguageModelV3CallOptions,
@@ -26,6 +28,8 @@ import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { GoogleTokenManager } from '../google/google-token-manager.ts';
+import type { ResponsesRequest } from '../openai-compat/responses-request.ts';
+import { toCodexResponsesBody } from '../openai-compat/to-codex-responses-body.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
@@ -239,6 +243,59 @@ export class AiGateway {
     return { model: `${provider}/${upstreamModel}`, embeddings: result.embeddings, tokens: result.usage?.tokens };
   }
 
+  /**
+   * Relays a Responses request to the Codex backend as faithfully as it allows (`/v1/responses`), returning the
+   * upstream's SSE response to re-emit as is. Only the subscription speaks the Responses protocol natively here;
+   * a model that routes elsewhere gets a clear 501 naming /v1/chat/completions.
+   */
+  async forwardResponses(options: {
+    userId: string;
+    request: ResponsesRequest;
+    abortSignal: AbortSignal;
+  }): Promise<{ model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number }> {
+    const { userId, request } = options;
+    const settings = getUserSettings(this.#context, userId);
+    const upstreams = this.#loadUpstreams(userId);
+    const catalogueStartedAt = performance.now();
+    const catalogue = await this.#catalogue(userId, upstreams);
+    let upstreamWaitMs = performance.now() - catalogueStartedAt;
+    const [step] = resolveRoutePlan({
+      requestedModel: request.model,
+      catalogue,
+      availability: toAvailability(upstreams),
+      settings: { fallbackToApiKeys: false, fallbackModel: settings.fallbackModel },
+    });
+    if (step == null || step.provider !== 'chatgpt') {
+      throw new GatewayError(
+        'not_implemented',
+        `/v1/responses serves the ChatGPT subscription so far; "${request.model}" routes to ${step?.provider ?? 'no provider'}. ` +
+          'Use /v1/chat/completions for it.',
+        { param: 'model' },
+      );
+    }
+    const firstItem = typeof request.input === 'string' ? request.input : JSON.stringify(request.input[0] ?? null);
+    const conversationId = deriveConversationId({
+      userId,
+      prompt: [],
+      clientConversationId: request.prompt_cache_key ?? `${request.instructions ?? ''}\0${firstItem}`,
+    });
+    const { body, dropped } = toCodexResponsesBody(request, { upstreamModel: step.upstreamModel, conversationId });
+    const forwardStartedAt = performance.now();
+    const response = await forwardCodexResponses({
+      settings: this.#codexSettings({ userId, upstreams, modelId: step.upstreamModel, conversationId }),
+      body,
+      abortSignal: options.abortSignal,
+    });
+    upstreamWaitMs += performance.now() - forwardStartedAt;
+    return {
+      model: `chatgpt/${step.upstreamModel}`,
+      response,
+      dropped,
+      url: `${this.#settings.chatgptBackendUrl}/codex/responses`,
+      upstreamWaitMs,
+    };
+  }
+
   /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */
   async listModels(userId: string): Promise<ModelEntry[]> {
     const entries = await this.#catalogue(userId, this.#loadUpstreams(userId));
@@ -430,17 +487,14 @@ export class AiGateway {
     const { userId, step, upstreams } = options;
     switch (step.provider) {
       case 'chatgpt':
-        return createCodexChatModel({
-          modelId: step.upstreamModel,
-          baseUrl: this.#settings.chatgptBackendUrl,
-          fetch: this.#settings.fetch,
-          conversationId: options.conversationId,
-          originator: this.#settings.originator,
-          userAgent: this.#settings.userAgent,
-          getCredentials: ({ rejectedAccessToken }) =>
-            this.#tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
-          onRateLimits: (snapshot) => this.#storeRateLimits(upstreams.chatgpt, snapshot),
-        });
+        return createCodexChatModel(
+          this.#codexSettings({
+            userId,
+            upstreams,
+            modelId: step.upstreamModel,
+            conversationId: options.conversationId,
+          }),
+        );
       case 'openai': {
         const row = upstreams.openai;
         if (row == null) throw new GatewayError('no_provider', 'No OpenAI-compatible API key is saved.');
@@ -463,6 +517,27 @@ export class AiGateway {
         step.provider satisfies never;
         throw new TypeError(`unknown provider ${String(step.provider)}`);
     }
+  }
+
+  /** How to reach the Codex backend for this user: their tokens (refreshed on demand), our honest identity. */
+  #codexSettings(options: {
+    userId: string;
+    upstreams: UserUpstreams;
+    modelId: string;
+    conversationId: string;
+  }): CodexChatModelSettings {
+    const { userId, upstreams } = options;
+    return {
+      modelId: options.modelId,
+      baseUrl: this.#settings.chatgptBackendUrl,
+      ...(this.#settings.fetch == null ? {} : { fetch: this.#settings.fetch }),
+      conversationId: options.conversationId,
+      originator: this.#settings.originator,
+      userAgent: this.#settings.userAgent,
+      getCredentials: ({ rejectedAccessToken }) =>
+        this.#tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
+      onRateLimits: (snapshot) => this.#storeRateLimits(upstreams.chatgpt, snapshot),
+    };
   }
 
   /** The saved key, else the connected Google account's bearer (fetched per request, so refreshes are picked up). */

@@ -196,6 +196,85 @@ describe('chat completions through an API key', () => {
   });
 });
 
+describe('responses through the subscription', () => {
+  it('should relay the Codex event stream unchanged in shape', async () => {
+    gateway.fakeCodex.enqueueScenarios('reasoning-text');
+    const stream = await openai.responses.create({
+      model: 'chatgpt/gpt-5.5',
+      input: 'Hi',
+      reasoning: { effort: 'low', summary: 'auto' },
+      stream: true,
+    });
+    const types: string[] = [];
+    let text = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    expect(text).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.reasoning_summary_text.delta');
+    expect(types.at(-1)).toBe('response.completed');
+    const upstream = lastCodexBody();
+    expect(upstream).toMatchObject({ model: 'gpt-5.5', store: false, stream: true, reasoning: { effort: 'low' } });
+    expect(upstream.include).toContain('reasoning.encrypted_content');
+    expect(typeof upstream.instructions).toBe('string');
+    expect(upstream.input).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }]);
+  });
+
+  it('should answer without streaming, rebuilding an empty completed output, and drop what the backend refuses', async () => {
+    gateway.fakeCodex.enqueueScenarios('empty-output');
+    const { data, response } = await openai.responses
+      .create({ model: 'gpt-5.5', instructions: 'Be brief.', input: 'Hi', max_output_tokens: 100 })
+      .withResponse();
+    expect(data.output_text).toBe(FAKE_CODEX_REPLY_TEXT);
+    expect(data.status).toBe('completed');
+    expect(response.headers.get('x-gateway-warning')).toMatch(/max_output_tokens/);
+    expect(lastCodexBody()).not.toHaveProperty('max_output_tokens');
+    expect(lastCodexBody().instructions).toBe('Be brief.');
+  });
+
+  it('should keep tools and send function call outputs back as items', async () => {
+    gateway.fakeCodex.enqueueScenarios('function-call', 'text');
+    const tools: OpenAI.Responses.Tool[] = [
+      {
+        type: 'function',
+        name: 'get_weather',
+        strict: false,
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    ];
+    const first = await openai.responses.create({ model: 'chatgpt/gpt-5.5', input: 'Weather in Paris?', tools });
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' });
+    expect(lastCodexBody().tools).toEqual(tools);
+    const second = await openai.responses.create({
+      model: 'chatgpt/gpt-5.5',
+      tools,
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'function_call_output', call_id: (call as { call_id: string }).call_id, output: '{"c":21}' },
+      ],
+    });
+    expect(second.output_text).toBe(FAKE_CODEX_REPLY_TEXT);
+  });
+
+  it('should map upstream limits and refuse what cannot work through the gateway', async () => {
+    gateway.fakeCodex.enqueueScenarios('usage-limit');
+    const limited = await openai.responses.create({ model: 'chatgpt/gpt-5.5', input: 'Hi' }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    const stored = await openai.responses
+      .create({ model: 'chatgpt/gpt-5.5', input: 'Hi', previous_response_id: 'resp_123' })
+      .catch((e: unknown) => e);
+    expect(stored).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((stored as Error).message).toMatch(/keeps no responses/);
+    const elsewhere = await openai.responses.create({ model: 'openai/gpt-4.1', input: 'Hi' }).catch((e: unknown) => e);
+    expect((elsewhere as InstanceType<typeof OpenAI.APIError>).status).toBe(501);
+    expect((elsewhere as Error).message).toMatch(/\/v1\/chat\/completions/);
+  });
+});
+
 describe('embeddings', () => {
   it('should embed through the OpenAI-compatible key, in the SDK’s default base64 encoding and as floats', async () => {
     const viaSdk = await openai.embeddings.create({

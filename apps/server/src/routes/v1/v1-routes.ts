@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { GatewayError } from '../../domain/gateway-error.ts';
 import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
 import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-completion.ts';
+import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
+import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { toChatCompletionChunks } from '../../domain/openai-compat/to-chat-completion-chunks.ts';
 import { toModelCall } from '../../domain/openai-compat/to-model-call.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { sendOpenAiError, toOpenAiError } from '../../plugins/openai-error-envelope.ts';
-import { startEventStream } from '../../plugins/sse.ts';
+import { relayEventStream, startEventStream } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader, type V1AccessFields } from './log-v1-access.ts';
@@ -134,6 +136,51 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
       } finally {
         events.close();
         logV1Access(request, reply, abortSignal.aborted ? { ...access, status: 499 } : access);
+      }
+    },
+  );
+
+  app.post(
+    '/responses',
+    {
+      bodyLimit: V1_BODY_LIMIT_BYTES,
+      schema: { body: responsesRequestSchema },
+      config: { access: 'api-key' },
+    },
+    async (request, reply) => {
+      const abortSignal = clientAbortSignal(reply);
+      const forwarded = await services.gateway.forwardResponses({
+        userId: requireAuth(request).user.id,
+        request: request.body,
+        abortSignal,
+      });
+      reply.header('x-gateway-provider', 'chatgpt');
+      reply.header('x-gateway-model', forwarded.model);
+      if (forwarded.dropped.length > 0) {
+        reply.header(
+          'x-gateway-warning',
+          `not supported by the subscription backend, ignored: ${forwarded.dropped.join(', ')}`,
+        );
+      }
+      const body = forwarded.response.body;
+      if (body == null) throw new GatewayError('upstream_error', 'The Codex backend answered without a body.');
+      if (request.body.stream !== true) {
+        const collectStartedAt = performance.now();
+        const response = await collectCodexResponse({ body, url: forwarded.url });
+        const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
+        logV1Access(request, reply, { status: 200, provider: 'chatgpt', model: forwarded.model, overheadMs });
+        return response;
+      }
+      const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs);
+      try {
+        await relayEventStream(reply, body);
+      } finally {
+        logV1Access(request, reply, {
+          status: abortSignal.aborted ? 499 : 200,
+          provider: 'chatgpt',
+          model: forwarded.model,
+          overheadMs,
+        });
       }
     },
   );
