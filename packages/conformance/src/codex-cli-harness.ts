@@ -116,6 +116,8 @@ export type RunCodexCliOptions = {
   timeoutMs: number;
   /** The caller's PATH (only test files may read the environment); the CLI looks up helpers such as bwrap on it. */
   path: string;
+  /** More variables, e.g. the API key a custom provider's `env_key` names. */
+  extraEnv?: Record<string, string>;
 };
 
 export type CodexCliRun = {
@@ -144,6 +146,7 @@ export function runCodexCli(options: RunCodexCliOptions): Promise<CodexCliRun> {
       NO_PROXY: '127.0.0.1,localhost',
       NO_COLOR: '1',
       RUST_LOG: 'warn',
+      ...options.extraEnv,
     },
   });
   let stdout = '';

@@ -1,6 +1,5 @@
 export type { CodexChunk } from './codex-api.ts';
 export { createCodexChatModel } from './codex-chat-model.ts';
-export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { codexStreamFailureToProviderError, toCodexProviderError } from './codex-error.ts';
 export {
   CODEX_PROVIDER_KEY,
@@ -9,6 +8,7 @@ export {
   type CodexProviderOptions,
   DEFAULT_CODEX_INSTRUCTIONS,
 } from './codex-options.ts';
+export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { type CodexModel, listCodexModels } from './list-codex-models.ts';
 export { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
 export { CODEX_MAX_TOOL_NAME_LENGTH, toCodexToolName } from './prepare-codex-tools.ts';
