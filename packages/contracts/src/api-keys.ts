@@ -3,6 +3,13 @@ import { z } from 'zod';
 /** Every gateway API key starts with this, so it is recognisable in configs and secret scanners. */
 export const API_KEY_PREFIX = 'gwk_';
 
+/** How `/v1/chat/completions` shows reasoning to a key's client. */
+export const reasoningOutputSchema = z.enum(['field', 'think-tags', 'hidden']);
+export type ReasoningOutput = z.infer<typeof reasoningOutputSchema>;
+
+/** `PATCH /api/keys/:id` (session + CSRF). */
+export const updateApiKeyRequestSchema = z.object({ reasoningOutput: reasoningOutputSchema });
+
 /** An API key as listed: never the secret itself. */
 export const apiKeySummarySchema = z.object({
   id: z.string(),
@@ -10,6 +17,8 @@ export const apiKeySummarySchema = z.object({
   /** The first characters of the key (`gwk_` + its public id), enough to recognise it. */
   prefix: z.string(),
   createdAt: z.string().describe('ISO 8601'),
+  /** `field`: `reasoning_content` (default); `think-tags`: `<think>…</think>` in the content; `hidden`: dropped. */
+  reasoningOutput: reasoningOutputSchema,
   lastUsedAt: z.string().nullable().describe('ISO 8601; updated at most once a minute'),
 });
 export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;

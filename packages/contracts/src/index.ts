@@ -36,6 +36,9 @@ export {
   type CreatedApiKey,
   createApiKeyRequestSchema,
   createdApiKeySchema,
+  type ReasoningOutput,
+  reasoningOutputSchema,
+  updateApiKeyRequestSchema,
   type WhoAmI,
   whoAmISchema,
 } from './api-keys.ts';

@@ -51,6 +51,13 @@ export const apiKeys = sqliteTable(
     keyHash: text('key_hash').notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    /**
+     * How `/v1/chat/completions` shows the model's reasoning to this key's client: a `reasoning_content` field
+     * (default; what most tools read), `<think>` tags in the content (tools that only show content), or not at all.
+     */
+    reasoningOutput: text('reasoning_output', { enum: ['field', 'think-tags', 'hidden'] })
+      .notNull()
+      .default('field'),
   },
   (table) => [index('api_keys_user_id_idx').on(table.userId)],
 );

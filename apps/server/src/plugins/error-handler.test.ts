@@ -50,11 +50,20 @@ describe('client mistakes', () => {
   });
 
   it('should answer unknown API routes with a JSON 404 naming the route', async () => {
-    for (const url of ['/api/nothing', '/v1/chat/completions', '/api']) {
+    for (const url of ['/api/nothing', '/api']) {
       const response = await test.app.inject({ method: 'GET', url });
       expect(response.statusCode).toBe(404);
       expect(response.json().error).toEqual({ code: 'not_found', message: `No route for GET ${url}.` });
     }
+    // Under /v1 the same answer comes in OpenAI's envelope, which OpenAI clients parse.
+    const v1 = await test.app.inject({ method: 'GET', url: '/v1/chat/completions' });
+    expect(v1.statusCode).toBe(404);
+    expect(v1.json().error).toEqual({
+      message: 'Unknown endpoint: GET /v1/chat/completions.',
+      type: 'invalid_request_error',
+      code: 'not_found',
+      param: null,
+    });
   });
 
   // A table of hostile and sloppy inputs against every route: none may produce a 5xx.
@@ -151,7 +160,7 @@ describe('web UI serving', () => {
   });
 
   it('should never answer an unknown API path with the SPA page', async () => {
-    for (const url of ['/api/unknown', '/v1/models', '/healthz/extra']) {
+    for (const url of ['/api/unknown', '/v1/unknown', '/healthz/extra']) {
       const response = await ui.app.inject({ method: 'GET', url });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toMatch(/application\/json/);

@@ -9,6 +9,7 @@ export function toApiKeySummary(row: typeof apiKeys.$inferSelect): ApiKeySummary
     name: row.name,
     prefix: apiKeyDisplayPrefix(row.id),
     createdAt: row.createdAt.toISOString(),
+    reasoningOutput: row.reasoningOutput,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   };
 }

@@ -1,5 +1,7 @@
+import type { ReasoningOutput } from '@pag/contracts';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { type ChatCompletionUsage, toChatCompletionUsage, toChatFinishReason } from './chat-completion-shapes.ts';
+import { THINK_CLOSE, THINK_OPEN } from './to-chat-completion-chunks.ts';
 
 export type ChatCompletion = {
   id: string;
@@ -28,7 +30,7 @@ export type ChatCompletion = {
  */
 export async function collectChatCompletion(
   parts: AsyncIterable<LanguageModelV3StreamPart>,
-  options: { id: string; created: number; model: string },
+  options: { id: string; created: number; model: string; reasoningOutput: ReasoningOutput },
 ): Promise<ChatCompletion> {
   let content = '';
   let reasoning = '';
@@ -44,6 +46,9 @@ export async function collectChatCompletion(
       });
     } else if (part.type === 'error') throw part.error;
     else if (part.type === 'finish') {
+      const isThinkTags = options.reasoningOutput === 'think-tags' && reasoning !== '';
+      if (isThinkTags) content = `${THINK_OPEN}${reasoning}${THINK_CLOSE}${content}`;
+      const isReasoningField = options.reasoningOutput === 'field' && reasoning !== '';
       return {
         id: options.id,
         object: 'chat.completion',
@@ -57,7 +62,7 @@ export async function collectChatCompletion(
               role: 'assistant',
               content: content === '' && toolCalls.length > 0 ? null : content,
               refusal: null,
-              ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
+              ...(isReasoningField ? { reasoning_content: reasoning } : {}),
               ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
             },
             finish_reason: toChatFinishReason(part.finishReason),

@@ -1,5 +1,18 @@
+import type { ReasoningOutput } from '@pag/contracts';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { type ChatCompletionUsage, toChatCompletionUsage, toChatFinishReason } from './chat-completion-shapes.ts';
+
+/** How the `think-tags` reasoning display wraps reasoning in the content (the convention of DeepSeek, Qwen, …). */
+export const THINK_OPEN = '<think>\n';
+export const THINK_CLOSE = '\n</think>\n\n';
+
+/** Parts after which open reasoning must be closed. */
+const OUTPUT_AFTER_REASONING = new Set<LanguageModelV3StreamPart['type']>([
+  'text-delta',
+  'tool-input-start',
+  'tool-call',
+  'finish',
+]);
 
 export type ChatCompletionChunk = {
   id: string;
@@ -31,7 +44,7 @@ export type ChatStreamItem =
  */
 export async function* toChatCompletionChunks(
   parts: AsyncIterable<LanguageModelV3StreamPart>,
-  options: { id: string; created: number; model: string; includeUsage: boolean },
+  options: { id: string; created: number; model: string; includeUsage: boolean; reasoningOutput: ReasoningOutput },
 ): AsyncGenerator<ChatStreamItem> {
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): ChatStreamItem => ({
     kind: 'chunk',
@@ -49,13 +62,30 @@ export async function* toChatCompletionChunks(
   // Tool calls are numbered in the order they start; arguments stream under that index.
   const toolIndexes = new Map<string, number>();
   const streamedInputs = new Set<string>();
+  // In `think-tags` mode reasoning goes into the content between <think> and </think>, closed by whatever
+  // output comes next.
+  let isThinking = false;
+  const closeThinking = function* () {
+    if (!isThinking) return;
+    isThinking = false;
+    yield chunk({ content: THINK_CLOSE });
+  };
   for await (const part of parts) {
+    if (isThinking && part.type !== 'reasoning-delta' && OUTPUT_AFTER_REASONING.has(part.type)) {
+      yield* closeThinking();
+    }
     switch (part.type) {
       case 'text-delta':
         if (part.delta !== '') yield chunk({ content: part.delta });
         break;
       case 'reasoning-delta':
-        if (part.delta !== '') yield chunk({ reasoning_content: part.delta });
+        if (part.delta === '' || options.reasoningOutput === 'hidden') break;
+        if (options.reasoningOutput === 'field') {
+          yield chunk({ reasoning_content: part.delta });
+          break;
+        }
+        yield chunk({ content: isThinking ? part.delta : `${THINK_OPEN}${part.delta}` });
+        isThinking = true;
         break;
       case 'tool-input-start': {
         const index = toolIndexes.size;

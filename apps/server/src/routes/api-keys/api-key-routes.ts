@@ -1,10 +1,18 @@
-import { apiKeyListSchema, createApiKeyRequestSchema, createdApiKeySchema, whoAmISchema } from '@pag/contracts';
+import {
+  apiKeyListSchema,
+  apiKeySummarySchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
+  updateApiKeyRequestSchema,
+  whoAmISchema,
+} from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey } from '../../domain/accounts/create-api-key.ts';
 import { listApiKeys } from '../../domain/accounts/list-api-keys.ts';
 import { revokeApiKey } from '../../domain/accounts/revoke-api-key.ts';
+import { updateApiKey } from '../../domain/accounts/update-api-key.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -38,6 +46,24 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
       revokeApiKey(context, { userId: requireAuth(request).user.id, keyId: request.params.id });
       return reply.code(204).send();
     },
+  );
+
+  app.patch(
+    '/api/keys/:id',
+    {
+      schema: {
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: updateApiKeyRequestSchema,
+        response: { 200: apiKeySummarySchema },
+      },
+      config: { access: 'session' },
+    },
+    async (request) =>
+      updateApiKey(context, {
+        userId: requireAuth(request).user.id,
+        keyId: request.params.id,
+        reasoningOutput: request.body.reasoningOutput,
+      }),
   );
 
   app.get(

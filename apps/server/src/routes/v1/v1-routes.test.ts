@@ -1,4 +1,4 @@
-import { FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
+import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
@@ -170,6 +170,117 @@ describe('chat completions through the subscription', () => {
     expect(rateLimit.code).toBe('usage_limit_reached');
     expect(rateLimit.type).toBe('insufficient_quota');
     expect(Number(rateLimit.headers?.get('retry-after'))).toBeGreaterThanOrEqual(118);
+  });
+});
+
+describe('chat completion options', () => {
+  it('should pass reasoning effort, JSON schema output and images to the subscription', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    await openai.chat.completions.create({
+      model: 'chatgpt/gpt-5.5',
+      reasoning_effort: 'high',
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
+    });
+    const body = lastCodexBody();
+    expect(body.reasoning).toMatchObject({ effort: 'high' });
+    expect(body.text).toMatchObject({ format: { type: 'json_schema', name: 'answer' } });
+    const user = (body.input as { role?: string; content?: Record<string, unknown>[] }[]).find(
+      (item) => item.role === 'user',
+    );
+    expect(user?.content).toContainEqual(
+      expect.objectContaining({ type: 'input_image', image_url: `data:image/png;base64,${png}` }),
+    );
+    expect(user?.content).toContainEqual(
+      expect.objectContaining({ type: 'input_image', image_url: 'https://example.com/cat.jpg' }),
+    );
+  });
+
+  it('should stream parallel tool calls under their own indexes', async () => {
+    gateway.fakeCodex.enqueueScenarios('parallel-function-calls');
+    const stream = await openai.chat.completions.create({
+      model: 'chatgpt/gpt-5.5',
+      messages: [{ role: 'user', content: 'Weather and time in Paris?' }],
+      tools: ['get_weather', 'get_time'].map((name) => ({
+        type: 'function' as const,
+        function: { name, parameters: { type: 'object', properties: {} } },
+      })),
+      stream: true,
+    });
+    const calls = new Map<number, { name: string; arguments: string }>();
+    for await (const chunk of stream) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const call = calls.get(delta.index) ?? { name: '', arguments: '' };
+        call.name ||= delta.function?.name ?? '';
+        call.arguments += delta.function?.arguments ?? '';
+        calls.set(delta.index, call);
+      }
+    }
+    expect([...calls.entries()].map(([index, call]) => [index, call.name, JSON.parse(call.arguments)])).toEqual([
+      [0, 'get_weather', { city: 'Paris' }],
+      [1, 'get_time', { timezone: 'Europe/Paris' }],
+    ]);
+  });
+
+  it.each([
+    ['field', (reasoning: string, text: string) => ({ content: text, reasoning_content: reasoning })],
+    ['think-tags', (reasoning: string, text: string) => ({ content: `<think>\n${reasoning}\n</think>\n\n${text}` })],
+    ['hidden', (_reasoning: string, text: string) => ({ content: text })],
+  ] as const)('should show reasoning as the key says: %s', async (mode, expected) => {
+    const keyId = user.apiKey.split('_')[1] ?? '';
+    const updated = await gateway.sessionRequest(user, 'PATCH', `/api/keys/${keyId}`, { reasoningOutput: mode });
+    expect(updated.status).toBe(200);
+    expect(((await updated.json()) as { reasoningOutput: string }).reasoningOutput).toBe(mode);
+    try {
+      gateway.fakeCodex.enqueueScenarios('reasoning-text', 'reasoning-text');
+      const completion = await openai.chat.completions.create({
+        model: 'chatgpt/gpt-5.5',
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      const message = completion.choices[0]?.message as unknown as Record<string, unknown>;
+      const want = expected(FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT);
+      expect({ content: message.content, reasoning_content: message.reasoning_content }).toEqual({
+        reasoning_content: undefined,
+        ...want,
+      });
+      const stream = await openai.chat.completions.create({
+        model: 'chatgpt/gpt-5.5',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
+      let content = '';
+      let reasoning = '';
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta as Record<string, string | undefined> | undefined;
+        content += delta?.content ?? '';
+        reasoning += delta?.reasoning_content ?? '';
+      }
+      expect(content).toBe(want.content);
+      expect(reasoning).toBe('reasoning_content' in want ? want.reasoning_content : '');
+    } finally {
+      await gateway.sessionRequest(user, 'PATCH', `/api/keys/${keyId}`, { reasoningOutput: 'field' });
+    }
+  });
+
+  it('should refuse an unknown reasoning display and another user’s key', async () => {
+    const keyId = user.apiKey.split('_')[1] ?? '';
+    const bad = await gateway.sessionRequest(user, 'PATCH', `/api/keys/${keyId}`, { reasoningOutput: 'loud' });
+    expect(bad.status).toBe(400);
+    const other = await gateway.addUser({ email: 'other-key@home.test' });
+    const foreign = await gateway.sessionRequest(other, 'PATCH', `/api/keys/${keyId}`, { reasoningOutput: 'hidden' });
+    expect(foreign.status).toBe(404);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { findReasoningOutput } from '../../domain/accounts/update-api-key.ts';
 import { GatewayError } from '../../domain/gateway-error.ts';
 import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
 import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-completion.ts';
@@ -86,10 +87,12 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
       reply.header('x-gateway-model', chat.model);
       const warnings = chat.warnings.map(describeWarning).filter((text) => text !== '');
       if (warnings.length > 0) reply.header('x-gateway-warning', warnings.join('; '));
+      const auth = requireAuth(request);
       const identity = {
         id: `chatcmpl-${randomBytes(12).toString('hex')}`,
         created: Math.floor(Date.now() / 1000),
         model: chat.model,
+        reasoningOutput: findReasoningOutput(services.context, auth.method === 'api-key' ? auth.keyId : null),
       };
       if (body.stream !== true) {
         const collectStartedAt = performance.now();

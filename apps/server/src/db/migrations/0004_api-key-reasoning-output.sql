@@ -1,0 +1,1 @@
+ALTER TABLE `api_keys` ADD `reasoning_output` text DEFAULT 'field' NOT NULL;

@@ -1,0 +1,32 @@
+import type { ApiKeySummary, ReasoningOutput } from '@pag/contracts';
+import { and, eq } from 'drizzle-orm';
+import { apiKeys } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { toApiKeySummary } from './to-api-key-summary.ts';
+
+/** Changes a key's per-client settings (how reasoning is shown). Another user's key id is reported as not found. */
+export function updateApiKey(
+  context: DomainContext,
+  options: { userId: string; keyId: string; reasoningOutput: ReasoningOutput },
+): ApiKeySummary {
+  const row = context.db
+    .update(apiKeys)
+    .set({ reasoningOutput: options.reasoningOutput })
+    .where(and(eq(apiKeys.id, options.keyId), eq(apiKeys.userId, options.userId)))
+    .returning()
+    .get();
+  if (row == null) throw new GatewayError('not_found', `No API key with the id ${options.keyId}.`);
+  return toApiKeySummary(row);
+}
+
+/** The reasoning display of the key a request came with; `field` for sessions and unknown keys. */
+export function findReasoningOutput(context: DomainContext, keyId: string | null): ReasoningOutput {
+  if (keyId == null) return 'field';
+  const row = context.db
+    .select({ reasoningOutput: apiKeys.reasoningOutput })
+    .from(apiKeys)
+    .where(eq(apiKeys.id, keyId))
+    .get();
+  return row?.reasoningOutput ?? 'field';
+}
