@@ -245,14 +245,14 @@ export class AiGateway {
 
   /**
    * Relays a Responses request to the Codex backend as faithfully as it allows (`/v1/responses`), returning the
-   * upstream's SSE response to re-emit as is. Only the subscription speaks the Responses protocol natively here;
-   * a model that routes elsewhere gets a clear 501 naming /v1/chat/completions.
+   * upstream's SSE response to re-emit as is. Only the subscription speaks the Responses protocol natively here:
+   * null when the model routes elsewhere (the caller converts through `startModelStream` then).
    */
   async forwardResponses(options: {
     userId: string;
     request: ResponsesRequest;
     abortSignal: AbortSignal;
-  }): Promise<{ model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number }> {
+  }): Promise<{ model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number } | null> {
     const { userId, request } = options;
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.#loadUpstreams(userId);
@@ -265,14 +265,7 @@ export class AiGateway {
       availability: toAvailability(upstreams),
       settings: { fallbackToApiKeys: false, fallbackModel: settings.fallbackModel },
     });
-    if (step == null || step.provider !== 'chatgpt') {
-      throw new GatewayError(
-        'not_implemented',
-        `/v1/responses serves the ChatGPT subscription so far; "${request.model}" routes to ${step?.provider ?? 'no provider'}. ` +
-          'Use /v1/chat/completions for it.',
-        { param: 'model' },
-      );
-    }
+    if (step == null || step.provider !== 'chatgpt') return null;
     const firstItem = typeof request.input === 'string' ? request.input : JSON.stringify(request.input[0] ?? null);
     const conversationId = deriveConversationId({
       userId,

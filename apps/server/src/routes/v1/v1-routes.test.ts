@@ -380,9 +380,76 @@ describe('responses through the subscription', () => {
       .catch((e: unknown) => e);
     expect(stored).toBeInstanceOf(OpenAI.BadRequestError);
     expect((stored as Error).message).toMatch(/keeps no responses/);
-    const elsewhere = await openai.responses.create({ model: 'openai/gpt-4.1', input: 'Hi' }).catch((e: unknown) => e);
-    expect((elsewhere as InstanceType<typeof OpenAI.APIError>).status).toBe(501);
-    expect((elsewhere as Error).message).toMatch(/\/v1\/chat\/completions/);
+  });
+});
+
+describe('responses through an API-key provider', () => {
+  it('should translate a streamed Responses call into the same event sequence', async () => {
+    gateway.fakeOpenAi.pushScenarios('reasoning');
+    const stream = await openai.responses.create({
+      model: 'openai/gpt-5-mini',
+      instructions: 'Be brief.',
+      input: 'Hi',
+      reasoning: { effort: 'low' },
+      stream: true,
+    });
+    const types: string[] = [];
+    let text = '';
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') completed = event.response;
+    }
+    expect(types.slice(0, 2)).toEqual(['response.created', 'response.in_progress']);
+    expect(types).toContain('response.reasoning_summary_text.delta');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(text.length).toBeGreaterThan(0);
+    expect(completed?.output_text ?? completed?.output.find((item) => item.type === 'message')).toBeTruthy();
+    expect(completed?.usage?.output_tokens).toBeGreaterThan(0);
+    const upstream = gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST').at(-1);
+    expect(upstream?.path).toBe('/v1/chat/completions');
+  });
+
+  it('should answer without streaming and round-trip a function call', async () => {
+    gateway.fakeOpenAi.pushScenarios('tool-call', 'text');
+    const tools: OpenAI.Responses.Tool[] = [
+      {
+        type: 'function',
+        name: 'get_weather',
+        strict: false,
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ];
+    const first = await openai.responses.create({ model: 'openai/gpt-4.1', input: 'Weather in Paris?', tools });
+    expect(first.status).toBe('completed');
+    const call = first.output.find(
+      (item) => item.type === 'function_call',
+    ) as OpenAI.Responses.ResponseFunctionToolCall;
+    expect(call).toMatchObject({ name: 'get_weather' });
+    expect(JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
+    const second = await openai.responses.create({
+      model: 'openai/gpt-4.1',
+      tools,
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        call,
+        { type: 'function_call_output', call_id: call.call_id, output: '{"c":21}' },
+      ],
+    });
+    expect(second.output_text.length).toBeGreaterThan(0);
+    const body = gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST').at(-1)?.json as {
+      messages: Record<string, unknown>[];
+    };
+    expect(body.messages).toContainEqual(expect.objectContaining({ role: 'tool', tool_call_id: call.call_id }));
+  });
+
+  it('should refuse what the provider cannot take, naming the item', async () => {
+    const error = await openai.responses
+      .create({ model: 'openai/gpt-4.1', input: [{ type: 'item_reference', id: 'msg_1' } as never] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('input[0].type');
   });
 });
 

@@ -9,8 +9,10 @@ import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-c
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
+import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
 import { toChatCompletionChunks } from '../../domain/openai-compat/to-chat-completion-chunks.ts';
 import { toModelCall } from '../../domain/openai-compat/to-model-call.ts';
+import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { sendOpenAiError, toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { relayEventStream, startEventStream } from '../../plugins/sse.ts';
@@ -152,11 +154,53 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
-      const forwarded = await services.gateway.forwardResponses({
-        userId: requireAuth(request).user.id,
-        request: request.body,
-        abortSignal,
-      });
+      const userId = requireAuth(request).user.id;
+      const forwarded = await services.gateway.forwardResponses({ userId, request: request.body, abortSignal });
+      if (forwarded == null) {
+        // The model routes to a provider without the Responses protocol: translate through the common runner.
+        const { call, reasoningEffort } = responsesToModelCall(request.body);
+        const chat = await services.gateway.startModelStream({
+          userId,
+          requestedModel: request.body.model,
+          call,
+          reasoningEffort,
+          abortSignal,
+        });
+        reply.header('x-gateway-provider', chat.provider);
+        reply.header('x-gateway-model', chat.model);
+        const isStream = request.body.stream === true;
+        const events = toResponsesEvents(chat.parts, {
+          model: chat.model,
+          request: request.body,
+          shouldThrowErrors: !isStream,
+        });
+        if (!isStream) {
+          const collectStartedAt = performance.now();
+          let last: Record<string, unknown> | undefined;
+          for await (const event of events) last = event;
+          const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+          logV1Access(request, reply, { status: 200, provider: chat.provider, model: chat.model, overheadMs });
+          return last?.response;
+        }
+        const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
+        const stream = startEventStream(reply);
+        try {
+          for await (const event of events) {
+            if (!stream.send(event.type, event)) break;
+          }
+        } catch (error) {
+          if (!abortSignal.aborted) stream.send('error', { ...toOpenAiError(error).body.error, type: 'error' });
+        } finally {
+          stream.close();
+          logV1Access(request, reply, {
+            status: abortSignal.aborted ? 499 : 200,
+            provider: chat.provider,
+            model: chat.model,
+            overheadMs,
+          });
+        }
+        return reply;
+      }
       reply.header('x-gateway-provider', 'chatgpt');
       reply.header('x-gateway-model', forwarded.model);
       if (forwarded.dropped.length > 0) {
