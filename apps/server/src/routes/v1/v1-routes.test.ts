@@ -91,6 +91,20 @@ describe('chat completions through the subscription', () => {
     expect(chunks).toBeGreaterThan(3);
   });
 
+  it('should end the raw stream with data: [DONE] and use only unnamed events', async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }], stream: true }),
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const blocks = (await response.text()).split('\n\n').filter((block) => block !== '');
+    expect(blocks.at(-1)).toBe('data: [DONE]');
+    expect(blocks.every((block) => block.startsWith('data: '))).toBe(true);
+    const first = JSON.parse(blocks[0]?.slice(6) ?? '{}') as { choices: { delta: unknown }[] };
+    expect(first.choices[0]?.delta).toEqual({ role: 'assistant', content: '' });
+  });
+
   it('should round-trip a tool call: streamed call deltas, then the tool result goes back upstream', async () => {
     gateway.fakeCodex.enqueueScenarios('function-call', 'text');
     const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [

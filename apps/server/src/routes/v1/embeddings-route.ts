@@ -1,0 +1,45 @@
+import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
+import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { requireAuth } from '../require-auth.ts';
+import type { RouteServices } from '../route-services.ts';
+import { logV1Access } from './log-v1-access.ts';
+import type { V1App } from './v1-app.ts';
+
+/** `POST /v1/embeddings`: through an OpenAI-compatible or Gemini connection; `float` or `base64` as asked. */
+export function registerEmbeddingsRoute(app: V1App, services: RouteServices): void {
+  app.post(
+    '/embeddings',
+    {
+      bodyLimit: EMBEDDINGS_BODY_LIMIT_BYTES,
+      schema: { body: embeddingsRequestSchema },
+      config: { access: 'api-key' },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const values = typeof body.input === 'string' ? [body.input] : body.input;
+      const result = await services.gateway.embed({
+        userId: requireAuth(request).user.id,
+        model: body.model,
+        values,
+        dimensions: body.dimensions,
+        abortSignal: clientAbortSignal(reply),
+      });
+      logV1Access(request, reply, { status: 200, model: result.model, promptTokens: result.tokens });
+      reply.header('x-gateway-model', result.model);
+      const isBase64 = body.encoding_format === 'base64';
+      return {
+        object: 'list',
+        data: result.embeddings.map((embedding, index) => ({
+          object: 'embedding',
+          index,
+          embedding: isBase64 ? encodeEmbeddingBase64(embedding) : embedding,
+        })),
+        model: result.model,
+        usage: { prompt_tokens: result.tokens ?? 0, total_tokens: result.tokens ?? 0 },
+      };
+    },
+  );
+}
+
+/** Embeddings of many long texts: 16 MiB bounds a request. */
+const EMBEDDINGS_BODY_LIMIT_BYTES = 16 * 1024 * 1024;

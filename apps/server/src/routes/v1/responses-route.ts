@@ -1,0 +1,105 @@
+import { GatewayError } from '../../domain/gateway-error.ts';
+import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
+import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
+import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
+import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
+import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
+import { relayEventStream, startEventStream } from '../../plugins/sse.ts';
+import { requireAuth } from '../require-auth.ts';
+import type { RouteServices } from '../route-services.ts';
+import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
+import { V1_BODY_LIMIT_BYTES, type V1App } from './v1-app.ts';
+
+/**
+ * `POST /v1/responses`: relayed to the Codex backend when the model is the subscription's, otherwise translated
+ * through the common runner and answered with the same event sequence.
+ */
+export function registerResponsesRoute(app: V1App, services: RouteServices): void {
+  app.post(
+    '/responses',
+    {
+      bodyLimit: V1_BODY_LIMIT_BYTES,
+      schema: { body: responsesRequestSchema },
+      config: { access: 'api-key' },
+    },
+    async (request, reply) => {
+      const abortSignal = clientAbortSignal(reply);
+      const userId = requireAuth(request).user.id;
+      const forwarded = await services.gateway.forwardResponses({ userId, request: request.body, abortSignal });
+      if (forwarded == null) {
+        // The model routes to a provider without the Responses protocol: translate through the common runner.
+        const { call, reasoningEffort } = responsesToModelCall(request.body);
+        const chat = await services.gateway.startModelStream({
+          userId,
+          requestedModel: request.body.model,
+          call,
+          reasoningEffort,
+          abortSignal,
+        });
+        reply.header('x-gateway-provider', chat.provider);
+        reply.header('x-gateway-model', chat.model);
+        const isStream = request.body.stream === true;
+        const events = toResponsesEvents(chat.parts, {
+          model: chat.model,
+          request: request.body,
+          shouldThrowErrors: !isStream,
+        });
+        if (!isStream) {
+          const collectStartedAt = performance.now();
+          let last: Record<string, unknown> | undefined;
+          for await (const event of events) last = event;
+          const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+          logV1Access(request, reply, { status: 200, provider: chat.provider, model: chat.model, overheadMs });
+          return last?.response;
+        }
+        const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
+        const stream = startEventStream(reply);
+        try {
+          for await (const event of events) {
+            if (!stream.send(event.type, event)) break;
+          }
+        } catch (error) {
+          if (!abortSignal.aborted) stream.send('error', { ...toOpenAiError(error).body.error, type: 'error' });
+        } finally {
+          stream.close();
+          logV1Access(request, reply, {
+            status: abortSignal.aborted ? 499 : 200,
+            provider: chat.provider,
+            model: chat.model,
+            overheadMs,
+          });
+        }
+        return reply;
+      }
+      reply.header('x-gateway-provider', 'chatgpt');
+      reply.header('x-gateway-model', forwarded.model);
+      if (forwarded.dropped.length > 0) {
+        reply.header(
+          'x-gateway-warning',
+          `not supported by the subscription backend, ignored: ${forwarded.dropped.join(', ')}`,
+        );
+      }
+      const body = forwarded.response.body;
+      if (body == null) throw new GatewayError('upstream_error', 'The Codex backend answered without a body.');
+      if (request.body.stream !== true) {
+        const collectStartedAt = performance.now();
+        const response = await collectCodexResponse({ body, url: forwarded.url });
+        const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
+        logV1Access(request, reply, { status: 200, provider: 'chatgpt', model: forwarded.model, overheadMs });
+        return response;
+      }
+      const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs);
+      try {
+        await relayEventStream(reply, body);
+      } finally {
+        logV1Access(request, reply, {
+          status: abortSignal.aborted ? 499 : 200,
+          provider: 'chatgpt',
+          model: forwarded.model,
+          overheadMs,
+        });
+      }
+    },
+  );
+}
