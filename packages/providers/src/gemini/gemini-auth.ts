@@ -1,7 +1,12 @@
 import type { FetchFunction } from '../shared/fetch-function.ts';
 
-/** An API key (public Gemini API), or an OAuth access token source (Google sign-in). */
-export type GeminiAuth = { apiKey: string } | { getAccessToken(): Promise<string> };
+/**
+ * An API key (public Gemini API), or an OAuth access token source (Google sign-in). After a 401 the source is asked
+ * once more with the refused token, so it can refresh (a token revoked or expired early at Google).
+ */
+export type GeminiAuth =
+  | { apiKey: string }
+  | { getAccessToken(options?: { rejectedAccessToken?: string }): Promise<string> };
 
 /**
  * Placeholder handed to the AI SDK on the OAuth path: `@ai-sdk/google` only knows API keys and refuses to build a
@@ -21,11 +26,22 @@ export function createGeminiFetch(options: { auth: GeminiAuth; fetch?: FetchFunc
   const { auth } = options;
   return async (input, init) => {
     const headers = new Headers(init?.headers);
+    let token: string | undefined;
     if ('getAccessToken' in auth) {
+      token = await auth.getAccessToken();
       headers.delete('x-goog-api-key');
-      headers.set('authorization', `Bearer ${await auth.getAccessToken()}`);
+      headers.set('authorization', `Bearer ${token}`);
     }
-    const response = await baseFetch(input, { ...init, headers });
+    let response = await baseFetch(input, { ...init, headers });
+    if (response.status === 401 && token != null && 'getAccessToken' in auth) {
+      // One refresh and one retry, before anything was read: the same recovery as the ChatGPT path.
+      const refreshed = await auth.getAccessToken({ rejectedAccessToken: token });
+      if (refreshed !== token) {
+        await response.body?.cancel().catch(() => {});
+        headers.set('authorization', `Bearer ${refreshed}`);
+        response = await baseFetch(input, { ...init, headers });
+      }
+    }
     const url = input instanceof Request ? input.url : String(input);
     if (!response.ok || response.body == null || !url.includes('alt=sse')) return response;
     return new Response(response.body.pipeThrough(createBareJsonReframer()), {

@@ -536,7 +536,9 @@ export class AiGateway {
   /** The saved key, else the connected Google account's bearer (fetched per request, so refreshes are picked up). */
   #geminiAuth(userId: string, upstreams: UserUpstreams): GeminiAuth {
     if (upstreams.gemini != null) return { apiKey: readApiKey(this.#context, upstreams.gemini) };
-    if (upstreams.google != null) return { getAccessToken: () => this.#googleTokens.getAccessToken(userId) };
+    if (upstreams.google != null) {
+      return { getAccessToken: (options) => this.#googleTokens.getAccessToken(userId, options) };
+    }
     throw new GatewayError('no_provider', 'No Gemini API key is saved and no Google account is connected.');
   }
 

@@ -30,16 +30,20 @@ export class GoogleTokenManager {
     return this.#context.db.select().from(googleConnections).where(eq(googleConnections.userId, userId)).get() ?? null;
   }
 
-  async getAccessToken(userId: string): Promise<string> {
+  /**
+   * A live access token. `rejectedAccessToken`: Gemini refused this token (revoked or expired early at Google), so
+   * refresh unless the stored one is already another (a concurrent request refreshed it).
+   */
+  async getAccessToken(userId: string, options: { rejectedAccessToken?: string } = {}): Promise<string> {
     const row = this.findConnection(userId);
     if (row == null) throw new GatewayError('not_connected', 'No Google account is connected for Gemini.');
     if (row.state === 'reconnect_required') throw reconnectError(row.stateReason);
     const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-    if (expiresAt - this.#context.now() > REFRESH_WINDOW_MS) {
-      return this.#context.vault.decrypt(row.accessTokenCiphertext, {
-        context: googleTokenContext(row.id, 'access_token'),
-      });
-    }
+    const stored = this.#context.vault.decrypt(row.accessTokenCiphertext, {
+      context: googleTokenContext(row.id, 'access_token'),
+    });
+    const isRejected = options.rejectedAccessToken != null && options.rejectedAccessToken === stored;
+    if (!isRejected && expiresAt - this.#context.now() > REFRESH_WINDOW_MS) return stored;
     const running = this.#inFlight.get(userId);
     if (running != null) return running;
     const refresh = this.#refresh(row).finally(() => this.#inFlight.delete(userId));

@@ -172,6 +172,17 @@ describe('connecting a Google account', () => {
     expect((await api(owner, 'GET', '/api/connections/google')).json().connection.lastRefreshAt).not.toBeNull();
   });
 
+  it('should refresh once and retry when Gemini refuses an access token before it expires', async () => {
+    await saveClient();
+    await comeBack(await signInAtGoogle());
+    const first = google.issuedTokens.at(-1)?.accessToken;
+    google.expireAccessTokens();
+    const answer = await askGemini();
+    expect(answer.statusCode, answer.body).toBe(200);
+    const calls = gemini.requests.filter((request) => request.method === 'POST');
+    expect(calls.map((request) => request.headers.authorization === `Bearer ${first}`)).toEqual([true, false]);
+  });
+
   it('should ask to reconnect, clearly, when Google refuses the refresh token', async () => {
     await saveClient();
     await comeBack(await signInAtGoogle());
