@@ -2,4 +2,7 @@
 export const queryKeys = {
   session: ['session'] as const,
   apiKeys: ['api-keys'] as const,
+  connections: ['connections'] as const,
+  providerCredentials: ['provider-credentials'] as const,
+  userSettings: ['user-settings'] as const,
 };
