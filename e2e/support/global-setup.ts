@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeOpenAiApi, startFakeOpenAiAuth } from '@pag/testkit';
 import { ARTIFACTS_DIR, REPO_ROOT, WEB_DIST_INDEX } from './paths.ts';
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -23,6 +24,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
 
   await mkdir(ARTIFACTS_DIR, { recursive: true });
+  // The upstreams the UI connects to, faked on loopback in this (the runner's) process for the whole run; tests
+  // drive them through their HTTP test hooks (`/__testkit/…`), e.g. to approve a device code.
+  const fakeAuth = await startFakeOpenAiAuth({ deviceInterval: '1' });
+  const fakeOpenAi = await startFakeOpenAiApi();
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
@@ -37,6 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       GATEWAY_PUBLIC_URL: baseUrl,
       GATEWAY_DATA_DIR: dataDir,
       GATEWAY_LOG_LEVEL: 'info',
+      GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,6 +57,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const teardown = async () => {
     await stopServer(server);
+    await Promise.all([fakeAuth.close(), fakeOpenAi.close()]);
     await new Promise<void>((resolve) => log.end(resolve));
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -59,6 +66,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const token = await waitForServer({ baseUrl, server, readOutput: () => output });
     process.env.E2E_BASE_URL = baseUrl;
     process.env.E2E_SETUP_TOKEN = token;
+    process.env.E2E_FAKE_AUTH_URL = fakeAuth.url;
+    process.env.E2E_FAKE_OPENAI_URL = fakeOpenAi.baseUrl;
   } catch (error) {
     await teardown();
     const logText = await readFile(SERVER_LOG_FILE, 'utf8').catch(() => '');

@@ -11,6 +11,7 @@ import { useSession } from '../hooks/use-session.ts';
 import { setFlashNotice } from '../lib/flash-notice.ts';
 import { ApiKeysPage } from './api-keys-page.tsx';
 import { ComingSoonPage } from './coming-soon-page.tsx';
+import { ConnectionsPage } from './connections-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
 type NavigationItem = { href: string; label: string; isComingSoon: boolean };
@@ -18,7 +19,7 @@ type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 // Paths are relative: this layout is mounted under the nested `/settings` route.
 const NAVIGATION: NavigationItem[] = [
   { href: '/api-keys', label: 'API keys', isComingSoon: false },
-  { href: '/connections', label: 'Connections', isComingSoon: true },
+  { href: '/connections', label: 'Connections', isComingSoon: false },
   { href: '/playground', label: 'Playground', isComingSoon: true },
 ];
 
@@ -94,15 +95,7 @@ export function SettingsLayout({ user }: { user: User }) {
           ) : null}
           <Switch>
             <Route path="/api-keys" component={ApiKeysPage} />
-            <Route path="/connections">
-              <ComingSoonPage
-                title="Connections"
-                description="Connect the ChatGPT subscription that pays for your requests."
-              >
-                Here you will sign in with your own ChatGPT account so the gateway can answer your requests with it.
-                Each gateway user connects their own account.
-              </ComingSoonPage>
-            </Route>
+            <Route path="/connections" component={ConnectionsPage} />
             <Route path="/playground">
               <ComingSoonPage title="Playground" description="Try the gateway from your browser.">
                 Here you will send a prompt through the gateway and watch the answer stream back, to check that a

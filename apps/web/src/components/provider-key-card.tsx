@@ -1,0 +1,170 @@
+import type { ApiCredential } from '@pag/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import {
+  deleteProviderCredential,
+  saveProviderCredential,
+  type UpstreamProvider,
+} from '../api/provider-credentials.ts';
+import { queryKeys } from '../api/query-keys.ts';
+import { useSession } from '../hooks/use-session.ts';
+import { formatDate } from '../lib/format-date.ts';
+import { ConfirmDialog } from './confirm-dialog.tsx';
+import { TextField } from './text-field.tsx';
+
+const COPY: Record<UpstreamProvider, { title: string; description: string; keyLabel: string }> = {
+  openai: {
+    title: 'OpenAI-compatible API key',
+    description: 'OpenAI, OpenRouter, Ollama, LM Studio or any server that speaks the OpenAI API.',
+    keyLabel: 'API key',
+  },
+  gemini: {
+    title: 'Gemini API key',
+    description: 'A key from Google AI Studio, sent to the Gemini API as x-goog-api-key.',
+    keyLabel: 'Gemini API key',
+  },
+};
+
+/**
+ * Adds, replaces or removes the user's key for one upstream. The gateway checks the key upstream before saving,
+ * so a wrong key or base URL is reported here, next to the field, and nothing is stored.
+ */
+export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvider; saved: ApiCredential | null }) {
+  const queryClient = useQueryClient();
+  const csrfToken = useSession().data?.csrfToken ?? null;
+  const [isEditing, setIsEditing] = useState(false);
+  const [apiKey, setApiKey] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [isConfirmingRemove, setIsConfirmingRemove] = useState(false);
+  const copy = COPY[provider];
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.providerCredentials });
+  };
+
+  const save = useMutation({
+    mutationFn: () => saveProviderCredential({ provider, apiKey: apiKey.trim(), baseUrl: baseUrl.trim(), csrfToken }),
+    onSuccess: () => {
+      setIsEditing(false);
+      setApiKey('');
+      refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteProviderCredential({ provider, csrfToken }),
+    onSuccess: () => {
+      setIsConfirmingRemove(false);
+      refresh();
+    },
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (apiKey.trim() === '') return;
+    save.mutate();
+  }
+
+  const isFormShown = saved == null || isEditing;
+  return (
+    <section className="card" aria-labelledby={`${provider}-key-title`}>
+      <div className="connection-heading">
+        <h2 id={`${provider}-key-title`} className="card-title">
+          {copy.title}
+        </h2>
+        <span className={saved == null ? 'status-pill' : 'status-pill status-pill-ok'}>
+          {saved == null ? 'Not set' : 'Saved'}
+        </span>
+      </div>
+      <p className="muted">{copy.description}</p>
+      {saved == null ? null : (
+        <dl className="details">
+          <div>
+            <dt>Key</dt>
+            <dd>
+              <code>••••{saved.keyHint}</code>
+            </dd>
+          </div>
+          {saved.baseUrl == null ? null : (
+            <div>
+              <dt>Base URL</dt>
+              <dd>
+                <code>{saved.baseUrl}</code>
+              </dd>
+            </div>
+          )}
+          <div>
+            <dt>Checked</dt>
+            <dd>{saved.lastValidatedAt == null ? 'never' : formatDate(saved.lastValidatedAt)}</dd>
+          </div>
+        </dl>
+      )}
+      {isFormShown ? (
+        <form className="form" onSubmit={onSubmit} noValidate>
+          <TextField
+            label={copy.keyLabel}
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+            required
+          />
+          {provider === 'openai' ? (
+            <TextField
+              label="Base URL"
+              type="url"
+              placeholder="https://api.openai.com/v1"
+              value={baseUrl}
+              onChange={(event) => setBaseUrl(event.target.value)}
+              hint="Leave empty for OpenAI. For Ollama: http://127.0.0.1:11434/v1"
+            />
+          ) : null}
+          {save.error == null ? null : (
+            <p className="field-error" role="alert">
+              {save.error.message}
+            </p>
+          )}
+          <div className="button-row">
+            <button type="submit" className="button button-primary" disabled={save.isPending || apiKey.trim() === ''}>
+              {save.isPending ? 'Checking the key…' : saved == null ? 'Check and save' : 'Check and replace'}
+            </button>
+            {saved != null ? (
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => {
+                  setIsEditing(false);
+                  save.reset();
+                }}
+              >
+                Cancel
+              </button>
+            ) : null}
+          </div>
+        </form>
+      ) : (
+        <div className="button-row">
+          <button type="button" className="button button-secondary" onClick={() => setIsEditing(true)}>
+            Replace key
+          </button>
+          <button type="button" className="button button-danger-quiet" onClick={() => setIsConfirmingRemove(true)}>
+            Remove
+          </button>
+        </div>
+      )}
+      <ConfirmDialog
+        isOpen={isConfirmingRemove}
+        title={`Remove the ${copy.title}?`}
+        confirmLabel="Remove"
+        pendingLabel="Removing…"
+        isPending={remove.isPending}
+        errorMessage={remove.error?.message ?? null}
+        onConfirm={() => remove.mutate()}
+        onCancel={() => {
+          setIsConfirmingRemove(false);
+          remove.reset();
+        }}
+      >
+        <p>Requests for its models will fail until you add a key again.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

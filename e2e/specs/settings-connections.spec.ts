@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { DEFAULT_FAKE_OPENAI_API_KEY } from '@pag/testkit';
+import { expect, type Page, test } from '@playwright/test';
+import { ADMIN, ensureAdminAccount } from '../support/admin-account.ts';
+import { ARTIFACTS_DIR } from '../support/paths.ts';
+
+// The Connections page against the real server, whose auth.openai.com is the testkit fake (started by the global
+// setup): connect ChatGPT with a device code approved through the fake's test hook, see the account, add and
+// remove an API key checked against the fake OpenAI API, flip the fallback, disconnect.
+
+function fakeUrl(name: 'E2E_FAKE_AUTH_URL' | 'E2E_FAKE_OPENAI_URL'): string {
+  const value = process.env[name];
+  if (value == null) throw new Error(`${name} is not set: did the global setup run?`);
+  return value;
+}
+
+async function signIn(page: Page) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/settings\//);
+}
+
+async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: join(ARTIFACTS_DIR, 'screenshots', `${name}.png`), fullPage: true });
+}
+
+test('connect ChatGPT by device code, manage an API key and the fallback, then disconnect', async ({
+  page,
+  request,
+}) => {
+  await ensureAdminAccount(request);
+  await signIn(page);
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  const chatgpt = page.getByRole('region', { name: 'ChatGPT subscription' });
+  await expect(chatgpt.getByText('Not connected')).toBeVisible();
+  await screenshot(page, 'connections-empty');
+
+  await test.step('connect with a device code approved at the fake auth server', async () => {
+    await chatgpt.getByRole('button', { name: 'Sign in with a code' }).click();
+    const code = chatgpt.getByLabel('Sign-in code');
+    await expect(code).toHaveValue(/\S+/);
+    await expect(chatgpt.getByText(/Waiting for you to approve at OpenAI… expires in \d+:\d\d/)).toBeVisible();
+    await screenshot(page, 'connections-device-code');
+    const approve = await request.post(`${fakeUrl('E2E_FAKE_AUTH_URL')}/__testkit/device/approve`, {
+      data: { user_code: await code.inputValue() },
+    });
+    expect(approve.status()).toBe(200);
+    await expect(chatgpt.locator('.status-pill')).toHaveText('Connected', { timeout: 15_000 });
+    await expect(chatgpt.getByText('user@example.com')).toBeVisible();
+    await expect(chatgpt.getByText('plus', { exact: true })).toBeVisible();
+    await expect(chatgpt.getByText(/Usage limits appear here after the first request/)).toBeVisible();
+    await screenshot(page, 'connections-connected');
+  });
+
+  await test.step('a wrong key is refused inline, a right one is saved masked, then removed', async () => {
+    const openai = page.getByRole('region', { name: 'OpenAI-compatible API key' });
+    await openai.getByRole('textbox', { name: 'API key', exact: true }).fill('sk-wrong-key');
+    await openai.getByLabel('Base URL').fill(fakeUrl('E2E_FAKE_OPENAI_URL'));
+    await openai.getByRole('button', { name: 'Check and save' }).click();
+    await expect(openai.getByRole('alert')).toContainText('The key did not work with');
+    await openai.getByRole('textbox', { name: 'API key', exact: true }).fill(DEFAULT_FAKE_OPENAI_API_KEY);
+    await openai.getByRole('button', { name: 'Check and save' }).click();
+    await expect(openai.locator('.status-pill')).toHaveText('Saved');
+    await expect(openai.getByText(`••••${DEFAULT_FAKE_OPENAI_API_KEY.slice(-4)}`)).toBeVisible();
+    await expect(page.getByText(DEFAULT_FAKE_OPENAI_API_KEY)).toHaveCount(0);
+    await screenshot(page, 'connections-api-key');
+    await openai.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await expect(openai.locator('.status-pill')).toHaveText('Not set');
+  });
+
+  await test.step('the fallback toggle is saved', async () => {
+    const toggle = page.getByLabel('Use my API keys when my subscription is limited');
+    await expect(toggle).not.toBeChecked();
+    await toggle.check();
+    await expect(toggle).toBeChecked();
+    await page.reload();
+    await expect(page.getByLabel('Use my API keys when my subscription is limited')).toBeChecked();
+  });
+
+  await test.step('disconnect after confirming', async () => {
+    await chatgpt.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+    await expect(chatgpt.locator('.status-pill')).toHaveText('Not connected');
+  });
+});
+
+test('the Connections page fits a phone screen', async ({ page, request }) => {
+  await ensureAdminAccount(request);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page);
+  await page.goto('/settings/connections');
+  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, 'connections-mobile');
+});
