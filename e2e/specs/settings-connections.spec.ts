@@ -8,7 +8,7 @@ import { ARTIFACTS_DIR } from '../support/paths.ts';
 // setup): connect ChatGPT with a device code approved through the fake's test hook, see the account, add and
 // remove an API key checked against the fake OpenAI API, flip the fallback, disconnect.
 
-function fakeUrl(name: 'E2E_FAKE_AUTH_URL' | 'E2E_FAKE_OPENAI_URL'): string {
+function fakeUrl(name: 'E2E_FAKE_AUTH_URL' | 'E2E_FAKE_OPENAI_URL' | 'E2E_FAKE_CODEX_URL'): string {
   const value = process.env[name];
   if (value == null) throw new Error(`${name} is not set: did the global setup run?`);
   return value;
@@ -53,6 +53,36 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await expect(chatgpt.getByText('plus', { exact: true })).toBeVisible();
     await expect(chatgpt.getByText(/Usage limits appear here after the first request/)).toBeVisible();
     await screenshot(page, 'connections-connected');
+  });
+
+  await test.step('stream an answer in the playground, then see the usage limit explained', async () => {
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Playground' })).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Model' }).locator('option', { hasText: 'chatgpt' }).first()).toBeAttached();
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('Say hello');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await expect(answer).toContainText('Hello from the fake Codex backend.');
+    await expect(answer).toContainText(/chatgpt\/gpt-[\w.-]+ · \d+ in \/ \d+ out tokens · first token \d+ ms/);
+    await screenshot(page, 'playground-answer');
+
+    const limit = await request.post(`${fakeUrl('E2E_FAKE_CODEX_URL')}/__testkit/scenarios`, {
+      data: { scenarios: [{ kind: 'usage-limit', resetsInSeconds: 5400 }] },
+    });
+    expect(limit.status()).toBe(200);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'The request failed' });
+    await expect(failure).toContainText(/usage limit is reached/);
+    await expect(failure).toContainText(/Try again in 1 h 30 min|Try again in 1 h 29 min/);
+    await screenshot(page, 'playground-usage-limit');
+  });
+
+  await test.step('the connection now shows the plan’s usage windows', async () => {
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await expect(chatgpt.getByRole('meter', { name: '5-hour limit' })).toBeVisible();
+    await expect(chatgpt.getByRole('meter', { name: 'Weekly limit' })).toBeVisible();
+    await expect(chatgpt.getByText(/Resets in/).first()).toBeVisible();
+    await screenshot(page, 'connections-quota');
   });
 
   await test.step('a wrong key is refused inline, a right one is saved masked, then removed', async () => {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeOpenAiApi, startFakeOpenAiAuth } from '@pag/testkit';
+import { startFakeCodexBackend, startFakeOpenAiApi, startFakeOpenAiAuth, verifyWithFakeOpenAiAuth } from '@pag/testkit';
 import { ARTIFACTS_DIR, REPO_ROOT, WEB_DIST_INDEX } from './paths.ts';
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -28,6 +28,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // drive them through their HTTP test hooks (`/__testkit/…`), e.g. to approve a device code.
   const fakeAuth = await startFakeOpenAiAuth({ deviceInterval: '1' });
   const fakeOpenAi = await startFakeOpenAiApi();
+  const fakeCodex = await startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth) });
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
@@ -43,6 +44,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       GATEWAY_DATA_DIR: dataDir,
       GATEWAY_LOG_LEVEL: 'info',
       GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
+      GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,7 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const teardown = async () => {
     await stopServer(server);
-    await Promise.all([fakeAuth.close(), fakeOpenAi.close()]);
+    await Promise.all([fakeAuth.close(), fakeOpenAi.close(), fakeCodex.close()]);
     await new Promise<void>((resolve) => log.end(resolve));
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -68,6 +70,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.E2E_SETUP_TOKEN = token;
     process.env.E2E_FAKE_AUTH_URL = fakeAuth.url;
     process.env.E2E_FAKE_OPENAI_URL = fakeOpenAi.baseUrl;
+    process.env.E2E_FAKE_CODEX_URL = fakeCodex.url;
   } catch (error) {
     await teardown();
     const logText = await readFile(SERVER_LOG_FILE, 'utf8').catch(() => '');

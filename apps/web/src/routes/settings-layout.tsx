@@ -13,6 +13,7 @@ import { ApiKeysPage } from './api-keys-page.tsx';
 import { ComingSoonPage } from './coming-soon-page.tsx';
 import { ConnectionsPage } from './connections-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+import { PlaygroundPage } from './playground-page.tsx';
 
 type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 
@@ -20,7 +21,8 @@ type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 const NAVIGATION: NavigationItem[] = [
   { href: '/api-keys', label: 'API keys', isComingSoon: false },
   { href: '/connections', label: 'Connections', isComingSoon: false },
-  { href: '/playground', label: 'Playground', isComingSoon: true },
+  { href: '/playground', label: 'Playground', isComingSoon: false },
+  { href: '/models', label: 'Models & features', isComingSoon: true },
 ];
 
 const SIGNED_OUT: SessionState = { setupRequired: false, user: null, csrfToken: null };
@@ -96,10 +98,14 @@ export function SettingsLayout({ user }: { user: User }) {
           <Switch>
             <Route path="/api-keys" component={ApiKeysPage} />
             <Route path="/connections" component={ConnectionsPage} />
-            <Route path="/playground">
-              <ComingSoonPage title="Playground" description="Try the gateway from your browser.">
-                Here you will send a prompt through the gateway and watch the answer stream back, to check that a
-                connection works.
+            <Route path="/playground" component={PlaygroundPage} />
+            <Route path="/models">
+              <ComingSoonPage
+                title="Models & features"
+                description="Pick default models and edit the note-app features."
+              >
+                Here you will see every model your connections offer, choose the default one, and edit the prompts of
+                the features your note app uses (insight, summarize, rewrite, tags, translate).
               </ComingSoonPage>
             </Route>
             <Route path="/">
