@@ -58,7 +58,9 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
   await test.step('stream an answer in the playground, then see the usage limit explained', async () => {
     await page.getByRole('link', { name: 'Playground' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Playground' })).toBeVisible();
-    await expect(page.getByRole('combobox', { name: 'Model' }).locator('option', { hasText: 'chatgpt' }).first()).toBeAttached();
+    await expect(
+      page.getByRole('combobox', { name: 'Model' }).locator('option', { hasText: 'chatgpt' }).first(),
+    ).toBeAttached();
     await page.getByRole('textbox', { name: 'Prompt' }).fill('Say hello');
     await page.getByRole('button', { name: 'Send' }).click();
     const answer = page.getByRole('region', { name: 'Answer' });
@@ -109,6 +111,22 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await expect(toggle).toBeChecked();
     await page.reload();
     await expect(page.getByLabel('Use my API keys when my subscription is limited')).toBeChecked();
+  });
+
+  await test.step('choose how reasoning reaches an OpenAI client, per API key', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('open webui');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    const select = page.getByRole('combobox', { name: 'Reasoning shown as, for open webui' });
+    await expect(select).toHaveValue('field');
+    const saved = page.waitForResponse((response) => response.request().method() === 'PATCH');
+    await select.selectOption('think-tags');
+    expect((await saved).status()).toBe(200);
+    await page.reload();
+    await expect(page.getByRole('combobox', { name: 'Reasoning shown as, for open webui' })).toHaveValue('think-tags');
+    await screenshot(page, 'api-keys-reasoning');
+    await page.getByRole('link', { name: 'Connections' }).click();
   });
 
   await test.step('disconnect after confirming', async () => {

@@ -1,9 +1,11 @@
 import {
   type ApiKeySummary,
   apiKeyListSchema,
+  apiKeySummarySchema,
   type CreateApiKeyRequest,
   type CreatedApiKey,
   createdApiKeySchema,
+  type ReasoningOutput,
 } from '@pag/contracts';
 import { requestApi } from './request-api.ts';
 
@@ -34,5 +36,20 @@ export function revokeApiKey(options: RevokeApiKeyOptions): Promise<void> {
     method: 'DELETE',
     path: `/api/keys/${encodeURIComponent(options.id)}`,
     csrfToken: options.csrfToken,
+  });
+}
+
+/** `PATCH /api/keys/:id`: how `/v1/chat/completions` shows reasoning to this key's client. */
+export function updateApiKeyReasoningOutput(options: {
+  id: string;
+  reasoningOutput: ReasoningOutput;
+  csrfToken: string | null;
+}): Promise<ApiKeySummary> {
+  return requestApi({
+    method: 'PATCH',
+    path: `/api/keys/${encodeURIComponent(options.id)}`,
+    body: { reasoningOutput: options.reasoningOutput },
+    csrfToken: options.csrfToken,
+    schema: apiKeySummarySchema,
   });
 }

@@ -1,13 +1,21 @@
-import type { ApiKeySummary } from '@pag/contracts';
+import type { ApiKeySummary, ReasoningOutput } from '@pag/contracts';
 import { formatDate } from '../lib/format-date.ts';
 
 export type ApiKeysTableProps = {
   keys: ApiKeySummary[];
   onRevoke: (key: ApiKeySummary) => void;
+  onChangeReasoningOutput: (key: ApiKeySummary, reasoningOutput: ReasoningOutput) => void;
+};
+
+/** How each choice shows up in OpenAI-compatible clients (`/v1/chat/completions`). */
+const REASONING_OUTPUT_LABELS: Record<ReasoningOutput, string> = {
+  field: 'reasoning_content field',
+  'think-tags': '<think> tags in the text',
+  hidden: 'Hidden',
 };
 
 /** The user's keys. Only the recognisable prefix is ever shown: the server does not keep the secrets readable. */
-export function ApiKeysTable({ keys, onRevoke }: ApiKeysTableProps) {
+export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput }: ApiKeysTableProps) {
   return (
     <div className="table-scroll">
       <table className="table">
@@ -17,6 +25,7 @@ export function ApiKeysTable({ keys, onRevoke }: ApiKeysTableProps) {
             <th scope="col">Key</th>
             <th scope="col">Created</th>
             <th scope="col">Last used</th>
+            <th scope="col">Reasoning shown as</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -40,6 +49,20 @@ export function ApiKeysTable({ keys, onRevoke }: ApiKeysTableProps) {
                 ) : (
                   <time dateTime={key.lastUsedAt}>{formatDate(key.lastUsedAt)}</time>
                 )}
+              </td>
+              <td>
+                <select
+                  className="input input-compact"
+                  aria-label={`Reasoning shown as, for ${key.name}`}
+                  value={key.reasoningOutput}
+                  onChange={(event) => onChangeReasoningOutput(key, event.target.value as ReasoningOutput)}
+                >
+                  {Object.entries(REASONING_OUTPUT_LABELS).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
               </td>
               <td className="table-actions">
                 <button

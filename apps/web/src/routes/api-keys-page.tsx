@@ -1,7 +1,7 @@
 import type { ApiKeySummary, CreatedApiKey } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { createApiKey, listApiKeys, revokeApiKey } from '../api/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey, updateApiKeyReasoningOutput } from '../api/api-keys.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { ApiKeysTable } from '../components/api-keys-table.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
@@ -38,6 +38,15 @@ export function ApiKeysPage() {
       );
       setKeyToRevoke(null);
       void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
+    },
+  });
+
+  const changeReasoning = useMutation({
+    mutationFn: updateApiKeyReasoningOutput,
+    onSuccess: (updated) => {
+      queryClient.setQueryData<ApiKeySummary[]>(queryKeys.apiKeys, (current) =>
+        current?.map((key) => (key.id === updated.id ? updated : key)),
+      );
     },
   });
 
@@ -94,7 +103,20 @@ export function ApiKeysPage() {
             <p className="muted">Create one above to let an app or script use your gateway.</p>
           </div>
         ) : null}
-        {keys.data != null && keys.data.length > 0 ? <ApiKeysTable keys={keys.data} onRevoke={setKeyToRevoke} /> : null}
+        {keys.data != null && keys.data.length > 0 ? (
+          <ApiKeysTable
+            keys={keys.data}
+            onRevoke={setKeyToRevoke}
+            onChangeReasoningOutput={(key, reasoningOutput) =>
+              changeReasoning.mutate({ id: key.id, reasoningOutput, csrfToken })
+            }
+          />
+        ) : null}
+        {changeReasoning.error == null ? null : (
+          <div className="card-padding">
+            <ErrorBanner title="Could not change the key">{changeReasoning.error.message}</ErrorBanner>
+          </div>
+        )}
       </section>
 
       <SecretKeyDialog createdKey={createdKey} onDone={() => setCreatedKey(null)} />
