@@ -136,6 +136,35 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
   });
 });
 
+test('connect ChatGPT by pasting the address the browser could not load', async ({ page, request }) => {
+  await ensureAdminAccount(request);
+  await signIn(page);
+  await page.goto('/settings/connections');
+  const chatgpt = page.getByRole('region', { name: 'ChatGPT subscription' });
+  await chatgpt.getByRole('button', { name: 'Sign in and paste the address' }).click();
+  const field = chatgpt.getByLabel(/Paste the address/);
+  await field.fill('http://localhost:1455/auth/callback?state=only');
+  await chatgpt.getByRole('button', { name: 'Connect' }).click();
+  await expect(chatgpt.getByRole('alert')).toContainText('no sign-in code');
+
+  // What a person does in another browser: sign in at OpenAI (the fake approves at once) and copy the address
+  // of the page that fails to load.
+  const modes = await request.post(`${fakeUrl('E2E_FAKE_AUTH_URL')}/__testkit/modes`, { data: { autoApprove: true } });
+  expect(modes.status()).toBe(200);
+  const authorizeUrl = await chatgpt.getByRole('link', { name: 'open the OpenAI sign-in page' }).getAttribute('href');
+  const atOpenAi = await request.get(authorizeUrl ?? '', { maxRedirects: 0 });
+  expect(atOpenAi.status()).toBe(302);
+  const redirect = atOpenAi.headers().location ?? '';
+  expect(redirect).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):1455\/auth\/callback\?code=/);
+  await field.fill(redirect);
+  await chatgpt.getByRole('button', { name: 'Connect' }).click();
+  await expect(chatgpt.locator('.status-pill')).toHaveText('Connected', { timeout: 15_000 });
+  await screenshot(page, 'connections-pasted');
+  await chatgpt.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await expect(chatgpt.locator('.status-pill')).toHaveText('Not connected');
+});
+
 test('the Connections page fits a phone screen', async ({ page, request }) => {
   await ensureAdminAccount(request);
   await page.setViewportSize({ width: 390, height: 844 });

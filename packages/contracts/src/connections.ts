@@ -22,27 +22,38 @@ export const rateLimitSnapshotSchema = z.object({
 export type RateLimitSnapshotDto = z.infer<typeof rateLimitSnapshotSchema>;
 
 /**
+ * Which upstream account a connection is: `chatgpt` (the subscription) or `google` (a Google account connected with
+ * the user's own OAuth client, used for Gemini when no Gemini API key is saved).
+ */
+export const connectionProviderSchema = z.enum(['chatgpt', 'google']);
+export type ConnectionProvider = z.infer<typeof connectionProviderSchema>;
+
+/**
  * A connected upstream account as the UI shows it. `state: reconnect_required` means the stored refresh token can
  * no longer be used (reused, expired, revoked): the user must sign in again; `stateReason` says why.
  */
 export const connectionSchema = z.object({
   id: z.string(),
-  provider: z.literal('chatgpt'),
+  provider: connectionProviderSchema,
+  /** Google accounts are always `browser` (the browser comes back to the gateway's public callback). */
   method: signInMethodSchema,
   email: z.string().nullable(),
-  /** ChatGPT plan as the tokens state it: plus, pro, team, … */
+  /** ChatGPT plan as the tokens state it: plus, pro, team, …; null for Google. */
   planType: z.string().nullable(),
-  /** The ChatGPT account id with all but its last 4 characters hidden. */
+  /** The upstream account id (ChatGPT account id, Google `sub`) with all but its last 4 characters hidden. */
   accountIdMasked: z.string(),
   state: z.enum(['connected', 'reconnect_required']),
-  /** Machine-readable reason: refresh_token_reused, refresh_token_expired, refresh_token_invalidated, unauthorized. */
+  /**
+   * Machine-readable reason. ChatGPT: refresh_token_reused, refresh_token_expired, refresh_token_invalidated,
+   * unauthorized. Google: invalid_grant (sign-in revoked or expired), invalid_client (the OAuth client was refused).
+   */
   stateReason: z.string().nullable(),
   /** The reason in words, with what to do. */
   stateMessage: z.string().nullable(),
   connectedAt: z.string().describe('ISO 8601'),
   accessTokenExpiresAt: z.string().nullable().describe('ISO 8601'),
   lastRefreshAt: z.string().nullable().describe('ISO 8601'),
-  /** Null until the first answer through this connection. */
+  /** Null until the first answer through this connection; always null for Google (Gemini reports no plan limits). */
   rateLimits: rateLimitSnapshotSchema.nullable(),
 });
 export type Connection = z.infer<typeof connectionSchema>;

@@ -1,6 +1,7 @@
 import {
   type Connection,
   connectionListSchema,
+  connectionSchema,
   type SignInFlow,
   type SignInMethod,
   signInFlowSchema,
@@ -32,28 +33,27 @@ export function getSignInFlow(id: string, signal?: AbortSignal): Promise<SignInF
   });
 }
 
-/** `POST …/complete`: finishes a paste sign-in with what the user copied from the address bar. */
+/** `POST …/complete`: finishes a paste sign-in with what the user copied; answers the new connection. */
 export function completePastedSignIn(options: {
   id: string;
   input: string;
   csrfToken: string | null;
-}): Promise<SignInFlow> {
+}): Promise<Connection> {
   return requestApi({
     method: 'POST',
     path: `/api/connections/chatgpt/sign-in/${encodeURIComponent(options.id)}/complete`,
     body: { input: options.input },
     csrfToken: options.csrfToken,
-    schema: signInFlowSchema,
+    schema: connectionSchema,
   });
 }
 
 /** `POST …/cancel`: abandons a pending sign-in. */
-export function cancelSignIn(options: { id: string; csrfToken: string | null }): Promise<SignInFlow> {
+export function cancelSignIn(options: { id: string; csrfToken: string | null }): Promise<void> {
   return requestApi({
     method: 'POST',
     path: `/api/connections/chatgpt/sign-in/${encodeURIComponent(options.id)}/cancel`,
     csrfToken: options.csrfToken,
-    schema: signInFlowSchema,
   });
 }
 

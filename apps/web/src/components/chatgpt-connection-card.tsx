@@ -90,8 +90,13 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
               refreshConnections();
             }
           }}
+          onConnected={() => {
+            setFlow(null);
+            refreshConnections();
+          }}
           onCancel={async () => {
-            setFlow(await cancelSignIn({ id: flow.id, csrfToken }));
+            await cancelSignIn({ id: flow.id, csrfToken });
+            setFlow(null);
           }}
         />
       ) : null}
@@ -172,6 +177,7 @@ function MethodChooser({ isPending, onChoose }: { isPending: boolean; onChoose: 
 function SignInProgress(props: {
   flow: SignInFlow;
   onUpdate: (flow: SignInFlow) => void;
+  onConnected: () => void;
   onCancel: () => Promise<void>;
 }) {
   const { flow } = props;
@@ -195,7 +201,7 @@ function SignInProgress(props: {
 
   const complete = useMutation({
     mutationFn: (input: string) => completePastedSignIn({ id: flow.id, input, csrfToken }),
-    onSuccess: onUpdate,
+    onSuccess: props.onConnected,
   });
 
   function onPaste(event: FormEvent) {

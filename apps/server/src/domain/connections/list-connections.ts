@@ -1,10 +1,13 @@
 import type { Connection } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
-import { connections } from '../../db/schema.ts';
+import { connections, googleConnections } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { toGoogleConnectionDto } from '../google/to-google-connection-dto.ts';
 import { toConnectionDto } from './to-connection-dto.ts';
 
-/** A user's connected upstream accounts with their status (never tokens). */
+/** A user's connected upstream accounts with their status (never tokens): the ChatGPT subscription, then Google. */
 export function listConnections(context: DomainContext, userId: string): Connection[] {
-  return context.db.select().from(connections).where(eq(connections.userId, userId)).all().map(toConnectionDto);
+  const chatgpt = context.db.select().from(connections).where(eq(connections.userId, userId)).all();
+  const google = context.db.select().from(googleConnections).where(eq(googleConnections.userId, userId)).all();
+  return [...chatgpt.map(toConnectionDto), ...google.map(toGoogleConnectionDto)];
 }

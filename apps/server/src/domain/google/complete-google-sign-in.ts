@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   exchangeGoogleAuthorizationCode,
   GOOGLE_GENERATIVE_LANGUAGE_SCOPE,
@@ -6,27 +5,29 @@ import {
   readGoogleIdTokenClaims,
 } from '@pag/oauth-client';
 import { and, eq } from 'drizzle-orm';
-import { googleConnections, googleSignInFlows } from '../../db/schema.ts';
+import { googleSignInFlows } from '../../db/schema.ts';
 import { hashToken } from '../accounts/secret-tokens.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
-import { googleFlowVerifierContext, googleTokenContext } from './google-vault-contexts.ts';
+import { googleFlowVerifierContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
+import { saveGoogleConnection } from './save-google-connection.ts';
 import { toGoogleSignInError } from './to-google-sign-in-error.ts';
 
 /**
  * Finishes connecting a Google account when the browser comes back to `/api/connections/google/callback`. The
  * state must belong to a live flow of this very user (another user's state answers like an unknown one), and the
- * flow is deleted before the code is exchanged, so a replayed callback finds nothing.
+ * flow is deleted as it is read, before the code is exchanged, so a replayed callback finds nothing.
  */
 export async function completeGoogleSignIn(
   context: ConnectionsContext,
   options: { userId: string; callbackUrl: string; state: string },
 ): Promise<{ email: string | null }> {
+  // Taken and deleted in one statement: single use even across processes sharing the database.
   const flow = context.db
-    .select()
-    .from(googleSignInFlows)
+    .delete(googleSignInFlows)
     .where(and(eq(googleSignInFlows.stateHash, hashToken(options.state)), eq(googleSignInFlows.userId, options.userId)))
+    .returning()
     .get();
   if (flow == null) {
     throw new GatewayError(
@@ -34,7 +35,6 @@ export async function completeGoogleSignIn(
       'This Google sign-in is unknown or was already used (or started by another user): start it again.',
     );
   }
-  context.db.delete(googleSignInFlows).where(eq(googleSignInFlows.id, flow.id)).run();
   if (flow.expiresAt.getTime() <= context.now()) {
     throw new GatewayError('flow_expired', 'The Google sign-in took longer than 10 minutes: start it again.');
   }
@@ -55,38 +55,7 @@ export async function completeGoogleSignIn(
       throw new GatewayError('sign_in_failed', 'Google sent no id_token: the "openid" scope must be granted.');
     }
     const claims = readGoogleIdTokenClaims(tokens.idToken);
-    const now = context.now();
-    const existing = context.db
-      .select({ id: googleConnections.id })
-      .from(googleConnections)
-      .where(eq(googleConnections.userId, options.userId))
-      .get();
-    const id = existing?.id ?? randomUUID();
-    const fields = {
-      subject: claims.sub,
-      email: claims.email,
-      scopes: tokens.scopes.join(' '),
-      accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {
-        context: googleTokenContext(id, 'access_token'),
-      }),
-      refreshTokenCiphertext: context.vault.encrypt(tokens.refreshToken, {
-        context: googleTokenContext(id, 'refresh_token'),
-      }),
-      accessTokenExpiresAt: tokens.expiresInSeconds == null ? null : new Date(now + tokens.expiresInSeconds * 1000),
-      state: 'connected' as const,
-      stateReason: null,
-      connectedAt: new Date(now),
-      lastRefreshAt: null,
-      updatedAt: new Date(now),
-    };
-    if (existing == null) {
-      context.db
-        .insert(googleConnections)
-        .values({ id, userId: options.userId, ...fields })
-        .run();
-    } else {
-      context.db.update(googleConnections).set(fields).where(eq(googleConnections.id, id)).run();
-    }
+    saveGoogleConnection(context, { userId: options.userId, tokens, claims });
     return { email: claims.email };
   } catch (error) {
     throw toGoogleSignInError(error);

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { GoogleIdTokenClaims, GoogleTokenSet } from '@pag/oauth-client';
+import { eq } from 'drizzle-orm';
+import { googleConnections } from '../../db/schema.ts';
+import { recordAuditEvent } from '../accounts/record-audit-event.ts';
+import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { maskAccountId } from '../connections/to-connection-dto.ts';
+import { googleTokenContext } from './google-vault-contexts.ts';
+
+export type GoogleConnectionRow = typeof googleConnections.$inferSelect;
+
+/**
+ * Stores a freshly connected Google account for a user (one per user). A new sign-in replaces the old row under a
+ * NEW id: a refresh still running for the old row then writes nowhere (its updates are keyed by id), so tokens of
+ * a previous grant — possibly of another Google account — can never land on the new connection.
+ *
+ * Unlike ChatGPT, the replaced refresh token is not revoked: at Google, revoking any token of a grant ends the
+ * whole grant of that client for that account, which would kill the tokens just issued when the user reconnects
+ * the same account.
+ */
+export function saveGoogleConnection(
+  context: ConnectionsContext,
+  options: { userId: string; tokens: GoogleTokenSet; claims: GoogleIdTokenClaims },
+): GoogleConnectionRow {
+  const { tokens, claims } = options;
+  const now = context.now();
+  const id = randomUUID();
+  const row = context.db.transaction((transaction) => {
+    transaction.delete(googleConnections).where(eq(googleConnections.userId, options.userId)).run();
+    return transaction
+      .insert(googleConnections)
+      .values({
+        id,
+        userId: options.userId,
+        subject: claims.sub,
+        email: claims.email,
+        scopes: tokens.scopes.join(' '),
+        accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {
+          context: googleTokenContext(id, 'access_token'),
+        }),
+        refreshTokenCiphertext: context.vault.encrypt(tokens.refreshToken, {
+          context: googleTokenContext(id, 'refresh_token'),
+        }),
+        accessTokenExpiresAt: tokens.expiresInSeconds == null ? null : new Date(now + tokens.expiresInSeconds * 1000),
+        state: 'connected',
+        stateReason: null,
+        connectedAt: new Date(now),
+        lastRefreshAt: null,
+        updatedAt: new Date(now),
+      })
+      .returning()
+      .get();
+  });
+  recordAuditEvent(context, {
+    action: 'connection.connected',
+    userId: options.userId,
+    detail: { provider: 'google', method: 'browser', account: maskAccountId(claims.sub) },
+  });
+  return row;
+}
