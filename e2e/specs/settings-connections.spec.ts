@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_FAKE_OPENAI_API_KEY } from '@pag/testkit';
-import { expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { ADMIN, ensureAdminAccount } from '../support/admin-account.ts';
 import { ARTIFACTS_DIR } from '../support/paths.ts';
 
@@ -14,12 +14,22 @@ function fakeUrl(name: 'E2E_FAKE_AUTH_URL' | 'E2E_FAKE_OPENAI_URL' | 'E2E_FAKE_C
   return value;
 }
 
+/** One sign-in for the whole file (sign-ins are rate limited per address); each test starts with its cookies. */
+let sessionCookies: Awaited<ReturnType<APIRequestContext['storageState']>>['cookies'] = [];
+
+test.beforeAll(async ({ playwright, baseURL }) => {
+  const request = await playwright.request.newContext({ baseURL });
+  await ensureAdminAccount(request);
+  const login = await request.post('/api/auth/login', { data: { email: ADMIN.email, password: ADMIN.password } });
+  expect(login.status()).toBe(200);
+  sessionCookies = (await request.storageState()).cookies;
+  await request.dispose();
+});
+
 async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/settings\//);
+  await page.context().addCookies(sessionCookies);
+  await page.goto('/settings/api-keys');
+  await expect(page.getByRole('heading', { level: 1, name: 'API keys' })).toBeVisible();
 }
 
 async function screenshot(page: Page, name: string) {
@@ -30,7 +40,6 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
   page,
   request,
 }) => {
-  await ensureAdminAccount(request);
   await signIn(page);
   await page.getByRole('link', { name: 'Connections' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
@@ -77,6 +86,24 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await expect(failure).toContainText(/usage limit is reached/);
     await expect(failure).toContainText(/Try again in 1 h 30 min|Try again in 1 h 29 min/);
     await screenshot(page, 'playground-usage-limit');
+  });
+
+  await test.step('pick a default model and edit a feature prompt', async () => {
+    await page.getByRole('link', { name: 'Models & features' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Models & features' })).toBeVisible();
+    await page.getByLabel('When a request names no model').selectOption('chatgpt/gpt-5.4');
+    await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+    const summarize = page.getByRole('region', { name: 'summarize' });
+    await expect(summarize.locator('.status-pill')).toHaveText('Built-in');
+    await summarize.getByLabel('Prompt').fill('Summarize in one line.');
+    await summarize.getByRole('button', { name: 'Save' }).click();
+    await expect(summarize.locator('.status-pill')).toHaveText('Edited');
+    await screenshot(page, 'models-and-features');
+    await summarize.getByRole('button', { name: 'Restore built-in' }).click();
+    await expect(summarize.locator('.status-pill')).toHaveText('Built-in');
+    await expect(summarize.getByLabel('Prompt')).not.toHaveValue('Summarize in one line.');
+    await page.getByLabel('When a request names no model').selectOption('');
+    await page.getByRole('link', { name: 'Connections' }).click();
   });
 
   await test.step('the connection now shows the plan’s usage windows', async () => {
@@ -137,7 +164,6 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
 });
 
 test('connect ChatGPT by pasting the address the browser could not load', async ({ page, request }) => {
-  await ensureAdminAccount(request);
   await signIn(page);
   await page.goto('/settings/connections');
   const chatgpt = page.getByRole('region', { name: 'ChatGPT subscription' });
@@ -165,8 +191,36 @@ test('connect ChatGPT by pasting the address the browser could not load', async 
   await expect(chatgpt.locator('.status-pill')).toHaveText('Not connected');
 });
 
-test('the Connections page fits a phone screen', async ({ page, request }) => {
-  await ensureAdminAccount(request);
+test('connect a Google account with the user’s own OAuth client and ask Gemini through it', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/settings/connections');
+  const google = page.getByRole('region', { name: 'Google account for Gemini' });
+  await expect(google.locator('.status-pill')).toHaveText('Not set up');
+  await expect(google.getByLabel('Redirect URI')).toHaveValue(/\/api\/connections\/google\/callback$/);
+  await google.getByLabel('Client id').fill(process.env.E2E_GOOGLE_CLIENT_ID ?? '');
+  await google.getByLabel('Client secret').fill(process.env.E2E_GOOGLE_CLIENT_SECRET ?? '');
+  await google.getByRole('button', { name: 'Save client' }).click();
+  await expect(google.getByText(/^••••/)).toBeVisible();
+  // A real round trip: the browser leaves for the (fake) Google consent page and comes back to the gateway.
+  await google.getByRole('button', { name: 'Connect Google account' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your Google account is connected' })).toBeVisible();
+  await expect(page).toHaveURL(/\/settings\/connections$/);
+  await expect(google.locator('.status-pill')).toHaveText('Connected');
+  await screenshot(page, 'connections-google');
+
+  await page.getByRole('link', { name: 'Playground' }).click();
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('gemini/gemini-3.5-flash');
+  await page.getByRole('textbox', { name: 'Prompt' }).fill('Hello Gemini');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('region', { name: 'Answer' })).toContainText('gemini/gemini-3.5-flash');
+
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await google.getByRole('button', { name: 'Remove client' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+  await expect(google.locator('.status-pill')).toHaveText('Not set up');
+});
+
+test('the Connections page fits a phone screen', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page);
   await page.goto('/settings/connections');

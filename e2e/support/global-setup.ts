@@ -4,10 +4,22 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeCodexBackend, startFakeOpenAiApi, startFakeOpenAiAuth, verifyWithFakeOpenAiAuth } from '@pag/testkit';
+import {
+  DEFAULT_FAKE_GOOGLE_CLIENT,
+  startFakeCodexBackend,
+  startFakeGeminiApi,
+  startFakeGoogleOAuth,
+  startFakeOpenAiApi,
+  startFakeOpenAiAuth,
+  verifyWithFakeOpenAiAuth,
+} from '@pag/testkit';
 import { ARTIFACTS_DIR, REPO_ROOT, WEB_DIST_INDEX } from './paths.ts';
 
 const STARTUP_TIMEOUT_MS = 30_000;
+const GOOGLE_CLIENT = {
+  clientId: DEFAULT_FAKE_GOOGLE_CLIENT.clientId,
+  clientSecret: DEFAULT_FAKE_GOOGLE_CLIENT.clientSecret,
+};
 const POLL_INTERVAL_MS = 200;
 const SHUTDOWN_GRACE_MS = 5_000;
 const SETUP_LINK_PATTERN = /\/setup#token=([A-Za-z0-9_-]+)/;
@@ -31,6 +43,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const fakeCodex = await startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth) });
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // A Google OAuth client as the user would register it in Google Cloud, for the gateway's public URL.
+  const fakeGoogle = await startFakeGoogleOAuth({
+    autoApprove: true,
+    clients: [{ ...GOOGLE_CLIENT, redirectUris: [`${baseUrl}/api/connections/google/callback`] }],
+  });
+  const fakeGemini = await startFakeGeminiApi({
+    verifyAccessToken: (token) => {
+      const info = fakeGoogle.verifyAccessToken(token);
+      return info == null ? false : { email: info.email, scopes: info.scopes };
+    },
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
   const log = createWriteStream(SERVER_LOG_FILE);
 
@@ -45,6 +68,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       GATEWAY_LOG_LEVEL: 'info',
       GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
       GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
+      GATEWAY_GOOGLE_AUTH_URL: fakeGoogle.authorizationEndpoint,
+      GATEWAY_GOOGLE_TOKEN_URL: fakeGoogle.tokenEndpoint,
+      GATEWAY_GOOGLE_REVOKE_URL: fakeGoogle.revocationEndpoint,
+      GATEWAY_GEMINI_API_URL: fakeGemini.url,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,7 +86,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const teardown = async () => {
     await stopServer(server);
-    await Promise.all([fakeAuth.close(), fakeOpenAi.close(), fakeCodex.close()]);
+    await Promise.all([
+      fakeAuth.close(),
+      fakeOpenAi.close(),
+      fakeCodex.close(),
+      fakeGoogle.close(),
+      fakeGemini.close(),
+    ]);
     await new Promise<void>((resolve) => log.end(resolve));
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -71,6 +104,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.E2E_FAKE_AUTH_URL = fakeAuth.url;
     process.env.E2E_FAKE_OPENAI_URL = fakeOpenAi.baseUrl;
     process.env.E2E_FAKE_CODEX_URL = fakeCodex.url;
+    process.env.E2E_GOOGLE_CLIENT_ID = GOOGLE_CLIENT.clientId;
+    process.env.E2E_GOOGLE_CLIENT_SECRET = GOOGLE_CLIENT.clientSecret;
   } catch (error) {
     await teardown();
     const logText = await readFile(SERVER_LOG_FILE, 'utf8').catch(() => '');

@@ -5,4 +5,7 @@ export const queryKeys = {
   connections: ['connections'] as const,
   providerCredentials: ['provider-credentials'] as const,
   userSettings: ['user-settings'] as const,
+  models: ['models'] as const,
+  features: ['features'] as const,
+  google: ['google-connection'] as const,
 };

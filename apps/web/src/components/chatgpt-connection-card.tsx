@@ -35,7 +35,10 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
   const csrfToken = useSession().data?.csrfToken ?? null;
   const [flow, setFlow] = useState<SignInFlow | null>(null);
   const [isConfirmingDisconnect, setIsConfirmingDisconnect] = useState(false);
-  const refreshConnections = () => void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
+  const refreshConnections = () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+  };
 
   const start = useMutation({
     mutationFn: (method: SignInMethod) => startChatgptSignIn({ method, csrfToken }),

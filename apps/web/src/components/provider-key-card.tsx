@@ -39,6 +39,8 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
   const copy = COPY[provider];
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.providerCredentials });
+    // The model list depends on the keys.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.models });
   };
 
   const save = useMutation({

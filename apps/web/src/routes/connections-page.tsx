@@ -1,9 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { listConnections } from '../api/connections.ts';
+import { getGoogleStatus } from '../api/google-connection.ts';
 import { getUserSettings, listProviderCredentials, updateUserSettings } from '../api/provider-credentials.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { ChatgptConnectionCard } from '../components/chatgpt-connection-card.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { GoogleConnectionCard } from '../components/google-connection-card.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { ProviderKeyCard } from '../components/provider-key-card.tsx';
 import { useSession } from '../hooks/use-session.ts';
@@ -15,8 +18,10 @@ export function ConnectionsPage() {
     queryKey: queryKeys.providerCredentials,
     queryFn: ({ signal }) => listProviderCredentials(signal),
   });
-  const isLoading = connections.isPending || credentials.isPending;
-  const error = connections.error ?? credentials.error;
+  const google = useQuery({ queryKey: queryKeys.google, queryFn: ({ signal }) => getGoogleStatus(signal) });
+  const isLoading = connections.isPending || credentials.isPending || google.isPending;
+  const error = connections.error ?? credentials.error ?? google.error;
+  const outcome = useGoogleOutcome();
   const chatgpt = connections.data?.find((connection) => connection.provider === 'chatgpt') ?? null;
   const savedKey = (provider: 'openai' | 'gemini') =>
     credentials.data?.find((credential) => credential.provider === provider) ?? null;
@@ -29,6 +34,14 @@ export function ConnectionsPage() {
           Where your requests are answered: your ChatGPT subscription first, and API keys for other providers.
         </p>
       </header>
+      {outcome?.kind === 'connected' ? (
+        <div className="banner banner-success" role="status">
+          <div className="banner-body">
+            <p>Your Google account is connected: Gemini models now answer through it.</p>
+          </div>
+        </div>
+      ) : null}
+      {outcome?.kind === 'error' ? <ErrorBanner title="Google sign-in failed">{outcome.message}</ErrorBanner> : null}
       {isLoading ? <LoadingState label="Loading connections…" /> : null}
       {error == null ? null : (
         <ErrorBanner
@@ -40,6 +53,7 @@ export function ConnectionsPage() {
               onClick={() => {
                 void connections.refetch();
                 void credentials.refetch();
+                void google.refetch();
               }}
             >
               Try again
@@ -55,10 +69,28 @@ export function ConnectionsPage() {
           <FallbackSetting />
           <ProviderKeyCard provider="openai" saved={savedKey('openai')} />
           <ProviderKeyCard provider="gemini" saved={savedKey('gemini')} />
+          {google.data == null ? null : <GoogleConnectionCard status={google.data} />}
         </>
       )}
     </div>
   );
+}
+
+/**
+ * The outcome Google's callback left in the address (`?connected=google` or `?google_error=…`), read once; the
+ * query is then removed so a reload does not show it again.
+ */
+function useGoogleOutcome(): { kind: 'connected' } | { kind: 'error'; message: string } | null {
+  const [outcome] = useState(() => {
+    const params = new URLSearchParams(window.location.search);
+    if (params.get('connected') === 'google') return { kind: 'connected' as const };
+    const message = params.get('google_error');
+    return message == null ? null : { kind: 'error' as const, message };
+  });
+  useEffect(() => {
+    if (outcome != null) window.history.replaceState(null, '', window.location.pathname);
+  }, [outcome]);
+  return outcome;
 }
 
 /** "Use API keys when my subscription is limited" (off by default, as the subscription should serve first). */

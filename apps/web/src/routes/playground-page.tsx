@@ -17,7 +17,7 @@ type Outcome = { model: string; provider: string; usage: AiUsage; firstTokenMs: 
 export function PlaygroundPage() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
-  const models = useQuery({ queryKey: ['models'], queryFn: ({ signal }) => listModels(signal) });
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: ({ signal }) => listModels(signal) });
   const [model, setModel] = useState('');
   const [prompt, setPrompt] = useState('');
   const [answer, setAnswer] = useState('');

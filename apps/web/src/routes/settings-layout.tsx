@@ -10,8 +10,8 @@ import { SubscriptionNotice } from '../components/subscription-notice.tsx';
 import { useSession } from '../hooks/use-session.ts';
 import { setFlashNotice } from '../lib/flash-notice.ts';
 import { ApiKeysPage } from './api-keys-page.tsx';
-import { ComingSoonPage } from './coming-soon-page.tsx';
 import { ConnectionsPage } from './connections-page.tsx';
+import { ModelsPage } from './models-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { PlaygroundPage } from './playground-page.tsx';
 
@@ -22,7 +22,7 @@ const NAVIGATION: NavigationItem[] = [
   { href: '/api-keys', label: 'API keys', isComingSoon: false },
   { href: '/connections', label: 'Connections', isComingSoon: false },
   { href: '/playground', label: 'Playground', isComingSoon: false },
-  { href: '/models', label: 'Models & features', isComingSoon: true },
+  { href: '/models', label: 'Models & features', isComingSoon: false },
 ];
 
 const SIGNED_OUT: SessionState = { setupRequired: false, user: null, csrfToken: null };
@@ -99,15 +99,7 @@ export function SettingsLayout({ user }: { user: User }) {
             <Route path="/api-keys" component={ApiKeysPage} />
             <Route path="/connections" component={ConnectionsPage} />
             <Route path="/playground" component={PlaygroundPage} />
-            <Route path="/models">
-              <ComingSoonPage
-                title="Models & features"
-                description="Pick default models and edit the note-app features."
-              >
-                Here you will see every model your connections offer, choose the default one, and edit the prompts of
-                the features your note app uses (insight, summarize, rewrite, tags, translate).
-              </ComingSoonPage>
-            </Route>
+            <Route path="/models" component={ModelsPage} />
             <Route path="/">
               <Redirect to="/api-keys" replace />
             </Route>

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
 import type { ParsedSseEvent } from './codex-backend-test-support.ts';
 import {
   codexRequestBody,
@@ -8,7 +9,7 @@ import {
   readSseEventsUntilClose,
   startCodexTestRig,
 } from './codex-backend-test-support.ts';
-import type { FakeCodexScenarioInput } from './fake-codex-scenario.ts';
+import type { FakeCodexScenarioInput, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
 afterEach(closeAllFakeServers);
@@ -332,5 +333,94 @@ describe('buildCodexStreamPlan over HTTP', () => {
     });
     expect(types(cut.events.map((event) => event.data))).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 2)]);
     expect(cut.error).toBeInstanceOf(Error);
+  });
+});
+
+/** The streamed text of a plan built straight from a request's `input`, without HTTP. */
+function planText(options: { input: unknown; scenario?: Partial<FakeCodexStreamScenario> }): string | undefined {
+  let count = 0;
+  const plan = buildCodexStreamPlan({
+    scenario: { kind: 'stream', echo: true, ...options.scenario },
+    request: codexRequestBody({ input: options.input }),
+    defaultEffort: 'medium',
+    createdAt: 0,
+    createId: (prefix) => `${prefix}_${++count}`,
+  });
+  return plan.events.find((event) => event.type === 'response.output_text.done')?.text as string | undefined;
+}
+
+const message = (role: string, content: unknown) => ({ type: 'message', role, content });
+const inputText = (text: string) => ({ type: 'input_text', text });
+
+describe('echo scenario', () => {
+  it('should echo the input_text parts of the last user message only', () => {
+    const text = planText({
+      input: [
+        message('developer', [inputText('You are a helpful assistant.')]),
+        message('user', [inputText('an earlier question')]),
+        message('assistant', [{ type: 'output_text', text: 'an answer' }]),
+        message('user', [inputText('part one, '), { type: 'input_image', image_url: 'data:,' }, inputText('part two')]),
+        { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
+      ],
+    });
+
+    expect(text).toBe('echo: part one, part two');
+  });
+
+  it('should echo a string content, and an empty text when no user message is there', () => {
+    expect(planText({ input: [{ role: 'user', content: 'plain string' }] })).toBe('echo: plain string');
+    expect(planText({ input: [message('developer', [inputText('Be brief.')])] })).toBe('echo: ');
+  });
+
+  it('should let text win over echo and keep echo beside function calls', () => {
+    const input = [message('user', [inputText('ignored')])];
+
+    expect(planText({ input, scenario: { text: 'fixed' } })).toBe('fixed');
+    expect(
+      planText({ input, scenario: { functionCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] } }),
+    ).toBe('echo: ignored');
+  });
+
+  it('should stream the echo preset as a normal text answer', async () => {
+    const { data } = await stream({
+      scenario: 'echo',
+      body: codexRequestBody({ instructions: 'Be brief.', input: [message('user', [inputText('hello echo')])] }),
+    });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
+    expect(
+      data
+        .filter((event) => event.type === 'response.output_text.delta')
+        .map((event) => event.delta)
+        .join(''),
+    ).toBe('echo: hello echo');
+    expect(responseOf(data).output).toEqual([
+      expect.objectContaining({ role: 'assistant', content: [expect.objectContaining({ text: 'echo: hello echo' })] }),
+    ]);
+  });
+
+  it('should give every overlapping request its own echo when echo is the default', async () => {
+    const rig = await startCodexTestRig({ defaultScenario: 'echo' });
+    const ask = async (question: string) => {
+      const body = codexRequestBody({
+        instructions: 'Be brief.',
+        input: [message('user', [inputText('the same first turn')]), message('user', [inputText(question)])],
+      });
+      const { events } = await readSseEvents(await postResponses({ rig, body }));
+      return events
+        .filter((event) => event.event === 'response.output_text.delta')
+        .map((event) => event.data.delta)
+        .join('');
+    };
+
+    const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
+    const presetAnswers = await Promise.all(questions.map(ask));
+    // Each stream now pauses after its first delta, so the requests are surely in flight at the same time.
+    rig.backend.setDefaultScenario({ kind: 'stream', echo: true, stall: { ms: 50, afterDeltas: 1 } });
+    const stalledAnswers = await Promise.all(questions.map(ask));
+
+    expect(presetAnswers).toEqual(questions.map((question) => `echo: ${question}`));
+    expect(stalledAnswers).toEqual(questions.map((question) => `echo: ${question}`));
   });
 });

@@ -616,3 +616,52 @@ describe('generateContent rejections', () => {
     });
   });
 });
+
+describe('echo scenario', () => {
+  const contentsFor = (...parts: string[]) => [
+    { role: 'user', parts: [{ text: 'an earlier question' }] },
+    { role: 'model', parts: [{ text: 'an answer' }] },
+    { role: 'user', parts: parts.map((text) => ({ text })) },
+  ];
+  const textOf = (parts: ParsedJson[]) =>
+    parts
+      .filter((part) => part.thought !== true && typeof part.text === 'string')
+      .map((part) => part.text)
+      .join('');
+
+  it('should answer with the text parts of the last user content, streamed or not', async () => {
+    const plain = await generate({ scenario: 'echo', body: { contents: contentsFor('plain ', 'one') } });
+    const streamed = await stream({ scenario: 'echo', body: { contents: contentsFor('streamed one') } });
+
+    expect(plain.response.status).toBe(200);
+    expect(textOf(plain.body.candidates[0].content.parts)).toBe('echo: plain one');
+    expect(streamed.response.status).toBe(200);
+    expect(streamed.chunks.length).toBeGreaterThan(1);
+    expect(textOf(partsOf(streamed.chunks))).toBe('echo: streamed one');
+  });
+
+  it('should give every overlapping request its own echo when echo is the default', async () => {
+    // A delay before each chunk keeps the streams in flight together.
+    const fake = await startFakeGeminiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
+    const ask = async (question: string, isStream: boolean) => {
+      const action = isStream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+      const response = await postGemini({
+        url: `${fake.url}/v1beta/models/${MODEL}:${action}`,
+        body: { contents: contentsFor(question) },
+      });
+      if (!isStream) return textOf(((await response.json()) as ParsedJson).candidates[0].content.parts);
+      return textOf(partsOf((await readGeminiSse(response)).chunks));
+    };
+    const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
+
+    const answers = await Promise.all(questions.map((question, index) => ask(question, index % 2 === 0)));
+
+    expect(answers).toEqual(questions.map((question) => `echo: ${question}`));
+  });
+
+  it('should let a given text win over echo', async () => {
+    const { body } = await generate({ scenario: { kind: 'reply', echo: true, text: 'fixed' } });
+
+    expect(textOf(body.candidates[0].content.parts)).toBe('fixed');
+  });
+});

@@ -773,3 +773,64 @@ describe('POST /v1/chat/completions (rejections)', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('POST /v1/chat/completions (echo scenario)', () => {
+  const messagesFor = (content: unknown) => [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'an earlier question' },
+    { role: 'assistant', content: 'an answer' },
+    { role: 'user', content },
+  ];
+
+  it('should answer with the last user message, streamed or not', async () => {
+    const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: ['echo', 'echo'] });
+
+    const plain = await postJson({
+      url: `${fake.baseUrl}/chat/completions`,
+      body: { model: 'gpt-4o-mini', messages: messagesFor('plain one') },
+    });
+    const streamed = await readSse(
+      await postJson({
+        url: `${fake.baseUrl}/chat/completions`,
+        body: {
+          model: 'gpt-4o-mini',
+          messages: messagesFor([
+            { type: 'text', text: 'streamed ' },
+            { type: 'text', text: 'one' },
+          ]),
+          stream: true,
+        },
+      }),
+    );
+
+    expect(((await plain.json()) as ParsedJson).choices[0].message.content).toBe('echo: plain one');
+    expect(joinDeltas(streamed.data.filter((chunk) => chunk !== '[DONE]') as Chunk[], 'content')).toBe(
+      'echo: streamed one',
+    );
+  });
+
+  it('should give every overlapping request its own echo when echo is the default', async () => {
+    // A delay before each chunk keeps the streams in flight together.
+    const fake = await startFakeOpenAiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
+    const ask = async (question: string, stream: boolean) => {
+      const response = await postJson({
+        url: `${fake.baseUrl}/chat/completions`,
+        body: { model: 'gpt-4o-mini', messages: messagesFor(question), stream },
+      });
+      if (!stream) return ((await response.json()) as ParsedJson).choices[0].message.content as string;
+      const { data } = await readSse(response);
+      return joinDeltas(data.filter((chunk) => chunk !== '[DONE]') as Chunk[], 'content');
+    };
+    const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
+
+    const answers = await Promise.all(questions.map((question, index) => ask(question, index % 2 === 0)));
+
+    expect(answers).toEqual(questions.map((question) => `echo: ${question}`));
+  });
+
+  it('should let a given text win over echo', async () => {
+    const { data } = await streamChat({ scenario: { kind: 'reply', echo: true, text: 'fixed' } });
+
+    expect(joinDeltas(data.filter((chunk) => chunk !== '[DONE]') as Chunk[], 'content')).toBe('fixed');
+  });
+});

@@ -374,3 +374,64 @@ describe('POST /v1/responses (non-streaming)', () => {
     expect(second.status).toBe(400);
   });
 });
+
+describe('POST /v1/responses (echo scenario)', () => {
+  const outputText = (response: ParsedJson): string =>
+    (response.output as ParsedJson[])
+      .filter((item) => item.type === 'message')
+      .flatMap((item) => item.content as ParsedJson[])
+      .map((part) => part.text)
+      .join('');
+  const deltasOf = (data: ResponseEvent[]) =>
+    data
+      .filter((event) => event.type === 'response.output_text.delta')
+      .map((event) => event.delta)
+      .join('');
+
+  it('should echo a string input and the last user item of an input list, streamed or not', async () => {
+    const { data } = await streamResponse({ scenario: 'echo', body: { input: 'a bare string input' } });
+    const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: ['echo'] });
+    const plain = await postJson({
+      url: `${fake.baseUrl}/responses`,
+      body: {
+        model: 'gpt-4.1',
+        input: [
+          { role: 'developer', content: 'Be brief.' },
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'older' }] },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] },
+          {
+            type: 'message',
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'latest ' },
+              { type: 'input_text', text: 'question' },
+            ],
+          },
+        ],
+      },
+    });
+
+    expect(deltasOf(data)).toBe('echo: a bare string input');
+    expect(data.at(-1)?.type).toBe('response.completed');
+    expect(outputText(data.at(-1)?.response)).toBe('echo: a bare string input');
+    expect(plain.status).toBe(200);
+    expect(outputText(await plain.json())).toBe('echo: latest question');
+  });
+
+  it('should give every overlapping request its own echo when echo is the default', async () => {
+    const fake = await startFakeOpenAiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
+    const ask = async (question: string, stream: boolean) => {
+      const response = await postJson({
+        url: `${fake.baseUrl}/responses`,
+        body: { model: 'gpt-4.1', input: [{ role: 'user', content: question }], stream },
+      });
+      if (!stream) return outputText(await response.json());
+      return deltasOf((await readSse(response)).data as ResponseEvent[]);
+    };
+    const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
+
+    const answers = await Promise.all(questions.map((question, index) => ask(question, index % 2 === 0)));
+
+    expect(answers).toEqual(questions.map((question) => `echo: ${question}`));
+  });
+});

@@ -66,6 +66,19 @@ describe('resolveRoutePlan', () => {
     expect(plan('openai/gpt-4.1', { settings: { fallbackToApiKeys: true, fallbackModel: null } })).toHaveLength(1);
   });
 
+  it('should route Gemini the same whether a key or a Google account reaches it', () => {
+    const google: ProviderAvailability = { ...everything, gemini: { kind: 'oauth' } };
+    expect(plan('gemini/gemini-3.5-flash', { availability: google })).toEqual([
+      { provider: 'gemini', upstreamModel: 'gemini-3.5-flash', isFallback: false },
+    ]);
+    expect(plan(null, { availability: { chatgpt: null, openai: null, gemini: { kind: 'oauth' } } })[0]).toMatchObject({
+      provider: 'gemini',
+    });
+    expect(
+      plan('gpt-5.5', { availability: google, settings: { fallbackToApiKeys: true, fallbackModel: null } }),
+    ).toEqual(plan('gpt-5.5', { settings: { fallbackToApiKeys: true, fallbackModel: null } }));
+  });
+
   it.each([
     ['an unknown bare id', 'gpt-9', 'model_not_found', /Unknown model "gpt-9"/],
     ['a provider that is not connected', 'gemini/gemini-3.5-flash', 'no_provider', /needs the gemini provider/],

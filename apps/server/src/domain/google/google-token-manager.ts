@@ -113,11 +113,13 @@ export class GoogleTokenManager {
 
   #requireReconnect(row: GoogleConnectionRow, error: GoogleOAuthError): GatewayError {
     const reason = error.kind;
-    this.#context.db
+    const marked = this.#context.db
       .update(googleConnections)
       .set({ state: 'reconnect_required', stateReason: reason, updatedAt: new Date(this.#context.now()) })
       .where(eq(googleConnections.id, row.id))
-      .run();
+      .run().changes;
+    // Gone meanwhile: the user disconnected (which revoked the grant, hence the refusal) or reconnected.
+    if (marked === 0) return disconnectedError();
     recordAuditEvent(this.#context, {
       action: 'connection.reconnect_required',
       userId: row.userId,

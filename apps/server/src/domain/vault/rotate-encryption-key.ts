@@ -38,7 +38,7 @@ export function rotateEncryptionKey(options: {
       for (const value of stale) {
         const next = options.vault.reencrypt(value.ciphertext, { context: value.context });
         changedThisPass += options.db.$client
-          .prepare(`update ${value.table} set ${value.column} = ? where id = ? and ${value.column} = ?`)
+          .prepare(`update ${value.table} set ${value.column} = ? where ${value.idColumn} = ? and ${value.column} = ?`)
           .run(next, value.id, value.ciphertext).changes;
       }
     })();

@@ -25,8 +25,9 @@ const SIGN_IN_RATE_LIMIT = { max: 20, timeWindow: 60_000 };
 const flowParams = z.object({ flowId: z.uuid({ message: 'must be a sign-in id' }) });
 
 /**
- * Connecting upstream accounts (ChatGPT for now): start a browser, paste or device sign-in, follow it, complete a
- * paste, cancel, disconnect. All session-only (cookie + CSRF on writes), all bound to the signed-in user.
+ * Connecting the ChatGPT subscription: start a browser, paste or device sign-in, follow it, complete a paste,
+ * cancel, disconnect; and the list of every connected account (ChatGPT and the Google account, whose own routes are
+ * in google-connection-routes.ts). All session-only (cookie + CSRF on writes), all bound to the signed-in user.
  */
 export async function connectionRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();

@@ -6,6 +6,7 @@ import {
   startFakeGoogleOAuth,
 } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../domain/accounts/create-api-key.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
 import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
 
@@ -114,6 +115,53 @@ describe('the Google OAuth client', () => {
     expect(response.json().error.message).toMatch(message);
   });
 
+  it('should need a session and the CSRF token, and refuse gateway API keys', async () => {
+    const payload = { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret };
+    const anonymous = await test.app.inject({ method: 'PUT', url: '/api/connections/google/client', payload });
+    expect(anonymous.statusCode).toBe(401);
+    for (const [method, url] of [
+      ['PUT', '/api/connections/google/client'],
+      ['POST', '/api/connections/google/sign-in'],
+      ['DELETE', '/api/connections/google/client'],
+      ['DELETE', '/api/connections/google'],
+    ] as const) {
+      const noCsrf = await test.app.inject({ method, url, headers: { cookie: owner.cookie }, payload });
+      expect(noCsrf.statusCode, `${method} ${url}`).toBe(403);
+    }
+    const { secret } = createApiKey(test.connections, { userId: owner.userId, name: 'note app' });
+    const withKey = await test.app.inject({
+      method: 'GET',
+      url: '/api/connections/google',
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(withKey.statusCode).toBe(403);
+    expect(withKey.json().error.message).toMatch(/API keys cannot use this endpoint/);
+  });
+
+  it('should forget the client and the account it connected, revoking the grant', async () => {
+    await saveClient();
+    await comeBack(await signInAtGoogle());
+    const response = await api(owner, 'DELETE', '/api/connections/google/client');
+    expect(response.statusCode).toBe(204);
+    expect(google.requests.filter((request) => request.path.endsWith('/revoke'))).toHaveLength(1);
+    expect((await api(owner, 'GET', '/api/connections/google')).json()).toMatchObject({
+      client: null,
+      connection: null,
+    });
+    expect((await api(owner, 'GET', '/api/connections')).json().connections).toEqual([]);
+  });
+
+  it('should keep the account when only the secret changes, and disconnect it when the client changes', async () => {
+    await saveClient();
+    await comeBack(await signInAtGoogle());
+    await saveClient(owner, '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lient');
+    expect((await api(owner, 'GET', '/api/connections/google')).json().connection).not.toBeNull();
+    const other = { clientId: '111111111111-another.apps.googleusercontent.com', clientSecret: 'GOCSPX-other' };
+    expect((await api(owner, 'PUT', '/api/connections/google/client', other)).statusCode).toBe(200);
+    const status = (await api(owner, 'GET', '/api/connections/google')).json();
+    expect(status).toMatchObject({ client: { clientId: other.clientId, secretHint: 'ther' }, connection: null });
+  });
+
   it('should ask for a client before a sign-in can start', async () => {
     const response = await api(owner, 'POST', '/api/connections/google/sign-in');
     expect(response.statusCode).toBe(409);
@@ -139,6 +187,20 @@ describe('connecting a Google account', () => {
     const status = (await api(owner, 'GET', '/api/connections/google')).json();
     expect(status.connection).toMatchObject({ state: 'connected', email: google.accounts[0]?.email });
     expect(status.connection.scopes).toContain('https://www.googleapis.com/auth/generative-language.retriever');
+
+    const listed = (await api(owner, 'GET', '/api/connections')).json().connections;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        provider: 'google',
+        method: 'browser',
+        email: google.accounts[0]?.email,
+        state: 'connected',
+        stateReason: null,
+        planType: null,
+        accountIdMasked: `••••${google.accounts[0]?.sub.slice(-4)}`,
+        rateLimits: null,
+      }),
+    ]);
 
     const database = readDatabaseBytes(test.config.databaseFile);
     for (const issued of google.issuedTokens) {
@@ -194,6 +256,9 @@ describe('connecting a Google account', () => {
     expect(answer.json().error.message).toMatch(/connect the Google account again/);
     const status = (await api(owner, 'GET', '/api/connections/google')).json();
     expect(status.connection.state).toBe('reconnect_required');
+    const [listed] = (await api(owner, 'GET', '/api/connections')).json().connections;
+    expect(listed).toMatchObject({ provider: 'google', state: 'reconnect_required', stateReason: 'invalid_grant' });
+    expect(listed.stateMessage).toMatch(/connect the Google account again/);
     // Nothing retries a dead refresh token: the next request fails without calling Google.
     const refreshesBefore = google.requests.filter((request) => request.path.endsWith('/token')).length;
     expect((await askGemini()).statusCode).toBe(409);
@@ -211,6 +276,25 @@ describe('connecting a Google account', () => {
     expect((await comeBack(callbackPath)).searchParams.get('connected')).toBe('google');
     const replay = await comeBack(callbackPath);
     expect(replay.searchParams.get('google_error')).toMatch(/unknown or was already used/);
+  });
+
+  it('should refuse a sign-in that took longer than 10 minutes', async () => {
+    await saveClient();
+    const callbackPath = await signInAtGoogle();
+    test.advanceTime(11 * 60_000);
+    const landing = await comeBack(callbackPath);
+    expect(landing.searchParams.get('google_error')).toMatch(/longer than 10 minutes/);
+    expect(google.requests.filter((request) => request.path.endsWith('/token'))).toHaveLength(0);
+  });
+
+  it('should redirect with a message, never a 5xx, when the callback is malformed', async () => {
+    await saveClient();
+    const callbackPath = await signInAtGoogle();
+    const state = new URL(callbackPath, 'http://127.0.0.1:3000').searchParams.get('state') ?? '';
+    const noCode = await comeBack(`/api/connections/google/callback?state=${encodeURIComponent(state)}`);
+    expect(noCode.searchParams.get('google_error')).toBeTruthy();
+    const noState = await comeBack('/api/connections/google/callback?code=abc');
+    expect(noState.searchParams.get('google_error')).toMatch(/without a state/);
   });
 
   it('should send a signed-out browser back with a message, not an error page', async () => {
