@@ -136,8 +136,15 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await expect(toggle).not.toBeChecked();
     await toggle.check();
     await expect(toggle).toBeChecked();
+    const gemini = page.getByLabel('Gemini (key or Google account)');
+    await expect(gemini).toBeEnabled();
+    await expect(gemini).toBeChecked();
+    await gemini.uncheck();
+    await expect(gemini).not.toBeChecked();
     await page.reload();
     await expect(page.getByLabel('Use my API keys when my subscription is limited')).toBeChecked();
+    await expect(page.getByLabel('OpenAI-compatible key')).toBeChecked();
+    await expect(page.getByLabel('Gemini (key or Google account)')).not.toBeChecked();
   });
 
   await test.step('choose how reasoning reaches an OpenAI client, per API key', async () => {

@@ -8,6 +8,11 @@ export const userSettingsSchema = z.object({
   defaultModel: z.string().nullable(),
   /** Model used on the API-key provider when falling back; null picks a sensible one from its catalogue. */
   fallbackModel: z.string().nullable(),
+  /** Which API-key providers a limited subscription may fall back to, tried in this order. */
+  fallbackProviders: z
+    .array(z.enum(['openai', 'gemini'], { message: 'must be openai or gemini' }))
+    .max(2)
+    .refine((providers) => new Set(providers).size === providers.length, { message: 'must not repeat a provider' }),
 });
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 export const updateUserSettingsRequestSchema = userSettingsSchema.partial();

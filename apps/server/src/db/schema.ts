@@ -185,6 +185,8 @@ export const userSettings = sqliteTable('user_settings', {
   fallbackToApiKeys: integer('fallback_to_api_keys', { mode: 'boolean' }).notNull().default(false),
   defaultModel: text('default_model'),
   fallbackModel: text('fallback_model'),
+  /** JSON list of the API-key providers to fall back to, in order; null means all of them (the default). */
+  fallbackProviders: text('fallback_providers', { mode: 'json' }).$type<('openai' | 'gemini')[]>(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 

@@ -1,3 +1,4 @@
+import type { UserSettings } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { listConnections } from '../api/connections.ts';
@@ -93,16 +94,29 @@ function useGoogleOutcome(): { kind: 'connected' } | { kind: 'error'; message: s
   return outcome;
 }
 
-/** "Use API keys when my subscription is limited" (off by default, as the subscription should serve first). */
+/**
+ * "Use API keys when my subscription is limited" (off by default, as the subscription should serve first), and
+ * which API-key providers may take over.
+ */
 function FallbackSetting() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
   const settings = useQuery({ queryKey: queryKeys.userSettings, queryFn: ({ signal }) => getUserSettings(signal) });
   const update = useMutation({
-    mutationFn: (fallbackToApiKeys: boolean) => updateUserSettings({ changes: { fallbackToApiKeys }, csrfToken }),
+    mutationFn: (changes: Partial<UserSettings>) => updateUserSettings({ changes, csrfToken }),
     onSuccess: (saved) => queryClient.setQueryData(queryKeys.userSettings, saved),
   });
-  const isOn = update.isPending ? update.variables : (settings.data?.fallbackToApiKeys ?? false);
+  // While a change is saving, show it already (a checkbox that does not move when clicked looks broken).
+  const current = { ...settings.data, ...(update.isPending ? update.variables : {}) };
+  const isOn = current.fallbackToApiKeys ?? false;
+  const allowed = current.fallbackProviders ?? [];
+  const isBusy = settings.isPending;
+  const toggleProvider = (provider: FallbackProvider, isAllowed: boolean) => {
+    const next = FALLBACK_PROVIDERS.filter((candidate) =>
+      candidate === provider ? isAllowed : allowed.includes(candidate),
+    );
+    update.mutate({ fallbackProviders: next });
+  };
   return (
     <section className="card" aria-labelledby="fallback-title">
       <h2 id="fallback-title" className="card-title">
@@ -112,16 +126,36 @@ function FallbackSetting() {
         <input
           type="checkbox"
           checked={isOn}
-          disabled={settings.isPending || update.isPending}
-          onChange={(event) => update.mutate(event.target.checked)}
+          disabled={isBusy}
+          onChange={(event) => update.mutate({ fallbackToApiKeys: event.target.checked })}
         />
         <span>Use my API keys when my subscription is limited</span>
       </label>
       <p className="field-hint">
-        When ChatGPT reports a usage limit (or needs you to sign in again), requests go to your OpenAI-compatible or
-        Gemini key instead — only before any answer has started, never halfway through one.
+        When ChatGPT reports a usage limit (or needs you to sign in again), requests go to your API keys instead — only
+        before any answer has started, never halfway through one.
       </p>
+      <fieldset className="fallback-providers" disabled={!isOn || isBusy}>
+        <legend className="field-label">Providers that may take over</legend>
+        {FALLBACK_PROVIDERS.map((provider) => (
+          <label key={provider} className="toggle">
+            <input
+              type="checkbox"
+              checked={allowed.includes(provider)}
+              onChange={(event) => toggleProvider(provider, event.target.checked)}
+            />
+            <span>{FALLBACK_PROVIDER_LABELS[provider]}</span>
+          </label>
+        ))}
+      </fieldset>
       {update.error == null ? null : <ErrorBanner title="Could not save">{update.error.message}</ErrorBanner>}
     </section>
   );
 }
+
+type FallbackProvider = UserSettings['fallbackProviders'][number];
+const FALLBACK_PROVIDERS: readonly FallbackProvider[] = ['openai', 'gemini'];
+const FALLBACK_PROVIDER_LABELS: Record<FallbackProvider, string> = {
+  openai: 'OpenAI-compatible key',
+  gemini: 'Gemini (key or Google account)',
+};

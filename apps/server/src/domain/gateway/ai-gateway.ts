@@ -143,7 +143,11 @@ export class AiGateway {
       requestedModel: options.requestedModel ?? settings.defaultModel ?? null,
       catalogue,
       availability: toAvailability(upstreams),
-      settings: { fallbackToApiKeys: settings.fallbackToApiKeys, fallbackModel: settings.fallbackModel },
+      settings: {
+        fallbackToApiKeys: settings.fallbackToApiKeys,
+        fallbackModel: settings.fallbackModel,
+        fallbackProviders: settings.fallbackProviders,
+      },
     });
     const conversationId = deriveConversationId({
       userId,

@@ -66,6 +66,16 @@ describe('resolveRoutePlan', () => {
     expect(plan('openai/gpt-4.1', { settings: { fallbackToApiKeys: true, fallbackModel: null } })).toHaveLength(1);
   });
 
+  it('should fall back only to the providers the user allows, in their order', () => {
+    const only = (fallbackProviders: ('openai' | 'gemini')[]) =>
+      plan('gpt-5.5', { settings: { fallbackToApiKeys: true, fallbackModel: null, fallbackProviders } })
+        .slice(1)
+        .map((step) => step.provider);
+    expect(only(['gemini'])).toEqual(['gemini']);
+    expect(only(['gemini', 'openai'])).toEqual(['gemini', 'openai']);
+    expect(only([])).toEqual([]);
+  });
+
   it('should route Gemini the same whether a key or a Google account reaches it', () => {
     const google: ProviderAvailability = { ...everything, gemini: { kind: 'oauth' } };
     expect(plan('gemini/gemini-3.5-flash', { availability: google })).toEqual([

@@ -31,8 +31,9 @@ export function resolveRoutePlan(input: ResolveRoutePlanInput): RouteStep[] {
   const primary = resolvePrimary(input);
   const plan: RouteStep[] = [{ ...primary, isFallback: false }];
   if (primary.provider === 'chatgpt' && input.settings.fallbackToApiKeys) {
-    for (const provider of FALLBACK_PROVIDERS) {
-      if (!isAvailable(input.availability, provider)) continue;
+    const allowed = input.settings.fallbackProviders ?? FALLBACK_PROVIDERS;
+    for (const provider of allowed) {
+      if (!FALLBACK_PROVIDERS.includes(provider) || !isAvailable(input.availability, provider)) continue;
       const upstreamModel = pickFallbackModel(input, provider, primary.upstreamModel);
       if (upstreamModel != null) plan.push({ provider, upstreamModel, isFallback: true });
     }

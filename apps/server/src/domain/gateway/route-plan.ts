@@ -19,7 +19,12 @@ export type ProviderAvailability = {
 /** One attempt: which provider, which upstream model, and whether it is a fallback. */
 export type RouteStep = { provider: ProviderName; upstreamModel: string; isFallback: boolean };
 
-export type RouteSettings = { fallbackToApiKeys: boolean; fallbackModel: string | null };
+export type RouteSettings = {
+  fallbackToApiKeys: boolean;
+  fallbackModel: string | null;
+  /** The API-key providers the user allows as fallbacks, in order; all of them when omitted. */
+  fallbackProviders?: readonly ProviderName[];
+};
 
 /** Order in which providers are preferred when a request names no model: the subscription first. */
 export const PROVIDER_PREFERENCE: readonly ProviderName[] = ['chatgpt', 'openai', 'gemini'];

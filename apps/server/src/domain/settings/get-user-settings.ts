@@ -8,10 +8,16 @@ export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = {
   fallbackToApiKeys: false,
   defaultModel: null,
   fallbackModel: null,
+  fallbackProviders: ['openai', 'gemini'],
 };
 
 export function getUserSettings(context: DomainContext, userId: string): UserSettings {
   const row = context.db.select().from(userSettings).where(eq(userSettings.userId, userId)).get();
-  if (row == null) return { ...DEFAULT_USER_SETTINGS };
-  return { fallbackToApiKeys: row.fallbackToApiKeys, defaultModel: row.defaultModel, fallbackModel: row.fallbackModel };
+  if (row == null) return { ...DEFAULT_USER_SETTINGS, fallbackProviders: [...DEFAULT_USER_SETTINGS.fallbackProviders] };
+  return {
+    fallbackToApiKeys: row.fallbackToApiKeys,
+    defaultModel: row.defaultModel,
+    fallbackModel: row.fallbackModel,
+    fallbackProviders: row.fallbackProviders ?? [...DEFAULT_USER_SETTINGS.fallbackProviders],
+  };
 }

@@ -123,9 +123,23 @@ describe('routing settings', () => {
       fallbackToApiKeys: false,
       defaultModel: null,
       fallbackModel: null,
+      fallbackProviders: ['openai', 'gemini'],
     });
     const changed = await call('PATCH', '/api/settings', { fallbackToApiKeys: true, defaultModel: 'openai/gpt-4.1' });
-    expect(changed.body).toEqual({ fallbackToApiKeys: true, defaultModel: 'openai/gpt-4.1', fallbackModel: null });
+    expect(changed.body).toEqual({
+      fallbackToApiKeys: true,
+      defaultModel: 'openai/gpt-4.1',
+      fallbackModel: null,
+      fallbackProviders: ['openai', 'gemini'],
+    });
+    expect((await call('PATCH', '/api/settings', { fallbackProviders: ['gemini'] })).body).toMatchObject({
+      fallbackToApiKeys: true,
+      fallbackProviders: ['gemini'],
+    });
+    expect((await call('GET', '/api/settings')).body?.fallbackProviders).toEqual(['gemini']);
+    const repeated = await call('PATCH', '/api/settings', { fallbackProviders: ['gemini', 'gemini'] });
+    expect(repeated.status).toBe(400);
+    expect(repeated.body?.error.message).toMatch(/must not repeat/);
     expect((await call('PATCH', '/api/settings', { fallbackModel: 'gpt-4o-mini' })).body).toMatchObject({
       fallbackToApiKeys: true,
       fallbackModel: 'gpt-4o-mini',
