@@ -102,12 +102,19 @@ function FallbackSetting() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
   const settings = useQuery({ queryKey: queryKeys.userSettings, queryFn: ({ signal }) => getUserSettings(signal) });
+  // The user's latest choice, shown at once (a checkbox that does not move when clicked looks broken) and kept
+  // until the server confirms it; a failed save puts the saved value back.
+  const [draft, setDraft] = useState<Partial<UserSettings>>({});
   const update = useMutation({
     mutationFn: (changes: Partial<UserSettings>) => updateUserSettings({ changes, csrfToken }),
     onSuccess: (saved) => queryClient.setQueryData(queryKeys.userSettings, saved),
+    onError: () => setDraft({}),
   });
-  // While a change is saving, show it already (a checkbox that does not move when clicked looks broken).
-  const current = { ...settings.data, ...(update.isPending ? update.variables : {}) };
+  const change = (changes: Partial<UserSettings>) => {
+    setDraft((current) => ({ ...current, ...changes }));
+    update.mutate(changes);
+  };
+  const current = { ...settings.data, ...draft };
   const isOn = current.fallbackToApiKeys ?? false;
   const allowed = current.fallbackProviders ?? [];
   const isBusy = settings.isPending;
@@ -115,7 +122,7 @@ function FallbackSetting() {
     const next = FALLBACK_PROVIDERS.filter((candidate) =>
       candidate === provider ? isAllowed : allowed.includes(candidate),
     );
-    update.mutate({ fallbackProviders: next });
+    change({ fallbackProviders: next });
   };
   return (
     <section className="card" aria-labelledby="fallback-title">
@@ -127,7 +134,7 @@ function FallbackSetting() {
           type="checkbox"
           checked={isOn}
           disabled={isBusy}
-          onChange={(event) => update.mutate({ fallbackToApiKeys: event.target.checked })}
+          onChange={(event) => change({ fallbackToApiKeys: event.target.checked })}
         />
         <span>Use my API keys when my subscription is limited</span>
       </label>
