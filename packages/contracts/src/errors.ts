@@ -28,7 +28,6 @@ export const gatewayErrorCodeSchema = z.enum([
   'no_provider',
   'invalid_upstream_key',
   'embeddings_unavailable',
-  'not_implemented',
   'service_unavailable',
   'internal_error',
 ]);

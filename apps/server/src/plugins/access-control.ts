@@ -1,3 +1,4 @@
+import type { ReasoningOutput } from '@pag/contracts';
 import { CSRF_HEADER } from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -22,7 +23,7 @@ export type AccessMode = 'public' | 'optional-session' | 'session' | 'api-key' |
 
 export type RequestAuth =
   | { method: 'session'; user: UserRow; sessionId: string; csrfToken: string }
-  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string };
+  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string; reasoningOutput: ReasoningOutput };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -67,7 +68,7 @@ export const accessControlPlugin = fp(
     const authenticateKey = (key: string): RequestAuth => {
       const resolved = resolveApiKey(options.context, key);
       if (resolved == null) throw new GatewayError('unauthenticated', 'The API key is invalid or has been revoked.');
-      return { method: 'api-key', user: resolved.user, keyId: resolved.keyId, keyPrefix: resolved.keyPrefix };
+      return { method: 'api-key', ...resolved };
     };
 
     const authenticateSession = (request: FastifyRequest): RequestAuth | null => {

@@ -26,8 +26,6 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   invalid_upstream_key: 400,
   /** Nothing connected can make embeddings (the subscription cannot): the message names what would. */
   embeddings_unavailable: 501,
-  /** A known request the gateway cannot serve on this path yet; the message says what works instead. */
-  not_implemented: 501,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

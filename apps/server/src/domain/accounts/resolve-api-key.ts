@@ -1,3 +1,4 @@
+import type { ReasoningOutput } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
 import { apiKeys, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
@@ -8,7 +9,13 @@ import { hashToken, safeEqual } from './secret-tokens.ts';
 /** `lastUsedAt` is written at most once a minute per key so that hot API traffic does not write on every call. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export type ResolvedApiKey = { user: UserRow; keyId: string; keyPrefix: string };
+export type ResolvedApiKey = {
+  user: UserRow;
+  keyId: string;
+  keyPrefix: string;
+  /** How `/v1/chat/completions` shows reasoning to this key's client (read here, with the key, once per request). */
+  reasoningOutput: ReasoningOutput;
+};
 
 /** The user behind a presented API key, or null for a malformed, unknown or revoked key. */
 export function resolveApiKey(context: DomainContext, presentedKey: string): ResolvedApiKey | null {
@@ -29,5 +36,5 @@ export function resolveApiKey(context: DomainContext, presentedKey: string): Res
       .where(eq(apiKeys.id, id))
       .run();
   }
-  return { user: row.user, keyId: id, keyPrefix: apiKeyDisplayPrefix(id) };
+  return { user: row.user, keyId: id, keyPrefix: apiKeyDisplayPrefix(id), reasoningOutput: row.key.reasoningOutput };
 }

@@ -19,14 +19,3 @@ export function updateApiKey(
   if (row == null) throw new GatewayError('not_found', `No API key with the id ${options.keyId}.`);
   return toApiKeySummary(row);
 }
-
-/** The reasoning display of the key a request came with; `field` for sessions and unknown keys. */
-export function findReasoningOutput(context: DomainContext, keyId: string | null): ReasoningOutput {
-  if (keyId == null) return 'field';
-  const row = context.db
-    .select({ reasoningOutput: apiKeys.reasoningOutput })
-    .from(apiKeys)
-    .where(eq(apiKeys.id, keyId))
-    .get();
-  return row?.reasoningOutput ?? 'field';
-}

@@ -46,7 +46,8 @@ export async function* toChatCompletionChunks(
   parts: AsyncIterable<LanguageModelV3StreamPart>,
   options: { id: string; created: number; model: string; includeUsage: boolean; reasoningOutput: ReasoningOutput },
 ): AsyncGenerator<ChatStreamItem> {
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): ChatStreamItem => ({
+  // Every chunk repeats the completion's identity; with include_usage, `usage` is null until the last chunk.
+  const envelope = (choices: ChatCompletionChunk['choices'], usage: ChatCompletionUsage | null): ChatStreamItem => ({
     kind: 'chunk',
     chunk: {
       id: options.id,
@@ -54,10 +55,12 @@ export async function* toChatCompletionChunks(
       created: options.created,
       model: options.model,
       system_fingerprint: null,
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-      ...(options.includeUsage ? { usage: null } : {}),
+      choices,
+      ...(options.includeUsage ? { usage } : {}),
     },
   });
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): ChatStreamItem =>
+    envelope([{ index: 0, delta, finish_reason: finishReason, logprobs: null }], null);
   yield chunk({ role: 'assistant', content: '' });
   // Tool calls are numbered in the order they start; arguments stream under that index.
   const toolIndexes = new Map<string, number>();
@@ -125,21 +128,9 @@ export async function* toChatCompletionChunks(
         return;
       case 'finish': {
         yield chunk({}, toChatFinishReason(part.finishReason));
-        yield { kind: 'usage', usage: toChatCompletionUsage(part.usage) };
-        if (options.includeUsage) {
-          yield {
-            kind: 'chunk',
-            chunk: {
-              id: options.id,
-              object: 'chat.completion.chunk',
-              created: options.created,
-              model: options.model,
-              system_fingerprint: null,
-              choices: [],
-              usage: toChatCompletionUsage(part.usage),
-            },
-          };
-        }
+        const usage = toChatCompletionUsage(part.usage);
+        yield { kind: 'usage', usage };
+        if (options.includeUsage) yield envelope([], usage);
         return;
       }
       default:

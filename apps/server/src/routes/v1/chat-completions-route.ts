@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { findReasoningOutput } from '../../domain/accounts/update-api-key.ts';
 import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
 import { collectChatCompletion } from '../../domain/openai-compat/collect-chat-completion.ts';
 import { toChatCompletionChunks } from '../../domain/openai-compat/to-chat-completion-chunks.ts';
@@ -41,7 +40,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
         id: `chatcmpl-${randomBytes(12).toString('hex')}`,
         created: Math.floor(Date.now() / 1000),
         model: chat.model,
-        reasoningOutput: findReasoningOutput(services.context, auth.method === 'api-key' ? auth.keyId : null),
+        reasoningOutput: auth.method === 'api-key' ? auth.reasoningOutput : ('field' as const),
       };
       if (body.stream !== true) {
         const collectStartedAt = performance.now();
