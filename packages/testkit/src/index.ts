@@ -279,3 +279,23 @@ export {
   startFakeCodexBackend,
   verifyWithFakeOpenAiAuth,
 };
+
+// The bench upstream: a fast OpenAI-compatible fake for benchmarks (e2e/bench), imported then exported as its own
+// import chunk.
+import { formatStamp, readStamps, wallClockMs } from './bench-upstream/bench-upstream-frames.ts';
+import type { BenchUpstream, BenchUpstreamOptions, BenchUpstreamStats } from './bench-upstream/start-bench-upstream.ts';
+import {
+  DEFAULT_BENCH_UPSTREAM_API_KEY,
+  DEFAULT_BENCH_UPSTREAM_MODELS,
+  startBenchUpstream,
+} from './bench-upstream/start-bench-upstream.ts';
+
+export type { BenchUpstream, BenchUpstreamOptions, BenchUpstreamStats };
+export {
+  DEFAULT_BENCH_UPSTREAM_API_KEY,
+  DEFAULT_BENCH_UPSTREAM_MODELS,
+  formatStamp,
+  readStamps,
+  startBenchUpstream,
+  wallClockMs,
+};

@@ -1,5 +1,6 @@
 import type { ReasoningOutput } from '@pag/contracts';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { apiKeys, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { apiKeyDisplayPrefix, parseApiKeyId } from './api-key-format.ts';
@@ -17,16 +18,23 @@ export type ResolvedApiKey = {
   reasoningOutput: ReasoningOutput;
 };
 
-/** The user behind a presented API key, or null for a malformed, unknown or revoked key. */
-export function resolveApiKey(context: DomainContext, presentedKey: string): ResolvedApiKey | null {
-  const id = parseApiKeyId(presentedKey);
-  if (id == null) return null;
-  const row = context.db
+const selectKeyWithUser = preparedQuery((db) =>
+  db
     .select({ key: apiKeys, user: users })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.id, id))
-    .get();
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/**
+ * The user behind a presented API key, or null for a malformed, unknown or revoked key. Read from the database on
+ * every call (a prepared statement, not a cache), so a revoked key fails on its very next request.
+ */
+export function resolveApiKey(context: DomainContext, presentedKey: string): ResolvedApiKey | null {
+  const id = parseApiKeyId(presentedKey);
+  if (id == null) return null;
+  const row = selectKeyWithUser(context.db).get({ id });
   if (row == null || !safeEqual(hashToken(presentedKey), row.key.keyHash)) return null;
   const now = context.now();
   if (row.key.lastUsedAt == null || now - row.key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {

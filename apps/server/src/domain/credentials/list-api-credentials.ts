@@ -1,12 +1,21 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { apiCredentials } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { type ApiCredentialRow, apiKeyContext } from './to-api-credential-dto.ts';
 
+const selectUserCredentials = preparedQuery((db) =>
+  db
+    .select()
+    .from(apiCredentials)
+    .where(eq(apiCredentials.userId, sql.placeholder('userId')))
+    .prepare(),
+);
+
 export function listApiCredentialRows(context: DomainContext, userId: string): ApiCredentialRow[] {
-  return context.db.select().from(apiCredentials).where(eq(apiCredentials.userId, userId)).all();
+  return selectUserCredentials(context.db).all({ userId });
 }
 
 /** A saved key in clear, for one upstream call; never stored or logged by the caller. */

@@ -17,7 +17,8 @@ import {
   type SharedV3ProviderOptions,
   type SharedV3Warning,
 } from '@pag/providers';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
 import type { ChatgptTokenManager } from '../connections/chatgpt-token-manager.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
@@ -70,6 +71,17 @@ type UserUpstreams = {
   google: { id: string; state: 'connected' | 'reconnect_required' } | null;
 };
 
+const selectChatgptConnection = preparedQuery((db) =>
+  db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, 'chatgpt')))
+    .prepare(),
+);
+
+/** Chat models kept for reuse (see `#apiKeyChatModel`); a handful per user covers every model they switch between. */
+const API_KEY_MODEL_CACHE_SIZE = 64;
+
 /** Used when the Codex model list cannot be read; the live catalogue always wins. */
 const CHATGPT_FALLBACK_MODELS = ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'];
 
@@ -85,6 +97,8 @@ export class AiGateway {
   readonly #settings: AiGatewaySettings;
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: { warn: (object: object, message: string) => void };
+  /** Chat models of saved OpenAI-compatible keys, least recently used first. */
+  readonly #apiKeyModels = new Map<string, LanguageModelV3>();
   /** The Gemini API's versioned base: config holds the host (GATEWAY_GEMINI_API_URL), requests go to `/v1beta/…`. */
   readonly #geminiBaseUrl: string;
 
@@ -331,15 +345,42 @@ export class AiGateway {
   /** Forgets cached catalogues of a user whose keys or connections changed. */
   forgetUser(userId: string): void {
     this.#catalogues.forget(`${userId}:`);
+    for (const key of this.#apiKeyModels.keys()) if (key.startsWith(`${userId}\0`)) this.#apiKeyModels.delete(key);
+  }
+
+  /**
+   * The chat model for a saved OpenAI-compatible key, reused across requests: building one decrypts the key and
+   * compiles the AI SDK's response schemas, which cost more than the rest of a request's own work. The row is still
+   * read on every request, and the cache key holds its ciphertext and base URL, so a key replaced or removed
+   * anywhere (settings, CLI, another process) is never answered by the old model. Models keep no per-call state.
+   */
+  #apiKeyChatModel(options: { userId: string; row: ApiCredentialRow; modelId: string }): LanguageModelV3 {
+    const { userId, row, modelId } = options;
+    const key = `${userId}\0${row.id}\0${row.keyCiphertext}\0${row.baseUrl ?? ''}\0${modelId}`;
+    const cached = this.#apiKeyModels.get(key);
+    if (cached != null) {
+      // Re-inserted, so the map's order stays least recently used first.
+      this.#apiKeyModels.delete(key);
+      this.#apiKeyModels.set(key, cached);
+      return cached;
+    }
+    const model = createOpenAiCompatibleChatModel({
+      baseUrl: row.baseUrl ?? '',
+      apiKey: readApiKey(this.#context, row),
+      modelId,
+      fetch: this.#settings.fetch,
+      providerName: 'openai',
+    });
+    this.#apiKeyModels.set(key, model);
+    if (this.#apiKeyModels.size > API_KEY_MODEL_CACHE_SIZE) {
+      const oldest = this.#apiKeyModels.keys().next().value;
+      if (oldest != null) this.#apiKeyModels.delete(oldest);
+    }
+    return model;
   }
 
   #loadUpstreams(userId: string): UserUpstreams {
-    const chatgpt =
-      this.#context.db
-        .select()
-        .from(connections)
-        .where(and(eq(connections.userId, userId), eq(connections.provider, 'chatgpt')))
-        .get() ?? null;
+    const chatgpt = selectChatgptConnection(this.#context.db).get({ userId }) ?? null;
     const credentials = listApiCredentialRows(this.#context, userId);
     const google = this.#googleTokens.findConnection(userId);
     return {
@@ -495,13 +536,7 @@ export class AiGateway {
       case 'openai': {
         const row = upstreams.openai;
         if (row == null) throw new GatewayError('no_provider', 'No OpenAI-compatible API key is saved.');
-        return createOpenAiCompatibleChatModel({
-          baseUrl: row.baseUrl ?? '',
-          apiKey: readApiKey(this.#context, row),
-          modelId: step.upstreamModel,
-          fetch: this.#settings.fetch,
-          providerName: 'openai',
-        });
+        return this.#apiKeyChatModel({ userId, row, modelId: step.upstreamModel });
       }
       case 'gemini':
         return createGeminiChatModel({

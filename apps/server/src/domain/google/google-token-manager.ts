@@ -1,5 +1,6 @@
 import { GoogleOAuthError, type GoogleTokenSet, refreshGoogleTokens } from '@pag/oauth-client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { googleConnections } from '../../db/schema.ts';
 import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
@@ -7,6 +8,14 @@ import { GatewayError } from '../gateway-error.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 import type { GoogleConnectionRow } from './save-google-connection.ts';
+
+const selectGoogleConnection = preparedQuery((db) =>
+  db
+    .select()
+    .from(googleConnections)
+    .where(eq(googleConnections.userId, sql.placeholder('userId')))
+    .prepare(),
+);
 
 /** Google access tokens live about an hour; refresh when less than 5 minutes are left. */
 const REFRESH_WINDOW_MS = 5 * 60_000;
@@ -36,7 +45,7 @@ export class GoogleTokenManager {
 
   /** The connection row, or null when the user has no Google account connected. */
   findConnection(userId: string): GoogleConnectionRow | null {
-    return this.#context.db.select().from(googleConnections).where(eq(googleConnections.userId, userId)).get() ?? null;
+    return selectGoogleConnection(this.#context.db).get({ userId }) ?? null;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { UserSettings } from '@pag/contracts';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { userSettings } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
@@ -11,8 +12,16 @@ export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = {
   fallbackProviders: ['openai', 'gemini'],
 };
 
+const selectUserSettings = preparedQuery((db) =>
+  db
+    .select()
+    .from(userSettings)
+    .where(eq(userSettings.userId, sql.placeholder('userId')))
+    .prepare(),
+);
+
 export function getUserSettings(context: DomainContext, userId: string): UserSettings {
-  const row = context.db.select().from(userSettings).where(eq(userSettings.userId, userId)).get();
+  const row = selectUserSettings(context.db).get({ userId });
   if (row == null) return { ...DEFAULT_USER_SETTINGS, fallbackProviders: [...DEFAULT_USER_SETTINGS.fallbackProviders] };
   return {
     fallbackToApiKeys: row.fallbackToApiKeys,

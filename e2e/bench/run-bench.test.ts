@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from './support/write-results.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCENARIO_IDS = ['sequential-non-stream', 'sequential-stream', 'chunk-relay', 'concurrent-streams', 'codex-path'];
+
+/** `pnpm bench --quick`, as a person runs it, into a temp dir; its exit code and output come back. */
+async function runQuickBench(outDir: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/bench/run-bench.ts', '--quick', '--out', outDir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const timer = setTimeout(() => child.kill('SIGTERM'), 80_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+describe('pnpm bench --quick', () => {
+  let outDir = '';
+  afterAll(async () => {
+    if (outDir !== '') await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('should measure every scenario against the fake, the gateway and Portkey and write the report', async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'pag-bench-smoke-'));
+
+    const { code, output } = await runQuickBench(outDir);
+
+    expect(code, output.slice(-4000)).toBe(0);
+    const report = JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')) as BenchReport;
+    expect(report.mode).toBe('quick');
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.cpuModel).not.toBe('');
+    expect(report.node).toBe(process.version);
+    expect(report.commit.sha).toMatch(/^[0-9a-f]{40}$|^unknown$/);
+    expect(report.portkey?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(report.scenarios.map((scenario) => scenario.id)).toEqual(SCENARIO_IDS);
+    for (const scenario of report.scenarios) expect(scenario.isTruncated, scenario.id).toBe(false);
+
+    const byId = Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario]));
+    // Every target answered every request, and the numbers are real latencies.
+    for (const id of ['sequential-non-stream', 'sequential-stream', 'chunk-relay']) {
+      const scenario = byId[id];
+      expect(Object.keys(scenario?.targets ?? {}), id).toEqual(['direct', 'gateway', 'portkey']);
+      for (const [name, target] of Object.entries(scenario?.targets ?? {})) {
+        expect(target.samples, `${id} ${name}`).toBe(scenario?.params.iterations);
+        expect(target.errors, `${id} ${name}`).toBe(0);
+      }
+    }
+    const sequential = byId['sequential-non-stream'];
+    const gatewayLatency = sequential?.targets.gateway?.latencyMs as { n: number; p50: number; p99: number };
+    expect(gatewayLatency.n).toBe(30);
+    expect(gatewayLatency.p50).toBeGreaterThan(0);
+    expect(gatewayLatency.p99).toBeGreaterThanOrEqual(gatewayLatency.p50);
+    for (const key of [
+      'gateway.overheadP50Ms',
+      'gateway.overheadP99Ms',
+      'portkey.overheadP50Ms',
+      'gateway.overheadToPortkeyP50',
+    ]) {
+      expect(Number.isFinite(sequential?.derived[key]), key).toBe(true);
+    }
+    // Each stamped chunk was seen through every relay.
+    const relay = byId['chunk-relay'];
+    for (const name of ['direct', 'gateway', 'portkey']) expect(relay?.targets[name]?.chunksPerStream, name).toBe(10);
+    // Concurrency: both levels through every target, without errors, with the relays' memory sampled.
+    const concurrent = byId['concurrent-streams'];
+    expect(Object.keys(concurrent?.targets ?? {}).sort()).toEqual(
+      ['direct@1', 'direct@10', 'gateway@1', 'gateway@10', 'portkey@1', 'portkey@10'].sort(),
+    );
+    expect(concurrent?.derived['gateway.c10.errors']).toBe(0);
+    expect(concurrent?.derived['gateway.c10.peakRssKib']).toBeGreaterThan(10_000);
+    const codex = byId['codex-path'];
+    for (const mode of ['non-stream', 'stream']) {
+      expect(Number.isFinite(codex?.derived[`${mode}.codex.overheadP50Ms`]), mode).toBe(true);
+      expect(Number.isFinite(codex?.derived[`${mode}.codexToApiKeyOverheadP50`]), mode).toBe(true);
+    }
+
+    expect(report.targets.length).toBeGreaterThanOrEqual(5);
+    for (const check of report.targets) {
+      expect(typeof check.isMet).toBe('boolean');
+      expect(check.isMet).toBe(check.value <= check.limit);
+    }
+    const markdown = await readFile(join(outDir, 'latest.md'), 'utf8');
+    expect(markdown).toContain('## Targets');
+    expect(markdown).toContain(`Node ${process.version}`);
+    expect(markdown).toContain('| gateway |');
+    expect(markdown).toContain('| portkey |');
+  });
+});

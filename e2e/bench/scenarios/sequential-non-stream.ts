@@ -1,0 +1,83 @@
+import { OPENAI_MODEL } from '../support/bench-profiles.ts';
+import { chatBody } from '../support/http-client.ts';
+import { isFailure, measureInterleaved } from '../support/measure.ts';
+import type { Scenario } from '../support/scenario.ts';
+import { overhead, percentiles, round } from '../support/summarize.ts';
+import { formatMs, ratioOf } from './format.ts';
+
+/**
+ * Sequential non-stream `/v1/chat/completions`, one request at a time: the latency every caller pays, without
+ * queueing. The gateway asks the upstream for a stream even here (it relays every answer the same way), so its
+ * number includes collecting 16 deltas into one completion.
+ */
+export const sequentialNonStream: Scenario = {
+  id: 'sequential-non-stream',
+  async run(context) {
+    const iterations = context.isQuick ? 30 : 2_000;
+    const warmup = context.isQuick ? 5 : 200;
+    const targets = await context.openAiTargets('instant');
+    context.log(`sequential non-stream: ${iterations} × ${targets.length} targets after ${warmup} warm-up`);
+    const startedAt = Date.now();
+    const { series, isTruncated } = await measureInterleaved({
+      targets,
+      iterations,
+      warmup,
+      body: (target) => chatBody({ model: target.model, stream: false }),
+      deadlineMs: context.isQuick ? 20_000 : 120_000,
+    });
+    const summaries = Object.fromEntries(
+      Object.entries(series).map(([name, results]) => [
+        name,
+        {
+          latencyMs: percentiles(results.map((result) => result.totalMs)),
+          errors: results.filter((result) => isFailure(result, { isStream: false })).length,
+          samples: results.length,
+        },
+      ]),
+    );
+    const direct = summaries.direct?.latencyMs;
+    const derived: Record<string, number> = {};
+    for (const name of Object.keys(summaries).filter((candidate) => candidate !== 'direct')) {
+      const through = summaries[name]?.latencyMs;
+      if (direct == null || through == null) continue;
+      const added = overhead(through, direct);
+      derived[`${name}.overheadP50Ms`] = round(added.p50);
+      derived[`${name}.overheadP90Ms`] = round(added.p90);
+      derived[`${name}.overheadP99Ms`] = round(added.p99);
+      derived[`${name}.ratioToDirectP50`] = round(through.p50 / direct.p50);
+    }
+    if (derived['portkey.overheadP50Ms'] != null) {
+      derived['gateway.overheadToPortkeyP50'] = round(
+        (derived['gateway.overheadP50Ms'] ?? Number.NaN) / derived['portkey.overheadP50Ms'],
+      );
+      derived['gateway.latencyToPortkeyP50'] = round(
+        (summaries.gateway?.latencyMs.p50 ?? Number.NaN) / (summaries.portkey?.latencyMs.p50 ?? Number.NaN),
+      );
+    }
+    const markdown = [
+      '| target | p50 | p90 | p99 | overhead p50 | overhead p90 | overhead p99 | ÷ direct (p50) | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...Object.entries(summaries).map(([name, summary]) => {
+        const { p50, p90, p99 } = summary.latencyMs;
+        const isDirect = name === 'direct';
+        return `| ${name} | ${formatMs(p50)} | ${formatMs(p90)} | ${formatMs(p99)} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP50Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP90Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP99Ms`])} | ${isDirect ? '1' : ratioOf(derived[`${name}.ratioToDirectP50`])} | ${summary.errors} |`;
+      }),
+    ];
+    if (derived['gateway.overheadToPortkeyP50'] != null) {
+      markdown.push(
+        '',
+        `Gateway ÷ Portkey: ${ratioOf(derived['gateway.latencyToPortkeyP50'])} in latency (p50), ${ratioOf(derived['gateway.overheadToPortkeyP50'])} in overhead (p50).`,
+      );
+    }
+    return {
+      id: this.id,
+      title: `Sequential non-stream chat completions (N = ${iterations} per target, ${warmup} warm-up)`,
+      params: { iterations, warmup, profile: 'instant', model: OPENAI_MODEL },
+      durationMs: Date.now() - startedAt,
+      isTruncated,
+      targets: summaries,
+      derived,
+      markdown,
+    };
+  },
+};

@@ -1,0 +1,77 @@
+import { chatBody } from '../support/http-client.ts';
+import { isFailure, measureInterleaved } from '../support/measure.ts';
+import type { Scenario } from '../support/scenario.ts';
+import { percentiles, round } from '../support/summarize.ts';
+import { formatMs, ratioOf } from './format.ts';
+
+/**
+ * Sequential streams from the instant upstream (16 deltas back to back): time to the response headers, to the
+ * first event (the first body byte: what a chat UI waits for) and to the last byte.
+ */
+export const sequentialStream: Scenario = {
+  id: 'sequential-stream',
+  async run(context) {
+    const iterations = context.isQuick ? 20 : 1_000;
+    const warmup = context.isQuick ? 5 : 100;
+    const targets = await context.openAiTargets('instant');
+    context.log(`sequential stream: ${iterations} × ${targets.length} targets after ${warmup} warm-up`);
+    const startedAt = Date.now();
+    const { series, isTruncated } = await measureInterleaved({
+      targets,
+      iterations,
+      warmup,
+      body: (target) => chatBody({ model: target.model, stream: true }),
+      deadlineMs: context.isQuick ? 20_000 : 90_000,
+    });
+    const summaries = Object.fromEntries(
+      Object.entries(series).map(([name, results]) => [
+        name,
+        {
+          headersMs: percentiles(results.map((result) => result.headersMs)),
+          firstByteMs: percentiles(results.map((result) => result.firstByteMs)),
+          lastByteMs: percentiles(results.map((result) => result.totalMs)),
+          errors: results.filter((result) => isFailure(result, { isStream: true })).length,
+          samples: results.length,
+        },
+      ]),
+    );
+    const direct = summaries.direct;
+    const derived: Record<string, number> = {};
+    for (const [name, summary] of Object.entries(summaries)) {
+      if (name === 'direct' || direct == null) continue;
+      derived[`${name}.firstByteOverheadP50Ms`] = round(summary.firstByteMs.p50 - direct.firstByteMs.p50);
+      derived[`${name}.firstByteOverheadP99Ms`] = round(summary.firstByteMs.p99 - direct.firstByteMs.p99);
+      derived[`${name}.lastByteOverheadP50Ms`] = round(summary.lastByteMs.p50 - direct.lastByteMs.p50);
+      derived[`${name}.lastByteOverheadP99Ms`] = round(summary.lastByteMs.p99 - direct.lastByteMs.p99);
+    }
+    if (derived['portkey.firstByteOverheadP50Ms'] != null) {
+      derived['gateway.firstByteOverheadToPortkeyP50'] = round(
+        (derived['gateway.firstByteOverheadP50Ms'] ?? Number.NaN) / derived['portkey.firstByteOverheadP50Ms'],
+      );
+    }
+    const markdown = [
+      '| target | headers p50 | first byte p50 | first byte p99 | last byte p50 | last byte p99 | first-byte overhead p50 | last-byte overhead p50 | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...Object.entries(summaries).map(([name, summary]) => {
+        const isDirect = name === 'direct';
+        return `| ${name} | ${formatMs(summary.headersMs.p50)} | ${formatMs(summary.firstByteMs.p50)} | ${formatMs(summary.firstByteMs.p99)} | ${formatMs(summary.lastByteMs.p50)} | ${formatMs(summary.lastByteMs.p99)} | ${isDirect ? '—' : formatMs(derived[`${name}.firstByteOverheadP50Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.lastByteOverheadP50Ms`])} | ${summary.errors} |`;
+      }),
+    ];
+    if (derived['gateway.firstByteOverheadToPortkeyP50'] != null) {
+      markdown.push(
+        '',
+        `Gateway ÷ Portkey, first-byte overhead (p50): ${ratioOf(derived['gateway.firstByteOverheadToPortkeyP50'])}.`,
+      );
+    }
+    return {
+      id: this.id,
+      title: `Sequential streams, 16 chunks without delay (N = ${iterations} per target, ${warmup} warm-up)`,
+      params: { iterations, warmup, profile: 'instant' },
+      durationMs: Date.now() - startedAt,
+      isTruncated,
+      targets: summaries,
+      derived,
+      markdown,
+    };
+  },
+};

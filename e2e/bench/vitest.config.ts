@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+
+// Only the smoke test of the bench harness (`--quick`); the full benchmark never runs under vitest or in CI.
+export default defineConfig({
+  test: { name: 'bench', include: ['*.test.ts'], testTimeout: 90_000 },
+});
