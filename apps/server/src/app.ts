@@ -17,6 +17,10 @@ import { LoopbackCallbackServer } from './domain/connections/loopback-callback-s
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT, GATEWAY_VERSION } from './domain/gateway/gateway-identity.ts';
 import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
+import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
+import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
+import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
+import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
@@ -30,6 +34,10 @@ import { authRoutes } from './routes/auth/auth-routes.ts';
 import { connectionRoutes } from './routes/connections/connection-routes.ts';
 import { googleConnectionRoutes } from './routes/connections/google-connection-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { mcpRoutes } from './routes/mcp/mcp-routes.ts';
+import { connectedAppsRoutes } from './routes/oauth/connected-apps-routes.ts';
+import { consentRoutes } from './routes/oauth/consent-routes.ts';
+import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
 import { v1Routes } from './routes/v1/v1-routes.ts';
@@ -50,6 +58,9 @@ export type AppDependencies = {
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** MCP sessions idle this long are closed; clients re-initialize transparently. */
+const MCP_SESSION_IDLE_MS = 30 * 60_000;
+const MCP_SESSIONS_PER_USER = 20;
 
 /**
  * Composes the gateway: cross-cutting plugins first, then the route groups inside one encapsulated scope that
@@ -125,6 +136,22 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
     },
   });
+  const oauthStore = { db, now, vault: dependencies.vault };
+  const oauthProvider = createOAuthProvider(oauthStore, {
+    issuer: config.oauthIssuer,
+    resource: config.mcpResourceUrl,
+    accessTokenTtlSeconds: config.oauthAccessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.oauthRefreshTokenTtlSeconds,
+    keys: await loadOrCreateOAuthKeys(oauthStore),
+  });
+  logOAuthOutcomes(oauthProvider, app.log);
+  const mcpSessions = new McpSessionRegistry({ idleMs: MCP_SESSION_IDLE_MS, maxPerUser: MCP_SESSIONS_PER_USER, now });
+  const sweepMcpSessions = setInterval(() => mcpSessions.sweep(), 60_000);
+  sweepMcpSessions.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweepMcpSessions);
+    await mcpSessions.closeAll();
+  });
   const services: RouteServices = {
     context,
     connections,
@@ -137,6 +164,14 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     cookie: sessionCookieSettings(config.isHttps),
     setupToken: dependencies.setupToken ?? new SetupToken(),
     loginThrottle: new LoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now }),
+    oauth: {
+      provider: oauthProvider,
+      issuer: config.oauthIssuer,
+      resource: config.mcpResourceUrl,
+      store: oauthStore,
+      maxClients: config.oauthMaxClients,
+    },
+    mcpSessions,
   };
 
   await app.register(async (routes) => {
@@ -154,6 +189,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(settingsRoutes, services);
     await routes.register(v1Routes, { ...services, prefix: '/v1' });
     await routes.register(aiRoutes, services);
+    await routes.register(oauthServerRoutes, services);
+    await routes.register(consentRoutes, { ...services, webDir: config.webDir });
+    await routes.register(connectedAppsRoutes, services);
+    await routes.register(mcpRoutes, services);
   });
 
   await app.register(webUiPlugin, { webDir: config.webDir });

@@ -65,4 +65,18 @@ describe('loadConfig', () => {
       /GATEWAY_SESSION_IDLE_HOURS must not exceed GATEWAY_SESSION_MAX_HOURS/,
     );
   });
+
+  it('should derive the MCP identifiers from the public URL without a trailing slash, and bound token lifetimes', () => {
+    const config = loadConfig({ GATEWAY_PUBLIC_URL: 'https://ai.example.com/' }, '/');
+    expect(config.mcpResourceUrl).toBe('https://ai.example.com/mcp');
+    expect(config.oauthIssuer).toBe('https://ai.example.com/oauth');
+    expect(config.oauthAccessTokenTtlSeconds).toBe(3600);
+    expect(config.oauthRefreshTokenTtlSeconds).toBe(30 * 24 * 3600);
+    expect(config.oauthMaxClients).toBe(500);
+    expect(loadConfig({ GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES: '15' }, '/').oauthAccessTokenTtlSeconds).toBe(900);
+    expect(() => loadConfig({ GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES: '1' }, '/')).toThrow(
+      /GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES must be a whole number of minutes between 5 and 1440/,
+    );
+    expect(() => loadConfig({ GATEWAY_OAUTH_REFRESH_TOKEN_DAYS: 'forever' }, '/')).toThrow(/between 1 and 365/);
+  });
 });

@@ -38,6 +38,16 @@ export type Config = Readonly<{
   googleAuthUrl: string;
   googleTokenUrl: string;
   googleRevokeUrl: string;
+  /** The MCP endpoint's canonical URL (`{public URL}/mcp`): the audience of every token the OAuth server issues. */
+  mcpResourceUrl: string;
+  /** The MCP authorization server's issuer (`{public URL}/oauth`), byte-identical everywhere it appears. */
+  oauthIssuer: string;
+  /** Lifetime of MCP access tokens, in seconds. */
+  oauthAccessTokenTtlSeconds: number;
+  /** Lifetime of an MCP refresh token (each use rotates it and starts a new one), in seconds. */
+  oauthRefreshTokenTtlSeconds: number;
+  /** Upper bound on dynamically registered MCP clients; unused ones are collected first. */
+  oauthMaxClients: number;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -132,7 +142,19 @@ const environmentSchema = z.object({
         .max(24 * 60, 'must be at most a day'),
     )
     .default(5),
+  GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES: boundedNumber({ min: 5, max: 24 * 60, unit: 'minutes' }).default(60),
+  GATEWAY_OAUTH_REFRESH_TOKEN_DAYS: boundedNumber({ min: 1, max: 365, unit: 'days' }).default(30),
+  GATEWAY_OAUTH_MAX_CLIENTS: boundedNumber({ min: 1, max: 100_000, unit: 'clients' }).default(500),
 });
+
+function boundedNumber(options: { min: number; max: number; unit: string }) {
+  const message = `must be a whole number of ${options.unit} between ${options.min} and ${options.max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, { message })
+    .transform(Number)
+    .pipe(z.number().int().min(options.min, message).max(options.max, message));
+}
 
 function isLoopbackCallback(value: string): boolean {
   const url = new URL(value);
@@ -194,6 +216,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,
     googleRevokeUrl: env.GATEWAY_GOOGLE_REVOKE_URL,
+    // Built from the origin only, so neither identifier gains a trailing slash or loses its path (see mcp-oauth.md §0).
+    mcpResourceUrl: `${publicUrl.origin}/mcp`,
+    oauthIssuer: `${publicUrl.origin}/oauth`,
+    oauthAccessTokenTtlSeconds: env.GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES * 60,
+    oauthRefreshTokenTtlSeconds: env.GATEWAY_OAUTH_REFRESH_TOKEN_DAYS * 24 * 60 * 60,
+    oauthMaxClients: env.GATEWAY_OAUTH_MAX_CLIENTS,
   });
 }
 

@@ -8,6 +8,7 @@ import { expiredSignInFlowsTask } from './domain/connections/expired-sign-in-flo
 import { expiredGoogleSignInFlowsTask } from './domain/google/expired-google-sign-in-flows-task.ts';
 import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts';
 import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
+import { expiredOAuthRecordsTask, unusedOAuthClientsTask } from './domain/oauth-server/collect-unused-clients.ts';
 import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gateway-vault.ts';
 
 /** A shutdown that takes longer than this (a stuck connection) is cut short. */
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
       expiredSessionsTask({ idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }),
       expiredSignInFlowsTask(),
       expiredGoogleSignInFlowsTask(),
+      expiredOAuthRecordsTask(),
+      unusedOAuthClientsTask({ db, now: Date.now, vault }),
     ],
     intervalMs: CLEANUP_INTERVAL_MS,
     logger: app.log,

@@ -1,10 +1,11 @@
 import type { SessionState } from '@pag/contracts';
-import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
+import { Redirect, Route, Switch, useLocation, useRoute, useSearch } from 'wouter';
 import { ErrorBanner } from './components/error-banner.tsx';
 import { LoadingState } from './components/loading-state.tsx';
 import { useSession } from './hooks/use-session.ts';
 import { peekFlashNotice } from './lib/flash-notice.ts';
 import { HOME_PATH, safeNextPath } from './lib/safe-next-path.ts';
+import { ConsentPage } from './routes/consent-page.tsx';
 import { LoginPage } from './routes/login-page.tsx';
 import { SettingsLayout } from './routes/settings-layout.tsx';
 import { SetupPage } from './routes/setup-page.tsx';
@@ -39,6 +40,10 @@ export function App() {
 }
 
 function AppRoutes({ session }: { session: SessionState }) {
+  // The consent page of an MCP authorization keeps its address whether or not the user is signed in: the
+  // authorization server's interaction cookie is scoped to this path, and the page signs in on the spot.
+  const [isConsentPage, consentParams] = useRoute('/oauth/interaction/:uid');
+
   if (session.setupRequired) {
     return (
       <Switch>
@@ -49,6 +54,8 @@ function AppRoutes({ session }: { session: SessionState }) {
       </Switch>
     );
   }
+
+  if (isConsentPage) return <ConsentPage uid={consentParams.uid} user={session.user} />;
 
   if (session.user == null) {
     return (

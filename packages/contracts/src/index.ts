@@ -93,6 +93,17 @@ export {
 } from './google.ts';
 export { livenessSchema, type Readiness, readinessSchema } from './health.ts';
 export {
+  type AuthorizationDecisionRequest,
+  type AuthorizationRequestView,
+  authorizationDecisionRequestSchema,
+  authorizationDecisionResponseSchema,
+  authorizationRequestViewSchema,
+  type ConnectedApp,
+  connectedAppListSchema,
+  connectedAppSchema,
+  revokedAppsSchema,
+} from './mcp-apps.ts';
+export {
   type ApiCredential,
   apiCredentialListSchema,
   apiCredentialSchema,

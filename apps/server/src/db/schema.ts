@@ -263,3 +263,36 @@ export const googleConnections = sqliteTable('google_connections', {
   lastRefreshAt: integer('last_refresh_at', { mode: 'timestamp_ms' }),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Everything the MCP authorization server (oidc-provider) persists: clients, grants, codes, tokens, interactions,
+ * its sessions and signing keys, one row per model instance. The row id is `{kind}:{SHA-256 of the model id}`:
+ * for opaque tokens the model id *is* the bearer value, so only its hash is stored, and the payload (which repeats
+ * it, and holds client secrets) is a vault ciphertext. The plain columns are what lookups and cascades need.
+ */
+export const oauthRecords = sqliteTable(
+  'oauth_records',
+  {
+    id: text('id').primaryKey(),
+    /** oidc-provider's model name: Client, Grant, AccessToken, RefreshToken, AuthorizationCode, Interaction, … */
+    kind: text('kind').notNull(),
+    payloadCiphertext: text('payload_ciphertext').notNull(),
+    grantId: text('grant_id'),
+    /** The gateway user the record belongs to; deleting the user deletes their grants and tokens. */
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id'),
+    /** SHA-256 of the session or interaction uid (oidc-provider looks sessions up by it). */
+    uidHash: text('uid_hash'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Null for records that do not expire on their own (clients, signing keys). */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    consumedAt: integer('consumed_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('oauth_records_grant_idx').on(table.grantId),
+    index('oauth_records_user_idx').on(table.userId),
+    index('oauth_records_kind_client_idx').on(table.kind, table.clientId),
+    index('oauth_records_uid_idx').on(table.uidHash),
+    index('oauth_records_expires_idx').on(table.expiresAt),
+  ],
+);

@@ -17,9 +17,17 @@ import { readSessionCookie, type SessionCookieSettings } from './session-cookie.
  * - `optional-session`: anyone, and `request.auth` is filled when a valid session cookie came along;
  * - `session`: the signed-in settings UI only (cookie; writes also need the CSRF header);
  * - `api-key`: programs only (`Authorization: Bearer gwk_…` or `x-api-key`);
- * - `session-or-api-key`: either.
+ * - `session-or-api-key`: either;
+ * - `own-credentials`: the route checks credentials of its own kind and this hook stays out of the way — the OAuth
+ *   server (client authentication, Basic or none) and the MCP endpoint (its OAuth access tokens).
  */
-export type AccessMode = 'public' | 'optional-session' | 'session' | 'api-key' | 'session-or-api-key';
+export type AccessMode =
+  | 'public'
+  | 'optional-session'
+  | 'session'
+  | 'api-key'
+  | 'session-or-api-key'
+  | 'own-credentials';
 
 export type RequestAuth =
   | { method: 'session'; user: UserRow; sessionId: string; csrfToken: string }
@@ -106,6 +114,7 @@ export const accessControlPlugin = fp(
 
     const hookFor = (access: AccessMode): onRequestHookHandler =>
       async function checkAccess(request) {
+        if (access === 'own-credentials') return;
         const presentedKey = readPresentedKey(request);
         if (presentedKey == null) requireSameOrigin(request);
         switch (access) {

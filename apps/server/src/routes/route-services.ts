@@ -1,3 +1,4 @@
+import type Provider from 'oidc-provider';
 import type { LoginThrottle } from '../domain/accounts/login-throttle.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
 import type { SetupToken } from '../domain/accounts/setup-token.ts';
@@ -8,6 +9,8 @@ import type { LoopbackCallbackServer } from '../domain/connections/loopback-call
 import type { DomainContext } from '../domain/domain-context.ts';
 import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
 import type { GoogleTokenManager } from '../domain/google/google-token-manager.ts';
+import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
+import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -23,4 +26,14 @@ export type RouteServices = {
   loopbackCallback: LoopbackCallbackServer;
   devicePoller: DeviceSignInPoller;
   gateway: AiGateway;
+  /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */
+  oauth: {
+    provider: Provider;
+    issuer: string;
+    /** The canonical `/mcp` URL: the audience of every token. */
+    resource: string;
+    store: OAuthStoreContext;
+    maxClients: number;
+  };
+  mcpSessions: McpSessionRegistry;
 };

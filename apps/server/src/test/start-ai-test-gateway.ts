@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createGatewayClient, type GatewayClient } from '@pag/client';
 import {
   DEFAULT_FAKE_GEMINI_API_KEY,
@@ -73,19 +74,25 @@ export type AiTestGateway = {
  * The whole gateway listening on loopback, in front of every fake upstream (auth.openai.com, the Codex backend,
  * an OpenAI-compatible API, the Gemini API): what a note app on the same machine would talk to.
  */
-export async function startAiTestGateway(options: { shouldEcho?: boolean } = {}): Promise<AiTestGateway> {
+export async function startAiTestGateway(
+  options: { shouldEcho?: boolean; environment?: Record<string, string> } = {},
+): Promise<AiTestGateway> {
   // Echoing fakes answer `echo: <last user message>`, so a test can tell every caller's answer apart.
   const echo = options.shouldEcho === true ? { defaultScenario: 'echo' as const } : {};
   const fakeAuth = await startFakeOpenAiAuth({ accounts: FAKE_CHATGPT_ACCOUNTS.map((email) => ({ email })) });
   const fakeCodex = await startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth), ...echo });
   const fakeOpenAi = await startFakeOpenAiApi({ apiKeys: FAKE_OPENAI_KEYS, ...echo });
   const fakeGemini = await startFakeGeminiApi({ apiKeys: FAKE_GEMINI_KEYS, ...echo });
+  // The public URL must be the address clients really use: it is the MCP resource and the OAuth issuer.
+  const port = await reserveLoopbackPort();
   const test = await buildTestApp({
     GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
     GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
     GATEWAY_GEMINI_API_URL: fakeGemini.url,
+    GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...options.environment,
   });
-  const url = await test.app.listen({ host: '127.0.0.1', port: 0 });
+  const url = await test.app.listen({ host: '127.0.0.1', port });
 
   const sessionRequest: AiTestGateway['sessionRequest'] = (user, method, path, body) =>
     fetch(`${url}${path}`, {
@@ -156,4 +163,17 @@ export async function startAiTestGateway(options: { shouldEcho?: boolean } = {})
       await Promise.all([fakeAuth.close(), fakeCodex.close(), fakeOpenAi.close(), fakeGemini.close()]);
     },
   };
+}
+
+/** A free loopback port (the OS picks it; it is released just before the gateway binds it). */
+async function reserveLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address != null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

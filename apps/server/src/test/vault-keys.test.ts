@@ -49,7 +49,8 @@ describe('encryption key rotation', () => {
       isEnvKeySet: false,
     });
     expect(result.removedKeyIds).toEqual([oldKeyId]);
-    expect(result.reencrypted).toBe(3);
+    // Three connection tokens, plus the MCP authorization server's own keys (created at the first start).
+    expect(result.reencrypted).toBe(4);
     const keyFile = readKeyFile(test.config.keyFilePath);
     expect(keyFile.keys.map((entry) => entry.id)).toEqual([result.newKeyId]);
     for (const value of listEncryptedValues(test.db.$client))
@@ -83,7 +84,7 @@ describe('encryption key rotation', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^k[0-9a-f]{10}\n$/);
-    expect(result.stderr).toMatch(/re-encrypted 3 values/);
+    expect(result.stderr).toMatch(/re-encrypted 4 values/);
     expect(readKeyFile(test.config.keyFilePath).primaryKeyId).toBe(result.stdout.trim());
   });
 
@@ -134,6 +135,6 @@ describe('startup with the wrong key', () => {
       cwd: test.dataDir,
     });
     expect(await server.exited).toBe(1);
-    expect(server.output()).toMatch(/encryption key file .* is missing, but the database holds 3 encrypted tokens/);
+    expect(server.output()).toMatch(/encryption key file .* is missing, but the database holds 4 encrypted tokens/);
   });
 });

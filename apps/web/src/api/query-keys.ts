@@ -8,4 +8,6 @@ export const queryKeys = {
   models: ['models'] as const,
   features: ['features'] as const,
   google: ['google-connection'] as const,
+  connectedApps: ['connected-apps'] as const,
+  authorizationRequest: ['authorization-request'] as const,
 };

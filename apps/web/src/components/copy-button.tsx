@@ -4,6 +4,8 @@ export type CopyButtonProps = {
   value: string;
   /** The field showing the value; selected as a fallback when the Clipboard API is unavailable. */
   sourceRef: RefObject<HTMLInputElement | null>;
+  /** What is copied, for the screen-reader announcement ("API key copied to the clipboard."). */
+  subject?: string;
 };
 
 type CopyStatus = 'idle' | 'copied' | 'failed';
@@ -14,7 +16,7 @@ const RESET_AFTER_MS = 2500;
  * Copies to the clipboard. The Clipboard API only exists in secure contexts, and a self-hosted gateway is often
  * opened over plain http on a LAN address, so it falls back to selecting the text and `execCommand('copy')`.
  */
-export function CopyButton({ value, sourceRef }: CopyButtonProps) {
+export function CopyButton({ value, sourceRef, subject = 'API key' }: CopyButtonProps) {
   const [status, setStatus] = useState<CopyStatus>('idle');
 
   useEffect(() => {
@@ -52,8 +54,8 @@ export function CopyButton({ value, sourceRef }: CopyButtonProps) {
         {status === 'copied' ? 'Copied' : 'Copy'}
       </button>
       <span className="visually-hidden" aria-live="polite">
-        {status === 'copied' ? 'API key copied to the clipboard.' : null}
-        {status === 'failed' ? 'Could not copy. Select the key and copy it with your keyboard.' : null}
+        {status === 'copied' ? `${subject} copied to the clipboard.` : null}
+        {status === 'failed' ? `Could not copy. Select the ${subject} and copy it with your keyboard.` : null}
       </span>
     </>
   );

@@ -1,77 +1,26 @@
-import { loginRequestSchema } from '@pag/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { isApiError } from '../api/api-error.ts';
-import { signIn } from '../api/auth.ts';
-import { queryKeys } from '../api/query-keys.ts';
 import { AuthLayout } from '../components/auth-layout.tsx';
-import { ErrorBanner } from '../components/error-banner.tsx';
 import { NoticeBanner } from '../components/notice-banner.tsx';
-import { TextField } from '../components/text-field.tsx';
-import { useValidatedForm } from '../hooks/use-validated-form.ts';
+import { SignInForm } from '../components/sign-in-form.tsx';
 import { clearFlashNotice, peekFlashNotice } from '../lib/flash-notice.ts';
-
-const LOGIN_FIELDS = ['email', 'password'] as const;
-
-function describeLoginError(error: Error): string {
-  if (isApiError(error) && error.code === 'rate_limited') {
-    return error.retryAfter == null
-      ? 'Too many attempts, try again later.'
-      : `Too many attempts, try again in ${error.retryAfter} s.`;
-  }
-  return error.message;
-}
 
 /** Email and password sign-in; the router takes the user on once the session has a user. */
 export function LoginPage() {
-  const queryClient = useQueryClient();
   const [notice] = useState(peekFlashNotice);
   useEffect(() => clearFlashNotice(), []);
 
-  const login = useMutation({
-    mutationFn: signIn,
-    onSuccess: (session) => {
-      // The answer carries the new CSRF token; the refetch confirms the cookie really took.
-      queryClient.setQueryData(queryKeys.session, session);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.session });
-    },
-  });
-
-  const form = useValidatedForm({
-    fields: LOGIN_FIELDS,
-    initialValues: { email: '', password: '' },
-    schema: loginRequestSchema,
-    onValidSubmit: (request) => login.mutate(request),
-  });
-
   return (
     <AuthLayout title="Sign in" description="Sign in to manage your gateway's connections and API keys.">
-      <form className="form" noValidate onSubmit={form.handleSubmit}>
-        {notice === 'admin-created' ? <NoticeBanner>Admin account created — sign in to continue.</NoticeBanner> : null}
-        {notice === 'signed-out' ? <NoticeBanner>You have signed out.</NoticeBanner> : null}
-        {login.error == null ? null : <ErrorBanner>{describeLoginError(login.error)}</ErrorBanner>}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          value={form.values.email}
-          onChange={(event) => form.update('email', event.target.value)}
-          error={form.fieldErrors.email}
-          autoComplete="username"
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          value={form.values.password}
-          onChange={(event) => form.update('password', event.target.value)}
-          error={form.fieldErrors.password}
-          autoComplete="current-password"
-        />
-        <button type="submit" className="button button-primary button-block" disabled={login.isPending}>
-          {login.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+      <SignInForm
+        notice={
+          <>
+            {notice === 'admin-created' ? (
+              <NoticeBanner>Admin account created — sign in to continue.</NoticeBanner>
+            ) : null}
+            {notice === 'signed-out' ? <NoticeBanner>You have signed out.</NoticeBanner> : null}
+          </>
+        }
+      />
     </AuthLayout>
   );
 }

@@ -10,6 +10,7 @@ import { SubscriptionNotice } from '../components/subscription-notice.tsx';
 import { useSession } from '../hooks/use-session.ts';
 import { setFlashNotice } from '../lib/flash-notice.ts';
 import { ApiKeysPage } from './api-keys-page.tsx';
+import { ConnectedAppsPage } from './connected-apps-page.tsx';
 import { ConnectionsPage } from './connections-page.tsx';
 import { ModelsPage } from './models-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
@@ -21,6 +22,7 @@ type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 const NAVIGATION: NavigationItem[] = [
   { href: '/api-keys', label: 'API keys', isComingSoon: false },
   { href: '/connections', label: 'Connections', isComingSoon: false },
+  { href: '/connected-apps', label: 'Connected apps', isComingSoon: false },
   { href: '/playground', label: 'Playground', isComingSoon: false },
   { href: '/models', label: 'Models & features', isComingSoon: false },
 ];
@@ -98,6 +100,7 @@ export function SettingsLayout({ user }: { user: User }) {
           <Switch>
             <Route path="/api-keys" component={ApiKeysPage} />
             <Route path="/connections" component={ConnectionsPage} />
+            <Route path="/connected-apps" component={ConnectedAppsPage} />
             <Route path="/playground" component={PlaygroundPage} />
             <Route path="/models" component={ModelsPage} />
             <Route path="/">

@@ -14,3 +14,8 @@ export function findUserByEmail(context: DomainContext, rawEmail: string): UserR
   if (row == null) throw new GatewayError('not_found', `No user with the email ${email}.`);
   return row;
 }
+
+/** Looks a user up by id; null when there is none (a deleted user's tokens stop working at once). */
+export function findUserById(context: DomainContext, id: string): UserRow | null {
+  return context.db.select().from(users).where(eq(users.id, id)).get() ?? null;
+}

@@ -12,7 +12,10 @@ export type AuditAction =
   | 'api_key.revoked'
   | 'connection.connected'
   | 'connection.disconnected'
-  | 'connection.reconnect_required';
+  | 'connection.reconnect_required'
+  | 'mcp_app.approved'
+  | 'mcp_app.revoked'
+  | 'mcp_app.revoked_all';
 
 /** Appends an audit entry. `detail` must never contain secrets: ids, prefixes, addresses only. */
 export function recordAuditEvent(

@@ -65,7 +65,13 @@ describe('ENCRYPTED_COLUMNS', () => {
     });
     const before = listEncryptedValues(test.db.$client);
     expect(new Set(before.map((value) => value.table))).toEqual(
-      new Set(['api_credentials', 'google_oauth_clients', 'google_sign_in_flows', 'google_connections']),
+      new Set([
+        'api_credentials',
+        'google_oauth_clients',
+        'google_sign_in_flows',
+        'google_connections',
+        'oauth_records',
+      ]),
     );
     const plaintexts = before.map((value) => test.vault.decrypt(value.ciphertext, { context: value.context }));
 

@@ -4,6 +4,7 @@ import {
   googleFlowVerifierContext,
   googleTokenContext,
 } from '../google/google-vault-contexts.ts';
+import { oauthPayloadContext } from '../oauth-server/sqlite-oauth-adapter.ts';
 
 type EncryptedColumn = {
   table: string;
@@ -46,6 +47,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'refresh_token_ciphertext',
     context: (id) => googleTokenContext(id, 'refresh_token'),
   },
+  { table: 'oauth_records', column: 'payload_ciphertext', context: oauthPayloadContext },
 ];
 
 export type EncryptedValue = {

@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthorizationRequestView } from '@pag/contracts';
+import type Provider from 'oidc-provider';
+import { GatewayError } from '../gateway-error.ts';
+import { normalizeRequestedScope, SCOPE_DESCRIPTIONS } from './mcp-scopes.ts';
+
+type RawExchange = { req: IncomingMessage; res: ServerResponse };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Reads the pending authorization request behind a consent page. oidc-provider finds it through its interaction
+ * cookie, which only the browser that started the request holds: a consent link sent to someone else (consent
+ * phishing) finds nothing.
+ */
+async function loadInteraction(provider: Provider, exchange: RawExchange, uid: string) {
+  let details: Awaited<ReturnType<Provider['interactionDetails']>>;
+  try {
+    details = await provider.interactionDetails(exchange.req, exchange.res);
+  } catch {
+    details = null as never;
+  }
+  if (details?.uid !== uid) {
+    throw new GatewayError(
+      'flow_expired',
+      'This authorization request has expired or was started in another browser: start the connection again from the app.',
+    );
+  }
+  const clientId = String(details.params.client_id ?? '');
+  const client = await provider.Client.find(clientId);
+  if (client == null) {
+    throw new GatewayError(
+      'flow_expired',
+      'The app that started this request is no longer registered: connect it again.',
+    );
+  }
+  return { details, client };
+}
+
+/** The consent page's view of a pending request: who asks (name as declared, redirect host as proven), for what. */
+export async function describeAuthorizationRequest(
+  provider: Provider,
+  exchange: RawExchange,
+  options: { uid: string; userId: string; defaultResource: string },
+): Promise<AuthorizationRequestView> {
+  const { details, client } = await loadInteraction(provider, exchange, options.uid);
+  const redirectUri = String(details.params.redirect_uri ?? client.redirectUris?.[0] ?? '');
+  const redirect = URL.parse(redirectUri);
+  const scope = normalizeRequestedScope(details.params.scope as string | undefined);
+  const previousGrant = details.grantId == null ? undefined : await provider.Grant.find(details.grantId);
+  return {
+    uid: details.uid,
+    clientId: client.clientId,
+    clientName: client.clientName ?? null,
+    redirectUri,
+    redirectHost: redirect?.host ?? redirectUri,
+    isLoopbackRedirect: redirect != null && LOOPBACK_HOSTS.has(redirect.hostname),
+    isKnownApp: previousGrant?.accountId === options.userId,
+    scopes: scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
+    resource: firstResource(details.params.resource) ?? options.defaultResource,
+  };
+}
+
+/**
+ * Records the signed-in user's decision on a pending request and returns where the browser goes next (oidc-provider's
+ * resume URL, which redirects to the app with a code or `access_denied`, `state` and `iss`). An approval grants
+ * exactly the normalised scope for the one resource, to this user: the grant is new or this user's own earlier one.
+ */
+export async function decideAuthorizationRequest(
+  provider: Provider,
+  exchange: RawExchange,
+  options: { uid: string; userId: string; approve: boolean; defaultResource: string },
+): Promise<{ redirectTo: string }> {
+  const { details, client } = await loadInteraction(provider, exchange, options.uid);
+  if (!options.approve) {
+    const redirectTo = await provider.interactionResult(
+      exchange.req,
+      exchange.res,
+      { error: 'access_denied', error_description: 'The gateway user denied the request.' },
+      { mergeWithLastSubmission: false },
+    );
+    return { redirectTo };
+  }
+  const existing = details.grantId == null ? undefined : await provider.Grant.find(details.grantId);
+  const grant =
+    existing != null && existing.accountId === options.userId && existing.clientId === client.clientId
+      ? existing
+      : new provider.Grant({ accountId: options.userId, clientId: client.clientId });
+  const resource = firstResource(details.params.resource) ?? options.defaultResource;
+  const scope = normalizeRequestedScope(details.params.scope as string | undefined);
+  grant.addResourceScope(resource, scope);
+  // The same scope is also an OpenID-level scope to oidc-provider (see create-oauth-provider.ts), so it is granted
+  // at both levels or the request would come back to the consent page.
+  grant.addOIDCScope(scope);
+  const grantId = await grant.save();
+  const redirectTo = await provider.interactionResult(
+    exchange.req,
+    exchange.res,
+    { login: { accountId: options.userId }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
+  return { redirectTo };
+}
+
+function firstResource(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? String(value[0]) : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

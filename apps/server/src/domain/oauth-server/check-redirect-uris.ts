@@ -1,0 +1,37 @@
+import { errors } from 'oidc-provider';
+
+/** RFC 7591 §3.2.2 `invalid_redirect_uri`, with a description naming the URI and the rule (oidc-provider's own
+ *  InvalidRedirectUri carries a fixed text about authorization-time matching, which would mislead here). */
+function refuse(description: string): never {
+  throw new errors.CustomOIDCProviderError('invalid_redirect_uri', description);
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * The gateway's redirect-URI rules for registered MCP clients (mcp-oauth.md §1.4, MCP "Communication Security"):
+ * https anywhere (ChatGPT's `https://chatgpt.com/connector/oauth/{id}` and `…/connector_platform_oauth_redirect`,
+ * Claude's `https://claude.ai/api/mcp/auth_callback`, self-hosted apps), plain http only on loopback (CLIs, the
+ * Inspector, the conformance suite), no other schemes, no fragments. Authorization then matches exactly.
+ *
+ * A client whose redirects are all loopback is registered as `native`, which makes oidc-provider accept any port
+ * on them at authorization time (RFC 8252 §7.3): CLIs listen on an ephemeral port.
+ */
+export function checkRedirectUris(metadata: {
+  redirect_uris?: readonly string[] | undefined;
+  application_type?: string;
+}): void {
+  const uris = metadata.redirect_uris ?? [];
+  for (const uri of uris) {
+    const parsed = URL.parse(uri);
+    if (parsed == null) refuse(`redirect_uris: "${uri}" is not an absolute URL`);
+    if (uri.includes('#')) refuse(`redirect_uris: "${uri}" must not contain a fragment`);
+    if (parsed.protocol === 'https:') continue;
+    if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)) continue;
+    refuse(`redirect_uris: "${uri}" must use https, or http on a loopback address (127.0.0.1, [::1], localhost)`);
+  }
+  const allLoopback =
+    uris.length > 0 &&
+    uris.every((uri) => LOOPBACK_HOSTS.has(URL.parse(uri)?.hostname ?? '') && uri.startsWith('http:'));
+  if (allLoopback) metadata.application_type = 'native';
+}

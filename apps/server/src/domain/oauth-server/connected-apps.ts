@@ -1,0 +1,79 @@
+import type { AdapterPayload } from 'oidc-provider';
+import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
+import { oauthPayloadContext } from './sqlite-oauth-adapter.ts';
+
+/** One app a user approved: the grant, the client it belongs to, and when it was last used. */
+export type ConnectedApp = {
+  grantId: string;
+  clientId: string;
+  /** Self-declared by the app at registration: shown as such, never trusted as its identity. */
+  clientName: string | null;
+  /** Hosts of the app's registered redirect URIs: where its authorizations were sent. */
+  redirectHosts: string[];
+  scopes: string[];
+  resources: string[];
+  approvedAt: string;
+  /** Last time the app obtained a token (code exchange or refresh); null if it never did. */
+  lastTokenAt: string | null;
+  expiresAt: string | null;
+};
+
+type Row = { id: string; payload_ciphertext: string; created_at: number; expires_at: number | null };
+
+function readPayload(context: OAuthStoreContext, row: Row): AdapterPayload {
+  return JSON.parse(context.vault.decrypt(row.payload_ciphertext, { context: oauthPayloadContext(row.id) }));
+}
+
+/** The user's connected apps (MCP clients holding a grant), most recently approved first. */
+export function listConnectedApps(context: OAuthStoreContext, userId: string): ConnectedApp[] {
+  const now = context.now();
+  const grants = context.db.$client
+    .prepare(
+      `select id, payload_ciphertext, created_at, expires_at from oauth_records
+       where kind = 'Grant' and user_id = ? and (expires_at is null or expires_at > ?) order by created_at desc`,
+    )
+    .all(userId, now) as Row[];
+  const lastToken = context.db.$client.prepare(
+    `select max(created_at) as at from oauth_records where grant_id = ? and kind in ('AccessToken', 'RefreshToken')`,
+  );
+  const clientRow = context.db.$client.prepare(
+    "select id, payload_ciphertext, created_at, expires_at from oauth_records where kind = 'Client' and client_id = ?",
+  );
+  return grants.map((row) => {
+    const grant = readPayload(context, row) as AdapterPayload & { resources?: Record<string, string> };
+    const clientId = grant.clientId ?? '';
+    const client = clientRow.get(clientId) as Row | undefined;
+    const clientMetadata = client == null ? null : readPayload(context, client);
+    const resources = grant.resources ?? {};
+    const lastTokenAt = (lastToken.get(grant.jti ?? '') as { at: number | null }).at;
+    return {
+      grantId: grant.jti ?? '',
+      clientId,
+      clientName: clientMetadata?.client_name ?? null,
+      redirectHosts: [...new Set((clientMetadata?.redirect_uris ?? []).map((uri) => URL.parse(uri)?.host ?? uri))],
+      scopes: [...new Set(Object.values(resources).flatMap((scope) => scope.split(' ')))].filter(Boolean),
+      resources: Object.keys(resources),
+      approvedAt: new Date(row.created_at).toISOString(),
+      lastTokenAt: lastTokenAt == null ? null : new Date(lastTokenAt).toISOString(),
+      expiresAt: row.expires_at == null ? null : new Date(row.expires_at).toISOString(),
+    };
+  });
+}
+
+/**
+ * Revokes one of the user's grants (or all of them): the grant row goes with every code, access and refresh token
+ * issued under it, so the app's next MCP request is refused at once. Returns how many grants were revoked; a
+ * grant of another user is never touched.
+ */
+export function revokeConnectedApps(context: OAuthStoreContext, userId: string, grantId?: string): number {
+  const grants = context.db.$client
+    .prepare(
+      `select grant_id from oauth_records where kind = 'Grant' and user_id = ?${grantId == null ? '' : ' and grant_id = ?'}`,
+    )
+    .all(...(grantId == null ? [userId] : [userId, grantId])) as { grant_id: string }[];
+  const deleteFamily = context.db.$client.prepare('delete from oauth_records where grant_id = ?');
+  context.db.$client.transaction(() => {
+    for (const grant of grants) deleteFamily.run(grant.grant_id);
+  })();
+  return grants.length;
+}

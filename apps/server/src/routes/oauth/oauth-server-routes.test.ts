@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
+import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
+
+const PUBLIC_URL = 'https://gateway.example.test';
+const ISSUER = `${PUBLIC_URL}/oauth`;
+const RESOURCE = `${PUBLIC_URL}/mcp`;
+
+function register(test: TestApp, metadata: Record<string, unknown>, remoteAddress = '127.0.0.1') {
+  return test.app.inject({ method: 'POST', url: '/oauth/register', payload: metadata, remoteAddress });
+}
+
+describe('issue 8: the authorization server’s discovery documents and registration policy', () => {
+  let test: TestApp;
+
+  beforeEach(async () => {
+    test = await buildTestApp({ GATEWAY_PUBLIC_URL: PUBLIC_URL, GATEWAY_OAUTH_MAX_CLIENTS: '2' });
+  });
+  afterEach(async () => {
+    await test.close();
+  });
+
+  it('publishes one metadata document, with one issuer string, at every location MCP clients try', async () => {
+    const locations = [
+      '/.well-known/oauth-authorization-server/oauth',
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration/oauth',
+      '/oauth/.well-known/openid-configuration',
+      '/oauth/.well-known/oauth-authorization-server',
+    ];
+    const documents = await Promise.all(locations.map((url) => test.app.inject({ url })));
+    for (const response of documents) {
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json()).toEqual(documents[0]?.json());
+    }
+    const metadata = documents[0]?.json();
+    expect(metadata).toEqual({
+      issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}/authorize`,
+      token_endpoint: `${ISSUER}/token`,
+      registration_endpoint: `${ISSUER}/register`,
+      revocation_endpoint: `${ISSUER}/revoke`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: ['mcp:tools'],
+    });
+    // No OpenID surface and no unadvertised Client ID Metadata Document support (it would break Claude).
+    expect(metadata).not.toHaveProperty('client_id_metadata_document_supported');
+    expect(metadata).not.toHaveProperty('userinfo_endpoint');
+  });
+
+  it('builds every URL from the configured public URL, whatever Host the request claims', async () => {
+    const response = await test.app.inject({
+      url: '/.well-known/oauth-authorization-server/oauth',
+      headers: { host: 'attacker.example', 'x-forwarded-host': 'attacker.example' },
+    });
+    expect(JSON.stringify(response.json())).not.toContain('attacker');
+  });
+
+  it('publishes protected-resource metadata for /mcp, path-inserted and at the root', async () => {
+    for (const url of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      const response = await test.app.inject({ url });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.json()).toEqual({
+        resource: RESOURCE,
+        authorization_servers: [ISSUER],
+        scopes_supported: ['mcp:tools'],
+        bearer_methods_supported: ['header'],
+        resource_name: 'Personal AI Gateway',
+      });
+    }
+  });
+
+  it('challenges a request without a token with the metadata URL and no error code (RFC 6750 §3.1)', async () => {
+    const response = await test.app.inject({ method: 'POST', url: '/mcp', payload: {} });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe(
+      `Bearer resource_metadata="${PUBLIC_URL}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+    );
+  });
+
+  it('registers public and confidential clients; a secret is issued only when the method needs one', async () => {
+    const publicClient = await register(test, {
+      client_name: 'Claude',
+      redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(publicClient.statusCode).toBe(201);
+    expect(publicClient.headers['cache-control']).toContain('no-store');
+    expect(publicClient.json()).not.toHaveProperty('client_secret');
+    const confidential = await register(test, {
+      client_name: 'ChatGPT',
+      redirect_uris: ['https://chatgpt.com/connector/oauth/abc123'],
+    });
+    expect(confidential.statusCode).toBe(201);
+    // RFC 7591 §2: an omitted method means client_secret_basic, so a secret comes back.
+    expect(confidential.json()).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic' });
+    expect(confidential.json().client_secret).toEqual(expect.any(String));
+  });
+
+  it('refuses redirect URIs that are neither https nor loopback http, naming the rule', async () => {
+    for (const uri of ['http://evil.example/callback', 'cursor://callback', 'https://app.example/cb#fragment']) {
+      const response = await register(test, { redirect_uris: [uri], token_endpoint_auth_method: 'none' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toBe('invalid_redirect_uri');
+    }
+    const loopback = await register(test, {
+      redirect_uris: ['http://127.0.0.1:3000/callback'],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(loopback.statusCode).toBe(201);
+    // Loopback-only clients are native apps: their port may vary at authorization (RFC 8252 §7.3).
+    expect(loopback.json().application_type).toBe('native');
+  });
+
+  it('bounds registrations: a full table collects abandoned clients first, else refuses with what to do', async () => {
+    const metadata = { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none' };
+    expect((await register(test, metadata)).statusCode).toBe(201);
+    expect((await register(test, metadata)).statusCode).toBe(201);
+    const full = await register(test, metadata);
+    expect(full.statusCode).toBe(503);
+    expect(full.json().error_description).toContain('GATEWAY_OAUTH_MAX_CLIENTS');
+    // Ten minutes later the two unapproved registrations are fair game.
+    test.advanceTime(11 * 60_000);
+    expect((await register(test, metadata)).statusCode).toBe(201);
+    const clients = test.db.$client.prepare("select count(*) as count from oauth_records where kind = 'Client'").get();
+    expect(clients).toEqual({ count: 1 });
+  });
+
+  it('rate-limits registration per address', async () => {
+    const metadata = { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none' };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 31; attempt += 1) {
+      statuses.push((await register(test, metadata, '10.9.9.9')).statusCode);
+    }
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('shows an error page — and never redirects — for an unknown client', async () => {
+    const response = await test.app.inject({
+      url: '/oauth/authorize?response_type=code&client_id=nobody&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&code_challenge=abc&code_challenge_method=S256',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.body).toContain('invalid_client');
+    expect(response.body).not.toContain('<script');
+  });
+
+  it('keeps the consent API and Connected apps behind the gateway session', async () => {
+    expect((await test.app.inject({ url: '/oauth/interaction/abcdefghijklmnop/details' })).statusCode).toBe(401);
+    expect((await test.app.inject({ url: '/api/connected-apps' })).statusCode).toBe(401);
+    const session = await signInNewUser(test);
+    const expired = await test.app.inject({
+      url: '/oauth/interaction/abcdefghijklmnop/details',
+      headers: { cookie: session.cookie },
+    });
+    expect(expired.statusCode).toBeGreaterThanOrEqual(400);
+    expect(expired.json().error.code).toBe('flow_expired');
+    const withoutCsrf = await test.app.inject({
+      method: 'DELETE',
+      url: '/api/connected-apps',
+      headers: { cookie: session.cookie },
+    });
+    expect(withoutCsrf.statusCode).toBe(403);
+  });
+
+  it('stores client secrets and registration tokens only inside vault ciphertexts', async () => {
+    const confidential = (await register(test, { redirect_uris: ['https://app.example/cb'] })).json();
+    const bytes = readDatabaseBytes(test.config.databaseFile);
+    expect(bytes).not.toContain(confidential.client_secret);
+    expect(bytes).not.toContain(confidential.registration_access_token);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { describeScope, isUnanswerableRequest, shortenClientId, toMcpUrl, toNavigableUrl } from './mcp-apps.ts';
+
+describe('describeScope', () => {
+  it('should put the MCP tools scope in words', () => {
+    expect(describeScope('mcp:tools')).toMatch(/^Use your gateway’s tools/);
+  });
+
+  it('should show an unknown scope as its name', () => {
+    expect(describeScope('read write')).toBe('read write');
+  });
+});
+
+describe('toMcpUrl', () => {
+  it('should append /mcp to the origin', () => {
+    expect(toMcpUrl('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787/mcp');
+    expect(toMcpUrl('https://gateway.example/')).toBe('https://gateway.example/mcp');
+  });
+});
+
+describe('shortenClientId', () => {
+  it('should keep the first characters of a long id', () => {
+    expect(shortenClientId('f3b0c4a2-1111-2222-3333-444455556666')).toBe('f3b0c4a2…');
+  });
+
+  it('should leave a short id as it is', () => {
+    expect(shortenClientId('cli-app')).toBe('cli-app');
+    expect(shortenClientId('0123456789')).toBe('0123456789');
+  });
+});
+
+describe('isUnanswerableRequest', () => {
+  it('should treat an expired, unknown or malformed request as one to start again', () => {
+    expect(isUnanswerableRequest('flow_expired')).toBe(true);
+    expect(isUnanswerableRequest('not_found')).toBe(true);
+    expect(isUnanswerableRequest('invalid_request')).toBe(true);
+  });
+
+  it('should leave other failures to a retry', () => {
+    expect(isUnanswerableRequest('network_error')).toBe(false);
+    expect(isUnanswerableRequest('unauthenticated')).toBe(false);
+    expect(isUnanswerableRequest('rate_limited')).toBe(false);
+  });
+});
+
+describe('toNavigableUrl', () => {
+  const base = 'http://127.0.0.1:8787/oauth/interaction/abc';
+
+  it('should resolve the resume path against the page', () => {
+    expect(toNavigableUrl('/oauth/auth/abc', base)).toBe('http://127.0.0.1:8787/oauth/auth/abc');
+    expect(toNavigableUrl('https://gateway.example/oauth/auth/abc', base)).toBe(
+      'https://gateway.example/oauth/auth/abc',
+    );
+  });
+
+  it('should refuse anything but http(s)', () => {
+    expect(toNavigableUrl('javascript:alert(1)', base)).toBeNull();
+    expect(toNavigableUrl('data:text/html,hi', base)).toBeNull();
+  });
+});

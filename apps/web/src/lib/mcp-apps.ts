@@ -1,0 +1,43 @@
+import type { ApiErrorCode } from '../api/api-error.ts';
+
+/** What each MCP scope lets an app do, in words (the consent page gets the server's own wording). */
+const SCOPE_LABELS: Readonly<Record<string, string>> = {
+  'mcp:tools': 'Use your gateway’s tools (ask your models, list them, read usage and connection status)',
+};
+
+/** A scope in words; an unknown scope is shown as its name rather than hidden. */
+export function describeScope(name: string): string {
+  return SCOPE_LABELS[name] ?? name;
+}
+
+/** The address MCP clients connect to: the gateway's own origin, path `/mcp`. */
+export function toMcpUrl(origin: string): string {
+  return `${origin.replace(/\/+$/, '')}/mcp`;
+}
+
+/** A client id short enough for a table cell; the full id stays available as a tooltip. */
+export function shortenClientId(clientId: string, keep = 8): string {
+  return clientId.length <= keep + 2 ? clientId : `${clientId.slice(0, keep)}…`;
+}
+
+/**
+ * Errors after which a consent page cannot be answered: the request expired, was already decided, was started in
+ * another browser, or its id is not one (a mangled link). Starting again from the app is the only way on.
+ */
+export function isUnanswerableRequest(code: ApiErrorCode): boolean {
+  return code === 'flow_expired' || code === 'not_found' || code === 'invalid_request';
+}
+
+/**
+ * The address the decision sends the browser to, or null if it is not an http(s) URL: the page navigates there
+ * with `location.assign`, which must never run a `javascript:` URL whatever the answer says.
+ */
+export function toNavigableUrl(redirectTo: string, base: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(redirectTo, base);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+}
