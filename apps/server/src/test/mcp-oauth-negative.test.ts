@@ -478,4 +478,42 @@ describe('issue 8: MCP authorization server, negative cases', () => {
     expect(none.scope).toBe(MCP_SCOPE);
     expect((await initializeMcp(none.access_token)).status).toBe(200);
   });
+
+  it('14. revokes a refresh token at /oauth/revoke (RFC 7009): the grant’s tokens stop working, unknown tokens answer 200', async () => {
+    const registered = await registerClient();
+    const tokens = await obtainTokens(registered);
+    expect((await initializeMcp(tokens.access_token)).status).toBe(200);
+    const revoked = await oauth.revocationRequest(as, registered.client, registered.auth, tokens.refresh_token ?? '', {
+      additionalParameters: { token_type_hint: 'refresh_token' },
+      ...INSECURE,
+    });
+    expect(revoked.status).toBe(200);
+    await expectTokenEndpointError(registered, await refresh(registered, tokens.refresh_token ?? ''), {
+      status: 400,
+      error: 'invalid_grant',
+    });
+    await expectInvalidToken(await initializeMcp(tokens.access_token));
+    const unknown = await oauth.revocationRequest(as, registered.client, registered.auth, 'not-a-token', INSECURE);
+    expect(unknown.status).toBe(200);
+  });
+
+  it('15. logs each registration, authorization and token grant with client id and redirect URI, never a secret', async () => {
+    const registered = await registerClient({ authMethod: 'client_secret_post' });
+    const tokens = await obtainTokens(registered);
+    const lines = gateway.test.logs
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const about = (event: string) =>
+      lines.filter((line) => line.event === event && line.clientId === registered.client.client_id);
+    expect(about('oauth.registration')).toHaveLength(1);
+    expect(about('oauth.authorization')[0]).toMatchObject({ result: 'ok', redirectUri: registered.redirectUri });
+    expect(about('oauth.token')[0]).toMatchObject({ result: 'ok', grantType: 'authorization_code' });
+    const everything = gateway.test.logs.join('');
+    for (const secret of [String(registered.client.client_secret), tokens.access_token, tokens.refresh_token ?? '']) {
+      expect(secret.length).toBeGreaterThan(10);
+      expect(everything).not.toContain(secret);
+    }
+  });
 });
