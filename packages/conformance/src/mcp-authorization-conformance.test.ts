@@ -1,12 +1,15 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsentingBrowser } from '@pag/server/src/test/consenting-browser.ts';
-import { type AiTestGateway, startAiTestGateway } from '@pag/server/src/test/start-ai-test-gateway.ts';
+import {
+  type AiTestGateway,
+  reserveLoopbackPort,
+  startAiTestGateway,
+} from '@pag/server/src/test/start-ai-test-gateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The official MCP conformance suite (npm @modelcontextprotocol/conformance, pinned alpha) against the gateway's
@@ -51,19 +54,6 @@ async function conformanceEntry(): Promise<string> {
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.conformance;
   if (bin == null) throw new Error('@modelcontextprotocol/conformance declares no `conformance` bin');
   return path.join(CONFORMANCE_DIR, bin);
-}
-
-/** A free loopback port for the CLI's callback server (the OS picks it; released just before the CLI binds it). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address != null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves with the first stdout line that satisfies `match`; rejects when the CLI exits first or time runs out. */
@@ -138,7 +128,7 @@ describe('issue 8: @modelcontextprotocol/conformance 0.2.0-alpha.12 `authorizati
     const issuer = `${gateway.url}/oauth`;
     const resource = `${gateway.url}/mcp`;
     const user = await gateway.addUser({ email: 'conformance@home.test', chatgptAccount: 'alice@example.com' });
-    const port = await freeLoopbackPort();
+    const port = await reserveLoopbackPort();
     const redirectUri = `http://127.0.0.1:${port}/callback`;
 
     // A public client, as the suite expects: it authenticates with `none` whenever the metadata lists it.

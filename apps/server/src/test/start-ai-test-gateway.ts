@@ -166,7 +166,7 @@ export async function startAiTestGateway(
 }
 
 /** A free loopback port (the OS picks it; it is released just before the gateway binds it). */
-async function reserveLoopbackPort(): Promise<number> {
+export async function reserveLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
