@@ -20,12 +20,17 @@ export type ConsentOutcome = {
  */
 export class ConsentingBrowser {
   readonly #cookies = new Map<string, StoredCookie>();
-  readonly #csrfToken: string | null;
+  #csrfToken: string | null = null;
 
   /** `session` is a signed-in gateway user (`pag_session=…` cookie and CSRF token); omit it for a signed-out browser. */
   constructor(session?: { cookie: string; csrfToken: string }) {
-    this.#csrfToken = session?.csrfToken ?? null;
-    for (const pair of session?.cookie.split(';') ?? []) {
+    if (session != null) this.signInAs(session);
+  }
+
+  /** Replaces the gateway sign-in (another user signs in in this browser); other cookies stay. */
+  signInAs(session: { cookie: string; csrfToken: string }): void {
+    this.#csrfToken = session.csrfToken;
+    for (const pair of session.cookie.split(';')) {
       const [name, ...value] = pair.trim().split('=');
       if (name != null && name !== '') this.#cookies.set(name, { value: value.join('='), path: '/' });
     }

@@ -516,4 +516,23 @@ describe('issue 8: MCP authorization server, negative cases', () => {
       expect(everything).not.toContain(secret);
     }
   });
+
+  it('16. lets a second gateway user approve in the same browser: the grant is theirs, not the first user’s', async () => {
+    const other = await gateway.addUser({ email: 'mcp-second@home.test' });
+    const browser = new ConsentingBrowser(user.session);
+    const first = await registerClient();
+    const firstPending = await buildAuthorization(first);
+    expect((await browser.authorize(firstPending.url)).callbackUrl.searchParams.get('code')).toBeTruthy();
+
+    browser.signInAs(other.session);
+    const second = await registerClient();
+    const pending = await buildAuthorization(second);
+    const { callbackUrl } = await browser.authorize(pending.url);
+    const callback = oauth.validateAuthResponse(as, second.client, callbackUrl, pending.state);
+    const exchanged = await exchangeCode(second, pending, callback);
+    expect(exchanged.status).toBe(200);
+    const listed = await gateway.sessionRequest(other, 'GET', '/api/connected-apps');
+    const { apps } = (await listed.json()) as { apps: { clientId: string }[] };
+    expect(apps.map((app) => app.clientId)).toEqual([second.client.client_id]);
+  });
 });

@@ -81,6 +81,15 @@ export async function decideAuthorizationRequest(
     );
     return { redirectTo };
   }
+  // Another gateway user approved an app in this browser before, and oidc-provider's own short session still names
+  // them: end it, or oidc-provider would answer the approval with a log-out prompt for the previous account.
+  const previousAccount = details.session?.accountId;
+  if (previousAccount != null && previousAccount !== options.userId) {
+    const stale = details.session?.uid == null ? undefined : await provider.Session.findByUid(details.session.uid);
+    await stale?.destroy();
+    details.session = undefined;
+    await details.save(details.exp - Math.floor(Date.now() / 1000));
+  }
   const existing = details.grantId == null ? undefined : await provider.Grant.find(details.grantId);
   const grant =
     existing != null && existing.accountId === options.userId && existing.clientId === client.clientId
