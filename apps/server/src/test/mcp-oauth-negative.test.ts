@@ -535,4 +535,17 @@ describe('issue 8: MCP authorization server, negative cases', () => {
     const { apps } = (await listed.json()) as { apps: { clientId: string }[] };
     expect(apps.map((app) => app.clientId)).toEqual([second.client.client_id]);
   });
+
+  it('17. re-approving an app extends its one grant: Connected apps lists it once, the consent page knows it', async () => {
+    const owner = await gateway.addUser({ email: 'mcp-reapprove@home.test' });
+    const registered = await registerClient();
+    const browser = () => new ConsentingBrowser(owner.session);
+    const first = await browser().authorize((await buildAuthorization(registered)).url);
+    expect(first.view?.isKnownApp).toBe(false);
+    const second = await browser().authorize((await buildAuthorization(registered)).url);
+    expect(second.view?.isKnownApp).toBe(true);
+    const listed = await gateway.sessionRequest(owner, 'GET', '/api/connected-apps');
+    const { apps } = (await listed.json()) as { apps: { clientId: string }[] };
+    expect(apps.map((app) => app.clientId)).toEqual([registered.client.client_id]);
+  });
 });

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizationRequestView } from '@pag/contracts';
 import type Provider from 'oidc-provider';
 import { GatewayError } from '../gateway-error.ts';
+import { findUserGrantId } from './connected-apps.ts';
 import { normalizeRequestedScope, SCOPE_DESCRIPTIONS } from './mcp-scopes.ts';
+import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 type RawExchange = { req: IncomingMessage; res: ServerResponse };
 
@@ -41,13 +43,12 @@ async function loadInteraction(provider: Provider, exchange: RawExchange, uid: s
 export async function describeAuthorizationRequest(
   provider: Provider,
   exchange: RawExchange,
-  options: { uid: string; userId: string; defaultResource: string },
+  options: { uid: string; userId: string; defaultResource: string; store: OAuthStoreContext },
 ): Promise<AuthorizationRequestView> {
   const { details, client } = await loadInteraction(provider, exchange, options.uid);
   const redirectUri = String(details.params.redirect_uri ?? client.redirectUris?.[0] ?? '');
   const redirect = URL.parse(redirectUri);
   const scope = normalizeRequestedScope(details.params.scope as string | undefined);
-  const previousGrant = details.grantId == null ? undefined : await provider.Grant.find(details.grantId);
   return {
     uid: details.uid,
     clientId: client.clientId,
@@ -55,7 +56,7 @@ export async function describeAuthorizationRequest(
     redirectUri,
     redirectHost: redirect?.host ?? redirectUri,
     isLoopbackRedirect: redirect != null && LOOPBACK_HOSTS.has(redirect.hostname),
-    isKnownApp: previousGrant?.accountId === options.userId,
+    isKnownApp: findUserGrantId(options.store, options.userId, client.clientId) != null,
     scopes: scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
     resource: firstResource(details.params.resource) ?? options.defaultResource,
   };
@@ -69,7 +70,7 @@ export async function describeAuthorizationRequest(
 export async function decideAuthorizationRequest(
   provider: Provider,
   exchange: RawExchange,
-  options: { uid: string; userId: string; approve: boolean; defaultResource: string },
+  options: { uid: string; userId: string; approve: boolean; defaultResource: string; store: OAuthStoreContext },
 ): Promise<{ redirectTo: string }> {
   const { details, client } = await loadInteraction(provider, exchange, options.uid);
   if (!options.approve) {
@@ -90,7 +91,10 @@ export async function decideAuthorizationRequest(
     details.session = undefined;
     await details.save(details.exp - Math.floor(Date.now() / 1000));
   }
-  const existing = details.grantId == null ? undefined : await provider.Grant.find(details.grantId);
+  // One grant per user and app: a re-approval extends the user's existing grant, so Connected apps lists the app
+  // once and revoking it revokes everything it was ever given.
+  const existingId = findUserGrantId(options.store, options.userId, client.clientId);
+  const existing = existingId == null ? undefined : await provider.Grant.find(existingId);
   const grant =
     existing != null && existing.accountId === options.userId && existing.clientId === client.clientId
       ? existing

@@ -77,3 +77,14 @@ export function revokeConnectedApps(context: OAuthStoreContext, userId: string, 
   })();
   return grants.length;
 }
+
+/** The user's live grant for a client, if they approved it before (newest first): re-approvals extend it. */
+export function findUserGrantId(context: OAuthStoreContext, userId: string, clientId: string): string | null {
+  const row = context.db.$client
+    .prepare(
+      `select grant_id from oauth_records where kind = 'Grant' and user_id = ? and client_id = ?
+         and (expires_at is null or expires_at > ?) order by created_at desc limit 1`,
+    )
+    .get(userId, clientId, context.now()) as { grant_id: string } | undefined;
+  return row?.grant_id ?? null;
+}

@@ -56,7 +56,12 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
       return describeAuthorizationRequest(
         oauth.provider,
         { req: request.raw, res: reply.raw },
-        { uid: request.params.uid, userId: requireAuth(request).user.id, defaultResource: oauth.resource },
+        {
+          uid: request.params.uid,
+          userId: requireAuth(request).user.id,
+          defaultResource: oauth.resource,
+          store: oauth.store,
+        },
       );
     },
   );
@@ -77,7 +82,13 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
       const decision = await decideAuthorizationRequest(
         oauth.provider,
         { req: request.raw, res: reply.raw },
-        { uid: request.params.uid, userId, approve: request.body.approve, defaultResource: oauth.resource },
+        {
+          uid: request.params.uid,
+          userId,
+          approve: request.body.approve,
+          defaultResource: oauth.resource,
+          store: oauth.store,
+        },
       );
       request.log.info(
         {
