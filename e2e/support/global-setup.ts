@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_FAKE_GOOGLE_CLIENT,
+  findFreeLoopbackPort,
   startFakeCodexBackend,
   startFakeGeminiApi,
   startFakeGoogleOAuth,
@@ -41,7 +41,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const fakeAuth = await startFakeOpenAiAuth({ deviceInterval: '1' });
   const fakeOpenAi = await startFakeOpenAiApi();
   const fakeCodex = await startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth) });
-  const port = await findFreePort();
+  const port = await findFreeLoopbackPort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // A Google OAuth client as the user would register it in Google Cloud, for the gateway's public URL.
   const fakeGoogle = await startFakeGoogleOAuth({
@@ -115,22 +115,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
 
   return teardown;
-}
-
-/** Asks the OS for a free port; the tiny window before the server binds it is acceptable on loopback. */
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address == null || typeof address === 'string') reject(new Error('could not read the probe port'));
-        else resolve(address.port);
-      });
-    });
-  });
 }
 
 type WaitForServerOptions = { baseUrl: string; server: ChildProcess; readOutput: () => string };

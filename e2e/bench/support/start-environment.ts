@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreeLoopbackPort } from '@pag/testkit';
 import { OPENAI_MODEL, UPSTREAMS_READY_PREFIX, type UpstreamProfile, type UpstreamUrls } from './bench-profiles.ts';
 import { type BenchProcess, startProcess } from './child-process.ts';
 
@@ -49,7 +49,7 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
     const ready = await upstreamProcess.waitFor(new RegExp(`^${UPSTREAMS_READY_PREFIX}(.+)$`, 'm'), STARTUP_TIMEOUT_MS);
     const upstreams = JSON.parse(ready[1] ?? '') as UpstreamUrls;
 
-    const [gatewayPort, portkeyPort] = await Promise.all([findFreePort(), findFreePort()]);
+    const [gatewayPort, portkeyPort] = await Promise.all([findFreeLoopbackPort(), findFreeLoopbackPort()]);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const gatewayProcess = startProcess({
       name: 'gateway',
@@ -173,20 +173,4 @@ async function provisionGateway(options: {
     await response.arrayBuffer();
   }
   return { apiKey: created.secret, request };
-}
-
-/** Asks the OS for a free loopback port; the moment before the server binds it is harmless on loopback. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address == null || typeof address === 'string') reject(new Error('no probe port'));
-        else resolve(address.port);
-      });
-    });
-  });
 }

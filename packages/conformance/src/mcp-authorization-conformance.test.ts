@@ -5,11 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsentingBrowser } from '@pag/server/src/test/consenting-browser.ts';
-import {
-  type AiTestGateway,
-  reserveLoopbackPort,
-  startAiTestGateway,
-} from '@pag/server/src/test/start-ai-test-gateway.ts';
+import { type AiTestGateway, startAiTestGateway } from '@pag/server/src/test/start-ai-test-gateway.ts';
+import { findFreeLoopbackPort } from '@pag/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The official MCP conformance suite (npm @modelcontextprotocol/conformance, pinned alpha) against the gateway's
@@ -128,7 +125,7 @@ describe('issue 8: @modelcontextprotocol/conformance 0.2.0-alpha.12 `authorizati
     const issuer = `${gateway.url}/oauth`;
     const resource = `${gateway.url}/mcp`;
     const user = await gateway.addUser({ email: 'conformance@home.test', chatgptAccount: 'alice@example.com' });
-    const port = await reserveLoopbackPort();
+    const port = await findFreeLoopbackPort();
     const redirectUri = `http://127.0.0.1:${port}/callback`;
 
     // A public client, as the suite expects: it authenticates with `none` whenever the metadata lists it.

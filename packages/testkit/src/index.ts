@@ -13,6 +13,7 @@ export type {
   ScriptedFault,
   StatusFault,
 } from './fault-script.ts';
+export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
 export type { RequestMatch } from './matches-request.ts';
 export type {
   FakeOpenAiAuthHooks,

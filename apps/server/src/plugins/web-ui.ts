@@ -14,14 +14,33 @@ function isApiPath(url: string): boolean {
 }
 
 /**
+ * Sends the settings UI's index.html (its client-side router renders the page for the path), or a 503 that says how
+ * to build the UI. Shared by the SPA fallback below and the pages other routes own (the MCP consent page).
+ */
+export function createSettingsPageSender(webDir: string) {
+  const hasUi = existsSync(join(webDir, 'index.html'));
+  return {
+    hasUi,
+    send(reply: FastifyReply, cacheControl: string) {
+      if (!hasUi) {
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send('The settings UI is not built. Run `pnpm build` and restart the gateway.');
+      }
+      return reply.header('cache-control', cacheControl).sendFile('index.html', webDir);
+    },
+  };
+}
+
+/**
  * Serves the built settings UI and is the app's not-found handler: API paths get a JSON 404 naming the route;
  * any other GET for a page gets index.html so the client-side router can take over (SPA fallback).
  */
 export const webUiPlugin = fp(
   async (app: FastifyInstance, options: { webDir: string }) => {
-    const indexFile = join(options.webDir, 'index.html');
-    const hasUi = existsSync(indexFile);
-    if (hasUi) {
+    const settingsPage = createSettingsPageSender(options.webDir);
+    if (settingsPage.hasUi) {
       await app.register(fastifyStatic, {
         root: options.webDir,
         index: false,
@@ -49,13 +68,7 @@ export const webUiPlugin = fp(
           message: `No route for ${request.method} ${request.url.split('?', 1)[0]}.`,
         });
       }
-      if (!hasUi) {
-        return reply
-          .code(503)
-          .type('text/plain; charset=utf-8')
-          .send('The settings UI is not built. Run `pnpm build` and restart the gateway.');
-      }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return settingsPage.send(reply, 'no-cache');
     });
   },
   { name: 'pag-web-ui', fastify: '5.x' },

@@ -2,19 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreeLoopbackPort } from '@pag/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProcess, runGatewayCli, startBin, waitFor } from './run-process.ts';
 
 // The real server and the real CLI as separate processes on one data dir: WAL lets them share the SQLite file.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address == null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('gateway server process', () => {
   let dataDir: string;
@@ -24,7 +16,7 @@ describe('gateway server process', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'pag-process-'));
-    const port = await freePort();
+    const port = await findFreeLoopbackPort();
     baseUrl = `http://127.0.0.1:${port}`;
     env = { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_LOG_LEVEL: 'info' };
     server = startBin({ bin: 'gateway-server', env, cwd: dataDir });

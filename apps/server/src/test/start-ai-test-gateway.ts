@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createGatewayClient, type GatewayClient } from '@pag/client';
 import {
   DEFAULT_FAKE_GEMINI_API_KEY,
@@ -7,6 +6,7 @@ import {
   type FakeGeminiApi,
   type FakeOpenAiApi,
   type FakeOpenAiAuth,
+  findFreeLoopbackPort,
   startFakeCodexBackend,
   startFakeGeminiApi,
   startFakeOpenAiApi,
@@ -84,7 +84,7 @@ export async function startAiTestGateway(
   const fakeOpenAi = await startFakeOpenAiApi({ apiKeys: FAKE_OPENAI_KEYS, ...echo });
   const fakeGemini = await startFakeGeminiApi({ apiKeys: FAKE_GEMINI_KEYS, ...echo });
   // The public URL must be the address clients really use: it is the MCP resource and the OAuth issuer.
-  const port = await reserveLoopbackPort();
+  const port = await findFreeLoopbackPort();
   const test = await buildTestApp({
     GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
     GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
@@ -163,17 +163,4 @@ export async function startAiTestGateway(
       await Promise.all([fakeAuth.close(), fakeCodex.close(), fakeOpenAi.close(), fakeGemini.close()]);
     },
   };
-}
-
-/** A free loopback port (the OS picks it; it is released just before the gateway binds it). */
-export async function reserveLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address != null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

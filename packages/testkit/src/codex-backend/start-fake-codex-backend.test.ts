@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
 import {
   codexRequestBody,
   getWithAuth,
@@ -372,7 +372,7 @@ describe('startFakeCodexBackend', () => {
   });
 
   it('should listen on a fixed port when asked', async () => {
-    const port = await freePort();
+    const port = await findFreeLoopbackPort();
     const backend = await startFakeCodexBackend({ port });
 
     try {
@@ -387,11 +387,3 @@ describe('startFakeCodexBackend', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address != null ? address.port : 0;
-}

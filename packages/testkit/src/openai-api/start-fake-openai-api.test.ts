@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
 import type { FakeOpenAiApiOptions } from './start-fake-openai-api.ts';
 import { startFakeOpenAiApi } from './start-fake-openai-api.ts';
 import { API_KEY, getJson, postJson, TIMEOUT_MS, USER_MESSAGES } from './test-support.ts';
@@ -12,14 +12,6 @@ const MISSING_KEY_MESSAGE =
   "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API " +
   'from your browser and are prompted for a username and password. You can obtain an API key from ' +
   'https://platform.openai.com/account/api-keys.';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address != null ? address.port : 0;
-}
 
 describe('startFakeOpenAiApi', () => {
   it.each<[string, Record<string, string>, Record<string, unknown>]>([
@@ -216,7 +208,7 @@ describe('startFakeOpenAiApi', () => {
   });
 
   it('should listen on a fixed port when asked', async () => {
-    const port = await freePort();
+    const port = await findFreeLoopbackPort();
     const fake = await startFakeOpenAiApi({ port });
 
     const response = await getJson({ url: `http://127.0.0.1:${port}/v1/models` });

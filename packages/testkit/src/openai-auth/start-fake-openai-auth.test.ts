@@ -1,20 +1,12 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
 import type { FakeOpenAiAuthOptions } from './start-fake-openai-auth.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { get, postJson, refreshAsCodex, signIn, TIMEOUT_MS } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address != null ? address.port : 0;
-}
 
 describe('startFakeOpenAiAuth', () => {
   it('should record every request, Codex refresh included', async () => {
@@ -77,7 +69,7 @@ describe('startFakeOpenAiAuth', () => {
   });
 
   it('should listen on a fixed port when asked, with that port in the issuer', async () => {
-    const port = await freePort();
+    const port = await findFreeLoopbackPort();
     const fake = await startFakeOpenAiAuth({ port });
 
     const tokens = await signIn(fake);

@@ -2,13 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizationRequestView } from '@pag/contracts';
 import type Provider from 'oidc-provider';
 import { GatewayError } from '../gateway-error.ts';
+import { isLoopbackHost } from './check-redirect-uris.ts';
 import { findUserGrantId } from './connected-apps.ts';
 import { normalizeRequestedScope, SCOPE_DESCRIPTIONS } from './mcp-scopes.ts';
 import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 type RawExchange = { req: IncomingMessage; res: ServerResponse };
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
  * Reads the pending authorization request behind a consent page. oidc-provider finds it through its interaction
@@ -16,13 +15,9 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * phishing) finds nothing.
  */
 async function loadInteraction(provider: Provider, exchange: RawExchange, uid: string) {
-  let details: Awaited<ReturnType<Provider['interactionDetails']>>;
-  try {
-    details = await provider.interactionDetails(exchange.req, exchange.res);
-  } catch {
-    details = null as never;
-  }
-  if (details?.uid !== uid) {
+  // oidc-provider throws SessionNotFound without the cookie; both cases get the same answer.
+  const details = await provider.interactionDetails(exchange.req, exchange.res).catch(() => null);
+  if (details == null || details.uid !== uid) {
     throw new GatewayError(
       'flow_expired',
       'This authorization request has expired or was started in another browser: start the connection again from the app.',
@@ -55,7 +50,7 @@ export async function describeAuthorizationRequest(
     clientName: client.clientName ?? null,
     redirectUri,
     redirectHost: redirect?.host ?? redirectUri,
-    isLoopbackRedirect: redirect != null && LOOPBACK_HOSTS.has(redirect.hostname),
+    isLoopbackRedirect: redirect != null && isLoopbackHost(redirect.hostname),
     isKnownApp: findUserGrantId(options.store, options.userId, client.clientId) != null,
     scopes: scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
     resource: firstResource(details.params.resource) ?? options.defaultResource,

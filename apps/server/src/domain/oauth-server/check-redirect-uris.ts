@@ -8,6 +8,11 @@ function refuse(description: string): never {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
+/** A loopback host name as URL.hostname spells it (IPv6 in brackets). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
 /**
  * The gateway's redirect-URI rules for registered MCP clients (mcp-oauth.md §1.4, MCP "Communication Security"):
  * https anywhere (ChatGPT's `https://chatgpt.com/connector/oauth/{id}` and `…/connector_platform_oauth_redirect`,
@@ -27,11 +32,10 @@ export function checkRedirectUris(metadata: {
     if (parsed == null) refuse(`redirect_uris: "${uri}" is not an absolute URL`);
     if (uri.includes('#')) refuse(`redirect_uris: "${uri}" must not contain a fragment`);
     if (parsed.protocol === 'https:') continue;
-    if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)) continue;
+    if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) continue;
     refuse(`redirect_uris: "${uri}" must use https, or http on a loopback address (127.0.0.1, [::1], localhost)`);
   }
   const allLoopback =
-    uris.length > 0 &&
-    uris.every((uri) => LOOPBACK_HOSTS.has(URL.parse(uri)?.hostname ?? '') && uri.startsWith('http:'));
+    uris.length > 0 && uris.every((uri) => isLoopbackHost(URL.parse(uri)?.hostname ?? '') && uri.startsWith('http:'));
   if (allLoopback) metadata.application_type = 'native';
 }

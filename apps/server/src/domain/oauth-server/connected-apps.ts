@@ -1,6 +1,5 @@
 import type { AdapterPayload } from 'oidc-provider';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
-import { oauthPayloadContext } from './sqlite-oauth-adapter.ts';
+import { type OAuthStoreContext, readOAuthPayload } from './sqlite-oauth-adapter.ts';
 
 /** One app a user approved: the grant, the client it belongs to, and when it was last used. */
 export type ConnectedApp = {
@@ -21,7 +20,7 @@ export type ConnectedApp = {
 type Row = { id: string; payload_ciphertext: string; created_at: number; expires_at: number | null };
 
 function readPayload(context: OAuthStoreContext, row: Row): AdapterPayload {
-  return JSON.parse(context.vault.decrypt(row.payload_ciphertext, { context: oauthPayloadContext(row.id) }));
+  return readOAuthPayload(context, row.id, row.payload_ciphertext);
 }
 
 /** The user's connected apps (MCP clients holding a grant), most recently approved first. */

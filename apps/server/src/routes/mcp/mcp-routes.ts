@@ -6,6 +6,7 @@ import { createGatewayMcpServer } from '../../domain/mcp/create-gateway-mcp-serv
 import { McpAuthError, verifyMcpAccessToken } from '../../domain/mcp/verify-mcp-access-token.ts';
 import { MCP_SCOPE } from '../../domain/oauth-server/mcp-scopes.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
+import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';
 
 /** Prompts can be long; the same bound as the note-app API. */
@@ -70,7 +71,7 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
     }
     let caller: Awaited<ReturnType<typeof verifyMcpAccessToken>>;
     try {
-      caller = await verifyMcpAccessToken(oauth.provider, services.context, {
+      caller = await verifyMcpAccessToken(oauth.provider, {
         authorization: request.headers.authorization,
         resource: oauth.resource,
       });
@@ -107,11 +108,7 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       { event: 'mcp.request', userId: caller.userId, clientId: caller.clientId, method: request.method },
       'MCP request',
     );
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value != null) reply.raw.setHeader(name, value);
-    }
-    reply.hijack();
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+    await transport.handleRequest(request.raw, handOverResponse(reply), request.body);
   };
 
   app.route({

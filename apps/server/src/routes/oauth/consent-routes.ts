@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   authorizationDecisionRequestSchema,
   authorizationDecisionResponseSchema,
@@ -12,6 +10,7 @@ import {
   decideAuthorizationRequest,
   describeAuthorizationRequest,
 } from '../../domain/oauth-server/authorization-interaction.ts';
+import { createSettingsPageSender } from '../../plugins/web-ui.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -28,21 +27,12 @@ const NO_STORE = 'no-store';
 export async function consentRoutes(parent: FastifyInstance, services: RouteServices & { webDir: string }) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { oauth } = services;
-  const hasUi = existsSync(join(services.webDir, 'index.html'));
+  const settingsPage = createSettingsPageSender(services.webDir);
 
   app.get(
     '/oauth/interaction/:uid',
     { schema: { params: uidParamsSchema }, config: { access: 'public' } },
-    async (_request, reply) => {
-      reply.header('cache-control', NO_STORE);
-      if (!hasUi) {
-        return reply
-          .code(503)
-          .type('text/plain; charset=utf-8')
-          .send('The settings UI is not built. Run `pnpm build` and restart the gateway.');
-      }
-      return reply.sendFile('index.html', services.webDir);
-    },
+    async (_request, reply) => settingsPage.send(reply, NO_STORE),
   );
 
   app.get(

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { countRegisteredClients, deleteUnusedClients } from '../../domain/oauth-server/collect-unused-clients.ts';
 import { SUPPORTED_SCOPES } from '../../domain/oauth-server/mcp-scopes.ts';
+import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';
 
 /** Where oidc-provider is mounted; the issuer is `{public URL}/oauth`. */
@@ -32,11 +33,7 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
       const refusal = makeRoomForRegistration(services);
       if (refusal != null) return reply.code(503).header('cache-control', 'no-store').send(refusal);
     }
-    // Headers Fastify already holds (request id) go onto the raw response oidc-provider writes.
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value != null) reply.raw.setHeader(name, value);
-    }
-    reply.hijack();
+    const response = handOverResponse(reply);
     const raw = request.raw as IncomingMessage & { originalUrl?: string };
     raw.originalUrl = raw.url;
     raw.url = (raw.url ?? '/').slice(OAUTH_MOUNT.length) || '/';
@@ -45,7 +42,7 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
     raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
     raw.headers['x-forwarded-host'] = publicUrl.host;
     raw.headers['x-forwarded-for'] = request.ip;
-    await callback(raw, reply.raw);
+    await callback(raw, response);
   };
 
   await app.register(async (scope) => {
