@@ -63,6 +63,9 @@ export type StartedChat = {
   upstreamWaitMs: number;
 };
 
+/** A request's planned route and what planning it cost; opaque to callers, who only hand it back. */
+export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; upstreamWaitMs: number };
+
 type UserUpstreams = {
   chatgpt: ConnectionRow | null;
   openai: ApiCredentialRow | null;
@@ -82,8 +85,28 @@ const selectChatgptConnection = preparedQuery((db) =>
 /** Chat models kept for reuse (see `#apiKeyChatModel`); a handful per user covers every model they switch between. */
 const API_KEY_MODEL_CACHE_SIZE = 64;
 
+/** Catalogue entries of one provider from its model listing (any of the three listing shapes). */
+function toCatalogueEntries(
+  provider: ProviderName,
+  models: readonly {
+    id: string;
+    displayName?: string | null | undefined;
+    reasoningEfforts?: readonly string[] | null;
+  }[],
+): CatalogueEntry[] {
+  return models.map((model) => ({
+    provider,
+    upstreamId: model.id,
+    displayName: model.displayName ?? model.id,
+    reasoningEfforts: model.reasoningEfforts ?? [],
+  }));
+}
+
 /** Used when the Codex model list cannot be read; the live catalogue always wins. */
-const CHATGPT_FALLBACK_MODELS = ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'];
+const CHATGPT_FALLBACK_CATALOGUE = toCatalogueEntries(
+  'chatgpt',
+  ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'].map((id) => ({ id })),
+);
 
 /**
  * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings, connections and
@@ -144,25 +167,13 @@ export class AiGateway {
     reasoningEffort?: string | undefined;
     clientConversationId?: string | undefined;
     abortSignal: AbortSignal;
+    /** A route already planned for this request (`forwardResponses` hands it back), so it is not planned twice. */
+    route?: PlannedRoute | undefined;
   }): Promise<StartedChat> {
     const { userId } = options;
-    const settings = getUserSettings(this.#context, userId);
-    const upstreams = this.#loadUpstreams(userId);
+    const { upstreams, plan, ...route } = options.route ?? (await this.#planRoute(userId, options.requestedModel));
     // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
-    let upstreamWaitMs = 0;
-    const catalogueStartedAt = performance.now();
-    const catalogue = await this.#catalogue(userId, upstreams);
-    upstreamWaitMs += performance.now() - catalogueStartedAt;
-    const plan = resolveRoutePlan({
-      requestedModel: options.requestedModel ?? settings.defaultModel ?? null,
-      catalogue,
-      availability: toAvailability(upstreams),
-      settings: {
-        fallbackToApiKeys: settings.fallbackToApiKeys,
-        fallbackModel: settings.fallbackModel,
-        fallbackProviders: settings.fallbackProviders,
-      },
-    });
+    let upstreamWaitMs = route.upstreamWaitMs;
     const conversationId = deriveConversationId({
       userId,
       prompt: options.call.prompt,
@@ -270,20 +281,17 @@ export class AiGateway {
     userId: string;
     request: ResponsesRequest;
     abortSignal: AbortSignal;
-  }): Promise<{ model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number } | null> {
+  }): Promise<
+    | { kind: 'relayed'; model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number }
+    | { kind: 'translate'; route: PlannedRoute }
+  > {
     const { userId, request } = options;
-    const settings = getUserSettings(this.#context, userId);
-    const upstreams = this.#loadUpstreams(userId);
-    const catalogueStartedAt = performance.now();
-    const catalogue = await this.#catalogue(userId, upstreams);
-    let upstreamWaitMs = performance.now() - catalogueStartedAt;
-    const [step] = resolveRoutePlan({
-      requestedModel: request.model,
-      catalogue,
-      availability: toAvailability(upstreams),
-      settings: { fallbackToApiKeys: false, fallbackModel: settings.fallbackModel },
-    });
-    if (step == null || step.provider !== 'chatgpt') return null;
+    const route = await this.#planRoute(userId, request.model);
+    const { upstreams } = route;
+    let { upstreamWaitMs } = route;
+    // The relay has no fallback (nothing to fall back to speaks Responses); the first step decides the path.
+    const [step] = route.plan;
+    if (step == null || step.provider !== 'chatgpt') return { kind: 'translate', route };
     const firstItem = typeof request.input === 'string' ? request.input : JSON.stringify(request.input[0] ?? null);
     const conversationId = deriveConversationId({
       userId,
@@ -299,12 +307,36 @@ export class AiGateway {
     });
     upstreamWaitMs += performance.now() - forwardStartedAt;
     return {
+      kind: 'relayed',
       model: `chatgpt/${step.upstreamModel}`,
       response,
       dropped,
       url: `${this.#settings.chatgptBackendUrl}/codex/responses`,
       upstreamWaitMs,
     };
+  }
+
+  /**
+   * Plans a request's route from the user's settings, connections and (cached) catalogue: the one planning step of
+   * both `startModelStream` and `forwardResponses`. `requestedModel` null means the user's default model.
+   */
+  async #planRoute(userId: string, requestedModel: string | null): Promise<PlannedRoute> {
+    const settings = getUserSettings(this.#context, userId);
+    const upstreams = this.#loadUpstreams(userId);
+    const catalogueStartedAt = performance.now();
+    const catalogue = await this.#catalogue(userId, upstreams);
+    const upstreamWaitMs = performance.now() - catalogueStartedAt;
+    const plan = resolveRoutePlan({
+      requestedModel: requestedModel ?? settings.defaultModel ?? null,
+      catalogue,
+      availability: toAvailability(upstreams),
+      settings: {
+        fallbackToApiKeys: settings.fallbackToApiKeys,
+        fallbackModel: settings.fallbackModel,
+        fallbackProviders: settings.fallbackProviders,
+      },
+    });
+    return { upstreams, plan, upstreamWaitMs };
   }
 
   /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */
@@ -409,38 +441,25 @@ export class AiGateway {
                 accountId: token.accountId,
                 clientVersion: this.#settings.clientVersion,
               });
-              return models
-                .filter((model) => model.visibility !== 'hide')
-                .map((model) => ({
-                  provider: 'chatgpt' as const,
-                  upstreamId: model.slug,
-                  displayName: model.displayName ?? model.slug,
-                  reasoningEfforts: model.supportedReasoningLevels ?? [],
-                }));
+              const visible = models.filter((model) => model.visibility !== 'hide');
+              return toCatalogueEntries(
+                'chatgpt',
+                visible.map((model) => ({
+                  ...model,
+                  id: model.slug,
+                  reasoningEfforts: model.supportedReasoningLevels,
+                })),
+              );
             },
           })
           .catch((error: unknown) => {
             this.#log.warn({ err: error }, 'could not list ChatGPT models; using the built-in fallback list');
-            return CHATGPT_FALLBACK_MODELS.map((slug) => ({
-              provider: 'chatgpt' as const,
-              upstreamId: slug,
-              displayName: slug,
-              reasoningEfforts: [],
-            }));
+            return CHATGPT_FALLBACK_CATALOGUE;
           }),
       );
     } else if (chatgpt != null) {
       // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.
-      lists.push(
-        Promise.resolve(
-          CHATGPT_FALLBACK_MODELS.map((slug) => ({
-            provider: 'chatgpt' as const,
-            upstreamId: slug,
-            displayName: slug,
-            reasoningEfforts: [],
-          })),
-        ),
-      );
+      lists.push(Promise.resolve(CHATGPT_FALLBACK_CATALOGUE));
     }
     for (const row of [openai, gemini]) {
       if (row == null) continue;
@@ -467,12 +486,7 @@ export class AiGateway {
                 row.provider === 'openai'
                   ? models.filter((model) => isChatModelId(model.id))
                   : models.filter((model) => !('supportsChat' in model) || model.supportsChat);
-              return chatModels.map((model) => ({
-                provider: row.provider,
-                upstreamId: model.id,
-                displayName: model.displayName ?? model.id,
-                reasoningEfforts: [],
-              }));
+              return toCatalogueEntries(row.provider, chatModels);
             },
           })
           .catch((error: unknown) => {
@@ -497,14 +511,10 @@ export class AiGateway {
                 auth: { getAccessToken: () => this.#googleTokens.getAccessToken(userId) },
                 fetch: this.#settings.fetch,
               });
-              return models
-                .filter((model) => model.supportsChat)
-                .map((model) => ({
-                  provider: 'gemini' as const,
-                  upstreamId: model.id,
-                  displayName: model.displayName ?? model.id,
-                  reasoningEfforts: [],
-                }));
+              return toCatalogueEntries(
+                'gemini',
+                models.filter((model) => model.supportsChat),
+              );
             },
           })
           .catch((error: unknown) => {

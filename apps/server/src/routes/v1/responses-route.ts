@@ -27,8 +27,9 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
       const abortSignal = clientAbortSignal(reply);
       const userId = requireAuth(request).user.id;
       const forwarded = await services.gateway.forwardResponses({ userId, request: request.body, abortSignal });
-      if (forwarded == null) {
-        // The model routes to a provider without the Responses protocol: translate through the common runner.
+      if (forwarded.kind === 'translate') {
+        // The model routes to a provider without the Responses protocol: translate through the common runner,
+        // on the route already planned.
         const { call, reasoningEffort } = responsesToModelCall(request.body);
         const chat = await services.gateway.startModelStream({
           userId,
@@ -36,6 +37,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           call,
           reasoningEffort,
           abortSignal,
+          route: forwarded.route,
         });
         reply.header('x-gateway-provider', chat.provider);
         reply.header('x-gateway-model', chat.model);
