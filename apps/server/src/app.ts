@@ -25,6 +25,7 @@ import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
@@ -78,6 +79,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     genReqId: () => randomUUID(),
+    logController: new RequestLogController(),
     return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed URL) go through the same envelope as everything else.
     frameworkErrors: (error, _request, reply) => sendError(reply, classifyError(error)),
@@ -88,6 +90,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     reply.header('x-request-id', request.id);
   });
 
+  app.decorateRequest('hasAccessLine', false);
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, { isHttps: config.isHttps });
   await app.register(cookie);

@@ -69,11 +69,15 @@ export {
 export {
   createOpenAiCompatibleChatModel,
   createOpenAiCompatibleEmbeddingModel,
+  type ForwardedChat,
+  forwardOpenAiCompatibleChat,
   listOpenAiCompatibleModels,
   type OpenAiCompatibleModel,
   type OpenAiCompatibleSettings,
+  readForwardedJson,
   toOpenAiProviderError,
 } from './openai/index.ts';
 export { type AggregatedStream, aggregateStream } from './shared/aggregate-stream.ts';
 export type { FetchFunction } from './shared/fetch-function.ts';
 export type { RateLimitSnapshot, RateLimitWindow } from './shared/rate-limit-snapshot.ts';
+export { readSseData } from './shared/read-sse-data.ts';

@@ -12,6 +12,10 @@ export type EventStream = {
   /** Ends the response (idempotent). */
   close: () => void;
   readonly isClosed: boolean;
+  /** The client reads slower than events come: the socket's buffer is full. */
+  readonly isBackedUp: boolean;
+  /** Resolves when the client has read what was buffered, or is gone. */
+  drained: () => Promise<void>;
 };
 
 /** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
@@ -22,7 +26,18 @@ const HEARTBEAT_MS = 15_000;
  * hooks — security headers, request id — are kept), turns off proxy buffering (`x-accel-buffering: no`), writes
  * each event as soon as it is given (never buffered), sends comment heartbeats, and stops when the client leaves.
  */
-export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: number | null } = {}): EventStream {
+export function startEventStream(
+  reply: FastifyReply,
+  options: {
+    heartbeatMs?: number | null;
+    /**
+     * Sends the headers before the first event (default), so a client sees the stream open while the answer is
+     * still coming. A caller whose first event is ready passes false: headers and event then leave in one write,
+     * and the client gets its first byte one wake-up sooner (issue 7 bench).
+     */
+    flushHeaders?: boolean;
+  } = {},
+): EventStream {
   reply.hijack();
   const response = reply.raw;
   const headers: OutgoingHttpHeaders = {};
@@ -37,7 +52,7 @@ export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: n
     'x-accel-buffering': 'no',
   });
   // Headers go out now, so a client sees the stream open before the first token.
-  response.flushHeaders();
+  if (options.flushHeaders !== false) response.flushHeaders();
   let isClosed = false;
   // `heartbeatMs: null` turns heartbeats off (a relay must not put a comment between two halves of an event).
   const heartbeat =
@@ -72,6 +87,23 @@ export function startEventStream(reply: FastifyReply, options: { heartbeatMs?: n
     get isClosed() {
       return isClosed;
     },
+    get isBackedUp() {
+      return !isClosed && response.writableNeedDrain;
+    },
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (isClosed || !response.writableNeedDrain) {
+          resolve();
+          return;
+        }
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.once('drain', done);
+        response.once('close', done);
+      }),
   };
 }
 

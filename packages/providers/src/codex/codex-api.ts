@@ -164,6 +164,39 @@ export const codexChunkSchema = z.union([
 ]);
 export type CodexChunk = z.infer<typeof codexChunkSchema>;
 
+/** The schema of each known chunk `type`; every other type is an unknown chunk. */
+const CHUNK_SCHEMA_BY_TYPE = new Map<string, z.ZodType<CodexChunk, unknown>>(
+  [
+    lifecycleChunkSchema,
+    errorChunkSchema,
+    outputItemChunkSchema,
+    textDeltaChunkSchema,
+    reasoningSummaryPartAddedChunkSchema,
+    reasoningDeltaChunkSchema,
+    functionCallArgumentsDeltaChunkSchema,
+  ].flatMap((schema) => {
+    const type = schema.shape.type;
+    const values: readonly string[] = 'options' in type ? type.options : [...type.values];
+    return values.map((value) => [value, schema as z.ZodType<CodexChunk, unknown>] as const);
+  }),
+);
+
+/**
+ * `codexChunkSchema.safeParse`, with the same result, but trying only the schema of the chunk's own type (then the
+ * unknown-chunk fallback, as the union does for a known type with malformed fields). The union tried every member
+ * in turn, building their failures, on every event of every stream: the largest part of the Codex adapter's own
+ * time (issue 7 profile).
+ */
+export function parseCodexChunk(json: unknown): z.ZodSafeParseResult<CodexChunk> {
+  const type = typeof json === 'object' && json != null ? (json as { type?: unknown }).type : undefined;
+  const schema = typeof type === 'string' ? CHUNK_SCHEMA_BY_TYPE.get(type) : undefined;
+  if (schema != null) {
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed;
+  }
+  return unknownChunkSchema.safeParse(json);
+}
+
 /** Non-2xx bodies: FastAPI-style `{"detail": …}` for validation, the OpenAI-style envelope otherwise. */
 export const codexErrorBodySchema = z.looseObject({
   detail: z.unknown().optional(),

@@ -2,10 +2,11 @@ import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provide
 import { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
-import { type EventSourceMessage, parseSseStream } from '../shared/parse-sse-stream.ts';
+import { type EventSourceMessage, readSseEvents } from '../shared/parse-sse-stream.ts';
+import type { UpstreamBodyReader } from '../shared/post-upstream.ts';
 import type { ReadResult } from '../shared/read-result.ts';
 import { toTransportError } from '../shared/to-transport-error.ts';
-import { codexChunkSchema } from './codex-api.ts';
+import { parseCodexChunk } from './codex-api.ts';
 import type { CodexStreamState } from './codex-stream-state.ts';
 
 type Part = LanguageModelV3StreamPart;
@@ -15,7 +16,7 @@ type Part = LanguageModelV3StreamPart;
  * an idle stream ends with an `error` part; the caller's abort errors the stream and stops reading the body.
  */
 export function createCodexPartStream(options: {
-  body: ReadableStream<Uint8Array> | null;
+  body: UpstreamBodyReader;
   url: string;
   state: CodexStreamState;
   warnings: SharedV3Warning[];
@@ -24,8 +25,7 @@ export function createCodexPartStream(options: {
   idleTimeoutMs: number;
 }): ReadableStream<Part> {
   const { url, state, abortSignal } = options;
-  const body = options.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-  const reader = parseSseStream(body).getReader();
+  const reader = readSseEvents(options.body);
 
   const handleEvent = (event: EventSourceMessage): Part[] => {
     if (event.data === '[DONE]') return [];
@@ -42,7 +42,7 @@ export function createCodexPartStream(options: {
       );
     }
     const parts: Part[] = options.includeRawChunks ? [{ type: 'raw', rawValue: json }] : [];
-    const chunk = codexChunkSchema.safeParse(json);
+    const chunk = parseCodexChunk(json);
     if (!chunk.success) {
       parts.push(
         ...state.handleError(
@@ -61,6 +61,14 @@ export function createCodexPartStream(options: {
     },
     async pull(controller) {
       for (;;) {
+        // An event already parsed needs no deadline: only waiting on the network does.
+        const buffered = reader.takeBuffered();
+        if (buffered != null) {
+          const parts = handleEvent(buffered);
+          for (const part of parts) controller.enqueue(part);
+          if (parts.length > 0) return;
+          continue;
+        }
         let result: ReadResult<EventSourceMessage>;
         try {
           result = await readWithDeadline(reader, { url, idleTimeoutMs: options.idleTimeoutMs, abortSignal });
@@ -93,7 +101,7 @@ export function createCodexPartStream(options: {
 
 /** One read that gives up when the stream stays silent too long or the caller aborts (even if `fetch` ignored it). */
 function readWithDeadline<T>(
-  reader: ReadableStreamDefaultReader<T>,
+  reader: { read(): Promise<ReadResult<T>> },
   options: { url: string; idleTimeoutMs: number; abortSignal: AbortSignal | undefined },
 ): Promise<ReadResult<T>> {
   const { abortSignal } = options;

@@ -19,5 +19,14 @@ export async function forwardCodexResponses(options: {
     headers: undefined,
     abortSignal: options.abortSignal,
   });
-  return response;
+  // Callers relay or collect it as a web stream (the `/v1/responses` pass-through), read as the upstream sends it.
+  const body = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      const next = await response.body.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => response.body.cancel(reason),
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
 }

@@ -1,3 +1,4 @@
+import { postUpstream, type UpstreamResponse } from '../shared/post-upstream.ts';
 import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
 import { toTransportError } from '../shared/to-transport-error.ts';
 import { toCodexProviderError } from './codex-error.ts';
@@ -15,18 +16,19 @@ export async function sendCodexRequest(options: {
   body: Record<string, unknown>;
   headers: Record<string, string | undefined> | undefined;
   abortSignal: AbortSignal | undefined;
-}): Promise<{ response: Response; rateLimits: RateLimitSnapshot | undefined }> {
+}): Promise<{ response: UpstreamResponse; rateLimits: RateLimitSnapshot | undefined }> {
   const { settings, url } = options;
   const payload = JSON.stringify(options.body);
 
   const post = async (credentials: CodexCredentials) => {
-    let response: Response;
+    let response: UpstreamResponse;
     try {
-      response = await (settings.fetch ?? globalThis.fetch)(url, {
-        method: 'POST',
+      response = await postUpstream({
+        url,
         headers: buildHeaders(settings, credentials, options.headers),
         body: payload,
-        signal: options.abortSignal ?? null,
+        abortSignal: options.abortSignal,
+        fetch: settings.fetch,
       });
     } catch (error) {
       throw toTransportError(error, url);
@@ -40,13 +42,13 @@ export async function sendCodexRequest(options: {
   let result = await post(credentials);
   if (result.response.status === 401) {
     // Not awaited: cancelling resolves only once the body's source lets go, which is not ours to wait for.
-    result.response.body?.cancel().catch(() => {});
+    result.response.body.cancel().catch(() => {});
     const refreshed = await settings.getCredentials({ rejectedAccessToken: credentials.accessToken });
     result = await post(refreshed);
   }
 
   const { response, rateLimits } = result;
-  if (!response.ok) {
+  if (response.status < 200 || response.status >= 300) {
     let responseBody = '';
     try {
       responseBody = await response.text();

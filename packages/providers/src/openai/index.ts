@@ -1,3 +1,8 @@
+export {
+  type ForwardedChat,
+  forwardOpenAiCompatibleChat,
+  readForwardedJson,
+} from './forward-openai-compatible-chat.ts';
 export { listOpenAiCompatibleModels, type OpenAiCompatibleModel } from './list-openai-compatible-models.ts';
 export {
   createOpenAiCompatibleChatModel,

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexOAuthError, type CodexTokenSet, readCodexTokenClaims, refreshCodexTokens } from '@pag/oauth-client';
-import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
 import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { LruMap } from '../lru-map.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { encryptTokens, tokenContext } from './save-chatgpt-connection.ts';
+import { selectChatgptConnection } from './select-chatgpt-connection.ts';
 import { type ConnectionRow, describeReconnectReason } from './to-connection-dto.ts';
 
 /** What a provider needs to call the Codex backend for a user. */
@@ -18,6 +21,16 @@ const LEASE_POLL_MS = 50;
 /** Without a readable `exp`, refresh when the last refresh is older than this (as the official client does). */
 const FALLBACK_REFRESH_AGE_MS = 8 * 24 * 60 * 60_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** Decrypted access tokens kept (see `#decrypt`): one per connection, and a home gateway has a handful. */
+const ACCESS_TOKEN_CACHE_SIZE = 64;
+
+const selectConnectionById = preparedQuery((db) =>
+  db
+    .select()
+    .from(connections)
+    .where(eq(connections.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 /**
  * Hands out valid ChatGPT access tokens and refreshes them correctly (codex-protocol.md §4):
@@ -32,6 +45,8 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 export class ChatgptTokenManager {
   readonly #context: ConnectionsContext;
   readonly #inFlight = new Map<string, Promise<ChatgptAccessToken>>();
+  /** Access tokens in clear by connection and ciphertext (see `#decrypt`); one per connection in use. */
+  readonly #accessTokens = new LruMap<string, string>(ACCESS_TOKEN_CACHE_SIZE);
 
   constructor(context: ConnectionsContext) {
     this.#context = context;
@@ -217,21 +232,24 @@ export class ChatgptTokenManager {
   }
 
   #decrypt(row: ConnectionRow, column: 'id_token' | 'access_token' | 'refresh_token'): string {
-    const ciphertext =
-      column === 'id_token'
-        ? row.idTokenCiphertext
-        : column === 'access_token'
-          ? row.accessTokenCiphertext
-          : row.refreshTokenCiphertext;
+    if (column === 'access_token') {
+      // Read on every subscription request: kept in clear per ciphertext, so a refreshed token (a new ciphertext)
+      // is decrypted afresh and the old one is never handed out again.
+      const key = `${row.id}\0${row.accessTokenCiphertext}`;
+      const cached = this.#accessTokens.get(key);
+      if (cached != null) return cached;
+      const accessToken = this.#context.vault.decrypt(row.accessTokenCiphertext, {
+        context: tokenContext(row.id, column),
+      });
+      this.#accessTokens.set(key, accessToken);
+      return accessToken;
+    }
+    const ciphertext = column === 'id_token' ? row.idTokenCiphertext : row.refreshTokenCiphertext;
     return this.#context.vault.decrypt(ciphertext, { context: tokenContext(row.id, column) });
   }
 
   #loadForUser(userId: string): ConnectionRow {
-    const row = this.#context.db
-      .select()
-      .from(connections)
-      .where(and(eq(connections.userId, userId), eq(connections.provider, 'chatgpt')))
-      .get();
+    const row = selectChatgptConnection(this.#context.db).get({ userId });
     if (row == null)
       throw new GatewayError(
         'not_connected',
@@ -241,7 +259,7 @@ export class ChatgptTokenManager {
   }
 
   #loadById(connectionId: string): ConnectionRow {
-    const row = this.#context.db.select().from(connections).where(eq(connections.id, connectionId)).get();
+    const row = selectConnectionById(this.#context.db).get({ id: connectionId });
     if (row == null) throw new GatewayError('not_connected', 'The ChatGPT account was disconnected.');
     return row;
   }

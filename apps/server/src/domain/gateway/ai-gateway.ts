@@ -6,7 +6,9 @@ import {
   createGeminiEmbeddingModel,
   createOpenAiCompatibleChatModel,
   createOpenAiCompatibleEmbeddingModel,
+  type ForwardedChat,
   forwardCodexResponses,
+  forwardOpenAiCompatibleChat,
   type GeminiAuth,
   type LanguageModelV3,
   type LanguageModelV3CallOptions,
@@ -17,11 +19,12 @@ import {
   type SharedV3ProviderOptions,
   type SharedV3Warning,
 } from '@pag/providers';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
 import type { ChatgptTokenManager } from '../connections/chatgpt-token-manager.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { selectChatgptConnection } from '../connections/select-chatgpt-connection.ts';
 import type { ConnectionRow } from '../connections/to-connection-dto.ts';
 import { listApiCredentialRows, readApiKey } from '../credentials/list-api-credentials.ts';
 import type { ApiKeyValidator } from '../credentials/save-api-credential.ts';
@@ -29,8 +32,11 @@ import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { GoogleTokenManager } from '../google/google-token-manager.ts';
+import { LruMap } from '../lru-map.ts';
+import type { ChatCompletionRequest } from '../openai-compat/chat-completion-request.ts';
 import type { ResponsesRequest } from '../openai-compat/responses-request.ts';
 import { toCodexResponsesBody } from '../openai-compat/to-codex-responses-body.ts';
+import { toUpstreamChatBody } from '../openai-compat/to-upstream-chat-body.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
@@ -74,11 +80,15 @@ type UserUpstreams = {
   google: { id: string; state: 'connected' | 'reconnect_required' } | null;
 };
 
-const selectChatgptConnection = preparedQuery((db) =>
+/** Rate-limit snapshots equal to the stored one are written again only this often (to refresh `rateLimitsAt`). */
+const RATE_LIMITS_REWRITE_MS = 60_000;
+
+const updateRateLimits = preparedQuery((db) =>
   db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, 'chatgpt')))
+    .update(connections)
+    // Raw driver values (the snapshot as JSON text, the time in ms), as the columns store them.
+    .set({ rateLimits: sql`${sql.placeholder('rateLimits')}`, rateLimitsAt: sql`${sql.placeholder('rateLimitsAt')}` })
+    .where(eq(connections.id, sql.placeholder('id')))
     .prepare(),
 );
 
@@ -120,8 +130,12 @@ export class AiGateway {
   readonly #settings: AiGatewaySettings;
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: { warn: (object: object, message: string) => void };
-  /** Chat models of saved OpenAI-compatible keys, least recently used first. */
-  readonly #apiKeyModels = new Map<string, LanguageModelV3>();
+  /** Chat models of saved OpenAI-compatible keys (see `#apiKeyChatModel`). */
+  readonly #apiKeyModels = new LruMap<string, LanguageModelV3>(API_KEY_MODEL_CACHE_SIZE);
+  /** The rate-limit snapshot last written per connection (see `#storeRateLimits`). */
+  readonly #storedRateLimits = new LruMap<string, { json: string; at: number }>(API_KEY_MODEL_CACHE_SIZE);
+  /** Saved keys in clear (see `#apiKey`). */
+  readonly #apiKeys = new LruMap<string, string>(API_KEY_MODEL_CACHE_SIZE);
   /** The Gemini API's versioned base: config holds the host (GATEWAY_GEMINI_API_URL), requests go to `/v1beta/…`. */
   readonly #geminiBaseUrl: string;
 
@@ -317,6 +331,42 @@ export class AiGateway {
   }
 
   /**
+   * Relays a Chat Completions request to the user's OpenAI-compatible key as it is (`/v1/chat/completions`), when
+   * that key is the whole route: the same protocol on both sides, so the answer needs no translation, only the
+   * gateway's model name (the caller's job, on the unread answer returned here). Any other route — the
+   * subscription, Gemini, a plan with fallbacks — is handed back planned, for `startModelStream`. So is every
+   * route when a `fetch` was injected (tests that watch upstream traffic through it): the relay does not use fetch.
+   */
+  async forwardChatCompletions(options: {
+    userId: string;
+    request: ChatCompletionRequest;
+    abortSignal: AbortSignal;
+  }): Promise<
+    | { kind: 'relayed'; model: string; forwarded: ForwardedChat; upstreamWaitMs: number }
+    | { kind: 'translate'; route: PlannedRoute }
+  > {
+    const route = await this.#planRoute(options.userId, options.request.model);
+    const [step, ...fallbacks] = route.plan;
+    const row = route.upstreams.openai;
+    if (step?.provider !== 'openai' || fallbacks.length > 0 || row == null || this.#settings.fetch != null) {
+      return { kind: 'translate', route };
+    }
+    const forwardStartedAt = performance.now();
+    const forwarded = await forwardOpenAiCompatibleChat({
+      baseUrl: row.baseUrl ?? '',
+      apiKey: this.#apiKey(options.userId, row),
+      body: toUpstreamChatBody(options.request, step.upstreamModel),
+      abortSignal: options.abortSignal,
+    });
+    return {
+      kind: 'relayed',
+      model: `openai/${step.upstreamModel}`,
+      forwarded,
+      upstreamWaitMs: route.upstreamWaitMs + (performance.now() - forwardStartedAt),
+    };
+  }
+
+  /**
    * Plans a request's route from the user's settings, connections and (cached) catalogue: the one planning step of
    * both `startModelStream` and `forwardResponses`. `requestedModel` null means the user's default model.
    */
@@ -377,7 +427,8 @@ export class AiGateway {
   /** Forgets cached catalogues of a user whose keys or connections changed. */
   forgetUser(userId: string): void {
     this.#catalogues.forget(`${userId}:`);
-    for (const key of this.#apiKeyModels.keys()) if (key.startsWith(`${userId}\0`)) this.#apiKeyModels.delete(key);
+    this.#apiKeyModels.deleteWhere((key) => key.startsWith(`${userId}\0`));
+    this.#apiKeys.deleteWhere((key) => key.startsWith(`${userId}\0`));
   }
 
   /**
@@ -390,25 +441,30 @@ export class AiGateway {
     const { userId, row, modelId } = options;
     const key = `${userId}\0${row.id}\0${row.keyCiphertext}\0${row.baseUrl ?? ''}\0${modelId}`;
     const cached = this.#apiKeyModels.get(key);
-    if (cached != null) {
-      // Re-inserted, so the map's order stays least recently used first.
-      this.#apiKeyModels.delete(key);
-      this.#apiKeyModels.set(key, cached);
-      return cached;
-    }
+    if (cached != null) return cached;
     const model = createOpenAiCompatibleChatModel({
       baseUrl: row.baseUrl ?? '',
-      apiKey: readApiKey(this.#context, row),
+      apiKey: this.#apiKey(userId, row),
       modelId,
       fetch: this.#settings.fetch,
       providerName: 'openai',
     });
     this.#apiKeyModels.set(key, model);
-    if (this.#apiKeyModels.size > API_KEY_MODEL_CACHE_SIZE) {
-      const oldest = this.#apiKeyModels.keys().next().value;
-      if (oldest != null) this.#apiKeyModels.delete(oldest);
-    }
     return model;
+  }
+
+  /**
+   * A saved key in clear, kept like the chat models above (which hold it too): decrypting costs tens of
+   * microseconds, a tenth of a relayed request's own time. Keyed by the ciphertext, so a replaced key is decrypted
+   * afresh and a removed one is never read again (the row is read on every request).
+   */
+  #apiKey(userId: string, row: ApiCredentialRow): string {
+    const key = `${userId}\0${row.id}\0${row.keyCiphertext}`;
+    const cached = this.#apiKeys.get(key);
+    if (cached != null) return cached;
+    const apiKey = readApiKey(this.#context, row);
+    this.#apiKeys.set(key, apiKey);
+    return apiKey;
   }
 
   #loadUpstreams(userId: string): UserUpstreams {
@@ -591,13 +647,19 @@ export class AiGateway {
     throw new GatewayError('no_provider', 'No Gemini API key is saved and no Google account is connected.');
   }
 
+  /**
+   * Keeps the subscription's latest reported limits on its connection, for the settings page and `usage`. Every
+   * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
+   * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
+   */
   #storeRateLimits(connection: ConnectionRow | null, snapshot: unknown): void {
     if (connection == null) return;
-    this.#context.db
-      .update(connections)
-      .set({ rateLimits: snapshot as Record<string, unknown>, rateLimitsAt: new Date(this.#context.now()) })
-      .where(eq(connections.id, connection.id))
-      .run();
+    const json = JSON.stringify(snapshot);
+    const now = this.#context.now();
+    const last = this.#storedRateLimits.get(connection.id);
+    if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
+    updateRateLimits(this.#context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
+    this.#storedRateLimits.set(connection.id, { json, at: now });
   }
 }
 

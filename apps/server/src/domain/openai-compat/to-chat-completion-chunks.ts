@@ -31,7 +31,8 @@ export type ChatCompletionChunk = {
 
 /** What the stream yields: a chunk, or the failure that ended it after output had started. */
 export type ChatStreamItem =
-  | { kind: 'chunk'; chunk: ChatCompletionChunk }
+  /** One chunk to send: the gateway's own, or (relayed) the upstream's as amended. */
+  | { kind: 'chunk'; chunk: ChatCompletionChunk | Record<string, unknown> }
   | { kind: 'error'; error: unknown }
   /** The final usage, always (also when the client did not ask for a usage chunk), for the access log. */
   | { kind: 'usage'; usage: ChatCompletionUsage };

@@ -16,17 +16,24 @@ import { registerResponsesRoute } from './responses-route.ts';
  */
 export async function v1Routes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
+  // Every /v1 request writes its own access line (routes, error and not-found handlers): no second, generic one.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.hasAccessLine = true;
+    done();
+  });
   app.setErrorHandler((error, request, reply) => {
     sendOpenAiError(reply, error);
     logV1Access(request, reply, { status: reply.statusCode });
     return reply;
   });
-  app.setNotFoundHandler({}, (request, reply) =>
+  app.setNotFoundHandler({}, (request, reply) => {
     sendOpenAiError(
       reply,
       new GatewayError('not_found', `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}.`),
-    ),
-  );
+    );
+    logV1Access(request, reply, { status: reply.statusCode });
+    return reply;
+  });
 
   registerModelsRoutes(app, services);
   registerChatCompletionsRoute(app, services);

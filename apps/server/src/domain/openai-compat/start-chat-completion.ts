@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderName, ReasoningOutput } from '@pag/contracts';
+import { readForwardedJson, readSseData, type SharedV3Warning } from '@pag/providers';
+import type { AiGateway } from '../gateway/ai-gateway.ts';
+import type { ChatCompletionRequest } from './chat-completion-request.ts';
+import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
+import { collectChatCompletion } from './collect-chat-completion.ts';
+import { relayChatCompletion } from './relay-chat-completion.ts';
+import { relayChatCompletionChunks } from './relay-chat-completion-chunks.ts';
+import { type ChatStreamItem, toChatCompletionChunks } from './to-chat-completion-chunks.ts';
+import { toModelCall } from './to-model-call.ts';
+
+type AnswerBase = {
+  provider: ProviderName;
+  /** `provider/upstream-model` that is answering. */
+  model: string;
+  /** Request settings the provider dropped, in words (ASCII, for the `x-gateway-warning` header). */
+  warnings: string[];
+  /** Milliseconds spent waiting on upstreams (for the non-stream answer: until it was complete). */
+  upstreamWaitMs: number;
+};
+
+/** A started `/v1/chat/completions` answer: whole, or a stream whose first item has already arrived. */
+export type ChatCompletionAnswer =
+  | (AnswerBase & { kind: 'completion'; completion: object; usage: ChatCompletionUsage | null })
+  | (AnswerBase & { kind: 'stream'; items: AsyncIterable<ChatStreamItem> });
+
+/**
+ * Starts a chat completion on the user's route. When the route is one OpenAI-compatible key, the request is
+ * relayed in its own protocol and the answer amended (model name, reasoning display, usage); every other route
+ * goes through the provider-neutral runner and is translated. Both give the same answer shapes, and both fail
+ * before the first byte with a typed error when the upstream refuses — for a relayed stream, also when its first
+ * event is an error, so the client gets a real status.
+ */
+export async function startChatCompletion(
+  gateway: AiGateway,
+  options: {
+    userId: string;
+    request: ChatCompletionRequest;
+    reasoningOutput: ReasoningOutput;
+    abortSignal: AbortSignal;
+  },
+): Promise<ChatCompletionAnswer> {
+  const { request, reasoningOutput, abortSignal } = options;
+  // Checks what zod cannot (tool results answer earlier calls, arguments are JSON) on both paths.
+  const { call, reasoningEffort } = toModelCall(request);
+  const isStream = request.stream === true;
+  const includeUsage = request.stream_options?.include_usage === true;
+  const forwarded = await gateway.forwardChatCompletions({ userId: options.userId, request, abortSignal });
+
+  if (forwarded.kind === 'relayed') {
+    const { model, forwarded: upstream } = forwarded;
+    const base = { provider: 'openai' as const, model, warnings: [] };
+    const readStartedAt = performance.now();
+    if (!isStream) {
+      const answer = await readForwardedJson(upstream);
+      const upstreamWaitMs = forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
+      const { completion, usage } = relayChatCompletion(answer, { model, reasoningOutput, url: upstream.url });
+      return { ...base, kind: 'completion', completion, usage, upstreamWaitMs };
+    }
+    const items = relayChatCompletionChunks(readSseData(upstream.body, { url: upstream.url }), {
+      model,
+      includeUsage,
+      reasoningOutput,
+      url: upstream.url,
+    });
+    const first = await items.next();
+    if (!first.done && first.value.kind === 'error') {
+      // Closing the items stops reading the upstream body, which frees its connection.
+      await items.return(undefined);
+      throw first.value.error;
+    }
+    const upstreamWaitMs = forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
+    return { ...base, kind: 'stream', items: prepend(first, items), upstreamWaitMs };
+  }
+
+  const chat = await gateway.startModelStream({
+    userId: options.userId,
+    requestedModel: request.model,
+    call,
+    reasoningEffort,
+    abortSignal,
+    route: forwarded.route,
+  });
+  const identity = {
+    id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: chat.model,
+    reasoningOutput,
+  };
+  const base = {
+    provider: chat.provider,
+    model: chat.model,
+    warnings: chat.warnings.map(describeWarning).filter((text) => text !== ''),
+  };
+  if (!isStream) {
+    const collectStartedAt = performance.now();
+    const completion = await collectChatCompletion(chat.parts, identity);
+    const upstreamWaitMs = chat.upstreamWaitMs + (performance.now() - collectStartedAt);
+    return { ...base, kind: 'completion', completion, usage: completion.usage, upstreamWaitMs };
+  }
+  const items = toChatCompletionChunks(chat.parts, { ...identity, includeUsage });
+  return { ...base, kind: 'stream', items, upstreamWaitMs: chat.upstreamWaitMs };
+}
+
+/** The items again, with the one already taken in front. */
+async function* prepend(
+  first: IteratorResult<ChatStreamItem>,
+  rest: AsyncGenerator<ChatStreamItem>,
+): AsyncGenerator<ChatStreamItem> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
+}
+
+/** A provider warning (a dropped setting) in words for the `x-gateway-warning` header (ASCII only). */
+function describeWarning(warning: SharedV3Warning): string {
+  const fields = warning as { type: string; feature?: string; setting?: string; details?: string; message?: string };
+  const what = fields.feature ?? fields.setting ?? fields.message ?? fields.type;
+  const text = fields.details == null ? `${what} is not supported here and was ignored` : `${what}: ${fields.details}`;
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}

@@ -1,0 +1,82 @@
+import { request } from 'undici';
+import type { FetchFunction } from './fetch-function.ts';
+import type { ReadResult } from './read-result.ts';
+
+/** A response body read chunk by chunk; `cancel` stops reading and lets the connection go. */
+export type UpstreamBodyReader = {
+  read(): Promise<ReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+};
+
+/** What the adapters need of an upstream answer, whichever transport fetched it. */
+export type UpstreamResponse = {
+  status: number;
+  headers: Headers;
+  body: UpstreamBodyReader;
+  /** The whole body as text (error bodies); only before `body` was read. */
+  text(): Promise<string>;
+};
+
+/**
+ * POSTs a body upstream. With an injected `fetch` (tests that record or script the upstream) it is used as given;
+ * otherwise the request goes through `undici.request`. Hand-rolled instead of the global `fetch` because fetch's
+ * Request/Response machinery and web-stream body cost a third of a subscription request's own time in the gateway
+ * (issue 7 profile); `request` hands the body over as a plain Node stream. Timeouts are undici's defaults either
+ * way (300 s for headers and between body bytes). Network failures are thrown as they come, for the caller to map.
+ */
+export async function postUpstream(options: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  abortSignal?: AbortSignal | undefined;
+  fetch?: FetchFunction | undefined;
+}): Promise<UpstreamResponse> {
+  if (options.fetch != null) {
+    const response = await options.fetch(options.url, {
+      method: 'POST',
+      headers: options.headers,
+      body: options.body,
+      signal: options.abortSignal ?? null,
+    });
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const getReader = () => {
+      reader ??= (response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).getReader();
+      return reader;
+    };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: { read: () => getReader().read(), cancel: (reason) => getReader().cancel(reason) },
+      text: () => response.text(),
+    };
+  }
+  const response = await request(options.url, {
+    method: 'POST',
+    headers: options.headers,
+    body: options.body,
+    ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value == null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  let iterator: AsyncIterator<Uint8Array> | undefined;
+  return {
+    status: response.statusCode,
+    headers,
+    body: {
+      read: async () => {
+        iterator ??= response.body[Symbol.asyncIterator]();
+        const next = await iterator.next();
+        return next.done === true ? { done: true, value: undefined } : { done: false, value: next.value };
+      },
+      cancel: async () => {
+        // Destroying an undici body emits its AbortError as an 'error' event; nobody else is listening now.
+        response.body.on('error', () => {});
+        response.body.destroy();
+      },
+    },
+    text: () => response.body.text(),
+  };
+}
