@@ -34,7 +34,7 @@ describe('pnpm bench --quick', () => {
     if (outDir !== '') await rm(outDir, { recursive: true, force: true });
   });
 
-  it('should measure every scenario against the fake, the gateway and Portkey and write the report', async () => {
+  it('should measure every scenario against the fake, the gateway, the bare relay and Portkey and write the report', async () => {
     outDir = await mkdtemp(join(tmpdir(), 'pag-bench-smoke-'));
 
     const { code, output } = await runQuickBench(outDir);
@@ -54,7 +54,7 @@ describe('pnpm bench --quick', () => {
     // Every target answered every request, and the numbers are real latencies.
     for (const id of ['sequential-non-stream', 'sequential-stream', 'chunk-relay']) {
       const scenario = byId[id];
-      expect(Object.keys(scenario?.targets ?? {}), id).toEqual(['direct', 'gateway', 'portkey']);
+      expect(Object.keys(scenario?.targets ?? {}), id).toEqual(['direct', 'gateway', 'bare-relay', 'portkey']);
       for (const [name, target] of Object.entries(scenario?.targets ?? {})) {
         expect(target.samples, `${id} ${name}`).toBe(scenario?.params.iterations);
         expect(target.errors, `${id} ${name}`).toBe(0);
@@ -70,16 +70,20 @@ describe('pnpm bench --quick', () => {
       'gateway.overheadP99Ms',
       'portkey.overheadP50Ms',
       'gateway.overheadToPortkeyP50',
+      'bare-relay.overheadP50Ms',
+      'gateway.overheadAboveBareP50Ms',
     ]) {
       expect(Number.isFinite(sequential?.derived[key]), key).toBe(true);
     }
     // Each stamped chunk was seen through every relay.
     const relay = byId['chunk-relay'];
-    for (const name of ['direct', 'gateway', 'portkey']) expect(relay?.targets[name]?.chunksPerStream, name).toBe(10);
+    for (const name of ['direct', 'gateway', 'bare-relay', 'portkey']) {
+      expect(relay?.targets[name]?.chunksPerStream, name).toBe(10);
+    }
     // Concurrency: both levels through every target, without errors, with the relays' memory sampled.
     const concurrent = byId['concurrent-streams'];
     expect(Object.keys(concurrent?.targets ?? {}).sort()).toEqual(
-      ['direct@1', 'direct@10', 'gateway@1', 'gateway@10', 'portkey@1', 'portkey@10'].sort(),
+      ['direct', 'gateway', 'bare-relay', 'portkey'].flatMap((name) => [`${name}@1`, `${name}@10`]).sort(),
     );
     expect(concurrent?.derived['gateway.c10.errors']).toBe(0);
     expect(concurrent?.derived['gateway.c10.peakRssKib']).toBeGreaterThan(10_000);
@@ -99,5 +103,6 @@ describe('pnpm bench --quick', () => {
     expect(markdown).toContain(`Node ${process.version}`);
     expect(markdown).toContain('| gateway |');
     expect(markdown).toContain('| portkey |');
+    expect(markdown).toContain('| bare-relay |');
   });
 });

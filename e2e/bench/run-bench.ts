@@ -84,6 +84,14 @@ const context: ScenarioContext = {
         model: `openai/${OPENAI_MODEL}`,
       }),
     ];
+    targets.push(
+      createTarget({
+        name: 'bare-relay',
+        url: `${env.bareRelay.url}${new URL(upstream).pathname}/chat/completions`,
+        headers: { ...upstreamAuth, 'x-bare-upstream': new URL(upstream).origin },
+        model: OPENAI_MODEL,
+      }),
+    );
     if (env.portkey != null) {
       targets.push(
         createTarget({

@@ -36,7 +36,10 @@ export const concurrentStreams: Scenario = {
     const roundsFor = (level: number) => (context.isQuick ? 1 : level === 1 ? 5 : level >= 1_000 ? 2 : 3);
     const targets = await context.openAiTargets('held');
     const { chunkCount, chunkDelayMs } = UPSTREAM_PROFILES.held;
-    const pids: Record<string, number> = { gateway: context.env.gateway.pid };
+    const pids: Record<string, number> = {
+      gateway: context.env.gateway.pid,
+      'bare-relay': context.env.bareRelay.pid,
+    };
     if (context.env.portkey != null) pids.portkey = context.env.portkey.pid;
     const startedAt = Date.now();
     const runs: LevelRun[] = [];

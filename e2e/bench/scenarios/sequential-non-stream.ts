@@ -63,6 +63,20 @@ export const sequentialNonStream: Scenario = {
         return `| ${name} | ${formatMs(p50)} | ${formatMs(p90)} | ${formatMs(p99)} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP50Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP90Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.overheadP99Ms`])} | ${isDirect ? '1' : ratioOf(derived[`${name}.ratioToDirectP50`])} | ${summary.errors} |`;
       }),
     ];
+    if (derived['bare-relay.overheadP50Ms'] != null) {
+      derived['gateway.overheadAboveBareP50Ms'] = round(
+        (derived['gateway.overheadP50Ms'] ?? Number.NaN) - derived['bare-relay.overheadP50Ms'],
+      );
+      if (derived['portkey.overheadP50Ms'] != null) {
+        derived['bare-relay.overheadToPortkeyP50'] = round(
+          derived['bare-relay.overheadP50Ms'] / derived['portkey.overheadP50Ms'],
+        );
+      }
+      markdown.push(
+        '',
+        `The bare relay is the floor: a Node relay that only forwards bytes (${formatMs(derived['bare-relay.overheadP50Ms'])} overhead p50${derived['bare-relay.overheadToPortkeyP50'] == null ? '' : `, ${ratioOf(derived['bare-relay.overheadToPortkeyP50'])} Portkey's`}). The gateway's own work on top of that hop: ${formatMs(derived['gateway.overheadAboveBareP50Ms'])} p50.`,
+      );
+    }
     if (derived['gateway.overheadToPortkeyP50'] != null) {
       markdown.push(
         '',

@@ -57,12 +57,20 @@ export const sequentialStream: Scenario = {
         return `| ${name} | ${formatMs(summary.headersMs.p50)} | ${formatMs(summary.firstByteMs.p50)} | ${formatMs(summary.firstByteMs.p99)} | ${formatMs(summary.lastByteMs.p50)} | ${formatMs(summary.lastByteMs.p99)} | ${isDirect ? '—' : formatMs(derived[`${name}.firstByteOverheadP50Ms`])} | ${isDirect ? '—' : formatMs(derived[`${name}.lastByteOverheadP50Ms`])} | ${summary.errors} |`;
       }),
     ];
-    if (derived['gateway.firstByteOverheadToPortkeyP50'] != null) {
-      markdown.push(
-        '',
-        `Gateway ÷ Portkey, first-byte overhead (p50): ${ratioOf(derived['gateway.firstByteOverheadToPortkeyP50'])}.`,
+    if (derived['bare-relay.firstByteOverheadP50Ms'] != null) {
+      derived['gateway.firstByteOverheadAboveBareP50Ms'] = round(
+        (derived['gateway.firstByteOverheadP50Ms'] ?? Number.NaN) - derived['bare-relay.firstByteOverheadP50Ms'],
       );
     }
+    const notes = [
+      derived['gateway.firstByteOverheadToPortkeyP50'] == null
+        ? ''
+        : `Gateway ÷ Portkey, first-byte overhead (p50): ${ratioOf(derived['gateway.firstByteOverheadToPortkeyP50'])}.`,
+      derived['gateway.firstByteOverheadAboveBareP50Ms'] == null
+        ? ''
+        : `The gateway's own work over the bare relay's hop (first byte, p50): ${formatMs(derived['gateway.firstByteOverheadAboveBareP50Ms'])}.`,
+    ].filter((note) => note !== '');
+    if (notes.length > 0) markdown.push('', notes.join(' '));
     return {
       id: this.id,
       title: `Sequential streams, 16 chunks without delay (N = ${iterations} per target, ${warmup} warm-up)`,

@@ -16,6 +16,8 @@ export type BenchEnvironment = {
   upstreams: UpstreamUrls;
   gateway: BenchProcess & { url: string; apiKey: string };
   portkey: (BenchProcess & { url: string }) | null;
+  /** The floor: a bare Node relay (processes/bare-relay.mjs), no gateway work at all. */
+  bareRelay: BenchProcess & { url: string };
   upstreamProcess: BenchProcess;
   /** Points the bench user's OpenAI-compatible key at a profile (the gateway checks it by listing models). */
   useProfile(profile: UpstreamProfile): Promise<void>;
@@ -49,7 +51,11 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
     const ready = await upstreamProcess.waitFor(new RegExp(`^${UPSTREAMS_READY_PREFIX}(.+)$`, 'm'), STARTUP_TIMEOUT_MS);
     const upstreams = JSON.parse(ready[1] ?? '') as UpstreamUrls;
 
-    const [gatewayPort, portkeyPort] = await Promise.all([findFreeLoopbackPort(), findFreeLoopbackPort()]);
+    const [gatewayPort, portkeyPort, barePort] = await Promise.all([
+      findFreeLoopbackPort(),
+      findFreeLoopbackPort(),
+      findFreeLoopbackPort(),
+    ]);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const gatewayProcess = startProcess({
       name: 'gateway',
@@ -92,6 +98,17 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       portkey = Object.assign(portkeyProcess, { url: `http://127.0.0.1:${portkeyPort}` });
     }
 
+    const bareProcess = startProcess({
+      name: 'bare relay',
+      command: process.execPath,
+      args: [join(BENCH_DIR, 'processes/bare-relay.mjs'), `--port=${barePort}`],
+      cwd: join(REPO_ROOT, 'e2e'),
+      logFile: join(workDir, 'bare-relay.log'),
+    });
+    started.push(bareProcess);
+    await bareProcess.waitFor(/bare relay listening/, STARTUP_TIMEOUT_MS);
+    const bareRelay = Object.assign(bareProcess, { url: `http://127.0.0.1:${barePort}` });
+
     const setupToken = (await gatewayProcess.waitFor(/\/setup#token=([A-Za-z0-9_-]+)/, STARTUP_TIMEOUT_MS))[1] ?? '';
     const session = await provisionGateway({ url: gatewayUrl, setupToken, upstreams });
     const gateway = Object.assign(gatewayProcess, { url: gatewayUrl, apiKey: session.apiKey });
@@ -106,7 +123,7 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       const response = await fetch(`${upstreams.profiles[profile].replace(/\/v1$/, '')}/__bench/stats`);
       return (await response.json()) as { chatCompletions: number; rejected: number };
     };
-    return { upstreams, gateway, portkey, upstreamProcess, useProfile, upstreamStats, stop: stopAll };
+    return { upstreams, gateway, portkey, bareRelay, upstreamProcess, useProfile, upstreamStats, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

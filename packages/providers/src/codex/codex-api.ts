@@ -152,7 +152,8 @@ const unknownChunkSchema = z
   .looseObject({ type: z.string() })
   .transform((value) => ({ type: 'unknown_chunk' as const, rawType: value.type }));
 
-export const codexChunkSchema = z.union([
+/** The chunk schemas of known types; anything else is an unknown chunk. */
+const TYPED_CHUNK_SCHEMAS = [
   lifecycleChunkSchema,
   errorChunkSchema,
   outputItemChunkSchema,
@@ -160,21 +161,14 @@ export const codexChunkSchema = z.union([
   reasoningSummaryPartAddedChunkSchema,
   reasoningDeltaChunkSchema,
   functionCallArgumentsDeltaChunkSchema,
-  unknownChunkSchema,
-]);
+] as const;
+
+export const codexChunkSchema = z.union([...TYPED_CHUNK_SCHEMAS, unknownChunkSchema]);
 export type CodexChunk = z.infer<typeof codexChunkSchema>;
 
-/** The schema of each known chunk `type`; every other type is an unknown chunk. */
+/** The schema of each known chunk `type`. */
 const CHUNK_SCHEMA_BY_TYPE = new Map<string, z.ZodType<CodexChunk, unknown>>(
-  [
-    lifecycleChunkSchema,
-    errorChunkSchema,
-    outputItemChunkSchema,
-    textDeltaChunkSchema,
-    reasoningSummaryPartAddedChunkSchema,
-    reasoningDeltaChunkSchema,
-    functionCallArgumentsDeltaChunkSchema,
-  ].flatMap((schema) => {
+  TYPED_CHUNK_SCHEMAS.flatMap((schema) => {
     const type = schema.shape.type;
     const values: readonly string[] = 'options' in type ? type.options : [...type.values];
     return values.map((value) => [value, schema as z.ZodType<CodexChunk, unknown>] as const);

@@ -92,8 +92,11 @@ const updateRateLimits = preparedQuery((db) =>
     .prepare(),
 );
 
-/** Chat models kept for reuse (see `#apiKeyChatModel`); a handful per user covers every model they switch between. */
-const API_KEY_MODEL_CACHE_SIZE = 64;
+/**
+ * Entries each of the gateway's small in-process caches keeps (chat models, keys in clear, rate-limit snapshots): a
+ * handful per user covers every model they switch between on a home gateway.
+ */
+const CACHE_SIZE = 64;
 
 /** Catalogue entries of one provider from its model listing (any of the three listing shapes). */
 function toCatalogueEntries(
@@ -131,11 +134,11 @@ export class AiGateway {
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: { warn: (object: object, message: string) => void };
   /** Chat models of saved OpenAI-compatible keys (see `#apiKeyChatModel`). */
-  readonly #apiKeyModels = new LruMap<string, LanguageModelV3>(API_KEY_MODEL_CACHE_SIZE);
+  readonly #apiKeyModels = new LruMap<string, LanguageModelV3>(CACHE_SIZE);
   /** The rate-limit snapshot last written per connection (see `#storeRateLimits`). */
-  readonly #storedRateLimits = new LruMap<string, { json: string; at: number }>(API_KEY_MODEL_CACHE_SIZE);
+  readonly #storedRateLimits = new LruMap<string, { json: string; at: number }>(CACHE_SIZE);
   /** Saved keys in clear (see `#apiKey`). */
-  readonly #apiKeys = new LruMap<string, string>(API_KEY_MODEL_CACHE_SIZE);
+  readonly #apiKeys = new LruMap<string, string>(CACHE_SIZE);
   /** The Gemini API's versioned base: config holds the host (GATEWAY_GEMINI_API_URL), requests go to `/v1beta/…`. */
   readonly #geminiBaseUrl: string;
 
@@ -429,6 +432,7 @@ export class AiGateway {
     this.#catalogues.forget(`${userId}:`);
     this.#apiKeyModels.deleteWhere((key) => key.startsWith(`${userId}\0`));
     this.#apiKeys.deleteWhere((key) => key.startsWith(`${userId}\0`));
+    this.#storedRateLimits.deleteWhere((key) => key.startsWith(`${userId}\0`));
   }
 
   /**
@@ -656,10 +660,11 @@ export class AiGateway {
     if (connection == null) return;
     const json = JSON.stringify(snapshot);
     const now = this.#context.now();
-    const last = this.#storedRateLimits.get(connection.id);
+    const key = `${connection.userId}\0${connection.id}`;
+    const last = this.#storedRateLimits.get(key);
     if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
     updateRateLimits(this.#context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
-    this.#storedRateLimits.set(connection.id, { json, at: now });
+    this.#storedRateLimits.set(key, { json, at: now });
   }
 }
 
