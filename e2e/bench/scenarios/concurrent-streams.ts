@@ -73,10 +73,11 @@ export const concurrentStreams: Scenario = {
           `| ${run.concurrency} | ${run.target} | ${run.streams} | ${run.errors} | ${run.streamsPerSecond.toFixed(1)} | ${Math.round(run.chunksPerSecond)} | ${formatMs(run.firstByteMs.p99)} | ${formatMs(run.durationMs.p50)} | ${formatMs(run.durationMs.p99)} | ${run.idleRssKib == null ? '—' : `${mib(run.idleRssKib)} → ${mib(run.peakRssKib ?? Number.NaN)}`} | ${run.perStreamKib == null ? '—' : `${run.perStreamKib.toFixed(1)} KiB`} |`,
       ),
       '',
-      'The held upstream sends its role chunk at once and the first token 100 ms later. The gateway answers with its',
-      'first byte only when the first token came (until then it can still fall back to another provider), so its first',
-      'byte includes those 100 ms. RSS per stream is (peak − level just before) ÷ streams at once; V8 keeps a heap it',
-      'grew, so a level starts from the plateau the previous one left.',
+      'The held upstream sends its role chunk at once and the first token 100 ms later. The bench key is the whole',
+      'route (no fallback), so the gateway relays that role chunk at once too; a route with fallbacks would hold its',
+      'first byte until the first token (until then it can still fall back to another provider). RSS per stream is',
+      '(peak − level just before) ÷ streams at once; V8 keeps a heap it grew, so a level starts from the plateau the',
+      'previous one left.',
     ];
     return {
       id: this.id,

@@ -64,3 +64,51 @@ describe('startEventStream', () => {
     expect(sendResult).toBe(false);
   });
 });
+
+describe('startEventStream backpressure (issue 7)', () => {
+  it('should report a full socket buffer and resolve drained once the client has read it', async () => {
+    let backedUp = 0;
+    const payload = 'x'.repeat(64 * 1024);
+    let release: () => void = () => {};
+    const clientReady = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const url = await serve(async (events) => {
+      for (let index = 0; index < 64; index += 1) {
+        events.sendData({ index, payload });
+        if (events.isBackedUp) {
+          backedUp += 1;
+          await events.drained();
+          expect(events.isBackedUp).toBe(false);
+        }
+      }
+      await clientReady;
+      events.close();
+    });
+    const response = await fetch(url);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    // Read slowly at first, so the server's writes pile up in the socket.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    let bytes = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) bytes += chunk.value.length;
+    expect(backedUp).toBeGreaterThan(0);
+    expect(bytes).toBeGreaterThan(64 * 64 * 1024);
+  });
+
+  it('should resolve drained when the client goes away instead of waiting forever', async () => {
+    let settled: () => void = () => {};
+    const drainedAfterClose = new Promise<void>((resolve) => {
+      settled = resolve;
+    });
+    const url = await serve(async (events) => {
+      for (let index = 0; index < 256 && !events.isBackedUp; index += 1) events.sendData('y'.repeat(64 * 1024));
+      await events.drained();
+      settled();
+    });
+    const controller = new AbortController();
+    await fetch(url, { signal: controller.signal });
+    controller.abort();
+    await drainedAfterClose;
+  });
+});

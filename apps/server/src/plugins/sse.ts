@@ -16,6 +16,12 @@ export type EventStream = {
   readonly isBackedUp: boolean;
   /** Resolves when the client has read what was buffered, or is gone. */
   drained: () => Promise<void>;
+  /**
+   * Resolves once what was written has been handed to the socket. Node corks a response's socket on its first
+   * write until the next tick, so events written in one burst of already-received upstream chunks would all wait
+   * for the last one; awaiting this after the first event sends it at once (issue 7: stream time to first byte).
+   */
+  flushed: () => Promise<void>;
 };
 
 /** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
@@ -90,6 +96,7 @@ export function startEventStream(
     get isBackedUp() {
       return !isClosed && response.writableNeedDrain;
     },
+    flushed: () => new Promise<void>((resolve) => process.nextTick(resolve)),
     drained: () =>
       new Promise<void>((resolve) => {
         if (isClosed || !response.writableNeedDrain) {

@@ -46,6 +46,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
 
       // The first item has arrived (startChatCompletion waits for it), so it goes out with the headers.
       const events = startEventStream(reply, { flushHeaders: false });
+      let isFirst = true;
       try {
         for await (const item of answer.items) {
           if (item.kind === 'error') {
@@ -61,6 +62,8 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
           if (!events.sendData(item.chunk)) return;
           // A slow reader holds the upstream back instead of piling its chunks up in memory.
           if (events.isBackedUp) await events.drained();
+          else if (isFirst) await events.flushed();
+          isFirst = false;
         }
         events.sendData('[DONE]');
       } catch (error) {
