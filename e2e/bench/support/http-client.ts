@@ -28,6 +28,8 @@ export type RequestResult = {
   body?: string;
   /** Whether a stream ended with `data: [DONE]`. */
   sawDone: boolean;
+  /** The gateway's own account of its time (`x-gateway-overhead-ms`); NaN from other targets. */
+  selfReportedMs: number;
 };
 
 /** A keep-alive pool without a socket cap: concurrency is what the scenario asks for, never queued here. */
@@ -84,6 +86,7 @@ export function timedRequest(options: {
       bodyBytes: 0,
       relayMs: [],
       sawDone: false,
+      selfReportedMs: Number.NaN,
     };
     const finish = () => {
       if (settled) return;
@@ -108,6 +111,7 @@ export function timedRequest(options: {
       (incoming) => {
         result.headersMs = elapsed();
         result.status = incoming.statusCode ?? 0;
+        result.selfReportedMs = Number(incoming.headers['x-gateway-overhead-ms'] ?? Number.NaN);
         let text = '';
         // Stamps are scanned from here on, so a stamp split across two reads is read once it is whole.
         let scanFrom = 0;
