@@ -20,9 +20,9 @@ const FORWARDED_FIELDS = [
   'frequency_penalty',
   'seed',
   'stop',
-  'n',
-  'modalities',
   'user',
+  // `n` and `modalities` are checked to be their defaults (1, text), so they are left out: servers that do not
+  // know them (older llama.cpp, some proxies) would refuse the request for nothing.
 ] as const satisfies readonly (keyof ChatCompletionRequest)[];
 
 /**
