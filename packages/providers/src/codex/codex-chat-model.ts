@@ -7,7 +7,6 @@ import type {
 } from '@ai-sdk/provider';
 import { aggregateStream } from '../shared/aggregate-stream.ts';
 import { headersToRecord } from '../shared/headers-to-record.ts';
-import { throwIfStreamErrorBeforeOutput } from '../shared/throw-if-stream-error-before-output.ts';
 import {
   CODEX_PROVIDER_KEY,
   type CodexChatModelSettings,
@@ -17,9 +16,9 @@ import {
 } from './codex-options.ts';
 import { CodexStreamState } from './codex-stream-state.ts';
 import { convertToCodexInput } from './convert-to-codex-input.ts';
-import { createCodexPartStream } from './create-codex-part-stream.ts';
 import { CodexToolNames, prepareCodexTools } from './prepare-codex-tools.ts';
 import { sendCodexRequest } from './send-codex-request.ts';
+import { startCodexPartStream } from './start-codex-part-stream.ts';
 
 /** Codex's own idle limit for an SSE stream. */
 const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
@@ -67,7 +66,7 @@ class CodexChatModel implements LanguageModelV3 {
       headers: options.headers,
       abortSignal: options.abortSignal,
     });
-    const stream = createCodexPartStream({
+    const stream = await startCodexPartStream({
       body: response.body,
       url,
       state: new CodexStreamState({ url, toolNames, rateLimits }),
@@ -77,7 +76,7 @@ class CodexChatModel implements LanguageModelV3 {
       idleTimeoutMs: this.#settings.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
     });
     return {
-      stream: await throwIfStreamErrorBeforeOutput(stream, undefined, options.abortSignal),
+      stream,
       request: { body },
       response: { headers: headersToRecord(response.headers) },
     };
