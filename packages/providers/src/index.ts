@@ -79,5 +79,7 @@ export {
 } from './openai/index.ts';
 export { type AggregatedStream, aggregateStream } from './shared/aggregate-stream.ts';
 export type { FetchFunction } from './shared/fetch-function.ts';
+export { readSseEvents, type SseEventReader } from './shared/parse-sse-stream.ts';
+export type { UpstreamBodyReader, UpstreamResponse } from './shared/post-upstream.ts';
 export type { RateLimitSnapshot, RateLimitWindow } from './shared/rate-limit-snapshot.ts';
 export { readSseData } from './shared/read-sse-data.ts';

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { UpstreamBodyReader } from '@pag/providers';
 import type { FastifyReply } from 'fastify';
 
 export type EventStream = {
@@ -119,14 +120,15 @@ export function startEventStream(
  * events unchanged in shape), with the same headers as every stream of ours. Stops reading upstream as soon as the
  * client is gone; the caller's abort signal then cancels the upstream request itself.
  */
-export async function relayEventStream(reply: FastifyReply, body: ReadableStream<Uint8Array>): Promise<void> {
+export async function relayEventStream(reply: FastifyReply, reader: UpstreamBodyReader): Promise<void> {
   const events = startEventStream(reply, { heartbeatMs: null });
-  const reader = body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || events.isClosed) break;
       reply.raw.write(value);
+      // A slow reader holds the upstream back instead of piling its events up in memory.
+      if (events.isBackedUp) await events.drained();
     }
   } finally {
     await reader.cancel().catch(() => {});

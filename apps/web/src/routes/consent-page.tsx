@@ -1,7 +1,6 @@
-import type { AuthorizationRequestView, SessionState, User } from '@pag/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AuthorizationRequestView, User } from '@pag/contracts';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiError, isApiError } from '../api/api-error.ts';
-import { signOut } from '../api/auth.ts';
 import { decideAuthorizationRequest, getAuthorizationRequest } from '../api/mcp-apps.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { AuthLayout } from '../components/auth-layout.tsx';
@@ -9,9 +8,8 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { SignInForm } from '../components/sign-in-form.tsx';
 import { useSession } from '../hooks/use-session.ts';
+import { useSignOut } from '../hooks/use-sign-out.ts';
 import { isUnanswerableRequest, toNavigableUrl } from '../lib/mcp-apps.ts';
-
-const SIGNED_OUT: SessionState = { setupRequired: false, user: null, csrfToken: null };
 
 /**
  * The consent step of an MCP authorization (`/oauth/interaction/:uid`): an app (ChatGPT, Claude, a CLI) asked to
@@ -35,7 +33,6 @@ export function ConsentPage({ uid, user }: { uid: string; user: User | null }) {
 }
 
 function SignedInConsent({ uid, user }: { uid: string; user: User }) {
-  const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
 
   const request = useQuery({
@@ -65,19 +62,8 @@ function SignedInConsent({ uid, user }: { uid: string; user: User }) {
     onSuccess: (target) => window.location.assign(target),
   });
 
-  const logout = useMutation({
-    mutationFn: () => signOut(csrfToken),
-    onSuccess: () => forgetSession(),
-    onError: (error) => {
-      if (isApiError(error) && error.code === 'unauthenticated') forgetSession();
-    },
-  });
-
-  function forgetSession() {
-    // Cached data belongs to the account that just left; the page shows the sign-in form again.
-    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session[0] });
-    queryClient.setQueryData(queryKeys.session, SIGNED_OUT);
-  }
+  // Signed out, the page shows the sign-in form again.
+  const logout = useSignOut();
 
   const failure = request.error ?? (isApiError(decide.error) ? decide.error : null);
   if (failure != null && isApiError(failure) && isUnanswerableRequest(failure.code)) {
@@ -197,8 +183,8 @@ function SignedInConsent({ uid, user }: { uid: string; user: User }) {
         {decide.error == null ? null : (
           <ErrorBanner title="Could not record your decision">{decide.error.message}</ErrorBanner>
         )}
-        {logout.error == null || (isApiError(logout.error) && logout.error.code === 'unauthenticated') ? null : (
-          <ErrorBanner title="Could not sign out">{logout.error.message}</ErrorBanner>
+        {logout.visibleError == null ? null : (
+          <ErrorBanner title="Could not sign out">{logout.visibleError.message}</ErrorBanner>
         )}
         {decide.isSuccess ? (
           <p className="muted" role="status">

@@ -1,13 +1,9 @@
-import type { SessionState, User } from '@pag/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { User } from '@pag/contracts';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { isApiError } from '../api/api-error.ts';
-import { signOut } from '../api/auth.ts';
-import { queryKeys } from '../api/query-keys.ts';
 import { Brand } from '../components/brand.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { SubscriptionNotice } from '../components/subscription-notice.tsx';
-import { useSession } from '../hooks/use-session.ts';
+import { useSignOut } from '../hooks/use-sign-out.ts';
 import { setFlashNotice } from '../lib/flash-notice.ts';
 import { ApiKeysPage } from './api-keys-page.tsx';
 import { ConnectedAppsPage } from './connected-apps-page.tsx';
@@ -27,29 +23,12 @@ const NAVIGATION: NavigationItem[] = [
   { href: '/models', label: 'Models & features', isComingSoon: false },
 ];
 
-const SIGNED_OUT: SessionState = { setupRequired: false, user: null, csrfToken: null };
-
 /** The signed-in shell: header with the account and sign-out, section navigation, and the current section. */
 export function SettingsLayout({ user }: { user: User }) {
-  const queryClient = useQueryClient();
-  const csrfToken = useSession().data?.csrfToken ?? null;
   const [location] = useLocation();
 
-  const logout = useMutation({
-    mutationFn: () => signOut(csrfToken),
-    onSuccess: () => forgetSession(),
-    onError: (error) => {
-      // Already signed out on the server (expired, or signed out in another tab): same outcome for the user.
-      if (isApiError(error) && error.code === 'unauthenticated') forgetSession();
-    },
-  });
-
-  function forgetSession() {
-    setFlashNotice('signed-out');
-    // Cached data belongs to the account that just left; the router sends the visitor to the sign-in page.
-    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session[0] });
-    queryClient.setQueryData(queryKeys.session, SIGNED_OUT);
-  }
+  // The router then sends the visitor to the sign-in page, which says they signed out.
+  const logout = useSignOut({ onSignedOut: () => setFlashNotice('signed-out') });
 
   return (
     <div className="app-shell">
@@ -94,9 +73,9 @@ export function SettingsLayout({ user }: { user: User }) {
           </ul>
         </nav>
         <main className="app-main" id="main-content" tabIndex={-1}>
-          {logout.isError && !(isApiError(logout.error) && logout.error.code === 'unauthenticated') ? (
-            <ErrorBanner title="Could not sign out">{logout.error.message}</ErrorBanner>
-          ) : null}
+          {logout.visibleError == null ? null : (
+            <ErrorBanner title="Could not sign out">{logout.visibleError.message}</ErrorBanner>
+          )}
           <Switch>
             <Route path="/api-keys" component={ApiKeysPage} />
             <Route path="/connections" component={ConnectionsPage} />

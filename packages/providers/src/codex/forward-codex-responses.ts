@@ -1,8 +1,9 @@
+import type { UpstreamResponse } from '../shared/post-upstream.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
 import { sendCodexRequest } from './send-codex-request.ts';
 
 /**
- * Sends an already-shaped Responses body to the Codex backend and returns its 2xx SSE response untouched, for
+ * Sends an already-shaped Responses body to the Codex backend and returns its 2xx SSE response unread, for
  * callers that relay the upstream event stream as is (`/v1/responses`). Same headers, 401 refresh-and-retry and
  * typed errors as the chat model; the body is the caller's to make acceptable (store:false, stream:true, …).
  */
@@ -10,7 +11,7 @@ export async function forwardCodexResponses(options: {
   settings: CodexChatModelSettings;
   body: Record<string, unknown>;
   abortSignal?: AbortSignal | undefined;
-}): Promise<Response> {
+}): Promise<UpstreamResponse> {
   const url = `${options.settings.baseUrl.replace(/\/+$/, '')}/codex/responses`;
   const { response } = await sendCodexRequest({
     settings: options.settings,
@@ -19,14 +20,5 @@ export async function forwardCodexResponses(options: {
     headers: undefined,
     abortSignal: options.abortSignal,
   });
-  // Callers relay or collect it as a web stream (the `/v1/responses` pass-through), read as the upstream sends it.
-  const body = new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      const next = await response.body.read();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => response.body.cancel(reason),
-  });
-  return new Response(body, { status: response.status, headers: response.headers });
+  return response;
 }

@@ -2,10 +2,10 @@ import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provide
 import { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
-import { isOutputPart } from '../shared/is-output-part.ts';
 import { type EventSourceMessage, readSseEvents } from '../shared/parse-sse-stream.ts';
 import type { UpstreamBodyReader } from '../shared/post-upstream.ts';
 import type { ReadResult } from '../shared/read-result.ts';
+import { startPartStream } from '../shared/start-part-stream.ts';
 import { toTransportError } from '../shared/to-transport-error.ts';
 import { parseCodexChunk } from './codex-api.ts';
 import type { CodexStreamState } from './codex-stream-state.ts';
@@ -15,11 +15,9 @@ type Part = LanguageModelV3StreamPart;
 /**
  * Reads the SSE body and emits V3 parts: `stream-start` first, exactly one `finish` last. A dropped connection or
  * an idle stream ends with an `error` part; the caller's abort errors the stream at once and stops reading the body.
- *
- * Resolves once the first output part has arrived. An `error` part before it (a usage limit inside a 200, a
- * `response.failed`) is thrown instead, and the body cancelled, so the caller can still pick the HTTP status or
- * fail over. This is `throwIfStreamErrorBeforeOutput`'s contract, kept in the one stream: a second stream stage
- * around this one cost every part two more hand-overs (issue 7 profile).
+ * Resolves once the first output part has arrived; an `error` part before it (a usage limit inside a 200, a
+ * `response.failed`) is thrown instead (`startPartStream`), so the caller can still pick the HTTP status or fail
+ * over. The parts are produced straight into that one stream, with no second stage around a stream of our own.
  */
 export async function startCodexPartStream(options: {
   body: UpstreamBodyReader;
@@ -90,52 +88,21 @@ export async function startCodexPartStream(options: {
     return [];
   };
 
-  const firstParts: Part[] = [{ type: 'stream-start', warnings: options.warnings }];
-  for (let hasOutput = false; !hasOutput && !isFinished; ) {
-    for (const part of await readParts()) {
-      if (!hasOutput && part.type === 'error') {
-        await reader.cancel(part.error).catch(() => {});
-        throw part.error;
-      }
-      firstParts.push(part);
-      hasOutput ||= isOutputPart(part);
-    }
-  }
-
-  let onAbort: (() => void) | undefined;
-  const stopListening = () => {
-    if (onAbort != null) abortSignal?.removeEventListener('abort', onAbort);
-  };
-  return new ReadableStream<Part>({
-    start(controller) {
-      for (const part of firstParts) controller.enqueue(part);
-      // The caller's abort ends the stream at once, dropping parts already read ahead, even with no read pending.
-      onAbort = () => {
-        controller.error(abortSignal?.reason);
-        reader.cancel(abortSignal?.reason).catch(() => {});
-      };
-      if (abortSignal?.aborted) onAbort();
-      else abortSignal?.addEventListener('abort', onAbort, { once: true });
+  let isStarted = false;
+  return startPartStream(
+    {
+      read: async () => {
+        if (!isStarted) {
+          isStarted = true;
+          return [{ type: 'stream-start', warnings: options.warnings }];
+        }
+        const parts = await readParts();
+        return parts.length === 0 ? null : parts;
+      },
+      cancel: (reason) => reader.cancel(reason),
     },
-    async pull(controller) {
-      let parts: Part[];
-      try {
-        parts = await readParts();
-      } catch {
-        return; // The abort listener has errored the stream.
-      }
-      if (parts.length === 0) {
-        stopListening();
-        controller.close();
-        return;
-      }
-      for (const part of parts) controller.enqueue(part);
-    },
-    async cancel(reason) {
-      stopListening();
-      await reader.cancel(reason);
-    },
-  });
+    { abortSignal },
+  );
 }
 
 /** One read that gives up when the stream stays silent too long or the caller aborts (even if `fetch` ignored it). */

@@ -1,62 +1,63 @@
-import { request } from 'undici';
 import { truncateResponseBody } from '../errors/truncate-response-body.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
+import type { FetchFunction } from '../shared/fetch-function.ts';
+import { headersToRecord } from '../shared/headers-to-record.ts';
+import { postUpstream, type UpstreamBodyReader } from '../shared/post-upstream.ts';
 import { toTransportError } from '../shared/to-transport-error.ts';
 import { openAiHttpFailureToProviderError } from './openai-error.ts';
 
 /** The upstream's 2xx answer, its body not yet read: SSE when the request streamed, else one JSON document. */
 export type ForwardedChat = {
   url: string;
-  /** Read once: iterate it (a stream) or call `text()`. Destroyed when the caller's abort signal fires. */
-  body: AsyncIterable<Uint8Array> & { text(): Promise<string> };
+  /** Read once: chunk by chunk (a stream, see `readSseData`) or whole (`readForwardedJson`). */
+  body: UpstreamBodyReader;
+  text(): Promise<string>;
 };
 
 /**
  * Sends an already-shaped Chat Completions body to an OpenAI-compatible `/chat/completions` and returns the 2xx
- * answer unread, for callers that relay it (`/v1/chat/completions` on an API key). Failures get the same classes as
- * the chat model's: HTTP errors through `openAiHttpFailureToProviderError`, network failures through
- * `toTransportError`; the caller's abort passes through.
- *
- * Hand-rolled on `undici.request` rather than the AI SDK (which uses `fetch`): on the relay path the SDK's parse
- * and re-serialise of every chunk and fetch's web streams were most of the gateway's own time (issue 7 profile);
- * `request` skips both. Same defaults as `fetch` for timeouts (undici's 300 s for headers and between body bytes).
+ * answer unread, for callers that relay it (`/v1/chat/completions` on an API key). Through `postUpstream`, as the
+ * Codex adapter: on the relay path the AI SDK's parse and re-serialise of every chunk and fetch's web streams were
+ * most of the gateway's own time (issue 7 profile). Failures get the same classes as the chat model's: HTTP errors
+ * through `openAiHttpFailureToProviderError`, network failures through `toTransportError`; the caller's abort
+ * passes through.
  */
 export async function forwardOpenAiCompatibleChat(options: {
   baseUrl: string;
   apiKey: string;
   body: Record<string, unknown>;
   abortSignal?: AbortSignal | undefined;
+  fetch?: FetchFunction | undefined;
 }): Promise<ForwardedChat> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  const isStream = options.body.stream === true;
-  let response: Awaited<ReturnType<typeof request>>;
+  let response: Awaited<ReturnType<typeof postUpstream>>;
   try {
-    response = await request(url, {
-      method: 'POST',
+    response = await postUpstream({
+      url,
       headers: {
         authorization: `Bearer ${options.apiKey}`,
         'content-type': 'application/json',
-        accept: isStream ? 'text/event-stream' : 'application/json',
+        accept: options.body.stream === true ? 'text/event-stream' : 'application/json',
       },
       body: JSON.stringify(options.body),
-      ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
+      abortSignal: options.abortSignal,
+      fetch: options.fetch,
     });
   } catch (error) {
     throw toTransportError(error, url);
   }
-  const { statusCode, headers, body } = response;
-  if (statusCode >= 200 && statusCode < 300) return { url, body };
+  if (response.status >= 200 && response.status < 300) return { url, body: response.body, text: response.text };
   let responseBody: string | undefined;
   try {
-    responseBody = truncateResponseBody(await body.text());
+    responseBody = truncateResponseBody(await response.text());
   } catch (error) {
     throw toTransportError(error, url);
   }
   throw openAiHttpFailureToProviderError({
     url,
-    statusCode,
+    statusCode: response.status,
     responseBody,
-    responseHeaders: toHeaderRecord(headers),
+    responseHeaders: headersToRecord(response.headers),
     cause: undefined,
   });
 }
@@ -65,7 +66,7 @@ export async function forwardOpenAiCompatibleChat(options: {
 export async function readForwardedJson(forwarded: ForwardedChat): Promise<unknown> {
   let text: string;
   try {
-    text = await forwarded.body.text();
+    text = await forwarded.text();
   } catch (error) {
     throw toTransportError(error, forwarded.url);
   }
@@ -78,12 +79,4 @@ export async function readForwardedJson(forwarded: ForwardedChat): Promise<unkno
       cause: error,
     });
   }
-}
-
-function toHeaderRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value != null) record[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return record;
 }

@@ -13,7 +13,7 @@ export type UpstreamResponse = {
   status: number;
   headers: Headers;
   body: UpstreamBodyReader;
-  /** The whole body as text (error bodies); only before `body` was read. */
+  /** The whole body as text (error bodies, JSON answers); only instead of reading `body`. */
   text(): Promise<string>;
 };
 

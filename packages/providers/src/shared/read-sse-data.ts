@@ -1,25 +1,31 @@
-import { createParser } from 'eventsource-parser';
+import { readSseEvents } from './parse-sse-stream.ts';
+import type { UpstreamBodyReader } from './post-upstream.ts';
 import { toTransportError } from './to-transport-error.ts';
 
 /**
- * The `data` of each Server-Sent Event of a Node-stream body, as soon as its event is complete. Unlike
- * `readSseEvents` (for `fetch` bodies) it works on the plain async iterable `undici.request` gives,
- * with no stream stages in between: the relay path's per-chunk cost. A read failure (the upstream dropped the
- * connection) becomes our transport error; the caller's abort passes through.
+ * The `data` of each Server-Sent Event of an upstream body, as soon as its event is complete (`readSseEvents`,
+ * for callers that relay events rather than parts). A read failure (the upstream dropped the connection) becomes
+ * our transport error; the caller's abort passes through. Leaving early stops reading the body.
  */
-export async function* readSseData(body: AsyncIterable<Uint8Array>, options: { url: string }): AsyncGenerator<string> {
-  const ready: string[] = [];
-  const parser = createParser({ onEvent: (event) => ready.push(event.data) });
-  const decoder = new TextDecoder();
+export async function* readSseData(body: UpstreamBodyReader, options: { url: string }): AsyncGenerator<string> {
+  const events = readSseEvents(body);
+  let isEnded = false;
   try {
-    for await (const bytes of body) {
-      parser.feed(decoder.decode(bytes, { stream: true }));
-      while (ready.length > 0) yield ready.shift() as string;
+    for (;;) {
+      let next: Awaited<ReturnType<typeof events.read>>;
+      try {
+        next = await events.read();
+      } catch (error) {
+        isEnded = true;
+        throw toTransportError(error, options.url);
+      }
+      if (next.done) {
+        isEnded = true;
+        return;
+      }
+      yield next.value.data;
     }
-  } catch (error) {
-    throw toTransportError(error, options.url);
+  } finally {
+    if (!isEnded) await events.cancel().catch(() => {});
   }
-  // An event left without its closing blank line at the end is still delivered.
-  parser.feed(`${decoder.decode()}\n\n`);
-  while (ready.length > 0) yield ready.shift() as string;
 }

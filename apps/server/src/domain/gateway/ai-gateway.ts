@@ -18,6 +18,7 @@ import {
   listOpenAiCompatibleModels,
   type SharedV3ProviderOptions,
   type SharedV3Warning,
+  type UpstreamResponse,
 } from '@pag/providers';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
@@ -294,12 +295,15 @@ export class AiGateway {
    * upstream's SSE response to re-emit as is. Only the subscription speaks the Responses protocol natively here:
    * null when the model routes elsewhere (the caller converts through `startModelStream` then).
    */
-  async forwardResponses(options: {
-    userId: string;
-    request: ResponsesRequest;
-    abortSignal: AbortSignal;
-  }): Promise<
-    | { kind: 'relayed'; model: string; response: Response; dropped: string[]; url: string; upstreamWaitMs: number }
+  async forwardResponses(options: { userId: string; request: ResponsesRequest; abortSignal: AbortSignal }): Promise<
+    | {
+        kind: 'relayed';
+        model: string;
+        response: UpstreamResponse;
+        dropped: string[];
+        url: string;
+        upstreamWaitMs: number;
+      }
     | { kind: 'translate'; route: PlannedRoute }
   > {
     const { userId, request } = options;
@@ -337,8 +341,7 @@ export class AiGateway {
    * Relays a Chat Completions request to the user's OpenAI-compatible key as it is (`/v1/chat/completions`), when
    * that key is the whole route: the same protocol on both sides, so the answer needs no translation, only the
    * gateway's model name (the caller's job, on the unread answer returned here). Any other route — the
-   * subscription, Gemini, a plan with fallbacks — is handed back planned, for `startModelStream`. So is every
-   * route when a `fetch` was injected (tests that watch upstream traffic through it): the relay does not use fetch.
+   * subscription, Gemini, a plan with fallbacks — is handed back planned, for `startModelStream`.
    */
   async forwardChatCompletions(options: {
     userId: string;
@@ -351,7 +354,7 @@ export class AiGateway {
     const route = await this.#planRoute(options.userId, options.request.model);
     const [step, ...fallbacks] = route.plan;
     const row = route.upstreams.openai;
-    if (step?.provider !== 'openai' || fallbacks.length > 0 || row == null || this.#settings.fetch != null) {
+    if (step?.provider !== 'openai' || fallbacks.length > 0 || row == null) {
       return { kind: 'translate', route };
     }
     const forwardStartedAt = performance.now();
@@ -360,6 +363,7 @@ export class AiGateway {
       apiKey: this.#apiKey(options.userId, row),
       body: toUpstreamChatBody(options.request, step.upstreamModel),
       abortSignal: options.abortSignal,
+      fetch: this.#settings.fetch,
     });
     return {
       kind: 'relayed',

@@ -1,5 +1,9 @@
-import { codexStreamFailureToProviderError } from '@pag/providers';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import {
+  codexStreamFailureToProviderError,
+  readSseEvents,
+  type SseEventReader,
+  type UpstreamBodyReader,
+} from '@pag/providers';
 
 /**
  * The whole Responses object from a Codex event stream, for clients that did not ask to stream (the backend always
@@ -7,12 +11,22 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
  * output is rebuilt from `response.output_item.done` events then. A failure becomes the typed error it stands for.
  */
 export async function collectCodexResponse(options: {
-  body: ReadableStream<Uint8Array>;
+  body: UpstreamBodyReader;
   url: string;
 }): Promise<Record<string, unknown>> {
+  const events = readSseEvents(options.body);
+  try {
+    return await collect(events, options.url);
+  } finally {
+    // Stops reading whatever follows the completed response (and frees the connection on a failure).
+    await events.cancel().catch(() => {});
+  }
+}
+
+async function collect(events: SseEventReader, url: string): Promise<Record<string, unknown>> {
   const items: unknown[] = [];
-  const events = options.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
-  for await (const message of events) {
+  for (let next = await events.read(); !next.done; next = await events.read()) {
+    const message = next.value;
     let event: { type?: string; item?: unknown; response?: Record<string, unknown>; error?: unknown };
     try {
       event = JSON.parse(message.data) as typeof event;
@@ -29,11 +43,11 @@ export async function collectCodexResponse(options: {
       const error = (type === 'error' ? event.error : event.response?.error) as Parameters<
         typeof codexStreamFailureToProviderError
       >[0]['error'];
-      throw codexStreamFailureToProviderError({ url: options.url, error });
+      throw codexStreamFailureToProviderError({ url, error });
     }
   }
   throw codexStreamFailureToProviderError({
-    url: options.url,
+    url,
     error: { message: 'The Codex stream ended before the response completed.' },
   });
 }

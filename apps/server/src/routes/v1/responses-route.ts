@@ -1,4 +1,3 @@
-import { GatewayError } from '../../domain/gateway-error.ts';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
@@ -82,8 +81,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           `not supported by the subscription backend, ignored: ${forwarded.dropped.join(', ')}`,
         );
       }
-      const body = forwarded.response.body;
-      if (body == null) throw new GatewayError('upstream_error', 'The Codex backend answered without a body.');
+      const { body } = forwarded.response;
       if (request.body.stream !== true) {
         const collectStartedAt = performance.now();
         const response = await collectCodexResponse({ body, url: forwarded.url });
