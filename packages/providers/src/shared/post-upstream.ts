@@ -56,15 +56,15 @@ export async function postUpstream(options: {
     body: options.body,
     ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
   });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value == null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
   let iterator: AsyncIterator<Uint8Array> | undefined;
+  // Built on first use: the chat relay reads no header of a 2xx answer, and this is its hot path.
+  let headers: Headers | undefined;
   return {
     status: response.statusCode,
-    headers,
+    get headers() {
+      headers ??= toHeaders(response.headers);
+      return headers;
+    },
     body: {
       read: async () => {
         iterator ??= response.body[Symbol.asyncIterator]();
@@ -79,4 +79,13 @@ export async function postUpstream(options: {
     },
     text: () => response.body.text(),
   };
+}
+
+function toHeaders(record: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(record)) {
+    if (value == null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
 }
