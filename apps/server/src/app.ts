@@ -15,7 +15,7 @@ import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.t
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT, GATEWAY_VERSION } from './domain/gateway/gateway-identity.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway/gateway-identity.ts';
 import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
 import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
@@ -135,7 +135,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       geminiApiUrl: config.geminiApiUrl,
       originator: GATEWAY_ORIGINATOR,
       userAgent: GATEWAY_USER_AGENT,
-      clientVersion: GATEWAY_VERSION,
+      clientVersion: config.codexClientVersion,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
       ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
     },
   });

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CODEX_CLIENT_VERSION } from './domain/gateway/gateway-identity.ts';
 
 /**
  * The gateway's configuration, read from the environment exactly once at startup. This file is the only place
@@ -32,6 +33,16 @@ export type Config = Readonly<{
   codexRefreshWindowMs: number;
   /** ChatGPT backend base; model calls go to `{it}/codex/responses`, the catalogue to `{it}/codex/models`. */
   chatgptBackendUrl: string;
+  /**
+   * The Codex CLI version we send as `client_version`: the backend's catalogue leaves out models newer than the
+   * client that asks (docs/codex-protocol.md §5.6).
+   */
+  codexClientVersion: string;
+  /**
+   * The longest a client waits for an upstream answer to begin, retries included; the stream then has its own
+   * idle limit.
+   */
+  upstreamFirstByteTimeoutMs: number;
   /** Gemini API base (generativelanguage.googleapis.com). */
   geminiApiUrl: string;
   /** Google OAuth authorize and token endpoints (for Google accounts connected with the user's own client). */
@@ -127,6 +138,11 @@ const environmentSchema = z.object({
     })
     .default('http://127.0.0.1:1455/auth/callback'),
   GATEWAY_CHATGPT_BACKEND_URL: httpUrl('https://chatgpt.com/backend-api'),
+  GATEWAY_CODEX_CLIENT_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { message: 'must be a Codex CLI version such as 0.169.0' })
+    .default(CODEX_CLIENT_VERSION),
+  GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 600, unit: 'seconds' }).default(120),
   GATEWAY_GEMINI_API_URL: httpUrl('https://generativelanguage.googleapis.com'),
   GATEWAY_GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
   GATEWAY_GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
@@ -212,6 +228,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     codexRedirectUri: env.GATEWAY_CODEX_REDIRECT_URI,
     codexRefreshWindowMs: env.GATEWAY_CODEX_REFRESH_WINDOW_MINUTES * 60_000,
     chatgptBackendUrl: env.GATEWAY_CHATGPT_BACKEND_URL,
+    codexClientVersion: env.GATEWAY_CODEX_CLIENT_VERSION,
+    upstreamFirstByteTimeoutMs: env.GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS * 1000,
     geminiApiUrl: env.GATEWAY_GEMINI_API_URL,
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,

@@ -4,6 +4,7 @@ import {
   closeAllFakeServers,
   FAKE_CODEX_REPLY_TEXT,
   OPENAI_CODEX_CLIENT_ID,
+  OPENAI_ISSUER,
   REFRESH_TOKEN_REUSED_MESSAGE,
   startFakeCodexBackend,
   startFakeOpenAiAuth,
@@ -133,6 +134,58 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
         token_type_hint: 'refresh_token',
         client_id: OPENAI_CODEX_CLIENT_ID,
       }),
+    });
+    expect(egress.targets).toEqual([]);
+  });
+
+  it('issue 14: should take a refresh answer signed https://auth.openai.com with another aud and no token_type', async () => {
+    // The fake reached at 127.0.0.1 signs the real issuer, as auth.openai.com does behind any other URL. The backend
+    // takes any unexpired token (verifyWithFakeOpenAiAuth expects the fake's own URL as issuer).
+    const fake = await startFakeOpenAiAuth({ issuer: OPENAI_ISSUER });
+    const backend = await startFakeCodexBackend();
+    const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
+    fake.quirkNextRefreshAnswer(['id-token-for-another-audience', 'no-token-type', 'no-expires-in']);
+
+    const run = await runCodex({ fake, home, args: execArgs(backend) });
+    logTraffic('codex exec (quirky refresh answer) → fake auth', fake.requests);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(FAKE_CODEX_REPLY_TEXT);
+    const rotated = fake.issuedTokens.at(-1);
+    expect(rotated?.grant).toBe('refresh_token');
+    expect((await readCodexAuthJson(home)).tokens).toEqual({
+      id_token: rotated?.idToken,
+      access_token: rotated?.accessToken,
+      refresh_token: rotated?.refreshToken,
+      account_id: seeded.chatgptAccountId,
+    });
+    const [modelRequest] = backend.findRequests({ method: 'POST', path: '/backend-api/codex/responses' });
+    expect(modelRequest?.headers.authorization).toBe(`Bearer ${rotated?.accessToken}`);
+    expect(egress.targets).toEqual([]);
+  });
+
+  it('issue 14: should keep the rotated refresh token of an answer without access_token, and refresh with it', async () => {
+    const fake = await startFakeOpenAiAuth({ issuer: OPENAI_ISSUER });
+    const backend = await startFakeCodexBackend();
+    const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
+    fake.quirkNextRefreshAnswer(['no-access-token']);
+
+    const run = await runCodex({ fake, home, args: execArgs(backend) });
+    logTraffic('codex exec (refresh answer without access_token) → fake auth', fake.requests);
+
+    // Only the fields present overwrite (codex-protocol.md §4.2): the new refresh token is stored at once, and as
+    // the old access token is still inside the refresh window, the next use of auth refreshes again with it.
+    expect(run.exitCode).toBe(0);
+    const [, quirky, complete] = fake.issuedTokens;
+    const refreshes = fake.findRequests({ method: 'POST', path: '/oauth/token' });
+    expect(refreshes.map((request) => (request.json as { refresh_token: string }).refresh_token)).toEqual([
+      seeded.refreshToken,
+      quirky?.refreshToken,
+    ]);
+    expect(fake.issuedTokens.map((tokens) => tokens.refreshTokenStatus)).toEqual(['rotated', 'rotated', 'active']);
+    expect((await readCodexAuthJson(home)).tokens).toMatchObject({
+      access_token: complete?.accessToken,
+      refresh_token: complete?.refreshToken,
     });
     expect(egress.targets).toEqual([]);
   });

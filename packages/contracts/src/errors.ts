@@ -20,6 +20,8 @@ export const gatewayErrorCodeSchema = z.enum([
   'sign_in_failed',
   'not_connected',
   'reconnect_required',
+  /** The ChatGPT account is already connected to another gateway user (one account, one user). */
+  'account_in_use',
   'loopback_port_busy',
   'upstream_unavailable',
   'upstream_error',

@@ -1,5 +1,5 @@
 export { buildCodexAuthorizationUrl } from './codex/build-codex-authorization-url.ts';
-export type { CodexEndpointOptions } from './codex/codex-endpoint-options.ts';
+export type { CodexClientIdentity, CodexEndpointOptions } from './codex/codex-endpoint-options.ts';
 export {
   CODEX_AUTH_BASE_URL,
   CODEX_CLIENT_ID,
@@ -22,7 +22,11 @@ export {
   pollCodexDeviceToken,
 } from './codex/poll-codex-device-token.ts';
 export { type CodexTokenClaims, readCodexTokenClaims } from './codex/read-codex-token-claims.ts';
-export { refreshCodexTokens } from './codex/refresh-codex-tokens.ts';
+export {
+  type CodexRefreshReason,
+  type RefreshCodexTokensOptions,
+  refreshCodexTokens,
+} from './codex/refresh-codex-tokens.ts';
 export { type CodexDeviceCode, requestCodexDeviceCode } from './codex/request-codex-device-code.ts';
 export { revokeCodexToken } from './codex/revoke-codex-token.ts';
 export { createPkcePair, generateState } from './create-pkce-pair.ts';

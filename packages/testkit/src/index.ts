@@ -21,6 +21,7 @@ export type {
   MintFakeOpenAiTokensOptions,
 } from './openai-auth/create-fake-openai-auth-hooks.ts';
 export type {
+  FakeOpenAiAccessTokenStatus,
   FakeOpenAiGrant,
   FakeOpenAiIssuedTokens,
   FakeOpenAiRefreshTokenStatus,
@@ -33,9 +34,12 @@ export type {
 export { DEFAULT_FAKE_OPENAI_ACCOUNT } from './openai-auth/fake-openai-account.ts';
 export type { FakeOpenAiAuthModes } from './openai-auth/fake-openai-auth-modes.ts';
 export { DEFAULT_FAKE_OPENAI_AUTH_MODES } from './openai-auth/fake-openai-auth-modes.ts';
+export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/fake-openai-refresh-answer-quirk.ts';
+export { FAKE_OPENAI_REFRESH_ANSWER_QUIRKS } from './openai-auth/fake-openai-refresh-answer-quirk.ts';
 export {
   CODEX_REDIRECT_URIS,
   OPENAI_CODEX_CLIENT_ID,
+  OPENAI_ISSUER,
   REAL_DEVICE_CALLBACK_URI,
   REFRESH_TOKEN_REUSED_MESSAGE,
 } from './openai-auth/openai-auth-constants.ts';

@@ -17,6 +17,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   sign_in_failed: 400,
   not_connected: 409,
   reconnect_required: 409,
+  account_in_use: 409,
   loopback_port_busy: 409,
   upstream_unavailable: 502,
   upstream_error: 502,

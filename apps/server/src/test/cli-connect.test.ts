@@ -1,16 +1,18 @@
-import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../domain/accounts/create-user.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../domain/gateway/gateway-identity.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
 import { readDatabaseBytes } from './read-database-bytes.ts';
 import { runGatewayCli, startBin, waitFor } from './run-process.ts';
 
-// The headless-server path: the CLI connects, lists and disconnects over the same data dir, against the fake.
+// The headless-server path: the CLI connects, lists and disconnects over the same data dir, against the fake, which
+// signs `iss = https://auth.openai.com` as the real server does whatever URL the CLI reaches it at.
 let fake: FakeOpenAiAuth;
 let test: TestApp;
 let env: Record<string, string>;
 beforeAll(async () => {
-  fake = await startFakeOpenAiAuth({ autoApprove: true, deviceInterval: '1' });
+  fake = await startFakeOpenAiAuth({ autoApprove: true, deviceInterval: '1', issuer: OPENAI_ISSUER });
 });
 afterAll(async () => {
   await fake.close();
@@ -50,6 +52,51 @@ describe('gateway connect chatgpt', () => {
     ]);
     const database = readDatabaseBytes(test.config.databaseFile);
     for (const issued of fake.issuedTokens) expect(database.includes(issued.refreshToken)).toBe(false);
+  });
+
+  it('issue 14: should connect with --device and --paste against a server signing https://auth.openai.com, as the gateway', async () => {
+    const device = startBin({
+      bin: 'gateway',
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--device'],
+      env,
+      cwd: test.dataDir,
+    });
+    const userCode = await waitFor(() => /enter the code (\S+)/.exec(device.output())?.[1], 20_000);
+    fake.approveDevice({ userCode });
+    expect(await device.exited, device.output()).toBe(0);
+    const paste = startBin({
+      bin: 'gateway',
+      args: ['connect', 'chatgpt', '--user', 'owner@example.com', '--paste'],
+      env,
+      cwd: test.dataDir,
+    });
+    const authorizeUrl = await waitFor(() => /^(http\S+\/oauth\/authorize\S+)$/m.exec(paste.output())?.[1], 20_000);
+    const redirect = await fetch(authorizeUrl, { redirect: 'manual' });
+    paste.child.stdin?.end(`${redirect.headers.get('location')}\n`);
+    expect(await paste.exited, paste.output()).toBe(0);
+
+    for (const issued of fake.issuedTokens) {
+      expect(JSON.parse(Buffer.from(issued.idToken.split('.')[1] ?? '', 'base64url').toString()).iss).toBe(
+        'https://auth.openai.com',
+      );
+    }
+    expect(env.GATEWAY_OPENAI_AUTH_URL).toBe(fake.url);
+    const listed = await runGatewayCli({
+      args: ['connections', '--user', 'owner@example.com', '--json'],
+      env,
+      cwd: test.dataDir,
+    });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ provider: 'chatgpt', state: 'connected', method: 'paste' }]);
+    // Device code, polls, two exchanges (and the best-effort revoke of the replaced sign-in, if it went out before
+    // the process exited): all named as the gateway.
+    const calls = fake.requests.filter((request) => request.method === 'POST');
+    expect(calls.map((request) => request.path)).toEqual(
+      expect.arrayContaining(['/api/accounts/deviceauth/usercode', '/api/accounts/deviceauth/token', '/oauth/token']),
+    );
+    expect(calls.filter((request) => request.path === '/oauth/token')).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.headers).toMatchObject({ originator: GATEWAY_ORIGINATOR, 'user-agent': GATEWAY_USER_AGENT });
+    }
   });
 
   it('should exit 1 with the reason when the device code is declined', async () => {

@@ -69,7 +69,7 @@ describe('refresh across processes', () => {
     expect(reports[0]?.tokens[0]).not.toBe(tokens.accessToken);
     const refreshes = fake
       .findRequests({ method: 'POST', path: '/oauth/token' })
-      .filter((request) => request.form?.grant_type === 'refresh_token');
+      .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
     expect(refreshes).toHaveLength(1);
   }, 60_000);
 });

@@ -1,7 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { normaliseBaseUrl } from './codex-endpoint-options.ts';
 
-/** auth.openai.com described for oauth4webapi. It publishes no discovery document that Codex relies on. */
+/**
+ * auth.openai.com described for oauth4webapi, which builds our authorization-code request. Only the endpoints
+ * matter: the `issuer` is never compared with anything, since we read token answers ourselves (the real server
+ * signs `iss = https://auth.openai.com` whatever URL we reach it at, see readCodexTokenAnswer).
+ */
 export function codexAuthorizationServer(baseUrl: string): oauth.AuthorizationServer {
   const base = normaliseBaseUrl(baseUrl);
   return {
@@ -20,12 +24,14 @@ export function oauthRequestOptions(options: {
   baseUrl: string;
   fetch?: typeof fetch | undefined;
   signal: AbortSignal;
+  headers: Record<string, string>;
 }): oauth.TokenEndpointRequestOptions {
   const url = new URL(options.baseUrl);
   const isLoopbackHttp =
     url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname.toLowerCase());
   return {
     signal: options.signal,
+    headers: options.headers,
     ...(options.fetch == null ? {} : { [oauth.customFetch]: options.fetch }),
     ...(isLoopbackHttp ? { [oauth.allowInsecureRequests]: true } : {}),
   };

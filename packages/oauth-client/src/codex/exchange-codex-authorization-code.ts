@@ -1,16 +1,19 @@
 import * as oauth from 'oauth4webapi';
 import { codexAuthorizationServer, oauthRequestOptions } from './codex-authorization-server.ts';
 import type { CodexEndpointOptions } from './codex-endpoint-options.ts';
-import { requestSignal } from './codex-endpoint-options.ts';
+import { codexIdentityHeaders, requestSignal } from './codex-endpoint-options.ts';
 import { CODEX_CLIENT_ID } from './codex-oauth-constants.ts';
 import { CodexOAuthError } from './codex-oauth-error.ts';
 import type { CodexTokenSet } from './codex-token-set.ts';
 import { readCodexErrorResponse } from './read-codex-error-response.ts';
+import { readCodexTokenAnswer } from './read-codex-token-answer.ts';
 import { toTransportError } from './to-transport-error.ts';
 
 /**
- * Exchanges an authorization code (browser, pasted or device flow) for tokens, with oauth4webapi doing the
- * standard request and response checks (token type, id_token issuer/audience/expiry).
+ * Exchanges an authorization code (browser, pasted or device flow) for tokens. oauth4webapi builds the standard
+ * request (form body, PKCE verifier); the answer is read as the official client reads it, which requires the three
+ * tokens and checks nothing of the id_token but that it is there (see readCodexTokenAnswer for why not
+ * oauth4webapi's OIDC checks: they refuse the real server's answers behind any URL but auth.openai.com itself).
  *
  * The caller must already have checked `state` against the one it stored, in constant time: this function only
  * sees the code, so it tells oauth4webapi to skip its own state check.
@@ -37,29 +40,28 @@ export async function exchangeCodexAuthorizationCode(
       callbackParameters,
       options.redirectUri,
       options.codeVerifier,
-      oauthRequestOptions({ baseUrl: options.baseUrl, fetch: options.fetch, signal: requestSignal(options.signal) }),
+      oauthRequestOptions({
+        baseUrl: options.baseUrl,
+        fetch: options.fetch,
+        signal: requestSignal(options.signal),
+        headers: codexIdentityHeaders(options.identity),
+      }),
     );
   } catch (error) {
     throw toTransportError(error);
   }
   if (!response.ok) throw await readCodexErrorResponse(response);
-  try {
-    const result = await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true });
-    if (result.id_token == null || result.refresh_token == null) {
-      throw new CodexOAuthError({ kind: 'protocol', message: 'auth.openai.com returned no id_token or refresh_token' });
-    }
-    return {
-      idToken: result.id_token,
-      accessToken: result.access_token,
-      refreshToken: result.refresh_token,
-      expiresInSeconds: result.expires_in,
-    };
-  } catch (error) {
-    if (error instanceof CodexOAuthError) throw error;
+  const { idToken, accessToken, refreshToken, expiresInSeconds } = await readCodexTokenAnswer(response);
+  // The three tokens the official client requires of this answer (docs/codex-protocol.md §2.2).
+  if (idToken == null || accessToken == null || refreshToken == null) {
+    const missing = Object.entries({ id_token: idToken, access_token: accessToken, refresh_token: refreshToken })
+      .filter(([, value]) => value == null)
+      .map(([name]) => name);
     throw new CodexOAuthError({
       kind: 'protocol',
-      message: `auth.openai.com sent a token answer we could not accept: ${(error as Error).message}`,
-      cause: error,
+      status: response.status,
+      message: `auth.openai.com sent a token answer without ${missing.join(', ')}`,
     });
   }
+  return { idToken, accessToken, refreshToken, expiresInSeconds };
 }

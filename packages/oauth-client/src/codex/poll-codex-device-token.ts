@@ -1,5 +1,5 @@
 import type { CodexEndpointOptions } from './codex-endpoint-options.ts';
-import { normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
+import { codexJsonHeaders, normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
 import { CodexOAuthError } from './codex-oauth-error.ts';
 import { readCodexErrorResponse } from './read-codex-error-response.ts';
 import { toTransportError } from './to-transport-error.ts';
@@ -21,7 +21,7 @@ export async function pollCodexDeviceToken(
   try {
     response = await (options.fetch ?? fetch)(`${normaliseBaseUrl(options.baseUrl)}/api/accounts/deviceauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: codexJsonHeaders(options.identity),
       body: JSON.stringify({ device_auth_id: options.deviceAuthId, user_code: options.userCode }),
       signal: requestSignal(options.signal),
     });

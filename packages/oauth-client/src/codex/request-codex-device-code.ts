@@ -1,5 +1,5 @@
 import type { CodexEndpointOptions } from './codex-endpoint-options.ts';
-import { normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
+import { codexJsonHeaders, normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
 import { CODEX_CLIENT_ID } from './codex-oauth-constants.ts';
 import { CodexOAuthError } from './codex-oauth-error.ts';
 import { readCodexErrorResponse } from './read-codex-error-response.ts';
@@ -24,7 +24,7 @@ export async function requestCodexDeviceCode(options: CodexEndpointOptions): Pro
   try {
     response = await (options.fetch ?? fetch)(`${base}/api/accounts/deviceauth/usercode`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: codexJsonHeaders(options.identity),
       body: JSON.stringify({ client_id: CODEX_CLIENT_ID }),
       signal: requestSignal(options.signal),
     });

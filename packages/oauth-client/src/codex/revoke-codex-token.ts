@@ -1,5 +1,5 @@
 import type { CodexEndpointOptions } from './codex-endpoint-options.ts';
-import { normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
+import { codexJsonHeaders, normaliseBaseUrl, requestSignal } from './codex-endpoint-options.ts';
 import { CODEX_CLIENT_ID } from './codex-oauth-constants.ts';
 import { readCodexErrorResponse } from './read-codex-error-response.ts';
 import { toTransportError } from './to-transport-error.ts';
@@ -15,7 +15,7 @@ export async function revokeCodexToken(options: CodexEndpointOptions & { refresh
   try {
     response = await (options.fetch ?? fetch)(`${normaliseBaseUrl(options.baseUrl)}/oauth/revoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: codexJsonHeaders(options.identity),
       body: JSON.stringify({
         token: options.refreshToken,
         token_type_hint: 'refresh_token',

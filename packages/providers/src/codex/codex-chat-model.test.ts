@@ -295,6 +295,57 @@ describe('createCodexChatModel doStream', () => {
     ]);
   });
 
+  it('issue 14: should map an incomplete response cut by the content filter to a content-filter finish', async () => {
+    const lines = readFixtureLines(FIXTURES, 'codex-incomplete').map((line) =>
+      line.replace('"reason":"max_output_tokens"', '"reason":"content_filter"'),
+    );
+    const { fetch } = createRecordingFetch(createSseResponse(lines));
+    const parts = await convertStreamToArray((await createModel(fetch).model.doStream({ prompt })).stream);
+
+    expect(parts.filter((part) => part.type === 'error')).toEqual([]);
+    expect(parts.at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: { unified: 'content-filter', raw: 'content_filter' },
+    });
+  });
+
+  it.each(['interrupted', 'max_tool_calls'])(
+    'issue 14: should fail an incomplete response for another reason (%s) with a typed error, not an "other" finish',
+    async (reason) => {
+      const lines = readFixtureLines(FIXTURES, 'codex-incomplete').map((line) =>
+        line.replace('"reason":"max_output_tokens"', `"reason":"${reason}"`),
+      );
+      const { fetch } = createRecordingFetch(createSseResponse(lines));
+      const parts = await convertStreamToArray((await createModel(fetch).model.doStream({ prompt })).stream);
+
+      const errors = parts.flatMap((part) => (part.type === 'error' ? [part.error] : []));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(UpstreamApiError);
+      expect(errors[0]).toMatchObject({
+        statusCode: 502,
+        isRetryable: true,
+        message: `Incomplete response returned, reason: ${reason}`,
+      });
+      expect(parts.at(-1)).toMatchObject({
+        type: 'finish',
+        finishReason: { unified: 'error', raw: reason },
+        usage: { outputTokens: { total: 4 } },
+      });
+    },
+  );
+
+  it('issue 14: should throw an incomplete response for another reason that comes before any output', async () => {
+    const lines = readFixtureLines(FIXTURES, 'codex-incomplete')
+      .filter((line) => !line.includes('"response.output_'))
+      .map((line) => line.replace('"reason":"max_output_tokens"', '"reason":"interrupted"'));
+    const { fetch } = createRecordingFetch(createSseResponse(lines));
+
+    const error = await catchError(createModel(fetch).model.doStream({ prompt }));
+
+    expect(error).toBeInstanceOf(UpstreamApiError);
+    expect(error).toMatchObject({ statusCode: 502, message: 'Incomplete response returned, reason: interrupted' });
+  });
+
   it('should throw an error event that comes before any output', async () => {
     const { fetch } = createRecordingFetch(fixtureResponse('codex-error-before-output'));
     const error = await catchError(createModel(fetch).model.doStream({ prompt }));

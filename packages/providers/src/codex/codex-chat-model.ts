@@ -12,32 +12,37 @@ import {
   type CodexChatModelSettings,
   type CodexProviderOptions,
   codexProviderOptionsSchema,
-  DEFAULT_CODEX_INSTRUCTIONS,
 } from './codex-options.ts';
+import { toCodexRequestBody } from './codex-request-rules.ts';
 import { CodexStreamState } from './codex-stream-state.ts';
 import { convertToCodexInput } from './convert-to-codex-input.ts';
-import { CodexToolNames, prepareCodexTools } from './prepare-codex-tools.ts';
+import { prepareCodexTools } from './prepare-codex-tools.ts';
 import { sendCodexRequest } from './send-codex-request.ts';
 import { startCodexPartStream } from './start-codex-part-stream.ts';
 
 /** Codex's own idle limit for an SSE stream. */
 const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 
-/** Call options the backend rejects (`max_output_tokens`) or that proxies strip; never sent, reported as warnings. */
-const UNSUPPORTED_SETTINGS = [
-  'maxOutputTokens',
-  'temperature',
-  'topP',
-  'topK',
-  'presencePenalty',
-  'frequencyPenalty',
-  'seed',
-  'stopSequences',
-] as const satisfies ReadonlyArray<keyof LanguageModelV3CallOptions>;
+/**
+ * Call options that are request fields, under their OpenAI wire names (Chat Completions' for the ones the Responses
+ * API lacks). They go through the request rules like every other field, so a call sends exactly what a relayed
+ * request would; the backend takes none of them today (docs/codex-protocol.md §5.3), so each is dropped and
+ * reported as a warning under the call option's own name.
+ */
+const CALL_OPTION_FIELDS = {
+  maxOutputTokens: 'max_output_tokens',
+  temperature: 'temperature',
+  topP: 'top_p',
+  topK: 'top_k',
+  presencePenalty: 'presence_penalty',
+  frequencyPenalty: 'frequency_penalty',
+  seed: 'seed',
+  stopSequences: 'stop',
+} as const satisfies Partial<Record<keyof LanguageModelV3CallOptions, string>>;
 
 /**
  * A `LanguageModelV3` over the ChatGPT-subscription Codex backend (`POST {baseUrl}/codex/responses`).
- * @see shared/reference/codex-protocol.md §5–§7, §10
+ * @see docs/codex-protocol.md §5–§7, §10
  */
 export function createCodexChatModel(settings: CodexChatModelSettings): LanguageModelV3 {
   return new CodexChatModel(settings);
@@ -99,35 +104,10 @@ class CodexChatModel implements LanguageModelV3 {
   }
 
   #getArgs(options: LanguageModelV3CallOptions) {
-    const warnings: SharedV3Warning[] = [];
-    for (const setting of UNSUPPORTED_SETTINGS) {
-      if (options[setting] != null) {
-        warnings.push({
-          type: 'unsupported',
-          feature: setting,
-          details: 'The Codex backend does not accept it; not sent.',
-        });
-      }
-    }
     const codexOptions = parseCodexProviderOptions(options.providerOptions?.[CODEX_PROVIDER_KEY]);
-
     const systemMessageMode = codexOptions.systemMessageMode ?? this.#settings.systemMessageMode ?? 'developer';
     const converted = convertToCodexInput({ prompt: options.prompt, systemMessageMode });
-    warnings.push(...converted.warnings);
-    const hasSystemMessage = options.prompt.some((message) => message.role === 'system');
-    const instructions = hasSystemMessage
-      ? converted.instructions
-      : (this.#settings.defaultInstructions ?? DEFAULT_CODEX_INSTRUCTIONS);
     const prepared = prepareCodexTools({ tools: options.tools, toolChoice: options.toolChoice });
-    warnings.push(...prepared.warnings);
-
-    const historyToolNames = options.prompt.flatMap((message) =>
-      message.role === 'assistant'
-        ? message.content.flatMap((part) => (part.type === 'tool-call' ? [part.toolName] : []))
-        : [],
-    );
-    const toolNames = new CodexToolNames([...(options.tools ?? []).map((tool) => tool.name), ...historyToolNames]);
-
     const reasoning =
       codexOptions.reasoningEffort != null || codexOptions.reasoningSummary != null
         ? {
@@ -135,25 +115,40 @@ class CodexChatModel implements LanguageModelV3 {
             summary: codexOptions.reasoningSummary ?? 'auto',
           }
         : undefined;
-    const text = buildTextOptions(options.responseFormat, codexOptions);
 
-    // Key order follows Codex 0.169's request (captures/codex-0.169.0-responses-request.json).
-    const body: Record<string, unknown> = {
-      model: this.modelId,
-      stream: true,
-      ...(instructions != null ? { instructions } : {}),
+    // The call as a Responses request; the rules shared with the `/v1/responses` relay make it the backend's.
+    const request: Record<string, unknown> = {
+      instructions: converted.instructions,
       input: converted.input,
       tools: prepared.tools,
       tool_choice: prepared.toolChoice,
       parallel_tool_calls: codexOptions.parallelToolCalls ?? true,
-      ...(reasoning != null ? { reasoning } : {}),
-      store: false,
-      include: ['reasoning.encrypted_content'],
-      prompt_cache_key: this.#settings.conversationId,
-      ...(text != null ? { text } : {}),
+      reasoning,
+      text: buildTextOptions(options.responseFormat, codexOptions),
     };
+    for (const [setting, field] of Object.entries(CALL_OPTION_FIELDS)) {
+      request[field] = options[setting as keyof typeof CALL_OPTION_FIELDS];
+    }
+    const { body, dropped, toolNames } = toCodexRequestBody(request, {
+      model: this.modelId,
+      conversationId: this.#settings.conversationId,
+      defaultInstructions: this.#settings.defaultInstructions,
+    });
+
+    const warnings: SharedV3Warning[] = dropped.map((field) => ({
+      type: 'unsupported',
+      feature: settingOf(field),
+      details: 'The Codex backend does not accept it; not sent.',
+    }));
+    warnings.push(...converted.warnings, ...prepared.warnings);
     return { body, warnings, toolNames };
   }
+}
+
+/** The call option behind a dropped field, so a warning speaks the caller's words. */
+function settingOf(field: string): string {
+  const entry = Object.entries(CALL_OPTION_FIELDS).find(([, wireName]) => wireName === field);
+  return entry?.[0] ?? field;
 }
 
 function parseCodexProviderOptions(value: unknown): CodexProviderOptions {

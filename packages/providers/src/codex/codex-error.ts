@@ -9,7 +9,7 @@ import { type CodexErrorObject, codexErrorBodySchema } from './codex-api.ts';
 
 /**
  * Turns a non-2xx answer of the Codex backend into our error class.
- * @see shared/reference/codex-protocol.md §7.1, §7.2
+ * @see docs/codex-protocol.md §7.1, §7.2
  */
 export function toCodexProviderError(options: {
   url: string;
@@ -87,6 +87,27 @@ export function codexStreamFailureToProviderError(options: {
       return new UpstreamApiError({ message, url, statusCode, responseBody, cause: error });
     }
   }
+}
+
+/**
+ * A `response.incomplete` whose reason is neither the output limit nor the content filter (`interrupted`, or a
+ * reason new to us): the answer was cut short for a reason the caller cannot act on. Codex itself turns it into the
+ * retryable stream error "Incomplete response returned, reason: <reason>" (docs/codex-protocol.md §6.2), so it is a
+ * retryable 502 here: the upstream gave an unusable answer.
+ */
+export function codexIncompleteToProviderError(options: {
+  url: string;
+  reason: string | null | undefined;
+}): UpstreamApiError {
+  const reason = options.reason ?? 'unknown';
+  return new UpstreamApiError({
+    message: `Incomplete response returned, reason: ${reason}`,
+    url: options.url,
+    statusCode: 502,
+    responseBody: JSON.stringify({ incomplete_details: { reason: options.reason ?? null } }),
+    isRetryable: true,
+    cause: undefined,
+  });
 }
 
 function isUsageLimit(error: CodexErrorObject | null | undefined): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FetchFunction } from '../shared/fetch-function.ts';
 import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
+import type { UpstreamRetry } from './codex-retry-policy.ts';
 
 export type CodexCredentials = { accessToken: string; accountId: string };
 
@@ -36,6 +37,13 @@ export type CodexChatModelSettings = {
   defaultInstructions?: string;
   /** A stream silent for this long is treated as dead (Codex uses 300 s). */
   streamIdleTimeoutMs?: number;
+  /**
+   * The longest the answer may take to begin (response headers), retries included: past it the upstream is aborted
+   * with an `UpstreamTimeoutError`, and no retry is started that would end past it. Default 120 s.
+   */
+  firstByteTimeoutMs?: number;
+  /** Called before each retry of a request that failed before its first byte (for the access log). */
+  onRetry?(retry: UpstreamRetry): void;
 };
 
 /** `providerOptions.codex` of a call. */

@@ -14,7 +14,7 @@ import { readFixtureLines } from '../test/read-fixture-lines.ts';
 import { toAssistantMessage } from '../test/to-assistant-message.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
-import { toCodexToolName } from './prepare-codex-tools.ts';
+import { toCodexToolName } from './codex-tool-names.ts';
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const CONVERSATION_ID = '01a209a7-7fb3-7f32-aa02-2b7ce5753d0d';
@@ -429,7 +429,8 @@ describe('Codex errors before the stream', () => {
       [500, 'Internal Server Error'],
     ] as const) {
       const { fetch } = createRecordingFetch(createJsonResponse(body, { status }));
-      const error = await catchError(createModel(fetch).model.doStream({ prompt }));
+      // A deadline shorter than the first backoff: the error comes back without the retries (tested below).
+      const error = await catchError(createModel(fetch, { firstByteTimeoutMs: 150 }).model.doStream({ prompt }));
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error).toMatchObject({ statusCode: status, isRetryable: true });
     }

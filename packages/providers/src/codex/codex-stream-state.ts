@@ -9,11 +9,11 @@ import {
   isCodexMessageItem,
   isCodexReasoningItem,
 } from './codex-api.ts';
-import { codexStreamFailureToProviderError } from './codex-error.ts';
+import { codexIncompleteToProviderError, codexStreamFailureToProviderError } from './codex-error.ts';
 import { CODEX_PROVIDER_KEY } from './codex-options.ts';
+import type { CodexToolNames } from './codex-tool-names.ts';
 import { convertCodexUsage } from './convert-codex-usage.ts';
 import { mapCodexFinishReason } from './map-codex-finish-reason.ts';
-import type { CodexToolNames } from './prepare-codex-tools.ts';
 
 type Part = LanguageModelV3StreamPart;
 
@@ -23,7 +23,7 @@ type ToolCallState = { callId: string; toolName: string; arguments: string; hasD
  * Turns Codex SSE chunks into V3 stream parts. Text and reasoning blocks start lazily at their first delta (an error
  * before any content can then still be thrown); `output_item.done` is the authoritative item, because
  * `response.completed.output` may be empty.
- * @see shared/reference/codex-protocol.md §6.2
+ * @see docs/codex-protocol.md §6.2
  */
 export class CodexStreamState {
   readonly #url: string;
@@ -125,16 +125,22 @@ export class CodexStreamState {
         this.#usage = convertCodexUsage(chunk.response.usage);
         break;
 
-      case 'response.incomplete':
+      case 'response.incomplete': {
         this.#closeOpenBlocks(parts);
         this.#isTerminal = true;
+        this.#usage = convertCodexUsage(chunk.response.usage);
+        const reason = chunk.response.incomplete_details?.reason;
         this.#finishReason = mapCodexFinishReason({
           status: 'incomplete',
-          incompleteReason: chunk.response.incomplete_details?.reason,
+          incompleteReason: reason,
           hasToolCalls: this.#hasToolCalls,
         });
-        this.#usage = convertCodexUsage(chunk.response.usage);
+        // Cut short for a reason other than the output limit or the content filter: a failure, not a finish.
+        if (this.#finishReason.unified === 'error') {
+          this.#fail(codexIncompleteToProviderError({ url: this.#url, reason }), reason ?? 'incomplete', parts);
+        }
         break;
+      }
 
       case 'response.failed':
         this.#closeOpenBlocks(parts);

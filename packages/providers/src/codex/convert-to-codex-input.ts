@@ -7,7 +7,6 @@ import type {
 } from '@ai-sdk/provider';
 import { convertUint8ArrayToBase64 } from '@ai-sdk/provider-utils';
 import { CODEX_PROVIDER_KEY } from './codex-options.ts';
-import { toCodexToolName } from './prepare-codex-tools.ts';
 
 type InputContent =
   | { type: 'input_text'; text: string }
@@ -28,7 +27,7 @@ export type CodexInputItem =
 
 /**
  * Converts a V3 prompt to the Codex `input` list (and `instructions` in that mode).
- * @see shared/reference/codex-protocol.md §5.4
+ * @see docs/codex-protocol.md §5.4
  */
 export function convertToCodexInput(options: {
   prompt: LanguageModelV3Prompt;
@@ -114,7 +113,8 @@ export function convertToCodexInput(options: {
               input.push({
                 type: 'function_call',
                 call_id: part.toolCallId,
-                name: toCodexToolName(part.toolName),
+                // The caller's name; the request rules clean it like the tool list's (`toCodexRequestBody`).
+                name: part.toolName,
                 arguments: typeof part.input === 'string' ? part.input : JSON.stringify(part.input ?? {}),
               });
               break;

@@ -8,7 +8,20 @@ export {
   type CodexProviderOptions,
   DEFAULT_CODEX_INSTRUCTIONS,
 } from './codex-options.ts';
+export {
+  CODEX_REQUEST_FIELDS,
+  type CodexRequestBody,
+  type CodexRequestBodyOptions,
+  codexToolNamesOf,
+  toCodexRequestBody,
+} from './codex-request-rules.ts';
+export {
+  CODEX_MAX_TOOL_NAME_LENGTH,
+  CODEX_TOOL_NAME_PATTERN,
+  CodexToolNames,
+  toCodexToolName,
+} from './codex-tool-names.ts';
 export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { type CodexModel, listCodexModels } from './list-codex-models.ts';
 export { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
-export { CODEX_MAX_TOOL_NAME_LENGTH, toCodexToolName } from './prepare-codex-tools.ts';
+export { restoreCodexToolNames } from './restore-codex-tool-names.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
+import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { createRecordingFetch } from '../test/create-recording-fetch.ts';
 import { createJsonResponse } from '../test/create-sse-response.ts';
 import { listCodexModels } from './list-codex-models.ts';
@@ -57,6 +58,19 @@ describe('listCodexModels', () => {
         contextWindow: undefined,
       },
     ]);
+  });
+
+  it('issue 14: should treat an empty catalogue as a failure, not as a list of no models', async () => {
+    const { fetch } = createRecordingFetch(createJsonResponse({ models: [] }));
+    await expect(
+      listCodexModels({
+        baseUrl: 'https://chatgpt.example/backend-api',
+        fetch,
+        accessToken: 'access-1',
+        accountId: 'acct-abc123',
+        clientVersion: '0.169.0',
+      }),
+    ).rejects.toBeInstanceOf(UpstreamProtocolError);
   });
 
   it('should throw our error class on failure', async () => {

@@ -17,8 +17,9 @@ export type CodexModel = {
 
 /**
  * Reads the account's model catalogue (`GET {baseUrl}/codex/models?client_version=…`). Models are plan-dependent and
- * change monthly, so read this at run time rather than hard-coding slugs.
- * @see shared/reference/codex-protocol.md §5.6
+ * change monthly, so read this at run time rather than hard-coding slugs. The backend leaves out every model whose
+ * `minimal_client_version` is newer than `clientVersion`, so it must be a current Codex CLI version.
+ * @see docs/codex-protocol.md §5.6
  */
 export async function listCodexModels(options: {
   baseUrl: string;
@@ -68,6 +69,11 @@ export async function listCodexModels(options: {
   }
   if (!parsed.success) {
     throw new UpstreamProtocolError({ message: 'Unexpected Codex model list shape.', url, cause: parsed.error });
+  }
+  // The backend answers an empty list at times (and for a client_version older than every model): that is no
+  // catalogue to route by, so it fails like an unreadable one and the caller falls back and asks again soon.
+  if (parsed.data.models.length === 0) {
+    throw new UpstreamProtocolError({ message: 'The Codex model list is empty.', url, cause: undefined });
   }
   return parsed.data.models.map((model) => ({
     slug: model.slug,

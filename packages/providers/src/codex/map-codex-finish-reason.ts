@@ -2,7 +2,10 @@ import type { LanguageModelV3FinishReason } from '@ai-sdk/provider';
 
 /**
  * Maps the terminal event of a Codex stream to a finish reason. `raw` is the upstream's own word: the response
- * status, or the `incomplete_details.reason` / error code when there is one.
+ * status, or the `incomplete_details.reason` / error code when there is one. An incomplete response ends normally
+ * only when the output limit or the content filter cut it (`length`, `content-filter`); any other reason
+ * (`interrupted`, …) is a failure — `error` here, and the stream reports it as a typed error
+ * (`codexIncompleteToProviderError`) instead of a silent `other` finish (issue 14).
  */
 export function mapCodexFinishReason(options: {
   status: 'completed' | 'incomplete' | 'failed';
@@ -17,7 +20,7 @@ export function mapCodexFinishReason(options: {
       const reason = options.incompleteReason ?? undefined;
       if (reason === 'max_output_tokens' || reason === 'max_tokens') return { unified: 'length', raw: reason };
       if (reason === 'content_filter') return { unified: 'content-filter', raw: reason };
-      return { unified: 'other', raw: reason ?? 'incomplete' };
+      return { unified: 'error', raw: reason ?? 'incomplete' };
     }
     case 'failed':
       return { unified: 'error', raw: options.errorCode ?? 'failed' };

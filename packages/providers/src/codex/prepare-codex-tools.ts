@@ -16,32 +16,10 @@ export type CodexFunctionTool = {
 
 export type CodexToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
 
-/** The backend rejects tool names over 64 characters (CLIProxyAPI shortens them too). */
-export const CODEX_MAX_TOOL_NAME_LENGTH = 64;
-
 /**
- * Shortens a tool name to fit the 64-character limit, deterministically, so the same name maps the same way in the
- * tool list, in replayed history and in tool choice.
+ * AI SDK tools and tool choice in the backend's flat Responses form, under the caller's names: the request rules
+ * (`toCodexRequestBody`) clean the names the backend would refuse, the same way for every path.
  */
-export function toCodexToolName(name: string): string {
-  if (name.length <= CODEX_MAX_TOOL_NAME_LENGTH) return name;
-  const hash = fnv1a32(name).toString(16).padStart(8, '0');
-  return `${name.slice(0, CODEX_MAX_TOOL_NAME_LENGTH - 9)}_${hash}`;
-}
-
-/** Maps shortened names back to the caller's names. */
-export class CodexToolNames {
-  readonly #originals = new Map<string, string>();
-
-  constructor(names: Iterable<string>) {
-    for (const name of names) this.#originals.set(toCodexToolName(name), name);
-  }
-
-  fromCodex(name: string): string {
-    return this.#originals.get(name) ?? name;
-  }
-}
-
 export function prepareCodexTools(options: {
   tools: LanguageModelV3CallOptions['tools'];
   toolChoice: LanguageModelV3ToolChoice | undefined;
@@ -55,7 +33,7 @@ export function prepareCodexTools(options: {
     }
     tools.push({
       type: 'function',
-      name: toCodexToolName(tool.name),
+      name: tool.name,
       ...(tool.description != null ? { description: tool.description } : {}),
       strict: tool.strict ?? false,
       parameters: tool.inputSchema,
@@ -74,15 +52,6 @@ function convertToolChoice(toolChoice: LanguageModelV3ToolChoice | undefined): C
     case 'required':
       return 'required';
     case 'tool':
-      return { type: 'function', name: toCodexToolName(toolChoice.toolName) };
+      return { type: 'function', name: toolChoice.toolName };
   }
-}
-
-function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }

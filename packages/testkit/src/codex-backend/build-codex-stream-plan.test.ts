@@ -225,6 +225,21 @@ describe('buildCodexStreamPlan over HTTP', () => {
     });
   });
 
+  it.each<[FakeCodexScenarioInput, string]>([
+    ['incomplete', 'max_output_tokens'],
+    ['incomplete-content-filter', 'content_filter'],
+    ['incomplete-interrupted', 'interrupted'],
+    [{ kind: 'stream', text: 'Cut', ending: { kind: 'incomplete', reason: 'max_tool_calls' } }, 'max_tool_calls'],
+  ])('issue 14: should end %j with response.incomplete for %s', async (scenario, reason) => {
+    const { data } = await stream({ scenario });
+
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.incomplete']);
+    expect(data.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { status: 'incomplete', incomplete_details: { reason }, output: [{ status: 'incomplete' }] },
+    });
+  });
+
   it.each([
     ['failed-context-length', 'context_length_exceeded', /exceeds the context window/],
     ['failed-usage-not-included', 'usage_not_included', /does not include Codex/],

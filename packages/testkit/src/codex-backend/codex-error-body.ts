@@ -14,3 +14,57 @@ export type OpenAiErrorBodyOptions = {
 export function openAiErrorBody(options: OpenAiErrorBodyOptions): { error: Record<string, unknown> } {
   return { error: { message: options.message, type: options.type, param: options.param ?? null, code: options.code } };
 }
+
+// The schema errors below use the OpenAI platform's wording (§7.1 quotes one: "Invalid value: 'other'. Supported
+// values are: …" with code `invalid_value`); the backend shares that validation layer for fields inside the body.
+
+export function invalidTypeBody(options: { param: string; expected: string; value: unknown }): unknown {
+  return openAiErrorBody({
+    message: `Invalid type for '${options.param}': expected ${options.expected}, but got ${describeJsonValue(options.value)} instead.`,
+    type: 'invalid_request_error',
+    param: options.param,
+    code: 'invalid_type',
+  });
+}
+
+export function missingParameterBody(param: string): unknown {
+  return openAiErrorBody({
+    message: `Missing required parameter: '${param}'.`,
+    type: 'invalid_request_error',
+    param,
+    code: 'missing_required_parameter',
+  });
+}
+
+/** "Invalid value: 'x'. Supported values are: 'a', 'b', and 'c'." */
+export function invalidValueBody(options: { param: string; value: unknown; supported: readonly string[] }): unknown {
+  return openAiErrorBody({
+    message: `Invalid value: ${quoteJsonValue(options.value)}. Supported values are: ${listQuoted(options.supported)}.`,
+    type: 'invalid_request_error',
+    param: options.param,
+    code: 'invalid_value',
+  });
+}
+
+/** "'a' and 'b'" for two, "'a', 'b', and 'c'" for more, as the real messages read. */
+export function listQuoted(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  if (quoted.length <= 1) return quoted[0] ?? '';
+  if (quoted.length === 2) return `${quoted[0]} and ${quoted[1]}`;
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
+/** A value as the messages quote it: strings in single quotes, anything else as its JSON text. */
+function quoteJsonValue(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null).replaceAll('"', "'");
+}
+
+function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
+  return typeof value;
+}

@@ -15,6 +15,8 @@ export type FakeCodexBackendState = {
   /** Taken one per accepted `/responses` request, before the default applies. */
   queue: ResolvedFakeCodexScenario[];
   rejections: FakeCodexTokenRejection[];
+  /** The real catalogue at times answers an empty list (docs/codex-protocol.md §5.6); true serves `{"models":[]}`. */
+  servesEmptyCatalogue: boolean;
 };
 
 /** What every route group of the fake shares. */

@@ -20,11 +20,23 @@ export type FakeCodexModelOptions = {
 };
 
 /**
- * The Aug 2026 catalogue of codex-protocol.md §5.6, minus models a test rarely needs. `codex-auto-review` is the
- * hidden one.
+ * The late-2026 catalogue of docs/codex-protocol.md §5.6 and §10, minus models a test rarely needs, gated by client
+ * version as the real one is (third-party clients report gpt-5.6-* needing 0.144.0 and gpt-6-* 0.153–0.155): a client
+ * that sends an old `client_version` sees only the older models. `codex-auto-review` is the hidden one.
  */
 export const DEFAULT_FAKE_CODEX_MODELS: readonly FakeCodexModelOptions[] = [
-  { slug: 'gpt-5.6-sol', efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'], defaultEffort: 'low' },
+  {
+    slug: 'gpt-6-sol',
+    efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'],
+    defaultEffort: 'medium',
+    minimalClientVersion: '0.155.0',
+  },
+  {
+    slug: 'gpt-5.6-sol',
+    efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'],
+    defaultEffort: 'low',
+    minimalClientVersion: '0.144.0',
+  },
   { slug: 'gpt-5.5', efforts: ['low', 'medium', 'high', 'xhigh'] },
   { slug: 'gpt-5.4', efforts: ['low', 'medium', 'high', 'xhigh'] },
   { slug: 'gpt-5.4-mini', efforts: ['low', 'medium', 'high', 'xhigh'] },

@@ -26,7 +26,11 @@ export type FakeCodexStreamEnding =
       /** `response.completed.output` is `[]` although items were streamed, as the real backend sometimes does. */
       isOutputEmpty?: boolean;
     }
-  | { kind: 'incomplete'; reason: string }
+  | {
+      kind: 'incomplete';
+      /** `incomplete_details.reason`: `max_output_tokens`, `content_filter`, `interrupted` or any other word (§6.2). */
+      reason: string;
+    }
   | { kind: 'failed'; error: FakeCodexStreamError }
   | { kind: 'error-event'; error: FakeCodexStreamError }
   | {
@@ -107,6 +111,17 @@ export const FAKE_CODEX_SCENARIOS = {
     kind: 'stream',
     text: 'The answer is longer than the',
     ending: { kind: 'incomplete', reason: 'max_output_tokens' },
+  },
+  // The other `incomplete_details.reason` values of §6.2: a filtered answer, and one the server cut short.
+  'incomplete-content-filter': {
+    kind: 'stream',
+    text: 'I can',
+    ending: { kind: 'incomplete', reason: 'content_filter' },
+  },
+  'incomplete-interrupted': {
+    kind: 'stream',
+    text: 'The answer stops',
+    ending: { kind: 'incomplete', reason: 'interrupted' },
   },
   'failed-context-length': {
     kind: 'stream',
@@ -222,6 +237,9 @@ function validateStreamScenario(scenario: FakeCodexStreamScenario): void {
   if (ending == null) return;
   if (!['completed', 'incomplete', 'failed', 'error-event', 'disconnect'].includes(ending.kind)) {
     throw invalidValue('"scenario.ending.kind" must be completed, incomplete, failed, error-event or disconnect');
+  }
+  if (ending.kind === 'incomplete' && (typeof ending.reason !== 'string' || ending.reason === '')) {
+    throw invalidValue('"scenario.ending.reason" must be a non-empty string');
   }
   if ((ending.kind === 'failed' || ending.kind === 'error-event') && typeof ending.error?.message !== 'string') {
     throw invalidValue('"scenario.ending.error.message" must be a string');

@@ -16,6 +16,7 @@ describe('registerCodexModelsRoute', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
     expect(models.map((model) => [model.slug, model.visibility, model.default_reasoning_level])).toEqual([
+      ['gpt-6-sol', 'list', 'medium'],
       ['gpt-5.6-sol', 'list', 'low'],
       ['gpt-5.5', 'list', 'medium'],
       ['gpt-5.4', 'list', 'medium'],
@@ -30,10 +31,10 @@ describe('registerCodexModelsRoute', () => {
       'max',
       'ultra',
     ]);
-    expect(models[1]).toMatchObject({
+    expect(models[2]).toMatchObject({
       slug: 'gpt-5.5',
       display_name: 'GPT-5.5',
-      priority: 2,
+      priority: 3,
       supported_reasoning_levels: [
         { effort: 'low', description: expect.any(String) },
         { effort: 'medium', description: expect.any(String) },
@@ -93,5 +94,24 @@ describe('registerCodexModelsRoute', () => {
     expect(await gpt54.json()).toEqual({
       detail: "The 'gpt-5.4' model is not supported when using Codex with a ChatGPT account.",
     });
+  });
+
+  it('issue 14: should gate the default catalogue by client_version, treat a missing one as the oldest, and answer an empty list on demand', async () => {
+    const rig = await startCodexTestRig();
+    const slugsFor = async (path: string) =>
+      ((await (await getWithAuth({ rig, path })).json()) as { models: ModelEntry[] }).models.map((m) => m.slug);
+
+    const ancient = await slugsFor('/backend-api/codex/models?client_version=0.1.0');
+    const missing = await slugsFor('/backend-api/codex/models');
+    const mid = await slugsFor('/backend-api/codex/models?client_version=0.150.0');
+    const newest = await slugsFor('/backend-api/codex/models?client_version=0.169.0');
+    rig.backend.serveEmptyCatalogue(true);
+    const empty = await slugsFor('/backend-api/codex/models?client_version=0.169.0');
+
+    expect(ancient).toEqual(['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini', 'codex-auto-review']);
+    expect(missing).toEqual(ancient);
+    expect(mid).toEqual(['gpt-5.6-sol', ...ancient]);
+    expect(newest).toEqual(['gpt-6-sol', 'gpt-5.6-sol', ...ancient]);
+    expect(empty).toEqual([]);
   });
 });

@@ -22,8 +22,13 @@ export function registerCodexModelsRoute(context: FakeCodexBackendContext): void
       sendJson({ reply, status: answer.status, headers: { 'x-request-id': requestId }, body: answer.body });
       return;
     }
-    const clientVersion = request.url.searchParams.get('client_version') ?? undefined;
-    const { body, etag } = listCodexModels({ models: context.state.models, clientVersion });
+    // A client that names no version is treated as the oldest: the real catalogue gates models by the version the
+    // client sends (docs/codex-protocol.md §5.6); what it does without one is unverified, so the fake is strict.
+    const clientVersion = request.url.searchParams.get('client_version') ?? '0.0.0';
+    const { body, etag } = listCodexModels({
+      models: context.state.servesEmptyCatalogue ? [] : context.state.models,
+      clientVersion,
+    });
     if (request.headers['if-none-match'] === etag) {
       reply.writeHead(304, { etag, 'x-request-id': requestId });
       reply.end();

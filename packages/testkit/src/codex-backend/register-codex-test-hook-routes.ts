@@ -15,6 +15,7 @@ export type CodexTestHookOperations = {
   setDefaultScenario(scenario: FakeCodexScenarioInput): void;
   rejectAccessToken(options?: { token?: string; times?: number }): void;
   setRateLimits(update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits;
+  serveEmptyCatalogue(isEmpty: boolean): void;
   reset(): void;
 };
 
@@ -54,6 +55,11 @@ export function registerCodexTestHookRoutes(options: RegisterCodexTestHookRoutes
     if (token != null && typeof token !== 'string') throw invalidType('"token" must be a string');
     if (times != null && typeof times !== 'number') throw invalidType('"times" must be a number');
     operations.rejectAccessToken({ ...(token == null ? {} : { token }), ...(times == null ? {} : { times }) });
+    return { ok: true };
+  });
+  on('POST', '/empty-catalogue', (body) => {
+    if (typeof body.isEmpty !== 'boolean') throw invalidType('"isEmpty" must be a boolean');
+    operations.serveEmptyCatalogue(body.isEmpty);
     return { ok: true };
   });
   on('GET', '/rate-limits', () => context.state.rateLimits);

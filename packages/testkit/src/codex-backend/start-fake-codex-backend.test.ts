@@ -226,6 +226,9 @@ describe('startFakeCodexBackend', () => {
 
     expect(() => backend.enqueueScenarios('nope' as never)).toThrow('"scenario" "nope" is not a preset');
     expect(() => backend.enqueueScenarios('text', { kind: 'stream', deltaCount: 0 })).toThrow('"scenario.deltaCount"');
+    expect(() => backend.enqueueScenarios({ kind: 'stream', ending: { kind: 'incomplete', reason: '' } })).toThrow(
+      '"scenario.ending.reason" must be a non-empty string',
+    );
     expect(backend.pendingScenarios).toEqual([]);
     expect(() => backend.setDefaultScenario({ kind: 'http-error', status: 200 })).toThrow('"scenario.status"');
     await expect(

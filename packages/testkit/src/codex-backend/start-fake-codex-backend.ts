@@ -32,7 +32,10 @@ export type FakeCodexBackendOptions = {
   /** What answers when the queue is empty. Default `'text'`. */
   defaultScenario?: FakeCodexScenarioInput;
   rateLimits?: Partial<FakeCodexRateLimits>;
-  /** Default `max_output_tokens`, `max_tokens`, `max_completion_tokens`; add e.g. `temperature` for a stricter fake. */
+  /**
+   * Top-level fields refused as "Unsupported parameter: <name>". Default `DEFAULT_UNSUPPORTED_PARAMETERS`: the
+   * `max_*` token limits, `temperature`, `top_p`, `top_k` and the other fields proxies strip (§5.3).
+   */
   unsupportedParameters?: readonly string[];
   /** Milliseconds since the epoch; drives token expiry, `created_at`, `resets_at` and `closedAt`. Default `Date.now`. */
   now?: () => number;
@@ -71,6 +74,8 @@ export type FakeCodexBackend = Pick<FakeServer, 'requests' | 'findRequests' | 'f
   rejectAccessToken(options?: { token?: string; times?: number }): void;
   readonly rateLimits: Readonly<FakeCodexRateLimits>;
   setRateLimits(update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits;
+  /** Makes `/codex/models` answer an empty list (true) or the catalogue again (false), as the real one does at times. */
+  serveEmptyCatalogue(isEmpty: boolean): void;
   /** When exchange `index`'s connection closed (ms since the epoch); undefined while open or unknown. */
   closedAt(index: number): number | undefined;
   /** Resolves once exchange `index` closed (waiting for it to arrive if need be); rejects after the timeout. */
@@ -105,6 +110,7 @@ export async function startFakeCodexBackend(options: FakeCodexBackendOptions = {
     defaultScenario: initialDefault,
     queue: [],
     rejections: [],
+    servesEmptyCatalogue: false,
   };
 
   let server: FakeServer | undefined;
@@ -152,11 +158,15 @@ export async function startFakeCodexBackend(options: FakeCodexBackendOptions = {
       defaultScenario: initialDefault,
       queue: [],
       rejections: [],
+      servesEmptyCatalogue: false,
     });
+  };
+  const serveEmptyCatalogue = (isEmpty: boolean) => {
+    state.servesEmptyCatalogue = isEmpty;
   };
   registerCodexTestHookRoutes({
     context,
-    operations: { enqueueScenarios, setDefaultScenario, rejectAccessToken, setRateLimits, reset },
+    operations: { enqueueScenarios, setDefaultScenario, rejectAccessToken, setRateLimits, serveEmptyCatalogue, reset },
     getRequests: () => server?.requests ?? [],
   });
 
@@ -186,6 +196,7 @@ export async function startFakeCodexBackend(options: FakeCodexBackendOptions = {
       return { ...state.rateLimits };
     },
     setRateLimits,
+    serveEmptyCatalogue,
     closedAt: (index) => log.exchanges[index]?.closedAt,
     waitForClose: ({ index, timeoutMs }) => log.waitForClose({ index, timeoutMs: timeoutMs ?? 5000 }),
     reset,

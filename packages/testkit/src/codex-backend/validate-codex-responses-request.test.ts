@@ -179,6 +179,165 @@ describe('validateCodexResponsesRequest over POST /backend-api/codex/responses',
     expect(rig.backend.exchanges).toMatchObject([{ index: 0, status, rejection: expected, scenario: undefined }]);
   });
 
+  const weatherTool = (name: string, type = 'function') => ({ type, name, strict: false, parameters: {} });
+  const longName = `mcp__notes_server__${'x'.repeat(50)}`;
+
+  it.each<[string, Record<string, unknown>, unknown]>([
+    ['temperature', codexRequestBody({ temperature: 0.2 }), { detail: 'Unsupported parameter: temperature' }],
+    ['top_p', codexRequestBody({ top_p: 0.9 }), { detail: 'Unsupported parameter: top_p' }],
+    ['top_k', codexRequestBody({ top_k: 40 }), { detail: 'Unsupported parameter: top_k' }],
+    [
+      'max_output_tokens before temperature',
+      codexRequestBody({ temperature: 0.2, max_output_tokens: 100 }),
+      { detail: 'Unsupported parameter: max_output_tokens' },
+    ],
+    ['stream_options', codexRequestBody({ stream_options: {} }), { detail: 'Unsupported parameter: stream_options' }],
+    [
+      'a function tool name with a dot',
+      codexRequestBody({ tools: [weatherTool('notes.search')] }),
+      invalidRequest({
+        message:
+          "Invalid 'tools[0].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+        param: 'tools[0].name',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'a custom tool name with a space',
+      codexRequestBody({ tools: [weatherTool('get_weather'), { type: 'custom', name: 'apply patch' }] }),
+      invalidRequest({
+        message:
+          "Invalid 'tools[1].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+        param: 'tools[1].name',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'a namespace name with a slash',
+      codexRequestBody({ tools: [{ type: 'namespace', name: 'image/gen', strict: null }] }),
+      invalidRequest({
+        message:
+          "Invalid 'tools[0].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+        param: 'tools[0].name',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'a tool name over 64 characters',
+      codexRequestBody({ tools: [weatherTool(longName)] }),
+      invalidRequest({
+        message: `Invalid 'tools[0].name': string too long. Expected a string with maximum length 64, but got a string with length ${longName.length} instead.`,
+        param: 'tools[0].name',
+        code: 'string_above_max_length',
+      }),
+    ],
+    [
+      'an empty tool name',
+      codexRequestBody({ tools: [weatherTool('')] }),
+      invalidRequest({
+        message:
+          "Invalid 'tools[0].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+        param: 'tools[0].name',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'tool_choice "any"',
+      codexRequestBody({ tool_choice: 'any' }),
+      invalidRequest({
+        message: "Invalid value: 'any'. Supported values are: 'none', 'auto', and 'required'.",
+        param: 'tool_choice',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'tool_choice naming a function not in tools',
+      codexRequestBody({ tool_choice: { type: 'function', name: 'get_time' } }),
+      invalidRequest({
+        message: "Tool choice 'function' named 'get_time' not found in 'tools' parameter.",
+        param: 'tool_choice',
+        code: null,
+      }),
+    ],
+    [
+      'tool_choice naming a hosted tool',
+      codexRequestBody({ tool_choice: { type: 'web_search' } }),
+      invalidRequest({
+        message: "Invalid value: 'web_search'. Supported values are: 'function' and 'custom'.",
+        param: 'tool_choice.type',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'reasoning.summary "none"',
+      codexRequestBody({ reasoning: { effort: 'low', summary: 'none' } }),
+      invalidRequest({
+        message: "Invalid value: 'none'. Supported values are: 'auto', 'concise', and 'detailed'.",
+        param: 'reasoning.summary',
+        code: 'invalid_value',
+      }),
+    ],
+    [
+      'text.verbosity "max"',
+      codexRequestBody({ text: { verbosity: 'max' } }),
+      invalidRequest({
+        message: "Invalid value: 'max'. Supported values are: 'low', 'medium', and 'high'.",
+        param: 'text.verbosity',
+        code: 'invalid_value',
+      }),
+    ],
+  ])('issue 14: should reject %s by default, as the real backend does', async (_label, body, expected) => {
+    const rig = await startCodexTestRig();
+
+    const response = await postResponses({ rig, body });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual(expected);
+    expect(rig.backend.exchanges).toMatchObject([{ status: 400, rejection: expected, scenario: undefined }]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['tool_choice required', codexRequestBody({ tool_choice: 'required' })],
+    ['tool_choice none', codexRequestBody({ tool_choice: 'none' })],
+    [
+      'tool_choice naming a function of tools',
+      codexRequestBody({ tool_choice: { type: 'function', name: 'get_weather' } }),
+    ],
+    [
+      'tool_choice naming a custom tool of tools',
+      codexRequestBody({
+        tools: [{ type: 'custom', name: 'apply_patch' }],
+        tool_choice: { type: 'custom', name: 'apply_patch' },
+      }),
+    ],
+    ['a 64-character tool name with dashes', codexRequestBody({ tools: [weatherTool(`get-${'w'.repeat(60)}`)] })],
+    ['reasoning.summary concise', codexRequestBody({ reasoning: { effort: 'low', summary: 'concise' } })],
+    ['reasoning.summary detailed', codexRequestBody({ reasoning: { summary: 'detailed' } })],
+    ['reasoning.summary null', codexRequestBody({ reasoning: { effort: 'high', summary: null } })],
+    ['text.verbosity high', codexRequestBody({ text: { verbosity: 'high' } })],
+    ['text.verbosity null', codexRequestBody({ text: { verbosity: null } })],
+    [
+      'the tool list of the Codex 0.169 capture',
+      codexRequestBody({
+        tools: [
+          { type: 'function', name: 'exec_command', strict: false, parameters: { type: 'object' } },
+          { type: 'function', name: 'list_mcp_resource_templates', strict: false, parameters: { type: 'object' } },
+          { type: 'namespace', name: 'multi_agent_v1', strict: null },
+          { type: 'namespace', name: 'image_gen', strict: null },
+          { type: 'web_search', name: null, strict: null },
+        ],
+      }),
+    ],
+  ])('issue 14: should accept %s', async (_label, body) => {
+    const rig = await startCodexTestRig();
+
+    const response = await postResponses({ rig, body });
+    const { events } = await readSseEvents(response);
+
+    expect(response.status).toBe(200);
+    expect(events.at(-1)?.data.type).toBe('response.completed');
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['a body like Codex 0.169 (developer message, item ids)', codexRequestBody()],
     [

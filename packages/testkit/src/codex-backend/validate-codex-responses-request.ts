@@ -1,13 +1,23 @@
+import { checkCodexTools } from './check-codex-tools.ts';
 import {
   INPUT_MUST_BE_A_LIST,
   INSTRUCTIONS_ARE_REQUIRED,
   itemNotFoundMessage,
   modelNotSupportedMessage,
+  REASONING_SUMMARIES,
   STORE_MUST_BE_FALSE,
   STREAM_MUST_BE_TRUE,
+  TEXT_VERBOSITIES,
   unsupportedParameterMessage,
 } from './codex-backend-constants.ts';
-import { detailErrorBody, openAiErrorBody } from './codex-error-body.ts';
+import {
+  detailErrorBody,
+  invalidTypeBody,
+  invalidValueBody,
+  listQuoted,
+  missingParameterBody,
+  openAiErrorBody,
+} from './codex-error-body.ts';
 import type { FakeCodexModelOptions } from './fake-codex-model.ts';
 
 export type ValidateCodexResponsesRequestOptions = {
@@ -32,15 +42,17 @@ const CALL_TYPES: ReadonlySet<string> = new Set(['function_call', 'custom_tool_c
  * texts of §5.3/§7.1. Deviations from that list, all from §10 (what Codex 0.169 sends and the backend takes):
  * instructions may come as a first `developer` input message instead of `instructions`, and input items may carry
  * ids — only `item_reference` items and id-only reasoning items point at storage that `store: false` never wrote.
+ * After the model come the schema checks the OpenAI platform makes on the same fields, in its wording: reasoning
+ * effort and summary, tool names and `tool_choice` (`checkCodexTools`), `text.verbosity`, then the input items.
  */
 export function validateCodexResponsesRequest(options: ValidateCodexResponsesRequestOptions): CodexRequestValidation {
   const { body } = options;
-  if (!isRecord(body)) return reject(400, invalidType({ param: 'body', expected: 'an object', value: body }));
+  if (!isRecord(body)) return reject(400, invalidTypeBody({ param: 'body', expected: 'an object', value: body }));
   if (body.store !== false) return reject(400, detailErrorBody(STORE_MUST_BE_FALSE));
   if (body.stream !== true) return reject(400, detailErrorBody(STREAM_MUST_BE_TRUE));
 
   if (body.instructions != null && typeof body.instructions !== 'string') {
-    return reject(400, invalidType({ param: 'instructions', expected: 'a string', value: body.instructions }));
+    return reject(400, invalidTypeBody({ param: 'instructions', expected: 'a string', value: body.instructions }));
   }
   if (body.instructions == null && !startsWithDeveloperMessage(body.input)) {
     return reject(400, detailErrorBody(INSTRUCTIONS_ARE_REQUIRED));
@@ -57,10 +69,12 @@ export function validateCodexResponsesRequest(options: ValidateCodexResponsesReq
     return reject(400, detailErrorBody(modelNotSupportedMessage(name)));
   }
 
-  const effortProblem = checkReasoning({ reasoning: body.reasoning, model });
-  if (effortProblem != null) return reject(400, effortProblem);
-  const toolProblem = checkTools(body.tools);
+  const reasoningProblem = checkReasoning({ reasoning: body.reasoning, model });
+  if (reasoningProblem != null) return reject(400, reasoningProblem);
+  const toolProblem = checkCodexTools({ tools: body.tools, toolChoice: body.tool_choice });
   if (toolProblem != null) return reject(400, toolProblem);
+  const textProblem = checkText(body.text);
+  if (textProblem != null) return reject(400, textProblem);
   const inputProblem = checkInputItems(body.input);
   if (inputProblem != null) return reject(inputProblem.status, inputProblem.body);
   return { ok: true, body, model };
@@ -73,49 +87,48 @@ function startsWithDeveloperMessage(input: unknown): boolean {
 }
 
 /**
- * The text is the Responses API's own for an effort a model lacks (the backend's exact text is unverified, §5.3);
- * the set comes from the model's `supported_reasoning_levels`, as clients are told to use (§8.3 #14).
+ * The effort text is the Responses API's own for an effort a model lacks (the backend's exact text is unverified,
+ * §5.3); the set comes from the model's `supported_reasoning_levels`, as clients are told to use (§8.3 #14).
+ * `summary` is `auto`, `concise` or `detailed` (§5.3), or null/absent for none.
  */
 function checkReasoning(options: { reasoning: unknown; model: FakeCodexModelOptions }): unknown {
   const { reasoning, model } = options;
   if (reasoning == null) return undefined;
-  if (!isRecord(reasoning)) return invalidType({ param: 'reasoning', expected: 'an object', value: reasoning });
-  const { effort } = reasoning;
-  if (effort == null || (typeof effort === 'string' && model.efforts.includes(effort))) return undefined;
-  const supported = model.efforts.map((name) => `'${name}'`);
-  const list = supported.length > 1 ? `${supported.slice(0, -1).join(', ')}, and ${supported.at(-1)}` : supported[0];
-  return openAiErrorBody({
-    message:
-      `Unsupported value: 'reasoning.effort' does not support ${JSON.stringify(effort).replaceAll('"', "'")} ` +
-      `with the '${model.slug}' model. Supported values are: ${list}.`,
-    type: 'invalid_request_error',
-    param: 'reasoning.effort',
-    code: 'unsupported_value',
-  });
-}
-
-/** Flat Responses-API tools only: a Chat-Completions `{type, function: {…}}` tool has no top-level `name`. */
-function checkTools(tools: unknown): unknown {
-  if (tools == null) return undefined;
-  if (!Array.isArray(tools)) return invalidType({ param: 'tools', expected: 'an array', value: tools });
-  for (const [index, tool] of tools.entries()) {
-    if (!isRecord(tool)) return invalidType({ param: `tools[${index}]`, expected: 'an object', value: tool });
-    if (typeof tool.type !== 'string') return missingParameter(`tools[${index}].type`);
-    if ((tool.type === 'function' || tool.type === 'custom') && typeof tool.name !== 'string') {
-      return missingParameter(`tools[${index}].name`);
-    }
+  if (!isRecord(reasoning)) return invalidTypeBody({ param: 'reasoning', expected: 'an object', value: reasoning });
+  const { effort, summary } = reasoning;
+  if (!(effort == null || (typeof effort === 'string' && model.efforts.includes(effort)))) {
+    return openAiErrorBody({
+      message:
+        `Unsupported value: 'reasoning.effort' does not support ${JSON.stringify(effort).replaceAll('"', "'")} ` +
+        `with the '${model.slug}' model. Supported values are: ${listQuoted(model.efforts)}.`,
+      type: 'invalid_request_error',
+      param: 'reasoning.effort',
+      code: 'unsupported_value',
+    });
+  }
+  if (summary != null && !(typeof summary === 'string' && REASONING_SUMMARIES.includes(summary))) {
+    return invalidValueBody({ param: 'reasoning.summary', value: summary, supported: REASONING_SUMMARIES });
   }
   return undefined;
+}
+
+/** `text.verbosity` is `low`, `medium` or `high` (§5.3); `text.format` is left to the model's own checks. */
+function checkText(text: unknown): unknown {
+  if (text == null) return undefined;
+  if (!isRecord(text)) return invalidTypeBody({ param: 'text', expected: 'an object', value: text });
+  const { verbosity } = text;
+  if (verbosity == null || (typeof verbosity === 'string' && TEXT_VERBOSITIES.includes(verbosity))) return undefined;
+  return invalidValueBody({ param: 'text.verbosity', value: verbosity, supported: TEXT_VERBOSITIES });
 }
 
 function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {
   const callIds = new Set<string>();
   for (const [index, item] of input.entries()) {
     if (!isRecord(item)) {
-      return { status: 400, body: invalidType({ param: `input[${index}]`, expected: 'an object', value: item }) };
+      return { status: 400, body: invalidTypeBody({ param: `input[${index}]`, expected: 'an object', value: item }) };
     }
     const type = item.type ?? (item.role == null ? undefined : 'message');
-    if (typeof type !== 'string') return { status: 400, body: missingParameter(`input[${index}].type`) };
+    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`input[${index}].type`) };
     if (type === 'item_reference' || (type === 'reasoning' && item.id != null && item.encrypted_content == null)) {
       return { status: 404, body: detailErrorBody(itemNotFoundMessage(String(item.id ?? ''))) };
     }
@@ -135,34 +148,6 @@ function checkInputItems(input: readonly unknown[]): { status: number; body: unk
     }
   }
   return undefined;
-}
-
-function invalidType(options: { param: string; expected: string; value: unknown }): unknown {
-  return openAiErrorBody({
-    message: `Invalid type for '${options.param}': expected ${options.expected}, but got ${describe(options.value)} instead.`,
-    type: 'invalid_request_error',
-    param: options.param,
-    code: 'invalid_type',
-  });
-}
-
-function missingParameter(param: string): unknown {
-  return openAiErrorBody({
-    message: `Missing required parameter: '${param}'.`,
-    type: 'invalid_request_error',
-    param,
-    code: 'missing_required_parameter',
-  });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return 'a string';
-  if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
-  return typeof value;
 }
 
 function reject(status: number, body: unknown): CodexRequestValidation {

@@ -1,12 +1,15 @@
 import type { JWK } from 'jose';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { OPENAI_CODEX_CLIENT_ID } from '../openai-auth/openai-auth-constants.ts';
+import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from '../openai-auth/openai-auth-constants.ts';
 import type { FakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
 import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
 import { readCodexTokenClaims } from './read-codex-token-claims.ts';
 
-/** A started fake (its `url` and `jwks`), or only the base URL of one running elsewhere (JWKS fetched from it). */
-export type FakeOpenAiAuthKeys = Pick<FakeOpenAiAuth, 'url'> & { jwks?: { keys: JWK[] } };
+/**
+ * A started fake (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere (JWKS fetched from
+ * it; its tokens then name either the real issuer or that URL).
+ */
+export type FakeOpenAiAuthKeys = Pick<FakeOpenAiAuth, 'url'> & { issuer?: string; jwks?: { keys: JWK[] } };
 
 /**
  * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
@@ -20,7 +23,9 @@ export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCode
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keySet, {
-        issuer: fakeAuth.url,
+        // Every fake signs the real issuer by default, whatever URL it listens on (as the real server does behind a
+        // proxy); each fake has its own key id, so the signature still tells one fake's tokens from another's.
+        issuer: fakeAuth.issuer ?? [OPENAI_ISSUER, fakeAuth.url],
         audience: OPENAI_CODEX_CLIENT_ID,
         algorithms: ['RS256'],
         requiredClaims: ['exp'],

@@ -1,11 +1,13 @@
 import { CodedTypeError } from '../coded-type-error.ts';
-import type { FakeOpenAiIssuedTokens } from './create-fake-openai-auth-store.ts';
+import type { FakeOpenAiAccessTokenStatus, FakeOpenAiIssuedTokens } from './create-fake-openai-auth-store.ts';
 import { decideDeviceAuthorization } from './decide-device-authorization.ts';
 import type { FakeOpenAiAccount } from './fake-openai-account.ts';
 import { findFakeOpenAiAccount } from './fake-openai-account.ts';
 import type { FakeOpenAiAuthContext } from './fake-openai-auth-context.ts';
 import type { FakeOpenAiAuthModes } from './fake-openai-auth-modes.ts';
 import { validateFakeOpenAiAuthModes } from './fake-openai-auth-modes.ts';
+import type { FakeOpenAiRefreshAnswerQuirk } from './fake-openai-refresh-answer-quirk.ts';
+import { validateRefreshAnswerQuirks } from './fake-openai-refresh-answer-quirk.ts';
 import { DEFAULT_SCOPE } from './openai-auth-constants.ts';
 
 export type FakeOpenAiDeviceDecisionOptions = {
@@ -36,6 +38,13 @@ export type FakeOpenAiAuthHooks = {
   readonly issuedTokens: FakeOpenAiIssuedTokens[];
   /** A signed-in token set without the browser dance, e.g. to seed a Codex `auth.json`. */
   mintTokens(options?: MintFakeOpenAiTokensOptions): Promise<FakeOpenAiIssuedTokens>;
+  /**
+   * Reshapes the next successful refresh answer (one call, one answer; calls queue up). The refresh token rotates
+   * as usual, so a client that refuses the answer and drops the new refresh token meets `refresh_token_reused`.
+   */
+  quirkNextRefreshAnswer(quirks: readonly FakeOpenAiRefreshAnswerQuirk[]): void;
+  /** Whether an access token is still good: `revoked` once its family is (revocation, reuse of a refresh token). */
+  accessTokenStatus(accessToken: string): FakeOpenAiAccessTokenStatus;
 };
 
 export function createFakeOpenAiAuthHooks(context: FakeOpenAiAuthContext): FakeOpenAiAuthHooks {
@@ -87,6 +96,15 @@ export function createFakeOpenAiAuthHooks(context: FakeOpenAiAuthContext): FakeO
       if (account == null) throw invalidValue('the fake has no accounts');
       const family = store.createFamily({ account, scope: options.scope ?? DEFAULT_SCOPE, authTime: store.now() });
       return store.issueTokens({ family, grant: 'minted', ...(ttl == null ? {} : { accessTokenTtlSeconds: ttl }) });
+    },
+    quirkNextRefreshAnswer(quirks) {
+      store.queueRefreshAnswerQuirks(validateRefreshAnswerQuirks(quirks));
+    },
+    accessTokenStatus(accessToken) {
+      if (typeof accessToken !== 'string') {
+        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"accessToken" must be a string' });
+      }
+      return store.accessTokenStatus(accessToken);
     },
   };
 }

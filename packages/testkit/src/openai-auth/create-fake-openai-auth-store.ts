@@ -3,12 +3,16 @@ import { generatePkcePair } from './compute-pkce-challenge.ts';
 import type { OpenAiTokenMinter } from './create-openai-token-minter.ts';
 import type { FakeOpenAiAccount } from './fake-openai-account.ts';
 import type { FakeOpenAiAuthModes } from './fake-openai-auth-modes.ts';
+import type { FakeOpenAiRefreshAnswerQuirk } from './fake-openai-refresh-answer-quirk.ts';
 import { generateUserCode } from './generate-user-code.ts';
 import { REAL_DEVICE_CALLBACK_URI } from './openai-auth-constants.ts';
 
 export type FakeOpenAiGrant = 'authorization_code' | 'device_code' | 'refresh_token' | 'minted';
 
 export type FakeOpenAiRefreshTokenStatus = 'active' | 'rotated' | 'invalidated' | 'expired';
+
+/** What the fake knows of an access token: revoked with its family, past its `exp`, or never issued by it. */
+export type FakeOpenAiAccessTokenStatus = 'active' | 'revoked' | 'expired' | 'unknown';
 
 /** One token response the fake handed out (or minted for a test), newest last. */
 export type FakeOpenAiIssuedTokens = {
@@ -52,9 +56,12 @@ export type TokenFamily = {
   sessionId: string;
   isInvalidated: boolean;
   isForcedExpired: boolean;
+  /** A rotated refresh token of the family was presented again: everything the family issued is revoked. */
+  isRevokedForReuse: boolean;
 };
 
 type RefreshTokenRecord = { familyId: string; issuedAt: number; isRotated: boolean };
+type AccessTokenRecord = { familyId: string; expiresAt: number };
 
 export type DeviceRecord = {
   deviceAuthId: string;
@@ -77,7 +84,9 @@ export type FakeOpenAiAuthStoreOptions = {
   minter: OpenAiTokenMinter;
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** Read at mint time: the base URL is known only once the server listens. */
+  /** The fake's own URL, known only once it listens; device codes are bound to its `/deviceauth/callback` too. */
+  getBaseUrl: () => string;
+  /** The JWT `iss`, read at mint time (it may be the base URL, known only once the server listens). */
   getIssuer: () => string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number | undefined;
@@ -96,9 +105,11 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
   const codes = new Map<string, AuthorizationCodeRecord>();
   const families = new Map<string, TokenFamily>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
-  const accessTokens = new Map<string, string>();
+  const accessTokens = new Map<string, AccessTokenRecord>();
   const devices = new Map<string, DeviceRecord>();
   const issued: Omit<FakeOpenAiIssuedTokens, 'refreshTokenStatus'>[] = [];
+  /** Quirks for the next successful refresh answers, one entry per answer, oldest first. */
+  const refreshAnswerQuirks: FakeOpenAiRefreshAnswerQuirk[][] = [];
 
   // Inclusive at the boundary: a 600-second code is dead exactly 600 seconds after issue.
   const isExpired = ({ since, ttlSeconds }: { since: number; ttlSeconds: number | undefined }) =>
@@ -149,6 +160,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
         sessionId: `authsess_${randomBytes(12).toString('base64url')}`,
         isInvalidated: false,
         isForcedExpired: false,
+        isRevokedForReuse: false,
       };
       families.set(created.id, created);
       return created;
@@ -159,6 +171,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
       family: TokenFamily;
       grant: FakeOpenAiGrant;
       accessTokenTtlSeconds?: number;
+      idTokenAudience?: readonly string[];
     }): Promise<FakeOpenAiIssuedTokens> {
       const { family } = issue;
       const issuedAt = now();
@@ -171,10 +184,12 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
         authTime: Math.floor(family.authTime / 1000),
         accessTokenTtlSeconds,
         sessionId: family.sessionId,
+        ...(issue.idTokenAudience == null ? {} : { idTokenAudience: issue.idTokenAudience }),
       });
       const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
       refreshTokens.set(refreshToken, { familyId: family.id, issuedAt, isRotated: false });
-      accessTokens.set(minted.accessToken, family.id);
+      const accessTokenExpiresAt = (Math.floor(issuedAt / 1000) + accessTokenTtlSeconds) * 1000;
+      accessTokens.set(minted.accessToken, { familyId: family.id, expiresAt: accessTokenExpiresAt });
       const entry = {
         familyId: family.id,
         grant: issue.grant,
@@ -182,7 +197,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
         chatgptAccountId: family.account.chatgptAccountId,
         scope: family.scope,
         issuedAt,
-        accessTokenExpiresAt: (Math.floor(issuedAt / 1000) + accessTokenTtlSeconds) * 1000,
+        accessTokenExpiresAt,
         expiresIn: accessTokenTtlSeconds,
         idToken: minted.idToken,
         accessToken: minted.accessToken,
@@ -206,13 +221,40 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
       return { status, family, markRotated: () => (record.isRotated = true) };
     },
 
+    /**
+     * A rotated refresh token came back: whoever holds the newer one may be a thief, so the whole family goes, the
+     * rotated successor and every access token included (RFC 9700 §4.14.2, refresh-token rotation).
+     */
+    revokeFamilyOfReusedToken(token: string): void {
+      const familyId = refreshTokens.get(token)?.familyId;
+      const family = familyId == null ? undefined : families.get(familyId);
+      if (family != null) family.isRevokedForReuse = true;
+    },
+
+    accessTokenStatus(token: string): FakeOpenAiAccessTokenStatus {
+      const record = accessTokens.get(token);
+      const family = record == null ? undefined : families.get(record.familyId);
+      if (record == null || family == null) return 'unknown';
+      if (family.isInvalidated || family.isRevokedForReuse) return 'revoked';
+      return now() >= record.expiresAt ? 'expired' : 'active';
+    },
+
+    queueRefreshAnswerQuirks(quirks: readonly FakeOpenAiRefreshAnswerQuirk[]): void {
+      refreshAnswerQuirks.push([...quirks]);
+    },
+
+    /** The quirks of this refresh answer; none once the queue is empty. */
+    takeRefreshAnswerQuirks(): FakeOpenAiRefreshAnswerQuirk[] {
+      return refreshAnswerQuirks.shift() ?? [];
+    },
+
     findFamily(familyId: string): TokenFamily | undefined {
       return families.get(familyId);
     },
 
     /** The family of a refresh or access token, for revocation. */
     findFamilyByToken(token: string): TokenFamily | undefined {
-      const familyId = refreshTokens.get(token)?.familyId ?? accessTokens.get(token);
+      const familyId = refreshTokens.get(token)?.familyId ?? accessTokens.get(token)?.familyId;
       return familyId == null ? undefined : families.get(familyId);
     },
 
@@ -264,7 +306,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
       const pkce = generatePkcePair();
       const code = store.createAuthorizationCode({
         account: approve.account,
-        redirectUris: [`${options.getIssuer()}/deviceauth/callback`, REAL_DEVICE_CALLBACK_URI],
+        redirectUris: [`${options.getBaseUrl()}/deviceauth/callback`, REAL_DEVICE_CALLBACK_URI],
         codeChallenge: pkce.codeChallenge,
         scope: approve.scope,
         grant: 'device_code',
@@ -286,10 +328,13 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
       Object.assign(modes, initialModes);
       for (const map of [authorizeSessions, codes, families, refreshTokens, accessTokens, devices]) map.clear();
       issued.length = 0;
+      refreshAnswerQuirks.length = 0;
     },
   };
 
   // Invalidation wins over reuse and expiry: once a family is revoked, the real server says so for every member.
+  // Revocation for reuse is weaker: a rotated token keeps answering `refresh_token_reused`, an expired one
+  // `refresh_token_expired`, and only the tokens that were still usable now answer `refresh_token_invalidated`.
   function refreshTokenStatus(check: {
     record: RefreshTokenRecord;
     family: TokenFamily;
@@ -298,6 +343,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
     if (check.record.isRotated) return 'rotated';
     if (check.family.isForcedExpired) return 'expired';
     if (isExpired({ since: check.record.issuedAt, ttlSeconds: options.refreshTokenTtlSeconds })) return 'expired';
+    if (check.family.isRevokedForReuse) return 'invalidated';
     return 'active';
   }
 

@@ -1,8 +1,8 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { DEFAULT_FAKE_OPENAI_ACCOUNT } from './fake-openai-account.ts';
-import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { decodeJwtPayload, get, signIn } from './test-support.ts';
 
@@ -26,7 +26,8 @@ describe('JWTs from the fake', () => {
     for (const jwt of [tokens.id_token, tokens.access_token]) {
       const payload = decodeJwtPayload(jwt);
       expect(payload).toMatchObject({
-        iss: fake.url,
+        // The real issuer whatever URL the fake listens on, as auth.openai.com signs (issue 14).
+        iss: 'https://auth.openai.com',
         aud: [OPENAI_CODEX_CLIENT_ID],
         sub: DEFAULT_FAKE_OPENAI_ACCOUNT.subject,
         email: 'user@example.com',
@@ -63,14 +64,42 @@ describe('JWTs from the fake', () => {
     >;
     const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri ?? ''));
 
-    expect(discovery.issuer).toBe(fake.url);
+    expect(discovery.issuer).toBe(fake.issuer);
     for (const jwt of [tokens.id_token, tokens.access_token]) {
-      const { payload } = await jwtVerify(jwt, jwks, { issuer: fake.url, audience: OPENAI_CODEX_CLIENT_ID });
+      const { payload } = await jwtVerify(jwt, jwks, { issuer: fake.issuer, audience: OPENAI_CODEX_CLIENT_ID });
       expect(payload.email).toBe('user@example.com');
     }
     expect(fake.jwks.keys).toHaveLength(1);
     expect(fake.jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     expect(fake.jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it('issue 14: should sign the real issuer wherever it listens when asked to, with a key id no other fake shares', async () => {
+    const [one, other] = await Promise.all([
+      startFakeOpenAiAuth({ issuer: OPENAI_ISSUER }),
+      startFakeOpenAiAuth({ issuer: OPENAI_ISSUER }),
+    ]);
+    const tokens = await signIn(one);
+    const discovery = (await (await get(`${one.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+
+    expect(one.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(one.issuer).toBe('https://auth.openai.com');
+    expect(decodeJwtPayload(tokens.id_token).iss).toBe('https://auth.openai.com');
+    expect(decodeJwtPayload(tokens.access_token).iss).toBe('https://auth.openai.com');
+    expect(discovery).toMatchObject({ issuer: 'https://auth.openai.com', token_endpoint: `${one.url}/oauth/token` });
+    // Same issuer for both fakes: only the key id tells one fake's tokens from the other's.
+    expect(one.jwks.keys[0]?.kid).not.toBe(other.jwks.keys[0]?.kid);
+    const verifyAt = (fake: typeof one) =>
+      jwtVerify(tokens.access_token, createLocalJWKSet(fake.jwks), { issuer: 'https://auth.openai.com' });
+    await expect(verifyAt(one)).resolves.toMatchObject({ payload: { email: 'user@example.com' } });
+    await expect(verifyAt(other)).rejects.toThrow();
+  });
+
+  it('should refuse an issuer that is not a URL', async () => {
+    await expect(startFakeOpenAiAuth({ issuer: 'auth.openai.com' })).rejects.toThrow(/"issuer" must be an http/);
   });
 
   it('should follow the account and the configured lifetime', async () => {

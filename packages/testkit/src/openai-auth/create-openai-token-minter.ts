@@ -8,6 +8,7 @@ import { AUTH_CLAIM, OPENAI_CODEX_CLIENT_ID, PROFILE_CLAIM } from './openai-auth
 const ID_TOKEN_TTL_SECONDS = 3600;
 
 export type MintOpenAiTokensOptions = {
+  /** The `iss`; the real server always signs `https://auth.openai.com`, wherever it was reached. */
   issuer: string;
   account: FakeOpenAiAccount;
   scope: string;
@@ -17,6 +18,8 @@ export type MintOpenAiTokensOptions = {
   accessTokenTtlSeconds: number;
   /** Access-token `session_id`, stable across refreshes of one sign-in. */
   sessionId: string;
+  /** The id_token's `aud`; the Codex client when omitted. Tests set another to see who checks it. */
+  idTokenAudience?: readonly string[];
 };
 
 export type MintedOpenAiTokens = { idToken: string; accessToken: string };
@@ -27,23 +30,30 @@ export type OpenAiTokenMinter = {
   readonly jwks: { keys: JWK[] };
 };
 
-// RSA key generation takes ~300 ms here, and a suite starts dozens of fakes; they can share one key per process
-// because every fake has its own issuer URL, so a token of one never validates as a token of another.
+// RSA key generation takes ~300 ms here, and a suite starts dozens of fakes; they can share one key per process.
+// Fakes that sign the real issuer all sign the same `iss`, so what keeps a token of one fake from validating as a
+// token of another is its own key id: a JWKS lookup only tries the keys whose `kid` matches the token's.
 let sharedKeyPair: ReturnType<typeof generateKeyPair> | undefined;
 
-/** Signs id and access tokens (RS256) with the claim layout of codex-protocol.md §3. */
+/** Signs id and access tokens (RS256) with the claim layout of docs/codex-protocol.md §3. */
 export async function createOpenAiTokenMinter(): Promise<OpenAiTokenMinter> {
   sharedKeyPair ??= generateKeyPair('RS256', { extractable: true });
   const { privateKey, publicKey } = await sharedKeyPair;
   const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
+  const kid = `${await calculateJwkThumbprint(publicJwk)}.${randomBytes(6).toString('base64url')}`;
   const jwks = { keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] };
 
-  const sign = (options: { payload: Record<string, unknown>; issuedAt: number; expiresAt: number; issuer: string }) =>
+  const sign = (options: {
+    payload: Record<string, unknown>;
+    issuedAt: number;
+    expiresAt: number;
+    issuer: string;
+    audience: readonly string[];
+  }) =>
     new SignJWT(options.payload)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
       .setIssuer(options.issuer)
-      .setAudience([OPENAI_CODEX_CLIENT_ID])
+      .setAudience([...options.audience])
       .setIssuedAt(options.issuedAt)
       .setExpirationTime(options.expiresAt)
       .setJti(randomBytes(16).toString('hex'))
@@ -72,7 +82,13 @@ export async function createOpenAiTokenMinter(): Promise<OpenAiTokenMinter> {
         [PROFILE_CLAIM]: profileClaim,
       };
       const [idToken, accessToken] = await Promise.all([
-        sign({ payload: common, issuer, issuedAt, expiresAt: issuedAt + ID_TOKEN_TTL_SECONDS }),
+        sign({
+          payload: common,
+          issuer,
+          issuedAt,
+          expiresAt: issuedAt + ID_TOKEN_TTL_SECONDS,
+          audience: options.idTokenAudience ?? [OPENAI_CODEX_CLIENT_ID],
+        }),
         sign({
           payload: {
             ...common,
@@ -83,6 +99,7 @@ export async function createOpenAiTokenMinter(): Promise<OpenAiTokenMinter> {
           issuer,
           issuedAt,
           expiresAt: issuedAt + options.accessTokenTtlSeconds,
+          audience: [OPENAI_CODEX_CLIENT_ID],
         }),
       ]);
       return { idToken, accessToken };

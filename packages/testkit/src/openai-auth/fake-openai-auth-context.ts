@@ -7,8 +7,8 @@ export type FakeOpenAiAuthContext = {
   router: Router;
   store: FakeOpenAiAuthStore;
   accounts: readonly FakeOpenAiAccount[];
-  /** The fake's base URL, known once it listens; it is also the JWT issuer. */
-  getIssuer: () => string;
+  /** The fake's base URL, known once it listens. Not the JWT issuer: that is always the real one. */
+  getBaseUrl: () => string;
   /** Sent as a string, because Codex's parser only accepts one (codex-protocol.md §1.6). */
   deviceInterval: string;
 };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { FakeOpenAiRefreshAnswerQuirk } from './fake-openai-refresh-answer-quirk.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import type { TokenResponseBody } from './test-support.ts';
@@ -93,17 +94,151 @@ describe('POST /oauth/token (refresh_token)', () => {
       await refreshAsCodex({ fake, refreshToken: first.refresh_token })
     ).json()) as TokenResponseBody;
 
-    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    // The newer token works before any reuse: afterwards the whole family is gone (next test).
     const third = await refreshAsCodex({ fake, refreshToken: second.refresh_token });
-
-    expect(reused.status).toBe(401);
-    expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
     expect(third.status).toBe(200);
     expect(fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus])).toEqual([
       ['authorization_code', 'rotated'],
       ['refresh_token', 'rotated'],
       ['refresh_token', 'active'],
     ]);
+
+    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+
+    expect(reused.status).toBe(401);
+    expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
+  });
+
+  it('issue 14: should revoke the whole family, successor and access tokens included, when a rotated token comes back', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const first = await signIn(fake);
+    const second = (await (
+      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
+    ).json()) as TokenResponseBody;
+    const unrelated = await fake.mintTokens();
+    expect(fake.accessTokenStatus(second.access_token)).toBe('active');
+
+    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    const successor = await refreshAsCodex({ fake, refreshToken: second.refresh_token });
+    const reusedAgain = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+
+    expect(reused.status).toBe(401);
+    expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
+    expect(successor.status).toBe(401);
+    expect(await successor.json()).toMatchObject({ error: { code: 'refresh_token_invalidated' } });
+    expect(await reusedAgain.json()).toEqual(REUSED_BODY);
+    expect(fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus])).toEqual([
+      ['authorization_code', 'rotated'],
+      ['refresh_token', 'invalidated'],
+      ['minted', 'active'],
+    ]);
+    expect(fake.accessTokenStatus(first.access_token)).toBe('revoked');
+    expect(fake.accessTokenStatus(second.access_token)).toBe('revoked');
+    expect(fake.accessTokenStatus(unrelated.accessToken)).toBe('active');
+    expect((await refreshAsCodex({ fake, refreshToken: unrelated.refreshToken })).status).toBe(200);
+  });
+
+  it('issue 14: should take both refresh reasons of Codex 0.169 and record the body as sent', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+    const send = (refreshToken: string, refreshReason: string) =>
+      postJson({
+        url: `${fake.url}/oauth/token`,
+        body: {
+          client_id: OPENAI_CODEX_CLIENT_ID,
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+          refresh_reason: refreshReason,
+        },
+      });
+
+    const proactive = await send(tokens.refreshToken, 'proactive_expiry');
+    const rotated = (await proactive.json()) as TokenResponseBody;
+    const recovery = await send(rotated.refresh_token, 'unauthorized_recovery');
+
+    expect([proactive.status, recovery.status]).toEqual([200, 200]);
+    expect(fake.findRequests({ method: 'POST', path: '/oauth/token' }).map((request) => request.json)).toEqual([
+      {
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+        refresh_reason: 'proactive_expiry',
+      },
+      {
+        client_id: OPENAI_CODEX_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_token: rotated.refresh_token,
+        refresh_reason: 'unauthorized_recovery',
+      },
+    ]);
+  });
+
+  it.each<[FakeOpenAiRefreshAnswerQuirk, (body: Record<string, unknown>) => void]>([
+    [
+      'id-token-for-another-audience',
+      (body) => {
+        expect(decodeJwtPayload(String(body.id_token)).aud).toEqual(['app_SomeOtherClient00000000']);
+        expect(decodeJwtPayload(String(body.access_token)).aud).toEqual([OPENAI_CODEX_CLIENT_ID]);
+      },
+    ],
+    ['lowercase-token-type', (body) => expect(body.token_type).toBe('bearer')],
+    ['no-token-type', (body) => expect(body).not.toHaveProperty('token_type')],
+    ['no-access-token', (body) => expect(body).not.toHaveProperty('access_token')],
+    ['no-id-token', (body) => expect(body).not.toHaveProperty('id_token')],
+    ['no-expires-in', (body) => expect(body).not.toHaveProperty('expires_in')],
+  ])('issue 14: should answer with the %s quirk and still rotate, once', async (quirk, check) => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+    fake.quirkNextRefreshAnswer([quirk]);
+
+    const quirky = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const body = (await quirky.json()) as Record<string, unknown>;
+    const dropped = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const next = await refreshAsCodex({ fake, refreshToken: String(body.refresh_token) });
+
+    expect(quirky.status).toBe(200);
+    expect(body.refresh_token).toMatch(/^rt_/);
+    check(body);
+    // The rotation happened: a client that dropped the new refresh token is refused and its family is gone.
+    expect(dropped.status).toBe(401);
+    expect(await dropped.json()).toEqual(REUSED_BODY);
+    expect(next.status).toBe(401);
+    expect(await next.json()).toMatchObject({ error: { code: 'refresh_token_invalidated' } });
+  });
+
+  it('issue 14: should apply queued quirks one answer at a time, then answer normally', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+    fake.quirkNextRefreshAnswer(['no-access-token', 'no-token-type']);
+    fake.quirkNextRefreshAnswer(['lowercase-token-type']);
+
+    const first = (await (await refreshAsCodex({ fake, refreshToken: tokens.refreshToken })).json()) as Record<
+      string,
+      unknown
+    >;
+    const second = (await (await refreshAsCodex({ fake, refreshToken: String(first.refresh_token) })).json()) as Record<
+      string,
+      unknown
+    >;
+    const third = (await (await refreshAsCodex({ fake, refreshToken: String(second.refresh_token) })).json()) as Record<
+      string,
+      unknown
+    >;
+
+    expect(Object.keys(first)).toEqual(['id_token', 'refresh_token', 'expires_in', 'scope']);
+    expect(second.token_type).toBe('bearer');
+    expect(Object.keys(third)).toEqual([
+      'id_token',
+      'access_token',
+      'refresh_token',
+      'expires_in',
+      'token_type',
+      'scope',
+    ]);
+    expect(third.token_type).toBe('Bearer');
+    expect(() => fake.quirkNextRefreshAnswer(['no-refresh-token' as FakeOpenAiRefreshAnswerQuirk])).toThrow(
+      /unknown quirk "no-refresh-token"/,
+    );
   });
 
   it('should keep the sign-in identity across a refresh', async () => {

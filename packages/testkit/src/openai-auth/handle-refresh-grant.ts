@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../send-json.ts';
 import type { FakeOpenAiAuthContext } from './fake-openai-auth-context.ts';
+import { ANOTHER_CLIENT_ID, applyRefreshAnswerQuirks } from './fake-openai-refresh-answer-quirk.ts';
 import { OPENAI_CODEX_CLIENT_ID, REFRESH_TOKEN_REUSED_MESSAGE } from './openai-auth-constants.ts';
 import { sendOAuthError, sendOpenAiError } from './openai-auth-errors.ts';
 import { toTokenResponse } from './to-token-response.ts';
@@ -8,13 +9,19 @@ import { toTokenResponse } from './to-token-response.ts';
 export type HandleRefreshGrantOptions = {
   context: FakeOpenAiAuthContext;
   reply: ServerResponse;
-  /** From a JSON or form body; extra fields (`scope`, Codex's `refresh_reason`) are ignored. */
+  /**
+   * From a JSON or form body. Extra fields are accepted and ignored: `scope` (Codex 2025, CLIProxyAPI) and
+   * `refresh_reason` (`proactive_expiry` / `unauthorized_recovery`, Codex 0.169, docs/codex-protocol.md §4.1, §10).
+   * The recorded request keeps them for tests to assert.
+   */
   params: Map<string, string>;
 };
 
 /**
  * The refresh grant with rotation: each success returns a new refresh token and retires the old one, and using a
- * retired one gets the real `refresh_token_reused` answer (codex-protocol.md §4.3, §4.5).
+ * retired one gets the real `refresh_token_reused` answer and revokes the whole family, the successor included
+ * (codex-protocol.md §4.3, §4.5). A test may reshape the next answers (`quirkNextRefreshAnswer`); the rotation
+ * happens all the same.
  */
 export async function handleRefreshGrant(options: HandleRefreshGrantOptions): Promise<void> {
   const { context, reply, params } = options;
@@ -48,11 +55,18 @@ export async function handleRefreshGrant(options: HandleRefreshGrantOptions): Pr
   switch (check.status) {
     case 'active': {
       check.markRotated();
-      const tokens = await store.issueTokens({ family: check.family, grant: 'refresh_token' });
-      sendJson({ reply, body: toTokenResponse(tokens), headers: { 'cache-control': 'no-store' } });
+      const quirks = store.takeRefreshAnswerQuirks();
+      const tokens = await store.issueTokens({
+        family: check.family,
+        grant: 'refresh_token',
+        ...(quirks.includes('id-token-for-another-audience') ? { idTokenAudience: [ANOTHER_CLIENT_ID] } : {}),
+      });
+      const body = applyRefreshAnswerQuirks({ body: toTokenResponse(tokens), quirks });
+      sendJson({ reply, body, headers: { 'cache-control': 'no-store' } });
       return;
     }
     case 'rotated':
+      store.revokeFamilyOfReusedToken(refreshToken);
       sendOpenAiError({
         reply,
         status: store.modes.refreshTokenReusedStatus,

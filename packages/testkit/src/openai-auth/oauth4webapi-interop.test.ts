@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
+import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { CODEX_REDIRECT_URI, CODEX_SCOPE, get } from './test-support.ts';
 
@@ -10,7 +11,9 @@ afterEach(closeAllFakeServers);
 // A well-kept, spec-strict client: if it accepts the fake, the fake speaks standard OAuth 2.0 + PKCE + OIDC.
 describe('startFakeOpenAiAuth with oauth4webapi', () => {
   it('should complete discovery, a PKCE code exchange, a refresh and a revocation', async () => {
-    const fake = await startFakeOpenAiAuth({ autoApprove: true });
+    // Standard discovery needs the issuer to equal the URL it is fetched from, so this fake is told to sign its own.
+    const port = await findFreeLoopbackPort();
+    const fake = await startFakeOpenAiAuth({ autoApprove: true, port, issuer: `http://127.0.0.1:${port}` });
     const issuer = new URL(fake.url);
     // The fake is plain HTTP on loopback; production talks HTTPS.
     const insecure = { [oauth.allowInsecureRequests]: true };
@@ -64,5 +67,28 @@ describe('startFakeOpenAiAuth with oauth4webapi', () => {
       await oauth.revocationRequest(as, client, clientAuth, refreshed.refresh_token ?? '', insecure),
     );
     expect(fake.issuedTokens.map((tokens) => tokens.refreshTokenStatus)).toEqual(['invalidated', 'invalidated']);
+    await fake.close();
+  });
+
+  it('issue 14: should need to be told the real issuer when the fake signs it, as behind any proxy', async () => {
+    const fake = await startFakeOpenAiAuth({ autoApprove: true, issuer: OPENAI_ISSUER });
+    const insecure = { [oauth.allowInsecureRequests]: true };
+    const discover = (expected: string) =>
+      oauth
+        .discoveryRequest(new URL(fake.url), insecure)
+        .then((response) => oauth.processDiscoveryResponse(new URL(expected), response));
+
+    // Configured with the URL it reaches, a spec-strict client refuses the server outright...
+    await expect(discover(fake.url)).rejects.toThrow(/"issuer" property does not match/);
+    // ...and told the real issuer, it accepts the id_token the fake signed with it.
+    const as = await discover('https://auth.openai.com');
+    const client: oauth.Client = { client_id: OPENAI_CODEX_CLIENT_ID };
+    const tokens = await fake.mintTokens();
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refreshToken, insecure),
+    );
+    expect(oauth.getValidatedIdTokenClaims(refreshed)).toMatchObject({ iss: 'https://auth.openai.com' });
   });
 });

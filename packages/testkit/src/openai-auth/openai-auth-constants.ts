@@ -3,6 +3,12 @@
  * @see /work/shared/reference/codex-protocol.md §1.1, §1.3, §2.4
  */
 
+/**
+ * The `iss` of every JWT the real server signs, whatever URL a client reached it at (a proxy, a mirror, a fake on
+ * loopback): clients only decode the claims, so the real server never adapts it (docs/codex-protocol.md §1.1, §3).
+ */
+export const OPENAI_ISSUER = 'https://auth.openai.com';
+
 /** The public OAuth client of the Codex CLI; every known integration uses it. */
 export const OPENAI_CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
@@ -21,6 +27,9 @@ export const CODEX_REDIRECT_URIS: readonly string[] = [
 export const REAL_DEVICE_CALLBACK_URI = 'https://auth.openai.com/deviceauth/callback';
 
 export const DEFAULT_SCOPE = 'openid profile email offline_access api.connectors.read api.connectors.invoke';
+
+/** Without these two the real token endpoint has answered 403 since June 2026 (docs/codex-protocol.md §1.2, §8.3). */
+export const CONNECTOR_SCOPES: readonly string[] = ['api.connectors.read', 'api.connectors.invoke'];
 
 export const AUTH_CLAIM = 'https://api.openai.com/auth';
 export const PROFILE_CLAIM = 'https://api.openai.com/profile';

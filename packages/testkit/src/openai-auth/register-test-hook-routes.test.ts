@@ -58,6 +58,39 @@ describe('/__testkit hooks over HTTP', () => {
     ]);
   });
 
+  it('issue 14: should queue refresh-answer quirks and tell access-token status', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const tokens = await fake.mintTokens();
+
+    const quirk = await postJson({
+      url: `${fake.url}/__testkit/refresh-answer-quirks`,
+      body: { quirks: ['no-access-token'] },
+    });
+    const refreshed = (await (await refreshAsCodex({ fake, refreshToken: tokens.refreshToken })).json()) as Record<
+      string,
+      unknown
+    >;
+    const status = (accessToken: string) =>
+      postJson({ url: `${fake.url}/__testkit/access-tokens/status`, body: { access_token: accessToken } });
+    const beforeReuse = await status(tokens.accessToken);
+    await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const afterReuse = await status(tokens.accessToken);
+    const unknown = await status('eyJ.unknown.x');
+    const badQuirk = await postJson({
+      url: `${fake.url}/__testkit/refresh-answer-quirks`,
+      body: { quirks: ['no-such-quirk'] },
+    });
+
+    expect(await quirk.json()).toEqual({ ok: true });
+    expect(refreshed).not.toHaveProperty('access_token');
+    expect(refreshed.refresh_token).toMatch(/^rt_/);
+    expect(await beforeReuse.json()).toEqual({ status: 'active' });
+    expect(await afterReuse.json()).toEqual({ status: 'revoked' });
+    expect(await unknown.json()).toEqual({ status: 'unknown' });
+    expect(badQuirk.status).toBe(400);
+    expect(await badQuirk.json()).toMatchObject({ error: { code: 'ERR_INVALID_ARG_VALUE' } });
+  });
+
   it('should read and set modes, and reset everything', async () => {
     const fake = await startFakeOpenAiAuth();
     await fake.mintTokens();

@@ -5,6 +5,7 @@ import type { RecordedRequest } from '../request-recorder.ts';
 import { sendJson } from '../send-json.ts';
 import type { FakeOpenAiAuthHooks } from './create-fake-openai-auth-hooks.ts';
 import type { FakeOpenAiAuthContext } from './fake-openai-auth-context.ts';
+import { validateRefreshAnswerQuirks } from './fake-openai-refresh-answer-quirk.ts';
 
 export const TEST_HOOK_PREFIX = '/__testkit';
 
@@ -56,6 +57,13 @@ export function registerTestHookRoutes(options: RegisterTestHookRoutesOptions): 
     if (ttl != null && typeof ttl !== 'number') throw invalidType('"access_token_ttl_seconds" must be a number');
     return hooks.mintTokens({ ...optionalAccount(body), ...(ttl == null ? {} : { accessTokenTtlSeconds: ttl }) });
   });
+  on('POST', '/refresh-answer-quirks', (body) => {
+    hooks.quirkNextRefreshAnswer(validateRefreshAnswerQuirks(body.quirks));
+    return { ok: true };
+  });
+  on('POST', '/access-tokens/status', (body) => ({
+    status: hooks.accessTokenStatus(requireString(body, 'access_token')),
+  }));
   on('GET', '/requests', () => ({
     // Hook traffic is the test talking to itself, not something a client under test sent.
     requests: options

@@ -117,6 +117,31 @@ describe('POST /oauth/token (authorization_code)', () => {
     expect((await exchangeCode({ fake, code })).status).toBe(200);
   });
 
+  it.each([
+    ['the pre-June-2026 scope', 'openid profile email offline_access'],
+    ["CLIProxyAPI's order without connectors", 'openid email profile offline_access'],
+    ['only one connector scope', 'openid profile email offline_access api.connectors.read'],
+  ])('issue 14: should answer 403 at the exchange, not at authorize, for %s', async (_case, scope) => {
+    const fake = await startFakeOpenAiAuth();
+    const code = await getAuthorizationCode({ fake, overrides: { scope } });
+
+    const response = await exchangeCode({ fake, code });
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'invalid_scope', error_description: expect.any(String) });
+    expect(fake.issuedTokens).toEqual([]);
+  });
+
+  it('should take the connector scopes in any order and encoding', async () => {
+    const fake = await startFakeOpenAiAuth();
+    const code = await getAuthorizationCode({
+      fake,
+      overrides: { scope: 'api.connectors.invoke openid email profile offline_access api.connectors.read' },
+    });
+
+    expect((await exchangeCode({ fake, code })).status).toBe(200);
+  });
+
   it('should reject a code sent as JSON, as no real client does that', async () => {
     const fake = await startFakeOpenAiAuth();
     const code = await getAuthorizationCode({ fake });

@@ -6,6 +6,7 @@ import type { FakeOpenAiAuthContext } from './fake-openai-auth-context.ts';
 import { handleRefreshGrant } from './handle-refresh-grant.ts';
 import {
   CODEX_REDIRECT_URIS,
+  CONNECTOR_SCOPES,
   ID_TOKEN_TYPE,
   OPENAI_CODEX_CLIENT_ID,
   REAL_DEVICE_CALLBACK_URI,
@@ -101,7 +102,7 @@ async function exchangeAuthorizationCode(options: GrantOptions): Promise<void> {
   const code = params.get('code') ?? '';
   const redirectUri = params.get('redirect_uri') ?? '';
   const codeVerifier = params.get('code_verifier') ?? '';
-  const registered = [...CODEX_REDIRECT_URIS, `${context.getIssuer()}/deviceauth/callback`, REAL_DEVICE_CALLBACK_URI];
+  const registered = [...CODEX_REDIRECT_URIS, `${context.getBaseUrl()}/deviceauth/callback`, REAL_DEVICE_CALLBACK_URI];
   if (!registered.includes(redirectUri)) {
     // Reported as a 403 from the real server for unregistered ports (can1357/oh-my-pi#1278).
     fail(403, 'unauthorized_client', 'The redirect_uri is not registered for this client.');
@@ -129,6 +130,14 @@ async function exchangeAuthorizationCode(options: GrantOptions): Promise<void> {
   }
   if (!isValidCodeVerifier(codeVerifier) || computePkceChallenge(codeVerifier) !== record.codeChallenge) {
     fail(400, 'invalid_grant', 'The code_verifier does not match the code_challenge.');
+    return;
+  }
+  // Refused here and not at authorize: the integrator who hit this got a code back from the authorize page and a
+  // 403 only when exchanging it (docs/codex-protocol.md §1.2, §8.3). The body's wording is not public.
+  const granted = record.scope.split(' ');
+  const missing = CONNECTOR_SCOPES.filter((scope) => !granted.includes(scope));
+  if (missing.length > 0) {
+    fail(403, 'invalid_scope', `The authorization request did not ask for the required scopes: ${missing.join(' ')}.`);
     return;
   }
   record.isUsed = true;

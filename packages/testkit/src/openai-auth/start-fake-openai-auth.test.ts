@@ -68,7 +68,7 @@ describe('startFakeOpenAiAuth', () => {
     expect(fake.issuedTokens.map((issued) => issued.refreshTokenStatus)).toEqual(['rotated', 'active']);
   });
 
-  it('should listen on a fixed port when asked, with that port in the issuer', async () => {
+  it('should listen on a fixed port when asked, still signing the real issuer', async () => {
     const port = await findFreeLoopbackPort();
     const fake = await startFakeOpenAiAuth({ port });
 
@@ -76,7 +76,9 @@ describe('startFakeOpenAiAuth', () => {
 
     expect(fake.url).toBe(`http://127.0.0.1:${port}`);
     expect(fake.port).toBe(port);
-    expect(JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString()).iss).toBe(fake.url);
+    expect(JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString()).iss).toBe(
+      'https://auth.openai.com',
+    );
     await fake.close();
     await expect(
       fetch(`${fake.url}/.well-known/jwks.json`, { signal: AbortSignal.timeout(TIMEOUT_MS) }),

@@ -14,7 +14,7 @@ import type { FakeOpenAiAuthContext } from './fake-openai-auth-context.ts';
 import type { FakeOpenAiAuthModes } from './fake-openai-auth-modes.ts';
 import { DEFAULT_FAKE_OPENAI_AUTH_MODES, validateFakeOpenAiAuthModes } from './fake-openai-auth-modes.ts';
 import { forwardLoopbackPort } from './forward-loopback-port.ts';
-import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
 import { registerAuthorizeRoutes } from './register-authorize-routes.ts';
 import { registerDeviceRoutes } from './register-device-routes.ts';
 import { registerTestHookRoutes } from './register-test-hook-routes.ts';
@@ -43,12 +43,20 @@ export type FakeOpenAiAuthOptions = {
    * TCP relay that only the handle's `close()` stops; `closeAllFakeServers()` does not know about it.
    */
   port?: number;
+  /**
+   * The `iss` of every JWT and of the discovery document. Default `OPENAI_ISSUER` (`https://auth.openai.com`), as
+   * the real server signs whatever URL it is reached at (docs/codex-protocol.md §1.1, §3): a client that checks
+   * `iss` against the URL it was configured with fails here as it would against the real server behind a proxy.
+   */
+  issuer?: string;
 };
 
 export type FakeOpenAiAuth = FakeOpenAiAuthHooks &
   Pick<FakeServer, 'requests' | 'findRequests' | 'faults'> & {
-    /** `http://127.0.0.1:<port>`; also the `iss` of every JWT. */
+    /** `http://127.0.0.1:<port>`, where clients reach it (`GATEWAY_OPENAI_AUTH_URL`). */
     readonly url: string;
+    /** The `iss` of every JWT it signs: the `issuer` option, else `https://auth.openai.com`. */
+    readonly issuer: string;
     readonly port: number;
     readonly clientId: string;
     readonly accounts: readonly FakeOpenAiAccount[];
@@ -75,6 +83,9 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
   if (typeof deviceInterval !== 'string' || !/^[1-9][0-9]*$/.test(deviceInterval)) {
     throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"deviceInterval" must be a string like "5"' });
   }
+  if (options.issuer != null && !(typeof options.issuer === 'string' && /^https?:\/\/\S+$/.test(options.issuer))) {
+    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"issuer" must be an http(s) URL' });
+  }
   if (options.port != null && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
     throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"port" must be an integer from 1 to 65535' });
   }
@@ -85,11 +96,13 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
   };
   const accounts = createFakeOpenAiAccounts(options.accounts);
   const minter = await createOpenAiTokenMinter();
-  let issuer = '';
+  let baseUrl = '';
+  const getIssuer = () => options.issuer ?? OPENAI_ISSUER;
   const store = createFakeOpenAiAuthStore({
     minter,
     now: options.now ?? Date.now,
-    getIssuer: () => issuer,
+    getBaseUrl: () => baseUrl,
+    getIssuer,
     accessTokenTtlSeconds: ttl('accessTokenTtlSeconds', 864_000) ?? 864_000,
     refreshTokenTtlSeconds: ttl('refreshTokenTtlSeconds', undefined),
     authorizationCodeTtlSeconds: ttl('authorizationCodeTtlSeconds', 600) ?? 600,
@@ -101,7 +114,7 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
     router,
     store,
     accounts,
-    getIssuer: () => issuer,
+    getBaseUrl: () => baseUrl,
     deviceInterval,
   };
   registerAuthorizeRoutes(context);
@@ -109,14 +122,14 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
   registerDeviceRoutes(context);
   router.on('GET', '/.well-known/jwks.json', (_request, reply) => sendJson({ reply, body: minter.jwks }));
   router.on('GET', '/.well-known/openid-configuration', (_request, reply) =>
-    sendJson({ reply, body: discoveryDocument(issuer) }),
+    sendJson({ reply, body: discoveryDocument({ baseUrl, issuer: getIssuer() }) }),
   );
 
   const server = await startFakeServer({ name: 'openai-auth', handler: router.handle });
   const forwarder =
     options.port == null ? undefined : await forwardLoopbackPort({ port: options.port, targetPort: server.port });
   const port = options.port ?? server.port;
-  issuer = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   const hooks = createFakeOpenAiAuthHooks(context);
   const reset = () => {
@@ -126,7 +139,8 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
   registerTestHookRoutes({ context, hooks, getRequests: () => server.requests, reset });
 
   return {
-    url: issuer,
+    url: baseUrl,
+    issuer: getIssuer(),
     port,
     clientId: OPENAI_CODEX_CLIENT_ID,
     accounts,
@@ -146,6 +160,8 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
       return hooks.issuedTokens;
     },
     mintTokens: hooks.mintTokens,
+    quirkNextRefreshAnswer: hooks.quirkNextRefreshAnswer,
+    accessTokenStatus: hooks.accessTokenStatus,
     reset,
     async close() {
       await Promise.all([forwarder?.close(), server.close()]);
@@ -153,14 +169,18 @@ export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): 
   };
 }
 
-/** What the real issuer publishes, limited to what the fake implements. */
-function discoveryDocument(issuer: string): Record<string, unknown> {
+/**
+ * What the real issuer publishes, limited to what the fake implements: the `issuer` of its JWTs, and the fake's own
+ * endpoints, where a client can reach them.
+ */
+function discoveryDocument(options: { baseUrl: string; issuer: string }): Record<string, unknown> {
+  const { baseUrl } = options;
   return {
-    issuer,
-    authorization_endpoint: `${issuer}/oauth/authorize`,
-    token_endpoint: `${issuer}/oauth/token`,
-    revocation_endpoint: `${issuer}/oauth/revoke`,
-    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    issuer: options.issuer,
+    authorization_endpoint: `${baseUrl}/oauth/authorize`,
+    token_endpoint: `${baseUrl}/oauth/token`,
+    revocation_endpoint: `${baseUrl}/oauth/revoke`,
+    jwks_uri: `${baseUrl}/.well-known/jwks.json`,
     response_types_supported: ['code'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
     code_challenge_methods_supported: ['S256'],

@@ -13,6 +13,7 @@ export type AuditAction =
   | 'connection.connected'
   | 'connection.disconnected'
   | 'connection.reconnect_required'
+  | 'connection.refused'
   | 'mcp_app.approved'
   | 'mcp_app.revoked'
   | 'mcp_app.revoked_all';

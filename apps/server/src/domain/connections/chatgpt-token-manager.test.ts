@@ -1,15 +1,18 @@
-import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway/gateway-identity.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { ChatgptTokenManager } from './chatgpt-token-manager.ts';
 import { listConnections } from './list-connections.ts';
+import { tokenContext } from './save-chatgpt-connection.ts';
 
 let fake: FakeOpenAiAuth;
 let test: TestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAiAuth();
+  // Signing the real issuer while reached at 127.0.0.1, as auth.openai.com does behind any other URL.
+  fake = await startFakeOpenAiAuth({ issuer: OPENAI_ISSUER });
 });
 afterAll(async () => {
   await fake.close();
@@ -22,10 +25,19 @@ afterEach(async () => {
   await test.close();
 });
 
+// Refreshes go out as JSON, as the newest official client sends them (docs/codex-protocol.md §10).
 const refreshRequests = () =>
   fake
     .findRequests({ method: 'POST', path: '/oauth/token' })
-    .filter((request) => request.form?.grant_type === 'refresh_token');
+    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+
+/** The refresh token the connection row holds now, decrypted. */
+function storedRefreshToken(connectionId: string): string {
+  const row = test.db.$client
+    .prepare('select refresh_token_ciphertext as ciphertext from connections where id = ?')
+    .get(connectionId) as { ciphertext: string };
+  return test.vault.decrypt(row.ciphertext, { context: tokenContext(connectionId, 'refresh_token') });
+}
 
 async function expectGatewayError(promise: Promise<unknown>, code: string): Promise<GatewayError> {
   const error = await promise.then(
@@ -190,5 +202,83 @@ describe('ChatgptTokenManager', () => {
       isAdmin: false,
     });
     await expectGatewayError(new ChatgptTokenManager(test.connections).getAccessToken(user.id), 'not_connected');
+  });
+
+  it('issue 14: should keep a rotated refresh token when the rest of the answer is refused, and use it next time', async () => {
+    const { user, connection, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 120,
+    });
+    const manager = new ChatgptTokenManager(test.connections);
+    // The server rotates the refresh token but leaves out the access token: we cannot use this answer.
+    fake.quirkNextRefreshAnswer(['no-access-token']);
+
+    const during = await manager.getAccessToken(user.id);
+
+    const rotated = fake.issuedTokens.at(-1);
+    expect(during.accessToken).toBe(tokens.accessToken);
+    expect(storedRefreshToken(connection.id)).toBe(rotated?.refreshToken);
+    expect(listConnections(test.connections, user.id)[0]?.state).toBe('connected');
+    test.advanceTime(31_000);
+    const after = await manager.getAccessToken(user.id);
+
+    const refreshes = refreshRequests();
+    expect(refreshes.map((request) => (request.json as { refresh_token: string }).refresh_token)).toEqual([
+      tokens.refreshToken,
+      rotated?.refreshToken,
+    ]);
+    expect(after.accessToken).toBe(fake.issuedTokens.at(-1)?.accessToken);
+    expect(storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
+    expect(fake.issuedTokens.map((issued) => issued.refreshTokenStatus)).toEqual(['rotated', 'rotated', 'active']);
+    expect(listConnections(test.connections, user.id)[0]).toMatchObject({ state: 'connected', stateReason: null });
+  });
+
+  it('issue 14: should take a refresh answer with another aud and a lowercase token_type at once', async () => {
+    const { user, connection } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    fake.quirkNextRefreshAnswer(['id-token-for-another-audience', 'lowercase-token-type']);
+    const manager = new ChatgptTokenManager(test.connections);
+
+    const token = await manager.getAccessToken(user.id);
+
+    expect(token.accessToken).toBe(fake.issuedTokens.at(-1)?.accessToken);
+    expect(storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
+    expect((await manager.getAccessToken(user.id)).accessToken).toBe(token.accessToken);
+    expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it('issue 14: should refresh as Codex 0.169 does, telling why, as the gateway', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    const manager = new ChatgptTokenManager(test.connections);
+
+    const proactive = await manager.getAccessToken(user.id);
+    await manager.getAccessToken(user.id, { rejectedAccessToken: proactive.accessToken });
+
+    const refreshes = refreshRequests();
+    expect(refreshes.map((request) => request.json)).toEqual([
+      {
+        client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+        refresh_reason: 'proactive_expiry',
+      },
+      {
+        client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+        grant_type: 'refresh_token',
+        refresh_token: fake.issuedTokens[1]?.refreshToken,
+        refresh_reason: 'unauthorized_recovery',
+      },
+    ]);
+    for (const request of refreshes) {
+      expect(request.headers).toMatchObject({ originator: GATEWAY_ORIGINATOR, 'user-agent': GATEWAY_USER_AGENT });
+    }
   });
 });

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CodexOAuthError, type CodexTokenSet, readCodexTokenClaims, refreshCodexTokens } from '@pag/oauth-client';
+import {
+  CodexOAuthError,
+  type CodexRefreshReason,
+  type CodexTokenSet,
+  readCodexTokenClaims,
+  refreshCodexTokens,
+} from '@pag/oauth-client';
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
@@ -38,7 +44,8 @@ const selectConnectionById = preparedQuery((db) =>
  * - single-flight in this process: concurrent callers share one refresh;
  * - durable across processes: a lease taken by compare-and-swap on the row's `version` lets only one process use
  *   the refresh token; the others wait and reload the row (reload-before-refresh) instead of refreshing too;
- * - the rotated pair is persisted before anyone uses it, because the old refresh token is dead from then on;
+ * - the rotated refresh token is persisted the moment the answer shows it, before the rest of the answer is even
+ *   checked, and the whole pair before anyone uses it: the old refresh token is dead from then on;
  * - a permanent failure (`refresh_token_reused`/`_expired`/`_invalidated`, 401) puts the connection in
  *   `reconnect_required` and is never retried; a transient one keeps the still-valid access token and backs off.
  */
@@ -88,7 +95,14 @@ export class ChatgptTokenManager {
       if (row.nextRefreshAttemptAt != null && row.nextRefreshAttemptAt.getTime() > now) {
         return this.#useStillValidOrThrow(row, accessToken, row.nextRefreshAttemptAt.getTime() - now);
       }
-      if (this.#acquireLease(row)) return this.#refreshWithLease(row, accessToken);
+      if (this.#acquireLease(row)) {
+        // Told to the server as the official client tells it (docs/codex-protocol.md §10).
+        const reason: CodexRefreshReason =
+          rejectedAccessToken != null && accessToken === rejectedAccessToken
+            ? 'unauthorized_recovery'
+            : 'proactive_expiry';
+        return this.#refreshWithLease(row, accessToken, reason);
+      }
       if (Date.now() > giveUpAt) {
         throw new GatewayError('upstream_unavailable', 'Refreshing the ChatGPT sign-in is taking too long.', {
           retryAfterSeconds: 5,
@@ -116,21 +130,56 @@ export class ChatgptTokenManager {
     );
   }
 
-  async #refreshWithLease(row: ConnectionRow, accessToken: string): Promise<ChatgptAccessToken> {
+  async #refreshWithLease(
+    row: ConnectionRow,
+    accessToken: string,
+    refreshReason: CodexRefreshReason,
+  ): Promise<ChatgptAccessToken> {
+    // The row as this refresh last wrote it: storing a rotated refresh token on its own bumps the version.
+    let current = row;
     let tokens: CodexTokenSet;
     try {
       tokens = await refreshCodexTokens({
         baseUrl: this.#context.chatgpt.authBaseUrl,
+        identity: this.#context.chatgpt.identity,
         fetch: this.#context.chatgpt.fetch,
         refreshToken: this.#decrypt(row, 'refresh_token'),
         previousIdToken: this.#decrypt(row, 'id_token'),
+        refreshReason,
+        // From here the stored refresh token is dead. If the rest of the answer is then refused (no access token,
+        // say), the new one is all that still works: without it the next refresh would be refused as reused and
+        // the user sent to sign in again for a hiccup of ours.
+        onRefreshTokenRotated: (refreshToken) => {
+          current = this.#storeRotatedRefreshToken(current, refreshToken);
+        },
       });
     } catch (error) {
-      if (error instanceof CodexOAuthError && error.isPermanent) throw this.#requireReconnect(row, error);
-      const retryInMs = this.#recordTransientFailure(row);
-      return this.#useStillValidOrThrow(row, accessToken, retryInMs, error);
+      if (error instanceof CodexOAuthError && error.isPermanent) throw this.#requireReconnect(current, error);
+      const retryInMs = this.#recordTransientFailure(current);
+      return this.#useStillValidOrThrow(current, accessToken, retryInMs, error);
     }
-    return this.#persistRefreshedTokens(row, tokens);
+    return this.#persistRefreshedTokens(current, tokens);
+  }
+
+  /**
+   * Writes only the refresh token, bumping the version and keeping the lease (the refresh is still under way).
+   * Compare-and-swap on the version: if a new sign-in replaced the row meanwhile, its tokens win and this one,
+   * of the old sign-in, is dropped.
+   */
+  #storeRotatedRefreshToken(row: ConnectionRow, refreshToken: string): ConnectionRow {
+    const updated = this.#context.db
+      .update(connections)
+      .set({
+        refreshTokenCiphertext: this.#context.vault.encrypt(refreshToken, {
+          context: tokenContext(row.id, 'refresh_token'),
+        }),
+        version: row.version + 1,
+        updatedAt: new Date(this.#context.now()),
+      })
+      .where(and(eq(connections.id, row.id), eq(connections.version, row.version)))
+      .returning()
+      .get();
+    return updated ?? row;
   }
 
   #persistRefreshedTokens(row: ConnectionRow, tokens: CodexTokenSet): ChatgptAccessToken {

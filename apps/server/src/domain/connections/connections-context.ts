@@ -1,5 +1,7 @@
+import type { CodexClientIdentity } from '@pag/oauth-client';
 import type { Vault } from '@pag/vault';
 import type { DomainContext } from '../domain-context.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway/gateway-identity.ts';
 
 /** Where and how the gateway talks to auth.openai.com (from config; `fetch` injectable for tests). */
 export type ChatgptSettings = {
@@ -9,6 +11,8 @@ export type ChatgptSettings = {
   redirectUri: string;
   /** Refresh when the access token expires within this many milliseconds. */
   refreshWindowMs: number;
+  /** The `originator` and `User-Agent` of every call to auth.openai.com: the same as towards the ChatGPT backend. */
+  identity: CodexClientIdentity;
   fetch?: typeof fetch;
 };
 
@@ -52,6 +56,7 @@ export function createConnectionsContext(options: {
       authBaseUrl: options.config.openaiAuthUrl,
       redirectUri: options.config.codexRedirectUri,
       refreshWindowMs: options.config.codexRefreshWindowMs,
+      identity: { originator: GATEWAY_ORIGINATOR, userAgent: GATEWAY_USER_AGENT },
       ...(options.fetch == null ? {} : { fetch: options.fetch }),
     },
     google: {

@@ -25,7 +25,12 @@ export async function disconnectChatgpt(
     const refreshToken = context.vault.decrypt(row.refreshTokenCiphertext, {
       context: tokenContext(row.id, 'refresh_token'),
     });
-    await revokeCodexToken({ baseUrl: context.chatgpt.authBaseUrl, fetch: context.chatgpt.fetch, refreshToken });
+    await revokeCodexToken({
+      baseUrl: context.chatgpt.authBaseUrl,
+      identity: context.chatgpt.identity,
+      fetch: context.chatgpt.fetch,
+      refreshToken,
+    });
     isRevokedUpstream = true;
   } catch {
     // Best effort, as the official client does; the local tokens are deleted regardless.

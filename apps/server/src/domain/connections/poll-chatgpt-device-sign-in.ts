@@ -58,6 +58,7 @@ async function pollOnce(context: ConnectionsContext, flow: SignInFlowRow): Promi
   try {
     result = await pollCodexDeviceToken({
       baseUrl: context.chatgpt.authBaseUrl,
+      identity: context.chatgpt.identity,
       fetch: context.chatgpt.fetch,
       deviceAuthId,
       userCode: flow.userCode,

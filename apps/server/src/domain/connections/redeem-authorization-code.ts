@@ -33,6 +33,7 @@ export async function redeemAuthorizationCode(
   try {
     tokens = await exchangeCodexAuthorizationCode({
       baseUrl: context.chatgpt.authBaseUrl,
+      identity: context.chatgpt.identity,
       fetch: context.chatgpt.fetch,
       code: options.code,
       redirectUri: options.redirectUri,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type CodexTokenSet, readCodexTokenClaims, revokeCodexToken } from '@pag/oauth-client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { connections } from '../../db/schema.ts';
 import { recordAuditEvent } from '../accounts/record-audit-event.ts';
+import { GatewayError } from '../gateway-error.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { type ConnectionRow, maskAccountId } from './to-connection-dto.ts';
 
@@ -36,6 +37,7 @@ export function saveChatgptConnection(
   const accessTokenExpiresAt =
     claims.accessTokenExpiresAt ??
     (options.tokens.expiresInSeconds == null ? null : new Date(now.getTime() + options.tokens.expiresInSeconds * 1000));
+  refuseAccountOfAnotherUser(context, { userId: options.userId, accountId: claims.accountId, tokens: options.tokens });
   const existing = context.db
     .select()
     .from(connections)
@@ -86,6 +88,46 @@ export function saveChatgptConnection(
   return row;
 }
 
+/**
+ * One ChatGPT account serves one gateway user: a subscription is its owner's, never pooled between people. A sign-in
+ * that yields an account another gateway user already holds is refused, and the tokens it produced are revoked (best
+ * effort; revoking ends only this sign-in's token family), so nothing of the other user's connection changes. The
+ * check and the write that follows run with no await between them, so SQLite's single writer keeps them atomic.
+ */
+function refuseAccountOfAnotherUser(
+  context: ConnectionsContext,
+  options: { userId: string; accountId: string; tokens: CodexTokenSet },
+): void {
+  const holder = context.db
+    .select({ userId: connections.userId })
+    .from(connections)
+    .where(
+      and(
+        eq(connections.provider, 'chatgpt'),
+        eq(connections.accountId, options.accountId),
+        ne(connections.userId, options.userId),
+      ),
+    )
+    .get();
+  if (holder == null) return;
+  revokeCodexToken({
+    baseUrl: context.chatgpt.authBaseUrl,
+    identity: context.chatgpt.identity,
+    fetch: context.chatgpt.fetch,
+    refreshToken: options.tokens.refreshToken,
+  }).catch(() => {});
+  recordAuditEvent(context, {
+    action: 'connection.refused',
+    userId: options.userId,
+    detail: { provider: 'chatgpt', reason: 'account_in_use', account: maskAccountId(options.accountId) },
+  });
+  throw new GatewayError(
+    'account_in_use',
+    'This ChatGPT account is already connected to another user of this gateway. A subscription serves only its ' +
+      'owner: sign in with your own ChatGPT account, or ask the other user to disconnect it first.',
+  );
+}
+
 function revokeReplacedToken(context: ConnectionsContext, replaced: ConnectionRow): void {
   let refreshToken: string;
   try {
@@ -96,7 +138,10 @@ function revokeReplacedToken(context: ConnectionsContext, replaced: ConnectionRo
     return;
   }
   // Fire and forget: a failed revoke must not undo a successful sign-in.
-  revokeCodexToken({ baseUrl: context.chatgpt.authBaseUrl, fetch: context.chatgpt.fetch, refreshToken }).catch(
-    () => {},
-  );
+  revokeCodexToken({
+    baseUrl: context.chatgpt.authBaseUrl,
+    identity: context.chatgpt.identity,
+    fetch: context.chatgpt.fetch,
+    refreshToken,
+  }).catch(() => {});
 }

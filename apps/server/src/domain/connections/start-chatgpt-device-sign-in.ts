@@ -19,6 +19,7 @@ export async function startChatgptDeviceSignIn(
   try {
     deviceCode = await requestCodexDeviceCode({
       baseUrl: context.chatgpt.authBaseUrl,
+      identity: context.chatgpt.identity,
       fetch: context.chatgpt.fetch,
       signal: options.signal,
     });

@@ -54,9 +54,15 @@ export type AiGatewaySettings = {
   /** Identifies the gateway to the Codex backend (honestly: not the official CLI's name). */
   originator: string;
   userAgent: string;
+  /** Sent as the catalogue's `client_version` (`GATEWAY_CODEX_CLIENT_VERSION`). */
   clientVersion: string;
+  /** How long a client may wait for an upstream answer to begin, retries included. */
+  firstByteTimeoutMs: number;
   fetch?: typeof fetch;
 };
+
+/** Where a request's upstream events (retries) are logged: the request's own logger, so they sit by its access line. */
+export type UpstreamLog = { warn: (object: object, message: string) => void };
 
 export type StartedChat = {
   provider: ProviderName;
@@ -116,10 +122,26 @@ function toCatalogueEntries(
   }));
 }
 
-/** Used when the Codex model list cannot be read; the live catalogue always wins. */
+/**
+ * Used when the Codex model list cannot be read or comes back empty; the live catalogue always wins. The visible
+ * models of the catalogue bundled in the newest official client we verified against (0.169.0, docs/codex-protocol.md
+ * §10), so that a request for a current model still reaches the backend, which has the final word.
+ */
 const CHATGPT_FALLBACK_CATALOGUE = toCatalogueEntries(
   'chatgpt',
-  ['gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini'].map((id) => ({ id })),
+  [
+    'gpt-6-astra',
+    'gpt-6.1-sol',
+    'gpt-6.1-terra',
+    'gpt-6-sol',
+    'gpt-6-luna',
+    'gpt-5.6-sol',
+    'gpt-5.6-terra',
+    'gpt-5.6-luna',
+    'gpt-daybreak-blue-latest',
+    'gpt-daybreak-red-latest',
+    'gpt-5.5',
+  ].map((id) => ({ id })),
 );
 
 /**
@@ -160,7 +182,12 @@ export class AiGateway {
   }
 
   /** Starts a note-app answer. Throws (before any byte) when no step of the plan could start. */
-  async startChat(options: { userId: string; request: AiRequest; abortSignal: AbortSignal }): Promise<StartedChat> {
+  async startChat(options: {
+    userId: string;
+    request: AiRequest;
+    abortSignal: AbortSignal;
+    log?: UpstreamLog | undefined;
+  }): Promise<StartedChat> {
     const { userId, request } = options;
     const feature = request.feature == null ? null : findFeature(this.#context, { userId, name: request.feature });
     const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
@@ -171,6 +198,7 @@ export class AiGateway {
       reasoningEffort: request.reasoning?.effort,
       clientConversationId: request.conversationId,
       abortSignal: options.abortSignal,
+      log: options.log,
     });
   }
 
@@ -187,6 +215,7 @@ export class AiGateway {
     abortSignal: AbortSignal;
     /** A route already planned for this request (`forwardResponses` hands it back), so it is not planned twice. */
     route?: PlannedRoute | undefined;
+    log?: UpstreamLog | undefined;
   }): Promise<StartedChat> {
     const { userId } = options;
     const { upstreams, plan, ...route } = options.route ?? (await this.#planRoute(userId, options.requestedModel));
@@ -202,7 +231,7 @@ export class AiGateway {
     for (const [index, step] of plan.entries()) {
       const stepStartedAt = performance.now();
       try {
-        const model = this.#createModel({ userId, step, upstreams, conversationId });
+        const model = this.#createModel({ userId, step, upstreams, conversationId, log: options.log });
         const { stream } = await model.doStream({
           ...options.call,
           abortSignal: options.abortSignal,
@@ -295,7 +324,12 @@ export class AiGateway {
    * upstream's SSE response to re-emit as is. Only the subscription speaks the Responses protocol natively here:
    * null when the model routes elsewhere (the caller converts through `startModelStream` then).
    */
-  async forwardResponses(options: { userId: string; request: ResponsesRequest; abortSignal: AbortSignal }): Promise<
+  async forwardResponses(options: {
+    userId: string;
+    request: ResponsesRequest;
+    abortSignal: AbortSignal;
+    log?: UpstreamLog | undefined;
+  }): Promise<
     | {
         kind: 'relayed';
         model: string;
@@ -322,7 +356,13 @@ export class AiGateway {
     const { body, dropped } = toCodexResponsesBody(request, { upstreamModel: step.upstreamModel, conversationId });
     const forwardStartedAt = performance.now();
     const response = await forwardCodexResponses({
-      settings: this.#codexSettings({ userId, upstreams, modelId: step.upstreamModel, conversationId }),
+      settings: this.#codexSettings({
+        userId,
+        upstreams,
+        modelId: step.upstreamModel,
+        conversationId,
+        log: options.log,
+      }),
       body,
       abortSignal: options.abortSignal,
     });
@@ -492,34 +532,37 @@ export class AiGateway {
     const { chatgpt, openai, gemini } = upstreams;
     if (chatgpt != null && chatgpt.state === 'connected') {
       lists.push(
-        this.#catalogues
-          .get({
-            key: `${userId}:chatgpt:${chatgpt.id}:${chatgpt.accountId}`,
-            provider: 'chatgpt',
-            load: async () => {
-              const token = await this.#tokens.getAccessToken(userId);
-              const models = await listCodexModels({
-                baseUrl: this.#settings.chatgptBackendUrl,
-                fetch: this.#settings.fetch,
-                accessToken: token.accessToken,
-                accountId: token.accountId,
-                clientVersion: this.#settings.clientVersion,
-              });
-              const visible = models.filter((model) => model.visibility !== 'hide');
-              return toCatalogueEntries(
-                'chatgpt',
-                visible.map((model) => ({
-                  ...model,
-                  id: model.slug,
-                  reasoningEfforts: model.supportedReasoningLevels,
-                })),
-              );
-            },
-          })
-          .catch((error: unknown) => {
+        this.#catalogues.get({
+          key: `${userId}:chatgpt:${chatgpt.id}:${chatgpt.accountId}`,
+          provider: 'chatgpt',
+          load: async () => {
+            const token = await this.#tokens.getAccessToken(userId);
+            const models = await listCodexModels({
+              baseUrl: this.#settings.chatgptBackendUrl,
+              fetch: this.#settings.fetch,
+              accessToken: token.accessToken,
+              accountId: token.accountId,
+              clientVersion: this.#settings.clientVersion,
+              originator: this.#settings.originator,
+              userAgent: this.#settings.userAgent,
+            });
+            const visible = models.filter((model) => model.visibility !== 'hide');
+            // No model at all is an answer we cannot route by: the fallback list, and read again soon.
+            if (visible.length === 0) throw new Error('the Codex model list has no visible model');
+            return toCatalogueEntries(
+              'chatgpt',
+              visible.map((model) => ({
+                ...model,
+                id: model.slug,
+                reasoningEfforts: model.supportedReasoningLevels,
+              })),
+            );
+          },
+          fallback: (error) => {
             this.#log.warn({ err: error }, 'could not list ChatGPT models; using the built-in fallback list');
             return CHATGPT_FALLBACK_CATALOGUE;
-          }),
+          },
+        }),
       );
     } else if (chatgpt != null) {
       // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.
@@ -528,63 +571,61 @@ export class AiGateway {
     for (const row of [openai, gemini]) {
       if (row == null) continue;
       lists.push(
-        this.#catalogues
-          .get({
-            key: `${userId}:${row.provider}:${row.id}:${row.updatedAt.getTime()}`,
-            provider: row.provider,
-            load: async () => {
-              const apiKey = readApiKey(this.#context, row);
-              const models =
-                row.provider === 'openai'
-                  ? await listOpenAiCompatibleModels({
-                      baseUrl: row.baseUrl ?? '',
-                      apiKey,
-                      fetch: this.#settings.fetch,
-                    })
-                  : await listGeminiModels({
-                      baseUrl: this.#geminiBaseUrl,
-                      auth: { apiKey },
-                      fetch: this.#settings.fetch,
-                    });
-              const chatModels =
-                row.provider === 'openai'
-                  ? models.filter((model) => isChatModelId(model.id))
-                  : models.filter((model) => !('supportsChat' in model) || model.supportsChat);
-              return toCatalogueEntries(row.provider, chatModels);
-            },
-          })
-          .catch((error: unknown) => {
+        this.#catalogues.get({
+          key: `${userId}:${row.provider}:${row.id}:${row.updatedAt.getTime()}`,
+          provider: row.provider,
+          load: async () => {
+            const apiKey = readApiKey(this.#context, row);
+            const models =
+              row.provider === 'openai'
+                ? await listOpenAiCompatibleModels({
+                    baseUrl: row.baseUrl ?? '',
+                    apiKey,
+                    fetch: this.#settings.fetch,
+                  })
+                : await listGeminiModels({
+                    baseUrl: this.#geminiBaseUrl,
+                    auth: { apiKey },
+                    fetch: this.#settings.fetch,
+                  });
+            const chatModels =
+              row.provider === 'openai'
+                ? models.filter((model) => isChatModelId(model.id))
+                : models.filter((model) => !('supportsChat' in model) || model.supportsChat);
+            return toCatalogueEntries(row.provider, chatModels);
+          },
+          fallback: (error) => {
             this.#log.warn(
               { err: error, provider: row.provider },
               'could not list models; explicit provider/model ids still work',
             );
             return [];
-          }),
+          },
+        }),
       );
     }
     const { google } = upstreams;
     if (gemini == null && google != null && google.state === 'connected') {
       lists.push(
-        this.#catalogues
-          .get({
-            key: `${userId}:gemini-oauth:${google.id}`,
-            provider: 'gemini',
-            load: async () => {
-              const models = await listGeminiModels({
-                baseUrl: this.#geminiBaseUrl,
-                auth: { getAccessToken: () => this.#googleTokens.getAccessToken(userId) },
-                fetch: this.#settings.fetch,
-              });
-              return toCatalogueEntries(
-                'gemini',
-                models.filter((model) => model.supportsChat),
-              );
-            },
-          })
-          .catch((error: unknown) => {
+        this.#catalogues.get({
+          key: `${userId}:gemini-oauth:${google.id}`,
+          provider: 'gemini',
+          load: async () => {
+            const models = await listGeminiModels({
+              baseUrl: this.#geminiBaseUrl,
+              auth: { getAccessToken: () => this.#googleTokens.getAccessToken(userId) },
+              fetch: this.#settings.fetch,
+            });
+            return toCatalogueEntries(
+              'gemini',
+              models.filter((model) => model.supportsChat),
+            );
+          },
+          fallback: (error) => {
             this.#log.warn({ err: error }, 'could not list Gemini models with the Google account');
             return [];
-          }),
+          },
+        }),
       );
     }
     return (await Promise.all(lists)).flat();
@@ -595,6 +636,7 @@ export class AiGateway {
     step: RouteStep;
     upstreams: UserUpstreams;
     conversationId: string;
+    log: UpstreamLog | undefined;
   }): LanguageModelV3 {
     const { userId, step, upstreams } = options;
     switch (step.provider) {
@@ -605,6 +647,7 @@ export class AiGateway {
             upstreams,
             modelId: step.upstreamModel,
             conversationId: options.conversationId,
+            log: options.log,
           }),
         );
       case 'openai': {
@@ -631,6 +674,7 @@ export class AiGateway {
     upstreams: UserUpstreams;
     modelId: string;
     conversationId: string;
+    log: UpstreamLog | undefined;
   }): CodexChatModelSettings {
     const { userId, upstreams } = options;
     return {
@@ -640,6 +684,12 @@ export class AiGateway {
       conversationId: options.conversationId,
       originator: this.#settings.originator,
       userAgent: this.#settings.userAgent,
+      firstByteTimeoutMs: this.#settings.firstByteTimeoutMs,
+      onRetry: (retry) =>
+        (options.log ?? this.#log).warn(
+          { upstreamRetry: { provider: 'chatgpt', model: options.modelId, ...retry } },
+          'retrying the upstream before the first byte',
+        ),
       getCredentials: ({ rejectedAccessToken }) =>
         this.#tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
       onRateLimits: (snapshot) => this.#storeRateLimits(upstreams.chatgpt, snapshot),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderName, ReasoningOutput } from '@pag/contracts';
 import { readForwardedJson, readSseData, type SharedV3Warning } from '@pag/providers';
-import type { AiGateway } from '../gateway/ai-gateway.ts';
+import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
 import { collectChatCompletion } from './collect-chat-completion.ts';
@@ -39,6 +39,8 @@ export async function startChatCompletion(
     request: ChatCompletionRequest;
     reasoningOutput: ReasoningOutput;
     abortSignal: AbortSignal;
+    /** The request's logger, for upstream retries. */
+    log?: UpstreamLog | undefined;
   },
 ): Promise<ChatCompletionAnswer> {
   const { request, reasoningOutput, abortSignal } = options;
@@ -75,6 +77,7 @@ export async function startChatCompletion(
   }
 
   const chat = await gateway.startModelStream({
+    log: options.log,
     userId: options.userId,
     requestedModel: request.model,
     call,

@@ -32,6 +32,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         userId: requireAuth(request).user.id,
         request: request.body,
         abortSignal,
+        log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
       return collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
@@ -48,6 +49,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         userId: requireAuth(request).user.id,
         request: request.body,
         abortSignal,
+        log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
       const events = startEventStream(reply);

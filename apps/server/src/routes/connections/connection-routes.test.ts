@@ -1,16 +1,19 @@
-import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../../domain/gateway/gateway-identity.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
 import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
 import { waitFor } from '../../test/run-process.ts';
 
-// Each sign-in method end to end over real HTTP against the strict fake auth.openai.com, and the refusals.
+// Each sign-in method end to end over real HTTP against the strict fake auth.openai.com, and the refusals. Like the
+// real server reached at any URL but its own, the fake signs `iss = https://auth.openai.com` while the gateway
+// reaches it at 127.0.0.1 (GATEWAY_OPENAI_AUTH_URL).
 let fake: FakeOpenAiAuth;
 let test: TestApp;
 let owner: SignedInClient;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAiAuth({ autoApprove: true, deviceInterval: '1' });
+  fake = await startFakeOpenAiAuth({ autoApprove: true, deviceInterval: '1', issuer: OPENAI_ISSUER });
 });
 afterAll(async () => {
   await fake.close();
@@ -79,6 +82,73 @@ function expectNoPlaintextTokens() {
     }
   }
 }
+
+/** Every call the gateway made to the fake (the test's own authorize GETs excluded) named it as the gateway. */
+function expectGatewayIdentityOnEveryCall(paths: string[]) {
+  const calls = fake.requests.filter((request) => request.method === 'POST');
+  expect(calls.map((request) => request.path)).toEqual(paths);
+  for (const call of calls) {
+    expect(call.headers).toMatchObject({ originator: GATEWAY_ORIGINATOR, 'user-agent': GATEWAY_USER_AGENT });
+  }
+}
+
+/** The `iss` of the id_token the fake issued last. */
+function lastIssuer(): unknown {
+  const idToken = fake.issuedTokens.at(-1)?.idToken ?? '';
+  return JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString()).iss;
+}
+
+describe('issue 14: a real ChatGPT account signs in on day one (auth.openai.com reached at another URL)', () => {
+  it('issue 14: should connect with browser sign-in although the tokens name https://auth.openai.com', async () => {
+    const flow = await startFlow(owner, 'browser');
+    const callback = await authorizeAtFake(flow.authorizeUrl ?? '');
+    const landing = await fetch(callback, { redirect: 'manual' });
+
+    expect(landing.headers.get('location')).toBe('/success');
+    expect(test.config.openaiAuthUrl).toBe(fake.url);
+    expect(lastIssuer()).toBe('https://auth.openai.com');
+    expect(await listConnections()).toMatchObject([
+      { email: 'user@example.com', state: 'connected', method: 'browser' },
+    ]);
+    expectGatewayIdentityOnEveryCall(['/oauth/token']);
+  });
+
+  it('issue 14: should connect with paste sign-in although the tokens name https://auth.openai.com', async () => {
+    const flow = await startFlow(owner, 'paste');
+    const callback = await authorizeAtFake(flow.authorizeUrl ?? '');
+    const response = await api(owner, 'POST', `/api/connections/chatgpt/sign-in/${flow.id}/complete`, {
+      input: callback,
+    });
+    const disconnected = await api(owner, 'DELETE', '/api/connections/chatgpt');
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ email: 'user@example.com', state: 'connected', method: 'paste' });
+    expect(lastIssuer()).toBe('https://auth.openai.com');
+    expect(disconnected.statusCode).toBe(204);
+    expectGatewayIdentityOnEveryCall(['/oauth/token', '/oauth/revoke']);
+  });
+
+  it('issue 14: should connect with device sign-in although the tokens name https://auth.openai.com', async () => {
+    const flow = await startFlow(owner, 'device');
+    fake.approveDevice({ userCode: flow.userCode ?? '' });
+    const finished = await waitFor(async () => {
+      const status = (await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json();
+      return status.status === 'pending' || status.status === 'exchanging' ? null : status;
+    }, 10_000);
+
+    expect(finished).toMatchObject({ status: 'completed' });
+    expect(lastIssuer()).toBe('https://auth.openai.com');
+    expect(await listConnections()).toMatchObject([
+      { email: 'user@example.com', state: 'connected', method: 'device' },
+    ]);
+    const paths = fake.requests.map((request) => request.path);
+    expectGatewayIdentityOnEveryCall([
+      '/api/accounts/deviceauth/usercode',
+      ...paths.filter((path) => path === '/api/accounts/deviceauth/token'),
+      '/oauth/token',
+    ]);
+  });
+});
 
 describe('ChatGPT sign-in: browser + loopback callback', () => {
   it('should connect through the one-shot loopback listener and show email and plan', async () => {

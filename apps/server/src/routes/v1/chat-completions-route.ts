@@ -29,6 +29,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
         // Session callers (the playground) see reasoning in its own field.
         reasoningOutput: auth.method === 'api-key' ? auth.reasoningOutput : 'field',
         abortSignal,
+        log: request.log,
       });
       reply.header('x-gateway-provider', answer.provider);
       reply.header('x-gateway-model', answer.model);

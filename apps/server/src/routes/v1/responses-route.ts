@@ -1,3 +1,4 @@
+import { codexToolNamesOf, restoreCodexToolNames } from '@pag/providers';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
@@ -25,7 +26,12 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
       const userId = requireAuth(request).user.id;
-      const forwarded = await services.gateway.forwardResponses({ userId, request: request.body, abortSignal });
+      const forwarded = await services.gateway.forwardResponses({
+        userId,
+        request: request.body,
+        abortSignal,
+        log: request.log,
+      });
       if (forwarded.kind === 'translate') {
         // The model routes to a provider without the Responses protocol: translate through the common runner,
         // on the route already planned.
@@ -37,6 +43,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           reasoningEffort,
           abortSignal,
           route: forwarded.route,
+          log: request.log,
         });
         reply.header('x-gateway-provider', chat.provider);
         reply.header('x-gateway-model', chat.model);
@@ -81,7 +88,9 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           `not supported by the subscription backend, ignored: ${forwarded.dropped.join(', ')}`,
         );
       }
-      const { body } = forwarded.response;
+      // Tool names the backend would refuse went out cleaned (the providers' Codex request rules); the client gets
+      // its own names back in the relayed events and the collected response.
+      const body = restoreCodexToolNames(forwarded.response.body, codexToolNamesOf(request.body));
       if (request.body.stream !== true) {
         const collectStartedAt = performance.now();
         const response = await collectCodexResponse({ body, url: forwarded.url });
