@@ -15,7 +15,8 @@ import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.t
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway/gateway-identity.ts';
+import { createProviderRegistry } from './domain/gateway/providers/provider-registry.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway-identity.ts';
 import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
 import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
@@ -127,18 +128,22 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const googleTokens = new GoogleTokenManager(connections);
   const gateway = new AiGateway({
     context: connections,
-    tokenManager,
-    googleTokens,
     log: app.log,
-    settings: {
-      chatgptBackendUrl: config.chatgptBackendUrl,
+    registry: createProviderRegistry({
+      context: connections,
+      chatgptTokens: tokenManager,
+      googleTokens,
+      chatgpt: {
+        backendUrl: config.chatgptBackendUrl,
+        originator: GATEWAY_ORIGINATOR,
+        userAgent: GATEWAY_USER_AGENT,
+        clientVersion: config.codexClientVersion,
+        firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      },
       geminiApiUrl: config.geminiApiUrl,
-      originator: GATEWAY_ORIGINATOR,
-      userAgent: GATEWAY_USER_AGENT,
-      clientVersion: config.codexClientVersion,
-      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
-      ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
-    },
+      fetch: dependencies.upstreamFetch,
+      log: app.log,
+    }),
   });
   const oauthStore = { db, now, vault: dependencies.vault };
   const oauthProvider = createOAuthProvider(oauthStore, {

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CODEX_CLIENT_VERSION } from './domain/gateway/gateway-identity.ts';
+import { CODEX_CLIENT_VERSION } from './domain/gateway-identity.ts';
 
 /**
  * The gateway's configuration, read from the environment exactly once at startup. This file is the only place

@@ -48,6 +48,7 @@ export {
   toCodexProviderError,
   toCodexRequestBody,
   toCodexToolName,
+  type UpstreamRetry,
 } from './codex/index.ts';
 export {
   type AnyProviderError,
@@ -80,9 +81,12 @@ export {
   type ForwardedChat,
   forwardOpenAiCompatibleChat,
   listOpenAiCompatibleModels,
+  OPENAI_COMPATIBLE_CHAT_FIELDS,
+  type OpenAiCompatibleChatRequest,
   type OpenAiCompatibleModel,
   type OpenAiCompatibleSettings,
   readForwardedJson,
+  toOpenAiCompatibleChatBody,
   toOpenAiProviderError,
 } from './openai/index.ts';
 export { type AggregatedStream, aggregateStream } from './shared/aggregate-stream.ts';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listConnections } from '../domain/connection-list/list-connections.ts';
 import { cancelSignInFlow } from '../domain/connections/cancel-sign-in-flow.ts';
 import { completePastedSignIn } from '../domain/connections/complete-pasted-sign-in.ts';
 import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
 import { disconnectChatgpt } from '../domain/connections/disconnect-chatgpt.ts';
-import { listConnections } from '../domain/connections/list-connections.ts';
 import { pollChatgptDeviceSignIn } from '../domain/connections/poll-chatgpt-device-sign-in.ts';
 import { startChatgptDeviceSignIn } from '../domain/connections/start-chatgpt-device-sign-in.ts';
 import { startChatgptSignIn } from '../domain/connections/start-chatgpt-sign-in.ts';

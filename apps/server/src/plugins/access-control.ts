@@ -5,10 +5,10 @@ import fp from 'fastify-plugin';
 import type { UserRow } from '../domain/accounts/find-user.ts';
 import { resolveApiKey } from '../domain/accounts/resolve-api-key.ts';
 import { resolveSession } from '../domain/accounts/resolve-session.ts';
-import { safeEqual } from '../domain/accounts/secret-tokens.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
+import { safeEqual } from '../domain/security/secret-tokens.ts';
 import { readSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { ErrorEnvelope, GatewayErrorCode } from '@pag/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { describeUpstreamError } from '../domain/gateway/describe-upstream-error.ts';
+import { describeUpstreamError } from '../domain/describe-upstream-error.ts';
 
 /** THE table: every error code the API answers with, and its one HTTP status. Handlers never set error statuses. */
 export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {

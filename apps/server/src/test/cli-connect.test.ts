@@ -1,7 +1,7 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../domain/accounts/create-user.ts';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../domain/gateway/gateway-identity.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../domain/gateway-identity.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
 import { readDatabaseBytes } from './read-database-bytes.ts';
 import { runGatewayCli, startBin, waitFor } from './run-process.ts';

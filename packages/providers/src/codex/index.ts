@@ -15,6 +15,7 @@ export {
   codexToolNamesOf,
   toCodexRequestBody,
 } from './codex-request-rules.ts';
+export type { UpstreamRetry } from './codex-retry-policy.ts';
 export {
   CODEX_MAX_TOOL_NAME_LENGTH,
   CODEX_TOOL_NAME_PATTERN,

@@ -10,3 +10,8 @@ export {
   type OpenAiCompatibleSettings,
 } from './openai-chat-model.ts';
 export { openAiHttpFailureToProviderError, toOpenAiProviderError } from './openai-error.ts';
+export {
+  OPENAI_COMPATIBLE_CHAT_FIELDS,
+  type OpenAiCompatibleChatRequest,
+  toOpenAiCompatibleChatBody,
+} from './to-openai-compatible-chat-body.ts';

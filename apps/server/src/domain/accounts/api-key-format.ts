@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { API_KEY_PREFIX } from '@pag/contracts';
-import { generateToken } from './secret-tokens.ts';
+import { generateToken } from '../security/secret-tokens.ts';
 
 // A key reads `gwk_<12-char public id>_<43-char secret>`. The public id finds the row and is safe to show; the
 // whole key is hashed and compared in constant time. The recognisable prefix lets secret scanners spot leaks.

@@ -4,9 +4,9 @@ import { apiKeys } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { parseField } from '../parse-field.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import { generateApiKey } from './api-key-format.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
-import { hashToken } from './secret-tokens.ts';
 import { toApiKeySummary } from './to-api-key-summary.ts';
 
 /** Enough for every program a person runs; stops a runaway script from filling the table. */

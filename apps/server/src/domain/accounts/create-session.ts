@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { sessions } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
-import { generateToken, hashToken } from './secret-tokens.ts';
+import { generateToken, hashToken } from '../security/secret-tokens.ts';
 import type { SessionPolicy } from './session-policy.ts';
 
 export type CreateSessionOptions = {

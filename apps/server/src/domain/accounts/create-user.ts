@@ -5,8 +5,8 @@ import { users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { parseField } from '../parse-field.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { hashPassword } from './hash-password.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
 import { toUserDto } from './to-user-dto.ts';
 
 export type CreateUserOptions = {

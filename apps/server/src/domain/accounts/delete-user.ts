@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { connections, users } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { disconnectChatgpt } from '../connections/disconnect-chatgpt.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { findUserByEmail } from './find-user.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
 
 /**
  * Deletes a user. Their upstream connections are disconnected first (tokens revoked upstream, best effort), then

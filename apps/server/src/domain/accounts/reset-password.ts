@@ -3,9 +3,9 @@ import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { parseField } from '../parse-field.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { findUserByEmail } from './find-user.ts';
 import { hashPassword } from './hash-password.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
 
 /**
  * Sets a new password and ends every session of the user: whoever knew the old password is signed out.

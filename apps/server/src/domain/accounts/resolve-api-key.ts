@@ -3,9 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { apiKeys, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { hashToken, safeEqual } from '../security/secret-tokens.ts';
 import { apiKeyDisplayPrefix, parseApiKeyId } from './api-key-format.ts';
 import type { UserRow } from './find-user.ts';
-import { hashToken, safeEqual } from './secret-tokens.ts';
 
 /** `lastUsedAt` is written at most once a minute per key so that hot API traffic does not write on every call. */
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import type { UserRow } from './find-user.ts';
-import { hashToken } from './secret-tokens.ts';
 import { SESSION_TOUCH_INTERVAL_MS, type SessionPolicy } from './session-policy.ts';
 
 export type ResolvedSession = { user: UserRow; csrfToken: string; sessionId: string };

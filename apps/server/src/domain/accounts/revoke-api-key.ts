@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { apiKeys } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 
 /**
  * Revokes (deletes) one of the user's keys. Effective for the very next request: keys are looked up in the

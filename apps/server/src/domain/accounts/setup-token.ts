@@ -1,4 +1,4 @@
-import { generateToken, hashToken, safeEqual } from './secret-tokens.ts';
+import { generateToken, hashToken, safeEqual } from '../security/secret-tokens.ts';
 
 /**
  * The one-time secret that authorises creating the first (admin) user from the browser. It lives only in the

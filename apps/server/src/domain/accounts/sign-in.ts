@@ -1,10 +1,10 @@
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { authenticateUser } from './authenticate-user.ts';
 import { type CreatedSession, createSession } from './create-session.ts';
 import type { UserRow } from './find-user.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import { recordAuditEvent } from './record-audit-event.ts';
 import type { SessionPolicy } from './session-policy.ts';
 
 export type SignInOptions = {

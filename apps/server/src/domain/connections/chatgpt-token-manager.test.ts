@@ -2,10 +2,10 @@ import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/te
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway/gateway-identity.ts';
+import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway-identity.ts';
 import { ChatgptTokenManager } from './chatgpt-token-manager.ts';
-import { listConnections } from './list-connections.ts';
 import { tokenContext } from './save-chatgpt-connection.ts';
 
 let fake: FakeOpenAiAuth;

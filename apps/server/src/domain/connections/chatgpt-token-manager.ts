@@ -9,9 +9,9 @@ import {
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { LruMap } from '../lru-map.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { encryptTokens, tokenContext } from './save-chatgpt-connection.ts';
 import { selectChatgptConnection } from './select-chatgpt-connection.ts';

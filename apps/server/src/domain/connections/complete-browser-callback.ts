@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { signInFlows } from '../../db/schema.ts';
-import { hashToken } from '../accounts/secret-tokens.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { finishFlow, redeemAuthorizationCode } from './redeem-authorization-code.ts';
 import { flowContext } from './start-chatgpt-sign-in.ts';

@@ -1,6 +1,6 @@
 import { parseCodexCallbackInput } from '@pag/oauth-client';
-import { hashToken, safeEqual } from '../accounts/secret-tokens.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { hashToken, safeEqual } from '../security/secret-tokens.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { findSignInFlow } from './find-sign-in-flow.ts';
 import { redeemAuthorizationCode } from './redeem-authorization-code.ts';

@@ -1,7 +1,7 @@
 import type { CodexClientIdentity } from '@pag/oauth-client';
 import type { Vault } from '@pag/vault';
 import type { DomainContext } from '../domain-context.ts';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway/gateway-identity.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway-identity.ts';
 
 /** Where and how the gateway talks to auth.openai.com (from config; `fetch` injectable for tests). */
 export type ChatgptSettings = {

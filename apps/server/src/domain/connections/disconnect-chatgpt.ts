@@ -1,8 +1,8 @@
 import { revokeCodexToken } from '@pag/oauth-client';
 import { and, eq } from 'drizzle-orm';
 import { connections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { tokenContext } from './save-chatgpt-connection.ts';
 

@@ -1,6 +1,6 @@
 import { lt } from 'drizzle-orm';
 import { signInFlows } from '../../db/schema.ts';
-import type { CleanupTask } from '../maintenance/delete-expired-rows.ts';
+import type { CleanupTask } from '../cleanup-task.ts';
 
 /** Finished or expired flows are kept a day (the UI may still show their outcome), then deleted. */
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;

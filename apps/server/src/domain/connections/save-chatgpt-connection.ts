@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type CodexTokenSet, readCodexTokenClaims, revokeCodexToken } from '@pag/oauth-client';
 import { and, eq, ne } from 'drizzle-orm';
 import { connections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { type ConnectionRow, maskAccountId } from './to-connection-dto.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SignInFlow } from '@pag/contracts';
 import { buildCodexAuthorizationUrl, createPkcePair, generateState } from '@pag/oauth-client';
 import { signInFlows } from '../../db/schema.ts';
-import { hashToken } from '../accounts/secret-tokens.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import { type ConnectionsContext, SIGN_IN_FLOW_LIFETIME_MS } from './connections-context.ts';
 import { toSignInFlowDto } from './to-sign-in-flow-dto.ts';
 

@@ -6,9 +6,9 @@ import {
 } from '@pag/oauth-client';
 import { and, eq } from 'drizzle-orm';
 import { googleSignInFlows } from '../../db/schema.ts';
-import { hashToken } from '../accounts/secret-tokens.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import { googleFlowVerifierContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 import { saveGoogleConnection } from './save-google-connection.ts';

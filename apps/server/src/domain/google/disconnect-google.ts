@@ -1,8 +1,8 @@
 import { revokeGoogleToken } from '@pag/oauth-client';
 import { eq } from 'drizzle-orm';
 import { googleConnections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 
 /**

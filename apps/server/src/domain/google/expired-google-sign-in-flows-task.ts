@@ -1,6 +1,6 @@
 import { lt } from 'drizzle-orm';
 import { googleSignInFlows } from '../../db/schema.ts';
-import type { CleanupTask } from '../maintenance/delete-expired-rows.ts';
+import type { CleanupTask } from '../cleanup-task.ts';
 
 /** Google sign-ins nobody came back from: their state and verifier are useless once expired. */
 export function expiredGoogleSignInFlowsTask(): CleanupTask {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditLog } from '../../db/schema.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { createUser } from '../accounts/create-user.ts';
-import { listConnections } from '../connections/list-connections.ts';
+import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { disconnectGoogle } from './disconnect-google.ts';
 import { GoogleTokenManager } from './google-token-manager.ts';

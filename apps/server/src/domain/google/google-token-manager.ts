@@ -2,9 +2,9 @@ import { GoogleOAuthError, type GoogleTokenSet, refreshGoogleTokens } from '@pag
 import { and, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { googleConnections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 import type { GoogleConnectionRow } from './save-google-connection.ts';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { GoogleIdTokenClaims, GoogleTokenSet } from '@pag/oauth-client';
 import { eq } from 'drizzle-orm';
 import { googleConnections } from '../../db/schema.ts';
-import { recordAuditEvent } from '../accounts/record-audit-event.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { maskAccountId } from '../connections/to-connection-dto.ts';
+import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 
 export type GoogleConnectionRow = typeof googleConnections.$inferSelect;

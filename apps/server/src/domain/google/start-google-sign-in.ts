@@ -3,8 +3,8 @@ import type { GoogleSignIn } from '@pag/contracts';
 import { buildGoogleAuthorizationUrl, createPkcePair, GOOGLE_DEFAULT_SCOPES, generateState } from '@pag/oauth-client';
 import { and, eq, lt } from 'drizzle-orm';
 import { googleSignInFlows } from '../../db/schema.ts';
-import { hashToken } from '../accounts/secret-tokens.ts';
 import { type ConnectionsContext, SIGN_IN_FLOW_LIFETIME_MS } from '../connections/connections-context.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 import { googleFlowVerifierContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 

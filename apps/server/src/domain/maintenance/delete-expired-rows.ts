@@ -1,10 +1,8 @@
 import { lt, or } from 'drizzle-orm';
 import { sessions } from '../../db/schema.ts';
 import type { SessionPolicy } from '../accounts/session-policy.ts';
+import type { CleanupTask } from '../cleanup-task.ts';
 import type { DomainContext } from '../domain-context.ts';
-
-/** One kind of expired row to purge; later features add their own (sign-in flows, OAuth codes, …). */
-export type CleanupTask = { name: string; run: (context: DomainContext) => number };
 
 /** Sessions past their absolute lifetime or idle for longer than the idle timeout. */
 export function expiredSessionsTask(policy: SessionPolicy): CleanupTask {

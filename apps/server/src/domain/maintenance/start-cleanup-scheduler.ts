@@ -1,5 +1,6 @@
+import type { CleanupTask } from '../cleanup-task.ts';
 import type { DomainContext } from '../domain-context.ts';
-import { type CleanupTask, deleteExpiredRows } from './delete-expired-rows.ts';
+import { deleteExpiredRows } from './delete-expired-rows.ts';
 
 export type CleanupLogger = {
   info: (object: object, message: string) => void;

@@ -4,11 +4,11 @@ import { reasoningEffortSchema } from '@pag/contracts';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { z } from 'zod';
 import { collectChatResponse } from '../compat/collect-chat-response.ts';
-import { listConnections } from '../connections/list-connections.ts';
+import { listConnections } from '../connection-list/list-connections.ts';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway } from '../gateway/ai-gateway.ts';
-import { GATEWAY_VERSION } from '../gateway/gateway-identity.ts';
+import { GATEWAY_VERSION } from '../gateway-identity.ts';
 
 export type McpToolDependencies = {
   context: DomainContext;

@@ -1,4 +1,4 @@
-import type { CleanupTask } from '../maintenance/delete-expired-rows.ts';
+import type { CleanupTask } from '../cleanup-task.ts';
 import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 /** How many clients are registered (dynamic registrations; the gateway pre-registers none). */

@@ -1,8 +1,8 @@
 import type { Vault } from '@pag/vault';
 import type Database from 'better-sqlite3';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { hashToken } from '../accounts/secret-tokens.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { hashToken } from '../security/secret-tokens.ts';
 
 /** What the adapter needs: the database, the clock and the vault that encrypts every payload. */
 export type OAuthStoreContext = DomainContext & { vault: Vault };

@@ -5,6 +5,7 @@ import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
 import { collectChatCompletion } from './collect-chat-completion.ts';
+import { forwardChatCompletions } from './forward-chat-completions.ts';
 import { relayChatCompletion } from './relay-chat-completion.ts';
 import { relayChatCompletionChunks } from './relay-chat-completion-chunks.ts';
 import { type ChatStreamItem, toChatCompletionChunks } from './to-chat-completion-chunks.ts';
@@ -48,7 +49,7 @@ export async function startChatCompletion(
   const { call, reasoningEffort } = toModelCall(request);
   const isStream = request.stream === true;
   const includeUsage = request.stream_options?.include_usage === true;
-  const forwarded = await gateway.forwardChatCompletions({ userId: options.userId, request, abortSignal });
+  const forwarded = await forwardChatCompletions(gateway, { userId: options.userId, request, abortSignal });
 
   if (forwarded.kind === 'relayed') {
     const { model, forwarded: upstream } = forwarded;

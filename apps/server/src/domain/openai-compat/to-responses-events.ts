@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
-import { describeUpstreamError } from '../gateway/describe-upstream-error.ts';
+import { describeUpstreamError } from '../describe-upstream-error.ts';
 
 export type ResponsesEvent = { type: string; sequence_number: number } & Record<string, unknown>;
 

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import { deleteSession } from '../../domain/accounts/delete-session.ts';
 import { isSetupRequired } from '../../domain/accounts/list-users.ts';
-import { recordAuditEvent } from '../../domain/accounts/record-audit-event.ts';
 import { signIn } from '../../domain/accounts/sign-in.ts';
 import { toUserDto } from '../../domain/accounts/to-user-dto.ts';
 import { GatewayError } from '../../domain/gateway-error.ts';
+import { recordAuditEvent } from '../../domain/security/record-audit-event.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../../plugins/session-cookie.ts';
 import type { RouteServices } from '../route-services.ts';
 

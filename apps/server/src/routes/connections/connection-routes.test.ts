@@ -1,6 +1,6 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../../domain/gateway/gateway-identity.ts';
+import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../../domain/gateway-identity.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
 import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
 import { waitFor } from '../../test/run-process.ts';

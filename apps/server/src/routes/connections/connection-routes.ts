@@ -8,11 +8,11 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { listConnections } from '../../domain/connection-list/list-connections.ts';
 import { cancelSignInFlow } from '../../domain/connections/cancel-sign-in-flow.ts';
 import { completePastedSignIn } from '../../domain/connections/complete-pasted-sign-in.ts';
 import { disconnectChatgpt } from '../../domain/connections/disconnect-chatgpt.ts';
 import { findSignInFlow } from '../../domain/connections/find-sign-in-flow.ts';
-import { listConnections } from '../../domain/connections/list-connections.ts';
 import { startChatgptDeviceSignIn } from '../../domain/connections/start-chatgpt-device-sign-in.ts';
 import { startChatgptSignIn } from '../../domain/connections/start-chatgpt-sign-in.ts';
 import { toConnectionDto } from '../../domain/connections/to-connection-dto.ts';

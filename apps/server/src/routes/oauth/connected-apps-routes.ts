@@ -2,9 +2,9 @@ import { connectedAppListSchema, revokedAppsSchema } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAuditEvent } from '../../domain/accounts/record-audit-event.ts';
 import { GatewayError } from '../../domain/gateway-error.ts';
 import { listConnectedApps, revokeConnectedApps } from '../../domain/oauth-server/connected-apps.ts';
+import { recordAuditEvent } from '../../domain/security/record-audit-event.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 

@@ -97,7 +97,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
         provider: request.params.provider,
         apiKey: request.body.apiKey,
         baseUrl: request.body.baseUrl ?? null,
-        validate: (credential) => services.gateway.validateApiKey(credential),
+        validate: (credential) => services.gateway.providers.validateApiKey(credential),
       });
       services.gateway.forgetUser(userId);
       return saved;

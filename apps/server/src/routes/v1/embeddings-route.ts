@@ -1,3 +1,4 @@
+import { embedTexts } from '../../domain/gateway/embed-texts.ts';
 import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { requireAuth } from '../require-auth.ts';
@@ -17,7 +18,7 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
     async (request, reply) => {
       const body = request.body;
       const values = typeof body.input === 'string' ? [body.input] : body.input;
-      const result = await services.gateway.embed({
+      const result = await embedTexts(services.gateway, {
         userId: requireAuth(request).user.id,
         model: body.model,
         values,

@@ -1,5 +1,6 @@
 import { codexToolNamesOf, restoreCodexToolNames } from '@pag/providers';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
+import { forwardResponses } from '../../domain/openai-compat/forward-responses.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
 import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
@@ -26,7 +27,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
       const userId = requireAuth(request).user.id;
-      const forwarded = await services.gateway.forwardResponses({
+      const forwarded = await forwardResponses(services.gateway, {
         userId,
         request: request.body,
         abortSignal,

@@ -1,6 +1,6 @@
 import type { GatewayErrorCode } from '@pag/contracts';
 import { ProviderError } from '@pag/providers';
-import { GatewayError } from '../gateway-error.ts';
+import { GatewayError } from './gateway-error.ts';
 
 export type UpstreamErrorDescription = {
   code: GatewayErrorCode;

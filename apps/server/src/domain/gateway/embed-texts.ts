@@ -1,0 +1,48 @@
+import { GatewayError } from '../gateway-error.ts';
+import type { AiGateway } from './ai-gateway.ts';
+import { splitProviderModel } from './resolve-route-plan.ts';
+
+/**
+ * Embeds texts with a provider that has embeddings: the named one, else the first set-up provider that has them
+ * (in the registry's order). Without one the answer is a 501 that says what to connect.
+ */
+export async function embedTexts(
+  gateway: AiGateway,
+  options: {
+    userId: string;
+    model: string;
+    values: string[];
+    dimensions?: number | undefined;
+    abortSignal: AbortSignal;
+  },
+): Promise<{ model: string; embeddings: number[][]; tokens: number | undefined }> {
+  const upstreams = gateway.loadUpstreams(options.userId);
+  const explicit = splitProviderModel(options.model);
+  const binding =
+    explicit == null
+      ? gateway.providers.all.find((candidate) => candidate.embeddings != null && upstreams.has(candidate.name))
+      : gateway.binding(explicit.provider);
+  const upstreamModel = explicit?.upstreamModel ?? options.model;
+  if (binding?.embeddings == null || !upstreams.has(binding.name)) {
+    const asked = binding != null && binding.embeddings == null ? ` The ${binding.label} has no embeddings.` : '';
+    throw new GatewayError(
+      'embeddings_unavailable',
+      `No connection that makes embeddings is set up for "${options.model}".${asked} Add an OpenAI-compatible ` +
+        'API key (OpenAI, Ollama, LM Studio…) or a Gemini API key under Settings → API keys for providers.',
+      { param: 'model' },
+    );
+  }
+  const model = binding.embeddings.createModel({
+    userId: options.userId,
+    upstream: upstreams.get(binding.name),
+    modelId: upstreamModel,
+  });
+  const result = await model.doEmbed({
+    values: options.values,
+    abortSignal: options.abortSignal,
+    ...(options.dimensions == null
+      ? {}
+      : { providerOptions: binding.embeddings.dimensionsOptions(options.dimensions) }),
+  });
+  return { model: `${binding.name}/${upstreamModel}`, embeddings: result.embeddings, tokens: result.usage?.tokens };
+}

@@ -1,0 +1,175 @@
+import { type CodexChatModelSettings, createCodexChatModel, listCodexModels } from '@pag/providers';
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../../db/prepared-query.ts';
+import { connections } from '../../../db/schema.ts';
+import type { ChatgptTokenManager } from '../../connections/chatgpt-token-manager.ts';
+import type { ConnectionsContext } from '../../connections/connections-context.ts';
+import { selectChatgptConnection } from '../../connections/select-chatgpt-connection.ts';
+import type { ConnectionRow } from '../../connections/to-connection-dto.ts';
+import { LruMap } from '../../lru-map.ts';
+import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
+import { toCatalogueEntries } from './to-catalogue-entries.ts';
+
+export type ChatgptBindingSettings = {
+  /** `GATEWAY_CHATGPT_BACKEND_URL`; model calls go to `{it}/codex/responses`, the list to `{it}/codex/models`. */
+  backendUrl: string;
+  /** How the gateway names itself (docs/codex-protocol.md §11): our own originator and user agent. */
+  originator: string;
+  userAgent: string;
+  /** Sent as the catalogue's `client_version` (`GATEWAY_CODEX_CLIENT_VERSION`). */
+  clientVersion: string;
+  /** How long a client may wait for the answer to begin, retries included. */
+  firstByteTimeoutMs: number;
+  fetch?: typeof fetch | undefined;
+};
+
+export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
+  /** How to reach the Codex backend for this user: their tokens (refreshed on demand), our honest identity. */
+  codexSettings(options: {
+    userId: string;
+    connection: ConnectionRow;
+    modelId: string;
+    conversationId: string;
+    log: UpstreamLog | undefined;
+  }): CodexChatModelSettings;
+  readonly backendUrl: string;
+};
+
+/**
+ * Used when the Codex model list cannot be read or comes back empty; the live catalogue always wins. The visible
+ * models of the catalogue bundled in the newest official client we verified against (0.169.0, docs/codex-protocol.md
+ * §10), so that a request for a current model still reaches the backend, which has the final word.
+ */
+const FALLBACK_CATALOGUE = toCatalogueEntries(
+  'chatgpt',
+  [
+    'gpt-6-astra',
+    'gpt-6.1-sol',
+    'gpt-6.1-terra',
+    'gpt-6-sol',
+    'gpt-6-luna',
+    'gpt-5.6-sol',
+    'gpt-5.6-terra',
+    'gpt-5.6-luna',
+    'gpt-daybreak-blue-latest',
+    'gpt-daybreak-red-latest',
+    'gpt-5.5',
+  ].map((id) => ({ id })),
+);
+
+/** Rate-limit snapshots equal to the stored one are written again only this often (to refresh `rateLimitsAt`). */
+const RATE_LIMITS_REWRITE_MS = 60_000;
+/** Snapshots remembered (one per connection in use; a home gateway has a handful). */
+const RATE_LIMITS_CACHE_SIZE = 64;
+
+const updateRateLimits = preparedQuery((db) =>
+  db
+    .update(connections)
+    // Raw driver values (the snapshot as JSON text, the time in ms), as the columns store them.
+    .set({ rateLimits: sql`${sql.placeholder('rateLimits')}`, rateLimitsAt: sql`${sql.placeholder('rateLimitsAt')}` })
+    .where(eq(connections.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/**
+ * The ChatGPT subscription through the Codex backend: the user's one connection, the account's live catalogue
+ * (with the client version that makes current models visible), Codex chat models on refreshed tokens, and the
+ * plan's rate-limit snapshots kept on the connection. No embeddings and no key to check.
+ */
+export function createChatgptBinding(options: {
+  context: ConnectionsContext;
+  tokens: ChatgptTokenManager;
+  settings: ChatgptBindingSettings;
+  log: UpstreamLog;
+}): ChatgptBinding {
+  const { context, tokens, settings, log } = options;
+  const storedRateLimits = new LruMap<string, { json: string; at: number }>(RATE_LIMITS_CACHE_SIZE);
+
+  /**
+   * Keeps the subscription's latest reported limits on its connection, for the settings page and `usage`. Every
+   * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
+   * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
+   */
+  const storeRateLimits = (connection: ConnectionRow, snapshot: unknown) => {
+    const json = JSON.stringify(snapshot);
+    const now = context.now();
+    const key = `${connection.userId}\0${connection.id}`;
+    const last = storedRateLimits.get(key);
+    if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
+    updateRateLimits(context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
+    storedRateLimits.set(key, { json, at: now });
+  };
+
+  const codexSettings: ChatgptBinding['codexSettings'] = ({
+    userId,
+    connection,
+    modelId,
+    conversationId,
+    log: requestLog,
+  }) => ({
+    modelId,
+    baseUrl: settings.backendUrl,
+    ...(settings.fetch == null ? {} : { fetch: settings.fetch }),
+    conversationId,
+    originator: settings.originator,
+    userAgent: settings.userAgent,
+    firstByteTimeoutMs: settings.firstByteTimeoutMs,
+    onRetry: (retry) =>
+      (requestLog ?? log).warn(
+        { upstreamRetry: { provider: 'chatgpt', model: modelId, ...retry } },
+        'retrying the upstream before the first byte',
+      ),
+    getCredentials: ({ rejectedAccessToken }) =>
+      tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
+    onRateLimits: (snapshot) => storeRateLimits(connection, snapshot),
+  });
+
+  return {
+    name: 'chatgpt',
+    label: 'ChatGPT subscription',
+    backendUrl: settings.backendUrl,
+    load: ({ userId }) => selectChatgptConnection(context.db).get({ userId }) ?? null,
+    availability: (connection) => ({ state: connection.state }),
+    catalogue(userId, connection) {
+      // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.
+      if (connection.state !== 'connected') {
+        return {
+          key: `${userId}:chatgpt-reconnect:${connection.id}`,
+          load: async () => FALLBACK_CATALOGUE,
+          fallback: () => FALLBACK_CATALOGUE,
+        };
+      }
+      return {
+        key: `${userId}:chatgpt:${connection.id}:${connection.accountId}`,
+        load: async () => {
+          const token = await tokens.getAccessToken(userId);
+          const models = await listCodexModels({
+            baseUrl: settings.backendUrl,
+            fetch: settings.fetch,
+            accessToken: token.accessToken,
+            accountId: token.accountId,
+            clientVersion: settings.clientVersion,
+            originator: settings.originator,
+            userAgent: settings.userAgent,
+          });
+          const visible = models.filter((model) => model.visibility !== 'hide');
+          // No model at all is an answer we cannot route by: the fallback list, and read again soon.
+          if (visible.length === 0) throw new Error('the Codex model list has no visible model');
+          return toCatalogueEntries(
+            'chatgpt',
+            visible.map((model) => ({ ...model, id: model.slug, reasoningEfforts: model.supportedReasoningLevels })),
+          );
+        },
+        fallback: (error) => {
+          log.warn({ err: error }, 'could not list ChatGPT models; using the built-in fallback list');
+          return FALLBACK_CATALOGUE;
+        },
+      };
+    },
+    createChatModel: ({ userId, upstream, modelId, conversationId, log: requestLog }) =>
+      createCodexChatModel(codexSettings({ userId, connection: upstream, modelId, conversationId, log: requestLog })),
+    reasoningOptions: (effort) => ({ codex: { reasoningEffort: effort } }),
+    codexSettings,
+    forgetUser: (userId) => storedRateLimits.deleteWhere((key) => key.startsWith(`${userId}\0`)),
+  };
+}

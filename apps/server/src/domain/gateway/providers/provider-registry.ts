@@ -1,0 +1,61 @@
+import type { ChatgptTokenManager } from '../../connections/chatgpt-token-manager.ts';
+import type { ConnectionsContext } from '../../connections/connections-context.ts';
+import type { ApiKeyValidator } from '../../credentials/save-api-credential.ts';
+import { describeUpstreamError } from '../../describe-upstream-error.ts';
+import { GatewayError } from '../../gateway-error.ts';
+import type { GoogleTokenManager } from '../../google/google-token-manager.ts';
+import { type ChatgptBinding, type ChatgptBindingSettings, createChatgptBinding } from './chatgpt-binding.ts';
+import { createGeminiBinding } from './gemini-binding.ts';
+import { createOpenAiCompatibleBinding, type OpenAiCompatibleBinding } from './openai-compatible-binding.ts';
+import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
+
+/**
+ * Every provider the gateway can route to. `all` is what the gateway iterates (it names no provider); the named
+ * bindings are for the front doors that speak one upstream's protocol as it is (the `/v1` relays).
+ */
+export type ProviderRegistry = {
+  readonly chatgpt: ChatgptBinding;
+  readonly openai: OpenAiCompatibleBinding;
+  readonly all: readonly ProviderBinding[];
+  find(name: string): ProviderBinding | undefined;
+  /** Proves a key works with a cheap upstream call (listing models) before it is saved, by its provider's binding. */
+  readonly validateApiKey: ApiKeyValidator;
+};
+
+export function createProviderRegistry(options: {
+  context: ConnectionsContext;
+  chatgptTokens: ChatgptTokenManager;
+  googleTokens: GoogleTokenManager;
+  chatgpt: ChatgptBindingSettings;
+  geminiApiUrl: string;
+  fetch?: typeof fetch | undefined;
+  log: UpstreamLog;
+}): ProviderRegistry {
+  const { context, fetch, log } = options;
+  const chatgpt = createChatgptBinding({ context, tokens: options.chatgptTokens, settings: options.chatgpt, log });
+  const openai = createOpenAiCompatibleBinding({ context, fetch, log });
+  const gemini = createGeminiBinding({
+    context,
+    googleTokens: options.googleTokens,
+    apiUrl: options.geminiApiUrl,
+    fetch,
+    log,
+  });
+  // The order is the router's preference when a request names no model: the subscription first.
+  const all = [chatgpt, openai, gemini] as readonly ProviderBinding[];
+  const find = (name: string) => all.find((binding) => binding.name === name);
+  const validateApiKey: ApiKeyValidator = async (credential) => {
+    const binding = find(credential.provider);
+    if (binding?.validateKey == null) {
+      throw new GatewayError('invalid_request', `The ${binding?.label ?? credential.provider} takes no API key.`);
+    }
+    try {
+      await binding.validateKey(credential);
+    } catch (error) {
+      const where = credential.baseUrl ?? `the ${binding.label}`;
+      const reason = describeUpstreamError(error)?.message ?? (error as Error).message;
+      throw new GatewayError('invalid_upstream_key', `The key did not work with ${where}: ${reason}`, { cause: error });
+    }
+  };
+  return { chatgpt, openai, all, find, validateApiKey };
+}
