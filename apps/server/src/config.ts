@@ -234,7 +234,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,
     googleRevokeUrl: env.GATEWAY_GOOGLE_REVOKE_URL,
-    // Built from the origin only, so neither identifier gains a trailing slash or loses its path (see mcp-oauth.md §0).
+    // Built from the origin only, so neither identifier gains a trailing slash or loses its path
+    // (see docs/mcp-oauth.md §0).
     mcpResourceUrl: `${publicUrl.origin}/mcp`,
     oauthIssuer: `${publicUrl.origin}/oauth`,
     oauthAccessTokenTtlSeconds: env.GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES * 60,

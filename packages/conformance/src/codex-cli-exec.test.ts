@@ -19,8 +19,8 @@ import {
 } from './codex-cli-harness.ts';
 
 // Runs the official Codex CLI 0.169.0 binary (npm @openai/codex) against startFakeCodexBackend: the real client's
-// requests must pass the fake's strict validation (codex-protocol.md §8.2, §10), and the real client must accept the
-// fake's streams, errors and model catalogue.
+// requests must pass the fake's strict validation (docs/codex-protocol.md §8.2, §10), and the real client must accept
+// the fake's streams, errors and model catalogue.
 
 const CLI_TIMEOUT_MS = 60_000;
 const RESPONSES_PATH = '/backend-api/codex/responses';

@@ -10,7 +10,7 @@ import type { FakeCodexBackend, FakeOpenAiIssuedTokens, RecordedRequest } from '
 /** The official launcher script; it starts the native binary from the platform package. */
 export const CODEX_LAUNCHER = createRequire(import.meta.url).resolve('@openai/codex/bin/codex.js');
 
-/** A Codex home in its own temp folder, with a ChatGPT-mode `auth.json` (codex-protocol.md §2.5). */
+/** A Codex home in its own temp folder, with a ChatGPT-mode `auth.json` (docs/codex-protocol.md §2.5). */
 export async function createCodexHome(tokens: FakeOpenAiIssuedTokens): Promise<string> {
   const home = await mkdtemp(path.join(tmpdir(), 'pag-codex-home-'));
   await mkdir(home, { recursive: true });

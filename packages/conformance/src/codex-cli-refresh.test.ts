@@ -22,10 +22,10 @@ import {
 } from './codex-cli-harness.ts';
 
 // Runs the official Codex CLI 0.169.0 binary (npm @openai/codex) against startFakeOpenAiAuth, to prove the fake
-// answers what the real client sends and that the real client accepts the answers (codex-protocol.md §4, §10).
+// answers what the real client sends and that the real client accepts the answers (docs/codex-protocol.md §4, §10).
 
 const CLI_TIMEOUT_MS = 60_000;
-/** Codex's own text for `refresh_token_reused` (codex-protocol.md §4.5). */
+/** Codex's own text for `refresh_token_reused` (docs/codex-protocol.md §4.5). */
 const CODEX_REUSED_TEXT = 'Your access token could not be refreshed because your refresh token was already used.';
 
 let egress: Awaited<ReturnType<typeof startEgressRecorder>>;
@@ -80,7 +80,8 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
   it('should refresh proactively, store the rotated tokens, use them, then revoke them on logout', async () => {
     const fake = await startFakeOpenAiAuth();
     const backend = await startBackend(fake);
-    // Two minutes left: inside Codex's 5-minute window (codex-protocol.md §4.4), so the first use of auth refreshes.
+    // Two minutes left: inside Codex's 5-minute window (docs/codex-protocol.md §4.4), so the first use of auth
+    // refreshes.
     const { seeded, home } = await seedCodexHome({ fake, accessTokenTtlSeconds: 120 });
 
     const run = await runCodex({ fake, home, args: execArgs(backend) });
@@ -173,7 +174,7 @@ describe('official Codex CLI 0.169.0 against startFakeOpenAiAuth', () => {
     const run = await runCodex({ fake, home, args: execArgs(backend) });
     logTraffic('codex exec (refresh answer without access_token) → fake auth', fake.requests);
 
-    // Only the fields present overwrite (codex-protocol.md §4.2): the new refresh token is stored at once, and as
+    // Only the fields present overwrite (docs/codex-protocol.md §4.2): the new refresh token is stored at once, and as
     // the old access token is still inside the refresh window, the next use of auth refreshes again with it.
     expect(run.exitCode).toBe(0);
     const [, quirky, complete] = fake.issuedTokens;

@@ -1,5 +1,5 @@
 // @pag/providers: upstream adapters speaking each provider's wire protocol and emitting the AI SDK's V3 stream
-// parts. Our stream-part vocabulary IS `@ai-sdk/provider`'s LanguageModelV3 (DESIGN.md decision 1).
+// parts. Our stream-part vocabulary IS `@ai-sdk/provider`'s LanguageModelV3 (docs/architecture.md §3.5).
 
 export type {
   EmbeddingModelV3,

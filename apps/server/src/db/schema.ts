@@ -208,7 +208,7 @@ export const featureOverrides = sqliteTable(
 /**
  * A user's own Google OAuth client ("Web application" in Google Cloud), used to connect a Google account for the
  * Gemini API. Google's terms and its refusal of consumer accounts rule out borrowing another app's client
- * (google-protocol.md §0), so each user brings theirs. The secret is a vault ciphertext bound to the row.
+ * (docs/google-protocol.md §0), so each user brings theirs. The secret is a vault ciphertext bound to the row.
  */
 export const googleOAuthClients = sqliteTable('google_oauth_clients', {
   userId: text('user_id')

@@ -7,7 +7,7 @@ import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start
 
 // The gateway's MCP authorization server and protected resource, driven over real HTTP by panva's oauth4webapi (a
 // spec-strict client that validates discovery, `state`, `iss` and token responses itself), through the failure
-// paths a real client or an attacker can take (mcp-oauth.md §5.3). Every case checks the status code and the error
+// paths a real client or an attacker can take (docs/mcp-oauth.md §5.3). Every case checks the status code and the error
 // code the specs prescribe, and the side effect where there is one (revoked grants, no redirect).
 
 /** http on loopback: the test gateway has no TLS. */

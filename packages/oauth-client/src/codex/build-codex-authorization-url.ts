@@ -2,9 +2,9 @@ import { normaliseBaseUrl } from './codex-endpoint-options.ts';
 import { CODEX_CLIENT_ID, CODEX_SCOPE } from './codex-oauth-constants.ts';
 
 /**
- * The authorize URL, with the parameters in the order and encoding of the newest official client (§1.2, §10).
- * No `originator`: it is optional, and we do not present ourselves as the Codex CLI where the protocol does not
- * need it.
+ * The authorize URL, with the parameters in the order and encoding of the newest official client
+ * (docs/codex-protocol.md §1.2, §10). No `originator`: it is optional, and we do not present ourselves as the Codex CLI
+ * where the protocol does not need it.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3 (PKCE S256)
  */

@@ -3,7 +3,7 @@ export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
 /**
  * Scope of the newest official client. The two connector scopes became necessary in June 2026: without them the
- * token exchange answered 403 (codex-protocol.md §1.2).
+ * token exchange answered 403 (docs/codex-protocol.md §1.2).
  */
 export const CODEX_SCOPE = 'openid profile email offline_access api.connectors.read api.connectors.invoke';
 

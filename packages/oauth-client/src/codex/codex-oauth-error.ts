@@ -51,7 +51,7 @@ export class CodexOAuthError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** True when retrying with the same credential can never succeed (codex-protocol.md §4.5). */
+  /** True when retrying with the same credential can never succeed (docs/codex-protocol.md §4.5). */
   get isPermanent(): boolean {
     return PERMANENT_KINDS.has(this.kind);
   }

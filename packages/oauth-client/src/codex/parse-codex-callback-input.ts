@@ -19,7 +19,7 @@ const MAX_INPUT_LENGTH = 8192;
 /**
  * Reads what a user pasted after signing in on another machine: the whole address-bar URL
  * (`http://127.0.0.1:1455/auth/callback?code=…&state=…`), the query string alone, `code#state`, or a bare code
- * (codex-protocol.md §1.5). Throws a {@link CallbackInputError} saying what to paste when it is none of these.
+ * (docs/codex-protocol.md §1.5). Throws a {@link CallbackInputError} saying what to paste when it is none of these.
  */
 export function parseCodexCallbackInput(rawInput: string): CallbackInput {
   const input = rawInput.trim();

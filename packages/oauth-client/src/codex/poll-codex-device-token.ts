@@ -10,9 +10,9 @@ export type CodexDevicePollResult =
   | { status: 'approved'; authorizationCode: string; codeVerifier: string };
 
 /**
- * Asks once whether the user approved the device code. 403 and 404 mean "not yet" (§1.6). On approval the server
- * hands back an authorization code together with the PKCE verifier it generated, to be exchanged with the device
- * callback as redirect URI ({@link codexDeviceRedirectUri}).
+ * Asks once whether the user approved the device code. 403 and 404 mean "not yet" (docs/codex-protocol.md §1.6). On
+ * approval the server hands back an authorization code together with the PKCE verifier it generated, to be exchanged
+ * with the device callback as redirect URI ({@link codexDeviceRedirectUri}).
  */
 export async function pollCodexDeviceToken(
   options: CodexEndpointOptions & { deviceAuthId: string; userCode: string },

@@ -16,7 +16,7 @@ const REFRESH_CODES: Readonly<Record<string, CodexOAuthErrorKind>> = {
 /**
  * Turns a non-2xx answer of auth.openai.com into a {@link CodexOAuthError}. The server mixes two error shapes
  * (OAuth `{error, error_description}` and OpenAI `{error: {message, code}}`), so the code is looked up where
- * Codex looks: `error.code`, then `error` as a string, then a top-level `code` (codex-protocol.md §2.3, §4.5).
+ * Codex looks: `error.code`, then `error` as a string, then a top-level `code` (docs/codex-protocol.md §2.3, §4.5).
  */
 export async function readCodexErrorResponse(response: Response): Promise<CodexOAuthError> {
   const text = await response.text().catch(() => '');

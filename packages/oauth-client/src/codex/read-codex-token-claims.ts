@@ -25,7 +25,7 @@ type AuthClaim = {
 /**
  * Reads the account claims. Nobody verifies these JWTs' signatures (they came straight from the token endpoint
  * over TLS); we only decode them. The account data sits in the `https://api.openai.com/auth` claim, read from the
- * id_token first and the access token as a fallback, since either may lack it (codex-protocol.md §3).
+ * id_token first and the access token as a fallback, since either may lack it (docs/codex-protocol.md §3).
  */
 export function readCodexTokenClaims(tokens: { idToken: string; accessToken: string }): CodexTokenClaims {
   const idToken = decode(tokens.idToken, 'id_token');

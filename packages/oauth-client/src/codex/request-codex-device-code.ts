@@ -16,7 +16,7 @@ export type CodexDeviceCode = {
 
 /**
  * Starts a device-code sign-in. Not RFC 8628: OpenAI's own endpoints and field names, hand-written from the
- * official client's behaviour (codex-protocol.md §1.6). A 404 means device sign-in is not enabled.
+ * official client's behaviour (docs/codex-protocol.md §1.6). A 404 means device sign-in is not enabled.
  */
 export async function requestCodexDeviceCode(options: CodexEndpointOptions): Promise<CodexDeviceCode> {
   const base = normaliseBaseUrl(options.baseUrl);

@@ -5,8 +5,8 @@ import { readCodexErrorResponse } from './read-codex-error-response.ts';
 import { toTransportError } from './to-transport-error.ts';
 
 /**
- * Revokes a refresh token (and with it the token family). Hand-written rather than oauth4webapi's
- * `revocationRequest` because auth.openai.com takes a JSON body here, as the official client sends it (§4.6).
+ * Revokes a refresh token (and with it the token family). Hand-written rather than oauth4webapi's `revocationRequest`
+ * because auth.openai.com takes a JSON body here, as the official client sends it (docs/codex-protocol.md §4.6).
  *
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */

@@ -19,7 +19,7 @@ export type BuildGoogleAuthorizationUrlOptions = {
 /**
  * The authorize URL of Google's web-server flow with PKCE. `access_type=offline` asks for a refresh token, and
  * `prompt=consent` makes Google issue one even when this user consented before: without it only the very first
- * consent yields one (google-protocol.md §1.4, §5.4 item 10).
+ * consent yields one (docs/google-protocol.md §1.4, §5.4 item 10).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3 (PKCE S256)

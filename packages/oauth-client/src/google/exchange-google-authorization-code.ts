@@ -19,7 +19,7 @@ export type ExchangeGoogleAuthorizationCodeOptions = GoogleRequestOptions & {
   clientSecret: string;
   /** From `parseGoogleCallback`, which has already checked `state`. */
   code: string;
-  /** Byte-identical to the one in the authorize URL (google-protocol.md §1.4). */
+  /** Byte-identical to the one in the authorize URL (docs/google-protocol.md §1.4). */
   redirectUri: string;
   codeVerifier: string;
   /** Expected id_token `iss`; Google's by default. */
@@ -32,7 +32,7 @@ export type ExchangeGoogleAuthorizationCodeOptions = GoogleRequestOptions & {
  * Exchanges the authorization code for tokens, with oauth4webapi building the request and checking the answer.
  *
  * Client authentication is `client_secret_post` (id and secret in the form body): the method Google's web-server
- * guide and gemini-cli use (google-protocol.md §1.4: "Fields: code, client_id, client_secret, …"). Google accepts
+ * guide and gemini-cli use (docs/google-protocol.md §1.4: "Fields: code, client_id, client_secret, …"). Google accepts
  * `client_secret_basic` too, but the body form is the documented one and avoids Basic's form-encoding pitfalls.
  *
  * The answer must carry a refresh token: the URL from `buildGoogleAuthorizationUrl` always asks for one

@@ -1,7 +1,7 @@
 /**
  * Google's production endpoints, for the user's own OAuth client ("Web application" in Google Cloud). The gateway
  * passes endpoints in from its config (`GATEWAY_GOOGLE_AUTH_URL`, `GATEWAY_GOOGLE_TOKEN_URL`), so a fake can stand in;
- * these are the defaults. @see /work/shared/reference/google-protocol.md §1.1
+ * these are the defaults. @see docs/google-protocol.md §1.1
  */
 export const GOOGLE_AUTHORIZATION_ENDPOINT = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_ENDPOINT = 'https://oauth2.googleapis.com/token';
@@ -12,7 +12,7 @@ export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 /**
  * The Generative Language API scope for bearer calls to generativelanguage.googleapis.com. `cloud-platform` alone is
- * refused there with 403 insufficient scopes (google-protocol.md §1.1); this is the scope Google's Gemini OAuth
+ * refused there with 403 insufficient scopes (docs/google-protocol.md §1.1); this is the scope Google's Gemini OAuth
  * quickstart requests (ai.google.dev/gemini-api/docs/oauth).
  */
 export const GOOGLE_GENERATIVE_LANGUAGE_SCOPE = 'https://www.googleapis.com/auth/generative-language.retriever';

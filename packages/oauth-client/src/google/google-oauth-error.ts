@@ -42,7 +42,7 @@ export class GoogleOAuthError extends Error {
   }
 
   /**
-   * True when retrying with the same credential can never succeed: a refused refresh token (google-protocol.md
+   * True when retrying with the same credential can never succeed: a refused refresh token (docs/google-protocol.md
    * §1.4: `invalid_grant` means sign in again) or a refused client.
    */
   get isPermanent(): boolean {

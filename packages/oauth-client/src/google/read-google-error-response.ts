@@ -13,7 +13,7 @@ const KIND_BY_CODE: Readonly<Record<string, GoogleOAuthErrorKind>> = {
 
 /**
  * Turns a non-2xx answer of Google's token or revocation endpoint into a {@link GoogleOAuthError}. Google's body is
- * the flat `{"error","error_description"}` (google-protocol.md §1.4, §5.1); anything else (an HTML page from a
+ * the flat `{"error","error_description"}` (docs/google-protocol.md §1.4, §5.1); anything else (an HTML page from a
  * proxy, say) is classified by status alone.
  */
 export async function readGoogleErrorResponse(options: {

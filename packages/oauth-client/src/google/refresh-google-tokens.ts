@@ -15,7 +15,7 @@ export type RefreshGoogleTokensOptions = GoogleRequestOptions & {
   /** `GATEWAY_GOOGLE_TOKEN_URL`, normally `https://oauth2.googleapis.com/token`. */
   tokenEndpoint: string;
   clientId: string;
-  /** Required by Google for refresh as well (google-protocol.md §1.4, §5.4 item 10). */
+  /** Required by Google for refresh as well (docs/google-protocol.md §1.4, §5.4 item 10). */
   clientSecret: string;
   refreshToken: string;
   /** Expected id_token `iss`; Google's by default. */
@@ -24,7 +24,7 @@ export type RefreshGoogleTokensOptions = GoogleRequestOptions & {
 
 /**
  * Gets a new access token. Google does not rotate refresh tokens: the answer normally has none and the old one stays
- * valid; if one does come back it replaces the old (google-protocol.md §1.4). A refused token is `invalid_grant`
+ * valid; if one does come back it replaces the old (docs/google-protocol.md §1.4). A refused token is `invalid_grant`
  * with `isPermanent` true: the user must connect the account again. Same client authentication as the exchange.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6

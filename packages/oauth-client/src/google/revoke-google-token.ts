@@ -13,7 +13,7 @@ export type RevokeGoogleTokenOptions = GoogleRequestOptions & {
 /**
  * Revokes the app's access to the account. Google needs no client authentication here and takes the token as a
  * form field; we send it in the body rather than the `?token=` query of Google's curl example
- * (google-protocol.md §1.1), so it stays out of access logs. Hand-written rather than oauth4webapi's
+ * (docs/google-protocol.md §1.1), so it stays out of access logs. Hand-written rather than oauth4webapi's
  * `revocationRequest`, which would add a `client_id` Google's endpoint does not take.
  *
  * A token Google already considers dead (400 `invalid_token`) counts as revoked: disconnecting must be idempotent.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Wire schemas for the ChatGPT Codex backend (`/backend-api/codex`). Minimal on purpose: only the fields the adapter
 // reads, all nullish and loose, so an upstream that adds or drops a field does not break parsing. The chunk union
 // ends with a catch-all: an unknown event type never fails the stream.
-// See shared/reference/codex-protocol.md §6.2 for the event catalogue.
+// See docs/codex-protocol.md §6.2 for the event catalogue.
 
 export const codexUsageSchema = z.looseObject({
   input_tokens: z.number().nullish(),

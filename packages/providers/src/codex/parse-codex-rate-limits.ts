@@ -3,7 +3,7 @@ import type { RateLimitSnapshot, RateLimitWindow } from '../shared/rate-limit-sn
 /**
  * Reads the `x-codex-*` rate-limit headers the backend sends on every `/responses` answer (200 and 429). Returns
  * undefined when none are present. Booleans arrive capitalised (`False`), so they are parsed case-insensitively.
- * @see shared/reference/codex-protocol.md §7.3
+ * @see docs/codex-protocol.md §7.3
  */
 export function parseCodexRateLimits(headers: Headers, now = Date.now()): RateLimitSnapshot | undefined {
   let hasAny = false;

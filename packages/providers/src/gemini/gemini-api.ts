@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Google RPC error bodies and the model list, minimal and loose.
-// See shared/reference/google-protocol.md §2.6 and §3.9.
+// See docs/google-protocol.md §2.6 and §3.9.
 
 export const googleErrorSchema = z.looseObject({
   code: z.number().nullish(),

@@ -11,7 +11,7 @@ import { type GoogleError, googleErrorBodySchema } from './gemini-api.ts';
 /**
  * Turns what a Gemini call throws or streams (AI SDK `APICallError`s, whose body is a Google RPC error) into our
  * error classes. Our own errors and the caller's abort pass through.
- * @see shared/reference/google-protocol.md §2.6, §3.9
+ * @see docs/google-protocol.md §2.6, §3.9
  */
 export function toGeminiProviderError(error: unknown, options: { url: string }): Error {
   return mapSdkError(error, {

@@ -21,7 +21,7 @@ export type GeminiModel = {
 
 /**
  * `GET {baseUrl}/models`, following `nextPageToken`.
- * @see shared/reference/google-protocol.md §3.2
+ * @see docs/google-protocol.md §3.2
  */
 export async function listGeminiModels(options: {
   baseUrl: string;

@@ -19,9 +19,9 @@ export type CodexAuthorization =
   | { ok: false; answer: CodexErrorAnswer };
 
 /**
- * Bearer token first, then the `chatgpt-account-id` header against the token's account (§8.2 item 1). A bad token
- * is a 401, which makes Codex reload and refresh; a wrong account is a 403, which no refresh can fix. The 401 texts
- * are the real ones; the 403 text is the fake's own (the real one is unverified).
+ * Bearer token first, then the `chatgpt-account-id` header against the token's account (docs/codex-protocol.md §8.2
+ * item 1). A bad token is a 401, which makes Codex reload and refresh; a wrong account is a 403, which no refresh can
+ * fix. The 401 texts are the real ones; the 403 text is the fake's own (the real one is unverified).
  */
 export async function authorizeCodexRequest(options: AuthorizeCodexRequestOptions): Promise<CodexAuthorization> {
   const { headers } = options;

@@ -24,7 +24,7 @@ const DEFAULT_RESETS_IN_SECONDS = 13_872;
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /**
- * Errors before the stream (codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is quoted from a
+ * Errors before the stream (docs/codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is quoted from a
  * real capture; the 401/429/500/503 bodies follow the OpenAI error envelope the backend uses for non-validation
  * errors, with the codes clients key on (`token_invalidated`, `server_is_overloaded`).
  */

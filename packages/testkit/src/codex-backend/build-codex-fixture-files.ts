@@ -15,7 +15,7 @@ export const CODEX_FIXTURE_DIRECTORY = fileURLToPath(new URL('./__fixtures__/', 
 /** The clock behind every fixture: 2026-01-01T00:00:00Z. */
 export const CODEX_FIXTURE_NOW = Date.UTC(2026, 0, 1);
 
-/** The request every fixture answers: Codex 0.169's shape (§10), trimmed to one tool. */
+/** The request every fixture answers: Codex 0.169's shape (docs/codex-protocol.md §10), trimmed to one tool. */
 export const CODEX_FIXTURE_REQUEST: Readonly<Record<string, unknown>> = {
   model: 'gpt-5.5',
   stream: true,

@@ -13,7 +13,10 @@ export type BuildCodexResponseObjectOptions = {
   incompleteDetails?: { reason: string } | null;
 };
 
-/** The `response` object carried by `response.created`, `.in_progress` and the terminal events (§6.2). */
+/**
+ * The `response` object carried by `response.created`, `.in_progress` and the terminal events (docs/codex-protocol.md
+ * §6.2).
+ */
 export function buildCodexResponseObject(options: BuildCodexResponseObjectOptions): Record<string, unknown> {
   const { request } = options;
   const reasoning = isRecord(request.reasoning) ? request.reasoning : {};

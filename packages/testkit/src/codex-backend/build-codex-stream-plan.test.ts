@@ -54,7 +54,7 @@ async function stream(options: { scenario: FakeCodexScenarioInput; body?: Record
   return { rig, response, events, data: events.map((event) => event.data) };
 }
 
-/** §6.1 framing and numbering, which every stream must satisfy. */
+/** docs/codex-protocol.md §6.1 framing and numbering, which every stream must satisfy. */
 function expectWellFormed(options: { events: ParsedSseEvent[]; text: string }): void {
   const { events, text } = options;
   expect(text).not.toContain('[DONE]');

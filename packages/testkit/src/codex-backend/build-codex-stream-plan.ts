@@ -29,7 +29,7 @@ export type BuildCodexStreamPlanOptions = {
 const DEFAULT_DELTA_COUNT = 3;
 
 /**
- * The event sequence of codex-protocol.md §6.2: created → in_progress → one output item per reasoning, text and
+ * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → one output item per reasoning, text and
  * function call (each added → parts/deltas → done) → a terminal event. `sequence_number` counts from 0 and every
  * delta carries `item_id`, `output_index` and `content_index` or `summary_index`.
  */

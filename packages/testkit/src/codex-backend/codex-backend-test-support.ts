@@ -20,7 +20,10 @@ export async function startCodexTestRig(options: FakeCodexBackendOptions = {}): 
   return { auth, backend, tokens };
 }
 
-/** A body shaped like Codex 0.169's (§10): developer message first, ids on items, no `instructions`. */
+/**
+ * A body shaped like Codex 0.169's (docs/codex-protocol.md §10): developer message first, ids on items, no
+ * `instructions`.
+ */
 export function codexRequestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     model: 'gpt-5.5',

@@ -1,4 +1,4 @@
-/** The FastAPI shape the backend uses for request validation (§5.3, §7.1). */
+/** The FastAPI shape the backend uses for request validation (docs/codex-protocol.md §5.3, §7.1). */
 export function detailErrorBody(message: string): { detail: string } {
   return { detail: message };
 }

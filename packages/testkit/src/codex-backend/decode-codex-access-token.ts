@@ -10,7 +10,7 @@ export type DecodeCodexAccessTokenOptions = {
 
 /**
  * The fake's default check when no verifier is given: any well-formed, unexpired JWT with an account id, signature
- * unchecked — what every client does with these tokens (codex-protocol.md §3). Use `verifyWithFakeOpenAiAuth` to
+ * unchecked — what every client does with these tokens (docs/codex-protocol.md §3). Use `verifyWithFakeOpenAiAuth` to
  * also prove where a token came from.
  */
 export function decodeCodexAccessToken(

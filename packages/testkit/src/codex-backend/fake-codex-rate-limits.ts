@@ -1,6 +1,6 @@
 import { CodedTypeError } from '../coded-type-error.ts';
 
-/** The values behind the `x-codex-*` headers of codex-protocol.md §7.3. */
+/** The values behind the `x-codex-*` headers of docs/codex-protocol.md §7.3. */
 export type FakeCodexRateLimits = {
   primaryUsedPercent: number;
   /** 300: the 5-hour window. */

@@ -28,7 +28,10 @@ export type FakeCodexStreamEnding =
     }
   | {
       kind: 'incomplete';
-      /** `incomplete_details.reason`: `max_output_tokens`, `content_filter`, `interrupted` or any other word (§6.2). */
+      /**
+       * `incomplete_details.reason`: `max_output_tokens`, `content_filter`, `interrupted` or any other word
+       * (docs/codex-protocol.md §6.2).
+       */
       reason: string;
     }
   | { kind: 'failed'; error: FakeCodexStreamError }

@@ -18,7 +18,7 @@ export type FakeCodexAccessTokenVerifier = (
   token: string,
 ) => FakeCodexTokenClaims | 'expired' | null | Promise<FakeCodexTokenClaims | 'expired' | null>;
 
-/** The account data of codex-protocol.md §3 from a JWT payload; null when the account id is missing. */
+/** The account data of docs/codex-protocol.md §3 from a JWT payload; null when the account id is missing. */
 export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims | null {
   const auth = payload[AUTH_CLAIM];
   if (auth == null || typeof auth !== 'object') return null;

@@ -5,7 +5,7 @@ import type { FakeCodexBackendContext } from './fake-codex-backend-context.ts';
 import { listCodexModels } from './list-codex-models.ts';
 
 /**
- * `GET /backend-api/codex/models?client_version=…` (codex-protocol.md §5.6): the catalogue with an `ETag`, and 304
+ * `GET /backend-api/codex/models?client_version=…` (docs/codex-protocol.md §5.6): the catalogue with an `ETag`, and 304
  * when `If-None-Match` already names it.
  */
 export function registerCodexModelsRoute(context: FakeCodexBackendContext): void {

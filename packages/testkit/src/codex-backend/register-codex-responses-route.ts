@@ -14,7 +14,7 @@ import { validateCodexResponsesRequest } from './validate-codex-responses-reques
 import { writeCodexStream } from './write-codex-stream.ts';
 
 /**
- * `POST /backend-api/codex/responses`: auth, then validation (codex-protocol.md §8.2), then the next scripted
+ * `POST /backend-api/codex/responses`: auth, then validation (docs/codex-protocol.md §8.2), then the next scripted
  * scenario — a stream or an error before it. Every answer carries `x-request-id`; 200 and 429 also carry the
  * `x-codex-*` rate-limit headers (§7.3).
  */

@@ -4,7 +4,7 @@ import { WHAM_USAGE_PATH } from './codex-backend-constants.ts';
 import type { FakeCodexBackendContext } from './fake-codex-backend-context.ts';
 
 /**
- * `GET /backend-api/wham/usage` (codex-protocol.md §7.4), built from the same values as the rate-limit headers so
+ * `GET /backend-api/wham/usage` (docs/codex-protocol.md §7.4), built from the same values as the rate-limit headers so
  * the two never disagree. The shape comes from third-party clients; field order and extras are unverified.
  */
 export function registerWhamUsageRoute(context: FakeCodexBackendContext): void {

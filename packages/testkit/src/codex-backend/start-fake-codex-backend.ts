@@ -87,7 +87,7 @@ export type FakeCodexBackend = Pick<FakeServer, 'requests' | 'findRequests' | 'f
 
 /**
  * A strict fake of chatgpt.com/backend-api for the Codex "responses" backend: the request checks, SSE scenarios,
- * errors and headers of codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
+ * errors and headers of docs/codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
  */
 export async function startFakeCodexBackend(options: FakeCodexBackendOptions = {}): Promise<FakeCodexBackend> {
   if (options.port != null && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {

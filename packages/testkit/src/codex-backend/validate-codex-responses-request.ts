@@ -38,7 +38,7 @@ const OUTPUT_TYPES_BY_CALL_TYPE: Readonly<Record<string, string>> = {
 const CALL_TYPES: ReadonlySet<string> = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
 
 /**
- * Checks a `POST /codex/responses` body in the order of codex-protocol.md §8.2, with the real `{"detail": …}`
+ * Checks a `POST /codex/responses` body in the order of docs/codex-protocol.md §8.2, with the real `{"detail": …}`
  * texts of §5.3/§7.1. Deviations from that list, all from §10 (what Codex 0.169 sends and the backend takes):
  * instructions may come as a first `developer` input message instead of `instructions`, and input items may carry
  * ids — only `item_reference` items and id-only reasoning items point at storage that `store: false` never wrote.

@@ -13,8 +13,8 @@ export type WriteCodexStreamOptions = {
 };
 
 /**
- * Writes a plan as `event: <type>` + `data: <json>` frames with no `[DONE]` (§6.1), pausing where it says and
- * stopping at once when the client leaves.
+ * Writes a plan as `event: <type>` + `data: <json>` frames with no `[DONE]` (docs/codex-protocol.md §6.1), pausing
+ * where it says and stopping at once when the client leaves.
  */
 export async function writeCodexStream(options: WriteCodexStreamOptions): Promise<void> {
   const { reply, plan } = options;

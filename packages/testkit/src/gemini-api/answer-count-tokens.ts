@@ -9,8 +9,8 @@ import { parseProtoJson } from './parse-proto-json.ts';
 import { checkContents, validateGenerateContentRequest } from './validate-generate-content-request.ts';
 
 /**
- * `:countTokens` with `contents` or a whole `generateContentRequest` (google-protocol.md §3.8). The count is the same
- * estimate generateContent reports as `promptTokenCount`, so the two agree.
+ * `:countTokens` with `contents` or a whole `generateContentRequest` (docs/google-protocol.md §3.8). The count is the
+ * same estimate generateContent reports as `promptTokenCount`, so the two agree.
  */
 export function answerCountTokens(options: {
   request: FakeRequest<Record<string, string>>;

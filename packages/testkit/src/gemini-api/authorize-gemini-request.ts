@@ -26,8 +26,9 @@ export type AuthorizeGeminiRequestOptions = {
 export type GeminiAuthorization = { ok: true; caller: FakeGeminiCaller } | { ok: false; error: GoogleApiErrorBody };
 
 /**
- * `x-goog-api-key` (or the older `?key=`) or `Authorization: Bearer <access token>` (google-protocol.md §3.1, §5.3).
- * No credential is a 403, a bad key a 400 API_KEY_INVALID, a bad token a 401, a token without a Gemini scope a 403.
+ * `x-goog-api-key` (or the older `?key=`) or `Authorization: Bearer <access token>` (docs/google-protocol.md §3.1,
+ * §5.3). No credential is a 403, a bad key a 400 API_KEY_INVALID, a bad token a 401, a token without a Gemini scope a
+ * 403.
  */
 export async function authorizeGeminiRequest(options: AuthorizeGeminiRequestOptions): Promise<GeminiAuthorization> {
   const { request } = options;

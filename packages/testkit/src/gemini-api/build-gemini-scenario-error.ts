@@ -14,7 +14,7 @@ export const DEFAULT_GEMINI_STREAM_ERROR: GoogleApiErrorBody = buildGoogleApiErr
 });
 
 /**
- * Bodies for `http-error` scenarios. The 429s follow google-protocol.md §5.3: a per-minute limit (QuotaFailure
+ * Bodies for `http-error` scenarios. The 429s follow docs/google-protocol.md §5.3: a per-minute limit (QuotaFailure
  * `…PerMinute…FreeTier`, RetryInfo "2s"), a daily quota (`…PerDay…`), and a model with no free tier (`limit: 0`).
  */
 export function buildGeminiScenarioError(options: {

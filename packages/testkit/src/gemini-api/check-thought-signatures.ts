@@ -13,7 +13,7 @@ export type CheckThoughtSignaturesOptions = {
 
 /**
  * Gemini 3 requires each model step of the current turn (everything after the last user message that is not only
- * function responses) to carry its first function call's `thoughtSignature`, unchanged (google-protocol.md §3.7).
+ * function responses) to carry its first function call's `thoughtSignature`, unchanged (docs/google-protocol.md §3.7).
  */
 export function checkThoughtSignatures(options: CheckThoughtSignaturesOptions): void {
   const { contents, model, registry } = options;

@@ -12,7 +12,7 @@ export type FakeGeminiModel = {
   isThinking: boolean;
   /** Gemini 2.5 Pro and Gemini 3 refuse `thinkingBudget: 0`. */
   canDisableThinking: boolean;
-  /** Gemini 3 enforces thought signatures on replayed function calls (google-protocol.md §3.7, §5.3). */
+  /** Gemini 3 enforces thought signatures on replayed function calls (docs/google-protocol.md §3.7, §5.3). */
   requiresThoughtSignatures: boolean;
   /** Native embedding length for embedding models. */
   embeddingDimensions: number | undefined;

@@ -54,7 +54,7 @@ export type FakeGeminiBlockedPromptScenario = {
 export type FakeGeminiHttpErrorScenario = {
   kind: 'http-error';
   status: number;
-  /** For 429: which quota ran out (google-protocol.md §3.9, §5.3). Default `per-minute`. */
+  /** For 429: which quota ran out (docs/google-protocol.md §3.9, §5.3). Default `per-minute`. */
   quota?: 'per-minute' | 'per-day' | 'no-free-tier';
   body?: GoogleApiErrorBody;
 };

@@ -151,7 +151,7 @@ const THINKING_CONFIG: ProtoShape = {
   fields: {
     includeThoughts: bool,
     thinkingBudget: int,
-    // The SDK sends upper case, Google's examples lower case; both work (google-protocol.md §3.3).
+    // The SDK sends upper case, Google's examples lower case; both work (docs/google-protocol.md §3.3).
     thinkingLevel: {
       kind: 'enum',
       type: `${PREFIX}.ThinkingConfig.ThinkingLevel`,

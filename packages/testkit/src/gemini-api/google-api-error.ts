@@ -13,7 +13,7 @@ const STATUS_NAMES: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-/** The standard Google RPC error envelope (google-protocol.md §2.6, §3.9). */
+/** The standard Google RPC error envelope (docs/google-protocol.md §2.6, §3.9). */
 export type GoogleApiErrorBody = {
   error: { code: number; message: string; status: string; details?: Record<string, unknown>[] };
 };

@@ -3,7 +3,7 @@ import { GoogleRequestRejectedError } from './google-api-error.ts';
 
 /**
  * The model a call names, if it serves the method. Unknown, retired-as-404 and unsupported models all get the real
- * NOT_FOUND wording; a model retired as 503 is UNAVAILABLE (google-protocol.md §5.3).
+ * NOT_FOUND wording; a model retired as 503 is UNAVAILABLE (docs/google-protocol.md §5.3).
  */
 export function resolveGeminiModel(options: {
   models: readonly FakeGeminiModel[];

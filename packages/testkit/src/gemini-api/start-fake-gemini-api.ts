@@ -63,7 +63,8 @@ export type FakeGeminiApi = Pick<FakeServer, 'requests' | 'findRequests' | 'faul
 
 /**
  * A strict fake of generativelanguage.googleapis.com (v1beta, API key or OAuth bearer), following
- * google-protocol.md §3 and §5.3: models, generateContent, SSE streaming, countTokens, embeddings, thought signatures.
+ * docs/google-protocol.md §3 and §5.3: models, generateContent, SSE streaming, countTokens, embeddings, thought
+ * signatures.
  */
 export async function startFakeGeminiApi(options: FakeGeminiApiOptions = {}): Promise<FakeGeminiApi> {
   const apiKeys = [...(options.apiKeys ?? [DEFAULT_FAKE_GEMINI_API_KEY])];

@@ -44,7 +44,7 @@ export function validateGenerateContentRequest(options: ValidateGenerateContentR
   const generationConfig = (body.generationConfig ?? {}) as Record<string, unknown>;
   const thinkingConfig = (generationConfig.thinkingConfig ?? {}) as Record<string, unknown>;
   if (thinkingConfig.thinkingBudget != null && thinkingConfig.thinkingLevel != null) {
-    // Unverified wording: google-protocol.md §3.3 only says the two must not be combined.
+    // Unverified wording: docs/google-protocol.md §3.3 only says the two must not be combined.
     throw new GoogleRequestRejectedError({
       code: 400,
       message: 'You can only set one of thinking budget and thinking level.',
@@ -130,7 +130,7 @@ function checkTools(options: { tools: Record<string, unknown>[] | undefined; req
         });
       }
       if (declaration.parameters != null && declaration.parametersJsonSchema != null) {
-        // Unverified wording; the rule (one schema field or the other) is from google-protocol.md §3.3.
+        // Unverified wording; the rule (one schema field or the other) is from docs/google-protocol.md §3.3.
         throw rejectRequestField({
           request: options.requestName,
           field: `${path}.parameters`,

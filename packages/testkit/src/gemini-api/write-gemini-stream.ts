@@ -19,7 +19,7 @@ export type WriteGeminiStreamOptions = {
 /**
  * Streams GenerateContentResponse chunks. SSE events end with `\r\n\r\n` as Google's do, and there is no `[DONE]`:
  * the stream ends when the connection closes. A mid-stream failure is a bare, pretty-printed error object with no
- * `data:` prefix (google-protocol.md §3.5).
+ * `data:` prefix (docs/google-protocol.md §3.5).
  */
 export async function writeGeminiStream(options: WriteGeminiStreamOptions): Promise<void> {
   const { reply, interruption, isSse } = options;

@@ -15,7 +15,7 @@ export function isOptionalScope(scope: string): boolean {
  * The user approved: issues a code bound to the session's client, redirect URI and PKCE challenge, and returns the
  * callback URL. `grantedScopes` lets a test untick scopes, as Google's granular consent allows; basic scopes stay.
  * A refresh token will come with the code only for `access_type=offline` on a first consent or with
- * `prompt=consent` (google-protocol.md §1.4, §5.1).
+ * `prompt=consent` (docs/google-protocol.md §1.4, §5.1).
  */
 export function approveAuthorization(options: {
   context: FakeGoogleOAuthContext;

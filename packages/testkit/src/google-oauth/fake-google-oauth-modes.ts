@@ -8,7 +8,7 @@ export type FakeGoogleOAuthModes = {
   /** Every approval ends in `error=access_denied`, as when the user clicks Cancel on Google's consent screen. */
   isConsentDenied: boolean;
   /**
-   * Google keeps the refresh token on refresh and sends none back (google-protocol.md §1.4). True makes the fake
+   * Google keeps the refresh token on refresh and sends none back (docs/google-protocol.md §1.4). True makes the fake
    * rotate instead, so a client's "store a new one if one is returned" path can be tested.
    */
   shouldRotateRefreshTokens: boolean;

@@ -1,6 +1,6 @@
 /**
  * Facts about accounts.google.com and oauth2.googleapis.com that the fake reproduces.
- * @see /work/shared/reference/google-protocol.md §1.1, §1.4, §5.1
+ * @see docs/google-protocol.md §1.1, §1.4, §5.1
  */
 
 /** The `iss` of Google id_tokens issued by the token endpoint; the fake's default, configurable per instance. */
@@ -9,7 +9,7 @@ export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /**
  * The scope the fake demands by default. A Gemini API call with a bearer token needs a `generative-language.*`
  * scope: `cloud-platform` alone gets 403 insufficient scopes from generativelanguage.googleapis.com
- * (google-protocol.md §1.1). Google's own Gemini OAuth quickstart (ai.google.dev/gemini-api/docs/oauth) asks for
+ * (docs/google-protocol.md §1.1). Google's own Gemini OAuth quickstart (ai.google.dev/gemini-api/docs/oauth) asks for
  * this one.
  */
 export const GENERATIVE_LANGUAGE_SCOPE = 'https://www.googleapis.com/auth/generative-language.retriever';

@@ -5,7 +5,7 @@ import { sendJson } from '../send-json.ts';
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 /**
- * The OAuth error body of oauth2.googleapis.com: a flat `{"error","error_description"}` (google-protocol.md §1.4,
+ * The OAuth error body of oauth2.googleapis.com: a flat `{"error","error_description"}` (docs/google-protocol.md §1.4,
  * §5.1), never the nested googleapis shape.
  */
 export function sendGoogleOAuthError(options: {

@@ -10,7 +10,7 @@ export type GoogleClientAuthentication =
  * Client authentication at the token endpoint, both ways Google's discovery document lists:
  * `client_secret_basic` (RFC 6749 §2.3.1: id and secret form-encoded, then Base64 in `Authorization: Basic`) and
  * `client_secret_post` (both in the body). Using both at once is refused, as RFC 6749 §2.3 forbids it.
- * Answers follow google-protocol.md §5.1: unknown client or missing secret 401 `invalid_client`.
+ * Answers follow docs/google-protocol.md §5.1: unknown client or missing secret 401 `invalid_client`.
  */
 export function readGoogleClientAuthentication(options: {
   store: FakeGoogleOAuthStore;

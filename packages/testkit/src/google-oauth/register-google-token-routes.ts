@@ -13,7 +13,7 @@ export const REVOKE_PATH = '/revoke';
 
 /**
  * `POST /token` (authorization_code and refresh_token grants) and `POST /revoke`, with Google's answers:
- * google-protocol.md §1.4 and §5.1.
+ * docs/google-protocol.md §1.4 and §5.1.
  */
 export function registerGoogleTokenRoutes(context: FakeGoogleOAuthContext): void {
   const { router, store } = context;
@@ -39,7 +39,7 @@ export function registerGoogleTokenRoutes(context: FakeGoogleOAuthContext): void
   });
 
   router.on('POST', REVOKE_PATH, (request, reply) => {
-    // Google's examples put the token in the query (google-protocol.md §1.1) or in a form body; both work.
+    // Google's examples put the token in the query (docs/google-protocol.md §1.1) or in a form body; both work.
     const params =
       request.rawBody.length === 0
         ? new URLSearchParams()
@@ -135,7 +135,7 @@ async function exchangeAuthorizationCode(options: GrantOptions): Promise<void> {
 
 /**
  * A new access token for a live refresh token. Google does not rotate: the answer has no `refresh_token` and the
- * old one stays valid (google-protocol.md §1.4), unless the `shouldRotateRefreshTokens` mode is on.
+ * old one stays valid (docs/google-protocol.md §1.4), unless the `shouldRotateRefreshTokens` mode is on.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
 async function refreshAccessToken(options: GrantOptions): Promise<void> {
@@ -181,7 +181,7 @@ function toTokenResponse(tokens: FakeGoogleIssuedTokens): Record<string, unknown
 }
 
 /**
- * The token endpoint takes form bodies only (google-protocol.md §1.4). Returns the problem as a string otherwise;
+ * The token endpoint takes form bodies only (docs/google-protocol.md §1.4). Returns the problem as a string otherwise;
  * a repeated parameter is refused as RFC 6749 §3.2 requires.
  */
 function readFormParams(contentType: string | undefined, body: string): URLSearchParams | string {

@@ -9,7 +9,7 @@ import { sendGoogleOAuthError, sendGoogleUnauthenticated } from './google-oauth-
 import { AUTHORIZE_PATH } from './register-google-authorize-routes.ts';
 import { REVOKE_PATH, TOKEN_PATH } from './register-google-token-routes.ts';
 
-/** gemini-cli's userinfo path; CLIProxyAPI's `v1` twin answers the same (google-protocol.md §1.1). */
+/** gemini-cli's userinfo path; CLIProxyAPI's `v1` twin answers the same (docs/google-protocol.md §1.1). */
 export const USERINFO_PATH = '/oauth2/v2/userinfo';
 export const USERINFO_V1_PATH = '/oauth2/v1/userinfo';
 export const TOKENINFO_PATH = '/tokeninfo';

@@ -80,7 +80,7 @@ export type FakeGoogleOAuth = FakeGoogleOAuthHooks &
 /**
  * A strict fake of Google's OAuth server for a user's own web client: authorization code with PKCE, consent (with
  * Google's refresh-token-on-first-consent rule), token exchange and refresh without rotation, revocation, id_tokens,
- * userinfo and tokeninfo, and test hooks. Behaviour follows google-protocol.md §1.1, §1.4 and §5.1.
+ * userinfo and tokeninfo, and test hooks. Behaviour follows docs/google-protocol.md §1.1, §1.4 and §5.1.
  */
 export async function startFakeGoogleOAuth(options: FakeGoogleOAuthOptions = {}): Promise<FakeGoogleOAuth> {
   const positive = (name: keyof FakeGoogleOAuthOptions) => {

@@ -138,7 +138,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
     createAuthorizationCode(
       record: Pick<AuthorizationCodeRecord, 'account' | 'redirectUris' | 'codeChallenge' | 'scope' | 'grant'>,
     ): AuthorizationCodeRecord {
-      // Observed codes look like `ac_<id>.<suffix>` (codex-protocol.md §1.4).
+      // Observed codes look like `ac_<id>.<suffix>` (docs/codex-protocol.md §1.4).
       const code = `ac_${randomBytes(24).toString('base64url')}.${randomBytes(12).toString('base64url')}`;
       const created = { ...record, code, issuedAt: now(), authTime: now(), isUsed: false, familyId: undefined };
       codes.set(code, created);
@@ -301,7 +301,7 @@ export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthStoreOptions) {
       return isExpired({ since: device.createdAt, ttlSeconds: options.deviceCodeTtlSeconds });
     },
 
-    /** Approves with a server-generated PKCE pair, as the real device flow returns it (codex-protocol.md §1.6). */
+    /** Approves with a server-generated PKCE pair, as the real device flow returns it (docs/codex-protocol.md §1.6). */
     approveDevice(approve: { device: DeviceRecord; account: FakeOpenAiAccount; scope: string }): void {
       const pkce = generatePkcePair();
       const code = store.createAuthorizationCode({

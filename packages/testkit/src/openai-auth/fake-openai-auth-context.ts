@@ -9,6 +9,6 @@ export type FakeOpenAiAuthContext = {
   accounts: readonly FakeOpenAiAccount[];
   /** The fake's base URL, known once it listens. Not the JWT issuer: that is always the real one. */
   getBaseUrl: () => string;
-  /** Sent as a string, because Codex's parser only accepts one (codex-protocol.md §1.6). */
+  /** Sent as a string, because Codex's parser only accepts one (docs/codex-protocol.md §1.6). */
   deviceInterval: string;
 };

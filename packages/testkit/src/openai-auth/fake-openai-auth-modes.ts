@@ -6,7 +6,7 @@ export type FakeOpenAiAuthModes = {
   autoApprove: boolean;
   /**
    * Approval ends in `error=access_denied&error_description=missing_codex_entitlement`, as for a workspace without
-   * Codex (codex-protocol.md §1.4).
+   * Codex (docs/codex-protocol.md §1.4).
    */
   isCodexEntitlementMissing: boolean;
   /** Status for `refresh_token_reused`: 401 as observed, or 400 as also seen since openai/codex#24830. */

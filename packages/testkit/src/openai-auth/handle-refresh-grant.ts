@@ -20,7 +20,7 @@ export type HandleRefreshGrantOptions = {
 /**
  * The refresh grant with rotation: each success returns a new refresh token and retires the old one, and using a
  * retired one gets the real `refresh_token_reused` answer and revokes the whole family, the successor included
- * (codex-protocol.md §4.3, §4.5). A test may reshape the next answers (`quirkNextRefreshAnswer`); the rotation
+ * (docs/codex-protocol.md §4.3, §4.5). A test may reshape the next answers (`quirkNextRefreshAnswer`); the rotation
  * happens all the same.
  */
 export async function handleRefreshGrant(options: HandleRefreshGrantOptions): Promise<void> {

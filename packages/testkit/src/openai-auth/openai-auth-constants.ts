@@ -1,6 +1,6 @@
 /**
  * Facts about auth.openai.com that the fake reproduces.
- * @see /work/shared/reference/codex-protocol.md §1.1, §1.3, §2.4
+ * @see docs/codex-protocol.md §1.1, §1.3, §2.4
  */
 
 /**
@@ -37,9 +37,9 @@ export const PROFILE_CLAIM = 'https://api.openai.com/profile';
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 
-/** The real `refresh_token_reused` message, byte for byte (codex-protocol.md §4.5). */
+/** The real `refresh_token_reused` message, byte for byte (docs/codex-protocol.md §4.5). */
 export const REFRESH_TOKEN_REUSED_MESSAGE =
   'Your refresh token has already been used to generate a new access token. Please try signing in again.';
 
-/** The real server's text for an unknown or stale authorize session (codex-protocol.md §1.4). */
+/** The real server's text for an unknown or stale authorize session (docs/codex-protocol.md §1.4). */
 export const AUTHORIZE_SESSION_EXPIRED_MESSAGE = 'Your authorization session was not initialized or has expired';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { sendJson } from '../send-json.ts';
 
 /**
- * The two error envelopes auth.openai.com uses (codex-protocol.md §2.3): RFC 6749 style for OAuth validation, and
+ * The two error envelopes auth.openai.com uses (docs/codex-protocol.md §2.3): RFC 6749 style for OAuth validation, and
  * the OpenAI API style for the refresh-token family and device polling.
  */
 export function sendOAuthError(options: {

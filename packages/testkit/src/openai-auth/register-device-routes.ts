@@ -8,7 +8,7 @@ import { readRequestParams } from './read-request-params.ts';
 import { escapeHtml, sendHtmlErrorPage, sendHtmlPage } from './send-html-page.ts';
 
 /**
- * Device-code login as `codex login --device-auth` uses it (codex-protocol.md §1.6), plus the page where a person
+ * Device-code login as `codex login --device-auth` uses it (docs/codex-protocol.md §1.6), plus the page where a person
  * enters the code. Success and pending shapes are from Codex's own tests; the wording of other errors is not public.
  */
 export function registerDeviceRoutes(context: FakeOpenAiAuthContext): void {

@@ -52,7 +52,7 @@ export function registerTokenRoutes(context: FakeOpenAiAuthContext): void {
   });
 
   router.on('POST', '/oauth/revoke', (request, reply) => {
-    // Codex revokes with JSON (codex-protocol.md §4.6); RFC 7009 clients send a form. Both are accepted.
+    // Codex revokes with JSON (docs/codex-protocol.md §4.6); RFC 7009 clients send a form. Both are accepted.
     const body = readRequestParams(request);
     if (body.kind === 'invalid') {
       sendOAuthError({ reply, status: 400, error: 'invalid_request', description: body.description });
@@ -147,7 +147,7 @@ async function exchangeAuthorizationCode(options: GrantOptions): Promise<void> {
   sendJson({ reply, body: toTokenResponse(tokens), headers: { 'cache-control': 'no-store' } });
 }
 
-/** The optional id_token → API key exchange Codex attempts after a browser login (codex-protocol.md §2.4). */
+/** The optional id_token → API key exchange Codex attempts after a browser login (docs/codex-protocol.md §2.4). */
 function exchangeIdTokenForApiKey(options: GrantOptions): void {
   const { context, reply, params } = options;
   const fail = (status: number, error: string, description: string) =>

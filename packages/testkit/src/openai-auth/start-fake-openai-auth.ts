@@ -69,7 +69,7 @@ export type FakeOpenAiAuth = FakeOpenAiAuthHooks &
 
 /**
  * A strict fake of auth.openai.com for the Codex client: browser PKCE login, device login, refresh with rotation,
- * revocation, and test hooks. Behaviour follows codex-protocol.md §1–4 and §8.1.
+ * revocation, and test hooks. Behaviour follows docs/codex-protocol.md §1–4 and §8.1.
  */
 export async function startFakeOpenAiAuth(options: FakeOpenAiAuthOptions = {}): Promise<FakeOpenAiAuth> {
   const ttl = (name: keyof FakeOpenAiAuthOptions, fallback: number | undefined) => {

@@ -138,7 +138,7 @@ export async function signIn(fake: FakeOpenAiAuth): Promise<TokenResponseBody> {
   return (await response.json()) as TokenResponseBody;
 }
 
-/** What Codex 0.169 sends (codex-protocol.md §10). */
+/** What Codex 0.169 sends (docs/codex-protocol.md §10). */
 export function refreshAsCodex(options: { fake: FakeOpenAiAuth; refreshToken: string }): Promise<Response> {
   return postJson({
     url: `${options.fake.url}/oauth/token`,

@@ -1,6 +1,9 @@
 import type { FakeOpenAiIssuedTokens } from './create-fake-openai-auth-store.ts';
 
-/** The success body of `/oauth/token`. All six fields, since opencode and CLIProxyAPI reject less (§2.2, §4.2). */
+/**
+ * The success body of `/oauth/token`. All six fields, since opencode and CLIProxyAPI reject less
+ * (docs/codex-protocol.md §2.2, §4.2).
+ */
 export function toTokenResponse(tokens: FakeOpenAiIssuedTokens): Record<string, unknown> {
   return {
     id_token: tokens.idToken,

@@ -39,7 +39,7 @@ const selectConnectionById = preparedQuery((db) =>
 );
 
 /**
- * Hands out valid ChatGPT access tokens and refreshes them correctly (codex-protocol.md §4):
+ * Hands out valid ChatGPT access tokens and refreshes them correctly (docs/codex-protocol.md §4):
  * - proactively when the access token expires within the refresh window, and once on demand after an upstream 401;
  * - single-flight in this process: concurrent callers share one refresh;
  * - durable across processes: a lease taken by compare-and-swap on the row's `version` lets only one process use

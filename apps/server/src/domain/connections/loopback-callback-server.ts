@@ -20,7 +20,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 
 /**
- * The one-shot listener for browser sign-in, as the official client runs it (codex-protocol.md §1.3–1.4): it binds
+ * The one-shot listener for browser sign-in, as the official client runs it (docs/codex-protocol.md §1.3–1.4): it binds
  * 127.0.0.1 on the registered port (1455, else 1457) while browser flows are pending, takes
  * `/auth/callback?code&state`, shows a success page, and closes when no flow waits any more. One listener serves
  * every pending flow; the state in each redirect picks its flow, so concurrent sign-ins never mix.

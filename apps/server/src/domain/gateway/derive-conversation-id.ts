@@ -3,7 +3,7 @@ import type { LanguageModelV3Prompt } from '@pag/providers';
 
 /**
  * The id that keeps upstream prompt caching working across the turns of one conversation (Codex's `session-id`,
- * `thread-id` and `prompt_cache_key`, codex-protocol.md §5.2). A client may send its own; otherwise it is derived
+ * `thread-id` and `prompt_cache_key`, docs/codex-protocol.md §5.2). A client may send its own; otherwise it is derived
  * from what every turn of a conversation shares — the user, the system prompt and the first user message — so it
  * is stable as the history grows, and two users never share one. Formatted as a UUID, as the official client's.
  */

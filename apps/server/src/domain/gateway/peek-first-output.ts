@@ -15,7 +15,7 @@ const OUTPUT_PART_TYPES = new Set<LanguageModelV3StreamPart['type']>([
 /**
  * Reads a provider stream up to its first output part. An error before that point — a rejected stream or an
  * `error` part, e.g. a usage limit reported inside a 200 stream — is thrown, so the router can still fail over or
- * pick the HTTP status (DESIGN.md decision 2). Otherwise returns an async iterable that replays what was read and
+ * pick the HTTP status (docs/architecture.md §3.6). Otherwise returns an async iterable that replays what was read and
  * continues with the rest; leaving it early cancels the upstream stream.
  */
 export async function peekFirstOutput(

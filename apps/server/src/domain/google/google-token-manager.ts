@@ -27,7 +27,7 @@ const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
  * and once on demand after Gemini refused it.
  *
  * - Single-flight per connection in this process: concurrent callers share one refresh.
- * - Google does not rotate refresh tokens (google-protocol.md §1.4), so two processes refreshing at once both get
+ * - Google does not rotate refresh tokens (docs/google-protocol.md §1.4), so two processes refreshing at once both get
  *   a valid token: unlike ChatGPT, no cross-process lease is needed. The row is still reloaded before refreshing,
  *   so a token another process just refreshed is used rather than refreshed again.
  * - Writes are keyed by the connection's id, and a reconnect creates a new id: a refresh that finishes after the

@@ -22,7 +22,7 @@ export class McpAuthError extends Error {
 
 /**
  * Checks the bearer token of an MCP request: known to our authorization server, unexpired and unrevoked, issued for
- * exactly this resource (RFC 8707: a token for another audience is refused, mcp-oauth.md RS3), carrying the MCP
+ * exactly this resource (RFC 8707: a token for another audience is refused, docs/mcp-oauth.md RS3), carrying the MCP
  * scope. One lookup is enough: a token row goes with its grant (revoked in Connected apps, or by oidc-provider on
  * code replay or refresh-token reuse: both delete by grant id) and with its user (ON DELETE CASCADE), so a token
  * that is found still has both.

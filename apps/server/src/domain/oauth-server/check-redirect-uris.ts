@@ -14,7 +14,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * The gateway's redirect-URI rules for registered MCP clients (mcp-oauth.md §1.4, MCP "Communication Security"):
+ * The gateway's redirect-URI rules for registered MCP clients (docs/mcp-oauth.md §1.4, MCP "Communication Security"):
  * https anywhere (ChatGPT's `https://chatgpt.com/connector/oauth/{id}` and `…/connector_platform_oauth_redirect`,
  * Claude's `https://claude.ai/api/mcp/auth_callback`, self-hosted apps), plain http only on loopback (CLIs, the
  * Inspector, the conformance suite), no other schemes, no fragments. Authorization then matches exactly.

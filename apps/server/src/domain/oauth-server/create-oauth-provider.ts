@@ -29,7 +29,7 @@ const SESSION_TTL_SECONDS = 60 * 60;
 const GRANT_TTL_SECONDS = 365 * 24 * 60 * 60;
 
 /**
- * The MCP authorization server: panva's oidc-provider (OpenID Certified; mcp-oauth.md §4.4), configured as a plain
+ * The MCP authorization server: panva's oidc-provider (OpenID Certified; docs/mcp-oauth.md §4.4), configured as a plain
  * OAuth 2.1 server for one resource. What the configuration pins down, and why:
  * - only `code` + PKCE S256 (oidc-provider knows no `plain`), `iss` on every authorization response (RFC 9207);
  * - RFC 8707: `/mcp` is the single resource — the default when a client sends none, anything else `invalid_target`
@@ -145,7 +145,7 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
   // comes from config, never from request headers.
   provider.proxy = true;
   // Scope-less requests get the default scope and unknown scopes are dropped before oidc-provider sees them
-  // (mcp-oauth.md §1.6 item 6): stock oidc-provider denies a request that leaves no scope to grant.
+  // (docs/mcp-oauth.md §1.6 item 6): stock oidc-provider denies a request that leaves no scope to grant.
   provider.use(async (ctx: KoaContextWithOIDC, next) => {
     if (ctx.method === 'GET' && ctx.path === '/authorize') {
       // oidc-provider finds its mount path by locating the request URL inside `originalUrl`; keep the two in step.

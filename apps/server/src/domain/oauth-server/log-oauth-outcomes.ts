@@ -25,7 +25,7 @@ function describeError(error: unknown) {
 /**
  * One structured log line per authorization-server outcome (registration, authorization, token grant,
  * revocation), with the client id and redirect URI, so a failed ChatGPT or Claude connection can be traced to
- * the step that failed (mcp-oauth.md §2: some failures are on the host's side, and our log proves ours).
+ * the step that failed (docs/mcp-oauth.md §2: some failures are on the host's side, and our log proves ours).
  */
 export function logOAuthOutcomes(provider: Provider, log: Logger): void {
   const info = (event: string) => (ctx: KoaContextWithOIDC) =>

@@ -11,7 +11,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
 /**
  * The scope an authorization request really asks for: the known scopes it names, or the default scope when it
  * names none we know. Clients send nothing (the conformance suite), `claudeai` or `read write` (Claude); refusing
- * those would break real clients for no gain, since the consent page shows what is granted (mcp-oauth.md §1.6).
+ * those would break real clients for no gain, since the consent page shows what is granted (docs/mcp-oauth.md §1.6).
  */
 export function normalizeRequestedScope(scope: string | null | undefined): string {
   const known = (scope ?? '').split(' ').filter((value) => SUPPORTED_SCOPES.includes(value));

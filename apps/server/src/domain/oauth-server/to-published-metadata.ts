@@ -15,7 +15,7 @@ const PUBLISHED_FIELDS = [
 
 /**
  * oidc-provider's discovery document as an OAuth 2.1 server for MCP publishes it: only OAuth fields, our scopes
- * (clients request every advertised scope, so no OpenID ones: mcp-oauth.md §1.12), the code flow with refresh.
+ * (clients request every advertised scope, so no OpenID ones: docs/mcp-oauth.md §1.12), the code flow with refresh.
  */
 export function toPublishedMetadata(source: Record<string, unknown>): Record<string, unknown> {
   const published: Record<string, unknown> = {};

@@ -7,7 +7,7 @@ import {
 
 /**
  * The whole Responses object from a Codex event stream, for clients that did not ask to stream (the backend always
- * streams). `response.completed.output` may be empty although items were streamed (codex-protocol.md §6), so the
+ * streams). `response.completed.output` may be empty although items were streamed (docs/codex-protocol.md §6), so the
  * output is rebuilt from `response.output_item.done` events then. A failure becomes the typed error it stands for.
  */
 export async function collectCodexResponse(options: {

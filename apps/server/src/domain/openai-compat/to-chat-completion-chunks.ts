@@ -38,7 +38,7 @@ export type ChatStreamItem =
   | { kind: 'usage'; usage: ChatCompletionUsage };
 
 /**
- * Provider stream parts as `chat.completion.chunk`s (codex-protocol.md §6.3): the role first, text as `content`,
+ * Provider stream parts as `chat.completion.chunk`s (docs/codex-protocol.md §6.3): the role first, text as `content`,
  * reasoning as `reasoning_content`, tool calls incrementally (`tool_calls[{index, id, type, function:{name,
  * arguments}}]` once, then argument deltas by index), one chunk with the finish reason, and — when asked — a usage
  * chunk with `choices: []`. The `[DONE]` line is the transport's job.

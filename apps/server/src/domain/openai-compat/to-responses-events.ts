@@ -10,7 +10,7 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`
 
 /**
  * Provider stream parts as Responses API events, for providers that do not speak that protocol: the same event
- * sequence as the Codex backend's (codex-protocol.md §6.2) — created, in_progress, one output item per reasoning
+ * sequence as the Codex backend's (docs/codex-protocol.md §6.2) — created, in_progress, one output item per reasoning
  * summary, message and function call (added → deltas → done), then completed, incomplete or failed — so a Responses
  * client cannot tell the difference. Text, reasoning and arguments stream as they arrive.
  */

@@ -25,7 +25,7 @@ const callbackQuery = z.object({
 
 /**
  * Gemini through a Google account, with the user's OWN Google OAuth client (Google forbids borrowing another
- * app's client and refuses consumer accounts on the Code Assist path — google-protocol.md §0): save the client,
+ * app's client and refuses consumer accounts on the Code Assist path — docs/google-protocol.md §0): save the client,
  * start the authorization-code + PKCE sign-in, receive the browser at the callback, disconnect.
  */
 export async function googleConnectionRoutes(parent: FastifyInstance, services: RouteServices) {

@@ -10,7 +10,7 @@ const OAUTH_MOUNT = '/oauth';
 /** Abandoned registrations (no grant) older than this may be collected when the client table is full. */
 const UNUSED_CLIENT_GRACE_MS = 10 * 60_000;
 
-/** Rate limits per client address (mcp-oauth.md §1.4, §1.8; the SDK's defaults are in the same range). */
+/** Rate limits per client address (docs/mcp-oauth.md §1.4, §1.8; the SDK's defaults are in the same range). */
 const RATE_LIMITS = {
   register: { max: 30, timeWindow: '10 minutes' },
   token: { max: 120, timeWindow: '1 minute' },
@@ -58,7 +58,7 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
   });
 
   // Discovery (RFC 8414): the path-inserted URL for our issuer, the OpenID-style locations MCP clients also try
-  // (mcp-oauth.md §1.3), and the root for 2025-03-26 clients that look there. One document, one issuer string.
+  // (docs/mcp-oauth.md §1.3), and the root for 2025-03-26 clients that look there. One document, one issuer string.
   let metadata: Record<string, unknown> | null = null;
   const sendMetadata = async (_request: FastifyRequest, reply: FastifyReply) => {
     metadata ??= await readPublishedMetadata(app);
