@@ -1,8 +1,8 @@
 import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { collectChatResponse } from '../../domain/compat/collect-chat-response.ts';
-import { toNoteAppEvents } from '../../domain/compat/to-note-app-events.ts';
+import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
+import { toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { startEventStream } from '../../plugins/sse.ts';
