@@ -9,10 +9,15 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { GatewayClientError } from './gateway-client-error.ts';
 
 export type GatewayClientOptions = {
-  /** Where the gateway is, e.g. `http://127.0.0.1:8787`. */
+  /** Where the gateway is, e.g. `http://127.0.0.1:8787`; in the gateway's own web app, its origin. */
   baseUrl: string;
-  /** A gateway API key (`gwk_…`). */
-  apiKey: string;
+  /**
+   * A gateway API key (`gwk_…`). Without one the request carries the browser's session cookie instead (same origin
+   * only), and `headers` must carry the CSRF token the gateway asks of cookie-authenticated writes.
+   */
+  apiKey?: string;
+  /** Sent with every request (the web app's CSRF header). */
+  headers?: Record<string, string>;
   fetch?: typeof fetch;
 };
 
@@ -24,7 +29,8 @@ export type GatewayClient = {
   /**
    * The answer as it is generated (`POST /api/ai/stream`): `delta`, `reasoning`, then `done` — or an `error`
    * event if the upstream failed after it had started. Leaving the loop early (or aborting the signal) cancels
-   * the request, and with it the upstream generation.
+   * the request, and with it the upstream generation. Browser-safe (fetch and web streams only): the gateway's own
+   * web app streams through it.
    */
   stream(request: AiRequest, options?: RequestOptions): AsyncIterable<AiStreamEvent>;
 };
@@ -33,13 +39,17 @@ export type GatewayClient = {
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const doFetch = options.fetch ?? fetch;
   const url = (path: string) => new URL(path, options.baseUrl).toString();
+  const authorization: Record<string, string> =
+    options.apiKey == null ? {} : { authorization: `Bearer ${options.apiKey}` };
   const post = async (path: string, body: AiRequest, signal: AbortSignal | undefined, accept: string) => {
     let response: Response;
     try {
       response = await doFetch(url(path), {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', accept },
+        headers: { ...options.headers, ...authorization, 'content-type': 'application/json', accept },
         body: JSON.stringify(body),
+        // The session cookie must never be offered to another origin.
+        credentials: 'same-origin',
         signal: signal ?? null,
       });
     } catch (error) {
@@ -65,6 +75,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     async *stream(request, requestOptions = {}) {
       const controller = new AbortController();
       const onAbort = () => controller.abort(requestOptions.signal?.reason);
+      if (requestOptions.signal?.aborted === true) onAbort();
       requestOptions.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const response = await post('/api/ai/stream', request, controller.signal, 'text/event-stream');
@@ -75,11 +86,20 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             message: 'The gateway sent no stream.',
             retryAfter: null,
           });
-        const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
-        for await (const message of events) {
-          const event = aiStreamEventSchema.parse(JSON.parse(message.data));
-          yield event;
-          if (event.type === 'done' || event.type === 'error') return;
+        // A reader, not `for await` over the stream: Safari's ReadableStream is not async iterable, and the
+        // gateway's web app streams through this client.
+        const events = response.body
+          .pipeThrough(new TextDecoderStream())
+          .pipeThrough(new EventSourceParserStream())
+          .getReader();
+        for (;;) {
+          const { done, value: message } = await events.read();
+          if (done) return;
+          // An event this client does not know (a newer gateway's) is skipped, as SSE readers skip unknown events.
+          const parsed = aiStreamEventSchema.safeParse(JSON.parse(message.data));
+          if (!parsed.success) continue;
+          yield parsed.data;
+          if (parsed.data.type === 'done' || parsed.data.type === 'error') return;
         }
       } finally {
         // Whether the loop ended, broke early or threw: stop the request so the gateway stops the upstream.

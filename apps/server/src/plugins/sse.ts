@@ -1,8 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { UpstreamBodyReader } from '@pag/providers';
 import type { FastifyReply } from 'fastify';
 
 export type EventStream = {
+  /**
+   * Writes text already in SSE wire form (a frame of {@link formatEventFrame} or {@link formatDataFrame}, or bytes
+   * relayed from an upstream stream). False once the client is gone.
+   */
+  write: (frame: string | Uint8Array) => boolean;
   /** Writes one event (`event: <name>` + one `data:` line of JSON). False once the client is gone. */
   send: (name: string, data: unknown) => boolean;
   /**
@@ -28,21 +32,36 @@ export type EventStream = {
 /** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
+/** One named event in wire form: `event: <name>` and one `data:` line of JSON (JSON has no raw line breaks). */
+export function formatEventFrame(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * One unnamed event in wire form: a `data:` line of JSON, or the raw text given (OpenAI's `[DONE]`). The OpenAI
+ * streaming format uses only unnamed events.
+ */
+export function formatDataFrame(data: unknown): string {
+  return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
 /**
  * The one place that writes Server-Sent Events. It takes the response over from Fastify (headers set by earlier
  * hooks — security headers, request id — are kept), turns off proxy buffering (`x-accel-buffering: no`), writes
  * each event as soon as it is given (never buffered), sends comment heartbeats, and stops when the client leaves.
+ * Routes do not drive it themselves: `pipeEventStream` does, and adds what every stream needs on top (waiting for a
+ * slow reader, the error event after the first byte, the end).
  */
 export function startEventStream(
   reply: FastifyReply,
   options: {
-    heartbeatMs?: number | null;
+    heartbeatMs?: number | null | undefined;
     /**
      * Sends the headers before the first event (default), so a client sees the stream open while the answer is
      * still coming. A caller whose first event is ready passes false: headers and event then leave in one write,
      * and the client gets its first byte one wake-up sooner (issue 7 bench).
      */
-    flushHeaders?: boolean;
+    flushHeaders?: boolean | undefined;
   } = {},
 ): EventStream {
   reply.hijack();
@@ -79,17 +98,15 @@ export function startEventStream(
     isClosed = true;
     clearInterval(heartbeat);
   });
+  const write = (frame: string | Uint8Array) => {
+    if (isClosed) return false;
+    response.write(frame);
+    return true;
+  };
   return {
-    send: (name, data) => {
-      if (isClosed) return false;
-      response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-      return true;
-    },
-    sendData: (data) => {
-      if (isClosed) return false;
-      response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
-      return true;
-    },
+    write,
+    send: (name, data) => write(formatEventFrame(name, data)),
+    sendData: (data) => write(formatDataFrame(data)),
     close,
     get isClosed() {
       return isClosed;
@@ -113,25 +130,4 @@ export function startEventStream(
         response.once('close', done);
       }),
   };
-}
-
-/**
- * Relays an upstream SSE body to the client byte for byte (the `/v1/responses` pass-through keeps the upstream's
- * events unchanged in shape), with the same headers as every stream of ours. Stops reading upstream as soon as the
- * client is gone; the caller's abort signal then cancels the upstream request itself.
- */
-export async function relayEventStream(reply: FastifyReply, reader: UpstreamBodyReader): Promise<void> {
-  const events = startEventStream(reply, { heartbeatMs: null });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || events.isClosed) break;
-      reply.raw.write(value);
-      // A slow reader holds the upstream back instead of piling its events up in memory.
-      if (events.isBackedUp) await events.drained();
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-    events.close();
-  }
 }

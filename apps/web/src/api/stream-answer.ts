@@ -1,14 +1,14 @@
+import { createGatewayClient, GatewayClientError } from '@pag/client';
 import {
   type AiRequest,
   type AiStreamEvent,
-  aiStreamEventSchema,
   CSRF_HEADER,
+  gatewayErrorCodeSchema,
   type ModelEntry,
   modelListSchema,
 } from '@pag/contracts';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { ApiError } from './api-error.ts';
-import { processErrorResponse, requestApi } from './request-api.ts';
+import { requestApi } from './request-api.ts';
 
 /** `GET /api/ai/models`: the user's merged catalogue, subscription first. */
 export async function listModels(signal?: AbortSignal): Promise<ModelEntry[]> {
@@ -16,55 +16,42 @@ export async function listModels(signal?: AbortSignal): Promise<ModelEntry[]> {
 }
 
 /**
- * `POST /api/ai/stream` with the session cookie: yields `delta`, `reasoning`, then `done` or `error` as the model
- * writes. A failure before the first event is thrown as an {@link ApiError} (with `retryAfter` for limits);
- * aborting `signal` stops the request, and the gateway stops the upstream with it.
+ * `POST /api/ai/stream` with the session cookie, through the typed client note apps use (`@pag/client`: one SSE
+ * reader for both): yields `delta`, `reasoning`, then `done` or `error` as the model writes. A failure before the
+ * first event is thrown as an {@link ApiError} (with `retryAfter` for limits); aborting `signal` stops the request,
+ * and the gateway stops the upstream with it.
  */
 export async function* streamAnswer(options: {
   request: AiRequest;
   csrfToken: string | null;
   signal: AbortSignal;
+  /** Injected in tests, with the origin to call. */
+  fetch?: typeof fetch;
+  origin?: string;
 }): AsyncGenerator<AiStreamEvent> {
-  let response: Response;
+  const client = createGatewayClient({
+    baseUrl: options.origin ?? window.location.origin,
+    headers: options.csrfToken == null ? {} : { [CSRF_HEADER]: options.csrfToken },
+    ...(options.fetch == null ? {} : { fetch: options.fetch }),
+  });
   try {
-    response = await fetch('/api/ai/stream', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        ...(options.csrfToken == null ? {} : { [CSRF_HEADER]: options.csrfToken }),
-      },
-      body: JSON.stringify(options.request),
-      signal: options.signal,
-    });
+    yield* client.stream(options.request, { signal: options.signal });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError({ code: 'network_error', status: 0, message: 'Could not reach the gateway.', cause: error });
+    throw error instanceof GatewayClientError ? toApiError(error) : error;
   }
-  if (!response.ok) throw await processErrorResponse(response);
-  if (response.body == null) {
-    throw new ApiError({
-      code: 'unexpected_response',
-      status: response.status,
-      message: 'The gateway sent no stream.',
-    });
+}
+
+/** The client's error as the rest of this app reports errors: the gateway's code and message, or no answer at all. */
+function toApiError(error: GatewayClientError): ApiError {
+  if (error.status == null) {
+    return new ApiError({ code: 'network_error', status: 0, message: 'Could not reach the gateway.', cause: error });
   }
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      const parsed = aiStreamEventSchema.safeParse(JSON.parse(value.data));
-      if (!parsed.success) continue;
-      yield parsed.data;
-      if (parsed.data.type === 'done' || parsed.data.type === 'error') return;
-    }
-  } finally {
-    // Leaving early (stop, unmount) cancels the body, which closes the connection and the upstream request.
-    await reader.cancel().catch(() => {});
-  }
+  const code = gatewayErrorCodeSchema.safeParse(error.code);
+  return new ApiError({
+    code: code.success ? code.data : error.status === 429 ? 'rate_limited' : 'unexpected_response',
+    status: error.status,
+    message: error.message,
+    retryAfter: error.retryAfter,
+    cause: error,
+  });
 }

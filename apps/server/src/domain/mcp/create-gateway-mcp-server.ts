@@ -3,12 +3,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { reasoningEffortSchema } from '@pag/contracts';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { z } from 'zod';
-import { collectChatResponse } from '../compat/collect-chat-response.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway } from '../gateway/ai-gateway.ts';
 import { GATEWAY_VERSION } from '../gateway-identity.ts';
+import { collectChatResponse } from '../note-app/collect-chat-response.ts';
 
 export type McpToolDependencies = {
   context: DomainContext;

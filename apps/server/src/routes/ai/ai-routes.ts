@@ -1,11 +1,12 @@
 import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { collectChatResponse } from '../../domain/compat/collect-chat-response.ts';
-import { toNoteAppEvents } from '../../domain/compat/to-note-app-events.ts';
+import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
+import { type ErrorDescription, toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
-import { startEventStream } from '../../plugins/sse.ts';
+import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
+import { formatEventFrame } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -52,36 +53,14 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
-      const events = startEventStream(reply);
-      try {
-        for await (const event of toNoteAppEvents(chat.parts, {
-          provider: chat.provider,
-          model: chat.model,
-          describeError: (error) => {
-            const classified = classifyError(error);
-            return {
-              code: classified.code,
-              message: classified.message,
-              retryAfter: classified.retryAfterSeconds ?? null,
-            };
-          },
-        })) {
-          if (!events.send(event.type, event)) break;
-        }
-      } catch (error) {
-        if (!abortSignal.aborted) {
-          request.log.warn({ err: error }, 'stream failed after it started');
-          const classified = classifyError(error);
-          events.send('error', {
-            type: 'error',
-            code: classified.code,
-            message: classified.message,
-            retryAfter: classified.retryAfterSeconds ?? null,
-          });
-        }
-      } finally {
-        events.close();
-      }
+      await pipeEventStream(
+        reply,
+        toNoteAppEvents(chat.parts, { provider: chat.provider, model: chat.model, describeError: describeStreamError }),
+        {
+          toFrame: (event) => formatEventFrame(event.type, event),
+          errorFrame: (error) => formatEventFrame('error', { type: 'error', ...describeStreamError(error) }),
+        },
+      );
     },
   );
 
@@ -90,4 +69,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     { schema: { response: { 200: modelListSchema } }, config: { access: 'session-or-api-key' } },
     async (request) => ({ models: await services.gateway.listModels(requireAuth(request).user.id) }),
   );
+}
+
+/** A failure once the stream has started, as the note-app `error` event tells it: code, message, when to retry. */
+function describeStreamError(error: unknown): ErrorDescription {
+  const classified = classifyError(error);
+  return { code: classified.code, message: classified.message, retryAfter: classified.retryAfterSeconds ?? null };
 }

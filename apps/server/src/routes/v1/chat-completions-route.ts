@@ -2,7 +2,8 @@ import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-com
 import { startChatCompletion } from '../../domain/openai-compat/start-chat-completion.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
-import { startEventStream } from '../../plugins/sse.ts';
+import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
+import { formatDataFrame } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader, type V1AccessFields } from './log-v1-access.ts';
@@ -45,37 +46,25 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
         return answer.completion;
       }
 
-      // The first item has arrived (startChatCompletion waits for it), so it goes out with the headers.
-      const events = startEventStream(reply, { flushHeaders: false });
-      let isFirst = true;
-      try {
-        for await (const item of answer.items) {
-          if (item.kind === 'error') {
-            // After the first byte the status is sent: the failure goes in the stream, as OpenAI does.
-            events.sendData(toOpenAiError(item.error).body);
-            return;
-          }
+      let hasFailed = false;
+      await pipeEventStream(reply, answer.items, {
+        // The first item has arrived (startChatCompletion waits for it), so it goes out with the headers.
+        flushHeaders: false,
+        toFrame: (item) => {
+          if (item.kind === 'chunk') return formatDataFrame(item.chunk);
           if (item.kind === 'usage') {
             access.promptTokens = item.usage.prompt_tokens;
             access.completionTokens = item.usage.completion_tokens;
-            continue;
+            return undefined;
           }
-          if (!events.sendData(item.chunk)) return;
-          // A slow reader holds the upstream back instead of piling its chunks up in memory.
-          if (events.isBackedUp) await events.drained();
-          else if (isFirst) await events.flushed();
-          isFirst = false;
-        }
-        events.sendData('[DONE]');
-      } catch (error) {
-        if (!abortSignal.aborted) {
-          request.log.warn({ err: error }, 'stream failed after it started');
-          events.sendData(toOpenAiError(error).body);
-        }
-      } finally {
-        events.close();
-        logV1Access(request, reply, abortSignal.aborted ? { ...access, status: 499 } : access);
-      }
+          // After the first byte the status is sent: the failure goes in the stream, as OpenAI does, and ends it.
+          hasFailed = true;
+          return formatDataFrame(toOpenAiError(item.error).body);
+        },
+        lastFrame: () => (hasFailed ? undefined : formatDataFrame('[DONE]')),
+        errorFrame: (error) => formatDataFrame(toOpenAiError(error).body),
+        onEnd: ({ status }) => logV1Access(request, reply, { ...access, status }),
+      });
     },
   );
 }

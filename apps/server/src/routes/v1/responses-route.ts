@@ -6,7 +6,9 @@ import { responsesToModelCall } from '../../domain/openai-compat/responses-to-mo
 import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
-import { relayEventStream, startEventStream } from '../../plugins/sse.ts';
+import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
+import { relayEventStream } from '../../plugins/relay-event-stream.ts';
+import { formatEventFrame } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
@@ -63,22 +65,12 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           return last?.response;
         }
         const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
-        const stream = startEventStream(reply);
-        try {
-          for await (const event of events) {
-            if (!stream.send(event.type, event)) break;
-          }
-        } catch (error) {
-          if (!abortSignal.aborted) stream.send('error', { ...toOpenAiError(error).body.error, type: 'error' });
-        } finally {
-          stream.close();
-          logV1Access(request, reply, {
-            status: abortSignal.aborted ? 499 : 200,
-            provider: chat.provider,
-            model: chat.model,
-            overheadMs,
-          });
-        }
+        await pipeEventStream(reply, events, {
+          toFrame: (event) => formatEventFrame(event.type, event),
+          errorFrame: (error) => formatEventFrame('error', { ...toOpenAiError(error).body.error, type: 'error' }),
+          onEnd: ({ status }) =>
+            logV1Access(request, reply, { status, provider: chat.provider, model: chat.model, overheadMs }),
+        });
         return reply;
       }
       reply.header('x-gateway-provider', 'chatgpt');
@@ -100,16 +92,10 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         return response;
       }
       const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs);
-      try {
-        await relayEventStream(reply, body);
-      } finally {
-        logV1Access(request, reply, {
-          status: abortSignal.aborted ? 499 : 200,
-          provider: 'chatgpt',
-          model: forwarded.model,
-          overheadMs,
-        });
-      }
+      await relayEventStream(reply, body, {
+        onEnd: ({ status }) =>
+          logV1Access(request, reply, { status, provider: 'chatgpt', model: forwarded.model, overheadMs }),
+      });
     },
   );
 }
