@@ -294,6 +294,9 @@ export class ChatgptTokenManager {
       return accessToken;
     }
     const ciphertext = column === 'id_token' ? row.idTokenCiphertext : row.refreshTokenCiphertext;
+    // Every ChatGPT row has an id token (saveChatgptConnection); only Google's rows in the shared table lack one.
+    if (ciphertext == null)
+      throw new GatewayError('not_connected', 'The ChatGPT sign-in is incomplete: sign in again.');
     return this.#context.vault.decrypt(ciphertext, { context: tokenContext(row.id, column) });
   }
 

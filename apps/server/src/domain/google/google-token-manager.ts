@@ -1,7 +1,7 @@
 import { GoogleOAuthError, type GoogleTokenSet, refreshGoogleTokens } from '@pag/oauth-client';
 import { and, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
-import { googleConnections } from '../../db/schema.ts';
+import { connections } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
@@ -12,8 +12,8 @@ import type { GoogleConnectionRow } from './save-google-connection.ts';
 const selectGoogleConnection = preparedQuery((db) =>
   db
     .select()
-    .from(googleConnections)
-    .where(eq(googleConnections.userId, sql.placeholder('userId')))
+    .from(connections)
+    .where(and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, 'google')))
     .prepare(),
 );
 
@@ -68,7 +68,11 @@ export class GoogleTokenManager {
   async #refresh(connectionId: string, rejectedAccessToken: string | undefined): Promise<string> {
     const context = this.#context;
     // Reload: another process may have refreshed, or the user disconnected, since the caller looked.
-    const row = context.db.select().from(googleConnections).where(eq(googleConnections.id, connectionId)).get();
+    const row = context.db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.id, connectionId), eq(connections.provider, 'google')))
+      .get();
     if (row == null) throw disconnectedError();
     assertUsable(row);
     const stored = this.#decryptAccessToken(row);
@@ -99,7 +103,7 @@ export class GoogleTokenManager {
     }
     const now = context.now();
     const updated = context.db
-      .update(googleConnections)
+      .update(connections)
       .set({
         accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {
           context: googleTokenContext(row.id, 'access_token'),
@@ -112,8 +116,8 @@ export class GoogleTokenManager {
         lastRefreshAt: new Date(now),
         updatedAt: new Date(now),
       })
-      .where(and(eq(googleConnections.id, row.id), eq(googleConnections.state, 'connected')))
-      .returning({ id: googleConnections.id })
+      .where(and(eq(connections.id, row.id), eq(connections.state, 'connected')))
+      .returning({ id: connections.id })
       .get();
     // Disconnected (or reconnected under a new id) while Google answered: these tokens belong to nobody now.
     if (updated == null) throw disconnectedError();
@@ -123,9 +127,9 @@ export class GoogleTokenManager {
   #requireReconnect(row: GoogleConnectionRow, error: GoogleOAuthError): GatewayError {
     const reason = error.kind;
     const marked = this.#context.db
-      .update(googleConnections)
+      .update(connections)
       .set({ state: 'reconnect_required', stateReason: reason, updatedAt: new Date(this.#context.now()) })
-      .where(eq(googleConnections.id, row.id))
+      .where(eq(connections.id, row.id))
       .run().changes;
     // Gone meanwhile: the user disconnected (which revoked the grant, hence the refusal) or reconnected.
     if (marked === 0) return disconnectedError();
