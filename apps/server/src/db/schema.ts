@@ -76,9 +76,12 @@ export const auditLog = sqliteTable(
 );
 
 /**
- * Sign-in flows in progress (browser, pasted URL, device code). A flow belongs to one gateway user, is consumed at
- * most once (status moves off `pending` in a single conditional UPDATE) and expires. Secrets in it (the PKCE
- * verifier, the device auth id) are vault ciphertexts; `state` is stored only as a hash.
+ * Sign-in flows in progress, of every provider (`provider`): ChatGPT's browser, pasted URL and device code, and
+ * Google's browser sign-in with the user's own OAuth client. A flow belongs to one gateway user, is consumed at
+ * most once (ChatGPT: status moves off `pending` in a single conditional UPDATE; Google: the row is deleted as it
+ * is read) and expires. Secrets in it (the PKCE verifier, the device auth id) are vault ciphertexts bound to the
+ * row (the context names the provider's table of origin, see domain/vault/encrypted-columns.ts); `state` is
+ * stored only as a hash.
  */
 export const signInFlows = sqliteTable(
   'sign_in_flows',
@@ -87,7 +90,7 @@ export const signInFlows = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    provider: text('provider', { enum: ['chatgpt'] }).notNull(),
+    provider: text('provider', { enum: ['chatgpt', 'google'] }).notNull(),
     method: text('method', { enum: ['browser', 'paste', 'device'] }).notNull(),
     status: text('status', {
       enum: ['pending', 'exchanging', 'completed', 'failed', 'cancelled', 'expired'],
@@ -110,12 +113,16 @@ export const signInFlows = sqliteTable(
   (table) => [
     index('sign_in_flows_user_id_idx').on(table.userId),
     index('sign_in_flows_expires_at_idx').on(table.expiresAt),
+    // Callbacks find their flow by the state's hash (Google's with the user's id beside it).
+    index('sign_in_flows_state_idx').on(table.stateHash),
   ],
 );
 
 /**
- * Upstream accounts connected by a gateway user. One ChatGPT account per user (unique user + provider): a
- * subscription serves its own owner. Tokens are vault ciphertexts bound to their row and column.
+ * Upstream accounts connected by a gateway user, of every provider (`provider`): one ChatGPT account and one
+ * Google account per user (unique user + provider): a subscription serves its own owner. Tokens are vault
+ * ciphertexts bound to their row and column (the context names the provider's table of origin, see
+ * domain/vault/encrypted-columns.ts). Columns only one provider fills are nullable or defaulted.
  */
 export const connections = sqliteTable(
   'connections',
@@ -124,13 +131,15 @@ export const connections = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    provider: text('provider', { enum: ['chatgpt'] }).notNull(),
+    provider: text('provider', { enum: ['chatgpt', 'google'] }).notNull(),
     method: text('method', { enum: ['browser', 'paste', 'device'] }).notNull(),
+    /** The upstream account's stable id: ChatGPT's account id, Google's `sub` (the email can change). */
     accountId: text('account_id').notNull(),
     email: text('email'),
     planType: text('plan_type'),
     upstreamUserId: text('upstream_user_id'),
-    idTokenCiphertext: text('id_token_ciphertext').notNull(),
+    /** ChatGPT only: the id token is sent back with each refresh (docs/codex-protocol.md §4). */
+    idTokenCiphertext: text('id_token_ciphertext'),
     accessTokenCiphertext: text('access_token_ciphertext').notNull(),
     refreshTokenCiphertext: text('refresh_token_ciphertext').notNull(),
     accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
@@ -150,6 +159,8 @@ export const connections = sqliteTable(
     /** The latest `x-codex-*` rate-limit snapshot (quota windows), for the UI. Not a secret. */
     rateLimits: text('rate_limits', { mode: 'json' }).$type<Record<string, unknown>>(),
     rateLimitsAt: integer('rate_limits_at', { mode: 'timestamp_ms' }),
+    /** Google only: the space-separated scopes the user granted. */
+    scopes: text('scopes'),
   },
   (table) => [uniqueIndex('connections_user_provider_idx').on(table.userId, table.provider)],
 );
@@ -218,49 +229,6 @@ export const googleOAuthClients = sqliteTable('google_oauth_clients', {
   clientSecretCiphertext: text('client_secret_ciphertext').notNull(),
   secretHint: text('secret_hint').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-});
-
-/**
- * A Google sign-in waiting for its callback: the state (stored hashed, single use, bound to the user who started
- * it) and the PKCE verifier (encrypted). Deleted when the callback arrives or when it expires.
- */
-export const googleSignInFlows = sqliteTable(
-  'google_sign_in_flows',
-  {
-    id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    stateHash: text('state_hash').notNull(),
-    codeVerifierCiphertext: text('code_verifier_ciphertext').notNull(),
-    /** Byte-identical in the authorize URL and the code exchange, so it is kept rather than recomputed. */
-    redirectUri: text('redirect_uri').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
-  },
-  (table) => [uniqueIndex('google_sign_in_flows_state_idx').on(table.stateHash)],
-);
-
-/** The Google account a user connected for the Gemini API (one per user); tokens are vault ciphertexts. */
-export const googleConnections = sqliteTable('google_connections', {
-  id: text('id').primaryKey(),
-  userId: text('user_id')
-    .notNull()
-    .unique()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  /** Google's stable account id (`sub`); the email can change. */
-  subject: text('subject').notNull(),
-  email: text('email'),
-  /** Space-separated scopes the user granted. */
-  scopes: text('scopes').notNull(),
-  accessTokenCiphertext: text('access_token_ciphertext').notNull(),
-  refreshTokenCiphertext: text('refresh_token_ciphertext').notNull(),
-  accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
-  state: text('state', { enum: ['connected', 'reconnect_required'] }).notNull(),
-  stateReason: text('state_reason'),
-  connectedAt: integer('connected_at', { mode: 'timestamp_ms' }).notNull(),
-  lastRefreshAt: integer('last_refresh_at', { mode: 'timestamp_ms' }),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 

@@ -21,7 +21,13 @@ export async function completeBrowserCallback(
   const flow = context.db
     .select()
     .from(signInFlows)
-    .where(and(eq(signInFlows.stateHash, hashToken(state)), eq(signInFlows.method, 'browser')))
+    .where(
+      and(
+        eq(signInFlows.stateHash, hashToken(state)),
+        eq(signInFlows.provider, 'chatgpt'),
+        eq(signInFlows.method, 'browser'),
+      ),
+    )
     .get();
   if (flow == null) {
     throw new GatewayError(

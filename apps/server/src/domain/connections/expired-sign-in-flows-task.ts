@@ -1,8 +1,11 @@
-import { lt } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { signInFlows } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
-/** Finished or expired flows are kept a day (the UI may still show their outcome), then deleted. */
+/**
+ * Finished or expired ChatGPT flows are kept a day (the UI may still show their outcome), then deleted. Google's
+ * have their own task (domain/google/expired-google-sign-in-flows-task.ts).
+ */
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 
 export function expiredSignInFlowsTask(): CleanupTask {
@@ -11,7 +14,12 @@ export function expiredSignInFlowsTask(): CleanupTask {
     run: (context) =>
       context.db
         .delete(signInFlows)
-        .where(lt(signInFlows.expiresAt, new Date(context.now() - KEEP_AFTER_EXPIRY_MS)))
+        .where(
+          and(
+            eq(signInFlows.provider, 'chatgpt'),
+            lt(signInFlows.expiresAt, new Date(context.now() - KEEP_AFTER_EXPIRY_MS)),
+          ),
+        )
         .run().changes,
   };
 }

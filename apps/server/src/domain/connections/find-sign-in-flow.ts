@@ -5,8 +5,8 @@ import type { ConnectionsContext } from './connections-context.ts';
 import type { SignInFlowRow } from './to-sign-in-flow-dto.ts';
 
 /**
- * A user's own flow by id. Another user's flow id answers exactly like a missing one: flows are bound to the
- * user who started them.
+ * A user's own ChatGPT flow by id. Another user's flow id answers exactly like a missing one: flows are bound to
+ * the user who started them. Google's flows share the table but not these routes.
  */
 export function findSignInFlow(
   context: ConnectionsContext,
@@ -15,7 +15,13 @@ export function findSignInFlow(
   const row = context.db
     .select()
     .from(signInFlows)
-    .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.userId, options.userId)))
+    .where(
+      and(
+        eq(signInFlows.id, options.flowId),
+        eq(signInFlows.userId, options.userId),
+        eq(signInFlows.provider, 'chatgpt'),
+      ),
+    )
     .get();
   if (row == null) throw new GatewayError('not_found', 'No such sign-in: it may belong to someone else or be gone.');
   return row;

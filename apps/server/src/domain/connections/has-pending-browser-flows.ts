@@ -2,7 +2,10 @@ import { and, eq, gt } from 'drizzle-orm';
 import { signInFlows } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
-/** Whether any browser sign-in still waits for its redirect (the loopback listener stays up while one does). */
+/**
+ * Whether any ChatGPT browser sign-in still waits for its redirect (the loopback listener stays up while one does;
+ * Google's redirect comes to the gateway's own URL instead).
+ */
 export function hasPendingBrowserFlows(context: DomainContext): boolean {
   return (
     context.db
@@ -10,6 +13,7 @@ export function hasPendingBrowserFlows(context: DomainContext): boolean {
       .from(signInFlows)
       .where(
         and(
+          eq(signInFlows.provider, 'chatgpt'),
           eq(signInFlows.method, 'browser'),
           eq(signInFlows.status, 'pending'),
           gt(signInFlows.expiresAt, new Date(context.now())),

@@ -18,7 +18,12 @@ export async function pollChatgptDeviceSignIn(
   context: ConnectionsContext,
   options: { flowId: string },
 ): Promise<SignInFlow> {
-  const load = () => context.db.select().from(signInFlows).where(eq(signInFlows.id, options.flowId)).get();
+  const load = () =>
+    context.db
+      .select()
+      .from(signInFlows)
+      .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.provider, 'chatgpt')))
+      .get();
   const flow = load();
   if (flow == null) throw new GatewayError('not_found', 'No such sign-in.');
   if (flow.method !== 'device' || flow.status !== 'pending') return toSignInFlowDto(flow);

@@ -5,7 +5,7 @@ import {
   readGoogleIdTokenClaims,
 } from '@pag/oauth-client';
 import { and, eq } from 'drizzle-orm';
-import { googleSignInFlows } from '../../db/schema.ts';
+import { signInFlows } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { hashToken } from '../security/secret-tokens.ts';
@@ -25,8 +25,14 @@ export async function completeGoogleSignIn(
 ): Promise<{ email: string | null }> {
   // Taken and deleted in one statement: single use even across processes sharing the database.
   const flow = context.db
-    .delete(googleSignInFlows)
-    .where(and(eq(googleSignInFlows.stateHash, hashToken(options.state)), eq(googleSignInFlows.userId, options.userId)))
+    .delete(signInFlows)
+    .where(
+      and(
+        eq(signInFlows.stateHash, hashToken(options.state)),
+        eq(signInFlows.userId, options.userId),
+        eq(signInFlows.provider, 'google'),
+      ),
+    )
     .returning()
     .get();
   if (flow == null) {
@@ -38,6 +44,11 @@ export async function completeGoogleSignIn(
   if (flow.expiresAt.getTime() <= context.now()) {
     throw new GatewayError('flow_expired', 'The Google sign-in took longer than 10 minutes: start it again.');
   }
+  // Always set on a Google flow (startGoogleSignIn); the shared table lets other providers leave them empty.
+  const { redirectUri, codeVerifierCiphertext } = flow;
+  if (redirectUri == null || codeVerifierCiphertext == null) {
+    throw new GatewayError('sign_in_failed', 'This Google sign-in is incomplete: start it again.');
+  }
   try {
     const callback = parseGoogleCallback(options.callbackUrl, options.state);
     const client = readGoogleClientCredentials(context, options.userId);
@@ -46,8 +57,8 @@ export async function completeGoogleSignIn(
       clientId: client.clientId,
       clientSecret: client.clientSecret,
       code: callback.code,
-      redirectUri: flow.redirectUri,
-      codeVerifier: context.vault.decrypt(flow.codeVerifierCiphertext, { context: googleFlowVerifierContext(flow.id) }),
+      redirectUri,
+      codeVerifier: context.vault.decrypt(codeVerifierCiphertext, { context: googleFlowVerifierContext(flow.id) }),
       requiredScopes: [GOOGLE_GENERATIVE_LANGUAGE_SCOPE],
       ...(context.google.fetch == null ? {} : { fetch: context.google.fetch }),
     });

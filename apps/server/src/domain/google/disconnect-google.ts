@@ -1,6 +1,6 @@
 import { revokeGoogleToken } from '@pag/oauth-client';
-import { eq } from 'drizzle-orm';
-import { googleConnections } from '../../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { connections } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
@@ -15,8 +15,8 @@ export async function disconnectGoogle(
   options: { userId: string; log?: { warn: (object: object, message: string) => void } },
 ): Promise<boolean> {
   const row = context.db
-    .delete(googleConnections)
-    .where(eq(googleConnections.userId, options.userId))
+    .delete(connections)
+    .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'google')))
     .returning()
     .get();
   if (row == null) return false;

@@ -1,5 +1,5 @@
-import { lt } from 'drizzle-orm';
-import { googleSignInFlows } from '../../db/schema.ts';
+import { and, eq, lt } from 'drizzle-orm';
+import { signInFlows } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
 /** Google sign-ins nobody came back from: their state and verifier are useless once expired. */
@@ -8,8 +8,8 @@ export function expiredGoogleSignInFlowsTask(): CleanupTask {
     name: 'google_sign_in_flows',
     run: (context) =>
       context.db
-        .delete(googleSignInFlows)
-        .where(lt(googleSignInFlows.expiresAt, new Date(context.now())))
+        .delete(signInFlows)
+        .where(and(eq(signInFlows.provider, 'google'), lt(signInFlows.expiresAt, new Date(context.now()))))
         .run().changes,
   };
 }

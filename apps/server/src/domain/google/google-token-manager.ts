@@ -1,21 +1,10 @@
 import { GoogleOAuthError, type GoogleTokenSet, refreshGoogleTokens } from '@pag/oauth-client';
-import { and, eq, sql } from 'drizzle-orm';
-import { preparedQuery } from '../../db/prepared-query.ts';
-import { googleConnections } from '../../db/schema.ts';
+import { ConnectionTokenManager, type ConnectionTokenPolicy } from '../connections/connection-token-manager.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import { GatewayError } from '../gateway-error.ts';
-import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 import type { GoogleConnectionRow } from './save-google-connection.ts';
-
-const selectGoogleConnection = preparedQuery((db) =>
-  db
-    .select()
-    .from(googleConnections)
-    .where(eq(googleConnections.userId, sql.placeholder('userId')))
-    .prepare(),
-);
 
 /** Google access tokens live about an hour; refresh when less than 5 minutes are left. */
 const REFRESH_WINDOW_MS = 5 * 60_000;
@@ -24,130 +13,96 @@ const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
 
 /**
  * Hands out a live Google access token for a user's connected account, refreshing it shortly before it expires
- * and once on demand after Gemini refused it.
- *
- * - Single-flight per connection in this process: concurrent callers share one refresh.
- * - Google does not rotate refresh tokens (docs/google-protocol.md §1.4), so two processes refreshing at once both get
- *   a valid token: unlike ChatGPT, no cross-process lease is needed. The row is still reloaded before refreshing,
- *   so a token another process just refreshed is used rather than refreshed again.
- * - Writes are keyed by the connection's id, and a reconnect creates a new id: a refresh that finishes after the
- *   user reconnected (perhaps another Google account) or disconnected cannot overwrite or resurrect anything.
+ * and once on demand after Gemini refused it, on the shared mechanics of `ConnectionTokenManager` (single-flight,
+ * reload-before-refresh, the cross-process lease, writes keyed by the row's id). What is Google's own:
+ * - Google does not rotate refresh tokens (docs/google-protocol.md §1.4), so two processes refreshing at once would
+ *   both get a valid token; the lease only spares Google the second request.
+ * - The refresh authenticates with the user's own OAuth client (docs/google-protocol.md §0).
  * - A refused refresh token or client (`invalid_grant`, `invalid_client`) marks the connection
- *   `reconnect_required`, which nothing retries; a transient failure keeps using a still-valid access token.
+ *   `reconnect_required`, which nothing retries; a transient failure keeps using a still-valid access token that
+ *   Gemini did not refuse, and is retried at the next request (no stored backoff).
  */
 export class GoogleTokenManager {
-  readonly #context: ConnectionsContext;
-  readonly #inFlight = new Map<string, Promise<string>>();
+  readonly #core: ConnectionTokenManager<string, GoogleTokenSet>;
 
   constructor(context: ConnectionsContext) {
-    this.#context = context;
+    this.#core = new ConnectionTokenManager(context, googleTokenPolicy(context));
   }
 
   /** The connection row, or null when the user has no Google account connected. */
   findConnection(userId: string): GoogleConnectionRow | null {
-    return selectGoogleConnection(this.#context.db).get({ userId }) ?? null;
+    return this.#core.findConnection(userId);
   }
 
   /**
    * A live access token. `rejectedAccessToken`: Gemini refused this token (revoked or expired early at Google), so
    * refresh unless the stored one is already another (a concurrent request refreshed it).
    */
-  async getAccessToken(userId: string, options: { rejectedAccessToken?: string | undefined } = {}): Promise<string> {
-    const row = this.findConnection(userId);
-    if (row == null) throw new GatewayError('not_connected', 'No Google account is connected for Gemini.');
-    assertUsable(row);
-    const stored = this.#decryptAccessToken(row);
-    if (!this.#needsRefresh(row, stored, options.rejectedAccessToken)) return stored;
-    const running = this.#inFlight.get(row.id);
-    if (running != null) return running;
-    const refresh = this.#refresh(row.id, options.rejectedAccessToken).finally(() => this.#inFlight.delete(row.id));
-    this.#inFlight.set(row.id, refresh);
-    return refresh;
+  getAccessToken(userId: string, options: { rejectedAccessToken?: string | undefined } = {}): Promise<string> {
+    return this.#core.getAccessToken(userId, options);
   }
+}
 
-  async #refresh(connectionId: string, rejectedAccessToken: string | undefined): Promise<string> {
-    const context = this.#context;
-    // Reload: another process may have refreshed, or the user disconnected, since the caller looked.
-    const row = context.db.select().from(googleConnections).where(eq(googleConnections.id, connectionId)).get();
-    if (row == null) throw disconnectedError();
-    assertUsable(row);
-    const stored = this.#decryptAccessToken(row);
-    if (!this.#needsRefresh(row, stored, rejectedAccessToken)) return stored;
-    const client = readGoogleClientCredentials(context, row.userId);
-    let tokens: GoogleTokenSet;
-    try {
-      tokens = await refreshGoogleTokens({
+function googleTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<string, GoogleTokenSet> {
+  return {
+    provider: 'google',
+    tokenContext: (connectionId, column) => {
+      if (column === 'id_token') throw new Error('Google connections keep no id token.');
+      return googleTokenContext(connectionId, column);
+    },
+    isDue: (row, now) => (row.accessTokenExpiresAt?.getTime() ?? 0) - now <= REFRESH_WINDOW_MS,
+    refresh: ({ row, decrypt }) => {
+      const client = readGoogleClientCredentials(context, row.userId);
+      return refreshGoogleTokens({
         tokenEndpoint: context.google.tokenEndpoint,
         clientId: client.clientId,
         clientSecret: client.clientSecret,
-        refreshToken: context.vault.decrypt(row.refreshTokenCiphertext, {
-          context: googleTokenContext(row.id, 'refresh_token'),
-        }),
+        refreshToken: decrypt('refresh_token'),
         ...(context.google.fetch == null ? {} : { fetch: context.google.fetch }),
       });
-    } catch (error) {
-      if (error instanceof GoogleOAuthError && error.isPermanent) throw this.#requireReconnect(row, error);
-      // Google is down or slow: a token that has not expired yet (and that Gemini did not refuse) still works.
-      const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-      if (stored !== rejectedAccessToken && expiresAt > context.now()) return stored;
-      const retryAfterSeconds = error instanceof GoogleOAuthError ? (error.retryAfterSeconds ?? 30) : 30;
-      throw new GatewayError(
+    },
+    permanentFailure: (error) =>
+      error instanceof GoogleOAuthError && error.isPermanent
+        ? { reason: error.kind, status: error.status ?? null }
+        : null,
+    storedTokens: (row, tokens, now) => ({
+      accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {
+        context: googleTokenContext(row.id, 'access_token'),
+      }),
+      // Google normally sends no new refresh token (the old one comes back); if it does, it replaces the old.
+      refreshTokenCiphertext: context.vault.encrypt(tokens.refreshToken, {
+        context: googleTokenContext(row.id, 'refresh_token'),
+      }),
+      accessTokenExpiresAt: new Date(now + (tokens.expiresInSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS) * 1000),
+    }),
+    accessTokenOf: (tokens) => tokens.accessToken,
+    toToken: (_row, accessToken) => accessToken,
+    backoffMs: () => null,
+    // Google is down or slow: a token that has not expired yet (and that Gemini did not refuse) still works.
+    isStillUsable: (row, accessToken, rejectedAccessToken, now) =>
+      accessToken !== rejectedAccessToken && (row.accessTokenExpiresAt?.getTime() ?? 0) > now,
+    unavailableError: (_retryInMs, cause) =>
+      new GatewayError(
         'upstream_unavailable',
-        `Google did not refresh the access token: ${(error as Error).message}`,
-        { cause: error, retryAfterSeconds },
-      );
-    }
-    const now = context.now();
-    const updated = context.db
-      .update(googleConnections)
-      .set({
-        accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {
-          context: googleTokenContext(row.id, 'access_token'),
-        }),
-        // Google normally sends no new refresh token (the old one comes back); if it does, it replaces the old.
-        refreshTokenCiphertext: context.vault.encrypt(tokens.refreshToken, {
-          context: googleTokenContext(row.id, 'refresh_token'),
-        }),
-        accessTokenExpiresAt: new Date(now + (tokens.expiresInSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS) * 1000),
-        lastRefreshAt: new Date(now),
-        updatedAt: new Date(now),
-      })
-      .where(and(eq(googleConnections.id, row.id), eq(googleConnections.state, 'connected')))
-      .returning({ id: googleConnections.id })
-      .get();
-    // Disconnected (or reconnected under a new id) while Google answered: these tokens belong to nobody now.
-    if (updated == null) throw disconnectedError();
-    return tokens.accessToken;
-  }
-
-  #requireReconnect(row: GoogleConnectionRow, error: GoogleOAuthError): GatewayError {
-    const reason = error.kind;
-    const marked = this.#context.db
-      .update(googleConnections)
-      .set({ state: 'reconnect_required', stateReason: reason, updatedAt: new Date(this.#context.now()) })
-      .where(eq(googleConnections.id, row.id))
-      .run().changes;
-    // Gone meanwhile: the user disconnected (which revoked the grant, hence the refusal) or reconnected.
-    if (marked === 0) return disconnectedError();
-    recordAuditEvent(this.#context, {
-      action: 'connection.reconnect_required',
-      userId: row.userId,
-      detail: { provider: 'google', reason, status: error.status ?? null },
-    });
-    return new GatewayError('reconnect_required', describeGoogleReconnectReason(reason), { cause: error });
-  }
-
-  #needsRefresh(row: GoogleConnectionRow, stored: string, rejectedAccessToken: string | undefined): boolean {
-    if (rejectedAccessToken != null && rejectedAccessToken === stored) return true;
-    const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-    return expiresAt - this.#context.now() <= REFRESH_WINDOW_MS;
-  }
-
-  #decryptAccessToken(row: GoogleConnectionRow): string {
-    return this.#context.vault.decrypt(row.accessTokenCiphertext, {
-      context: googleTokenContext(row.id, 'access_token'),
-    });
-  }
+        `Google did not refresh the access token: ${(cause as Error | undefined)?.message ?? 'no answer'}`,
+        {
+          cause,
+          retryAfterSeconds: cause instanceof GoogleOAuthError ? (cause.retryAfterSeconds ?? 30) : 30,
+        },
+      ),
+    notConnectedError: () => new GatewayError('not_connected', 'No Google account is connected for Gemini.'),
+    disconnectedError,
+    reconnectRequiredError: (reason, cause) =>
+      new GatewayError(
+        'reconnect_required',
+        describeGoogleReconnectReason(reason),
+        cause == null ? undefined : { cause },
+      ),
+    leaseTimeoutError: () =>
+      new GatewayError('upstream_unavailable', 'Refreshing the Google sign-in is taking too long.', {
+        retryAfterSeconds: 5,
+      }),
+  };
 }
 
 /** The stored reason in words, with what to do. */
@@ -155,12 +110,6 @@ export function describeGoogleReconnectReason(reason: string | null): string {
   return reason === 'invalid_client'
     ? 'Google refused the OAuth client (its secret changed or it was deleted): update it under Settings → Connections → Google, then connect again.'
     : 'Google no longer accepts the saved sign-in (revoked, expired or the password changed): connect the Google account again.';
-}
-
-function assertUsable(row: GoogleConnectionRow): void {
-  if (row.state === 'reconnect_required') {
-    throw new GatewayError('reconnect_required', describeGoogleReconnectReason(row.stateReason));
-  }
 }
 
 function disconnectedError(): GatewayError {

@@ -1,5 +1,8 @@
 // Vault contexts of the Google secrets: each ciphertext decrypts only in its own row and column, so a copied
-// ciphertext is useless elsewhere (the same binding as the ChatGPT tokens and API keys).
+// ciphertext is useless elsewhere (the same binding as the ChatGPT tokens and API keys). Google's flows and
+// connections now live in the shared `sign_in_flows` and `connections` tables (migration 0007), but keep the names
+// of the tables they were first written in: the moved rows kept their ids, and so their ciphertexts stay valid
+// without re-encryption (domain/vault/encrypted-columns.ts picks the context by the row's provider).
 
 export function googleClientSecretContext(userId: string): string {
   return `google_oauth_clients:${userId}:client_secret`;

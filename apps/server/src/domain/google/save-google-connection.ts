@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { GoogleIdTokenClaims, GoogleTokenSet } from '@pag/oauth-client';
-import { eq } from 'drizzle-orm';
-import { googleConnections } from '../../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { connections } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
+import type { ConnectionRow } from '../connections/to-connection-dto.ts';
 import { maskAccountId } from '../connections/to-connection-dto.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 
-export type GoogleConnectionRow = typeof googleConnections.$inferSelect;
+/** A row of `connections` with `provider = 'google'`. */
+export type GoogleConnectionRow = ConnectionRow;
 
 /**
  * Stores a freshly connected Google account for a user (one per user). A new sign-in replaces the old row under a
@@ -26,13 +28,18 @@ export function saveGoogleConnection(
   const now = context.now();
   const id = randomUUID();
   const row = context.db.transaction((transaction) => {
-    transaction.delete(googleConnections).where(eq(googleConnections.userId, options.userId)).run();
+    transaction
+      .delete(connections)
+      .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'google')))
+      .run();
     return transaction
-      .insert(googleConnections)
+      .insert(connections)
       .values({
         id,
         userId: options.userId,
-        subject: claims.sub,
+        provider: 'google',
+        method: 'browser',
+        accountId: claims.sub,
         email: claims.email,
         scopes: tokens.scopes.join(' '),
         accessTokenCiphertext: context.vault.encrypt(tokens.accessToken, {

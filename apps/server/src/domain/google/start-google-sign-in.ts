@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GoogleSignIn } from '@pag/contracts';
 import { buildGoogleAuthorizationUrl, createPkcePair, GOOGLE_DEFAULT_SCOPES, generateState } from '@pag/oauth-client';
 import { and, eq, lt } from 'drizzle-orm';
-import { googleSignInFlows } from '../../db/schema.ts';
+import { signInFlows } from '../../db/schema.ts';
 import { type ConnectionsContext, SIGN_IN_FLOW_LIFETIME_MS } from '../connections/connections-context.ts';
 import { hashToken } from '../security/secret-tokens.ts';
 import { googleFlowVerifierContext } from './google-vault-contexts.ts';
@@ -21,18 +21,28 @@ export async function startGoogleSignIn(
   const now = context.now();
   // A user's abandoned attempts are dropped here; the maintenance task is not needed for a table this small.
   context.db
-    .delete(googleSignInFlows)
-    .where(and(eq(googleSignInFlows.userId, options.userId), lt(googleSignInFlows.expiresAt, new Date(now))))
+    .delete(signInFlows)
+    .where(
+      and(
+        eq(signInFlows.userId, options.userId),
+        eq(signInFlows.provider, 'google'),
+        lt(signInFlows.expiresAt, new Date(now)),
+      ),
+    )
     .run();
   const id = randomUUID();
   const state = generateState();
   const { codeVerifier, codeChallenge } = await createPkcePair();
   const expiresAt = new Date(now + SIGN_IN_FLOW_LIFETIME_MS);
   context.db
-    .insert(googleSignInFlows)
+    .insert(signInFlows)
     .values({
       id,
       userId: options.userId,
+      provider: 'google',
+      method: 'browser',
+      // Never moves off `pending`: the callback deletes the row as it reads it.
+      status: 'pending',
       stateHash: hashToken(state),
       codeVerifierCiphertext: context.vault.encrypt(codeVerifier, { context: googleFlowVerifierContext(id) }),
       redirectUri: context.google.redirectUri,

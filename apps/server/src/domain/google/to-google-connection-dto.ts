@@ -15,7 +15,7 @@ export function toGoogleConnectionDto(row: GoogleConnectionRow): Connection {
     method: 'browser',
     email: row.email,
     planType: null,
-    accountIdMasked: maskAccountId(row.subject),
+    accountIdMasked: maskAccountId(row.accountId),
     state: row.state,
     stateReason: row.state === 'reconnect_required' ? row.stateReason : null,
     stateMessage: row.state === 'reconnect_required' ? describeGoogleReconnectReason(row.stateReason) : null,

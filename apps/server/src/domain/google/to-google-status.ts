@@ -24,7 +24,7 @@ export function toGoogleStatus(
             state: connection.state,
             stateMessage:
               connection.state === 'connected' ? null : describeGoogleReconnectReason(connection.stateReason),
-            scopes: connection.scopes.split(' ').filter((scope) => scope !== ''),
+            scopes: (connection.scopes ?? '').split(' ').filter((scope) => scope !== ''),
             connectedAt: connection.connectedAt.toISOString(),
             lastRefreshAt: connection.lastRefreshAt?.toISOString() ?? null,
           },

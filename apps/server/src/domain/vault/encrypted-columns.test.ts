@@ -68,8 +68,9 @@ describe('ENCRYPTED_COLUMNS', () => {
       new Set([
         'api_credentials',
         'google_oauth_clients',
-        'google_sign_in_flows',
-        'google_connections',
+        // Google's flows and connections live in the shared tables since migration 0007 (issue 15).
+        'sign_in_flows',
+        'connections',
         'oauth_records',
       ]),
     );

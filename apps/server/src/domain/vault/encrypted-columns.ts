@@ -11,8 +11,20 @@ type EncryptedColumn = {
   column: string;
   /** The row key the context is built from: `id`, or `user_id` for tables keyed by their user. */
   idColumn?: string;
-  context: (id: string) => string;
+  /**
+   * Whether the context depends on the row's `provider` too: `connections` and `sign_in_flows` hold rows of
+   * several providers, each still under the context of the table it was first written in (Google's rows moved in
+   * from google_connections / google_sign_in_flows with their ids, migration 0007), so they stay decryptable.
+   */
+  hasProviderColumn?: boolean;
+  context: (id: string, provider: string | null) => string;
 };
+
+/** ChatGPT's token contexts and Google's (see the migration note on `hasProviderColumn`). */
+function connectionTokenContext(column: 'id_token' | 'access_token' | 'refresh_token') {
+  return (id: string, provider: string | null): string =>
+    provider === 'google' && column !== 'id_token' ? googleTokenContext(id, column) : `connections:${id}:${column}`;
+}
 
 /**
  * Every column that holds a vault ciphertext, with the context it was encrypted under. Startup checks and key
@@ -20,10 +32,31 @@ type EncryptedColumn = {
  * is: a column missing here would become unreadable once a rotation drops the old key).
  */
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
-  { table: 'connections', column: 'id_token_ciphertext', context: (id) => `connections:${id}:id_token` },
-  { table: 'connections', column: 'access_token_ciphertext', context: (id) => `connections:${id}:access_token` },
-  { table: 'connections', column: 'refresh_token_ciphertext', context: (id) => `connections:${id}:refresh_token` },
-  { table: 'sign_in_flows', column: 'code_verifier_ciphertext', context: (id) => `sign_in_flows:${id}:code_verifier` },
+  {
+    table: 'connections',
+    column: 'id_token_ciphertext',
+    hasProviderColumn: true,
+    context: connectionTokenContext('id_token'),
+  },
+  {
+    table: 'connections',
+    column: 'access_token_ciphertext',
+    hasProviderColumn: true,
+    context: connectionTokenContext('access_token'),
+  },
+  {
+    table: 'connections',
+    column: 'refresh_token_ciphertext',
+    hasProviderColumn: true,
+    context: connectionTokenContext('refresh_token'),
+  },
+  {
+    table: 'sign_in_flows',
+    column: 'code_verifier_ciphertext',
+    hasProviderColumn: true,
+    context: (id, provider) =>
+      provider === 'google' ? googleFlowVerifierContext(id) : `sign_in_flows:${id}:code_verifier`,
+  },
   {
     table: 'sign_in_flows',
     column: 'device_auth_id_ciphertext',
@@ -35,17 +68,6 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'client_secret_ciphertext',
     idColumn: 'user_id',
     context: googleClientSecretContext,
-  },
-  { table: 'google_sign_in_flows', column: 'code_verifier_ciphertext', context: googleFlowVerifierContext },
-  {
-    table: 'google_connections',
-    column: 'access_token_ciphertext',
-    context: (id) => googleTokenContext(id, 'access_token'),
-  },
-  {
-    table: 'google_connections',
-    column: 'refresh_token_ciphertext',
-    context: (id) => googleTokenContext(id, 'refresh_token'),
   },
   { table: 'oauth_records', column: 'payload_ciphertext', context: oauthPayloadContext },
 ];
@@ -62,16 +84,17 @@ export type EncryptedValue = {
 
 /** Reads every stored ciphertext. Table and column names come from the constant list above, never from input. */
 export function listEncryptedValues(client: { prepare: (sql: string) => { all: () => unknown[] } }): EncryptedValue[] {
-  return ENCRYPTED_COLUMNS.flatMap(({ table, column, idColumn = 'id', context }) => {
-    const sql = `select ${idColumn} as id, ${column} as value from ${table} where ${column} is not null`;
-    const rows = client.prepare(sql).all() as { id: string; value: string }[];
+  return ENCRYPTED_COLUMNS.flatMap(({ table, column, idColumn = 'id', hasProviderColumn = false, context }) => {
+    const provider = hasProviderColumn ? 'provider' : 'null';
+    const sql = `select ${idColumn} as id, ${provider} as provider, ${column} as value from ${table} where ${column} is not null`;
+    const rows = client.prepare(sql).all() as { id: string; provider: string | null; value: string }[];
     return rows.map((row) => ({
       table,
       column,
       idColumn,
       id: row.id,
       ciphertext: row.value,
-      context: context(row.id),
+      context: context(row.id, row.provider),
     }));
   });
 }

@@ -1,0 +1,68 @@
+import { readGoogleIdTokenClaims } from '@pag/oauth-client';
+import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth } from '@pag/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
+import { createUser } from '../accounts/create-user.ts';
+import { GoogleTokenManager } from '../google/google-token-manager.ts';
+import { saveGoogleClient } from '../google/save-google-client.ts';
+import { saveGoogleConnection } from '../google/save-google-connection.ts';
+
+// Issue 15 item 4: one token manager core for every provider. What the ChatGPT manager had alone — the refresh
+// lease shared by processes through the row — now serves Google too (the managers' own tests cover the rest).
+let google: FakeGoogleOAuth;
+let test: TestApp;
+beforeAll(async () => {
+  google = await startFakeGoogleOAuth();
+});
+afterAll(async () => {
+  await google?.close();
+});
+beforeEach(async () => {
+  google.reset();
+  test = await buildTestApp({
+    GATEWAY_GOOGLE_TOKEN_URL: google.tokenEndpoint,
+    GATEWAY_GOOGLE_REVOKE_URL: google.revocationEndpoint,
+  });
+});
+afterEach(async () => {
+  await test.close();
+});
+
+it('issue 15: should let one of two processes refresh a Google token while the other waits for its lease', async () => {
+  const user = await createUser(test.connections, {
+    email: 'owner@example.com',
+    password: TEST_PASSWORD,
+    isAdmin: true,
+  });
+  await saveGoogleClient(test.connections, {
+    userId: user.id,
+    clientId: DEFAULT_FAKE_GOOGLE_CLIENT.clientId,
+    clientSecret: DEFAULT_FAKE_GOOGLE_CLIENT.clientSecret,
+  });
+  const minted = await google.mintTokens({ accessTokenTtlSeconds: 60 });
+  saveGoogleConnection(test.connections, {
+    userId: user.id,
+    tokens: {
+      accessToken: minted.accessToken,
+      refreshToken: minted.refreshToken ?? '',
+      idToken: minted.idToken,
+      expiresInSeconds: 60,
+      scopes: minted.scopes,
+    },
+    claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
+  });
+  const tokenPath = new URL(google.tokenEndpoint).pathname;
+  google.faults.push({ match: { path: tokenPath }, fault: { kind: 'delay', ms: 300 } });
+
+  // Two managers share nothing in memory, as two processes on one database file.
+  const [first, second] = await Promise.all([
+    new GoogleTokenManager(test.connections).getAccessToken(user.id),
+    new GoogleTokenManager(test.connections).getAccessToken(user.id),
+  ]);
+  const refreshes = google
+    .findRequests({ method: 'POST', path: tokenPath })
+    .filter((request) => request.form?.grant_type === 'refresh_token');
+  expect(refreshes).toHaveLength(1);
+  expect(first).not.toBe(minted.accessToken);
+  expect(second).toBe(first);
+});
