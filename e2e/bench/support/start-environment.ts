@@ -43,7 +43,7 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
     const upstreamProcess = startProcess({
       name: 'upstreams',
       command: process.execPath,
-      args: ['--import', 'tsx', join(BENCH_DIR, 'processes/upstream-process.ts')],
+      args: [join(BENCH_DIR, 'processes/upstream-process.ts')],
       cwd: REPO_ROOT,
       logFile: join(workDir, 'upstreams.log'),
     });

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 import { runCli } from './run-cli.ts';
 
 // `serve` runs until one of these; the fake then closes its port before the process exits.

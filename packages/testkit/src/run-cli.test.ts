@@ -68,11 +68,11 @@ describe('runCli', () => {
     await expect(fetch(`${url}/__testkit/modes`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   });
 
-  it('should run as a script through tsx', async () => {
+  it('should run as a plain Node script (type stripping, no loader)', async () => {
     const execute = promisify(execFile);
 
-    const help = await execute(process.execPath, ['--import', 'tsx', cliPath, '--help'], { timeout: 10_000 });
-    const unknown = await execute(process.execPath, ['--import', 'tsx', cliPath, 'bogus'], { timeout: 10_000 }).then(
+    const help = await execute(process.execPath, [cliPath, '--help'], { timeout: 10_000 });
+    const unknown = await execute(process.execPath, [cliPath, 'bogus'], { timeout: 10_000 }).then(
       () => 0,
       (error: { code?: number }) => error.code,
     );
@@ -82,7 +82,7 @@ describe('runCli', () => {
   });
 
   it('should serve from the script until SIGINT, then exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'serve', 'openai-auth'], {
+    const child = spawn(process.execPath, [cliPath, 'serve', 'openai-auth'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 15_000,
     });

@@ -101,7 +101,7 @@ describe('loadOrCreateKeyFile', () => {
     const startAt = Date.now() + 2_500;
     const runs = paths.flatMap((path) =>
       [1, 2].map(() =>
-        execute(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, String(startAt), path], {
+        execute(process.execPath, ['--input-type=module', '-e', script, String(startAt), path], {
           timeout: 20_000,
         }),
       ),

@@ -20,20 +20,16 @@ afterAll(async () => {
 });
 
 function startChild(userId: string): RunningProcess & { lines: () => string[] } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${SERVER_DIR}src/test/refresh-storm-child.ts`, userId, '100'],
-    {
-      cwd: SERVER_DIR,
-      env: {
-        PATH: process.env.PATH ?? '',
-        GATEWAY_DATA_DIR: test.dataDir,
-        GATEWAY_OPENAI_AUTH_URL: fake.url,
-        GATEWAY_LOG_LEVEL: 'silent',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [`${SERVER_DIR}src/test/refresh-storm-child.ts`, userId, '100'], {
+    cwd: SERVER_DIR,
+    env: {
+      PATH: process.env.PATH ?? '',
+      GATEWAY_DATA_DIR: test.dataDir,
+      GATEWAY_OPENAI_AUTH_URL: fake.url,
+      GATEWAY_LOG_LEVEL: 'silent',
     },
-  );
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);

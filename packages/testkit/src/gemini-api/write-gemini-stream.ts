@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { createResponseCloseSignal } from '../create-response-close-signal.ts';
+import { handWritesToSocket } from '../hand-writes-to-socket.ts';
 import { markIntentionalClose } from '../openai-api/fake-client-close.ts';
 import { wait } from '../wait.ts';
 import type { GeminiChunk } from './build-gemini-chunks.ts';
@@ -44,6 +45,7 @@ export async function writeGeminiStream(options: WriteGeminiStreamOptions): Prom
   if (interruption?.kind === 'disconnect') {
     markIntentionalClose(reply);
     // end() on the socket flushes what was written and leaves the body unterminated, as a crashed upstream would.
+    await handWritesToSocket(reply);
     reply.socket?.end();
     return;
   }

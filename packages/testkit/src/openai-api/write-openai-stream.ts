@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { handWritesToSocket } from '../hand-writes-to-socket.ts';
 import type { SseEvent } from '../write-sse.ts';
 import { writeSse } from '../write-sse.ts';
 import { markIntentionalClose } from './fake-client-close.ts';
@@ -38,6 +39,7 @@ export async function writeOpenAiStream(options: WriteOpenAiStreamOptions): Prom
     markIntentionalClose(reply);
     // Ending the socket (not the response) flushes what was written, then closes with the chunked body unterminated,
     // as a crashed upstream would; destroy() would discard writes still buffered.
+    await handWritesToSocket(reply);
     reply.socket?.end();
   }
 }
