@@ -1,5 +1,5 @@
 // Every entry point calls this before it imports anything else: the sources are TypeScript that Node runs with
-// its own type stripping (22.18 and later strip without a flag or a warning), so on an older Node the first import
+// its own type stripping (from 22.19, the floor, without a flag or a warning), so on an older Node the first import
 // of a .ts file would fail with an error that names neither the cause nor the fix. Plain JavaScript that any
 // Node parses, on purpose. The floor matches `engines` in the root package.json; `.nvmrc` names the Node the
 // project is developed, tested and shipped on.
