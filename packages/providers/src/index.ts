@@ -50,6 +50,12 @@ export {
   toCodexToolName,
   type UpstreamRetry,
 } from './codex/index.ts';
+export { type AggregatedStream, aggregateStream } from './common/aggregate-stream.ts';
+export type { FetchFunction } from './common/fetch-function.ts';
+export { readSseEvents, type SseEventReader } from './common/parse-sse-stream.ts';
+export type { UpstreamBodyReader, UpstreamResponse } from './common/post-upstream.ts';
+export type { RateLimitSnapshot, RateLimitWindow } from './common/rate-limit-snapshot.ts';
+export { readSseData } from './common/read-sse-data.ts';
 export {
   type AnyProviderError,
   InvalidRequestError,
@@ -89,9 +95,3 @@ export {
   toOpenAiCompatibleChatBody,
   toOpenAiProviderError,
 } from './openai/index.ts';
-export { type AggregatedStream, aggregateStream } from './shared/aggregate-stream.ts';
-export type { FetchFunction } from './shared/fetch-function.ts';
-export { readSseEvents, type SseEventReader } from './shared/parse-sse-stream.ts';
-export type { UpstreamBodyReader, UpstreamResponse } from './shared/post-upstream.ts';
-export type { RateLimitSnapshot, RateLimitWindow } from './shared/rate-limit-snapshot.ts';
-export { readSseData } from './shared/read-sse-data.ts';

@@ -5,8 +5,8 @@ import type {
   LanguageModelV3StreamResult,
   SharedV3Warning,
 } from '@ai-sdk/provider';
-import { aggregateStream } from '../shared/aggregate-stream.ts';
-import { headersToRecord } from '../shared/headers-to-record.ts';
+import { aggregateStream } from '../common/aggregate-stream.ts';
+import { headersToRecord } from '../common/headers-to-record.ts';
 import {
   CODEX_PROVIDER_KEY,
   type CodexChatModelSettings,

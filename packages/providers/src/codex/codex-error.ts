@@ -1,10 +1,10 @@
+import { findRetryDelayInMessage } from '../common/parse-duration-seconds.ts';
+import { parseRetryAfter } from '../common/parse-retry-after.ts';
+import type { RateLimitSnapshot } from '../common/rate-limit-snapshot.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UsageLimitError } from '../errors/usage-limit-error.ts';
-import { findRetryDelayInMessage } from '../shared/parse-duration-seconds.ts';
-import { parseRetryAfter } from '../shared/parse-retry-after.ts';
-import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
 import { type CodexErrorObject, codexErrorBodySchema } from './codex-api.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
+import type { FetchFunction } from '../common/fetch-function.ts';
+import type { RateLimitSnapshot } from '../common/rate-limit-snapshot.ts';
 import type { UpstreamRetry } from './codex-retry-policy.ts';
 
 export type CodexCredentials = { accessToken: string; accountId: string };

@@ -1,11 +1,11 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { describe, expect, it, vi } from 'vitest';
+import { aggregateStream } from '../common/aggregate-stream.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ReconnectRequiredError } from '../errors/reconnect-required-error.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
 import { UsageLimitError } from '../errors/usage-limit-error.ts';
-import { aggregateStream } from '../shared/aggregate-stream.ts';
 import { catchError } from '../test/catch-error.ts';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
 import { createRecordingFetch, requestBodyOf } from '../test/create-recording-fetch.ts';

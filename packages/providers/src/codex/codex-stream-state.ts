@@ -1,6 +1,6 @@
 import type { LanguageModelV3FinishReason, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type { RateLimitSnapshot } from '../common/rate-limit-snapshot.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
-import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
 import {
   type CodexChunk,
   type CodexFunctionCallItem,

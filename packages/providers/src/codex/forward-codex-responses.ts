@@ -1,4 +1,4 @@
-import type { UpstreamResponse } from '../shared/post-upstream.ts';
+import type { UpstreamResponse } from '../common/post-upstream.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
 import { sendCodexRequest } from './send-codex-request.ts';
 

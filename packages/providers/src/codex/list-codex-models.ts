@@ -1,6 +1,6 @@
+import type { FetchFunction } from '../common/fetch-function.ts';
+import { toTransportError } from '../common/to-transport-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import { toTransportError } from '../shared/to-transport-error.ts';
 import { codexModelsResponseSchema } from './codex-api.ts';
 import { toCodexProviderError } from './codex-error.ts';
 

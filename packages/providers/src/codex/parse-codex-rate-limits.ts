@@ -1,4 +1,4 @@
-import type { RateLimitSnapshot, RateLimitWindow } from '../shared/rate-limit-snapshot.ts';
+import type { RateLimitSnapshot, RateLimitWindow } from '../common/rate-limit-snapshot.ts';
 
 /**
  * Reads the `x-codex-*` rate-limit headers the backend sends on every `/responses` answer (200 and 429). Returns

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UpstreamBodyReader } from '../shared/post-upstream.ts';
+import type { UpstreamBodyReader } from '../common/post-upstream.ts';
 import { CodexToolNames } from './codex-tool-names.ts';
 import { restoreCodexToolNames } from './restore-codex-tool-names.ts';
 

@@ -1,5 +1,5 @@
-import { type EventSourceMessage, readSseEvents } from '../shared/parse-sse-stream.ts';
-import type { UpstreamBodyReader } from '../shared/post-upstream.ts';
+import { type EventSourceMessage, readSseEvents } from '../common/parse-sse-stream.ts';
+import type { UpstreamBodyReader } from '../common/post-upstream.ts';
 import { CODEX_NAMED_TOOL_TYPES, CODEX_TOOL_CALL_TYPES, type CodexToolNames } from './codex-tool-names.ts';
 
 /**

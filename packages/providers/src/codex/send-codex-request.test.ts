@@ -1,10 +1,10 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { describe, expect, it, vi } from 'vitest';
+import { aggregateStream } from '../common/aggregate-stream.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
 import { UsageLimitError } from '../errors/usage-limit-error.ts';
-import { aggregateStream } from '../shared/aggregate-stream.ts';
 import { catchError } from '../test/catch-error.ts';
 import { createRecordingFetch } from '../test/create-recording-fetch.ts';
 import { createJsonResponse, createSseResponse } from '../test/create-sse-response.ts';

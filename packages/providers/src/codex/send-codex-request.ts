@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postUpstream, type UpstreamResponse } from '../common/post-upstream.ts';
+import type { RateLimitSnapshot } from '../common/rate-limit-snapshot.ts';
+import { toTransportError } from '../common/to-transport-error.ts';
 import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
-import { postUpstream, type UpstreamResponse } from '../shared/post-upstream.ts';
-import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
-import { toTransportError } from '../shared/to-transport-error.ts';
 import { toCodexProviderError } from './codex-error.ts';
 import type { CodexChatModelSettings, CodexCredentials } from './codex-options.ts';
 import {

@@ -1,12 +1,12 @@
 import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider';
+import { type EventSourceMessage, readSseEvents } from '../common/parse-sse-stream.ts';
+import type { UpstreamBodyReader } from '../common/post-upstream.ts';
+import type { ReadResult } from '../common/read-result.ts';
+import { startPartStream } from '../common/start-part-stream.ts';
+import { toTransportError } from '../common/to-transport-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
-import { type EventSourceMessage, readSseEvents } from '../shared/parse-sse-stream.ts';
-import type { UpstreamBodyReader } from '../shared/post-upstream.ts';
-import type { ReadResult } from '../shared/read-result.ts';
-import { startPartStream } from '../shared/start-part-stream.ts';
-import { toTransportError } from '../shared/to-transport-error.ts';
 import { parseCodexChunk } from './codex-api.ts';
 import type { CodexStreamState } from './codex-stream-state.ts';
 

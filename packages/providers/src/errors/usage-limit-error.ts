@@ -1,4 +1,4 @@
-import type { RateLimitSnapshot } from '../shared/rate-limit-snapshot.ts';
+import type { RateLimitSnapshot } from '../common/rate-limit-snapshot.ts';
 import { ProviderErrorBase } from './provider-error-base.ts';
 
 export type UsageLimitErrorOptions = {

@@ -1,4 +1,4 @@
-import type { FetchFunction } from '../shared/fetch-function.ts';
+import type { FetchFunction } from '../common/fetch-function.ts';
 
 /**
  * An API key (public Gemini API), or an OAuth access token source (Google sign-in). After a 401 the source is asked

@@ -1,7 +1,7 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import { wrapEmbeddingModel, wrapLanguageModel } from '../shared/wrap-language-model.ts';
+import type { FetchFunction } from '../common/fetch-function.ts';
+import { wrapEmbeddingModel, wrapLanguageModel } from '../common/wrap-language-model.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import { createGeminiFetch, type GeminiAuth, OAUTH_PLACEHOLDER_API_KEY } from './gemini-auth.ts';
 import { toGeminiProviderError } from './gemini-error.ts';

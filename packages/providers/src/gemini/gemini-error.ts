@@ -1,11 +1,11 @@
+import { type HttpFailure, mapSdkError, parseJsonOrUndefined } from '../common/map-sdk-error.ts';
+import { findRetryDelayInMessage, parseDurationSeconds } from '../common/parse-duration-seconds.ts';
+import { parseRetryAfter } from '../common/parse-retry-after.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { ProviderError } from '../errors/provider-error.ts';
 import { QuotaExceededError } from '../errors/quota-exceeded-error.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import { type HttpFailure, mapSdkError, parseJsonOrUndefined } from '../shared/map-sdk-error.ts';
-import { findRetryDelayInMessage, parseDurationSeconds } from '../shared/parse-duration-seconds.ts';
-import { parseRetryAfter } from '../shared/parse-retry-after.ts';
 import { type GoogleError, googleErrorBodySchema } from './gemini-api.ts';
 
 /**

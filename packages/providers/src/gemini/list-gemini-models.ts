@@ -1,8 +1,8 @@
+import type { FetchFunction } from '../common/fetch-function.ts';
+import { headersToRecord } from '../common/headers-to-record.ts';
+import { parseJsonOrUndefined } from '../common/map-sdk-error.ts';
+import { toTransportError } from '../common/to-transport-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import { headersToRecord } from '../shared/headers-to-record.ts';
-import { parseJsonOrUndefined } from '../shared/map-sdk-error.ts';
-import { toTransportError } from '../shared/to-transport-error.ts';
 import { geminiModelsResponseSchema } from './gemini-api.ts';
 import { createGeminiFetch, type GeminiAuth } from './gemini-auth.ts';
 import { geminiHttpFailureToProviderError } from './gemini-error.ts';

@@ -1,9 +1,9 @@
+import type { FetchFunction } from '../common/fetch-function.ts';
+import { headersToRecord } from '../common/headers-to-record.ts';
+import { postUpstream, type UpstreamBodyReader } from '../common/post-upstream.ts';
+import { toTransportError } from '../common/to-transport-error.ts';
 import { truncateResponseBody } from '../errors/truncate-response-body.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import { headersToRecord } from '../shared/headers-to-record.ts';
-import { postUpstream, type UpstreamBodyReader } from '../shared/post-upstream.ts';
-import { toTransportError } from '../shared/to-transport-error.ts';
 import { openAiHttpFailureToProviderError } from './openai-error.ts';
 
 /** The upstream's 2xx answer, its body not yet read: SSE when the request streamed, else one JSON document. */

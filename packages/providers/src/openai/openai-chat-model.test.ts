@@ -1,11 +1,11 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
+import { aggregateStream } from '../common/aggregate-stream.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { QuotaExceededError } from '../errors/quota-exceeded-error.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import { aggregateStream } from '../shared/aggregate-stream.ts';
 import { catchError } from '../test/catch-error.ts';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
 import { createRecordingFetch } from '../test/create-recording-fetch.ts';

@@ -1,7 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
-import type { FetchFunction } from '../shared/fetch-function.ts';
-import { wrapEmbeddingModel, wrapLanguageModel } from '../shared/wrap-language-model.ts';
+import type { FetchFunction } from '../common/fetch-function.ts';
+import { wrapEmbeddingModel, wrapLanguageModel } from '../common/wrap-language-model.ts';
 import { convertOpenAiUsage } from './convert-openai-usage.ts';
 import { toOpenAiProviderError } from './openai-error.ts';
 

@@ -1,5 +1,5 @@
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { isOutputPart } from '../shared/is-output-part.ts';
+import { isOutputPart } from '../common/is-output-part.ts';
 
 /**
  * Lists every way a parts array breaks our stream contract: `stream-start` first; exactly one `finish`, last;
