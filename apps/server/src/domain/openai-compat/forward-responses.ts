@@ -1,4 +1,4 @@
-import { forwardCodexResponses, type UpstreamResponse } from '@pag/providers';
+import { type CodexToolNames, forwardCodexResponses, type UpstreamResponse } from '@pag/providers';
 import type { ConnectionRow } from '../connections/to-connection-dto.ts';
 import type { AiGateway, PlannedRoute, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { deriveConversationId } from '../gateway/derive-conversation-id.ts';
@@ -11,6 +11,8 @@ export type ForwardedResponses =
       model: string;
       response: UpstreamResponse;
       dropped: string[];
+      /** The tool names as sent, to give the client its own back in the relayed answer. */
+      toolNames: CodexToolNames;
       url: string;
       upstreamWaitMs: number;
     }
@@ -38,7 +40,10 @@ export async function forwardResponses(
     prompt: [],
     clientConversationId: request.prompt_cache_key ?? `${request.instructions ?? ''}\0${firstItem}`,
   });
-  const { body, dropped } = toCodexResponsesBody(request, { upstreamModel: step.upstreamModel, conversationId });
+  const { body, dropped, toolNames } = toCodexResponsesBody(request, {
+    upstreamModel: step.upstreamModel,
+    conversationId,
+  });
   const forwardStartedAt = performance.now();
   const response = await forwardCodexResponses({
     settings: chatgpt.codexSettings({
@@ -56,6 +61,7 @@ export async function forwardResponses(
     model: `${chatgpt.name}/${step.upstreamModel}`,
     response,
     dropped,
+    toolNames,
     url: `${chatgpt.backendUrl}/codex/responses`,
     upstreamWaitMs: route.upstreamWaitMs + (performance.now() - forwardStartedAt),
   };

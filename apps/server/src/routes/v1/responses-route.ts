@@ -1,4 +1,4 @@
-import { codexToolNamesOf, restoreCodexToolNames } from '@pag/providers';
+import { restoreCodexToolNames } from '@pag/providers';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { forwardResponses } from '../../domain/openai-compat/forward-responses.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
@@ -83,7 +83,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
       }
       // Tool names the backend would refuse went out cleaned (the providers' Codex request rules); the client gets
       // its own names back in the relayed events and the collected response.
-      const body = restoreCodexToolNames(forwarded.response.body, codexToolNamesOf(request.body));
+      const body = restoreCodexToolNames(forwarded.response.body, forwarded.toolNames);
       if (request.body.stream !== true) {
         const collectStartedAt = performance.now();
         const response = await collectCodexResponse({ body, url: forwarded.url });
