@@ -2,7 +2,7 @@ type Closable = { close(): Promise<void> };
 
 const openServers = new Set<Closable>();
 
-/** Called by `startFakeServer`; a server leaves the set once it has closed. */
+/** Called by `defineFake` when a fake starts; it leaves the set once it has closed. */
 export function trackFakeServer(server: Closable): void {
   openServers.add(server);
 }

@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import { CODEX_BACKEND_CLI_USAGE, serveFakeCodexBackend } from './codex-backend/serve-fake-codex-backend.ts';
-import { serveFakeGeminiApi } from './gemini-api/serve-fake-gemini-api.ts';
-import { GOOGLE_OAUTH_CLI_USAGE, serveFakeGoogleOAuth } from './google-oauth/serve-fake-google-oauth.ts';
-import { FAKE_API_FLAGS_USAGE, parseFakeApiFlags } from './openai-api/parse-fake-api-flags.ts';
-import { serveFakeOpenAiApi } from './openai-api/serve-fake-openai-api.ts';
-import { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
+import { CodedTypeError } from './coded-type-error.ts';
+import { TEST_HOOK_PREFIX } from './define-fake.ts';
+import { FAKES } from './fake-registry.ts';
 
 export type CliOutput = { write(text: string): unknown };
 
@@ -17,6 +14,8 @@ export type RunCliOptions = {
   signal?: AbortSignal;
 };
 
+type AnyFake = (typeof FAKES)[number];
+
 const USAGE = `Usage: pag-testkit <command>
 
 Fake upstreams of the personal AI gateway, for tests, demos and benchmarks.
@@ -25,13 +24,14 @@ Commands:
   help, --help, -h            Show this message.
   serve <fake> [options]      Run a fake until interrupted; prints its base URL on the first line of stdout.
 
-Fakes:
-  openai-auth                 auth.openai.com for the Codex client (PKCE login, device login, refresh, revoke).
+Every fake takes:
     --port <n>                Listen on 127.0.0.1:<n> instead of an ephemeral port.
-    --auto-approve            Authorize redirects at once for the first account, without a consent page.
-  openai-api                  api.openai.com (models, chat completions, responses, embeddings); prints <url>/v1.
-${FAKE_API_FLAGS_USAGE}  gemini-api                  generativelanguage.googleapis.com v1beta (API key or OAuth bearer).
-${FAKE_API_FLAGS_USAGE}${GOOGLE_OAUTH_CLI_USAGE}${CODEX_BACKEND_CLI_USAGE}`;
+Fakes that play scenarios also take:
+    --scenario <name>         Queue a preset scenario (repeatable); more via POST ${TEST_HOOK_PREFIX}/scenarios.
+    --default-scenario <name> What plays when the queue is empty.
+
+Fakes:
+${FAKES.map((fake) => `  ${fake.name.padEnd(28)}${fake.summary}\n${fake.cli?.usage ?? ''}`).join('')}`;
 
 /**
  * Runs the CLI and resolves with the exit code: 0 for help or after a served fake stops, 1 when a fake cannot start,
@@ -44,78 +44,71 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     return 0;
   }
   if (command === 'serve') return serve({ ...options, argv: rest });
-  const problem = command == null ? 'missing command' : `unknown command ${JSON.stringify(command)}`;
-  return usageError({ stderr: options.stderr, problem });
+  return usageError(options.stderr, command == null ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
 }
 
 async function serve(options: RunCliOptions): Promise<number> {
   const [fakeName, ...flags] = options.argv;
-  if (fakeName === 'openai-api' || fakeName === 'gemini-api') {
-    return serveApiFake({ ...options, fakeName, argv: flags });
+  const fake: AnyFake | undefined = FAKES.find((candidate) => candidate.name === fakeName);
+  if (fake == null) {
+    return usageError(
+      options.stderr,
+      fakeName == null ? 'serve: missing fake' : `serve: unknown fake ${JSON.stringify(fakeName)}`,
+    );
   }
-  if (fakeName === 'codex-backend') {
-    const result = await serveFakeCodexBackend({ ...options, argv: flags });
-    return typeof result === 'number' ? result : usageError({ stderr: options.stderr, problem: result.usageProblem });
-  }
-  if (fakeName === 'google-oauth') {
-    const result = await serveFakeGoogleOAuth({ ...options, argv: flags });
-    return typeof result === 'number' ? result : usageError({ stderr: options.stderr, problem: result.usageProblem });
-  }
-  if (fakeName !== 'openai-auth') {
-    const problem = fakeName == null ? 'serve: missing fake' : `serve: unknown fake ${JSON.stringify(fakeName)}`;
-    return usageError({ stderr: options.stderr, problem });
-  }
-  let values: { port?: string; 'auto-approve'?: boolean };
+  let fakeOptions: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({
-      args: [...flags],
-      options: { port: { type: 'string' }, 'auto-approve': { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
+    fakeOptions = readFlags(fake, flags);
   } catch (error) {
-    return usageError({ stderr: options.stderr, problem: `serve: ${(error as Error).message}` });
+    return usageError(options.stderr, `serve: ${(error as Error).message}`);
   }
-  const port = values.port == null ? undefined : Number(values.port);
-  if (port != null && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-    return usageError({ stderr: options.stderr, problem: `serve: --port must be an integer from 1 to 65535` });
-  }
-
-  let fake: Awaited<ReturnType<typeof startFakeOpenAiAuth>>;
+  let handle: Awaited<ReturnType<AnyFake['start']>>;
   try {
-    fake = await startFakeOpenAiAuth({
-      ...(port == null ? {} : { port }),
-      ...(values['auto-approve'] === true ? { autoApprove: true } : {}),
-    });
+    handle = await fake.start(fakeOptions as never);
   } catch (error) {
-    options.stderr.write(`pag-testkit: cannot start openai-auth: ${(error as Error).message}\n`);
+    if (error instanceof CodedTypeError) return usageError(options.stderr, `serve: ${error.message}`);
+    options.stderr.write(`pag-testkit: cannot start ${fake.name}: ${(error as Error).message}\n`);
     return 1;
   }
-  options.stdout.write(`${fake.url}\n`);
+  options.stdout.write(`${fake.cli?.printedUrl?.(handle.url) ?? handle.url}\n`);
   options.stderr.write(
-    `openai-auth fake: client_id ${fake.clientId}, account ${fake.accounts[0]?.email ?? 'none'}\n` +
-      `  authorize ${fake.url}/oauth/authorize   device page ${fake.url}/codex/device\n` +
-      `  test hooks ${fake.url}/__testkit/…   Ctrl-C to stop\n`,
+    `${fake.name} fake: ${fake.cli?.banner?.(handle.url) ?? handle.url}\n` +
+      `  test hooks ${handle.url}${TEST_HOOK_PREFIX}/…   Ctrl-C to stop\n`,
   );
   await waitForAbort(options.signal);
-  await fake.close();
+  await handle.close();
   return 0;
 }
 
-async function serveApiFake(options: RunCliOptions & { fakeName: 'openai-api' | 'gemini-api' }): Promise<number> {
-  const flags = parseFakeApiFlags(options.argv);
-  if (typeof flags === 'string') return usageError({ stderr: options.stderr, problem: `serve: ${flags}` });
-  let fake: { close(): Promise<void> };
-  try {
-    const serveFake = options.fakeName === 'openai-api' ? serveFakeOpenAiApi : serveFakeGeminiApi;
-    fake = await serveFake({ flags, stdout: options.stdout, stderr: options.stderr });
-  } catch (error) {
-    options.stderr.write(`pag-testkit: cannot start ${options.fakeName}: ${(error as Error).message}\n`);
-    return 1;
+function readFlags(fake: AnyFake, flags: readonly string[]): Record<string, unknown> {
+  const { values } = parseArgs({
+    args: [...flags],
+    options: {
+      port: { type: 'string' },
+      ...(fake.hasScenarios
+        ? { scenario: { type: 'string', multiple: true }, 'default-scenario': { type: 'string' } }
+        : {}),
+      ...fake.cli?.flags,
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const {
+    port: portText,
+    scenario,
+    'default-scenario': defaultScenario,
+    ...own
+  } = values as Record<string, string | boolean | Array<string | boolean> | undefined>;
+  const port = portText == null ? undefined : Number(portText);
+  if (port != null && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new Error('--port must be an integer from 1 to 65535');
   }
-  await waitForAbort(options.signal);
-  await fake.close();
-  return 0;
+  return {
+    ...(fake.cli?.toOptions?.(own) ?? {}),
+    ...(port == null ? {} : { port }),
+    ...(scenario == null ? {} : { scenarios: scenario }),
+    ...(defaultScenario == null ? {} : { defaultScenario }),
+  };
 }
 
 function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
@@ -125,7 +118,7 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-function usageError(options: { stderr: CliOutput; problem: string }): number {
-  options.stderr.write(`pag-testkit: ${options.problem}\n\n${USAGE}`);
+function usageError(stderr: CliOutput, problem: string): number {
+  stderr.write(`pag-testkit: ${problem}\n\n${USAGE}`);
   return 2;
 }

@@ -1,0 +1,413 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { ParseArgsConfig } from 'node:util';
+import { applyFault } from './apply-fault.ts';
+import { trackFakeServer, untrackFakeServer } from './close-all-fake-servers.ts';
+import { CodedTypeError } from './coded-type-error.ts';
+import type { Router } from './create-router.ts';
+import { createRouter } from './create-router.ts';
+import type { FakeRequest } from './fake-request.ts';
+import { createFakeRequest } from './fake-request.ts';
+import type { FaultScript, ScriptedFault } from './fault-script.ts';
+import { createFaultScript } from './fault-script.ts';
+import type { RecordedRequest, RequestRecorder } from './request-recorder.ts';
+import { createRequestRecorder } from './request-recorder.ts';
+import { sendJson } from './send-json.ts';
+
+/** Where every fake's test hooks live: outside any real upstream's paths, so no client under test hits one by chance. */
+export const TEST_HOOK_PREFIX = '/__testkit';
+
+/** What every fake accepts, besides its own options. */
+export type BaseFakeOptions<Input = never> = {
+  /** A fixed loopback port (for the CLI and out-of-process tests) instead of an ephemeral one. */
+  port?: number;
+  /** Queued scenarios; each request that plays one takes the next. */
+  scenarios?: readonly Input[];
+  /** Played when the queue is empty; default the fake's own. */
+  defaultScenario?: Input;
+  /** Milliseconds since the epoch, for every clock the fake reads. Default `Date.now`. */
+  now?: () => number;
+};
+
+/** A request the client abandoned before the fake finished answering it. */
+export type FakeClientClose = {
+  method: string;
+  path: string;
+  /** Milliseconds since the epoch when the connection closed. */
+  closedAt: number;
+  /** Whether the answer was a stream (headers already sent) rather than a pending JSON body. */
+  wasStreaming: boolean;
+};
+
+/** A scenario queue's rules: how a preset name or object becomes a scenario, and what plays when nothing is queued. */
+export type ScenarioRules<Scenario, Input> = {
+  /** Throws a `CodedTypeError` for an input that is not a preset or not a valid scenario. */
+  resolve(input: Input): Scenario;
+  fallback: Input;
+};
+
+/** What a fake's own code gets: its state (replaced on reset, so read it at request time), router and shared tools. */
+export type FakeContext<Options, State, Scenario> = {
+  readonly name: string;
+  readonly options: Options;
+  state: State;
+  readonly router: Router;
+  readonly now: () => number;
+  /** The next queued scenario, or the default one. */
+  takeScenario(): Scenario;
+  /** The recorded entry of the request whose body is this very Buffer (the recorder and handler share it). */
+  findRecorded(rawBody: Buffer): RecordedRequest | undefined;
+  /** Records the request in `clientCloses` if the connection goes away before the response finished. */
+  watchClientClose(request: FakeRequest, reply: ServerResponse): void;
+  /** Marks a connection the fake cuts on purpose (a disconnect scenario), so it is not counted as a client abort. */
+  markIntentionalClose(reply: ServerResponse): void;
+  /** The base URL once listening; empty while routes are being registered. */
+  readonly url: string;
+};
+
+/** A test hook: takes the JSON body (`{}` when empty), returns what to answer. A `CodedTypeError` becomes a 400. */
+export type TestHook = (body: Record<string, unknown>) => unknown;
+
+export type FakeCli<Options> = {
+  /** Lines for `pag-testkit --help`, below the fake's name. */
+  usage: string;
+  /** The fake's own flags; `--port` and (with scenarios) `--scenario` are common. */
+  flags?: NonNullable<ParseArgsConfig['options']>;
+  /** Options from the parsed flags; throw a `CodedTypeError` for a bad value (exit 2 with usage). */
+  toOptions?(values: Record<string, string | boolean | Array<string | boolean> | undefined>): Partial<Options>;
+  /** What stdout's first line says; default the fake's URL. */
+  printedUrl?(url: string): string;
+  /** The lines after the URL on stderr. */
+  banner?(url: string): string;
+};
+
+export type FakeDefinition<Options extends BaseFakeOptions<Input>, State, Scenario, Input, Extra> = {
+  /** Used in 404 and 500 bodies, the CLI and hook errors, so a failing test names the fake. */
+  name: string;
+  /** One line for `pag-testkit --help`. */
+  summary: string;
+  /** Validates options (throwing a `CodedTypeError`) and makes the starting state; called again by `reset()`. */
+  createState(options: Options): State;
+  scenarios?: ScenarioRules<Scenario, Input>;
+  /** Registers the upstream's own routes on `context.router`. */
+  routes(context: FakeContext<Options, State, Scenario>): void;
+  /** Fake-specific hooks, keyed `"POST /path"` below `/__testkit`; the common ones are added by the harness. */
+  testHooks?(context: FakeContext<Options, State, Scenario>): Record<string, TestHook>;
+  /** The fake-specific part of the JS handle (getters read `context.state` so they stay current across resets). */
+  handle?(context: FakeContext<Options, State, Scenario>): Extra;
+  /** Anything beyond the state to forget on `reset()` (it runs after the state was recreated). */
+  onReset?(context: FakeContext<Options, State, Scenario>): void;
+  cli?: FakeCli<Options>;
+};
+
+export type FakeHandle<Scenario, Input> = {
+  readonly name: string;
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Every request received, in arrival order; cleared in place by `reset()`. */
+  readonly requests: readonly RecordedRequest[];
+  findRequests: RequestRecorder['findRequests'];
+  readonly faults: Pick<FaultScript, 'push' | 'clear' | 'pending'>;
+  /** Requests whose client went away before the answer was complete, in order. */
+  readonly clientCloses: readonly FakeClientClose[];
+  /** Queues scenarios (preset names or objects); all are checked before any is queued. */
+  enqueueScenarios(...inputs: Input[]): void;
+  clearScenarios(): void;
+  setDefaultScenario(input: Input): void;
+  readonly pendingScenarios: readonly Scenario[];
+  /** Forgets requests, faults, scenarios, client closes and state; restores the starting options. */
+  reset(): void;
+  /** Closes the listener and every connection, keep-alive ones included. Safe to call twice. */
+  close(): Promise<void>;
+};
+
+export type Fake<Options, Scenario, Input, Extra> = {
+  readonly name: string;
+  readonly summary: string;
+  readonly cli: FakeCli<Options> | undefined;
+  readonly hasScenarios: boolean;
+  start(options?: Options): Promise<FakeHandle<Scenario, Input> & Extra>;
+};
+
+/**
+ * The one skeleton every fake upstream shares: a loopback server with a request recorder, scripted faults, a scenario
+ * queue, client-close tracking, test hooks over HTTP (for a fake served in another process), reset and close. A fake
+ * brings only what is its own: state, routes (validation and answers) and its extra hooks.
+ */
+export function defineFake<Options extends BaseFakeOptions<Input>, State, Scenario = never, Input = never, Extra = {}>(
+  definition: FakeDefinition<Options, State, Scenario, Input, Extra>,
+): Fake<Options, Scenario, Input, Extra> {
+  return {
+    name: definition.name,
+    summary: definition.summary,
+    cli: definition.cli,
+    hasScenarios: definition.scenarios != null,
+    start: (options) => startFake(definition, options ?? ({} as Options)),
+  };
+}
+
+async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario, Input, Extra>(
+  definition: FakeDefinition<Options, State, Scenario, Input, Extra>,
+  options: Options,
+): Promise<FakeHandle<Scenario, Input> & Extra> {
+  const { name, scenarios: rules } = definition;
+  const port = options.port ?? 0;
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    throw invalidValue('"port" must be an integer from 1 to 65535');
+  }
+  const resolveAll = (inputs: readonly Input[]): Scenario[] => {
+    if (rules == null) throw invalidValue(`fake ${name} plays no scenarios`);
+    // Resolve all first so one bad entry queues nothing.
+    return inputs.map((input) => rules.resolve(input));
+  };
+  const initialQueue = resolveAll(options.scenarios ?? []);
+  const initialDefault = rules == null ? undefined : rules.resolve(options.defaultScenario ?? rules.fallback);
+  let queue = [...initialQueue];
+  let defaultScenario = initialDefault;
+  const recorder = createRequestRecorder();
+  const faults = createFaultScript();
+  const clientCloses: FakeClientClose[] = [];
+  const intentionalCloses = new WeakSet<ServerResponse>();
+  const now = options.now ?? Date.now;
+  let url = '';
+
+  const context: FakeContext<Options, State, Scenario> = {
+    name,
+    options,
+    state: definition.createState(options),
+    router: createRouter(),
+    now,
+    takeScenario: () => {
+      const next = queue.shift() ?? defaultScenario;
+      if (next === undefined) throw new Error(`fake ${name} plays no scenarios`);
+      return next;
+    },
+    findRecorded: (rawBody) => recorder.requests.findLast((recorded) => recorded.rawBody === rawBody),
+    watchClientClose: (request, reply) => {
+      reply.once('close', () => {
+        if (reply.writableFinished || intentionalCloses.has(reply)) return;
+        clientCloses.push({
+          method: request.method,
+          path: request.path,
+          closedAt: now(),
+          wasStreaming: reply.headersSent,
+        });
+      });
+    },
+    markIntentionalClose: (reply) => intentionalCloses.add(reply),
+    get url() {
+      return url;
+    },
+  };
+  definition.routes(context);
+
+  const common: FakeHandle<Scenario, Input> = {
+    name,
+    get url() {
+      return url;
+    },
+    get port() {
+      return Number(new URL(url).port);
+    },
+    requests: recorder.requests,
+    findRequests: recorder.findRequests,
+    faults: {
+      push: faults.push,
+      clear: faults.clear,
+      get pending() {
+        return faults.pending;
+      },
+    },
+    clientCloses,
+    enqueueScenarios: (...inputs) => {
+      queue.push(...resolveAll(inputs));
+    },
+    clearScenarios: () => {
+      queue = [];
+    },
+    setDefaultScenario: (input) => {
+      [defaultScenario] = resolveAll([input]);
+    },
+    get pendingScenarios() {
+      return [...queue];
+    },
+    reset: () => {
+      recorder.clear();
+      faults.clear();
+      clientCloses.length = 0;
+      queue = [...initialQueue];
+      defaultScenario = initialDefault;
+      context.state = definition.createState(options);
+      definition.onReset?.(context);
+    },
+    close: () => Promise.resolve(),
+  };
+  registerTestHooks({ context, common, extra: definition.testHooks?.(context) ?? {} });
+
+  const server = createServer((incoming, reply) => {
+    void handleRequest({ name, handler: context.router.handle, recorder, faults, incoming, reply });
+  });
+  const boundPort = await listen({ server, port });
+  url = `http://127.0.0.1:${boundPort}`;
+
+  let closing: Promise<void> | undefined;
+  const handle = Object.defineProperties(common, Object.getOwnPropertyDescriptors(definition.handle?.(context) ?? {}));
+  handle.close = () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error == null ? resolve() : reject(error)));
+      // close() only stops accepting; without this, a keep-alive or in-flight connection holds it open.
+      server.closeAllConnections();
+    }).finally(() => untrackFakeServer(handle));
+    return closing;
+  };
+  trackFakeServer(handle);
+  return handle as FakeHandle<Scenario, Input> & Extra;
+}
+
+function registerTestHooks<Options, State, Scenario, Input>(options: {
+  context: FakeContext<Options, State, Scenario>;
+  common: FakeHandle<Scenario, Input>;
+  extra: Record<string, TestHook>;
+}): void {
+  const { common } = options;
+  const hooks: Record<string, TestHook> = {
+    'GET /requests': () => ({
+      // Hook traffic is the test talking to itself, not something a client under test sent.
+      requests: common.requests
+        .filter((recorded) => !recorded.path.startsWith(`${TEST_HOOK_PREFIX}/`))
+        .map(({ rawBody: _rawBody, ...recorded }) => recorded),
+    }),
+    'GET /client-closes': () => ({ clientCloses: common.clientCloses }),
+    'POST /faults': (body) => {
+      if (!Array.isArray(body.faults)) throw invalidType('"faults" must be an array');
+      common.faults.push(...(body.faults as ScriptedFault[]));
+      return { pending: common.faults.pending.length };
+    },
+    'DELETE /faults': () => {
+      common.faults.clear();
+      return { pending: 0 };
+    },
+    'POST /scenarios': (body) => {
+      if (!Array.isArray(body.scenarios)) throw invalidType('"scenarios" must be an array');
+      common.enqueueScenarios(...(body.scenarios as Input[]));
+      return { pending: common.pendingScenarios.length };
+    },
+    'DELETE /scenarios': () => {
+      common.clearScenarios();
+      return { pending: 0 };
+    },
+    'POST /default-scenario': (body) => {
+      common.setDefaultScenario(body.scenario as Input);
+      return { ok: true };
+    },
+    'POST /reset': () => {
+      common.reset();
+      return { ok: true };
+    },
+    ...options.extra,
+  };
+  for (const [key, hook] of Object.entries(hooks)) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    options.context.router.on(method, `${TEST_HOOK_PREFIX}${path}`, async (request, reply) => {
+      try {
+        sendJson({ reply, body: await hook(readHookBody(request)) });
+      } catch (error) {
+        if (!(error instanceof CodedTypeError)) throw error;
+        sendJson({ reply, status: 400, body: { error: { code: error.code, message: error.message } } });
+      }
+    });
+  }
+}
+
+function readHookBody(request: FakeRequest): Record<string, unknown> {
+  if (request.rawBody.length === 0) return {};
+  let body: unknown;
+  try {
+    body = request.json();
+  } catch {
+    throw invalidType('hook body is not valid JSON');
+  }
+  if (body == null || typeof body !== 'object' || Array.isArray(body)) throw invalidType('hook body must be an object');
+  return body as Record<string, unknown>;
+}
+
+function listen(options: { server: Server; port: number }): Promise<number> {
+  const { server } = options;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: fakes hold no secrets but must never be reachable from the network.
+    server.listen({ port: options.port, host: '127.0.0.1' }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address == null || typeof address === 'string') {
+        reject(new Error(`fake server bound to an unexpected address: ${String(address)}`));
+        return;
+      }
+      resolve(address.port);
+    });
+  });
+}
+
+type HandleRequestOptions = {
+  name: string;
+  handler: Router['handle'];
+  recorder: RequestRecorder;
+  faults: FaultScript;
+  incoming: IncomingMessage;
+  reply: ServerResponse;
+};
+
+async function handleRequest(options: HandleRequestOptions): Promise<void> {
+  const { name, incoming, reply } = options;
+  const timestamp = Date.now();
+  const method = incoming.method ?? '';
+  const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+  const signal = closeSignal(reply);
+  let rawBody: Buffer;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    rawBody = Buffer.concat(chunks);
+  } catch {
+    // The client aborted while sending; there is no one left to answer.
+    reply.destroy();
+    return;
+  }
+  options.recorder.record({ incoming, url, rawBody, timestamp });
+  const where = `handler for ${method} ${url.pathname} in fake ${name}`;
+  try {
+    const fault = options.faults.take({ method, path: url.pathname });
+    if (fault != null && !(await applyFault({ fault, fakeName: name, incoming, reply, signal }))) return;
+    await options.handler(
+      createFakeRequest({ fakeName: name, method, url, headers: incoming.headers, rawBody }),
+      reply,
+    );
+    if (!reply.headersSent && !reply.destroyed) {
+      sendJson({ reply, status: 500, body: { error: `${where} finished without responding` } });
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!reply.headersSent && !reply.destroyed)
+      sendJson({ reply, status: 500, body: { error: `${where} threw: ${message}` } });
+    // Too late for a status: cut the connection so the client sees a failure instead of waiting forever.
+    else reply.destroy();
+  }
+}
+
+/** Aborts when the client goes away before the response finished, so delays stop instead of writing to a dead socket. */
+function closeSignal(reply: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  reply.once('close', () => {
+    if (!reply.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function invalidValue(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+}
+
+function invalidType(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
+}
