@@ -135,9 +135,13 @@ export type Fake<Options, Scenario, Input, Extra> = {
  * queue, client-close tracking, test hooks over HTTP (for a fake served in another process), reset and close. A fake
  * brings only what is its own: state, routes (validation and answers) and its extra hooks.
  */
-export function defineFake<Options extends BaseFakeOptions<Input>, State, Scenario = never, Input = never, Extra = object>(
-  definition: FakeDefinition<Options, State, Scenario, Input, Extra>,
-): Fake<Options, Scenario, Input, Extra> {
+export function defineFake<
+  Options extends BaseFakeOptions<Input>,
+  State,
+  Scenario = never,
+  Input = never,
+  Extra = object,
+>(definition: FakeDefinition<Options, State, Scenario, Input, Extra>): Fake<Options, Scenario, Input, Extra> {
   return {
     name: definition.name,
     summary: definition.summary,

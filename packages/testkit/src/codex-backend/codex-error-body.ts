@@ -1,4 +1,5 @@
 /** The FastAPI shape the backend uses for request validation (docs/codex-protocol.md §5.3, §7.1). */
+import { describeJsonType } from '../describe-json-type.ts';
 export function detailErrorBody(message: string): { detail: string } {
   return { detail: message };
 }
@@ -20,7 +21,7 @@ export function openAiErrorBody(options: OpenAiErrorBodyOptions): { error: Recor
 
 export function invalidTypeBody(options: { param: string; expected: string; value: unknown }): unknown {
   return openAiErrorBody({
-    message: `Invalid type for '${options.param}': expected ${options.expected}, but got ${describeJsonValue(options.value)} instead.`,
+    message: `Invalid type for '${options.param}': expected ${options.expected}, but got ${describeJsonType(options.value)} instead.`,
     type: 'invalid_request_error',
     param: options.param,
     code: 'invalid_type',
@@ -57,14 +58,4 @@ export function listQuoted(values: readonly string[]): string {
 /** A value as the messages quote it: strings in single quotes, anything else as its JSON text. */
 function quoteJsonValue(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null).replaceAll('"', "'");
-}
-
-function describeJsonValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return 'a string';
-  if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
-  return typeof value;
 }

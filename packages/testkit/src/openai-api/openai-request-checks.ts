@@ -1,4 +1,4 @@
-import { describeJsonType, isPlainObject } from './describe-json-type.ts';
+import { describeJsonType, isPlainObject } from '../describe-json-type.ts';
 import { OpenAiRequestRejectedError } from './openai-api-error.ts';
 
 /** Small checks shared by the chat, responses and embeddings validators, each failing with the real wording. */

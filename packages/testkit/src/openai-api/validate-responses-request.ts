@@ -1,4 +1,4 @@
-import { isPlainObject } from './describe-json-type.ts';
+import { isPlainObject } from '../describe-json-type.ts';
 import type { FakeOpenAiModel } from './fake-openai-model.ts';
 import { OPENAI_API_MESSAGES, OpenAiRequestRejectedError } from './openai-api-error.ts';
 import {
