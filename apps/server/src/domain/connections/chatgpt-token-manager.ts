@@ -9,6 +9,7 @@ import { GatewayError } from '../gateway-error.ts';
 import { ConnectionTokenManager, type ConnectionTokenPolicy } from './connection-token-manager.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { encryptTokens, tokenContext } from './save-chatgpt-connection.ts';
+import type { ConnectionRow } from './to-connection-dto.ts';
 import { describeReconnectReason } from './to-connection-dto.ts';
 
 /** What a provider needs to call the Codex backend for a user. */
@@ -35,6 +36,11 @@ export class ChatgptTokenManager {
 
   constructor(context: ConnectionsContext) {
     this.#core = new ConnectionTokenManager(context, chatgptTokenPolicy(context));
+  }
+
+  /** The user's ChatGPT connection row, or null: read on every subscription request by the router. */
+  findConnection(userId: string): ConnectionRow | null {
+    return this.#core.findConnection(userId);
   }
 
   /**

@@ -4,8 +4,8 @@ import {
   OPENAI_COMPATIBLE_CHAT_FIELDS,
   toOpenAiCompatibleChatBody,
 } from '@pag/providers';
-import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import type { AiGateway, PlannedRoute } from '../gateway/ai-gateway.ts';
+import { upstreamFor } from '../gateway/providers/provider-binding.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 
 // Every field the relay forwards is one our request schema knows and checks (a field it does not know would reach
@@ -29,7 +29,7 @@ export async function forwardChatCompletions(
   const route = await gateway.planRoute(options.userId, options.request.model);
   const openai = gateway.providers.openai;
   const [step, ...fallbacks] = route.plan;
-  const row = route.upstreams.get(openai.name) as ApiCredentialRow | undefined;
+  const row = upstreamFor(route.upstreams, openai);
   if (step?.provider !== openai.name || fallbacks.length > 0 || row == null) return { kind: 'translate', route };
   const forwardStartedAt = performance.now();
   const forwarded = await forwardOpenAiCompatibleChat({

@@ -1,7 +1,7 @@
 import { type CodexToolNames, forwardCodexResponses, type UpstreamResponse } from '@pag/providers';
-import type { ConnectionRow } from '../connections/to-connection-dto.ts';
 import type { AiGateway, PlannedRoute, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { deriveConversationId } from '../gateway/derive-conversation-id.ts';
+import { upstreamFor } from '../gateway/providers/provider-binding.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 import { toCodexResponsesBody } from './to-codex-responses-body.ts';
 
@@ -32,7 +32,7 @@ export async function forwardResponses(
   const route = await gateway.planRoute(userId, request.model);
   const chatgpt = gateway.providers.chatgpt;
   const [step] = route.plan;
-  const connection = route.upstreams.get(chatgpt.name) as ConnectionRow | undefined;
+  const connection = upstreamFor(route.upstreams, chatgpt);
   if (step == null || step.provider !== chatgpt.name || connection == null) return { kind: 'translate', route };
   const firstItem = typeof request.input === 'string' ? request.input : JSON.stringify(request.input[0] ?? null);
   const conversationId = deriveConversationId({

@@ -1,10 +1,9 @@
-import { type CodexChatModelSettings, createCodexChatModel, listCodexModels } from '@pag/providers';
+import { CODEX_PROVIDER_KEY, type CodexChatModelSettings, createCodexChatModel, listCodexModels } from '@pag/providers';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../../db/prepared-query.ts';
 import { connections } from '../../../db/schema.ts';
 import type { ChatgptTokenManager } from '../../connections/chatgpt-token-manager.ts';
 import type { ConnectionsContext } from '../../connections/connections-context.ts';
-import { selectChatgptConnection } from '../../connections/select-chatgpt-connection.ts';
 import type { ConnectionRow } from '../../connections/to-connection-dto.ts';
 import { LruMap } from '../../lru-map.ts';
 import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
@@ -128,7 +127,7 @@ export function createChatgptBinding(options: {
     name: 'chatgpt',
     label: 'ChatGPT subscription',
     backendUrl: settings.backendUrl,
-    load: ({ userId }) => selectChatgptConnection(context.db).get({ userId }) ?? null,
+    load: ({ userId }) => tokens.findConnection(userId),
     availability: (connection) => ({ state: connection.state }),
     catalogue(userId, connection) {
       // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.
@@ -168,7 +167,7 @@ export function createChatgptBinding(options: {
     },
     createChatModel: ({ userId, upstream, modelId, conversationId, log: requestLog }) =>
       createCodexChatModel(codexSettings({ userId, connection: upstream, modelId, conversationId, log: requestLog })),
-    reasoningOptions: (effort) => ({ codex: { reasoningEffort: effort } }),
+    reasoningOptions: (effort) => ({ [CODEX_PROVIDER_KEY]: { reasoningEffort: effort } }),
     codexSettings,
     forgetUser: (userId) => storedRateLimits.deleteWhere((key) => key.startsWith(`${userId}\0`)),
   };

@@ -58,3 +58,14 @@ export type ProviderBinding<U = unknown> = {
   /** How the provider is named to users in messages ("the ChatGPT subscription"). */
   readonly label: string;
 };
+
+/**
+ * The upstream a binding loaded for this user, typed as that binding's own `U`: the route holds every binding's
+ * upstream in one map, and only `binding.load` ever put an entry under `binding.name`.
+ */
+export function upstreamFor<U>(
+  upstreams: ReadonlyMap<ProviderName, unknown>,
+  binding: ProviderBinding<U>,
+): U | undefined {
+  return upstreams.get(binding.name) as U | undefined;
+}
