@@ -46,7 +46,7 @@ export function readCodexTokenClaims(tokens: { idToken: string; accessToken: str
       text(idAuth.user_id) ??
       text(accessAuth.chatgpt_user_id) ??
       text(accessAuth.user_id),
-    accessTokenExpiresAt: typeof accessToken.exp === 'number' ? new Date(accessToken.exp * 1000) : null,
+    accessTokenExpiresAt: toDate(accessToken.exp),
   };
 }
 
@@ -60,4 +60,11 @@ function decode(token: string, name: string): JWTPayload {
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A JWT `exp` as a Date; one outside what a Date can hold (`1e400` parses to Infinity) is treated as absent. */
+function toDate(seconds: unknown): Date | null {
+  if (typeof seconds !== 'number') return null;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

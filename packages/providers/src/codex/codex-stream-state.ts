@@ -44,6 +44,8 @@ export class CodexStreamState {
   #usage: LanguageModelV3Usage = convertCodexUsage(undefined);
   #isTerminal = false;
   #hasFailed = false;
+  /** Items already finished (by item id, and `call:<call_id>` for tool calls): a repeat must not reopen a block. */
+  readonly #doneItems = new Set<string>();
 
   constructor(options: { url: string; toolNames: CodexToolNames; rateLimits: RateLimitSnapshot | undefined }) {
     this.#url = options.url;
@@ -52,6 +54,9 @@ export class CodexStreamState {
   }
 
   handleChunk(chunk: CodexChunk): Part[] {
+    // The terminal event (completed, incomplete, failed, error) ends the answer, as it ends the turn for the Codex
+    // CLI: anything after it would reopen closed blocks or add a second outcome (found by the fuzz test, issue 16).
+    if (this.#isTerminal) return [];
     const parts: Part[] = [];
     switch (chunk.type) {
       case 'response.created':
@@ -77,7 +82,7 @@ export class CodexStreamState {
 
       case 'response.output_text.delta':
       case 'response.refusal.delta':
-        if (chunk.delta === '') break;
+        if (chunk.delta === '' || this.#doneItems.has(chunk.item_id)) break;
         this.#ensureTextStarted(chunk.item_id, parts);
         parts.push({ type: 'text-delta', id: chunk.item_id, delta: chunk.delta });
         break;
@@ -88,7 +93,7 @@ export class CodexStreamState {
 
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta': {
-        if (chunk.delta === '') break;
+        if (chunk.delta === '' || this.#doneItems.has(chunk.item_id)) break;
         const isRawText = chunk.type === 'response.reasoning_text.delta';
         const id = isRawText
           ? `${chunk.item_id}:text:${chunk.content_index ?? 0}`
@@ -99,6 +104,7 @@ export class CodexStreamState {
       }
 
       case 'response.function_call_arguments.delta': {
+        if (this.#doneItems.has(chunk.item_id)) break;
         const call = this.#toolCalls.get(chunk.item_id);
         if (call == null) {
           this.#orphanArgumentDeltas.set(
@@ -246,7 +252,9 @@ export class CodexStreamState {
 
   #startToolCall(item: CodexFunctionCallItem, parts: Part[]) {
     const key = item.id ?? item.call_id;
-    if (this.#toolCalls.has(key)) return;
+    if (this.#toolCalls.has(key) || this.#doneItems.has(key) || this.#doneItems.has(`call:${item.call_id}`)) return;
+    // A call id names one tool call for the client; a second item reusing it would interleave two calls' input.
+    if ([...this.#toolCalls.values()].some((open) => open.callId === item.call_id)) return;
     const call: ToolCallState = {
       callId: item.call_id,
       toolName: this.#toolNames.fromCodex(item.name),
@@ -265,6 +273,11 @@ export class CodexStreamState {
   }
 
   #finishItem(item: CodexOutputItem, parts: Part[]) {
+    const doneKeys = [item.id, isCodexFunctionCallItem(item) ? `call:${item.call_id}` : undefined].filter(
+      (key): key is string => key != null,
+    );
+    if (doneKeys.some((key) => this.#doneItems.has(key))) return;
+    for (const key of doneKeys) this.#doneItems.add(key);
     if (isCodexMessageItem(item)) {
       const id = item.id ?? 'message';
       if (!this.#openText.has(id)) {
@@ -311,6 +324,7 @@ export class CodexStreamState {
       const call = this.#toolCalls.get(key);
       if (call == null) return;
       this.#toolCalls.delete(key);
+      this.#doneItems.add(`call:${call.callId}`);
       const finalArguments = item.arguments ?? call.arguments;
       if (!call.hasDelta && finalArguments !== '') {
         parts.push({ type: 'tool-input-delta', id: call.callId, delta: finalArguments });
