@@ -14,6 +14,7 @@ export { startFakeCodexBackend } from './codex-backend/start-fake-codex-backend.
 export { verifyWithFakeOpenAiAuth } from './codex-backend/verify-with-fake-openai-auth.ts';
 export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
 // gemini-api: generativelanguage.googleapis.com.
+export { FAKE_GEMINI_SCENARIOS } from './gemini-api/fake-gemini-scenario.ts';
 export type { FakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
 export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
 // google-oauth: accounts.google.com and oauth2.googleapis.com.
@@ -21,7 +22,7 @@ export { DEFAULT_FAKE_GOOGLE_CLIENT } from './google-oauth/google-oauth-constant
 export type { FakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
 export { startFakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
 // openai-api: api.openai.com.
-export { FAKE_OPENAI_REPLY_TEXT } from './openai-api/fake-openai-scenario.ts';
+export { FAKE_OPENAI_REPLY_TEXT, FAKE_OPENAI_SCENARIOS } from './openai-api/fake-openai-scenario.ts';
 export type { FakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
 export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
 // openai-auth: auth.openai.com.
