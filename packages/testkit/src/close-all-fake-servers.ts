@@ -2,7 +2,7 @@ type Closable = { close(): Promise<void> };
 
 const openServers = new Set<Closable>();
 
-/** Called by `defineFake` when a fake starts; it leaves the set once it has closed. */
+/** Called when a fake starts; it leaves the set once it has closed. */
 export function trackFakeServer(server: Closable): void {
   openServers.add(server);
 }
@@ -11,10 +11,7 @@ export function untrackFakeServer(server: Closable): void {
   openServers.delete(server);
 }
 
-/**
- * Closes every fake server still open, e.g. in `afterEach`, so a test that failed before its own cleanup does not
- * leak a listening port into the next one. Resolves when all are closed; rejects if any close failed.
- */
+/** Closes every fake still open (e.g. in `afterEach`), so a test that failed before its cleanup leaks no port. */
 export async function closeAllFakeServers(): Promise<void> {
   const results = await Promise.allSettled([...openServers].map((server) => server.close()));
   const failure = results.find((result) => result.status === 'rejected');

@@ -1,14 +1,9 @@
-export type CodedTypeErrorOptions = {
-  code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
-  message: string;
-};
-
 /** Programmer misuse of the testkit, with a Node-style `code` so tests can tell it apart from fake behaviour. */
 export class CodedTypeError extends TypeError {
   override name = 'TypeError';
-  readonly code: CodedTypeErrorOptions['code'];
+  readonly code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
 
-  constructor(options: CodedTypeErrorOptions) {
+  constructor(options: { code: CodedTypeError['code']; message: string }) {
     super(options.message);
     this.code = options.code;
   }

@@ -1,22 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from './close-all-fake-servers.ts';
-import type { HttpMethod } from './create-router.ts';
+import type { HttpMethod, Router } from './create-router.ts';
 import { createRouter } from './create-router.ts';
+import { defineFake } from './define-fake.ts';
 import { sendJson } from './send-json.ts';
-import { startFakeServer } from './start-fake-server.ts';
 
 const TIMEOUT_MS = 2000;
 
 afterEach(closeAllFakeServers);
 
-async function startRoutedFake() {
-  const router = createRouter()
-    .on('GET', '/v1/models', (_request, reply) => sendJson({ reply, body: { data: [] } }))
-    .on('GET', '/v1/models/:model', (request, reply) => sendJson({ reply, body: { id: request.params.model } }))
-    .on('POST', '/v1/threads/:threadId/messages/:messageId', (request, reply) =>
-      sendJson({ reply, status: 201, body: { params: request.params, body: request.json() } }),
-    );
-  return startFakeServer({ name: 'openai', handler: router.handle });
+function startFakeRoutedBy(routes: (router: Router) => void) {
+  return defineFake({
+    name: 'openai',
+    summary: '',
+    createState: () => null,
+    routes: ({ router }) => routes(router),
+  }).start();
+}
+
+function startRoutedFake() {
+  return startFakeRoutedBy((router) =>
+    router
+      .on('GET', '/v1/models', (_request, reply) => sendJson({ reply, body: { data: [] } }))
+      .on('GET', '/v1/models/:model', (request, reply) => sendJson({ reply, body: { id: request.params.model } }))
+      .on('POST', '/v1/threads/:threadId/messages/:messageId', (request, reply) =>
+        sendJson({ reply, status: 201, body: { params: request.params, body: request.json() } }),
+      ),
+  );
 }
 
 describe('createRouter', () => {
@@ -57,10 +67,11 @@ describe('createRouter', () => {
   });
 
   it('should try routes in the order they were added', async () => {
-    const router = createRouter()
-      .on('GET', '/items/special', (_request, reply) => sendJson({ reply, body: 'special' }))
-      .on('GET', '/items/:id', (request, reply) => sendJson({ reply, body: request.params.id }));
-    const fake = await startFakeServer({ name: 'items', handler: router.handle });
+    const fake = await startFakeRoutedBy((router) =>
+      router
+        .on('GET', '/items/special', (_request, reply) => sendJson({ reply, body: 'special' }))
+        .on('GET', '/items/:id', (request, reply) => sendJson({ reply, body: request.params.id })),
+    );
 
     const special = await fetch(`${fake.url}/items/special`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const other = await fetch(`${fake.url}/items/7`, { signal: AbortSignal.timeout(TIMEOUT_MS) });

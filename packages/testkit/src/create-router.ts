@@ -12,52 +12,39 @@ type ParamNames<Path extends string> = Path extends `${string}:${infer Name}/${i
     : never;
 
 /** The params a route path declares: `RouteParams<'/users/:id'>` is `{ id: string }`. */
-export type RouteParams<Path extends string> = { [Name in ParamNames<Path>]: string };
-
-export type RouteHandler<Path extends string> = (
-  request: FakeRequest<RouteParams<Path>>,
-  reply: ServerResponse,
-) => void | Promise<void>;
+type RouteParams<Path extends string> = { [Name in ParamNames<Path>]: string };
 
 export type Router = {
   /** Adds a route. Segments starting with `:` match one non-empty segment. Routes are tried in order. */
-  on<Path extends string>(method: HttpMethod, path: Path, handler: RouteHandler<Path>): Router;
-  /** Pass this as the fake server's handler. */
+  on<Path extends string>(
+    method: HttpMethod,
+    path: Path,
+    handler: (request: FakeRequest<RouteParams<Path>>, reply: ServerResponse) => void | Promise<void>,
+  ): Router;
   handle: FakeHandler;
 };
 
-type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
+/** A literal segment, or the name of a `:param` one. */
+type Segment = { param: boolean; text: string };
 
-type Route = {
-  method: HttpMethod;
-  path: string;
-  segments: Segment[];
-  handler: FakeHandler;
-};
-
-const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * A tiny exact-match router. Anything it does not know gets a 404 naming the fake, because a fake that answers
  * unknown requests would hide requests the gateway should never have sent.
  */
 export function createRouter(): Router {
-  const routes: Route[] = [];
-
+  const routes: { method: string; path: string; segments: Segment[]; handler: FakeHandler }[] = [];
   const router: Router = {
     on(method, path, handler) {
-      if (!METHODS.has(method)) {
-        throw new CodedTypeError({
-          code: 'ERR_INVALID_ARG_VALUE',
-          message: `"method" must be one of ${[...METHODS].join(', ')}`,
-        });
-      }
-      const segments = parsePath(path);
+      if (!METHODS.includes(method)) invalidRoute(`"method" must be one of ${METHODS.join(', ')}`);
+      if (!path.startsWith('/')) invalidRoute('"path" must start with "/"');
+      const segments = path.split('/').map((part) => ({ param: part.startsWith(':'), text: part.replace(/^:/, '') }));
+      const names = segments.filter((segment) => segment.param).map((segment) => segment.text);
+      const bad = names.find((name, index) => !/^[A-Za-z_]\w*$/.test(name) || names.indexOf(name) !== index);
+      if (bad != null) invalidRoute(`"path" ${path} has an empty, invalid or repeated param name ":${bad}"`);
       if (routes.some((route) => route.method === method && route.path === path)) {
-        throw new CodedTypeError({
-          code: 'ERR_INVALID_ARG_VALUE',
-          message: `"path" ${method} ${path} is already routed`,
-        });
+        invalidRoute(`"path" ${method} ${path} is already routed`);
       }
       // The handler's params type comes from its own path, which this route guarantees at match time.
       routes.push({ method, path, segments, handler: handler as FakeHandler });
@@ -65,8 +52,7 @@ export function createRouter(): Router {
     },
     async handle(request, reply) {
       for (const route of routes) {
-        if (route.method !== request.method) continue;
-        const params = matchSegments({ segments: route.segments, path: request.path });
+        const params = route.method === request.method ? matchSegments(route.segments, request.path) : undefined;
         if (params == null) continue;
         await route.handler({ ...request, params }, reply);
         return;
@@ -81,42 +67,27 @@ export function createRouter(): Router {
   return router;
 }
 
-function parsePath(path: string): Segment[] {
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"path" must start with "/"' });
-  }
-  const names = new Set<string>();
-  return path.split('/').map((part) => {
-    if (!part.startsWith(':')) return { kind: 'literal', value: part };
-    const name = part.slice(1);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || names.has(name)) {
-      throw new CodedTypeError({
-        code: 'ERR_INVALID_ARG_VALUE',
-        message: `"path" ${path} has an empty, invalid or repeated param name ":${name}"`,
-      });
-    }
-    names.add(name);
-    return { kind: 'param', name };
-  });
-}
-
-function matchSegments(options: { segments: Segment[]; path: string }): Record<string, string> | null {
-  const parts = options.path.split('/');
-  if (parts.length !== options.segments.length) return null;
+function matchSegments(segments: Segment[], path: string): Record<string, string> | undefined {
+  const parts = path.split('/');
+  if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [index, segment] of options.segments.entries()) {
+  for (const [index, { param, text }] of segments.entries()) {
     const part = parts[index] ?? '';
-    if (segment.kind === 'literal') {
-      if (segment.value !== part) return null;
+    if (!param) {
+      if (text !== part) return undefined;
       continue;
     }
-    if (part === '') return null;
+    if (part === '') return undefined;
     try {
-      params[segment.name] = decodeURIComponent(part);
+      params[text] = decodeURIComponent(part);
     } catch {
       // A malformed escape cannot be what any route meant.
-      return null;
+      return undefined;
     }
   }
   return params;
+}
+
+function invalidRoute(message: string): never {
+  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,9 +1,12 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ParseArgsConfig } from 'node:util';
 import { applyFault } from './apply-fault.ts';
 import { trackFakeServer, untrackFakeServer } from './close-all-fake-servers.ts';
 import { CodedTypeError } from './coded-type-error.ts';
+import { createResponseCloseSignal } from './create-response-close-signal.ts';
 import type { Router } from './create-router.ts';
 import { createRouter } from './create-router.ts';
 import type { FakeRequest } from './fake-request.ts';
@@ -65,7 +68,10 @@ export type FakeContext<Options, State, Scenario> = {
   readonly url: string;
 };
 
-/** A test hook: takes the JSON body (`{}` when empty), returns what to answer. A `CodedTypeError` becomes a 400. */
+/**
+ * A test hook: takes the JSON body (`{}` when empty), returns what to answer (nothing: `{ ok: true }`). A
+ * `CodedTypeError` becomes a 400.
+ */
 export type TestHook = (body: Record<string, unknown>) => unknown;
 
 export type FakeCli<Options> = {
@@ -105,7 +111,7 @@ export type FakeHandle<Scenario, Input> = {
   /** `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly url: string;
   readonly port: number;
-  /** Every request received, in arrival order; cleared in place by `reset()`. */
+  /** Every request received but test-hook calls, in arrival order; cleared in place by `reset()`. */
   readonly requests: readonly RecordedRequest[];
   findRequests: RequestRecorder['findRequests'];
   readonly faults: Pick<FaultScript, 'push' | 'clear' | 'pending'>;
@@ -156,8 +162,7 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   options: Options,
 ): Promise<FakeHandle<Scenario, Input> & Extra> {
   const { name, scenarios: rules } = definition;
-  const port = options.port ?? 0;
-  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) {
+  if (options.port != null && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
     throw invalidValue('"port" must be an integer from 1 to 65535');
   }
   const resolveAll = (inputs: readonly Input[]): Scenario[] => {
@@ -165,7 +170,7 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
     // Resolve all first so one bad entry queues nothing.
     return inputs.map((input) => rules.resolve(input));
   };
-  const initialQueue = resolveAll(options.scenarios ?? []);
+  const initialQueue = options.scenarios == null ? [] : resolveAll(options.scenarios);
   const initialDefault = rules == null ? undefined : rules.resolve(options.defaultScenario ?? rules.fallback);
   let queue = [...initialQueue];
   let defaultScenario = initialDefault;
@@ -206,6 +211,10 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   };
   definition.routes(context);
 
+  const server = createServer((incoming, reply) => {
+    void handleRequest({ name, handler: context.router.handle, recorder, faults, now, incoming, reply });
+  });
+  let closing: Promise<void> | undefined;
   const common: FakeHandle<Scenario, Input> = {
     name,
     get url() {
@@ -216,13 +225,7 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
     },
     requests: recorder.requests,
     findRequests: recorder.findRequests,
-    faults: {
-      push: faults.push,
-      clear: faults.clear,
-      get pending() {
-        return faults.pending;
-      },
-    },
+    faults,
     clientCloses,
     enqueueScenarios: (...inputs) => {
       queue.push(...resolveAll(inputs));
@@ -245,26 +248,21 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
       context.state = definition.createState(options);
       definition.onReset?.(context);
     },
-    close: () => Promise.resolve(),
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error == null ? resolve() : reject(error)));
+        // close() only stops accepting; without this, a keep-alive or in-flight connection holds it open.
+        server.closeAllConnections();
+      }).finally(() => untrackFakeServer(common));
+      return closing;
+    },
   };
   registerTestHooks({ context, common, extra: definition.testHooks?.(context) ?? {} });
-
-  const server = createServer((incoming, reply) => {
-    void handleRequest({ name, handler: context.router.handle, recorder, faults, incoming, reply });
-  });
-  const boundPort = await listen({ server, port });
-  url = `http://127.0.0.1:${boundPort}`;
-
-  let closing: Promise<void> | undefined;
+  // Loopback only: fakes hold no secrets but must never be reachable from the network.
+  server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const handle = Object.defineProperties(common, Object.getOwnPropertyDescriptors(definition.handle?.(context) ?? {}));
-  handle.close = () => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error == null ? resolve() : reject(error)));
-      // close() only stops accepting; without this, a keep-alive or in-flight connection holds it open.
-      server.closeAllConnections();
-    }).finally(() => untrackFakeServer(handle));
-    return closing;
-  };
   trackFakeServer(handle);
   return handle as FakeHandle<Scenario, Input> & Extra;
 }
@@ -276,12 +274,7 @@ function registerTestHooks<Options, State, Scenario, Input>(options: {
 }): void {
   const { common } = options;
   const hooks: Record<string, TestHook> = {
-    'GET /requests': () => ({
-      // Hook traffic is the test talking to itself, not something a client under test sent.
-      requests: common.requests
-        .filter((recorded) => !recorded.path.startsWith(`${TEST_HOOK_PREFIX}/`))
-        .map(({ rawBody: _rawBody, ...recorded }) => recorded),
-    }),
+    'GET /requests': () => ({ requests: common.requests.map(({ rawBody: _rawBody, ...recorded }) => recorded) }),
     'GET /client-closes': () => ({ clientCloses: common.clientCloses }),
     'POST /faults': (body) => {
       if (!Array.isArray(body.faults)) throw invalidType('"faults" must be an array');
@@ -301,21 +294,15 @@ function registerTestHooks<Options, State, Scenario, Input>(options: {
       common.clearScenarios();
       return { pending: 0 };
     },
-    'POST /default-scenario': (body) => {
-      common.setDefaultScenario(body.scenario as Input);
-      return { ok: true };
-    },
-    'POST /reset': () => {
-      common.reset();
-      return { ok: true };
-    },
+    'POST /default-scenario': (body) => common.setDefaultScenario(body.scenario as Input),
+    'POST /reset': () => common.reset(),
     ...options.extra,
   };
   for (const [key, hook] of Object.entries(hooks)) {
     const [method, path] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string];
     options.context.router.on(method, `${TEST_HOOK_PREFIX}${path}`, async (request, reply) => {
       try {
-        sendJson({ reply, body: await hook(readHookBody(request)) });
+        sendJson({ reply, body: (await hook(readHookBody(request))) ?? { ok: true } });
       } catch (error) {
         if (!(error instanceof CodedTypeError)) throw error;
         sendJson({ reply, status: 400, body: { error: { code: error.code, message: error.message } } });
@@ -336,38 +323,22 @@ function readHookBody(request: FakeRequest): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function listen(options: { server: Server; port: number }): Promise<number> {
-  const { server } = options;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: fakes hold no secrets but must never be reachable from the network.
-    server.listen({ port: options.port, host: '127.0.0.1' }, () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address == null || typeof address === 'string') {
-        reject(new Error(`fake server bound to an unexpected address: ${String(address)}`));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
-}
-
 type HandleRequestOptions = {
   name: string;
   handler: Router['handle'];
   recorder: RequestRecorder;
   faults: FaultScript;
+  now: () => number;
   incoming: IncomingMessage;
   reply: ServerResponse;
 };
 
 async function handleRequest(options: HandleRequestOptions): Promise<void> {
   const { name, incoming, reply } = options;
-  const timestamp = Date.now();
+  const timestamp = options.now();
   const method = incoming.method ?? '';
   const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
-  const signal = closeSignal(reply);
+  const signal = createResponseCloseSignal(reply);
   let rawBody: Buffer;
   try {
     const chunks: Buffer[] = [];
@@ -378,10 +349,12 @@ async function handleRequest(options: HandleRequestOptions): Promise<void> {
     reply.destroy();
     return;
   }
-  options.recorder.record({ incoming, url, rawBody, timestamp });
+  // Hook traffic is the test talking to the fake: neither something a client under test sent nor a fault's target.
+  const isHook = url.pathname.startsWith(`${TEST_HOOK_PREFIX}/`);
+  if (!isHook) options.recorder.record({ incoming, url, rawBody, timestamp });
   const where = `handler for ${method} ${url.pathname} in fake ${name}`;
   try {
-    const fault = options.faults.take({ method, path: url.pathname });
+    const fault = isHook ? undefined : options.faults.take({ method, path: url.pathname });
     if (fault != null && !(await applyFault({ fault, fakeName: name, incoming, reply, signal }))) return;
     await options.handler(
       createFakeRequest({ fakeName: name, method, url, headers: incoming.headers, rawBody }),
@@ -397,15 +370,6 @@ async function handleRequest(options: HandleRequestOptions): Promise<void> {
     // Too late for a status: cut the connection so the client sees a failure instead of waiting forever.
     else reply.destroy();
   }
-}
-
-/** Aborts when the client goes away before the response finished, so delays stop instead of writing to a dead socket. */
-function closeSignal(reply: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  reply.once('close', () => {
-    if (!reply.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
 
 function invalidValue(message: string): CodedTypeError {

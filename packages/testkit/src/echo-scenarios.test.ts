@@ -11,9 +11,7 @@ import { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/st
 
 // The `echo` scenario of every fake model upstream: each caller gets its own last user message back, also when
 // requests overlap, so gateway concurrency tests can prove no answer crossed to another caller.
-afterEach(async () => {
-  await closeAllFakeServers();
-});
+afterEach(closeAllFakeServers);
 
 describe('echo scenarios', () => {
   it('should echo the last user message of each concurrent Codex request', async () => {

@@ -8,43 +8,34 @@ export type FakeRequest<Params extends Record<string, string> = Record<string, s
   readonly url: URL;
   /** `url.pathname`, still percent-encoded. */
   readonly path: string;
-  /** Decoded `:param` segments of the matched route; empty outside a router. */
+  /** Decoded `:param` segments of the matched route. */
   readonly params: Params;
   /** Node's parsed headers; names are lowercase. */
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: Buffer;
   text(): string;
-  /** Throws on an invalid body, which the server turns into a 500 that names the problem. */
+  /** Throws on an invalid body, which the harness turns into a 500 that names the problem. */
   json(): unknown;
   form(): URLSearchParams;
 };
 
-/**
- * Answers one request. It must finish the response (or leave it streaming) before its promise settles; a handler
- * that sends nothing gets a 500 rather than leaving the client hanging.
- */
+/** Answers one request: it must finish the response (or leave it streaming) before its promise settles. */
 export type FakeHandler = (request: FakeRequest, reply: ServerResponse) => void | Promise<void>;
 
-export type CreateFakeRequestOptions = {
+export function createFakeRequest(options: {
   fakeName: string;
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
-};
-
-export function createFakeRequest(options: CreateFakeRequestOptions): FakeRequest {
+}): FakeRequest {
   const { rawBody } = options;
   // Closures rather than methods using `this`, so the router can copy the object with new params.
   const text = () => rawBody.toString('utf8');
   return {
-    fakeName: options.fakeName,
-    method: options.method,
-    url: options.url,
+    ...options,
     path: options.url.pathname,
     params: {},
-    headers: options.headers,
-    rawBody,
     text,
     json: () => JSON.parse(text()) as unknown,
     form: () => new URLSearchParams(text()),

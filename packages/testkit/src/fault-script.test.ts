@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from './close-all-fake-servers.ts';
+import { defineFake } from './define-fake.ts';
 import type { ScriptedFault } from './fault-script.ts';
 import { createFaultScript } from './fault-script.ts';
 import { sendJson } from './send-json.ts';
-import { startFakeServer } from './start-fake-server.ts';
 
 const TIMEOUT_MS = 2000;
 
@@ -11,13 +11,21 @@ afterEach(closeAllFakeServers);
 
 async function startCountingFake() {
   let handled = 0;
-  const fake = await startFakeServer({
+  const fake = await defineFake({
     name: 'openai',
-    handler: (_request, reply) => {
-      handled += 1;
-      sendJson({ reply, body: { ok: true } });
+    summary: '',
+    createState: () => null,
+    routes: ({ router }) => {
+      for (const path of ['/:a', '/:a/:b', '/:a/:b/:c']) {
+        for (const method of ['GET', 'POST'] as const) {
+          router.on(method, path, (_request, reply) => {
+            handled += 1;
+            sendJson({ reply, body: { ok: true } });
+          });
+        }
+      }
     },
-  });
+  }).start();
   const send = (path: string, method = 'POST') =>
     fetch(`${fake.url}${path}`, { method, signal: AbortSignal.timeout(TIMEOUT_MS) });
   return { fake, send, handledCount: () => handled };

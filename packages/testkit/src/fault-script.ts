@@ -1,25 +1,16 @@
 import { CodedTypeError } from './coded-type-error.ts';
-import type { RequestMatch } from './matches-request.ts';
-import { matchesRequest } from './matches-request.ts';
+import type { RequestMatch } from './request-recorder.ts';
+import { matchesRequest } from './request-recorder.ts';
 
-export type StatusFault = {
-  kind: 'status';
-  status: number;
-  /** A string is sent as is (text/plain unless `headers` say otherwise); anything else as JSON. */
-  body?: unknown;
-  headers?: Record<string, string>;
-};
-
-/** Waits, then lets the handler answer as usual. */
-export type DelayFault = { kind: 'delay'; ms: number };
-
-/** A JSON content type with a truncated body. */
-export type MalformedJsonFault = { kind: 'malformed-json'; status?: number };
-
-/** Destroys the socket without answering. */
-export type DropConnectionFault = { kind: 'drop-connection' };
-
-export type Fault = StatusFault | DelayFault | MalformedJsonFault | DropConnectionFault;
+export type Fault =
+  /** A string body is sent as is (text/plain unless `headers` say otherwise), anything else as JSON. */
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Waits, then lets the handler answer as usual. */
+  | { kind: 'delay'; ms: number }
+  /** A JSON content type with a truncated body. */
+  | { kind: 'malformed-json'; status?: number }
+  /** Destroys the socket without answering. */
+  | { kind: 'drop-connection' };
 
 export type ScriptedFault = {
   match: RequestMatch;
@@ -37,23 +28,18 @@ export type FaultScript = {
   readonly pending: ReadonlyArray<Readonly<ScriptedFault>>;
 };
 
-type Entry = { match: RequestMatch; times: number; fault: Fault };
-
 export function createFaultScript(): FaultScript {
-  const entries: Entry[] = [];
+  const entries: Required<ScriptedFault>[] = [];
   return {
     push(...faults) {
       // Validate everything first so a bad entry does not leave half a script queued.
-      const validated = faults.map(validateScriptedFault);
-      entries.push(...validated);
+      entries.push(...faults.map(validateScriptedFault));
     },
     clear() {
       entries.length = 0;
     },
     take(request) {
-      const index = entries.findIndex((entry) =>
-        matchesRequest({ match: entry.match, method: request.method, path: request.path }),
-      );
+      const index = entries.findIndex((entry) => matchesRequest(entry.match, request));
       const entry = entries[index];
       if (entry == null) return undefined;
       entry.times -= 1;
@@ -66,35 +52,41 @@ export function createFaultScript(): FaultScript {
   };
 }
 
-function validateScriptedFault(scripted: ScriptedFault): Entry {
-  const times = scripted.times ?? 1;
+// Faults also arrive as JSON over the test hooks, so every field is checked, not just typed.
+function validateScriptedFault(scripted: ScriptedFault): Required<ScriptedFault> {
+  const { match, fault, times = 1 }: Partial<ScriptedFault> = scripted ?? {};
+  if (match == null || typeof match !== 'object' || fault == null || typeof fault !== 'object') {
+    throw new CodedTypeError({
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: '"match" and "fault" must be objects ({} matches all)',
+    });
+  }
   if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
     throw invalidValue('"times" must be a positive integer or Infinity');
   }
-  if (scripted.match == null || typeof scripted.match !== 'object') {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"match" must be an object ({} matches all)' });
-  }
-  const { fault } = scripted;
   switch (fault.kind) {
     case 'status':
-      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) {
+      if (!isStatus(fault.status, 100))
         throw invalidValue('"status" must be an integer HTTP status between 100 and 599');
-      }
       break;
     case 'delay':
-      if (!Number.isFinite(fault.ms) || fault.ms < 0) throw invalidValue('"ms" must be a finite number >= 0');
+      if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw invalidValue('"ms" must be a finite number >= 0');
       break;
     case 'malformed-json':
-      if (fault.status != null && (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599)) {
+      if (fault.status != null && !isStatus(fault.status, 200)) {
         throw invalidValue('"status" must be an integer HTTP status between 200 and 599');
       }
       break;
     case 'drop-connection':
       break;
     default:
-      throw invalidValue(`"fault.kind" must be status, delay, malformed-json or drop-connection`);
+      throw invalidValue('"fault.kind" must be status, delay, malformed-json or drop-connection');
   }
-  return { match: { ...scripted.match }, times, fault };
+  return { match: { ...match }, times, fault };
+}
+
+function isStatus(value: number, lowest: number): boolean {
+  return Number.isInteger(value) && value >= lowest && value <= 599;
 }
 
 function invalidValue(message: string): CodedTypeError {

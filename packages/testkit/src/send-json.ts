@@ -1,14 +1,12 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-export type SendJsonOptions = {
+/** Answers with a JSON body and ends the response. */
+export function sendJson(options: {
   reply: ServerResponse;
   status?: number;
   body: unknown;
   headers?: OutgoingHttpHeaders;
-};
-
-/** Answers with a JSON body and ends the response. */
-export function sendJson(options: SendJsonOptions): void {
+}): void {
   const text = JSON.stringify(options.body);
   options.reply.writeHead(options.status ?? 200, {
     'content-type': 'application/json; charset=utf-8',

@@ -8,8 +8,7 @@ import type { FakeHandler } from './fake-request.ts';
 import { createFakeRequest } from './fake-request.ts';
 import type { FaultScript } from './fault-script.ts';
 import { createFaultScript } from './fault-script.ts';
-import type { RequestMatch } from './matches-request.ts';
-import type { RecordedRequest, RequestRecorder } from './request-recorder.ts';
+import type { RecordedRequest, RequestMatch, RequestRecorder } from './request-recorder.ts';
 import { createRequestRecorder } from './request-recorder.ts';
 import { sendJson } from './send-json.ts';
 

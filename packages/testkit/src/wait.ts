@@ -1,10 +1,5 @@
-export type WaitOptions = {
-  ms: number;
-  signal?: AbortSignal;
-};
-
 /** Sleeps for `ms`; resolves false instead of throwing when the signal aborts first. */
-export function wait(options: WaitOptions): Promise<boolean> {
+export function wait(options: { ms: number; signal?: AbortSignal }): Promise<boolean> {
   const { ms, signal } = options;
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from './close-all-fake-servers.ts';
-import { startFakeServer } from './start-fake-server.ts';
-import type { SseEvent, WriteSseResult } from './write-sse.ts';
+import { defineFake } from './define-fake.ts';
+import type { SseEvent } from './write-sse.ts';
 import { formatSseEvent, writeSse } from './write-sse.ts';
 
 const TIMEOUT_MS = 2000;
@@ -32,17 +32,23 @@ function parseSse(text: string): ParsedEvent[] {
   return events;
 }
 
-async function startSseFake(options: { events: SseEvent[]; delayMs?: number }) {
+type WriteSseResult = Awaited<ReturnType<typeof writeSse>>;
+
+/** A fake that streams `events` at GET /. */
+async function startSseFake(options: { events: SseEvent[]; delayMs?: number; shouldEnd?: boolean }) {
   let settle: (result: WriteSseResult) => void = () => {};
   const result = new Promise<WriteSseResult>((resolve) => {
     settle = resolve;
   });
-  const fake = await startFakeServer({
+  const fake = await defineFake({
     name: 'codex',
-    handler: async (_request, reply) => {
-      settle(await writeSse({ reply, ...options }));
-    },
-  });
+    summary: '',
+    createState: () => null,
+    routes: ({ router }) =>
+      router.on('GET', '/', async (_request, reply) => {
+        settle(await writeSse({ reply, ...options }));
+      }),
+  }).start();
   return { fake, result };
 }
 
@@ -57,9 +63,7 @@ describe('writeSse', () => {
       ],
     });
 
-    const response = await fetch(`${fake.url}/backend-api/codex/responses`, {
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+    const response = await fetch(`${fake.url}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
 
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
@@ -107,12 +111,7 @@ describe('writeSse', () => {
   });
 
   it('should leave the stream open when told not to end', async () => {
-    const fake = await startFakeServer({
-      name: 'codex',
-      handler: async (_request, reply) => {
-        await writeSse({ reply, events: [{ data: 'only' }], shouldEnd: false });
-      },
-    });
+    const { fake } = await startSseFake({ events: [{ data: 'only' }], shouldEnd: false });
     const controller = new AbortController();
 
     const response = await fetch(`${fake.url}/`, { signal: controller.signal });

@@ -13,25 +13,20 @@ export type SseEvent = {
   delayMs?: number;
 };
 
-export type WriteSseOptions = {
+/**
+ * Streams server-sent events with correct framing, stopping as soon as the client disconnects. Resolves with how many
+ * events were written and whether the client went away first.
+ */
+export async function writeSse(options: {
   reply: ServerResponse;
   events: Iterable<SseEvent> | AsyncIterable<SseEvent>;
   /** Default wait before each event. */
   delayMs?: number;
   status?: number;
   headers?: OutgoingHttpHeaders;
-  /** False leaves the stream open after the last event (for idle-timeout tests). Defaults to true. */
+  /** False leaves the stream open after the last event (for idle-timeout tests). */
   shouldEnd?: boolean;
-};
-
-export type WriteSseResult = {
-  writtenCount: number;
-  /** The client went away before the stream was complete; nothing more was written. */
-  hasClientDisconnected: boolean;
-};
-
-/** Streams server-sent events with correct framing, stopping as soon as the client disconnects. */
-export async function writeSse(options: WriteSseOptions): Promise<WriteSseResult> {
+}): Promise<{ writtenCount: number; hasClientDisconnected: boolean }> {
   const { reply } = options;
   const signal = createResponseCloseSignal(reply);
   if (!reply.headersSent) {
@@ -48,9 +43,8 @@ export async function writeSse(options: WriteSseOptions): Promise<WriteSseResult
     const delayMs = event.delayMs ?? options.delayMs ?? 0;
     if (delayMs > 0 && !(await wait({ ms: delayMs, signal }))) break;
     if (signal.aborted) break;
-    const canContinue = reply.write(formatSseEvent(event));
     writtenCount += 1;
-    if (!canContinue && !(await waitForDrain({ reply, signal }))) break;
+    if (!reply.write(formatSseEvent(event)) && !(await waitForDrain(reply, signal))) break;
   }
   const hasClientDisconnected = signal.aborted;
   if (!hasClientDisconnected && options.shouldEnd !== false) reply.end();
@@ -60,30 +54,21 @@ export async function writeSse(options: WriteSseOptions): Promise<WriteSseResult
 /** One event in wire form, including the blank line that ends it. */
 export function formatSseEvent(event: SseEvent): string {
   let frame = '';
-  if (event.event != null) frame += `event: ${assertSingleLine({ name: 'event', value: event.event })}\n`;
-  if (event.id != null) frame += `id: ${assertSingleLine({ name: 'id', value: event.id })}\n`;
-  const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-  if (data === undefined) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"data" must be a string or JSON value' });
+  for (const name of ['event', 'id'] as const) {
+    const value = event[name];
+    if (value == null) continue;
+    if (/[\r\n]/.test(value)) invalidValue(`"${name}" must not contain line breaks`);
+    frame += `${name}: ${value}\n`;
   }
-  // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the
-  // client joins them back with \n.
+  const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+  if (data === undefined) invalidValue('"data" must be a string or JSON value');
+  // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the client
+  // joins them back with \n.
   for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
   return `${frame}\n`;
 }
 
-function assertSingleLine(options: { name: string; value: string }): string {
-  if (/[\r\n]/.test(options.value)) {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_VALUE',
-      message: `"${options.name}" must not contain line breaks`,
-    });
-  }
-  return options.value;
-}
-
-function waitForDrain(options: { reply: ServerResponse; signal: AbortSignal }): Promise<boolean> {
-  const { reply, signal } = options;
+function waitForDrain(reply: ServerResponse, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onDrain = () => {
@@ -97,4 +82,8 @@ function waitForDrain(options: { reply: ServerResponse; signal: AbortSignal }): 
     reply.once('drain', onDrain);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function invalidValue(message: string): never {
+  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }
