@@ -36,3 +36,5 @@ export {
 export type { FakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export type { RecordedRequest } from './request-recorder.ts';
+export type { ChaosFault, ChaosProxy } from './start-chaos-proxy.ts';
+export { startChaosProxy } from './start-chaos-proxy.ts';

@@ -1,0 +1,188 @@
+import { once } from 'node:events';
+import type { Server, Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { CodedTypeError } from './coded-type-error.ts';
+
+/**
+ * What happens to one TCP connection through the proxy. "The answer" is what the upstream sends back; `afterBytes`
+ * counts its bytes, headers included, so 0 means before the status line.
+ */
+export type ChaosFault =
+  | { kind: 'pass' }
+  /** Forwards `afterBytes` of the answer, then nothing more, keeping both sockets open: a silent upstream. */
+  | { kind: 'stall'; afterBytes: number }
+  /** Forwards `afterBytes` of the answer, then ends both sockets cleanly: an answer cut short. */
+  | { kind: 'cut'; afterBytes: number }
+  /** Forwards `afterBytes` of the answer, then resets both sockets (RST): a crashed peer or a middlebox. */
+  | { kind: 'reset'; afterBytes: number }
+  /** Forwards the answer `bytesPerChunk` at a time, `delayMs` apart: slow, but complete. */
+  | { kind: 'drip'; bytesPerChunk: number; delayMs: number }
+  /** Holds the request (nothing reaches the upstream) for `ms`, or until `release()` when `ms` is omitted. */
+  | { kind: 'hold'; ms?: number };
+
+export type ChaosProxy = {
+  /** `http://127.0.0.1:<port>`: give this to the client instead of the upstream's URL. */
+  readonly url: string;
+  /** Queues faults, one per new connection, in order; a connection with none queued gets the default. */
+  next(...faults: ChaosFault[]): void;
+  setDefault(fault: ChaosFault): void;
+  /** Lets every held request through. */
+  release(): void;
+  /** Connections open now, and ever accepted. */
+  readonly connections: { readonly open: number; readonly total: number };
+  /** Resolves once no connection is open; rejects after `timeoutMs` naming how many still are. */
+  waitForNoConnections(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * A TCP-level fault injector between a client and an upstream on loopback. It works below HTTP on purpose: the
+ * failures it makes (silence mid-answer, a cut, a reset, a trickle, a held request) are the ones a real network or
+ * a crashed upstream produces, which a fake's own HTTP faults cannot imitate. Faults apply per connection, so give
+ * the upstream `Connection: close` (or a fresh client) when each request must meet its own fault.
+ */
+export async function startChaosProxy(options: { target: string; defaultFault?: ChaosFault }): Promise<ChaosProxy> {
+  const target = new URL(options.target);
+  if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost') {
+    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"target" must be a loopback http URL' });
+  }
+  const targetPort = Number(target.port || 80);
+  const queue: ChaosFault[] = [];
+  let defaultFault: ChaosFault = options.defaultFault ?? { kind: 'pass' };
+  const sockets = new Set<Socket>();
+  const held = new Set<() => void>();
+  let total = 0;
+
+  const server: Server = createServer((client) => {
+    total += 1;
+    const fault = queue.shift() ?? defaultFault;
+    const upstream = connect({ port: targetPort, host: '127.0.0.1' });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      // One side failing ends the other, as a real hop would.
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.on('close', () => upstream.destroy());
+    forwardRequest({ client, upstream, fault, held });
+    const answered = forwardAnswer({ client, upstream, fault });
+    upstream.on('close', () => {
+      // A stalled answer stays open; a dripping one ends once its last byte went out.
+      if (fault.kind !== 'stall') void answered().then(() => client.end());
+    });
+  });
+  server.listen({ port: 0, host: '127.0.0.1' });
+  await once(server, 'listening');
+  const address = server.address();
+  if (address == null || typeof address === 'string') throw new Error('chaos proxy bound to an unexpected address');
+
+  const releaseAll = () => {
+    for (const release of held) release();
+    held.clear();
+  };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    next: (...faults) => {
+      queue.push(...faults);
+    },
+    setDefault: (fault) => {
+      defaultFault = fault;
+    },
+    release: releaseAll,
+    connections: {
+      // Each proxied connection is a client socket and an upstream socket.
+      get open() {
+        return Math.ceil(sockets.size / 2);
+      },
+      get total() {
+        return total;
+      },
+    },
+    async waitForNoConnections(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sockets.size > 0) {
+        if (Date.now() > deadline) throw new Error(`${Math.ceil(sockets.size / 2)} connection(s) still open`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async close() {
+      releaseAll();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function forwardRequest(options: { client: Socket; upstream: Socket; fault: ChaosFault; held: Set<() => void> }) {
+  const { client, upstream, fault } = options;
+  if (fault.kind !== 'hold') {
+    client.pipe(upstream);
+    return;
+  }
+  client.pause();
+  const release = () => {
+    clearTimeout(timer);
+    options.held.delete(release);
+    if (!client.destroyed) client.pipe(upstream);
+  };
+  const timer = fault.ms == null ? undefined : setTimeout(release, fault.ms);
+  options.held.add(release);
+}
+
+/** Forwards the answer under the fault; returns what resolves once everything it accepted has been written. */
+function forwardAnswer(options: { client: Socket; upstream: Socket; fault: ChaosFault }): () => Promise<void> {
+  const { client, upstream, fault } = options;
+  if (fault.kind === 'pass' || fault.kind === 'hold') {
+    upstream.pipe(client, { end: false });
+    return () => Promise.resolve();
+  }
+  if (fault.kind === 'drip') {
+    let dripping = Promise.resolve();
+    upstream.on('data', (chunk: Buffer) => {
+      upstream.pause();
+      dripping = drip({ client, chunk, fault }).then(() => {
+        upstream.resume();
+      });
+    });
+    return () => dripping;
+  }
+  let forwarded = 0;
+  let isDone = false;
+  const stopAt = (chunk: Buffer) => {
+    const room = fault.afterBytes - forwarded;
+    if (room > 0) client.write(chunk.subarray(0, room));
+    forwarded += Math.min(room, chunk.length);
+    isDone = true;
+    if (fault.kind === 'cut') {
+      client.end();
+      upstream.destroy();
+    } else if (fault.kind === 'reset') {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    // A stall keeps both sockets open and forwards nothing more; the client's own timeout must end it.
+  };
+  if (fault.afterBytes === 0) stopAt(Buffer.alloc(0));
+  upstream.on('data', (chunk: Buffer) => {
+    if (isDone) return;
+    if (forwarded + chunk.length <= fault.afterBytes) {
+      forwarded += chunk.length;
+      client.write(chunk);
+      if (forwarded === fault.afterBytes && fault.kind !== 'stall') stopAt(Buffer.alloc(0));
+      return;
+    }
+    stopAt(chunk);
+  });
+  return () => Promise.resolve();
+}
+
+async function drip(options: { client: Socket; chunk: Buffer; fault: { bytesPerChunk: number; delayMs: number } }) {
+  const { client, chunk, fault } = options;
+  for (let offset = 0; offset < chunk.length && !client.destroyed; offset += fault.bytesPerChunk) {
+    client.write(chunk.subarray(offset, offset + fault.bytesPerChunk));
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  }
+}
