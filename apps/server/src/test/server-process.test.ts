@@ -79,6 +79,51 @@ describe('gateway server process', () => {
     expect((await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
   });
 
+  it('issue 16: should read one line per prompt from a pipe: the password, then its confirmation', async () => {
+    const created = await runGatewayCli({
+      args: ['user', 'create', '--email', 'piped@example.com'],
+      env,
+      cwd: dataDir,
+      stdin: 'a piped password\na piped password\n',
+    });
+    expect(created).toEqual({ code: 0, stdout: '', stderr: 'created user piped@example.com\n' });
+    const signIn = (password: string) =>
+      fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'piped@example.com', password }),
+      });
+    expect((await signIn('a piped password')).status).toBe(200);
+    expect((await signIn('a piped password\na piped password')).status).toBe(401);
+
+    const mismatch = await runGatewayCli({
+      args: ['user', 'create', '--email', 'mismatch@example.com'],
+      env,
+      cwd: dataDir,
+      stdin: 'a piped password\nanother password\n',
+    });
+    expect(mismatch).toEqual({ code: 1, stdout: '', stderr: 'gateway: the passwords do not match\n' });
+  });
+
+  it.each([
+    ['a tab', 'a password\twith a tab\n'],
+    ['an escape sequence', 'a password with\u001b[A an arrow key\n'],
+    ['a NUL', 'a password with \u0000 in it\n'],
+  ])('issue 16: should refuse a password with %s, saying why', async (_name, stdin) => {
+    const result = await runGatewayCli({
+      args: ['user', 'create', '--email', 'control@example.com'],
+      env,
+      cwd: dataDir,
+      stdin,
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'gateway: password must not contain control characters (such as a line break, a tab or an escape sequence)\n',
+    });
+  });
+
   it.each([
     [
       ['user', 'create', '--email', 'cli@example.com'],
