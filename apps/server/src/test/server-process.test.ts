@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,13 @@ describe('gateway server process', () => {
   it('should print a one-time setup link at first start and answer /healthz', async () => {
     expect(server.output()).toMatch(/http:\/\/localhost:\d+\/setup#token=[\w-]{32}/);
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('issue 16: should keep the database, its WAL files and the key file readable by the owner only', () => {
+    const modes = ['gateway.db', 'gateway.db-wal', 'gateway.db-shm', 'encryption.key'].map(
+      (name) => `${name} ${(statSync(join(dataDir, name)).mode & 0o777).toString(8)}`,
+    );
+    expect(modes).toEqual(['gateway.db 600', 'gateway.db-wal 600', 'gateway.db-shm 600', 'encryption.key 600']);
   });
 
   it('should let the CLI create users and keys while the server runs, and the server use them at once', async () => {
