@@ -17,7 +17,12 @@ export const emailSchema = z
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, { message: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
-  .max(PASSWORD_MAX_LENGTH, { message: `must be at most ${PASSWORD_MAX_LENGTH} characters` });
+  .max(PASSWORD_MAX_LENGTH, { message: `must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  // A line break, tab or escape in a password is almost always a paste or a pipe gone wrong (issue 16), and no one
+  // could type it again at a sign-in form.
+  .regex(/^\P{Cc}*$/u, {
+    message: 'must not contain control characters (such as a line break, a tab or an escape sequence)',
+  });
 
 /** A gateway user as the API shows it. */
 export const userSchema = z.object({

@@ -32,7 +32,8 @@ function readKeyFileIfPresent(path: string): KeyFile | undefined {
  * Builds the keyring the gateway runs with.
  * - With an env key: that key is primary, and every key in the key file, if one exists, is added for decryption
  *   only. Moving from the key file to `GATEWAY_ENCRYPTION_KEY` thus keeps old tokens readable until they are
- *   re-encrypted. An unsafe or malformed key file is still an error rather than ignored.
+ *   re-encrypted (the gateway only lets its key rotation run in that state, not the server). An unsafe or
+ *   malformed key file is still an error rather than ignored.
  * - Without one: the key file, created with a fresh key if absent (unless `shouldCreateKeyFile` is false).
  */
 export function loadKeyring(options: LoadKeyringOptions): Keyring {

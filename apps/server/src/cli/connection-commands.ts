@@ -8,7 +8,7 @@ import { pollChatgptDeviceSignIn } from '../domain/connections/poll-chatgpt-devi
 import { startChatgptDeviceSignIn } from '../domain/connections/start-chatgpt-device-sign-in.ts';
 import { startChatgptSignIn } from '../domain/connections/start-chatgpt-sign-in.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
-import { readLine } from './read-line.ts';
+import type { LineReader } from './line-reader.ts';
 import type { CliIo } from './run-cli.ts';
 
 type CommandOptions = { context: ConnectionsContext; io: CliIo; userId: string };
@@ -49,7 +49,7 @@ export async function connectChatgptWithDeviceCode(options: CommandOptions): Pro
  * `connect chatgpt --paste`: prints the sign-in link, then reads the address the browser ended up on from stdin
  * (for a gateway on another machine than the browser).
  */
-export async function connectChatgptByPaste(options: CommandOptions): Promise<number> {
+export async function connectChatgptByPaste(options: CommandOptions & { lines: LineReader }): Promise<number> {
   const { context, io, userId } = options;
   const flow = await startChatgptSignIn(context, { userId, method: 'paste', redirectUri: context.chatgpt.redirectUri });
   print(io, flow.authorizeUrl ?? '');
@@ -58,7 +58,7 @@ export async function connectChatgptByPaste(options: CommandOptions): Promise<nu
     `Open the link above in a browser and sign in. The browser then fails to load ${context.chatgpt.redirectUri}?code=…; ` +
       'copy that whole address, paste it here and press Enter:',
   );
-  const input = await readLine(io.stdin);
+  const input = await options.lines.next();
   if (input == null) throw new GatewayError('invalid_request', 'no address was pasted');
   await completePastedSignIn(context, { userId, flowId: flow.id, input });
   return reportConnected(options);

@@ -1,24 +1,19 @@
 import type { Readable, Writable } from 'node:stream';
+import type { LineReader } from './line-reader.ts';
 
 /**
- * Reads a password: from a terminal with a hidden prompt, otherwise the whole of stdin (so scripts can pipe it).
- * Never from argv, where it would show in `ps` and shell history. Hand-rolled because node:readline has no
- * hidden input; it is a few lines of raw-mode key handling.
+ * Reads a password: from a terminal with a hidden prompt, otherwise the next line of stdin (so scripts can pipe
+ * it, one line per prompt). Null when stdin ended first. Never from argv, where it would show in `ps` and shell
+ * history. Hand-rolled because node:readline has no hidden input; it is a few lines of raw-mode key handling.
  */
 export async function readPassword(options: {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  lines: LineReader;
   stderr: Writable;
   prompt: string;
-}): Promise<string> {
+}): Promise<string | null> {
   const { stdin } = options;
-  if (stdin.isTTY !== true || stdin.setRawMode == null) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-    // Pipes usually end with one newline (echo, here-strings); it is not part of the password.
-    return Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
-  }
+  if (stdin.isTTY !== true || stdin.setRawMode == null) return options.lines.next();
   options.stderr.write(options.prompt);
   stdin.setRawMode(true);
   stdin.resume();

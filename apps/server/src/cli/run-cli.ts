@@ -21,6 +21,7 @@ import {
   disconnectChatgptCommand,
   printConnections,
 } from './connection-commands.ts';
+import { LineReader } from './line-reader.ts';
 import { readPassword } from './read-password.ts';
 
 export type CliIo = {
@@ -45,7 +46,8 @@ const USAGE = `Usage: pnpm gateway <command>
   connect chatgpt --user E --paste     sign in in any browser, then paste the address it ends up on
   connections --user E [--json]        show a user's connected accounts and their state
   disconnect chatgpt --user E          revoke and delete a user's ChatGPT sign-in
-  vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running)
+  vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
+                                       with GATEWAY_ENCRYPTION_KEY set, under that key
 
 The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;
 
@@ -58,6 +60,7 @@ class UsageError extends Error {}
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let db: GatewayDatabase | undefined;
+  const lines = new LineReader(io.stdin);
   try {
     const { positionals, values } = parseArgs({
       args: [...argv],
@@ -87,14 +90,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     };
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
-    const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+    const vault = openGatewayVault({
+      db,
+      envKey: config.encryptionKey,
+      keyFilePath: config.keyFilePath,
+      // Only the rotation may find stored values under another key than the primary: moving them is its job.
+      isKeyChangeAllowed: command === 'vault rotate-key',
+    });
     const context = createConnectionsContext({ config, db, vault });
     const print = (line: string) => io.stdout.write(`${line}\n`);
+    // One line per prompt, from a terminal or a pipe. Piped, the confirmation is the second line if there is one
+    // (`printf 'P\nP\n' | …`); a pipe that ends after the password is taken as is, as scripts have always sent it.
+    // Control characters are refused by the password rule itself (@pag/contracts passwordSchema).
     const askPassword = async () => {
-      const password = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Password: ' });
-      if (io.stdin.isTTY === true) {
-        const again = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Repeat password: ' });
-        if (again !== password) throw new GatewayError('invalid_request', 'the passwords do not match');
+      const password = await readPassword({ stdin: io.stdin, lines, stderr: io.stderr, prompt: 'Password: ' });
+      if (password == null) {
+        throw new GatewayError(
+          'invalid_request',
+          'no password given: type it at the prompt, or pipe it in as one line',
+        );
+      }
+      const again = await readPassword({ stdin: io.stdin, lines, stderr: io.stderr, prompt: 'Repeat password: ' });
+      const isConfirmationRequired = io.stdin.isTTY === true;
+      if ((again != null || isConfirmationRequired) && again !== password) {
+        throw new GatewayError('invalid_request', 'the passwords do not match');
       }
       return password;
     };
@@ -152,7 +171,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           throw new UsageError('"connect chatgpt" needs exactly one of --device or --paste');
         return values.device === true
           ? await connectChatgptWithDeviceCode({ context, io, userId })
-          : await connectChatgptByPaste({ context, io, userId });
+          : await connectChatgptByPaste({ context, io, lines, userId });
       }
       case 'connections':
         return printConnections({
@@ -172,7 +191,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         });
         print(result.newKeyId);
         io.stderr.write(
-          `re-encrypted ${result.reencrypted} values under key ${result.newKeyId}; removed ${result.removedKeyIds.join(', ') || 'no'} old keys. Back up ${config.keyFilePath}.\n`,
+          config.encryptionKey == null
+            ? `re-encrypted ${result.reencrypted} values under key ${result.newKeyId}; removed ${result.removedKeyIds.join(', ') || 'no'} old keys. Back up ${config.keyFilePath}.\n`
+            : `re-encrypted ${result.reencrypted} values under GATEWAY_ENCRYPTION_KEY (key ${result.newKeyId}); ` +
+                `${config.keyFilePath} is left as it was. Keep GATEWAY_ENCRYPTION_KEY set from now on.\n`,
         );
         return 0;
       }
@@ -195,6 +217,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`gateway: unexpected error: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    lines.close();
     db?.$client.close();
   }
 }

@@ -148,8 +148,21 @@ export const connections = sqliteTable(
     stateReason: text('state_reason'),
     /** Bumped by every write of the tokens; refreshes compare-and-swap on it across processes. */
     version: integer('version').notNull().default(0),
-    /** While set in the future, one process is refreshing; others wait for it instead of refreshing too. */
+    /**
+     * While set in the future, one process is refreshing; others wait for it instead of refreshing too. Kept a few
+     * seconds ahead by the owner's heartbeat while its refresh runs (domain/connections/connection-token-manager.ts).
+     */
     refreshLeaseUntil: integer('refresh_lease_until', { mode: 'timestamp_ms' }),
+    /**
+     * Who holds the lease (domain/connections/refresh-lease-owner.ts: instance, pid, host), so a process that finds
+     * its owner dead takes the lease over at once instead of waiting for it to lapse.
+     */
+    refreshLeaseOwner: text('refresh_lease_owner'),
+    /**
+     * Set when a lease was taken over from an owner that died mid-refresh, whose outcome is thus unknown; cleared by
+     * the next successful refresh. A refresh token then refused as reused was spent by that interrupted refresh.
+     */
+    refreshInterruptedAt: integer('refresh_interrupted_at', { mode: 'timestamp_ms' }),
     /** Backoff after a transient refresh failure: no new attempt before this. */
     nextRefreshAttemptAt: integer('next_refresh_attempt_at', { mode: 'timestamp_ms' }),
     refreshFailureCount: integer('refresh_failure_count').notNull().default(0),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
 import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
@@ -12,11 +12,16 @@ let fake: FakeOpenAiAuth;
 let test: TestApp;
 beforeAll(async () => {
   fake = await startFakeOpenAiAuth();
-  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
 });
 afterAll(async () => {
-  await test.close();
   await fake.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
+});
+afterEach(async () => {
+  await test.close();
 });
 
 function startChild(userId: string): RunningProcess & { lines: () => string[] } {
@@ -68,4 +73,36 @@ describe('refresh across processes', () => {
       .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
     expect(refreshes).toHaveLength(1);
   }, 60_000);
+
+  it('issue 16: should refresh once when the second process asks while the first process holds its refresh upstream', async () => {
+    const { user, tokens } = await seedChatgptConnection({
+      context: test.connections,
+      fake,
+      accessTokenTtlSeconds: 60,
+    });
+    // The token endpoint holds the first refresh, so the two processes overlap for certain, not by luck.
+    fake.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'delay', ms: 1_500 } });
+    const [first, second] = [startChild(user.id), startChild(user.id)];
+    await waitFor(() => (first.lines().includes('ready') && second.lines().includes('ready') ? true : null), 30_000);
+    first.child.stdin?.write('go\n');
+    await waitFor(() => (refreshRequestsSoFar().length === 1 ? true : null));
+    second.child.stdin?.write('go\n');
+
+    const codes = await Promise.all([first.exited, second.exited]);
+    expect(codes, `${first.output()}\n${second.output()}`).toEqual([0, 0]);
+    const [a, b] = [first, second].map(
+      (child) => JSON.parse(child.lines().at(-1) ?? '{}') as { tokens: string[]; count: number; errors: string[] },
+    );
+    expect(a?.errors).toEqual([]);
+    expect(b?.errors).toEqual([]);
+    expect(a?.tokens).toHaveLength(1);
+    expect(b?.tokens).toEqual(a?.tokens);
+    expect(a?.tokens[0]).not.toBe(tokens.accessToken);
+    expect(refreshRequestsSoFar()).toHaveLength(1);
+  }, 60_000);
 });
+
+const refreshRequestsSoFar = () =>
+  fake
+    .findRequests({ method: 'POST', path: '/oauth/token' })
+    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');

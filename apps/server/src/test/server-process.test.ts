@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,13 @@ describe('gateway server process', () => {
   it('should print a one-time setup link at first start and answer /healthz', async () => {
     expect(server.output()).toMatch(/http:\/\/localhost:\d+\/setup#token=[\w-]{32}/);
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('issue 16: should keep the database, its WAL files and the key file readable by the owner only', () => {
+    const modes = ['gateway.db', 'gateway.db-wal', 'gateway.db-shm', 'encryption.key'].map(
+      (name) => `${name} ${(statSync(join(dataDir, name)).mode & 0o777).toString(8)}`,
+    );
+    expect(modes).toEqual(['gateway.db 600', 'gateway.db-wal 600', 'gateway.db-shm 600', 'encryption.key 600']);
   });
 
   it('should let the CLI create users and keys while the server runs, and the server use them at once', async () => {
@@ -77,6 +84,51 @@ describe('gateway server process', () => {
     });
     expect(revoked.code).toBe(0);
     expect((await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+  });
+
+  it('issue 16: should read one line per prompt from a pipe: the password, then its confirmation', async () => {
+    const created = await runGatewayCli({
+      args: ['user', 'create', '--email', 'piped@example.com'],
+      env,
+      cwd: dataDir,
+      stdin: 'a piped password\na piped password\n',
+    });
+    expect(created).toEqual({ code: 0, stdout: '', stderr: 'created user piped@example.com\n' });
+    const signIn = (password: string) =>
+      fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'piped@example.com', password }),
+      });
+    expect((await signIn('a piped password')).status).toBe(200);
+    expect((await signIn('a piped password\na piped password')).status).toBe(401);
+
+    const mismatch = await runGatewayCli({
+      args: ['user', 'create', '--email', 'mismatch@example.com'],
+      env,
+      cwd: dataDir,
+      stdin: 'a piped password\nanother password\n',
+    });
+    expect(mismatch).toEqual({ code: 1, stdout: '', stderr: 'gateway: the passwords do not match\n' });
+  });
+
+  it.each([
+    ['a tab', 'a password\twith a tab\n'],
+    ['an escape sequence', 'a password with\u001b[A an arrow key\n'],
+    ['a NUL', 'a password with \u0000 in it\n'],
+  ])('issue 16: should refuse a password with %s, saying why', async (_name, stdin) => {
+    const result = await runGatewayCli({
+      args: ['user', 'create', '--email', 'control@example.com'],
+      env,
+      cwd: dataDir,
+      stdin,
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'gateway: password must not contain control characters (such as a line break, a tab or an escape sequence)\n',
+    });
   });
 
   it.each([

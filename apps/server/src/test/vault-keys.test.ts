@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync } from 'node:fs';
-import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
-import { readKeyFile } from '@pag/vault';
+import { type FakeOpenAiAuth, findFreeLoopbackPort, startFakeOpenAiAuth } from '@pag/testkit';
+import { deriveKeyId, readKeyFile } from '@pag/vault';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open-database.ts';
 import { ChatgptTokenManager } from '../domain/connections/chatgpt-token-manager.ts';
@@ -9,7 +9,7 @@ import { listEncryptedValues } from '../domain/vault/encrypted-columns.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 import { rotateEncryptionKey } from '../domain/vault/rotate-encryption-key.ts';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
-import { runGatewayCli, startBin } from './run-process.ts';
+import { runGatewayCli, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
 let fake: FakeOpenAiAuth;
@@ -69,10 +69,38 @@ describe('encryption key rotation', () => {
     );
   });
 
-  it('should refuse to rotate while GATEWAY_ENCRYPTION_KEY is set', () => {
-    expect(() =>
-      rotateEncryptionKey({ db: test.db, vault: test.vault, keyFilePath: test.config.keyFilePath, isEnvKeySet: true }),
-    ).toThrow(/GATEWAY_ENCRYPTION_KEY is set/);
+  it('issue 16: should move the stored tokens from the key file to GATEWAY_ENCRYPTION_KEY only when rotate-key runs', async () => {
+    const { tokens } = await seedChatgptConnection({ context: test.connections, fake, accessTokenTtlSeconds: 3600 });
+    const keyFileBefore = readFileSync(test.config.keyFilePath, 'utf8');
+    const envKey = randomBytes(32).toString('base64');
+    const env = { GATEWAY_DATA_DIR: test.dataDir, GATEWAY_ENCRYPTION_KEY: envKey };
+
+    // Any other command refuses, as the server does: the env key is not what the tokens are under.
+    const refused = await runGatewayCli({ args: ['user', 'list'], env, cwd: test.dataDir });
+    expect(refused.code).toBe(1);
+    const rotated = await runGatewayCli({ args: ['vault', 'rotate-key'], env, cwd: test.dataDir });
+
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const envKeyId = rotated.stdout.trim();
+    expect(rotated.stderr).toMatch(
+      new RegExp(`re-encrypted 4 values under GATEWAY_ENCRYPTION_KEY \\(key ${envKeyId}\\)`),
+    );
+    expect(readFileSync(test.config.keyFilePath, 'utf8')).toBe(keyFileBefore);
+    const values = listEncryptedValues(test.db.$client);
+    expect(values.map((value) => test.vault.keyIdOf(value.ciphertext))).toEqual(values.map(() => envKeyId));
+    // From now on the env key alone opens everything, and the server starts with it.
+    const withEnvKey = openGatewayVault({
+      db: test.db,
+      envKey: Buffer.from(envKey, 'base64'),
+      keyFilePath: '/nonexistent',
+    });
+    const connection = test.db.$client
+      .prepare('select id, refresh_token_ciphertext as ciphertext from connections')
+      .get() as { id: string; ciphertext: string };
+    expect(withEnvKey.decrypt(connection.ciphertext, { context: `connections:${connection.id}:refresh_token` })).toBe(
+      tokens.refreshToken,
+    );
+    expect((await runGatewayCli({ args: ['user', 'list'], env, cwd: test.dataDir })).code).toBe(0);
   });
 
   it('should rotate from the CLI and print the new key id', async () => {
@@ -112,7 +140,7 @@ describe('startup with the wrong key', () => {
       });
       expect(await server.exited).toBe(1);
       expect(server.output()).toMatch(
-        /gateway: The stored tokens were encrypted with key id k[0-9a-f]{10}, which the configured key \(GATEWAY_ENCRYPTION_KEY\) does not have/,
+        /gateway: The stored tokens were encrypted with key id k[0-9a-f]{10}, which the configured key \(GATEWAY_ENCRYPTION_KEY \(key id k[0-9a-f]{10}\)\) does not have; stored: k[0-9a-f]{10} \(4 values\)/,
       );
       const cli = await runGatewayCli({
         args: ['user', 'list'],
@@ -124,6 +152,68 @@ describe('startup with the wrong key', () => {
     } finally {
       await keyed.close();
     }
+  });
+
+  it('issue 16: should stop, naming the key ids, for a wrong GATEWAY_ENCRYPTION_KEY next to the key file, and change nothing', async () => {
+    await seedChatgptConnection({ context: test.connections, fake, accessTokenTtlSeconds: 60 });
+    const storedKeyId = readKeyFile(test.config.keyFilePath).primaryKeyId;
+    const before = listEncryptedValues(test.db.$client);
+    const keyFileBefore = readFileSync(test.config.keyFilePath, 'utf8');
+    const wrongKey = randomBytes(32);
+    const port = await findFreeLoopbackPort();
+    const server = startBin({
+      bin: 'gateway-server',
+      env: {
+        GATEWAY_DATA_DIR: test.dataDir,
+        GATEWAY_PORT: String(port),
+        GATEWAY_ENCRYPTION_KEY: wrongKey.toString('base64'),
+        GATEWAY_OPENAI_AUTH_URL: fake.url,
+      },
+      cwd: test.dataDir,
+    });
+    try {
+      // Either it stops, or it comes up (the old behaviour, with the wrong key as the primary).
+      const outcome = await waitFor(async () => {
+        if (server.child.exitCode != null) return 'stopped';
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+        return health?.status === 200 ? 'listening' : null;
+      }, 30_000);
+      expect(outcome).toBe('stopped');
+      expect(await server.exited).toBe(1);
+    } finally {
+      if (server.child.exitCode == null) {
+        server.child.kill('SIGKILL');
+        await server.exited;
+      }
+    }
+    const wrongKeyId = deriveKeyId(wrongKey);
+    expect(server.output()).toContain(
+      `gateway: GATEWAY_ENCRYPTION_KEY is key id ${wrongKeyId}, but the stored tokens are under key id ${storedKeyId}`,
+    );
+    expect(server.output()).toContain(`stored: ${storedKeyId} (4 values)`);
+    expect(server.output()).not.toMatch(/\n\s+at /);
+    // Nothing was re-encrypted or rewritten, and the key file is as it was.
+    expect(listEncryptedValues(test.db.$client)).toEqual(before);
+    expect(readFileSync(test.config.keyFilePath, 'utf8')).toBe(keyFileBefore);
+  }, 60_000);
+
+  it('issue 16: should stop when a stored value does not decrypt under the key its id names', async () => {
+    await seedChatgptConnection({ context: test.connections, fake, accessTokenTtlSeconds: 3600 });
+    // Startup decrypts one value per key id: damage that one. Same key id, altered tag: what a damaged database,
+    // or key bytes that do not belong to the id, look like.
+    const [sample] = listEncryptedValues(test.db.$client);
+    if (sample == null) throw new Error('nothing is stored');
+    const parts = sample.ciphertext.split('.');
+    const tag = Buffer.from(parts[4] ?? '', 'base64url');
+    tag[0] = (tag[0] ?? 0) ^ 1;
+    parts[4] = tag.toString('base64url');
+    test.db.$client
+      .prepare(`update ${sample.table} set ${sample.column} = ? where ${sample.idColumn} = ?`)
+      .run(parts.join('.'), sample.id);
+
+    expect(() => openGatewayVault({ db: test.db, envKey: null, keyFilePath: test.config.keyFilePath })).toThrow(
+      `A stored ${sample.table}.${sample.column} under key id ${test.vault.keyIdOf(sample.ciphertext)} does not decrypt`,
+    );
   });
 
   it('should stop with a clear error when the key file is gone', async () => {

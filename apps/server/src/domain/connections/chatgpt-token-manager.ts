@@ -8,6 +8,7 @@ import {
 import { GatewayError } from '../gateway-error.ts';
 import { ConnectionTokenManager, type ConnectionTokenPolicy } from './connection-token-manager.ts';
 import type { ConnectionsContext } from './connections-context.ts';
+import { effectiveRefreshWindowMs } from './effective-refresh-window.ts';
 import { encryptTokens, tokenContext } from './save-chatgpt-connection.ts';
 import type { ConnectionRow } from './to-connection-dto.ts';
 import { describeReconnectReason } from './to-connection-dto.ts';
@@ -23,13 +24,16 @@ const MAX_BACKOFF_MS = 15 * 60_000;
  * Hands out valid ChatGPT access tokens and refreshes them correctly (docs/codex-protocol.md §4), on the shared
  * mechanics of `ConnectionTokenManager` (single-flight, reload-before-refresh, the cross-process lease, backoff on
  * the row). What is ChatGPT's own:
- * - refreshed when the access token expires within the configured window (without an `exp`, after 8 days), and
- *   once on demand after an upstream 401, telling the server which of the two it is (docs/codex-protocol.md §10);
+ * - refreshed when the access token expires within the configured window, or within half its lifetime if that is
+ *   shorter (without an `exp`, after 8 days), and once on demand after an upstream 401, telling the server which
+ *   of the two it is (docs/codex-protocol.md §10);
  * - refresh tokens rotate, so the lease matters: a second process refreshing with the same token would be refused
  *   as reused. The rotated refresh token is persisted the moment the answer shows it, before the rest of the answer
  *   is even checked: the old one is dead from then on;
  * - a permanent failure (`refresh_token_reused`/`_expired`/`_invalidated`, 401) asks the user to sign in again; a
- *   transient one keeps the still-valid access token and backs off 30 s, 1 min, 2 min, … 15 min.
+ *   transient one keeps the still-valid access token and backs off 30 s, 1 min, 2 min, … 15 min. A reuse refusal
+ *   after our own refresh was cut short by a crash is reported as that (`refresh_interrupted`), not as another
+ *   program having used the sign-in.
  */
 export class ChatgptTokenManager {
   readonly #core: ConnectionTokenManager<ChatgptAccessToken, CodexTokenSet>;
@@ -62,7 +66,7 @@ function chatgptTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<
       if (row.accessTokenExpiresAt == null) {
         return (row.lastRefreshAt ?? row.connectedAt).getTime() + FALLBACK_REFRESH_AGE_MS <= now;
       }
-      return row.accessTokenExpiresAt.getTime() - context.chatgpt.refreshWindowMs <= now;
+      return row.accessTokenExpiresAt.getTime() - effectiveRefreshWindowMs(row, context.chatgpt.refreshWindowMs) <= now;
     },
     refresh: ({ accessToken, rejectedAccessToken, decrypt, storeRotatedRefreshToken }) => {
       // Told to the server as the official client tells it (docs/codex-protocol.md §10).
@@ -83,10 +87,13 @@ function chatgptTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<
         onRefreshTokenRotated: storeRotatedRefreshToken,
       });
     },
-    permanentFailure: (error) =>
-      error instanceof CodexOAuthError && error.isPermanent
-        ? { reason: error.kind, status: error.status ?? null }
-        : null,
+    permanentFailure: (error, { afterInterruptedRefresh }) => {
+      if (!(error instanceof CodexOAuthError && error.isPermanent)) return null;
+      // Refresh tokens rotate (docs/codex-protocol.md §4.3): the refresh a crash interrupted may have spent this one.
+      const reason =
+        error.kind === 'refresh_token_reused' && afterInterruptedRefresh ? 'refresh_interrupted' : error.kind;
+      return { reason, status: error.status ?? null };
+    },
     storedTokens: (row, tokens, now) => {
       let claims: ReturnType<typeof readCodexTokenClaims> | null = null;
       try {

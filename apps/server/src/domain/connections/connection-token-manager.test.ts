@@ -1,6 +1,7 @@
 import { readGoogleIdTokenClaims } from '@pag/oauth-client';
 import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { GoogleTokenManager } from '../google/google-token-manager.ts';
@@ -40,7 +41,7 @@ it('issue 15: should let one of two processes refresh a Google token while the o
     clientSecret: DEFAULT_FAKE_GOOGLE_CLIENT.clientSecret,
   });
   const minted = await google.mintTokens({ accessTokenTtlSeconds: 60 });
-  saveGoogleConnection(test.connections, {
+  const row = saveGoogleConnection(test.connections, {
     userId: user.id,
     tokens: {
       accessToken: minted.accessToken,
@@ -51,6 +52,8 @@ it('issue 15: should let one of two processes refresh a Google token while the o
     },
     claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
   });
+  // An hour-long token with a minute left, held for the rest of its hour: due for a refresh.
+  backdateTokenReceipt(test.connections, row.id, 3540);
   const tokenPath = new URL(google.tokenEndpoint).pathname;
   google.faults.push({ match: { path: tokenPath }, fault: { kind: 'delay', ms: 300 } });
 

@@ -1,11 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { LruMap } from '../lru-map.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
+import {
+  isLeaseOwnerGone,
+  parseLeaseOwner,
+  serializeLeaseOwner,
+  thisProcessAsLeaseOwner,
+} from './refresh-lease-owner.ts';
 import type { ConnectionRow } from './to-connection-dto.ts';
 
 export type ConnectionTokenColumn = 'id_token' | 'access_token' | 'refresh_token';
@@ -33,8 +40,15 @@ export type ConnectionTokenPolicy<Token, TokenSet> = {
     decrypt: (column: ConnectionTokenColumn) => string;
     storeRotatedRefreshToken: (refreshToken: string) => void;
   }): Promise<TokenSet>;
-  /** A refusal no retry can fix (the grant is gone): its reason and HTTP status, else null. */
-  permanentFailure(error: unknown): { reason: string; status: number | null } | null;
+  /**
+   * A refusal no retry can fix (the grant is gone): its reason and HTTP status, else null.
+   * `afterInterruptedRefresh`: an earlier refresh of this row died with its outcome unknown (the process was killed
+   * after sending it), so a refresh token refused as already used was most likely spent by that refresh.
+   */
+  permanentFailure(
+    error: unknown,
+    options: { afterInterruptedRefresh: boolean },
+  ): { reason: string; status: number | null } | null;
   /** The columns a successful refresh writes (ciphertexts, expiry, claims), besides the refresh bookkeeping. */
   storedTokens(row: ConnectionRow, tokens: TokenSet, now: number): ConnectionUpdate;
   accessTokenOf(tokens: TokenSet): string;
@@ -54,12 +68,22 @@ export type ConnectionTokenPolicy<Token, TokenSet> = {
   leaseTimeoutError(): GatewayError;
 };
 
-/** How long one process may hold the right to refresh; past it another process may take over. */
-const REFRESH_LEASE_MS = 30_000;
+/**
+ * How far ahead a refresh lease runs. Its owner's heartbeat pushes it forward while the refresh is in flight, so it
+ * lapses this soon after the owner stops: the bound on waiting for an owner whose death no one here can see (one on
+ * another machine). An owner on this machine that is gone is seen at once (refresh-lease-owner.ts).
+ */
+const LEASE_TTL_MS = 5_000;
+/** How often the owner renews its lease: several renewals per TTL, so one slow tick does not lose it. */
+const LEASE_HEARTBEAT_MS = 1_000;
+/** How long a caller waits for another process's refresh before giving up (that refresh's own call is bounded). */
+const MAX_LEASE_WAIT_MS = 30_000;
 /** How often a process waiting for another's refresh looks at the row again. */
 const LEASE_POLL_MS = 50;
 /** Decrypted access tokens kept (see `#decryptAccessToken`): one per connection, and a home gateway has a handful. */
 const ACCESS_TOKEN_CACHE_SIZE = 64;
+
+type LeaseState = { kind: 'free' } | { kind: 'held' } | { kind: 'abandoned'; ownerText: string };
 
 const selectConnection = preparedQuery((db) =>
   db
@@ -86,7 +110,11 @@ const selectConnectionById = preparedQuery((db) =>
  * - single-flight in this process: concurrent callers share one refresh;
  * - reload before refreshing: the row is read again first, so a token another process just refreshed is used;
  * - across processes, a lease taken by compare-and-swap on the row's `version` lets only one process use the
- *   refresh token; the others wait for it and reload the row instead of refreshing too;
+ *   refresh token; the others wait for it and reload the row instead of refreshing too. The lease names its owner
+ *   and is kept alive by a heartbeat, so a process that finds the owner dead (killed mid-refresh) takes it over at
+ *   once, and one that cannot tell waits only for the short TTL. Such a refresh's outcome is unknown: the row is
+ *   read again and, if the token is still due, refreshed once; if the upstream then says the refresh token was
+ *   already used, the user is told that our own interrupted refresh spent it (not that another program did);
  * - a permanent failure puts the connection in `reconnect_required` (audited) and is never retried; a transient one
  *   keeps a still-usable access token and backs off as the policy says, on the row so every process honours it;
  * - writes are keyed by the row's id, and a new sign-in gets a new id or a new version: a refresh finishing after a
@@ -130,7 +158,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
   }
 
   async #refreshDurably(connectionId: string, rejectedAccessToken: string | undefined): Promise<Token> {
-    const giveUpAt = Date.now() + REFRESH_LEASE_MS + 5_000;
+    const giveUpAt = Date.now() + MAX_LEASE_WAIT_MS;
     for (;;) {
       // Reload before refreshing: another process may have refreshed (or failed) since we last looked.
       const row = selectConnectionById(this.#context.db).get({ id: connectionId, provider: this.#policy.provider });
@@ -147,31 +175,101 @@ export class ConnectionTokenManager<Token, TokenSet> {
           row.nextRefreshAttemptAt.getTime() - now,
         );
       }
-      if (this.#acquireLease(row)) return this.#refreshWithLease(row, accessToken, rejectedAccessToken);
+      const lease = this.#leaseState(row, now);
+      if (lease.kind !== 'held') {
+        const owner = this.#acquireLease(row, lease);
+        if (owner != null) {
+          const afterInterruptedRefresh = lease.kind === 'abandoned' || row.refreshInterruptedAt != null;
+          return this.#refreshWithLease(row, { owner, accessToken, rejectedAccessToken, afterInterruptedRefresh });
+        }
+      }
       if (Date.now() > giveUpAt) throw this.#policy.leaseTimeoutError();
       await sleep(LEASE_POLL_MS);
     }
   }
 
-  /** Compare-and-swap: only the process that sees this exact version, with no live lease, gets to refresh. */
-  #acquireLease(row: ConnectionRow): boolean {
-    const now = this.#context.now();
-    return (
-      this.#context.db
-        .update(connections)
-        .set({ refreshLeaseUntil: new Date(now + REFRESH_LEASE_MS) })
-        .where(
-          and(
-            eq(connections.id, row.id),
-            eq(connections.version, row.version),
-            or(isNull(connections.refreshLeaseUntil), lte(connections.refreshLeaseUntil, new Date(now))),
-          ),
-        )
-        .run().changes === 1
-    );
+  /**
+   * Whether the row's lease is free, held by a live owner (or one we cannot see), or abandoned: its owner stopped
+   * renewing it (the lease lapsed) or is known to be dead, in the middle of a refresh whose outcome is unknown.
+   */
+  #leaseState(row: ConnectionRow, now: number): LeaseState {
+    const until = row.refreshLeaseUntil?.getTime();
+    if (until == null) return { kind: 'free' };
+    // A lease without an owner was written by an earlier version, which had no heartbeat: it only lapses.
+    if (row.refreshLeaseOwner == null) return until <= now ? { kind: 'free' } : { kind: 'held' };
+    if (until <= now) return { kind: 'abandoned', ownerText: row.refreshLeaseOwner };
+    const owner = parseLeaseOwner(row.refreshLeaseOwner);
+    return owner != null && isLeaseOwnerGone(owner)
+      ? { kind: 'abandoned', ownerText: row.refreshLeaseOwner }
+      : { kind: 'held' };
   }
 
-  async #refreshWithLease(row: ConnectionRow, accessToken: string, rejectedAccessToken: string | undefined) {
+  /**
+   * Compare-and-swap: only the process that sees this exact version, with no live lease (or the abandoned lease it
+   * saw, still under the same dead owner), gets to refresh. Returns the lease's owner text, null when another won.
+   */
+  #acquireLease(row: ConnectionRow, lease: Exclude<LeaseState, { kind: 'held' }>): string | null {
+    const now = this.#context.now();
+    // One text per acquisition, so renewing or releasing never touches a later lease of this same process.
+    const owner = serializeLeaseOwner(thisProcessAsLeaseOwner(), randomUUID());
+    const isFree = or(isNull(connections.refreshLeaseUntil), lte(connections.refreshLeaseUntil, new Date(now)));
+    const condition: SQL | undefined =
+      lease.kind === 'abandoned' ? or(isFree, eq(connections.refreshLeaseOwner, lease.ownerText)) : isFree;
+    const changes = this.#context.db
+      .update(connections)
+      .set({
+        refreshLeaseUntil: new Date(now + LEASE_TTL_MS),
+        refreshLeaseOwner: owner,
+        ...(lease.kind === 'abandoned' ? { refreshInterruptedAt: row.refreshInterruptedAt ?? new Date(now) } : {}),
+      })
+      .where(and(eq(connections.id, row.id), eq(connections.version, row.version), condition))
+      .run().changes;
+    return changes === 1 ? owner : null;
+  }
+
+  /** Pushes the lease forward while this process's refresh is in flight; only the lease this refresh took. */
+  #renewLease(connectionId: string, owner: string): void {
+    try {
+      this.#context.db
+        .update(connections)
+        .set({ refreshLeaseUntil: new Date(this.#context.now() + LEASE_TTL_MS) })
+        .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)))
+        .run();
+    } catch {
+      // The database is busy or closing: the next beat tries again, and the TTL covers a few missed ones.
+    }
+  }
+
+  async #refreshWithLease(
+    row: ConnectionRow,
+    lease: {
+      owner: string;
+      accessToken: string;
+      rejectedAccessToken: string | undefined;
+      afterInterruptedRefresh: boolean;
+    },
+  ): Promise<Token> {
+    const heartbeat = setInterval(() => this.#renewLease(row.id, lease.owner), LEASE_HEARTBEAT_MS);
+    // A refresh in flight must not keep a process alive that is otherwise done.
+    heartbeat.unref();
+    try {
+      return await this.#refreshHoldingLease(row, lease);
+    } finally {
+      clearInterval(heartbeat);
+      // Every outcome below frees the lease; this covers a throw none of them expected (a failed write, say).
+      try {
+        this.#releaseLease(row.id, lease.owner);
+      } catch {
+        // The database failed: the lease then lapses after its TTL, and the error that got us here is the one to see.
+      }
+    }
+  }
+
+  async #refreshHoldingLease(
+    row: ConnectionRow,
+    lease: { accessToken: string; rejectedAccessToken: string | undefined; afterInterruptedRefresh: boolean },
+  ): Promise<Token> {
+    const { accessToken, rejectedAccessToken } = lease;
     // The row as this refresh last wrote it: storing a rotated refresh token on its own bumps the version.
     let current = row;
     let tokens: TokenSet;
@@ -187,11 +285,10 @@ export class ConnectionTokenManager<Token, TokenSet> {
       });
     } catch (error) {
       // Our own refusal before the upstream was asked (no OAuth client saved, say): nothing to back off from.
-      if (error instanceof GatewayError) {
-        this.#releaseLease(current);
-        throw error;
-      }
-      const permanent = this.#policy.permanentFailure(error);
+      if (error instanceof GatewayError) throw error;
+      const permanent = this.#policy.permanentFailure(error, {
+        afterInterruptedRefresh: lease.afterInterruptedRefresh,
+      });
       if (permanent != null) throw this.#requireReconnect(current, permanent, error);
       const retryInMs = this.#recordTransientFailure(current);
       return this.#useStillUsableOrThrow(current, accessToken, rejectedAccessToken, retryInMs, error);
@@ -228,6 +325,8 @@ export class ConnectionTokenManager<Token, TokenSet> {
         ...this.#policy.storedTokens(row, tokens, now),
         version: row.version + 1,
         refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+        refreshInterruptedAt: null,
         nextRefreshAttemptAt: null,
         refreshFailureCount: 0,
         lastRefreshAt: new Date(now),
@@ -248,6 +347,8 @@ export class ConnectionTokenManager<Token, TokenSet> {
         state: 'reconnect_required',
         stateReason: failure.reason,
         refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+        refreshInterruptedAt: null,
         version: row.version + 1,
         updatedAt: new Date(this.#context.now()),
       })
@@ -274,6 +375,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
         refreshFailureCount: failures,
         nextRefreshAttemptAt: backoffMs == null ? null : new Date(now + backoffMs),
         refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
         updatedAt: new Date(now),
       })
       .where(eq(connections.id, row.id))
@@ -281,8 +383,13 @@ export class ConnectionTokenManager<Token, TokenSet> {
     return backoffMs ?? 0;
   }
 
-  #releaseLease(row: ConnectionRow): void {
-    this.#context.db.update(connections).set({ refreshLeaseUntil: null }).where(eq(connections.id, row.id)).run();
+  /** Frees the lease if it is still the one this refresh took (a write above may have freed it already). */
+  #releaseLease(connectionId: string, owner: string): void {
+    this.#context.db
+      .update(connections)
+      .set({ refreshLeaseUntil: null, refreshLeaseOwner: null })
+      .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)))
+      .run();
   }
 
   #useStillUsableOrThrow(

@@ -55,6 +55,8 @@ export function saveChatgptConnection(
     state: 'connected' as const,
     stateReason: null,
     refreshLeaseUntil: null,
+    refreshLeaseOwner: null,
+    refreshInterruptedAt: null,
     nextRefreshAttemptAt: null,
     refreshFailureCount: 0,
     connectedAt: now,

@@ -7,6 +7,10 @@ const STATE_MESSAGES: Readonly<Record<string, string>> = {
   refresh_token_reused:
     'The saved sign-in was already used by another program (for example the Codex CLI signed in with the same ' +
     'session). Sign in again here; do not share one sign-in between programs.',
+  refresh_interrupted:
+    'The gateway was stopped (a crash or a restart) in the middle of refreshing the ChatGPT sign-in, after ' +
+    'auth.openai.com had already replaced the saved refresh token, so the sign-in can no longer be refreshed. ' +
+    'Sign in again here; no other program used it.',
   refresh_token_expired: 'The ChatGPT sign-in has expired. Sign in again.',
   refresh_token_invalidated:
     'The ChatGPT sign-in was revoked (signed out elsewhere or password changed). Sign in again.',

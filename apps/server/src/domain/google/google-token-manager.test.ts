@@ -3,6 +3,7 @@ import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth 
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema.ts';
+import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
@@ -33,6 +34,8 @@ afterEach(async () => {
   await test.close();
 });
 
+/** Google's access tokens live an hour (docs/google-protocol.md §1.4). */
+const GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
 const TOKEN_PATH = () => new URL(google.tokenEndpoint).pathname;
 const refreshRequests = () =>
   google
@@ -60,7 +63,7 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     accessTokenTtlSeconds: options.ttlSeconds,
     ...(options.account == null ? {} : { account: options.account }),
   });
-  return saveGoogleConnection(test.connections, {
+  const row = saveGoogleConnection(test.connections, {
     userId,
     tokens: {
       accessToken: minted.accessToken,
@@ -71,6 +74,13 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     },
     claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
   });
+  // Held as long as one of Google's hour-long tokens with `ttlSeconds` left would have been.
+  backdateTokenReceipt(
+    test.connections,
+    row.id,
+    Math.max(0, GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS - options.ttlSeconds),
+  );
+  return row;
 }
 
 async function expectGatewayError(promise: Promise<unknown>, code: string): Promise<GatewayError> {

@@ -1,12 +1,13 @@
 import { GoogleOAuthError, type GoogleTokenSet, refreshGoogleTokens } from '@pag/oauth-client';
 import { ConnectionTokenManager, type ConnectionTokenPolicy } from '../connections/connection-token-manager.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { effectiveRefreshWindowMs } from '../connections/effective-refresh-window.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { googleTokenContext } from './google-vault-contexts.ts';
 import { readGoogleClientCredentials } from './read-google-client.ts';
 import type { GoogleConnectionRow } from './save-google-connection.ts';
 
-/** Google access tokens live about an hour; refresh when less than 5 minutes are left. */
+/** Google access tokens live about an hour; refresh when less than 5 minutes (or half their lifetime) are left. */
 const REFRESH_WINDOW_MS = 5 * 60_000;
 /** Without an `expires_in` (Google always sends one), assume Google's usual hour. */
 const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3599;
@@ -50,7 +51,8 @@ function googleTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<s
       if (column === 'id_token') throw new Error('Google connections keep no id token.');
       return googleTokenContext(connectionId, column);
     },
-    isDue: (row, now) => (row.accessTokenExpiresAt?.getTime() ?? 0) - now <= REFRESH_WINDOW_MS,
+    isDue: (row, now) =>
+      (row.accessTokenExpiresAt?.getTime() ?? 0) - now <= effectiveRefreshWindowMs(row, REFRESH_WINDOW_MS),
     refresh: ({ row, decrypt }) => {
       const client = readGoogleClientCredentials(context, row.userId);
       return refreshGoogleTokens({

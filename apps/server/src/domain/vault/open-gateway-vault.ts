@@ -1,19 +1,34 @@
 import { existsSync } from 'node:fs';
-import { KeyringSource, Vault } from '@pag/vault';
+import { deriveKeyId, KeyringSource, Vault } from '@pag/vault';
 import type { GatewayDatabase } from '../../db/open-database.ts';
-import { listEncryptedValues } from './encrypted-columns.ts';
+import { type EncryptedValue, listEncryptedValues } from './encrypted-columns.ts';
 
 /** The stored tokens cannot be decrypted with the configured key: stop rather than hand out garbage. */
 export class VaultKeyMismatchError extends Error {
   override name = 'VaultKeyMismatchError';
 }
 
+/** Stands for ciphertexts whose key id cannot even be read. */
+const UNREADABLE = '(unreadable ciphertext)';
+
 /**
  * Opens the vault the gateway runs with (key from `GATEWAY_ENCRYPTION_KEY`, else the key file, created on first
- * start) and checks, before anything runs, that every stored ciphertext is under a key it has. A wrong env key or a
- * lost key file is thus a clear startup error naming what to restore, never a stream of decryption failures later.
+ * start) and checks, before anything runs and before anything is written, that it can read what is stored:
+ * - every stored ciphertext names a key the keyring has, and one ciphertext per key id decrypts with it;
+ * - with `GATEWAY_ENCRYPTION_KEY` set, everything stored is already under that key. Otherwise the env key would
+ *   become the primary key and new tokens would be written under it next to old ones under the key file's keys: a
+ *   wrong env key (failure 4 of issue 16) would then lock the next start out of those new tokens. Changing keys is
+ *   what `gateway vault rotate-key` does; only it opens the vault with `isKeyChangeAllowed`.
+ * A wrong env key or a lost key file is thus a clear startup error naming the key ids found and expected, never a
+ * stream of decryption failures later.
  */
-export function openGatewayVault(options: { db: GatewayDatabase; envKey: Buffer | null; keyFilePath: string }): Vault {
+export function openGatewayVault(options: {
+  db: GatewayDatabase;
+  envKey: Buffer | null;
+  keyFilePath: string;
+  /** Only for `vault rotate-key`: stored values may be under another key than the primary, it moves them. */
+  isKeyChangeAllowed?: boolean;
+}): Vault {
   const values = listEncryptedValues(options.db.$client);
   if (options.envKey == null && values.length > 0 && !existsSync(options.keyFilePath)) {
     throw new VaultKeyMismatchError(
@@ -24,24 +39,64 @@ export function openGatewayVault(options: { db: GatewayDatabase; envKey: Buffer 
   }
   const source = new KeyringSource({ envKey: options.envKey, keyFilePath: options.keyFilePath });
   const vault = new Vault(source);
-  const known = new Set(source.keyring.keys.keys());
-  const missing = new Set<string>();
+  const configured =
+    options.envKey == null
+      ? `the key file ${options.keyFilePath} (key id ${[...source.keyring.keys.keys()].join(', ')})`
+      : `GATEWAY_ENCRYPTION_KEY (key id ${deriveKeyId(options.envKey)})`;
+  const byKeyId = groupByKeyId(vault, values);
+  const found = [...byKeyId.keys()];
+  const foundText = found.map((keyId) => `${keyId} (${byKeyId.get(keyId)?.length} values)`).join(', ');
+
+  const unknown = found.filter((keyId) => !source.keyring.keys.has(keyId));
+  if (unknown.length > 0) {
+    throw new VaultKeyMismatchError(
+      `The stored tokens were encrypted with key id ${unknown.join(', ')}, which the configured key ` +
+        `(${configured}) does not have; stored: ${foundText}. Set the key that was used before, or restore the key ` +
+        'file from your backup.',
+    );
+  }
+  if (options.envKey != null && options.isKeyChangeAllowed !== true) {
+    const envKeyId = deriveKeyId(options.envKey);
+    const others = found.filter((keyId) => keyId !== envKeyId);
+    if (others.length > 0) {
+      throw new VaultKeyMismatchError(
+        `GATEWAY_ENCRYPTION_KEY is key id ${envKeyId}, but the stored tokens are under key id ` +
+          `${others.join(', ')} (from the key file ${options.keyFilePath}); stored: ${foundText}. Starting would make ` +
+          `${envKeyId} the primary key and encrypt new tokens under it. If GATEWAY_ENCRYPTION_KEY is not the key you ` +
+          'meant, set the right one or unset it to use the key file; to move every stored token to this key, run ' +
+          '`gateway vault rotate-key` with it set. Nothing was changed.',
+      );
+    }
+  }
+  for (const [keyId, sample] of byKeyId) {
+    const value = sample[0];
+    if (value == null) continue;
+    try {
+      vault.decrypt(value.ciphertext, { context: value.context });
+    } catch {
+      throw new VaultKeyMismatchError(
+        `A stored ${value.table}.${value.column} under key id ${keyId} does not decrypt with the configured key ` +
+          `(${configured}): the key bytes for that id are wrong or the database was altered. Restore the key and ` +
+          'the database from the same backup. Nothing was changed.',
+      );
+    }
+  }
+  return vault;
+}
+
+/** The stored values by the key id they name, in the order first seen. */
+function groupByKeyId(vault: Vault, values: EncryptedValue[]): Map<string, EncryptedValue[]> {
+  const byKeyId = new Map<string, EncryptedValue[]>();
   for (const value of values) {
     let keyId: string;
     try {
       keyId = vault.keyIdOf(value.ciphertext);
     } catch {
-      missing.add('(unreadable ciphertext)');
-      continue;
+      keyId = UNREADABLE;
     }
-    if (!known.has(keyId)) missing.add(keyId);
+    const group = byKeyId.get(keyId);
+    if (group == null) byKeyId.set(keyId, [value]);
+    else group.push(value);
   }
-  if (missing.size > 0) {
-    throw new VaultKeyMismatchError(
-      `The stored tokens were encrypted with key id ${[...missing].join(', ')}, which the configured key ` +
-        `(${options.envKey == null ? `key file ${options.keyFilePath}` : 'GATEWAY_ENCRYPTION_KEY'}) does not have. ` +
-        'Set the key that was used before, or restore the key file from your backup.',
-    );
-  }
-  return vault;
+  return byKeyId;
 }

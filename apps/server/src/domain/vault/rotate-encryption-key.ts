@@ -11,6 +11,10 @@ const MAX_PASSES = 5;
  * encrypts with it from its next write on), re-encrypt every stored value under it, then remove the old keys.
  * Each value is swapped only if it is unchanged since it was read, so a refresh writing at the same moment is
  * never overwritten; the next pass picks up whatever such a write left under the old key.
+ *
+ * With `GATEWAY_ENCRYPTION_KEY` set, the env key is the primary and the key file only a source of older keys: the
+ * rotation then moves every stored value under the env key (the way from the key file to an env key, which
+ * startup refuses to take on its own: domain/vault/open-gateway-vault.ts) and leaves the key file as it is.
  */
 export function rotateEncryptionKey(options: {
   db: GatewayDatabase;
@@ -19,19 +23,28 @@ export function rotateEncryptionKey(options: {
   isEnvKeySet: boolean;
 }): { newKeyId: string; reencrypted: number; removedKeyIds: string[] } {
   if (options.isEnvKeySet) {
-    throw new GatewayError(
-      'invalid_request',
-      'GATEWAY_ENCRYPTION_KEY is set, so the key file is not in use: to rotate, unset it (the gateway then uses the ' +
-        'key file) or keep the env key; rotating an env key needs a restart with the new value.',
-    );
+    const envKeyId = options.vault.primaryKeyId;
+    return { newKeyId: envKeyId, reencrypted: reencryptEverythingUnder(options, envKeyId), removedKeyIds: [] };
   }
   const keyFile = addPrimaryKey(options.keyFilePath);
   const newKeyId = keyFile.primaryKeyId;
+  const reencrypted = reencryptEverythingUnder(options, newKeyId);
+  const removedKeyIds: string[] = [];
+  for (const entry of readKeyFile(options.keyFilePath).keys) {
+    if (entry.id === newKeyId) continue;
+    removeKey({ path: options.keyFilePath, keyId: entry.id });
+    removedKeyIds.push(entry.id);
+  }
+  return { newKeyId, reencrypted, removedKeyIds };
+}
+
+/** Re-encrypts every stored value not yet under `keyId`; throws, keeping the old keys, if some are left over. */
+function reencryptEverythingUnder(options: { db: GatewayDatabase; vault: Vault }, keyId: string): number {
   let reencrypted = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changedThisPass = 0;
     const stale = listEncryptedValues(options.db.$client).filter(
-      (value) => options.vault.keyIdOf(value.ciphertext) !== newKeyId,
+      (value) => options.vault.keyIdOf(value.ciphertext) !== keyId,
     );
     if (stale.length === 0) break;
     options.db.$client.transaction(() => {
@@ -45,7 +58,7 @@ export function rotateEncryptionKey(options: {
     reencrypted += changedThisPass;
   }
   const leftOver = listEncryptedValues(options.db.$client).filter(
-    (value) => options.vault.keyIdOf(value.ciphertext) !== newKeyId,
+    (value) => options.vault.keyIdOf(value.ciphertext) !== keyId,
   );
   if (leftOver.length > 0) {
     throw new GatewayError(
@@ -53,11 +66,5 @@ export function rotateEncryptionKey(options: {
       `${leftOver.length} values are still under an old key after ${MAX_PASSES} passes; the old key was kept. Run the rotation again.`,
     );
   }
-  const removedKeyIds: string[] = [];
-  for (const entry of readKeyFile(options.keyFilePath).keys) {
-    if (entry.id === newKeyId) continue;
-    removeKey({ path: options.keyFilePath, keyId: entry.id });
-    removedKeyIds.push(entry.id);
-  }
-  return { newKeyId, reencrypted, removedKeyIds };
+  return reencrypted;
 }

@@ -1,0 +1,13 @@
+import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+
+/**
+ * Makes a connection look as if its access token arrived `seconds` ago (its sign-in time, which is when the token
+ * was received until the first refresh). Tests mint tokens that expire soon to exercise refreshing; a real token
+ * close to expiry has been held for most of its lifetime, and the refresh window (half the lifetime at most:
+ * domain/connections/effective-refresh-window.ts) depends on that.
+ */
+export function backdateTokenReceipt(context: ConnectionsContext, connectionId: string, seconds: number): void {
+  context.db.$client
+    .prepare('update connections set connected_at = ? where id = ?')
+    .run(context.now() - seconds * 1000, connectionId);
+}
