@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FAKES } from './fake-registry.ts';
 import { runCli } from './run-cli.ts';
 
 function capture() {
@@ -37,6 +38,9 @@ describe('runCli', () => {
     [['serve', 'openai-auth', '--port', 'x'], 'pag-testkit: serve: --port must be an integer from 1 to 65535'],
     [['serve', 'openai-auth', '--port', '0'], 'pag-testkit: serve: --port must be an integer from 1 to 65535'],
     [['serve', 'openai-auth', '--verbose'], "pag-testkit: serve: Unknown option '--verbose'"],
+    // openai-auth plays no scenarios, so the scenario flags are not its own.
+    [['serve', 'openai-auth', '--scenario', 'text'], "pag-testkit: serve: Unknown option '--scenario'"],
+    [['serve', 'codex-backend', '--scenario', 'nonsense'], 'pag-testkit: serve: "scenario" "nonsense" is not a preset'],
   ])('should exit 2 for %j', async (argv, message) => {
     const { code, stdout, stderr } = await run(argv);
 
@@ -66,6 +70,26 @@ describe('runCli', () => {
     expect(await exit).toBe(0);
     expect(stderr.text()).toContain('Ctrl-C to stop');
     await expect(fetch(`${url}/__testkit/modes`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  });
+
+  it.each(FAKES.map((fake) => fake.name))('should serve %s with the common test hooks', async (name) => {
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    const exit = runCli({
+      argv: ['serve', name],
+      stdout: stdout.output,
+      stderr: stderr.output,
+      signal: controller.signal,
+    });
+    await expect.poll(() => stdout.text()).toMatch(/^http:\/\/127\.0\.0\.1:\d+(\/v1)?\n$/);
+    const url = new URL(stdout.text().trim()).origin;
+    const requests = await fetch(`${url}/__testkit/requests`, { signal: AbortSignal.timeout(2000) });
+    controller.abort();
+
+    expect(await requests.json()).toEqual({ requests: [] });
+    expect(await exit).toBe(0);
+    expect(stderr.text()).toContain(`${name} fake:`);
   });
 
   it('should run as a plain Node script (type stripping, no loader)', async () => {
