@@ -2,13 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
 import type { ParsedSseEvent } from './codex-backend-test-support.ts';
-import {
-  codexRequestBody,
-  postResponses,
-  readSseEvents,
-  readSseEventsUntilClose,
-  startCodexTestRig,
-} from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, readSseEvents, startCodexTestRig } from './codex-backend-test-support.ts';
 import type { FakeCodexScenarioInput, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
@@ -90,7 +84,10 @@ const joinDeltas = (data: Record<string, unknown>[], type: string) =>
 
 describe('buildCodexStreamPlan over HTTP', () => {
   it('should stream plain text with usage and no [DONE]', async () => {
-    const { data, response } = await stream({ scenario: 'text' });
+    const { data, response } = await stream({
+      scenario: 'text',
+      body: codexRequestBody({ prompt_cache_key: 'thread-1' }),
+    });
 
     expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
@@ -288,7 +285,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios('disconnect');
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, error } = await readSseEventsUntilClose(response);
+    const { events, error } = await readSseEvents(response);
     const exchange = await rig.backend.waitForClose({ index: 0 });
 
     expect(response.status).toBe(200);
@@ -302,7 +299,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 400, afterDeltas: 1 } });
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, arrivals } = await readSseEventsUntilClose(response);
+    const { events, arrivals } = await readSseEvents(response);
 
     expect(events.at(-1)?.data.type).toBe('response.completed');
     const firstDelta = events.findIndex((event) => event.data.type === 'response.output_text.delta');
@@ -331,7 +328,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     });
     const rig = await startCodexTestRig();
     rig.backend.enqueueScenarios({ kind: 'stream', ending: { kind: 'disconnect', afterDeltas: 0 } });
-    const cut = await readSseEventsUntilClose(await postResponses({ rig, body: codexRequestBody() }));
+    const cut = await readSseEvents(await postResponses({ rig, body: codexRequestBody() }));
 
     expect(
       data

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { RecordedRequest } from '../request-recorder.ts';
+import { wait } from '../wait.ts';
 
 /** One `POST /codex/responses` as the fake handled it. */
 export type FakeCodexExchange = {
@@ -21,39 +22,16 @@ export type FakeCodexExchange = {
   readonly isClientAbort: boolean;
 };
 
-type MutableExchange = { -readonly [Key in keyof FakeCodexExchange]: FakeCodexExchange[Key] };
+export type OpenCodexExchange = { -readonly [Key in keyof FakeCodexExchange]: FakeCodexExchange[Key] };
 
-export type CodexExchangeLog = {
-  /** Cleared in place by `clear()`, so references held by tests stay current. */
-  readonly exchanges: FakeCodexExchange[];
-  open(options: { request: RecordedRequest | undefined; reply: ServerResponse }): MutableExchange;
-  /** The fake is about to cut this connection itself, so its close is not a client abort. */
-  markIntentionalClose(exchange: FakeCodexExchange): void;
-  waitForClose(options: { index: number; timeoutMs: number }): Promise<FakeCodexExchange>;
-  clear(): void;
-};
-
-type Waiter = { index: number; resolve: (exchange: FakeCodexExchange) => void };
-
-/** Keeps the exchanges and notices, to the millisecond, when each one's connection closes. */
-export function createCodexExchangeLog(options: { now: () => number }): CodexExchangeLog {
-  const exchanges: MutableExchange[] = [];
-  const intentional = new WeakSet<FakeCodexExchange>();
-  const waiters = new Set<Waiter>();
-  const notify = (exchange: FakeCodexExchange) => {
-    // An exchange forgotten by clear() can still close later; its index now belongs to a newer one.
-    if (exchanges[exchange.index] !== exchange) return;
-    for (const waiter of waiters) {
-      if (waiter.index !== exchange.index) continue;
-      waiters.delete(waiter);
-      waiter.resolve(exchange);
-    }
-  };
-
+/** Keeps the exchanges and notes, to the millisecond, when each one's connection closes. */
+export function createCodexExchangeLog(now: () => number) {
+  const exchanges: OpenCodexExchange[] = [];
+  const cutOnPurpose = new WeakSet<ServerResponse>();
   return {
-    exchanges,
-    open({ request, reply }) {
-      const exchange: MutableExchange = {
+    exchanges: exchanges as readonly FakeCodexExchange[],
+    open(request: RecordedRequest | undefined, reply: ServerResponse): OpenCodexExchange {
+      const exchange: OpenCodexExchange = {
         index: exchanges.length,
         request,
         accountId: undefined,
@@ -64,38 +42,27 @@ export function createCodexExchangeLog(options: { now: () => number }): CodexExc
         isClientAbort: false,
       };
       exchanges.push(exchange);
-      // 'close' on the response fires when the answer is done or the socket dies, whichever comes first; only
-      // the second, when not the fake's own doing, is a client abort.
+      // 'close' fires when the answer is done or the socket dies, whichever comes first; only the second, when not
+      // the fake's own doing, is a client abort.
       reply.once('close', () => {
-        exchange.closedAt = options.now();
-        exchange.isClientAbort = !reply.writableFinished && !intentional.has(exchange);
-        notify(exchange);
+        exchange.closedAt = now();
+        exchange.isClientAbort = !reply.writableFinished && !cutOnPurpose.has(reply);
       });
       return exchange;
     },
-    markIntentionalClose(exchange) {
-      intentional.add(exchange);
+    /** The fake is about to cut this connection itself, so its close is not a client abort. */
+    markCut(reply: ServerResponse): void {
+      cutOnPurpose.add(reply);
     },
-    waitForClose({ index, timeoutMs }) {
-      const closed = exchanges[index];
-      if (closed?.closedAt != null) return Promise.resolve(closed);
-      return new Promise((resolve, reject) => {
-        const waiter: Waiter = {
-          index,
-          resolve: (exchange) => {
-            clearTimeout(timer);
-            resolve(exchange);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`exchange ${index} did not close within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
-    clear() {
-      exchanges.length = 0;
+    /** Resolves once exchange `index` closed, waiting for it to arrive if need be; rejects after the timeout. */
+    async waitForClose(index: number, timeoutMs: number): Promise<FakeCodexExchange> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const exchange = exchanges[index];
+        if (exchange?.closedAt != null) return exchange;
+        if (Date.now() >= deadline) throw new Error(`exchange ${index} did not close within ${timeoutMs} ms`);
+        await wait({ ms: 5 });
+      }
     },
   };
 }

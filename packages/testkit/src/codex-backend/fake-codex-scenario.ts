@@ -21,26 +21,14 @@ export type FakeCodexStreamError = { message: string; code?: string | null; type
 
 /** How a stream ends. Every ending but `completed` leaves the client without `response.completed`. */
 export type FakeCodexStreamEnding =
-  | {
-      kind: 'completed';
-      /** `response.completed.output` is `[]` although items were streamed, as the real backend sometimes does. */
-      isOutputEmpty?: boolean;
-    }
-  | {
-      kind: 'incomplete';
-      /**
-       * `incomplete_details.reason`: `max_output_tokens`, `content_filter`, `interrupted` or any other word
-       * (docs/codex-protocol.md §6.2).
-       */
-      reason: string;
-    }
+  /** `isOutputEmpty`: `response.completed.output` is `[]` although items were streamed, as the backend sometimes does. */
+  | { kind: 'completed'; isOutputEmpty?: boolean }
+  /** `reason`: `incomplete_details.reason`, e.g. `max_output_tokens` or `content_filter` (docs/codex-protocol.md §6.2). */
+  | { kind: 'incomplete'; reason: string }
   | { kind: 'failed'; error: FakeCodexStreamError }
   | { kind: 'error-event'; error: FakeCodexStreamError }
-  | {
-      kind: 'disconnect';
-      /** Cut after this many text, reasoning or argument deltas. Default: after all output, before the end. */
-      afterDeltas?: number;
-    };
+  /** Cut after `afterDeltas` text, reasoning or argument deltas; default after all output, before the end. */
+  | { kind: 'disconnect'; afterDeltas?: number };
 
 /** A 200 SSE answer: reasoning, then text, then function calls, each its own output item. */
 export type FakeCodexStreamScenario = {
@@ -48,33 +36,24 @@ export type FakeCodexStreamScenario = {
   /** Reasoning summary; an array gives one summary part per entry. */
   reasoning?: string | readonly string[];
   text?: string;
-  /**
-   * Answer `echo: <text of the last user message>` (when `text` is not given), so concurrent tests can tell every
-   * caller's answer apart.
-   */
+  /** Answer `echo: <last user text>` when `text` is not given, so concurrent tests can tell the answers apart. */
   echo?: boolean;
   functionCalls?: readonly FakeCodexFunctionCall[];
   /** Deltas per text, summary part or arguments. Default 3. */
   deltaCount?: number;
   /** Default `{ kind: 'completed' }`. */
   ending?: FakeCodexStreamEnding;
-  /** Stops writing for `ms`, then goes on. The pause comes after `afterDeltas` deltas (default 0: before any). */
+  /** Stops writing for `ms` after `afterDeltas` deltas (default 0: before any), then goes on. */
   stall?: { ms: number; afterDeltas?: number };
   usage?: Partial<FakeCodexUsage>;
   /** Answer without `content-type`, as the backend sometimes does (§6.1). */
   shouldOmitContentType?: boolean;
 };
 
-/** 429 `usage_limit_reached` with the §7.2 body and the rate-limit headers (primary window at 100 %). */
-export type FakeCodexUsageLimitScenario = {
-  kind: 'usage-limit';
-  /** Default 13872. */
-  resetsInSeconds?: number;
-  /** Default: the caller's plan. */
-  planType?: string;
-};
+/** 429 `usage_limit_reached` with the §7.2 body; `resetsInSeconds` default 13872, `planType` default the caller's. */
+export type FakeCodexUsageLimitScenario = { kind: 'usage-limit'; resetsInSeconds?: number; planType?: string };
 
-/** 429 transient rate limit with `Retry-After`; clients retry it. */
+/** 429 transient rate limit with `Retry-After` (default 1); clients retry it. */
 export type FakeCodexRateLimitScenario = { kind: 'rate-limit'; retryAfterSeconds?: number };
 
 /** Any status before the stream; 401, 500 and 503 get the real-looking body unless one is given. */
@@ -95,18 +74,17 @@ export const FAKE_CODEX_REPLY_TEXT = 'Hello from the fake Codex backend.';
 export const FAKE_CODEX_REASONING_TEXT = '**Greeting the user**\n\nThe user says hi; a short friendly answer fits.';
 const CONTEXT_LENGTH_MESSAGE =
   'Your input exceeds the context window of this model. Please adjust your input and try again.';
+const WEATHER_CALL = { name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' };
 
+/** The presets; each has a recorded `__fixtures__/codex-<name>.chunks.txt` or `.error.json`. */
 export const FAKE_CODEX_SCENARIOS = {
   text: { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT },
   'reasoning-text': { kind: 'stream', reasoning: FAKE_CODEX_REASONING_TEXT, text: FAKE_CODEX_REPLY_TEXT },
-  'function-call': {
-    kind: 'stream',
-    functionCalls: [{ name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' }],
-  },
+  'function-call': { kind: 'stream', functionCalls: [WEATHER_CALL] },
   'parallel-function-calls': {
     kind: 'stream',
     functionCalls: [
-      { name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' },
+      WEATHER_CALL,
       { name: 'get_time', arguments: { timezone: 'Europe/Paris' }, callId: 'call_fake_time' },
     ],
   },
@@ -178,25 +156,15 @@ export type FakeCodexScenarioName = keyof typeof FAKE_CODEX_SCENARIOS;
 /** A preset name or a scenario object: what the queue, the default and the HTTP hook take. */
 export type FakeCodexScenarioInput = FakeCodexScenarioName | FakeCodexScenario;
 
-/** The presets that answer 200 with a stream; each has a `codex-<name>.chunks.txt` fixture. */
-export const FAKE_CODEX_STREAM_SCENARIO_NAMES = (Object.keys(FAKE_CODEX_SCENARIOS) as FakeCodexScenarioName[]).filter(
-  (name) => FAKE_CODEX_SCENARIOS[name].kind === 'stream',
-);
-
-/** The presets that fail before the stream; each has a `codex-<name>.error.json` fixture. */
-export const FAKE_CODEX_ERROR_SCENARIO_NAMES = (Object.keys(FAKE_CODEX_SCENARIOS) as FakeCodexScenarioName[]).filter(
-  (name) => FAKE_CODEX_SCENARIOS[name].kind !== 'stream',
-);
-
-/** A scenario ready to run, with the preset name kept for the exchange log. */
+/** A scenario ready to play, named (preset name or kind) for the exchange log. */
 export type ResolvedFakeCodexScenario = { name: string; scenario: FakeCodexScenario };
 
-/** Turns a preset name into its scenario and checks a scenario object, for the JS handle and the HTTP hook alike. */
+/** Turns a preset name into its scenario and checks a scenario object, so a typo fails where it was made. */
 export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): ResolvedFakeCodexScenario {
   if (typeof input === 'string') {
-    const preset = (FAKE_CODEX_SCENARIOS as Record<string, FakeCodexScenario>)[input];
-    if (preset == null) throw invalidValue(`"scenario" ${JSON.stringify(input)} is not a preset`);
-    return { name: input, scenario: preset };
+    if (!Object.hasOwn(FAKE_CODEX_SCENARIOS, input))
+      throw invalid(`"scenario" ${JSON.stringify(input)} is not a preset`);
+    return { name: input, scenario: FAKE_CODEX_SCENARIOS[input] };
   }
   if (input == null || typeof input !== 'object') {
     throw new CodedTypeError({
@@ -206,62 +174,58 @@ export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): Resolve
   }
   switch (input.kind) {
     case 'stream':
-      validateStreamScenario(input);
+      checkStreamScenario(input);
       break;
     case 'usage-limit':
-      if (input.resetsInSeconds != null) requireNonNegativeInteger('resetsInSeconds', input.resetsInSeconds);
+      checkCount('resetsInSeconds', input.resetsInSeconds);
       break;
     case 'rate-limit':
-      if (input.retryAfterSeconds != null) requireNonNegativeInteger('retryAfterSeconds', input.retryAfterSeconds);
+      checkCount('retryAfterSeconds', input.retryAfterSeconds);
       break;
     case 'http-error':
-      if (!Number.isInteger(input.status) || input.status < 400 || input.status > 599) {
-        throw invalidValue('"scenario.status" must be an HTTP error status (400-599)');
+      if (!(Number.isInteger(input.status) && input.status >= 400 && input.status <= 599)) {
+        throw invalid('"scenario.status" must be an HTTP error status (400-599)');
       }
       break;
     default:
-      throw invalidValue('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
+      throw invalid('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
   }
   return { name: input.kind, scenario: input };
 }
 
-function validateStreamScenario(scenario: FakeCodexStreamScenario): void {
-  if (scenario.deltaCount != null) requirePositiveInteger('deltaCount', scenario.deltaCount);
+function checkStreamScenario(scenario: FakeCodexStreamScenario): void {
+  if (scenario.deltaCount != null && !(Number.isInteger(scenario.deltaCount) && scenario.deltaCount > 0)) {
+    throw invalid('"scenario.deltaCount" must be > 0');
+  }
   for (const [index, call] of (scenario.functionCalls ?? []).entries()) {
     if (typeof call?.name !== 'string' || call.name === '') {
-      throw invalidValue(`"scenario.functionCalls[${index}].name" must be a non-empty string`);
+      throw invalid(`"scenario.functionCalls[${index}].name" must be a non-empty string`);
     }
   }
   if (scenario.stall != null) {
-    requireNonNegativeInteger('stall.ms', scenario.stall.ms);
-    if (scenario.stall.afterDeltas != null) requireNonNegativeInteger('stall.afterDeltas', scenario.stall.afterDeltas);
+    checkCount('stall.ms', scenario.stall.ms, true);
+    checkCount('stall.afterDeltas', scenario.stall.afterDeltas);
   }
   const { ending } = scenario;
   if (ending == null) return;
   if (!['completed', 'incomplete', 'failed', 'error-event', 'disconnect'].includes(ending.kind)) {
-    throw invalidValue('"scenario.ending.kind" must be completed, incomplete, failed, error-event or disconnect');
+    throw invalid('"scenario.ending.kind" must be completed, incomplete, failed, error-event or disconnect');
   }
   if (ending.kind === 'incomplete' && (typeof ending.reason !== 'string' || ending.reason === '')) {
-    throw invalidValue('"scenario.ending.reason" must be a non-empty string');
+    throw invalid('"scenario.ending.reason" must be a non-empty string');
   }
   if ((ending.kind === 'failed' || ending.kind === 'error-event') && typeof ending.error?.message !== 'string') {
-    throw invalidValue('"scenario.ending.error.message" must be a string');
+    throw invalid('"scenario.ending.error.message" must be a string');
   }
-  if (ending.kind === 'disconnect' && ending.afterDeltas != null) {
-    requireNonNegativeInteger('ending.afterDeltas', ending.afterDeltas);
-  }
+  if (ending.kind === 'disconnect') checkCount('ending.afterDeltas', ending.afterDeltas);
 }
 
-function requirePositiveInteger(name: string, value: unknown): void {
-  if (!(Number.isInteger(value) && (value as number) > 0)) throw invalidValue(`"scenario.${name}" must be > 0`);
+/** An integer >= 0, which may be left out unless `isRequired`. */
+function checkCount(name: string, value: unknown, isRequired = false): void {
+  if (value == null && !isRequired) return;
+  if (!(Number.isInteger(value) && (value as number) >= 0)) throw invalid(`"scenario.${name}" must be an integer >= 0`);
 }
 
-function requireNonNegativeInteger(name: string, value: unknown): void {
-  if (!(Number.isInteger(value) && (value as number) >= 0)) {
-    throw invalidValue(`"scenario.${name}" must be an integer >= 0`);
-  }
-}
-
-function invalidValue(message: string): CodedTypeError {
+function invalid(message: string): CodedTypeError {
   return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

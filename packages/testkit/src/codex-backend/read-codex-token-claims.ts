@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import { decodeJwt } from 'jose';
 import { AUTH_CLAIM, PROFILE_CLAIM } from '../openai-auth/openai-auth-constants.ts';
 
 /** What the backend needs from an access token. */
@@ -36,4 +37,19 @@ export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims 
     ...(typeof email === 'string' ? { email } : {}),
     ...(typeof userId === 'string' ? { userId } : {}),
   };
+}
+
+/**
+ * The fake's default verifier: any well-formed, unexpired JWT with an account id, signature unchecked — what every
+ * client does with these tokens (§3). `verifyWithFakeOpenAiAuth` also proves where a token came from.
+ */
+export function decodeCodexAccessToken(token: string, now: number): FakeCodexTokenClaims | 'expired' | null {
+  let payload: JWTPayload;
+  try {
+    payload = decodeJwt(token);
+  } catch {
+    return null;
+  }
+  if (typeof payload.exp !== 'number') return null;
+  return payload.exp * 1000 <= now ? 'expired' : readCodexTokenClaims(payload);
 }

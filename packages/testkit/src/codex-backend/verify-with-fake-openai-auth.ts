@@ -1,15 +1,14 @@
 import type { JWK } from 'jose';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from '../openai-auth/openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
 import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
 import { readCodexTokenClaims } from './read-codex-token-claims.ts';
 
 /**
- * A started fake (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere (JWKS fetched from
- * it; its tokens then name either the real issuer or that URL).
+ * A started fake auth.openai.com (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere
+ * (JWKS fetched from it; its tokens then name either the real issuer or that URL).
  */
-export type FakeOpenAiAuthKeys = Pick<FakeOpenAiAuth, 'url'> & { issuer?: string; jwks?: { keys: JWK[] } };
+export type FakeOpenAiAuthKeys = { url: string; issuer?: string; jwks?: { keys: JWK[] } };
 
 /**
  * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
@@ -32,8 +31,7 @@ export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCode
       });
       return readCodexTokenClaims(payload);
     } catch (error) {
-      if (error instanceof errors.JWTExpired) return 'expired';
-      return null;
+      return error instanceof errors.JWTExpired ? 'expired' : null;
     }
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CodedTypeError } from '../coded-type-error.ts';
 
 /** What a test says about one catalogue entry; everything else gets a realistic default. */
@@ -58,48 +59,54 @@ const EFFORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
 const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. (Served by the pag testkit fake Codex backend.)';
 
 /**
- * One `/codex/models` entry with the fields of §5.6, laid out like the catalogue bundled in Codex 0.169.
- * `prefer_websockets` is false because the fake only speaks HTTP SSE; a client that honours it would otherwise
- * try a WebSocket first.
+ * The `/codex/models` body and its ETag (which changes whenever the served list does), leaving out models newer than
+ * the client's `client_version` (all without one). Entries have the fields of §5.6, laid out like the catalogue bundled in Codex 0.169.
  */
-export function buildCodexModelEntry(options: {
-  model: FakeCodexModelOptions;
-  index: number;
-}): Record<string, unknown> {
-  const { model, index } = options;
-  const defaultEffort = defaultEffortOf(model);
-  const contextWindow = model.contextWindow ?? 272_000;
-  return {
-    slug: model.slug,
-    display_name: model.displayName ?? displayNameOf(model.slug),
-    description: `Fake ${model.slug} served by the pag testkit.`,
-    visibility: model.isHidden === true ? 'hide' : 'list',
-    priority: model.priority ?? index + 1,
-    default_reasoning_level: defaultEffort,
-    supported_reasoning_levels: model.efforts.map((effort) => ({
-      effort,
-      description: EFFORT_DESCRIPTIONS[effort] ?? effort,
-    })),
-    default_reasoning_summary: 'none',
-    support_verbosity: true,
-    default_verbosity: 'low',
-    context_window: contextWindow,
-    max_context_window: contextWindow,
-    input_modalities: ['text', 'image'],
-    supports_parallel_tool_calls: true,
-    supported_in_api: true,
-    minimal_client_version: model.minimalClientVersion ?? '0.0.0',
-    prefer_websockets: false,
-    shell_type: 'shell_command',
-    apply_patch_tool_type: 'freeform',
-    truncation_policy: { mode: 'tokens', limit: 10_000 },
-    supports_reasoning_summaries: true,
-    // Codex 0.169 refuses the whole catalogue when an entry lacks this list (found by running it against the fake).
-    experimental_supported_tools: [],
-    base_instructions: BASE_INSTRUCTIONS,
-    model_messages: { instructions_template: BASE_INSTRUCTIONS },
-    ...model.extraFields,
-  };
+export function listCodexModels(options: { models: readonly FakeCodexModelOptions[]; clientVersion?: string }) {
+  const { clientVersion } = options;
+  const models = options.models
+    .map((model, index) => ({ model, index }))
+    .filter(
+      ({ model }) => clientVersion == null || isVersionAtLeast(clientVersion, model.minimalClientVersion ?? '0.0.0'),
+    )
+    .map(({ model, index }) => {
+      const contextWindow = model.contextWindow ?? 272_000;
+      return {
+        slug: model.slug,
+        display_name: model.displayName ?? displayNameOf(model.slug),
+        description: `Fake ${model.slug} served by the pag testkit.`,
+        visibility: model.isHidden === true ? 'hide' : 'list',
+        priority: model.priority ?? index + 1,
+        default_reasoning_level: defaultEffortOf(model),
+        supported_reasoning_levels: model.efforts.map((effort) => ({
+          effort,
+          description: EFFORT_DESCRIPTIONS[effort] ?? effort,
+        })),
+        default_reasoning_summary: 'none',
+        support_verbosity: true,
+        default_verbosity: 'low',
+        context_window: contextWindow,
+        max_context_window: contextWindow,
+        input_modalities: ['text', 'image'],
+        supports_parallel_tool_calls: true,
+        supported_in_api: true,
+        minimal_client_version: model.minimalClientVersion ?? '0.0.0',
+        // The fake only speaks HTTP SSE; a client that honours `true` would try a WebSocket first.
+        prefer_websockets: false,
+        shell_type: 'shell_command',
+        apply_patch_tool_type: 'freeform',
+        truncation_policy: { mode: 'tokens', limit: 10_000 },
+        supports_reasoning_summaries: true,
+        // Codex 0.169 refuses the whole catalogue when an entry lacks this list (found by running it against the fake).
+        experimental_supported_tools: [],
+        base_instructions: BASE_INSTRUCTIONS,
+        model_messages: { instructions_template: BASE_INSTRUCTIONS },
+        ...model.extraFields,
+      };
+    });
+  const body = { models };
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32);
+  return { body, etag: `"${hash}"` };
 }
 
 /** The effort the backend applies when a request names none. */
@@ -109,37 +116,30 @@ export function defaultEffortOf(model: FakeCodexModelOptions): string | undefine
 
 /** Checks a catalogue given to the fake; throws a coded TypeError naming the bad entry. */
 export function validateFakeCodexModels(models: readonly FakeCodexModelOptions[]): FakeCodexModelOptions[] {
-  if (!Array.isArray(models)) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"models" must be an array' });
-  }
   const slugs = new Set<string>();
   return models.map((model, index) => {
     if (typeof model?.slug !== 'string' || model.slug === '') {
-      throw invalidValue(`"models[${index}].slug" must be a non-empty string`);
+      throw invalid(`"models[${index}].slug" must be a non-empty string`);
     }
-    if (slugs.has(model.slug)) throw invalidValue(`"models" repeat the slug ${JSON.stringify(model.slug)}`);
+    if (slugs.has(model.slug)) throw invalid(`"models" repeat the slug ${JSON.stringify(model.slug)}`);
     slugs.add(model.slug);
-    if (
-      !Array.isArray(model.efforts) ||
-      (model.efforts as readonly unknown[]).some((effort) => typeof effort !== 'string')
-    ) {
-      throw invalidValue(`"models[${index}].efforts" must be an array of strings`);
+    if (!Array.isArray(model.efforts) || model.efforts.some((effort: unknown) => typeof effort !== 'string')) {
+      throw invalid(`"models[${index}].efforts" must be an array of strings`);
     }
     if (model.defaultEffort != null && !model.efforts.includes(model.defaultEffort)) {
-      throw invalidValue(`"models[${index}].defaultEffort" must be one of its efforts`);
+      throw invalid(`"models[${index}].defaultEffort" must be one of its efforts`);
     }
     return { ...model };
   });
 }
 
-/** True when `version` >= `minimum`, comparing dotted numbers; anything unparsable counts as new enough. */
-export function isClientVersionAtLeast(options: { version: string; minimum: string }): boolean {
+/** Compares dotted numbers; anything unparsable counts as new enough. */
+function isVersionAtLeast(version: string, minimum: string): boolean {
   const parse = (text: string) => text.split(/[.-]/).slice(0, 3).map(Number);
-  const version = parse(options.version);
-  const minimum = parse(options.minimum);
-  if ([...version, ...minimum].some((part) => !Number.isFinite(part))) return true;
+  const [have, need] = [parse(version), parse(minimum)];
+  if ([...have, ...need].some((part) => !Number.isFinite(part))) return true;
   for (let index = 0; index < 3; index += 1) {
-    const difference = (version[index] ?? 0) - (minimum[index] ?? 0);
+    const difference = (have[index] ?? 0) - (need[index] ?? 0);
     if (difference !== 0) return difference > 0;
   }
   return true;
@@ -152,6 +152,6 @@ function displayNameOf(slug: string): string {
     .join('-');
 }
 
-function invalidValue(message: string): CodedTypeError {
+function invalid(message: string): CodedTypeError {
   return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { CodedTypeError } from '../coded-type-error.ts';
+import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
+import { defineFake } from '../define-fake.ts';
+import { sendJson } from '../send-json.ts';
+import type { FakeCodexTokenRejection } from './authorize-codex-request.ts';
+import { authorizeCodexRequest } from './authorize-codex-request.ts';
+import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
+import { DEFAULT_FAKE_CODEX_MODELS, listCodexModels, validateFakeCodexModels } from './codex-model-catalogue.ts';
+import type { FakeCodexRateLimits } from './codex-rate-limits.ts';
+import { buildWhamUsageBody, DEFAULT_FAKE_CODEX_RATE_LIMITS, mergeFakeCodexRateLimits } from './codex-rate-limits.ts';
+import { createCodexExchangeLog } from './create-codex-exchange-log.ts';
+import type { FakeCodexScenarioInput, ResolvedFakeCodexScenario } from './fake-codex-scenario.ts';
+import { resolveFakeCodexScenario } from './fake-codex-scenario.ts';
+import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
+import { decodeCodexAccessToken } from './read-codex-token-claims.ts';
+import { registerCodexResponsesRoute } from './register-codex-responses-route.ts';
+import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
+
+export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & {
+  /**
+   * Checks each bearer token. Default: any unexpired JWT with a `chatgpt_account_id` claim, signature unchecked.
+   * Pass `verifyWithFakeOpenAiAuth(fakeAuth)` to accept only tokens that fake issued.
+   */
+  verifyAccessToken?: FakeCodexAccessTokenVerifier;
+  /** The catalogue served at `/codex/models` and accepted by `/codex/responses`. Default `DEFAULT_FAKE_CODEX_MODELS`. */
+  models?: readonly FakeCodexModelOptions[];
+  rateLimits?: Partial<FakeCodexRateLimits>;
+  /** Top-level fields refused as "Unsupported parameter: <name>". Default `DEFAULT_UNSUPPORTED_PARAMETERS` (§5.3). */
+  unsupportedParameters?: readonly string[];
+  /** Makes `resp_…`, `msg_…`, `call_…` ids; inject a counter for byte-stable output. Default: random hex. */
+  createId?: (prefix: string) => string;
+};
+
+/** What a test can change while the fake runs; `reset()` makes it anew from the options. */
+export type CodexBackendState = {
+  models: FakeCodexModelOptions[];
+  rateLimits: FakeCodexRateLimits;
+  rejections: FakeCodexTokenRejection[];
+  /** The real catalogue at times answers an empty list (docs/codex-protocol.md §5.6); true serves `{"models":[]}`. */
+  servesEmptyCatalogue: boolean;
+  log: ReturnType<typeof createCodexExchangeLog>;
+};
+
+export type CodexBackendContext = FakeContext<FakeCodexBackendOptions, CodexBackendState, ResolvedFakeCodexScenario>;
+
+/** Everything the fake serves lives under this prefix, so a client's base URL is `<fake>/backend-api`. */
+export const CODEX_BACKEND_PREFIX = '/backend-api';
+
+/**
+ * A strict fake of chatgpt.com/backend-api for the Codex "responses" backend: the request checks, SSE scenarios,
+ * errors and headers of docs/codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
+ */
+export const codexBackendFake = defineFake({
+  name: 'codex-backend',
+  summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models).',
+  createState: (options: FakeCodexBackendOptions): CodexBackendState => ({
+    models: validateFakeCodexModels(options.models ?? DEFAULT_FAKE_CODEX_MODELS),
+    rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
+    rejections: [],
+    servesEmptyCatalogue: false,
+    log: createCodexExchangeLog(options.now ?? Date.now),
+  }),
+  scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
+  routes: (context) => {
+    const { options } = context;
+    const verifyAccessToken = options.verifyAccessToken ?? ((token) => decodeCodexAccessToken(token, context.now()));
+    const createId =
+      options.createId ?? ((prefix) => `${prefix}_${randomBytes(prefix === 'call' ? 12 : 24).toString('hex')}`);
+    registerCodexResponsesRoute({ context, verifyAccessToken, createId });
+    // Scripted token rejections are for model calls, so the catalogue and usage never consume one.
+    const authorize = (headers: Parameters<typeof authorizeCodexRequest>[0]['headers']) =>
+      authorizeCodexRequest({ headers, verifyAccessToken, rejections: [] });
+
+    // §5.6: the catalogue with an `ETag`, and 304 when `If-None-Match` already names it.
+    context.router.on('GET', `${CODEX_BACKEND_PREFIX}/codex/models`, async (request, reply) => {
+      const headers = { 'x-request-id': createId('req') };
+      const authorization = await authorize(request.headers);
+      if ('answer' in authorization) {
+        sendJson({ reply, status: authorization.answer.status, headers, body: authorization.answer.body });
+        return;
+      }
+      const { state } = context;
+      // The real catalogue gates models by the version the client sends; what it does without one is unverified,
+      // so the fake is strict and treats that client as the oldest.
+      const { body, etag } = listCodexModels({
+        models: state.servesEmptyCatalogue ? [] : state.models,
+        clientVersion: request.url.searchParams.get('client_version') ?? '0.0.0',
+      });
+      if (request.headers['if-none-match'] === etag) {
+        reply.writeHead(304, { etag, ...headers });
+        reply.end();
+        return;
+      }
+      sendJson({ reply, headers: { etag, ...headers }, body });
+    });
+
+    context.router.on('GET', `${CODEX_BACKEND_PREFIX}/wham/usage`, async (request, reply) => {
+      const authorization = await authorize(request.headers);
+      if ('answer' in authorization) {
+        sendJson({ reply, status: authorization.answer.status, body: authorization.answer.body });
+        return;
+      }
+      const { claims } = authorization;
+      sendJson({
+        reply,
+        body: buildWhamUsageBody({ rateLimits: context.state.rateLimits, now: context.now(), claims }),
+      });
+    });
+  },
+  testHooks: (context) => {
+    const handle = codexHandle(context);
+    return {
+      'POST /reject-token': ({ token, times }) => {
+        if (token != null && typeof token !== 'string') throw invalidType('"token" must be a string');
+        if (times != null && typeof times !== 'number') throw invalidType('"times" must be a number');
+        handle.rejectAccessToken({ token: token ?? undefined, times: times ?? undefined });
+        return { ok: true };
+      },
+      'POST /empty-catalogue': ({ isEmpty }) => {
+        if (typeof isEmpty !== 'boolean') throw invalidType('"isEmpty" must be a boolean');
+        handle.serveEmptyCatalogue(isEmpty);
+        return { ok: true };
+      },
+      'GET /rate-limits': () => handle.rateLimits,
+      'POST /rate-limits': (body) => handle.setRateLimits(body),
+      'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
+    };
+  },
+  handle: (context) => codexHandle(context),
+  cli: {
+    usage:
+      '    --auth-url <url>          Accept only tokens of the openai-auth fake at <url> (default: any unexpired JWT).\n',
+    flags: { 'auth-url': { type: 'string' } },
+    toOptions: ({ 'auth-url': authUrl }) => {
+      if (authUrl == null) return {};
+      if (typeof authUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(authUrl)) {
+        throw invalidType('--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455');
+      }
+      return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
+    },
+    banner: (url) =>
+      `base URL ${url}${CODEX_BACKEND_PREFIX}, model requests ${url}${CODEX_BACKEND_PREFIX}/codex/responses`,
+  },
+});
+
+/** The Codex-specific members of the handle; getters read `context.state` so they stay current across resets. */
+function codexHandle(context: CodexBackendContext) {
+  return {
+    /** `<url>/backend-api`: the ChatGPT base URL (`chatgpt_base_url` in Codex). */
+    get baseUrl() {
+      return `${context.url}${CODEX_BACKEND_PREFIX}`;
+    },
+    /** `<url>/backend-api/codex`: the model provider base URL; requests go to `<codexBaseUrl>/responses`. */
+    get codexBaseUrl() {
+      return `${context.url}${CODEX_BACKEND_PREFIX}/codex`;
+    },
+    /** One entry per `POST /codex/responses`, in arrival order. */
+    get exchanges() {
+      return context.state.log.exchanges;
+    },
+    /** Resolves once exchange `index` closed (waiting for it to arrive if need be); rejects after `timeoutMs`. */
+    waitForClose: (options: { index: number; timeoutMs?: number }) =>
+      context.state.log.waitForClose(options.index, options.timeoutMs ?? 5000),
+    /**
+     * The next `times` (default 1, `Infinity` for all) `/responses` requests bearing `token` (any token when
+     * omitted) get a 401 even though the token verifies, e.g. to make a client refresh and retry.
+     */
+    rejectAccessToken: (options: { token?: string | undefined; times?: number | undefined } = {}) => {
+      const times = options.times ?? 1;
+      if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
+        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"times" must be a positive integer' });
+      }
+      context.state.rejections.push({ token: options.token, remaining: times });
+    },
+    get rateLimits(): Readonly<FakeCodexRateLimits> {
+      return { ...context.state.rateLimits };
+    },
+    setRateLimits: (update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits => {
+      context.state.rateLimits = mergeFakeCodexRateLimits(context.state.rateLimits, update);
+      return { ...context.state.rateLimits };
+    },
+    /** Makes `/codex/models` answer an empty list (true) or the catalogue again (false), as the real one does at times. */
+    serveEmptyCatalogue: (isEmpty: boolean) => {
+      context.state.servesEmptyCatalogue = isEmpty;
+    },
+  };
+}
+
+export const startFakeCodexBackend = codexBackendFake.start;
+
+export type FakeCodexBackend = Awaited<ReturnType<typeof startFakeCodexBackend>>;
+
+function invalidType(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
+}
