@@ -1,20 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { CodedTypeError } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
-import { sendJson } from '../send-json.ts';
-import type { FakeCodexTokenRejection } from './authorize-codex-request.ts';
-import { authorizeCodexRequest } from './authorize-codex-request.ts';
+import type { FakeCodexAccessTokenVerifier, FakeCodexTokenRejection } from './authorize-codex-request.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
-import { DEFAULT_FAKE_CODEX_MODELS, listCodexModels, validateFakeCodexModels } from './codex-model-catalogue.ts';
 import type { FakeCodexRateLimits } from './codex-rate-limits.ts';
-import { buildWhamUsageBody, DEFAULT_FAKE_CODEX_RATE_LIMITS, mergeFakeCodexRateLimits } from './codex-rate-limits.ts';
+import { DEFAULT_FAKE_CODEX_RATE_LIMITS, mergeFakeCodexRateLimits } from './codex-rate-limits.ts';
 import { createCodexExchangeLog } from './create-codex-exchange-log.ts';
 import type { FakeCodexScenarioInput, ResolvedFakeCodexScenario } from './fake-codex-scenario.ts';
 import { resolveFakeCodexScenario } from './fake-codex-scenario.ts';
-import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
-import { decodeCodexAccessToken } from './read-codex-token-claims.ts';
-import { registerCodexResponsesRoute } from './register-codex-responses-route.ts';
+import { registerCodexRoutes } from './register-codex-routes.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
 export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & {
@@ -34,7 +28,6 @@ export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & 
 
 /** What a test can change while the fake runs; `reset()` makes it anew from the options. */
 export type CodexBackendState = {
-  models: FakeCodexModelOptions[];
   rateLimits: FakeCodexRateLimits;
   rejections: FakeCodexTokenRejection[];
   /** The real catalogue at times answers an empty list (docs/codex-protocol.md §5.6); true serves `{"models":[]}`. */
@@ -55,59 +48,13 @@ export const codexBackendFake = defineFake({
   name: 'codex-backend',
   summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models).',
   createState: (options: FakeCodexBackendOptions): CodexBackendState => ({
-    models: validateFakeCodexModels(options.models ?? DEFAULT_FAKE_CODEX_MODELS),
     rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
     rejections: [],
     servesEmptyCatalogue: false,
     log: createCodexExchangeLog(options.now ?? Date.now),
   }),
   scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
-  routes: (context) => {
-    const { options } = context;
-    const verifyAccessToken = options.verifyAccessToken ?? ((token) => decodeCodexAccessToken(token, context.now()));
-    const createId =
-      options.createId ?? ((prefix) => `${prefix}_${randomBytes(prefix === 'call' ? 12 : 24).toString('hex')}`);
-    registerCodexResponsesRoute({ context, verifyAccessToken, createId });
-    // Scripted token rejections are for model calls, so the catalogue and usage never consume one.
-    const authorize = (headers: Parameters<typeof authorizeCodexRequest>[0]['headers']) =>
-      authorizeCodexRequest({ headers, verifyAccessToken, rejections: [] });
-
-    // §5.6: the catalogue with an `ETag`, and 304 when `If-None-Match` already names it.
-    context.router.on('GET', `${CODEX_BACKEND_PREFIX}/codex/models`, async (request, reply) => {
-      const headers = { 'x-request-id': createId('req') };
-      const authorization = await authorize(request.headers);
-      if ('answer' in authorization) {
-        sendJson({ reply, status: authorization.answer.status, headers, body: authorization.answer.body });
-        return;
-      }
-      const { state } = context;
-      // The real catalogue gates models by the version the client sends; what it does without one is unverified,
-      // so the fake is strict and treats that client as the oldest.
-      const { body, etag } = listCodexModels({
-        models: state.servesEmptyCatalogue ? [] : state.models,
-        clientVersion: request.url.searchParams.get('client_version') ?? '0.0.0',
-      });
-      if (request.headers['if-none-match'] === etag) {
-        reply.writeHead(304, { etag, ...headers });
-        reply.end();
-        return;
-      }
-      sendJson({ reply, headers: { etag, ...headers }, body });
-    });
-
-    context.router.on('GET', `${CODEX_BACKEND_PREFIX}/wham/usage`, async (request, reply) => {
-      const authorization = await authorize(request.headers);
-      if ('answer' in authorization) {
-        sendJson({ reply, status: authorization.answer.status, body: authorization.answer.body });
-        return;
-      }
-      const { claims } = authorization;
-      sendJson({
-        reply,
-        body: buildWhamUsageBody({ rateLimits: context.state.rateLimits, now: context.now(), claims }),
-      });
-    });
-  },
+  routes: registerCodexRoutes,
   testHooks: (context) => {
     const handle = codexHandle(context);
     return {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { CodedTypeError } from '../coded-type-error.ts';
 
 /** What a test says about one catalogue entry; everything else gets a realistic default. */
 export type FakeCodexModelOptions = {
@@ -20,28 +19,20 @@ export type FakeCodexModelOptions = {
   extraFields?: Record<string, unknown>;
 };
 
+const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'];
+
 /**
  * The late-2026 catalogue of docs/codex-protocol.md §5.6 and §10, minus models a test rarely needs, gated by client
  * version as the real one is (third-party clients report gpt-5.6-* needing 0.144.0 and gpt-6-* 0.153–0.155): a client
  * that sends an old `client_version` sees only the older models. `codex-auto-review` is the hidden one.
  */
 export const DEFAULT_FAKE_CODEX_MODELS: readonly FakeCodexModelOptions[] = [
-  {
-    slug: 'gpt-6-sol',
-    efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'],
-    defaultEffort: 'medium',
-    minimalClientVersion: '0.155.0',
-  },
-  {
-    slug: 'gpt-5.6-sol',
-    efforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'],
-    defaultEffort: 'low',
-    minimalClientVersion: '0.144.0',
-  },
-  { slug: 'gpt-5.5', efforts: ['low', 'medium', 'high', 'xhigh'] },
-  { slug: 'gpt-5.4', efforts: ['low', 'medium', 'high', 'xhigh'] },
-  { slug: 'gpt-5.4-mini', efforts: ['low', 'medium', 'high', 'xhigh'] },
-  { slug: 'codex-auto-review', efforts: ['low', 'medium', 'high', 'xhigh', 'max'], isHidden: true },
+  { slug: 'gpt-6-sol', efforts: EFFORTS, defaultEffort: 'medium', minimalClientVersion: '0.155.0' },
+  { slug: 'gpt-5.6-sol', efforts: EFFORTS, defaultEffort: 'low', minimalClientVersion: '0.144.0' },
+  { slug: 'gpt-5.5', efforts: EFFORTS.slice(0, 4) },
+  { slug: 'gpt-5.4', efforts: EFFORTS.slice(0, 4) },
+  { slug: 'gpt-5.4-mini', efforts: EFFORTS.slice(0, 4) },
+  { slug: 'codex-auto-review', efforts: EFFORTS.slice(0, 5), isHidden: true },
 ];
 
 const EFFORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -114,25 +105,6 @@ export function defaultEffortOf(model: FakeCodexModelOptions): string | undefine
   return model.defaultEffort ?? (model.efforts.includes('medium') ? 'medium' : model.efforts[0]);
 }
 
-/** Checks a catalogue given to the fake; throws a coded TypeError naming the bad entry. */
-export function validateFakeCodexModels(models: readonly FakeCodexModelOptions[]): FakeCodexModelOptions[] {
-  const slugs = new Set<string>();
-  return models.map((model, index) => {
-    if (typeof model?.slug !== 'string' || model.slug === '') {
-      throw invalid(`"models[${index}].slug" must be a non-empty string`);
-    }
-    if (slugs.has(model.slug)) throw invalid(`"models" repeat the slug ${JSON.stringify(model.slug)}`);
-    slugs.add(model.slug);
-    if (!Array.isArray(model.efforts) || model.efforts.some((effort: unknown) => typeof effort !== 'string')) {
-      throw invalid(`"models[${index}].efforts" must be an array of strings`);
-    }
-    if (model.defaultEffort != null && !model.efforts.includes(model.defaultEffort)) {
-      throw invalid(`"models[${index}].defaultEffort" must be one of its efforts`);
-    }
-    return { ...model };
-  });
-}
-
 /** Compares dotted numbers; anything unparsable counts as new enough. */
 function isVersionAtLeast(version: string, minimum: string): boolean {
   const parse = (text: string) => text.split(/[.-]/).slice(0, 3).map(Number);
@@ -150,8 +122,4 @@ function displayNameOf(slug: string): string {
     .split('-')
     .map((part) => (part === 'gpt' ? 'GPT' : part.charAt(0).toUpperCase() + part.slice(1)))
     .join('-');
-}
-
-function invalid(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

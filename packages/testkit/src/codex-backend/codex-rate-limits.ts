@@ -1,5 +1,5 @@
 import { CodedTypeError } from '../coded-type-error.ts';
-import type { FakeCodexTokenClaims } from './read-codex-token-claims.ts';
+import type { FakeCodexTokenClaims } from './authorize-codex-request.ts';
 
 /** The values behind the `x-codex-*` headers of docs/codex-protocol.md §7.3 and `/wham/usage` (§7.4). */
 export const DEFAULT_FAKE_CODEX_RATE_LIMITS = {
@@ -25,34 +25,28 @@ export const DEFAULT_FAKE_CODEX_RATE_LIMITS = {
 
 export type FakeCodexRateLimits = typeof DEFAULT_FAKE_CODEX_RATE_LIMITS;
 
-/** The full header set, as sent on every `/responses` answer (200 and 429); `*-reset-at` derive from `now` (ms). */
+/**
+ * The full header set, as sent on every `/responses` answer (200 and 429): each field as `x-codex-<kebab-case name>`,
+ * each `*-reset-after-seconds` followed by its `*-reset-at` (from `now`, in ms), booleans as Python's str(bool) (the
+ * real backend's; clients must parse case-insensitively, §7.3), an unset plan as the caller's, an unset promo left out.
+ */
 export function buildCodexRateLimitHeaders(options: {
   rateLimits: Readonly<FakeCodexRateLimits>;
   now: number;
-  /** The caller's plan, used when `rateLimits.planType` is unset. */
   planType: string | undefined;
 }): Record<string, string> {
-  const { rateLimits: limits } = options;
-  const nowSeconds = Math.floor(options.now / 1000);
-  // The real backend sends Python's str(bool); clients must parse case-insensitively (§7.3).
-  const pythonBool = (value: boolean) => (value ? 'True' : 'False');
-  return {
-    'x-codex-primary-used-percent': String(limits.primaryUsedPercent),
-    'x-codex-primary-window-minutes': String(limits.primaryWindowMinutes),
-    'x-codex-primary-reset-after-seconds': String(limits.primaryResetAfterSeconds),
-    'x-codex-primary-reset-at': String(nowSeconds + limits.primaryResetAfterSeconds),
-    'x-codex-secondary-used-percent': String(limits.secondaryUsedPercent),
-    'x-codex-secondary-window-minutes': String(limits.secondaryWindowMinutes),
-    'x-codex-secondary-reset-after-seconds': String(limits.secondaryResetAfterSeconds),
-    'x-codex-secondary-reset-at': String(nowSeconds + limits.secondaryResetAfterSeconds),
-    'x-codex-primary-over-secondary-limit-percent': String(limits.primaryOverSecondaryLimitPercent),
-    'x-codex-active-limit': limits.activeLimit,
-    'x-codex-plan-type': limits.planType ?? options.planType ?? 'plus',
-    'x-codex-credits-has-credits': pythonBool(limits.creditsHasCredits),
-    'x-codex-credits-unlimited': pythonBool(limits.creditsUnlimited),
-    'x-codex-credits-balance': limits.creditsBalance,
-    ...(limits.promoMessage == null ? {} : { 'x-codex-promo-message': limits.promoMessage }),
-  };
+  const { rateLimits } = options;
+  const headers: Record<string, string> = {};
+  const planType = rateLimits.planType ?? options.planType ?? 'plus';
+  for (const [key, value] of Object.entries({ ...rateLimits, planType })) {
+    if (value == null) continue;
+    const name = `x-codex-${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    headers[name] = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+    if (name.endsWith('-reset-after-seconds')) {
+      headers[name.replace('-after-seconds', '-at')] = String(Math.floor(options.now / 1000) + Number(value));
+    }
+  }
+  return headers;
 }
 
 /**
@@ -66,11 +60,11 @@ export function buildWhamUsageBody(options: {
 }): Record<string, unknown> {
   const { rateLimits: limits, claims } = options;
   const nowSeconds = Math.floor(options.now / 1000);
-  const window = (usedPercent: number, minutes: number, resetAfterSeconds: number) => ({
-    used_percent: usedPercent,
-    limit_window_seconds: minutes * 60,
-    reset_after_seconds: resetAfterSeconds,
-    reset_at: nowSeconds + resetAfterSeconds,
+  const window = (name: 'primary' | 'secondary') => ({
+    used_percent: limits[`${name}UsedPercent`],
+    limit_window_seconds: limits[`${name}WindowMinutes`] * 60,
+    reset_after_seconds: limits[`${name}ResetAfterSeconds`],
+    reset_at: nowSeconds + limits[`${name}ResetAfterSeconds`],
   });
   const isLimitReached = limits.primaryUsedPercent >= 100 || limits.secondaryUsedPercent >= 100;
   return {
@@ -81,12 +75,8 @@ export function buildWhamUsageBody(options: {
     rate_limit: {
       allowed: !isLimitReached,
       limit_reached: isLimitReached,
-      primary_window: window(limits.primaryUsedPercent, limits.primaryWindowMinutes, limits.primaryResetAfterSeconds),
-      secondary_window: window(
-        limits.secondaryUsedPercent,
-        limits.secondaryWindowMinutes,
-        limits.secondaryResetAfterSeconds,
-      ),
+      primary_window: window('primary'),
+      secondary_window: window('secondary'),
     },
     code_review_rate_limit: null,
     credits: {

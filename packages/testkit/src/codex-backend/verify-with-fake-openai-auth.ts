@@ -1,8 +1,8 @@
 import type { JWK } from 'jose';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from '../openai-auth/openai-auth-constants.ts';
-import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
-import { readCodexTokenClaims } from './read-codex-token-claims.ts';
+import type { FakeCodexAccessTokenVerifier } from './authorize-codex-request.ts';
+import { readCodexTokenClaims } from './authorize-codex-request.ts';
 
 /**
  * A started fake auth.openai.com (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere

@@ -1,29 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { FakeRequest } from '../fake-request.ts';
 import { handWritesToSocket } from '../hand-writes-to-socket.ts';
 import { sendJson } from '../send-json.ts';
 import { wait } from '../wait.ts';
 import { writeSse } from '../write-sse.ts';
-import type { CodexErrorAnswer } from './authorize-codex-request.ts';
-import { authorizeCodexRequest } from './authorize-codex-request.ts';
+import type { CodexErrorAnswer, FakeCodexTokenRejection } from './authorize-codex-request.ts';
+import { authorizeCodexRequest, decodeCodexAccessToken } from './authorize-codex-request.ts';
 import { buildCodexErrorAnswer } from './build-codex-error-answer.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
 import type { CodexBackendContext } from './codex-backend-fake.ts';
 import { detailErrorBody } from './codex-error-body.ts';
-import { defaultEffortOf, listCodexModels } from './codex-model-catalogue.ts';
-import { buildCodexRateLimitHeaders } from './codex-rate-limits.ts';
-import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
+import { DEFAULT_FAKE_CODEX_MODELS, defaultEffortOf, listCodexModels } from './codex-model-catalogue.ts';
+import { buildCodexRateLimitHeaders, buildWhamUsageBody } from './codex-rate-limits.ts';
 import { DEFAULT_UNSUPPORTED_PARAMETERS, validateCodexResponsesRequest } from './validate-codex-responses-request.ts';
 
 /**
- * `POST /backend-api/codex/responses`: auth, then validation (docs/codex-protocol.md §8.2), then the next scripted
- * scenario — a stream or an error before it. Every answer carries `x-request-id`; 200 and 429 also carry the
- * `x-codex-*` rate-limit headers (§7.3). Streams are `event: <type>` + `data: <json>` frames with no `[DONE]` (§6.1).
+ * The upstream's routes under `/backend-api`. Every one checks the bearer token and account header first; scripted
+ * token rejections are for model calls only.
  */
-export function registerCodexResponsesRoute(options: {
-  context: CodexBackendContext;
-  verifyAccessToken: FakeCodexAccessTokenVerifier;
-  createId: (prefix: string) => string;
-}): void {
-  const { context, createId } = options;
+export function registerCodexRoutes(context: CodexBackendContext): void {
+  const { options } = context;
+  const models = options.models ?? DEFAULT_FAKE_CODEX_MODELS;
+  const verifyAccessToken = options.verifyAccessToken ?? ((token) => decodeCodexAccessToken(token, context.now()));
+  const createId =
+    options.createId ?? ((prefix) => `${prefix}_${randomBytes(prefix === 'call' ? 12 : 24).toString('hex')}`);
+  const authorize = (request: FakeRequest, rejections: FakeCodexTokenRejection[] = []) =>
+    authorizeCodexRequest({ headers: request.headers, verifyAccessToken, rejections });
+  const send = (reply: ServerResponse, answer: CodexErrorAnswer) => sendJson({ reply, ...answer });
+
+  // §5.6: the catalogue with an `ETag`, and 304 when `If-None-Match` already names it.
+  context.router.on('GET', '/backend-api/codex/models', async (request, reply) => {
+    const headers = { 'x-request-id': createId('req') };
+    const authorization = await authorize(request);
+    if ('answer' in authorization) return send(reply, { ...authorization.answer, headers });
+    // The real catalogue gates models by the version the client sends; what it does without one is unverified,
+    // so the fake is strict and treats that client as the oldest.
+    const { body, etag } = listCodexModels({
+      models: context.state.servesEmptyCatalogue ? [] : models,
+      clientVersion: request.url.searchParams.get('client_version') ?? '0.0.0',
+    });
+    if (request.headers['if-none-match'] !== etag)
+      return send(reply, { status: 200, headers: { etag, ...headers }, body });
+    reply.writeHead(304, { etag, ...headers });
+    reply.end();
+  });
+
+  context.router.on('GET', '/backend-api/wham/usage', async (request, reply) => {
+    const authorization = await authorize(request);
+    if ('answer' in authorization) return send(reply, authorization.answer);
+    const { rateLimits } = context.state;
+    send(reply, {
+      status: 200,
+      headers: {},
+      body: buildWhamUsageBody({ rateLimits, now: context.now(), claims: authorization.claims }),
+    });
+  });
+
+  /**
+   * Auth, then validation (docs/codex-protocol.md §8.2), then the next scripted scenario — a stream or an error before
+   * it. Every answer carries `x-request-id`; 200 and 429 also carry the `x-codex-*` rate-limit headers (§7.3).
+   * Streams are `event: <type>` + `data: <json>` frames with no `[DONE]` (§6.1).
+   */
   context.router.on('POST', '/backend-api/codex/responses', async (request, reply) => {
     const { state } = context;
     const exchange = state.log.open(context.findRecorded(request.rawBody), reply);
@@ -32,19 +70,10 @@ export function registerCodexResponsesRoute(options: {
     const answer = (result: CodexErrorAnswer, isRejection = true) => {
       exchange.status = result.status;
       if (isRejection) exchange.rejection = result.body;
-      sendJson({
-        reply,
-        status: result.status,
-        headers: { 'x-request-id': requestId, ...result.headers },
-        body: result.body,
-      });
+      send(reply, { ...result, headers: { 'x-request-id': requestId, ...result.headers } });
     };
 
-    const authorization = await authorizeCodexRequest({
-      headers: request.headers,
-      verifyAccessToken: options.verifyAccessToken,
-      rejections: state.rejections,
-    });
+    const authorization = await authorize(request, state.rejections);
     if ('answer' in authorization) return answer(authorization.answer);
     const { claims } = authorization;
     exchange.accountId = claims.accountId;
@@ -57,7 +86,7 @@ export function registerCodexResponsesRoute(options: {
     }
     const validation = validateCodexResponsesRequest({
       body,
-      models: state.models,
+      models,
       unsupportedParameters: context.options.unsupportedParameters ?? DEFAULT_UNSUPPORTED_PARAMETERS,
     });
     if (!validation.ok) return answer({ status: validation.status, headers: {}, body: validation.body });
@@ -79,7 +108,7 @@ export function registerCodexResponsesRoute(options: {
     exchange.status = 200;
     const headers = {
       'x-request-id': requestId,
-      'x-models-etag': listCodexModels({ models: state.models }).etag,
+      'x-models-etag': listCodexModels({ models }).etag,
       ...buildCodexRateLimitHeaders({ rateLimits: state.rateLimits, now, planType }),
     };
     if (scenario.shouldOmitContentType === true) {
