@@ -2,19 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { decodeJwt } from 'jose';
 import { AUTH_CLAIM, PROFILE_CLAIM } from '../openai-auth/openai-auth-constants.ts';
-import { openAiErrorBody } from './codex-error-body.ts';
-
-/** A complete non-200 answer: what the fake sends before any stream. */
-export type CodexErrorAnswer = { status: number; headers: Record<string, string>; body: unknown };
+import type { CodexErrorAnswer } from './build-codex-error-answer.ts';
+import { openAiErrorBody, TOKEN_INVALIDATED_BODY } from './build-codex-error-answer.ts';
 
 /** A scripted 401 for a token (or any token) that the verifier would accept, e.g. to test refresh-and-retry. */
 export type FakeCodexTokenRejection = { token: string | undefined; remaining: number };
 
-/** The wording clients key on for a 401 (the CLI ignores the body and refreshes). */
-export const TOKEN_INVALIDATED_BODY = openAiErrorBody({
-  message: 'Your authentication token has been invalidated. Please try signing in again.',
-  code: 'token_invalidated',
-});
 const TOKEN_EXPIRED_BODY = openAiErrorBody({
   message: 'Provided authentication token is expired. Please try signing in again.',
   code: 'token_expired',

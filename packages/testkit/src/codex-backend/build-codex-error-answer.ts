@@ -1,9 +1,21 @@
-import type { CodexErrorAnswer } from './authorize-codex-request.ts';
-import { TOKEN_INVALIDATED_BODY } from './authorize-codex-request.ts';
-import { openAiErrorBody } from './codex-error-body.ts';
 import type { FakeCodexRateLimits } from './codex-rate-limits.ts';
 import { buildCodexRateLimitHeaders } from './codex-rate-limits.ts';
 import type { FakeCodexScenario } from './fake-codex-scenario.ts';
+
+/** A complete non-200 answer: what the fake sends before any stream. */
+export type CodexErrorAnswer = { status: number; headers: Record<string, string>; body: unknown };
+
+/** The OpenAI error envelope, which the backend uses for schema errors inside the body and non-validation errors. */
+export function openAiErrorBody(options: { message: string; type?: string; code: string | null; param?: string }) {
+  const { message, type = 'invalid_request_error', param = null, code } = options;
+  return { error: { message, type, param, code } };
+}
+
+/** The wording clients key on for a 401 (the CLI ignores the body and refreshes). */
+export const TOKEN_INVALIDATED_BODY = openAiErrorBody({
+  message: 'Your authentication token has been invalidated. Please try signing in again.',
+  code: 'token_invalidated',
+});
 
 /**
  * Errors before the stream (docs/codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is quoted from a

@@ -1,13 +1,14 @@
 import { CodedTypeError } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
+import { wait } from '../wait.ts';
 import type { FakeCodexAccessTokenVerifier, FakeCodexTokenRejection } from './authorize-codex-request.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 import type { FakeCodexRateLimits } from './codex-rate-limits.ts';
 import { DEFAULT_FAKE_CODEX_RATE_LIMITS, mergeFakeCodexRateLimits } from './codex-rate-limits.ts';
-import { createCodexExchangeLog } from './create-codex-exchange-log.ts';
 import type { FakeCodexScenarioInput, ResolvedFakeCodexScenario } from './fake-codex-scenario.ts';
 import { resolveFakeCodexScenario } from './fake-codex-scenario.ts';
+import type { FakeCodexExchange } from './register-codex-routes.ts';
 import { registerCodexRoutes } from './register-codex-routes.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
@@ -26,19 +27,17 @@ export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & 
   createId?: (prefix: string) => string;
 };
 
-/** What a test can change while the fake runs; `reset()` makes it anew from the options. */
+/** What a test can change while the fake runs; `reset()` makes it anew. */
 export type CodexBackendState = {
   rateLimits: FakeCodexRateLimits;
   rejections: FakeCodexTokenRejection[];
   /** The real catalogue at times answers an empty list (docs/codex-protocol.md §5.6); true serves `{"models":[]}`. */
   servesEmptyCatalogue: boolean;
-  log: ReturnType<typeof createCodexExchangeLog>;
+  /** One entry per `POST /codex/responses`, in arrival order. */
+  exchanges: FakeCodexExchange[];
 };
 
 export type CodexBackendContext = FakeContext<FakeCodexBackendOptions, CodexBackendState, ResolvedFakeCodexScenario>;
-
-/** Everything the fake serves lives under this prefix, so a client's base URL is `<fake>/backend-api`. */
-export const CODEX_BACKEND_PREFIX = '/backend-api';
 
 /**
  * A strict fake of chatgpt.com/backend-api for the Codex "responses" backend: the request checks, SSE scenarios,
@@ -51,22 +50,19 @@ export const codexBackendFake = defineFake({
     rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
     rejections: [],
     servesEmptyCatalogue: false,
-    log: createCodexExchangeLog(options.now ?? Date.now),
+    exchanges: [],
   }),
   scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
   routes: registerCodexRoutes,
   testHooks: (context) => {
     const handle = codexHandle(context);
     return {
-      'POST /reject-token': ({ token, times }) => {
-        if (token != null && typeof token !== 'string') throw invalidType('"token" must be a string');
-        if (times != null && typeof times !== 'number') throw invalidType('"times" must be a number');
-        handle.rejectAccessToken({ token: token ?? undefined, times: times ?? undefined });
+      'POST /reject-token': (body) => {
+        handle.rejectAccessToken(body);
         return { ok: true };
       },
-      'POST /empty-catalogue': ({ isEmpty }) => {
-        if (typeof isEmpty !== 'boolean') throw invalidType('"isEmpty" must be a boolean');
-        handle.serveEmptyCatalogue(isEmpty);
+      'POST /empty-catalogue': (body) => {
+        handle.serveEmptyCatalogue(body.isEmpty === true);
         return { ok: true };
       },
       'GET /rate-limits': () => handle.rateLimits,
@@ -86,8 +82,7 @@ export const codexBackendFake = defineFake({
       }
       return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
     },
-    banner: (url) =>
-      `base URL ${url}${CODEX_BACKEND_PREFIX}, model requests ${url}${CODEX_BACKEND_PREFIX}/codex/responses`,
+    banner: (url) => `base URL ${url}/backend-api, model requests ${url}/backend-api/codex/responses`,
   },
 });
 
@@ -96,29 +91,31 @@ function codexHandle(context: CodexBackendContext) {
   return {
     /** `<url>/backend-api`: the ChatGPT base URL (`chatgpt_base_url` in Codex). */
     get baseUrl() {
-      return `${context.url}${CODEX_BACKEND_PREFIX}`;
+      return `${context.url}/backend-api`;
     },
     /** `<url>/backend-api/codex`: the model provider base URL; requests go to `<codexBaseUrl>/responses`. */
     get codexBaseUrl() {
-      return `${context.url}${CODEX_BACKEND_PREFIX}/codex`;
+      return `${context.url}/backend-api/codex`;
     },
-    /** One entry per `POST /codex/responses`, in arrival order. */
-    get exchanges() {
-      return context.state.log.exchanges;
+    get exchanges(): readonly Readonly<FakeCodexExchange>[] {
+      return context.state.exchanges;
     },
     /** Resolves once exchange `index` closed (waiting for it to arrive if need be); rejects after `timeoutMs`. */
-    waitForClose: (options: { index: number; timeoutMs?: number }) =>
-      context.state.log.waitForClose(options.index, options.timeoutMs ?? 5000),
+    waitForClose: async ({ index, timeoutMs = 5000 }: { index: number; timeoutMs?: number }) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const exchange = context.state.exchanges[index];
+        if (exchange?.closedAt != null) return exchange;
+        if (Date.now() >= deadline) throw new Error(`exchange ${index} did not close within ${timeoutMs} ms`);
+        await wait({ ms: 5 });
+      }
+    },
     /**
      * The next `times` (default 1, `Infinity` for all) `/responses` requests bearing `token` (any token when
      * omitted) get a 401 even though the token verifies, e.g. to make a client refresh and retry.
      */
-    rejectAccessToken: (options: { token?: string | undefined; times?: number | undefined } = {}) => {
-      const times = options.times ?? 1;
-      if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
-        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: '"times" must be a positive integer' });
-      }
-      context.state.rejections.push({ token: options.token, remaining: times });
+    rejectAccessToken: (options: { token?: string; times?: number } = {}) => {
+      context.state.rejections.push({ token: options.token, remaining: options.times ?? 1 });
     },
     get rateLimits(): Readonly<FakeCodexRateLimits> {
       return { ...context.state.rateLimits };

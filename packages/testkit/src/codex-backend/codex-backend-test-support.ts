@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createParser } from 'eventsource-parser';
 import type { FakeOpenAiAuth, FakeOpenAiIssuedTokens } from '../index.ts';
 import { startFakeOpenAiAuth } from '../index.ts';
@@ -24,32 +25,7 @@ export async function startCodexTestRig(options: FakeCodexBackendOptions = {}): 
  */
 export function codexRequestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    model: 'gpt-5.5',
-    stream: true,
-    input: [
-      {
-        type: 'message',
-        id: 'msg_fixture_developer',
-        role: 'developer',
-        content: [{ type: 'input_text', text: 'You are a helpful assistant.' }],
-      },
-      { type: 'message', id: 'msg_fixture_user', role: 'user', content: [{ type: 'input_text', text: 'say hi' }] },
-    ],
-    tools: [
-      {
-        type: 'function',
-        name: 'get_weather',
-        description: 'Current weather for a city.',
-        strict: false,
-        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-      },
-    ],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    reasoning: { effort: 'medium', summary: 'auto' },
-    store: false,
-    include: ['reasoning.encrypted_content'],
-    prompt_cache_key: 'thread_fixture',
+    ...JSON.parse(readFileSync(new URL('./__fixtures__/codex-request.json', import.meta.url), 'utf8')),
     ...overrides,
   };
 }

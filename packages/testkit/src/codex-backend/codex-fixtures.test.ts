@@ -8,7 +8,7 @@ import { DEFAULT_FAKE_CODEX_RATE_LIMITS } from './codex-rate-limits.ts';
 import type { FakeCodexScenarioName } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_SCENARIOS } from './fake-codex-scenario.ts';
 
-// `__fixtures__/` holds what the presets answer to `codexRequestBody()`, for the provider adapters' tests to read:
+// `__fixtures__/` holds what the presets answer to `codex-request.json` (`codexRequestBody()`), for the provider adapters' tests to read:
 // streams as `codex-<preset>.chunks.txt` (one event's JSON per line, the `data:` payload, as vercel/ai fixtures are)
 // and errors before the stream as `codex-<preset>.error.json` (`{ status, headers, body }`). Beside them,
 // `codex-handmade-*.chunks.txt` are written by hand: upstream quirks the fake does not produce, and exact streams
@@ -76,7 +76,9 @@ describe('codex fixtures', () => {
       await Promise.all([...files].map(([name, text]) => writeFile(new URL(name, DIRECTORY), text)));
     }
 
-    const recorded = (await readdir(DIRECTORY)).filter((name) => !name.startsWith('codex-handmade-')).sort();
+    const recorded = (await readdir(DIRECTORY))
+      .filter((name) => /\.(chunks\.txt|error\.json)$/.test(name) && !name.startsWith('codex-handmade-'))
+      .sort();
 
     expect(recorded).toEqual([...files.keys()].sort());
     expect(files.size).toBe(NAMES.length);

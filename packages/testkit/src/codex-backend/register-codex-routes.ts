@@ -2,18 +2,38 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FakeRequest } from '../fake-request.ts';
 import { handWritesToSocket } from '../hand-writes-to-socket.ts';
+import type { RecordedRequest } from '../request-recorder.ts';
 import { sendJson } from '../send-json.ts';
 import { wait } from '../wait.ts';
 import { writeSse } from '../write-sse.ts';
-import type { CodexErrorAnswer, FakeCodexTokenRejection } from './authorize-codex-request.ts';
+import type { FakeCodexTokenRejection } from './authorize-codex-request.ts';
 import { authorizeCodexRequest, decodeCodexAccessToken } from './authorize-codex-request.ts';
+import type { CodexErrorAnswer } from './build-codex-error-answer.ts';
 import { buildCodexErrorAnswer } from './build-codex-error-answer.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
 import type { CodexBackendContext } from './codex-backend-fake.ts';
-import { detailErrorBody } from './codex-error-body.ts';
 import { DEFAULT_FAKE_CODEX_MODELS, defaultEffortOf, listCodexModels } from './codex-model-catalogue.ts';
 import { buildCodexRateLimitHeaders, buildWhamUsageBody } from './codex-rate-limits.ts';
 import { DEFAULT_UNSUPPORTED_PARAMETERS, validateCodexResponsesRequest } from './validate-codex-responses-request.ts';
+
+/** One `POST /codex/responses` as the fake handled it; `request` is the recorder's entry for it. */
+export type FakeCodexExchange = {
+  /** Position among `/codex/responses` requests, from 0. */
+  index: number;
+  request: RecordedRequest | undefined;
+  /** Account of the accepted token; undefined when auth failed. */
+  accountId: string | undefined;
+  /** Status sent; undefined while headers are not out yet. */
+  status: number | undefined;
+  /** Preset name or scenario kind that answered; undefined when auth or validation rejected the request. */
+  scenario: string | undefined;
+  /** The error body when auth or validation rejected the request. */
+  rejection: unknown;
+  /** Milliseconds since the epoch when the connection closed; undefined while open. */
+  closedAt: number | undefined;
+  /** The client went away before the fake finished (not a disconnect the scenario asked for). */
+  isClientAbort: boolean;
+};
 
 /**
  * The upstream's routes under `/backend-api`. Every one checks the bearer token and account header first; scripted
@@ -64,7 +84,20 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
    */
   context.router.on('POST', '/backend-api/codex/responses', async (request, reply) => {
     const { state } = context;
-    const exchange = state.log.open(context.findRecorded(request.rawBody), reply);
+    const exchange: FakeCodexExchange = {
+      index: state.exchanges.length,
+      request: context.findRecorded(request.rawBody),
+      ...{ accountId: undefined, status: undefined, scenario: undefined, rejection: undefined, closedAt: undefined },
+      isClientAbort: false,
+    };
+    state.exchanges.push(exchange);
+    let isCut = false;
+    // 'close' fires when the answer is done or the socket dies, whichever comes first; only the second, when not the
+    // fake's own doing, is a client abort.
+    reply.once('close', () => {
+      exchange.closedAt = context.now();
+      exchange.isClientAbort = !reply.writableFinished && !isCut;
+    });
     context.watchClientClose(request, reply);
     const requestId = createId('req');
     const answer = (result: CodexErrorAnswer, isRejection = true) => {
@@ -82,7 +115,7 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
       body = JSON.parse(request.text());
     } catch {
       // FastAPI itself would answer 422 here; the backend's exact answer is unverified.
-      return answer({ status: 400, headers: {}, body: detailErrorBody('Request body is not valid JSON') });
+      return answer({ status: 400, headers: {}, body: { detail: 'Request body is not valid JSON' } });
     }
     const validation = validateCodexResponsesRequest({
       body,
@@ -130,7 +163,7 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
     if (stall?.beforeEvent === plan.events.length) await wait({ ms: stall.ms });
     // Wait until the last frame is on the socket, or destroying it could swallow it.
     await handWritesToSocket(reply);
-    state.log.markCut(reply);
+    isCut = true;
     context.markIntentionalClose(reply);
     // No terminating chunk: the client sees the body end early, as when the backend drops mid-stream.
     reply.socket?.destroy();

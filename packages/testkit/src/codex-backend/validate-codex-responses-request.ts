@@ -1,13 +1,5 @@
-import { isPlainObject } from '../describe-json-type.ts';
-import {
-  detailErrorBody,
-  invalidTypeBody,
-  invalidValueBody,
-  listQuoted,
-  missingParameterBody,
-  openAiErrorBody,
-  quoteJsonValue,
-} from './codex-error-body.ts';
+import { describeJsonType, isPlainObject } from '../describe-json-type.ts';
+import { openAiErrorBody } from './build-codex-error-answer.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 
 /**
@@ -20,37 +12,18 @@ import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
  *   strip before every request (§5.3 "don't forward them"). Refusing them is the safe side for a fake.
  */
 export const DEFAULT_UNSUPPORTED_PARAMETERS: readonly string[] = [
-  'max_output_tokens',
-  'max_tokens',
-  'max_completion_tokens',
-  'temperature',
-  'top_p',
-  'top_k',
-  'prompt_cache_retention',
-  'safety_identifier',
-  'stream_options',
-  'generate',
+  ...['max_output_tokens', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k'],
+  ...['prompt_cache_retention', 'safety_identifier', 'stream_options', 'generate'],
 ];
 
 export type CodexRequestValidation =
   | { ok: true; body: Readonly<Record<string, unknown>>; model: FakeCodexModelOptions }
   | { ok: false; status: number; body: unknown };
 
-/** `reasoning.summary` and `text.verbosity` (§5.3); null or absent means none or the model's default. */
-const REASONING_SUMMARIES = ['auto', 'concise', 'detailed'];
-const TEXT_VERBOSITIES = ['low', 'medium', 'high'];
-/** `tool_choice` as a string; an object must name a function or custom tool of `tools` (§5.3: Codex sends `auto`). */
-const TOOL_CHOICE_MODES = ['none', 'auto', 'required'];
 /** Tool types whose `name` is what the model calls, so the backend holds it to the name rules (§5.5). */
-const NAMED_TOOL_TYPES: ReadonlySet<string> = new Set(['function', 'custom', 'namespace']);
-const CHOOSABLE_TOOL_TYPES = ['function', 'custom'];
+const NAMED_TOOL_TYPES = ['function', 'custom', 'namespace'];
 const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
-const MAX_TOOL_NAME_LENGTH = 64;
-const OUTPUT_TYPES_BY_CALL_TYPE: Readonly<Record<string, string>> = {
-  function_call_output: 'function call output',
-  custom_tool_call_output: 'custom tool call output',
-};
-const CALL_TYPES: ReadonlySet<string> = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
+const CALL_TYPES = ['function_call', 'custom_tool_call', 'local_shell_call'];
 
 /**
  * Checks a `POST /codex/responses` body in the order of docs/codex-protocol.md §8.2, with the real `{"detail": …}`
@@ -68,21 +41,21 @@ export function validateCodexResponsesRequest(options: {
   const { body } = options;
   const reject = (problem: unknown, status = 400): CodexRequestValidation => ({ ok: false, status, body: problem });
   if (!isPlainObject(body)) return reject(invalidTypeBody({ param: 'body', expected: 'an object', value: body }));
-  if (body.store !== false) return reject(detailErrorBody('Store must be set to false'));
-  if (body.stream !== true) return reject(detailErrorBody('Stream must be set to true'));
+  if (body.store !== false) return reject({ detail: 'Store must be set to false' });
+  if (body.stream !== true) return reject({ detail: 'Stream must be set to true' });
   if (body.instructions != null && typeof body.instructions !== 'string') {
     return reject(invalidTypeBody({ param: 'instructions', expected: 'a string', value: body.instructions }));
   }
   if (body.instructions == null && !startsWithDeveloperMessage(body.input)) {
-    return reject(detailErrorBody('Instructions are required'));
+    return reject({ detail: 'Instructions are required' });
   }
-  if (!Array.isArray(body.input)) return reject(detailErrorBody('Input must be a list'));
+  if (!Array.isArray(body.input)) return reject({ detail: 'Input must be a list' });
   const unsupported = options.unsupportedParameters.find((name) => Object.hasOwn(body, name));
-  if (unsupported != null) return reject(detailErrorBody(`Unsupported parameter: ${unsupported}`));
+  if (unsupported != null) return reject({ detail: `Unsupported parameter: ${unsupported}` });
   const model = options.models.find((entry) => entry.slug === body.model);
   if (model == null) {
     const name = typeof body.model === 'string' ? body.model : String(body.model ?? '');
-    return reject(detailErrorBody(`The '${name}' model is not supported when using Codex with a ChatGPT account.`));
+    return reject({ detail: `The '${name}' model is not supported when using Codex with a ChatGPT account.` });
   }
   const problem =
     checkReasoning(body.reasoning, model) ?? checkTools(body.tools, body.tool_choice) ?? checkText(body.text);
@@ -115,14 +88,14 @@ function checkReasoning(reasoning: unknown, model: FakeCodexModelOptions): unkno
       code: 'unsupported_value',
     });
   }
-  return checkChoice({ param: 'reasoning.summary', value: summary, supported: REASONING_SUMMARIES });
+  return checkChoice({ param: 'reasoning.summary', value: summary, supported: ['auto', 'concise', 'detailed'] });
 }
 
 function checkText(text: unknown): unknown {
   if (text == null) return undefined;
   if (!isPlainObject(text)) return invalidTypeBody({ param: 'text', expected: 'an object', value: text });
   // `text.format` is left to the model's own checks.
-  return checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: TEXT_VERBOSITIES });
+  return checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: ['low', 'medium', 'high'] });
 }
 
 function checkChoice(options: { param: string; value: unknown; supported: readonly string[] }): unknown {
@@ -145,7 +118,7 @@ function checkTools(tools: unknown, toolChoice: unknown): unknown {
     const param = `tools[${index}]`;
     if (!isPlainObject(tool)) return invalidTypeBody({ param, expected: 'an object', value: tool });
     if (typeof tool.type !== 'string') return missingParameterBody(`${param}.type`);
-    if (!NAMED_TOOL_TYPES.has(tool.type)) continue;
+    if (!NAMED_TOOL_TYPES.includes(tool.type)) continue;
     const problem = checkToolName(`${param}.name`, tool.name);
     if (problem != null) return problem;
     names.set(tool.name as string, tool.type);
@@ -163,26 +136,29 @@ function checkToolName(param: string, name: unknown): unknown {
       code: 'invalid_value',
     });
   }
-  if (name.length <= MAX_TOOL_NAME_LENGTH) return undefined;
+  if (name.length <= 64) return undefined;
   return openAiErrorBody({
-    message: `Invalid '${param}': string too long. Expected a string with maximum length ${MAX_TOOL_NAME_LENGTH}, but got a string with length ${name.length} instead.`,
+    message: `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
     param,
     code: 'string_above_max_length',
   });
 }
 
-/** The wording for a named tool that is missing is the Responses API's as far as known (unverified here). */
+/**
+ * `auto`, `none`, `required` (§5.3: Codex sends `auto`), or `{type: 'function' | 'custom', name}` naming a tool of
+ * `tools`; the wording for a missing one is the Responses API's as far as known (unverified here).
+ */
 function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>): unknown {
   if (toolChoice == null) return undefined;
   if (typeof toolChoice === 'string') {
-    return checkChoice({ param: 'tool_choice', value: toolChoice, supported: TOOL_CHOICE_MODES });
+    return checkChoice({ param: 'tool_choice', value: toolChoice, supported: ['none', 'auto', 'required'] });
   }
   if (!isPlainObject(toolChoice)) {
     return invalidTypeBody({ param: 'tool_choice', expected: 'a string or an object', value: toolChoice });
   }
   const { type, name } = toolChoice;
-  if (typeof type !== 'string' || !CHOOSABLE_TOOL_TYPES.includes(type)) {
-    return invalidValueBody({ param: 'tool_choice.type', value: type, supported: CHOOSABLE_TOOL_TYPES });
+  if (type !== 'function' && type !== 'custom') {
+    return invalidValueBody({ param: 'tool_choice.type', value: type, supported: ['function', 'custom'] });
   }
   if (typeof name !== 'string') return missingParameterBody('tool_choice.name');
   if (names.get(name) === type) return undefined;
@@ -206,15 +182,51 @@ function checkInputItems(input: readonly unknown[]): { status: number; body: unk
       const message =
         `Item with id '${String(item.id ?? '')}' not found. Items are not persisted when \`store\` is set to false. ` +
         'Try again with `store` set to true, or remove this item from your input.';
-      return { status: 404, body: detailErrorBody(message) };
+      return { status: 404, body: { detail: message } };
     }
-    if (CALL_TYPES.has(type) && typeof item.call_id === 'string') callIds.add(item.call_id);
-    const outputLabel = OUTPUT_TYPES_BY_CALL_TYPE[type];
-    if (outputLabel != null && !(typeof item.call_id === 'string' && callIds.has(item.call_id))) {
-      // OpenAI's generic wording; the backend's own text is unverified (§8.2).
-      const message = `No tool call found for ${outputLabel} with call_id ${String(item.call_id)}.`;
+    if (CALL_TYPES.includes(type) && typeof item.call_id === 'string') callIds.add(item.call_id);
+    const isOutput = type === 'function_call_output' || type === 'custom_tool_call_output';
+    if (isOutput && !(typeof item.call_id === 'string' && callIds.has(item.call_id))) {
+      // OpenAI's generic wording, e.g. "function call output"; the backend's own text is unverified (§8.2).
+      const label = type.replaceAll('_', ' ');
+      const message = `No tool call found for ${label} with call_id ${String(item.call_id)}.`;
       return { status: 400, body: openAiErrorBody({ message, param: 'input', code: null }) };
     }
   }
   return undefined;
+}
+
+// The schema errors below use the OpenAI platform's wording (§7.1 quotes one: "Invalid value: 'other'. Supported
+// values are: …" with code `invalid_value`); the backend shares that validation layer for fields inside the body.
+
+function invalidTypeBody(options: { param: string; expected: string; value: unknown }) {
+  const { param, expected, value } = options;
+  const message = `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`;
+  return openAiErrorBody({ message, param, code: 'invalid_type' });
+}
+
+function missingParameterBody(param: string) {
+  return openAiErrorBody({
+    message: `Missing required parameter: '${param}'.`,
+    param,
+    code: 'missing_required_parameter',
+  });
+}
+
+/** "Invalid value: 'x'. Supported values are: 'a', 'b', and 'c'." */
+function invalidValueBody(options: { param: string; value: unknown; supported: readonly string[] }) {
+  const message = `Invalid value: ${quoteJsonValue(options.value)}. Supported values are: ${listQuoted(options.supported)}.`;
+  return openAiErrorBody({ message, param: options.param, code: 'invalid_value' });
+}
+
+/** "'a' and 'b'" for two, "'a', 'b', and 'c'" for more, as the real messages read. */
+function listQuoted(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
+/** A value as the messages quote it: strings in single quotes, anything else as its JSON text. */
+function quoteJsonValue(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null).replaceAll('"', "'");
 }
