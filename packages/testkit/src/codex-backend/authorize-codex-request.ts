@@ -57,14 +57,8 @@ export async function authorizeCodexRequest(options: {
   return { claims };
 }
 
-/** What the backend needs from an access token. */
-export type FakeCodexTokenClaims = {
-  /** `chatgpt_account_id`: must equal the request's `chatgpt-account-id` header. */
-  accountId: string;
-  planType?: string;
-  email?: string;
-  userId?: string;
-};
+/** What the backend needs from an access token; `accountId` must equal the `chatgpt-account-id` header. */
+export type FakeCodexTokenClaims = { accountId: string; planType?: string; email?: string; userId?: string };
 
 /**
  * Decides whether a bearer token is good. `'expired'` and `null` both give 401; they differ only in the message
@@ -76,22 +70,13 @@ export type FakeCodexAccessTokenVerifier = (
 
 /** The account data of docs/codex-protocol.md §3 from a JWT payload; null when the account id is missing. */
 export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims | null {
-  const auth = payload[AUTH_CLAIM];
-  if (auth == null || typeof auth !== 'object') return null;
-  const {
-    chatgpt_account_id: accountId,
-    chatgpt_plan_type: planType,
-    chatgpt_user_id: userId,
-  } = auth as Record<string, unknown>;
-  if (typeof accountId !== 'string' || accountId === '') return null;
-  const profile = payload[PROFILE_CLAIM] as Record<string, unknown> | undefined;
-  const email = typeof payload.email === 'string' ? payload.email : profile?.email;
-  return {
-    accountId,
-    ...(typeof planType === 'string' ? { planType } : {}),
-    ...(typeof email === 'string' ? { email } : {}),
-    ...(typeof userId === 'string' ? { userId } : {}),
-  };
+  const auth = (payload[AUTH_CLAIM] ?? {}) as Record<string, unknown>;
+  const profile = (payload[PROFILE_CLAIM] ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const accountId = text(auth.chatgpt_account_id);
+  if (accountId == null) return null;
+  const email = text(payload.email) ?? text(profile.email);
+  return { accountId, planType: text(auth.chatgpt_plan_type), email, userId: text(auth.chatgpt_user_id) };
 }
 
 /**
@@ -99,12 +84,11 @@ export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims 
  * client does with these tokens (§3). `verifyWithFakeOpenAiAuth` also proves where a token came from.
  */
 export function decodeCodexAccessToken(token: string, now: number): FakeCodexTokenClaims | 'expired' | null {
-  let payload: JWTPayload;
   try {
-    payload = decodeJwt(token);
+    const payload = decodeJwt(token);
+    if (typeof payload.exp !== 'number') return null;
+    return payload.exp * 1000 <= now ? 'expired' : readCodexTokenClaims(payload);
   } catch {
     return null;
   }
-  if (typeof payload.exp !== 'number') return null;
-  return payload.exp * 1000 <= now ? 'expired' : readCodexTokenClaims(payload);
 }

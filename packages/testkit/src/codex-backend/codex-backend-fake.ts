@@ -13,10 +13,7 @@ import { registerCodexRoutes } from './register-codex-routes.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
 export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & {
-  /**
-   * Checks each bearer token. Default: any unexpired JWT with a `chatgpt_account_id` claim, signature unchecked.
-   * Pass `verifyWithFakeOpenAiAuth(fakeAuth)` to accept only tokens that fake issued.
-   */
+  /** Default: any unexpired JWT with an account id; `verifyWithFakeOpenAiAuth(fakeAuth)` takes only that fake's. */
   verifyAccessToken?: FakeCodexAccessTokenVerifier;
   /** The catalogue served at `/codex/models` and accepted by `/codex/responses`. Default `DEFAULT_FAKE_CODEX_MODELS`. */
   models?: readonly FakeCodexModelOptions[];
@@ -31,7 +28,6 @@ export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & 
 export type CodexBackendState = {
   rateLimits: FakeCodexRateLimits;
   rejections: FakeCodexTokenRejection[];
-  /** The real catalogue at times answers an empty list (docs/codex-protocol.md §5.6); true serves `{"models":[]}`. */
   servesEmptyCatalogue: boolean;
   /** One entry per `POST /codex/responses`, in arrival order. */
   exchanges: FakeCodexExchange[];
@@ -65,7 +61,7 @@ export const codexBackendFake = defineFake({
         handle.serveEmptyCatalogue(body.isEmpty === true);
         return { ok: true };
       },
-      'GET /rate-limits': () => handle.rateLimits,
+      'GET /rate-limits': () => context.state.rateLimits,
       'POST /rate-limits': (body) => handle.setRateLimits(body),
       'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
     };
@@ -78,7 +74,8 @@ export const codexBackendFake = defineFake({
     toOptions: ({ 'auth-url': authUrl }) => {
       if (authUrl == null) return {};
       if (typeof authUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(authUrl)) {
-        throw invalidType('--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455');
+        const message = '--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455';
+        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
       }
       return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
     },
@@ -110,21 +107,15 @@ function codexHandle(context: CodexBackendContext) {
         await wait({ ms: 5 });
       }
     },
-    /**
-     * The next `times` (default 1, `Infinity` for all) `/responses` requests bearing `token` (any token when
-     * omitted) get a 401 even though the token verifies, e.g. to make a client refresh and retry.
-     */
+    /** The next `times` (default 1) `/responses` requests with `token` (default any) get a 401, as if it was revoked. */
     rejectAccessToken: (options: { token?: string; times?: number } = {}) => {
       context.state.rejections.push({ token: options.token, remaining: options.times ?? 1 });
-    },
-    get rateLimits(): Readonly<FakeCodexRateLimits> {
-      return { ...context.state.rateLimits };
     },
     setRateLimits: (update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits => {
       context.state.rateLimits = mergeFakeCodexRateLimits(context.state.rateLimits, update);
       return { ...context.state.rateLimits };
     },
-    /** Makes `/codex/models` answer an empty list (true) or the catalogue again (false), as the real one does at times. */
+    /** Makes `/codex/models` answer an empty list, as the real one does at times (docs/codex-protocol.md §5.6). */
     serveEmptyCatalogue: (isEmpty: boolean) => {
       context.state.servesEmptyCatalogue = isEmpty;
     },
@@ -134,7 +125,3 @@ function codexHandle(context: CodexBackendContext) {
 export const startFakeCodexBackend = codexBackendFake.start;
 
 export type FakeCodexBackend = Awaited<ReturnType<typeof startFakeCodexBackend>>;
-
-function invalidType(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
-}

@@ -35,17 +35,6 @@ export const DEFAULT_FAKE_CODEX_MODELS: readonly FakeCodexModelOptions[] = [
   { slug: 'codex-auto-review', efforts: EFFORTS.slice(0, 5), isHidden: true },
 ];
 
-const EFFORT_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  none: 'No reasoning',
-  minimal: 'Minimal reasoning',
-  low: 'Fast responses with lighter reasoning',
-  medium: 'Balances speed and reasoning depth for everyday tasks',
-  high: 'Greater reasoning depth for complex problems',
-  xhigh: 'Extra high reasoning depth for complex problems',
-  max: 'Maximum reasoning depth for the hardest problems',
-  ultra: 'Maximum reasoning with automatic task delegation',
-};
-
 /** Short on purpose: the real template is ~17 kB and clients only pass it through as the system prompt. */
 const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. (Served by the pag testkit fake Codex backend.)';
 
@@ -57,21 +46,20 @@ export function listCodexModels(options: { models: readonly FakeCodexModelOption
   const { clientVersion } = options;
   const models = options.models
     .map((model, index) => ({ model, index }))
-    .filter(
-      ({ model }) => clientVersion == null || isVersionAtLeast(clientVersion, model.minimalClientVersion ?? '0.0.0'),
-    )
+    // Dotted numbers compare numerically ('0.155.0' > '0.99.0'); the real catalogue is gated the same way.
+    .filter(({ model }) => clientVersion == null || compareVersions(clientVersion, model.minimalClientVersion) >= 0)
     .map(({ model, index }) => {
       const contextWindow = model.contextWindow ?? 272_000;
       return {
         slug: model.slug,
-        display_name: model.displayName ?? displayNameOf(model.slug),
+        display_name: model.displayName ?? model.slug.split('-').map(capitalize).join('-'),
         description: `Fake ${model.slug} served by the pag testkit.`,
         visibility: model.isHidden === true ? 'hide' : 'list',
         priority: model.priority ?? index + 1,
         default_reasoning_level: defaultEffortOf(model),
         supported_reasoning_levels: model.efforts.map((effort) => ({
           effort,
-          description: EFFORT_DESCRIPTIONS[effort] ?? effort,
+          description: `${effort} reasoning effort`,
         })),
         default_reasoning_summary: 'none',
         support_verbosity: true,
@@ -105,21 +93,11 @@ export function defaultEffortOf(model: FakeCodexModelOptions): string | undefine
   return model.defaultEffort ?? (model.efforts.includes('medium') ? 'medium' : model.efforts[0]);
 }
 
-/** Compares dotted numbers; anything unparsable counts as new enough. */
-function isVersionAtLeast(version: string, minimum: string): boolean {
-  const parse = (text: string) => text.split(/[.-]/).slice(0, 3).map(Number);
-  const [have, need] = [parse(version), parse(minimum)];
-  if ([...have, ...need].some((part) => !Number.isFinite(part))) return true;
-  for (let index = 0; index < 3; index += 1) {
-    const difference = (have[index] ?? 0) - (need[index] ?? 0);
-    if (difference !== 0) return difference > 0;
-  }
-  return true;
+function compareVersions(version: string, minimum = '0.0.0'): number {
+  return version.localeCompare(minimum, 'en', { numeric: true });
 }
 
-function displayNameOf(slug: string): string {
-  return slug
-    .split('-')
-    .map((part) => (part === 'gpt' ? 'GPT' : part.charAt(0).toUpperCase() + part.slice(1)))
-    .join('-');
+/** `gpt-5.4-mini` → `GPT-5.4-Mini`, as the real display names read. */
+function capitalize(part: string): string {
+  return part === 'gpt' ? 'GPT' : part.charAt(0).toUpperCase() + part.slice(1);
 }

@@ -4,22 +4,17 @@ import type { FakeCodexTokenClaims } from './authorize-codex-request.ts';
 /** The values behind the `x-codex-*` headers of docs/codex-protocol.md §7.3 and `/wham/usage` (§7.4). */
 export const DEFAULT_FAKE_CODEX_RATE_LIMITS = {
   primaryUsedPercent: 12,
-  /** 300: the 5-hour window. */
-  primaryWindowMinutes: 300,
+  primaryWindowMinutes: 300, // 5 hours
   primaryResetAfterSeconds: 13_873,
   secondaryUsedPercent: 34,
-  /** 10080: the weekly window. */
-  secondaryWindowMinutes: 10_080,
+  secondaryWindowMinutes: 10_080, // a week
   secondaryResetAfterSeconds: 316_705,
   primaryOverSecondaryLimitPercent: 0,
-  /** `codex` or `premium`: which limit family applies. */
-  activeLimit: 'codex',
-  /** Default: the plan in the caller's access token, else `plus`. */
-  planType: undefined as string | undefined,
+  activeLimit: 'codex', // or `premium`: which limit family applies
+  planType: undefined as string | undefined, // unset: the caller's plan, else `plus`
   creditsHasCredits: false,
   creditsUnlimited: false,
   creditsBalance: '0',
-  /** Sent as `x-codex-promo-message` when set. */
   promoMessage: undefined as string | undefined,
 };
 

@@ -16,22 +16,20 @@ import { DEFAULT_FAKE_CODEX_MODELS, defaultEffortOf, listCodexModels } from './c
 import { buildCodexRateLimitHeaders, buildWhamUsageBody } from './codex-rate-limits.ts';
 import { DEFAULT_UNSUPPORTED_PARAMETERS, validateCodexResponsesRequest } from './validate-codex-responses-request.ts';
 
-/** One `POST /codex/responses` as the fake handled it; `request` is the recorder's entry for it. */
+/**
+ * One `POST /codex/responses` as the fake handled it: its position among them, the recorder's entry, the token's
+ * account, the status sent, the preset name or kind that answered (unset when auth or validation refused it, with the
+ * error body as `rejection`), when the connection closed (ms), and whether the client left before the answer was
+ * complete (not a disconnect the scenario asked for).
+ */
 export type FakeCodexExchange = {
-  /** Position among `/codex/responses` requests, from 0. */
   index: number;
   request: RecordedRequest | undefined;
-  /** Account of the accepted token; undefined when auth failed. */
   accountId: string | undefined;
-  /** Status sent; undefined while headers are not out yet. */
   status: number | undefined;
-  /** Preset name or scenario kind that answered; undefined when auth or validation rejected the request. */
   scenario: string | undefined;
-  /** The error body when auth or validation rejected the request. */
   rejection: unknown;
-  /** Milliseconds since the epoch when the connection closed; undefined while open. */
   closedAt: number | undefined;
-  /** The client went away before the fake finished (not a disconnect the scenario asked for). */
   isClientAbort: boolean;
 };
 

@@ -3,13 +3,9 @@ import { openAiErrorBody } from './build-codex-error-answer.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 
 /**
- * Top-level fields the backend refuses with 400 "Unsupported parameter: <name>", in the order they are checked;
- * clients must strip them (docs/codex-protocol.md §5.3). How sure each one is:
- * - reported: `max_output_tokens` (widely, §5.3, §8.3 #4), `max_tokens`, `max_completion_tokens`, and
- *   `temperature` (issue 14 saw the real `{"detail":"Unsupported parameter: temperature"}`);
- * - decided: `top_p`, once only inferred from proxies stripping it with `temperature` (§5.3 "Decision (ours)");
- * - inferred: `top_k`, `prompt_cache_retention`, `safety_identifier`, `stream_options`, `generate`, which proxies
- *   strip before every request (§5.3 "don't forward them"). Refusing them is the safe side for a fake.
+ * Top-level fields the backend refuses with 400 "Unsupported parameter: <name>", in this order (docs/codex-protocol.md
+ * §5.3): the first four are reported (issue 14 saw the real `temperature` one), `top_p` is our decision (§5.3), the
+ * rest are what proxies strip before every request (§5.3 "don't forward them"), the safe side for a fake.
  */
 export const DEFAULT_UNSUPPORTED_PARAMETERS: readonly string[] = [
   ...['max_output_tokens', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k'],
@@ -20,18 +16,15 @@ export type CodexRequestValidation =
   | { ok: true; body: Readonly<Record<string, unknown>>; model: FakeCodexModelOptions }
   | { ok: false; status: number; body: unknown };
 
-/** Tool types whose `name` is what the model calls, so the backend holds it to the name rules (§5.5). */
 const NAMED_TOOL_TYPES = ['function', 'custom', 'namespace'];
 const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const CALL_TYPES = ['function_call', 'custom_tool_call', 'local_shell_call'];
 
 /**
- * Checks a `POST /codex/responses` body in the order of docs/codex-protocol.md §8.2, with the real `{"detail": …}`
- * texts of §5.3/§7.1. Deviations from that list, all from §10 (what Codex 0.169 sends and the backend takes):
- * instructions may come as a first `developer` input message instead of `instructions`, and input items may carry
- * ids — only `item_reference` items and id-only reasoning items point at storage that `store: false` never wrote.
- * After the model come the schema checks the OpenAI platform makes on the same fields, in its wording: reasoning
- * effort and summary, tools and `tool_choice`, `text.verbosity`, then the input items.
+ * Checks a `POST /codex/responses` body in the order of §8.2, with the real `{"detail": …}` texts of §5.3/§7.1, then
+ * the OpenAI platform's schema checks in its wording. From §10 (what Codex 0.169 sends and the backend takes):
+ * instructions may come as a first `developer` message, and input items may carry ids — only `item_reference` items
+ * and id-only reasoning items point at storage that `store: false` never wrote.
  */
 export function validateCodexResponsesRequest(options: {
   body: unknown;
@@ -105,10 +98,9 @@ function checkChoice(options: { param: string; value: unknown; supported: readon
 }
 
 /**
- * Tools are the flat Responses-API form (§5.5): a Chat-Completions `{type, function: {…}}` tool has no top-level
- * `name`. Function and custom tool names, and the names of `namespace` tools as Codex 0.169 sends them (§10), must
- * match `^[a-zA-Z0-9_-]+$` and have at most 64 characters (§5.5 "treat 64 as the limit"); the texts are the OpenAI
- * platform's. Tool kinds without a name (`web_search`, `tool_search`, …) pass, `name: null` included (§10).
+ * Tools are the flat Responses-API form (§5.5), so a Chat-Completions `{type, function}` tool has no `name`. Function,
+ * custom and `namespace` (§10) names must match the pattern and be at most 64 characters (§5.5); tool kinds without a
+ * name (`web_search`, …) pass, `name: null` included (§10).
  */
 function checkTools(tools: unknown, toolChoice: unknown): unknown {
   if (tools != null && !Array.isArray(tools))
@@ -196,8 +188,8 @@ function checkInputItems(input: readonly unknown[]): { status: number; body: unk
   return undefined;
 }
 
-// The schema errors below use the OpenAI platform's wording (§7.1 quotes one: "Invalid value: 'other'. Supported
-// values are: …" with code `invalid_value`); the backend shares that validation layer for fields inside the body.
+// The OpenAI platform's schema errors (§7.1 quotes "Invalid value: 'other'. Supported values are: …"), which the
+// backend shares for fields inside the body.
 
 function invalidTypeBody(options: { param: string; expected: string; value: unknown }) {
   const { param, expected, value } = options;
