@@ -25,9 +25,8 @@ export const TOKEN_INVALIDATED_BODY = openAiErrorBody({
 export function buildCodexErrorAnswer(options: {
   scenario: Exclude<FakeCodexScenario, { kind: 'stream' }>;
   rateLimits: Readonly<FakeCodexRateLimits>;
-  /** Milliseconds since the epoch. */
   now: number;
-  /** The caller's plan from the access token. */
+  /** The caller's, from the access token. */
   planType: string | undefined;
 }): CodexErrorAnswer {
   const { scenario, now, rateLimits } = options;
@@ -36,15 +35,11 @@ export function buildCodexErrorAnswer(options: {
   if (scenario.kind === 'usage-limit') {
     const resetsInSeconds = scenario.resetsInSeconds ?? 13_872;
     const planType = scenario.planType ?? rateLimits.planType ?? options.planType ?? 'plus';
+    // The exhausted window is the primary one, so its headers agree with the body.
+    const exhausted = { ...rateLimits, primaryUsedPercent: 100, primaryResetAfterSeconds: resetsInSeconds, planType };
     return {
       status: 429,
-      // The exhausted window is the primary one, so its headers agree with the body.
-      headers: rateLimitHeaders({
-        ...rateLimits,
-        primaryUsedPercent: 100,
-        primaryResetAfterSeconds: resetsInSeconds,
-        planType,
-      }),
+      headers: rateLimitHeaders(exhausted),
       // §7.2, including the `eligible_promo: null` the real body carries.
       body: {
         error: {
@@ -74,25 +69,23 @@ export function buildCodexErrorAnswer(options: {
   return {
     status,
     headers: { ...(status === 429 ? rateLimitHeaders() : {}), ...scenario.headers },
-    body: scenario.body ?? defaultErrorBody(status),
+    body:
+      scenario.body ??
+      DEFAULT_ERROR_BODIES[status] ??
+      openAiErrorBody({ message: `Scripted status ${status}.`, code: null }),
   };
 }
 
-function defaultErrorBody(status: number): unknown {
-  if (status === 401) return TOKEN_INVALIDATED_BODY;
-  if (status === 500) {
-    return openAiErrorBody({
-      message: 'An error occurred while processing your request. Please try again.',
-      type: 'server_error',
-      code: null,
-    });
-  }
-  if (status === 503) {
-    return openAiErrorBody({
-      message: 'Our servers are currently overloaded. Please try again later.',
-      type: 'service_unavailable_error',
-      code: 'server_is_overloaded',
-    });
-  }
-  return openAiErrorBody({ message: `Scripted status ${status}.`, code: null });
-}
+const DEFAULT_ERROR_BODIES: Readonly<Record<number, unknown>> = {
+  401: TOKEN_INVALIDATED_BODY,
+  500: openAiErrorBody({
+    message: 'An error occurred while processing your request. Please try again.',
+    type: 'server_error',
+    code: null,
+  }),
+  503: openAiErrorBody({
+    message: 'Our servers are currently overloaded. Please try again later.',
+    type: 'service_unavailable_error',
+    code: 'server_is_overloaded',
+  }),
+};

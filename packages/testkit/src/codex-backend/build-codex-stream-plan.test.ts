@@ -9,34 +9,18 @@ import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-s
 afterEach(closeAllFakeServers);
 
 const LIFECYCLE = ['response.created', 'response.in_progress'];
-const TEXT_ITEM = [
-  'response.output_item.added',
-  'response.content_part.added',
-  'response.output_text.delta',
-  'response.output_text.delta',
-  'response.output_text.delta',
-  'response.output_text.done',
-  'response.content_part.done',
-  'response.output_item.done',
-];
-const REASONING_ITEM = [
-  'response.output_item.added',
-  'response.reasoning_summary_part.added',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.done',
-  'response.reasoning_summary_part.done',
-  'response.output_item.done',
-];
-const CALL_ITEM = [
-  'response.output_item.added',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.done',
-  'response.output_item.done',
-];
+/** One output item's event types: added, what opens it, three deltas, what closes it, done. */
+const itemEvents = (delta: string, opening: string[], closing: string[]) =>
+  ['output_item.added', ...opening, delta, delta, delta, ...closing, 'output_item.done'].map(
+    (type) => `response.${type}`,
+  );
+const TEXT_ITEM = itemEvents('output_text.delta', ['content_part.added'], ['output_text.done', 'content_part.done']);
+const REASONING_ITEM = itemEvents(
+  'reasoning_summary_text.delta',
+  ['reasoning_summary_part.added'],
+  ['reasoning_summary_text.done', 'reasoning_summary_part.done'],
+);
+const CALL_ITEM = itemEvents('function_call_arguments.delta', [], ['function_call_arguments.done']);
 
 async function stream(options: { scenario: FakeCodexScenarioInput; body?: Record<string, unknown> }) {
   const rig = await startCodexTestRig();

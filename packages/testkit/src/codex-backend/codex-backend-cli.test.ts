@@ -3,7 +3,7 @@ import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { startFakeOpenAiAuth } from '../index.ts';
 import { runCli } from '../run-cli.ts';
 import type { FakeCodexBackend } from './codex-backend-fake.ts';
-import { codexRequestBody, postResponses, TIMEOUT_MS } from './codex-backend-test-support.ts';
+import { codexRequestBody, fetchWithTimeout, postResponses } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -43,7 +43,7 @@ describe('pag-testkit serve codex-backend', () => {
     expect(goodText).toContain('event: response.reasoning_summary_text.delta');
     expect(foreign.status).toBe(401);
     expect(await exit).toBe(0);
-    await expect(fetch(`${url}/__testkit/exchanges`, { signal: AbortSignal.timeout(TIMEOUT_MS) })).rejects.toThrow();
+    await expect(fetchWithTimeout(`${url}/__testkit/exchanges`)).rejects.toThrow();
   });
 
   it.each([

@@ -4,11 +4,11 @@ import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
 import { startFakeCodexBackend } from './codex-backend-fake.ts';
 import {
   codexRequestBody,
+  fetchWithTimeout,
   getWithAuth,
   postResponses,
   readSseEvents,
   startCodexTestRig,
-  TIMEOUT_MS,
 } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
@@ -330,11 +330,10 @@ describe('codexBackendFake', () => {
   it('should be driven over HTTP test hooks', async () => {
     const rig = await startCodexTestRig();
     const hook = (path: string, body?: unknown) =>
-      fetch(`${rig.backend.url}/__testkit${path}`, {
+      fetchWithTimeout(`${rig.backend.url}/__testkit${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
 
     const queued = await hook('/scenarios', {
@@ -371,9 +370,7 @@ describe('codexBackendFake', () => {
     const backend = await startFakeCodexBackend({ port });
 
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/backend-api/codex/models`, {
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      const response = await fetchWithTimeout(`http://127.0.0.1:${port}/backend-api/codex/models`);
       expect(backend.url).toBe(`http://127.0.0.1:${port}`);
       expect(backend.codexBaseUrl).toBe(`http://127.0.0.1:${port}/backend-api/codex`);
       expect(response.status).toBe(401);

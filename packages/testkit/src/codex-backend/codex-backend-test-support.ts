@@ -40,6 +40,11 @@ function authHeaders(rig: CodexTestRig, overrides: Record<string, string | undef
   return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] != null));
 }
 
+/** `fetch` that gives up after `TIMEOUT_MS` unless given its own signal, so a hung fake fails the test. */
+export function fetchWithTimeout(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), ...init });
+}
+
 export function postResponses(options: {
   rig: CodexTestRig;
   body: unknown;
@@ -47,18 +52,17 @@ export function postResponses(options: {
   signal?: AbortSignal;
 }): Promise<Response> {
   const { rig, body } = options;
-  return fetch(`${rig.backend.codexBaseUrl}/responses`, {
+  return fetchWithTimeout(`${rig.backend.codexBaseUrl}/responses`, {
     method: 'POST',
     headers: authHeaders(rig, { 'content-type': 'application/json', accept: 'text/event-stream', ...options.headers }),
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: options.signal ?? AbortSignal.timeout(TIMEOUT_MS),
+    ...(options.signal == null ? {} : { signal: options.signal }),
   });
 }
 
 export function getWithAuth(options: { rig: CodexTestRig; path: string; headers?: Record<string, string> }) {
-  return fetch(`${options.rig.backend.url}${options.path}`, {
+  return fetchWithTimeout(`${options.rig.backend.url}${options.path}`, {
     headers: authHeaders(options.rig, options.headers),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
 }
 
