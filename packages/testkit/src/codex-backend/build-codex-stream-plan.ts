@@ -15,13 +15,7 @@ export type CodexStreamPlan = {
   shouldDisconnect: boolean;
 };
 
-type ResponseFields = {
-  status: string;
-  output?: unknown[];
-  usage?: object;
-  error?: object;
-  incompleteDetails?: object;
-};
+type ResponseFields = { status: string; output?: object[]; usage?: object; error?: object; incompleteDetails?: object };
 
 /**
  * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → one output item per reasoning, text and
@@ -171,11 +165,9 @@ export function buildCodexStreamPlan(options: {
     return index == null ? terminalIndex : index + 1;
   };
   const { stall } = scenario;
+  const cut = ending.kind === 'disconnect' ? afterDeltas(ending.afterDeltas ?? deltaIndices.length) : undefined;
   return {
-    events: events.slice(
-      0,
-      ending.kind === 'disconnect' ? afterDeltas(ending.afterDeltas ?? deltaIndices.length) : undefined,
-    ),
+    events: events.slice(0, cut),
     stall: stall == null ? undefined : { beforeEvent: afterDeltas(stall.afterDeltas ?? 0), ms: stall.ms },
     shouldDisconnect: ending.kind === 'disconnect',
   };

@@ -29,7 +29,6 @@ export type CodexBackendState = {
   rateLimits: FakeCodexRateLimits;
   rejections: FakeCodexTokenRejection[];
   servesEmptyCatalogue: boolean;
-  /** One entry per `POST /codex/responses`, in arrival order. */
   exchanges: FakeCodexExchange[];
 };
 
@@ -57,11 +56,6 @@ export const codexBackendFake = defineFake({
         handle.rejectAccessToken(body);
         return { ok: true };
       },
-      'POST /empty-catalogue': (body) => {
-        handle.serveEmptyCatalogue(body.isEmpty === true);
-        return { ok: true };
-      },
-      'GET /rate-limits': () => context.state.rateLimits,
       'POST /rate-limits': (body) => handle.setRateLimits(body),
       'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
     };

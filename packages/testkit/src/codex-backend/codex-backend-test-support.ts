@@ -6,8 +6,7 @@ import type { FakeCodexBackend, FakeCodexBackendOptions } from './codex-backend-
 import { startFakeCodexBackend } from './codex-backend-fake.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
-/** Helpers shared by the codex-backend tests: real loopback HTTP with global fetch, as a provider adapter talks. */
-
+// Helpers shared by the codex-backend tests: real loopback HTTP with global fetch, as a provider adapter talks.
 export const TIMEOUT_MS = 5000;
 
 export type CodexTestRig = { auth: FakeOpenAiAuth; backend: FakeCodexBackend; tokens: FakeOpenAiIssuedTokens };
@@ -32,12 +31,9 @@ export function codexRequestBody(overrides: Record<string, unknown> = {}): Recor
 
 /** The signed-in headers of `rig`, with `overrides` on top; an `undefined` value drops a header. */
 function authHeaders(rig: CodexTestRig, overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const headers = {
-    authorization: `Bearer ${rig.tokens.accessToken}`,
-    'chatgpt-account-id': rig.tokens.chatgptAccountId,
-    ...overrides,
-  };
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] != null));
+  const { accessToken, chatgptAccountId } = rig.tokens;
+  const headers = { authorization: `Bearer ${accessToken}`, 'chatgpt-account-id': chatgptAccountId, ...overrides };
+  return JSON.parse(JSON.stringify(headers)); // drops the undefined ones
 }
 
 /** `fetch` that gives up after `TIMEOUT_MS` unless given its own signal, so a hung fake fails the test. */
@@ -61,9 +57,8 @@ export function postResponses(options: {
 }
 
 export function getWithAuth(options: { rig: CodexTestRig; path: string; headers?: Record<string, string> }) {
-  return fetchWithTimeout(`${options.rig.backend.url}${options.path}`, {
-    headers: authHeaders(options.rig, options.headers),
-  });
+  const { rig, path, headers } = options;
+  return fetchWithTimeout(`${rig.backend.url}${path}`, { headers: authHeaders(rig, headers) });
 }
 
 export type ParsedSseEvent = { event: string | undefined; data: Record<string, unknown>; rawData: string };

@@ -114,13 +114,12 @@ export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): Resolve
   if (typeof input === 'string' && Object.hasOwn(FAKE_CODEX_SCENARIOS, input)) {
     return { name: input, scenario: FAKE_CODEX_SCENARIOS[input] };
   }
-  if (typeof input === 'string') throw invalid(`"scenario" ${JSON.stringify(input)} is not a preset`);
-  if (!['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
-    throw invalid('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
+  const message =
+    typeof input === 'string'
+      ? `"scenario" ${JSON.stringify(input)} is not a preset`
+      : '"scenario.kind" must be stream, usage-limit, rate-limit or http-error';
+  if (typeof input === 'string' || !['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
+    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
   }
   return { name: input.kind, scenario: input };
-}
-
-function invalid(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

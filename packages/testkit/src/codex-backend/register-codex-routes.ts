@@ -17,10 +17,9 @@ import { buildCodexRateLimitHeaders, buildWhamUsageBody } from './codex-rate-lim
 import { DEFAULT_UNSUPPORTED_PARAMETERS, validateCodexResponsesRequest } from './validate-codex-responses-request.ts';
 
 /**
- * One `POST /codex/responses` as the fake handled it: its position among them, the recorder's entry, the token's
- * account, the status sent, the preset name or kind that answered (unset when auth or validation refused it, with the
- * error body as `rejection`), when the connection closed (ms), and whether the client left before the answer was
- * complete (not a disconnect the scenario asked for).
+ * One `POST /codex/responses`, in arrival order: the token's account, the status sent, the preset name or kind that
+ * answered (unset when auth or validation refused it, with the error body as `rejection`), when the connection closed
+ * (ms), and whether the client left before the answer was complete (not a disconnect the scenario asked for).
  */
 export type FakeCodexExchange = {
   index: number;
@@ -75,16 +74,14 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
     });
   });
 
-  /**
-   * Auth, then validation (docs/codex-protocol.md §8.2), then the next scripted scenario — a stream or an error before
-   * it. Every answer carries `x-request-id`; 200 and 429 also carry the `x-codex-*` rate-limit headers (§7.3).
-   * Streams are `event: <type>` + `data: <json>` frames with no `[DONE]` (§6.1).
-   */
+  // Auth, validation (§8.2), then the next scenario: a stream (`event:` + `data:` frames, no `[DONE]`, §6.1) or an
+  // error before it. All answers carry `x-request-id`, 200 and 429 the `x-codex-*` rate-limit headers (§7.3).
   context.router.on('POST', '/backend-api/codex/responses', async (request, reply) => {
     const { state } = context;
     const exchange: FakeCodexExchange = {
       index: state.exchanges.length,
       request: context.findRecorded(request.rawBody),
+      // Every field is there from the start, undefined until known.
       ...{ accountId: undefined, status: undefined, scenario: undefined, rejection: undefined, closedAt: undefined },
       isClientAbort: false,
     };
@@ -115,11 +112,8 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
       // FastAPI itself would answer 422 here; the backend's exact answer is unverified.
       return answer({ status: 400, headers: {}, body: { detail: 'Request body is not valid JSON' } });
     }
-    const validation = validateCodexResponsesRequest({
-      body,
-      models,
-      unsupportedParameters: context.options.unsupportedParameters ?? DEFAULT_UNSUPPORTED_PARAMETERS,
-    });
+    const { unsupportedParameters = DEFAULT_UNSUPPORTED_PARAMETERS } = context.options;
+    const validation = validateCodexResponsesRequest({ body, models, unsupportedParameters });
     if (!validation.ok) return answer({ status: validation.status, headers: {}, body: validation.body });
 
     const { name, scenario } = context.takeScenario();

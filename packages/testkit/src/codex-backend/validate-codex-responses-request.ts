@@ -164,11 +164,11 @@ function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>
 function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {
   const callIds = new Set<string>();
   for (const [index, item] of input.entries()) {
-    if (!isPlainObject(item)) {
-      return { status: 400, body: invalidTypeBody({ param: `input[${index}]`, expected: 'an object', value: item }) };
-    }
+    const param = `input[${index}]`;
+    if (!isPlainObject(item))
+      return { status: 400, body: invalidTypeBody({ param, expected: 'an object', value: item }) };
     const type = item.type ?? (item.role == null ? undefined : 'message');
-    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`input[${index}].type`) };
+    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`${param}.type`) };
     if (type === 'item_reference' || (type === 'reasoning' && item.id != null && item.encrypted_content == null)) {
       // With `store: false` nothing is persisted, so an id that must be looked up cannot be found (§7.1, §10).
       const message =
@@ -198,11 +198,8 @@ function invalidTypeBody(options: { param: string; expected: string; value: unkn
 }
 
 function missingParameterBody(param: string) {
-  return openAiErrorBody({
-    message: `Missing required parameter: '${param}'.`,
-    param,
-    code: 'missing_required_parameter',
-  });
+  const message = `Missing required parameter: '${param}'.`;
+  return openAiErrorBody({ message, param, code: 'missing_required_parameter' });
 }
 
 /** "Invalid value: 'x'. Supported values are: 'a', 'b', and 'c'." */

@@ -5,16 +5,15 @@ import type { FakeCodexAccessTokenVerifier } from './authorize-codex-request.ts'
 import { readCodexTokenClaims } from './authorize-codex-request.ts';
 
 /**
- * A started fake auth.openai.com (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere
- * (JWKS fetched from it; its tokens then name either the real issuer or that URL).
- */
-export type FakeOpenAiAuthKeys = { url: string; issuer?: string; jwks?: { keys: JWK[] } };
-
-/**
  * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
- * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock.
+ * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock. Give it the started fake, or only
+ * the URL of one running elsewhere (JWKS fetched from it; its tokens then name the real issuer or that URL).
  */
-export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCodexAccessTokenVerifier {
+export function verifyWithFakeOpenAiAuth(fakeAuth: {
+  url: string;
+  issuer?: string;
+  jwks?: { keys: JWK[] };
+}): FakeCodexAccessTokenVerifier {
   const keySet =
     fakeAuth.jwks == null
       ? createRemoteJWKSet(new URL(`${fakeAuth.url}/.well-known/jwks.json`))
