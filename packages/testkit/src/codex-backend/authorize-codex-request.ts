@@ -60,10 +60,7 @@ export async function authorizeCodexRequest(options: {
 /** What the backend needs from an access token; `accountId` must equal the `chatgpt-account-id` header. */
 export type FakeCodexTokenClaims = { accountId: string; planType?: string; email?: string; userId?: string };
 
-/**
- * Decides whether a bearer token is good. `'expired'` and `null` both give 401; they differ only in the message
- * (`token_expired` vs `token_invalidated`), which is all a client can see of the difference.
- */
+/** Decides whether a bearer token is good; `'expired'` and `null` both give a 401, with different codes. */
 export type FakeCodexAccessTokenVerifier = (
   token: string,
 ) => FakeCodexTokenClaims | 'expired' | null | Promise<FakeCodexTokenClaims | 'expired' | null>;

@@ -18,9 +18,8 @@ export const TOKEN_INVALIDATED_BODY = openAiErrorBody({
 });
 
 /**
- * Errors before the stream (docs/codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is quoted from a
- * real capture; the 401/429/500/503 bodies follow the OpenAI error envelope the backend uses for non-validation
- * errors, with the codes clients key on (`token_invalidated`, `server_is_overloaded`).
+ * Errors before the stream (docs/codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is a real
+ * capture; the others use the OpenAI envelope with the codes clients key on (`token_invalidated`, …).
  */
 export function buildCodexErrorAnswer(options: {
   scenario: Exclude<FakeCodexScenario, { kind: 'stream' }>;

@@ -18,11 +18,9 @@ export type CodexStreamPlan = {
 type ResponseFields = { status: string; output?: object[]; usage?: object; error?: object; incompleteDetails?: object };
 
 /**
- * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → one output item per reasoning, text and
- * function call (each added → parts/deltas → done) → a terminal event. `sequence_number` counts from 0 and every
- * delta carries `item_id`, `output_index` and `content_index` or `summary_index`. The `response` objects echo the
- * request's settings as the Responses API does, with the model's `defaultEffort` when it names none; `createdAt` is
- * in seconds; `createId` makes `resp_…`, `msg_…` ids (a counter gives byte-stable fixtures).
+ * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → an output item per reasoning, text and
+ * function call (added → parts/deltas → done) → a terminal event; every delta names its item, output index and part.
+ * The `response` objects echo the request's settings, `defaultEffort` when it names none; `createdAt` is in seconds.
  */
 export function buildCodexStreamPlan(options: {
   scenario: FakeCodexStreamScenario;

@@ -18,10 +18,7 @@ export async function startCodexTestRig(options: FakeCodexBackendOptions = {}): 
   return { auth, backend, tokens: await auth.mintTokens() };
 }
 
-/**
- * A body shaped like Codex 0.169's (docs/codex-protocol.md §10): developer message first, ids on items, no
- * `instructions`, one tool. Every recorded fixture answers it.
- */
+/** A body shaped like Codex 0.169's (docs/codex-protocol.md §10), which every recorded fixture answers. */
 export function codexRequestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...JSON.parse(readFileSync(new URL('./__fixtures__/codex-request.json', import.meta.url), 'utf8')),
@@ -63,10 +60,7 @@ export function getWithAuth(options: { rig: CodexTestRig; path: string; headers?
 
 export type ParsedSseEvent = { event: string | undefined; data: Record<string, unknown>; rawData: string };
 
-/**
- * Reads SSE with a spec-compliant parser until the body ends or breaks: the events with their arrival times, the raw
- * text (to check framing), and a cut connection as `error` rather than thrown.
- */
+/** Reads SSE until the body ends or breaks: events, their arrival times, the raw text and a cut as `error`. */
 export async function readSseEvents(response: Response) {
   const events: ParsedSseEvent[] = [];
   const arrivals: number[] = [];

@@ -32,10 +32,7 @@ export type FakeCodexExchange = {
   isClientAbort: boolean;
 };
 
-/**
- * The upstream's routes under `/backend-api`. Every one checks the bearer token and account header first; scripted
- * token rejections are for model calls only.
- */
+/** The routes under `/backend-api`; each checks the token and account first (scripted rejections: model calls only). */
 export function registerCodexRoutes(context: CodexBackendContext): void {
   const { options } = context;
   const models = options.models ?? DEFAULT_FAKE_CODEX_MODELS;
