@@ -111,15 +111,17 @@ export type ResolvedFakeCodexScenario = { name: string; scenario: FakeCodexScena
  * is type-checked, and a bad field shows in what the fake answers.
  */
 export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): ResolvedFakeCodexScenario {
-  if (typeof input === 'string' && Object.hasOwn(FAKE_CODEX_SCENARIOS, input)) {
+  if (typeof input === 'string') {
+    if (!Object.hasOwn(FAKE_CODEX_SCENARIOS, input))
+      throw invalid(`"scenario" ${JSON.stringify(input)} is not a preset`);
     return { name: input, scenario: FAKE_CODEX_SCENARIOS[input] };
   }
-  const message =
-    typeof input === 'string'
-      ? `"scenario" ${JSON.stringify(input)} is not a preset`
-      : '"scenario.kind" must be stream, usage-limit, rate-limit or http-error';
-  if (typeof input === 'string' || !['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+  if (!['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
+    throw invalid('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
   }
   return { name: input.kind, scenario: input };
+}
+
+function invalid(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -54,21 +54,16 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
       models: context.state.servesEmptyCatalogue ? [] : models,
       clientVersion: request.url.searchParams.get('client_version') ?? '0.0.0',
     });
-    if (request.headers['if-none-match'] !== etag)
-      return send(reply, { status: 200, headers: { etag, ...headers }, body });
-    reply.writeHead(304, { etag, ...headers });
-    reply.end();
+    if (request.headers['if-none-match'] === etag) reply.writeHead(304, { etag, ...headers }).end();
+    else send(reply, { status: 200, headers: { etag, ...headers }, body });
   });
 
   context.router.on('GET', '/backend-api/wham/usage', async (request, reply) => {
     const authorization = await authorize(request);
     if ('answer' in authorization) return send(reply, authorization.answer);
-    const { rateLimits } = context.state;
-    send(reply, {
-      status: 200,
-      headers: {},
-      body: buildWhamUsageBody({ rateLimits, now: context.now(), claims: authorization.claims }),
-    });
+    const { claims } = authorization;
+    const body = buildWhamUsageBody({ rateLimits: context.state.rateLimits, now: context.now(), claims });
+    send(reply, { status: 200, headers: {}, body });
   });
 
   // Auth, validation (§8.2), then the next scenario: a stream (`event:` + `data:` frames, no `[DONE]`, §6.1) or an
