@@ -31,6 +31,7 @@ export const DEFAULT_FAKE_CODEX_MODELS: readonly FakeCodexModelOptions[] = [
   { slug: 'codex-auto-review', efforts: EFFORTS.slice(0, 5), isHidden: true },
 ];
 
+const CONTEXT_WINDOW = 272_000;
 /** Short on purpose: the real template is ~17 kB and clients only pass it through as the system prompt. */
 const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. (Served by the pag testkit fake Codex backend.)';
 
@@ -58,8 +59,8 @@ export function listCodexModels(options: { models: readonly FakeCodexModelOption
       default_reasoning_summary: 'none',
       support_verbosity: true,
       default_verbosity: 'low',
-      context_window: 272_000,
-      max_context_window: 272_000,
+      context_window: CONTEXT_WINDOW,
+      max_context_window: CONTEXT_WINDOW,
       input_modalities: ['text', 'image'],
       supports_parallel_tool_calls: true,
       supported_in_api: true,
