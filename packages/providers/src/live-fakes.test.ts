@@ -129,9 +129,7 @@ describe('Gemini adapter against the fake Gemini API', () => {
 });
 
 // The fake Codex backend is not exported from @pag/testkit (yet); it is loaded from its file when present.
-const CODEX_BACKEND = fileURLToPath(
-  new URL('../../testkit/src/codex-backend/start-fake-codex-backend.ts', import.meta.url),
-);
+const CODEX_BACKEND = fileURLToPath(new URL('../../testkit/src/codex-backend/codex-backend-fake.ts', import.meta.url));
 const CODEX_SCENARIOS = fileURLToPath(
   new URL('../../testkit/src/codex-backend/fake-codex-scenario.ts', import.meta.url),
 );

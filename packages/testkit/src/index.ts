@@ -6,11 +6,11 @@ export type { BenchUpstreamOptions } from './bench-upstream/start-bench-upstream
 export { startBenchUpstream } from './bench-upstream/start-bench-upstream.ts';
 // The shared harness.
 export { closeAllFakeServers } from './close-all-fake-servers.ts';
+export type { FakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
+export { startFakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
 // codex-backend: chatgpt.com/backend-api.
 export type { FakeCodexScenarioInput } from './codex-backend/fake-codex-scenario.ts';
 export { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './codex-backend/fake-codex-scenario.ts';
-export type { FakeCodexBackend } from './codex-backend/start-fake-codex-backend.ts';
-export { startFakeCodexBackend } from './codex-backend/start-fake-codex-backend.ts';
 export { verifyWithFakeOpenAiAuth } from './codex-backend/verify-with-fake-openai-auth.ts';
 export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
 // gemini-api: generativelanguage.googleapis.com.

@@ -2,10 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
-
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -39,7 +37,7 @@ function createModel(baseUrl: string) {
 
 describe('Codex abort', () => {
   it('should abort the fetch and stop reading the body mid-stream', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-text').slice(0, 5);
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-text').slice(0, 5);
     let responseClosed: Promise<unknown> | undefined;
     const baseUrl = await startServer((request, response) => {
       responseClosed = once(response, 'close');
@@ -83,7 +81,7 @@ describe('Codex abort', () => {
   });
 
   it('should stop reading even when an injected fetch ignores the signal', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-text').slice(0, 5);
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-text').slice(0, 5);
     let cancelled = false;
     const body = new ReadableStream<Uint8Array>({
       start(streamController) {

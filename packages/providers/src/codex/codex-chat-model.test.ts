@@ -10,11 +10,10 @@ import { catchError } from '../test/catch-error.ts';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
 import { createRecordingFetch } from '../test/create-recording-fetch.ts';
 import { createSseResponse, type SseResponseOptions } from '../test/create-sse-response.ts';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
 
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const RESPONSE_ID = 'resp_68a1f0c2d4e8819aa1b2c3d4e5f60718';
 const MESSAGE_ID = 'msg_68a1f0c3e5f0819a9f8e7d6c5b4a3928';
 const REASONING_ID = 'rs_68a1f0c3a1b2819a8c7d6e5f4a3b2c1d';
@@ -49,7 +48,7 @@ function createModel(fetch: typeof globalThis.fetch, overrides: Partial<CodexCha
 }
 
 function fixtureResponse(name: string, options: SseResponseOptions = {}) {
-  return createSseResponse(readFixtureLines(FIXTURES, name), options);
+  return createSseResponse(readFixtureLines(CODEX_FIXTURES, name), options);
 }
 
 async function streamFixture(name: string, options: SseResponseOptions = {}) {
@@ -88,7 +87,7 @@ const finishMetadata = { codex: { responseId: RESPONSE_ID } };
 
 describe('createCodexChatModel doStream', () => {
   it('should stream text', async () => {
-    const { parts } = await streamFixture('codex-text');
+    const { parts } = await streamFixture('codex-handmade-text');
     expect(parts).toEqual([
       { type: 'stream-start', warnings: [] },
       metadataPart,
@@ -113,7 +112,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should stream reasoning summaries with the encrypted content on reasoning-end', async () => {
-    const { parts } = await streamFixture('codex-reasoning');
+    const { parts } = await streamFixture('codex-handmade-reasoning');
     const start = { codex: { itemId: REASONING_ID } };
     const end = { codex: { itemId: REASONING_ID, encryptedContent: ENCRYPTED } };
     expect(parts).toEqual([
@@ -138,7 +137,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should stream a tool call with its argument deltas', async () => {
-    const { parts } = await streamFixture('codex-tool-call');
+    const { parts } = await streamFixture('codex-handmade-tool-call');
     expect(parts.filter((part) => !part.type.startsWith('reasoning'))).toEqual([
       { type: 'stream-start', warnings: [] },
       metadataPart,
@@ -167,7 +166,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should stream parallel tool calls, including one that arrives without deltas', async () => {
-    const { parts } = await streamFixture('codex-parallel-tool-calls');
+    const { parts } = await streamFixture('codex-handmade-parallel-tool-calls');
     expect(parts.slice(2, -1)).toEqual([
       { type: 'tool-input-start', id: CALL_1, toolName: 'get_weather' },
       { type: 'tool-input-delta', id: CALL_1, delta: '{"city":' },
@@ -195,7 +194,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should build the output from output_item.done when response.completed.output is empty', async () => {
-    const { parts } = await streamFixture('codex-empty-completed-output');
+    const { parts } = await streamFixture('codex-handmade-empty-completed-output');
     expect(parts.map((part) => part.type)).toEqual([
       'stream-start',
       'response-metadata',
@@ -220,7 +219,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should ignore unknown events and item types', async () => {
-    const { parts } = await streamFixture('codex-unknown-event');
+    const { parts } = await streamFixture('codex-handmade-unknown-event');
     expect(parts).toEqual([
       { type: 'stream-start', warnings: [] },
       metadataPart,
@@ -235,7 +234,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should turn an unparsable chunk after output into an error part and go on', async () => {
-    const { parts } = await streamFixture('codex-unparsable-chunk');
+    const { parts } = await streamFixture('codex-handmade-unparsable-chunk');
     expect(parts.map((part) => part.type)).toEqual([
       'stream-start',
       'response-metadata',
@@ -253,7 +252,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should throw an unparsable chunk that comes before any output', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-text');
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-text');
     const { fetch } = createRecordingFetch(
       createSseResponse([lines[0] ?? '', '{"type":"response.output_text.delta",', ...lines.slice(1)]),
     );
@@ -261,7 +260,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should report partial usage as undefined fields', async () => {
-    const { parts } = await streamFixture('codex-partial-usage');
+    const { parts } = await streamFixture('codex-handmade-partial-usage');
     expect(parts.at(-1)).toEqual({
       type: 'finish',
       finishReason: { unified: 'stop', raw: 'completed' },
@@ -275,7 +274,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should report missing usage as undefined fields', async () => {
-    const { parts } = await streamFixture('codex-no-usage');
+    const { parts } = await streamFixture('codex-handmade-no-usage');
     expect(parts.at(-1)).toEqual({
       type: 'finish',
       finishReason: { unified: 'stop', raw: 'completed' },
@@ -288,7 +287,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should map response.incomplete to a length finish', async () => {
-    const { parts } = await streamFixture('codex-incomplete');
+    const { parts } = await streamFixture('codex-handmade-incomplete');
     expect(parts.slice(-2)).toEqual([
       { type: 'text-end', id: MESSAGE_ID },
       expect.objectContaining({ type: 'finish', finishReason: { unified: 'length', raw: 'max_output_tokens' } }),
@@ -296,7 +295,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('issue 14: should map an incomplete response cut by the content filter to a content-filter finish', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-incomplete').map((line) =>
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-incomplete').map((line) =>
       line.replace('"reason":"max_output_tokens"', '"reason":"content_filter"'),
     );
     const { fetch } = createRecordingFetch(createSseResponse(lines));
@@ -312,7 +311,7 @@ describe('createCodexChatModel doStream', () => {
   it.each(['interrupted', 'max_tool_calls'])(
     'issue 14: should fail an incomplete response for another reason (%s) with a typed error, not an "other" finish',
     async (reason) => {
-      const lines = readFixtureLines(FIXTURES, 'codex-incomplete').map((line) =>
+      const lines = readFixtureLines(CODEX_FIXTURES, 'codex-handmade-incomplete').map((line) =>
         line.replace('"reason":"max_output_tokens"', `"reason":"${reason}"`),
       );
       const { fetch } = createRecordingFetch(createSseResponse(lines));
@@ -335,7 +334,7 @@ describe('createCodexChatModel doStream', () => {
   );
 
   it('issue 14: should throw an incomplete response for another reason that comes before any output', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-incomplete')
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-incomplete')
       .filter((line) => !line.includes('"response.output_'))
       .map((line) => line.replace('"reason":"max_output_tokens"', '"reason":"interrupted"'));
     const { fetch } = createRecordingFetch(createSseResponse(lines));
@@ -347,7 +346,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should throw an error event that comes before any output', async () => {
-    const { fetch } = createRecordingFetch(fixtureResponse('codex-error-before-output'));
+    const { fetch } = createRecordingFetch(fixtureResponse('codex-error-event'));
     const error = await catchError(createModel(fetch).model.doStream({ prompt }));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({
@@ -358,14 +357,14 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should throw an in-stream rate limit as a retryable 429 with the parsed delay', async () => {
-    const { fetch } = createRecordingFetch(fixtureResponse('codex-rate-limit-before-output'));
+    const { fetch } = createRecordingFetch(fixtureResponse('codex-failed-rate-limit'));
     const error = await catchError(createModel(fetch).model.doStream({ prompt }));
     expect(error).toBeInstanceOf(UpstreamApiError);
     expect(error).toMatchObject({ statusCode: 429, isRetryable: true, retryAfterSeconds: 11.054 });
   });
 
   it('should throw an in-stream usage limit as UsageLimitError', async () => {
-    const { fetch } = createRecordingFetch(fixtureResponse('codex-usage-limit-in-stream'));
+    const { fetch } = createRecordingFetch(fixtureResponse('codex-handmade-usage-limit-in-stream'));
     const error = await catchError(createModel(fetch).model.doStream({ prompt }));
     expect(error).toBeInstanceOf(UsageLimitError);
     expect(error).toMatchObject({
@@ -378,7 +377,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should forward a failure after output as an error part, then finish', async () => {
-    const { parts } = await streamFixture('codex-error-after-output');
+    const { parts } = await streamFixture('codex-handmade-error-after-output');
     expect(parts.slice(2)).toEqual([
       ...textParts(['Partial ', 'answer']),
       { type: 'error', error: expect.any(UpstreamApiError) },
@@ -398,7 +397,7 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should end a stream that stops before its terminal event with an error part', async () => {
-    const { parts } = await streamFixture('codex-disconnect');
+    const { parts } = await streamFixture('codex-handmade-disconnect');
     expect(parts.slice(-3)).toEqual([
       { type: 'text-end', id: MESSAGE_ID },
       { type: 'error', error: expect.any(UpstreamConnectionError) },
@@ -407,12 +406,12 @@ describe('createCodexChatModel doStream', () => {
   });
 
   it('should throw when the stream stops before any output', async () => {
-    const { fetch } = createRecordingFetch(fixtureResponse('codex-disconnect-before-output'));
+    const { fetch } = createRecordingFetch(fixtureResponse('codex-handmade-disconnect-before-output'));
     await expect(createModel(fetch).model.doStream({ prompt })).rejects.toBeInstanceOf(UpstreamConnectionError);
   });
 
   it('should treat a silent stream as timed out', async () => {
-    const lines = readFixtureLines(FIXTURES, 'codex-text').slice(0, 5);
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-handmade-text').slice(0, 5);
     const { fetch } = createRecordingFetch(createSseResponse(lines, { keepOpen: true }));
     const { model } = createModel(fetch, { streamIdleTimeoutMs: 30 });
     const { stream } = await model.doStream({ prompt });
@@ -432,6 +431,8 @@ describe('createCodexChatModel doStream', () => {
     const { fetch } = createRecordingFetch(fixtureResponse('codex-text'));
     const { stream } = await createModel(fetch).model.doStream({ prompt, includeRawChunks: true });
     const parts = await convertStreamToArray(stream);
-    expect(parts.filter((part) => part.type === 'raw')).toHaveLength(readFixtureLines(FIXTURES, 'codex-text').length);
+    expect(parts.filter((part) => part.type === 'raw')).toHaveLength(
+      readFixtureLines(CODEX_FIXTURES, 'codex-text').length,
+    );
   });
 });

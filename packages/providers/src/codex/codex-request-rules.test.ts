@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
 import { createRecordingFetch, requestBodyOf } from '../test/create-recording-fetch.ts';
 import { createSseResponse } from '../test/create-sse-response.ts';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
 import { CODEX_REQUEST_FIELDS, codexToolNamesOf, toCodexRequestBody } from './codex-request-rules.ts';
 
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const OPTIONS = { model: 'gpt-5.5', conversationId: 'thread-1' };
 const developer = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Be brief.' }] };
 const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] };
@@ -188,7 +187,7 @@ describe('toCodexRequestBody', () => {
 
 describe('issue 14: the chat path and the relay share the rules', () => {
   it('issue 14: should send the same body for the same request, whichever path it takes', async () => {
-    const { fetch, requests } = createRecordingFetch(createSseResponse(readFixtureLines(FIXTURES, 'codex-text')));
+    const { fetch, requests } = createRecordingFetch(createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-text')));
     const model = createCodexChatModel({
       modelId: 'gpt-5.5',
       baseUrl: 'https://chatgpt.example/backend-api',

@@ -10,17 +10,16 @@ import { catchError } from '../test/catch-error.ts';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
 import { createRecordingFetch, requestBodyOf } from '../test/create-recording-fetch.ts';
 import { createJsonResponse, createSseResponse } from '../test/create-sse-response.ts';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { toAssistantMessage } from '../test/to-assistant-message.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
 import { toCodexToolName } from './codex-tool-names.ts';
 
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const CONVERSATION_ID = '01a209a7-7fb3-7f32-aa02-2b7ce5753d0d';
 const LONG_TOOL_NAME = `mcp__notes_server__${'search_everything_in_the_workspace_'.repeat(3)}now`;
 
-const textResponse = () => createSseResponse(readFixtureLines(FIXTURES, 'codex-text'));
+const textResponse = () => createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-text'));
 
 function createModel(fetch: typeof globalThis.fetch, overrides: Partial<CodexChatModelSettings> = {}) {
   let calls = 0;
@@ -159,7 +158,7 @@ describe('Codex request', () => {
   it('should map long tool names back in tool calls', async () => {
     const shortName = toCodexToolName(LONG_TOOL_NAME);
     expect(shortName.length).toBe(64);
-    const lines = readFixtureLines(FIXTURES, 'codex-parallel-tool-calls').map((line) =>
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-parallel-function-calls').map((line) =>
       line.replaceAll('"get_weather"', `"${shortName}"`),
     );
     const { fetch } = createRecordingFetch(createSseResponse(lines));
@@ -265,7 +264,7 @@ describe('Codex request', () => {
   });
 
   it('should replay a generated turn (reasoning with encrypted content, tool call) on the next request', async () => {
-    const first = createRecordingFetch(createSseResponse(readFixtureLines(FIXTURES, 'codex-tool-call')));
+    const first = createRecordingFetch(createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-handmade-tool-call')));
     const result = await createModel(first.fetch).model.doGenerate({ prompt });
     const second = createRecordingFetch(textResponse());
     await createModel(second.fetch).model.doGenerate({
@@ -443,7 +442,7 @@ describe('Codex errors before the stream', () => {
   });
 
   it('should report the rate-limit snapshot of a successful response', async () => {
-    const response = createSseResponse(readFixtureLines(FIXTURES, 'codex-text'), {
+    const response = createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-text'), {
       headers: { 'x-codex-primary-used-percent': '12.5', 'x-codex-primary-window-minutes': '300' },
     });
     const { fetch } = createRecordingFetch(response);
@@ -466,7 +465,9 @@ describe('Codex errors before the stream', () => {
 
 describe('Codex doGenerate', () => {
   it('should aggregate the stream', async () => {
-    const { fetch } = createRecordingFetch(createSseResponse(readFixtureLines(FIXTURES, 'codex-reasoning')));
+    const { fetch } = createRecordingFetch(
+      createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-handmade-reasoning')),
+    );
     const result = await createModel(fetch).model.doGenerate({ prompt });
     expect(result.content).toEqual([
       {
@@ -497,14 +498,18 @@ describe('Codex doGenerate', () => {
   });
 
   it('should throw an error that happened after output', async () => {
-    const { fetch } = createRecordingFetch(createSseResponse(readFixtureLines(FIXTURES, 'codex-error-after-output')));
+    const { fetch } = createRecordingFetch(
+      createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-handmade-error-after-output')),
+    );
     await expect(createModel(fetch).model.doGenerate({ prompt })).rejects.toBeInstanceOf(UpstreamApiError);
   });
 });
 
 describe('aggregateStream', () => {
   it('should collect tool calls, warnings and errors', async () => {
-    const { fetch } = createRecordingFetch(createSseResponse(readFixtureLines(FIXTURES, 'codex-parallel-tool-calls')));
+    const { fetch } = createRecordingFetch(
+      createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-parallel-function-calls')),
+    );
     const { stream } = await createModel(fetch).model.doStream({ prompt, temperature: 1 });
     const result = await aggregateStream(stream);
     expect(result.toolCalls.map((call) => [call.toolName, call.input])).toEqual([

@@ -1,16 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { codexChunkSchema, parseCodexChunk } from './codex-api.ts';
-
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 
 // Issue 7: chunks are parsed by the schema of their own type instead of trying the whole union in turn. The result
 // must be the union's, for every recorded event and for the malformed ones the union sends to its fallback.
 describe('parseCodexChunk', () => {
-  const recorded = readdirSync(FIXTURES)
+  const recorded = readdirSync(CODEX_FIXTURES)
     .filter((name) => name.endsWith('.chunks.txt'))
-    .flatMap((name) => readFixtureLines(FIXTURES, name.replace(/\.chunks\.txt$/, '')))
+    .flatMap((name) => readFixtureLines(CODEX_FIXTURES, name.replace(/\.chunks\.txt$/, '')))
     .flatMap((line) => {
       try {
         return [JSON.parse(line) as unknown];

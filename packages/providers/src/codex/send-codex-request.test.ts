@@ -8,14 +8,13 @@ import { UsageLimitError } from '../errors/usage-limit-error.ts';
 import { catchError } from '../test/catch-error.ts';
 import { createRecordingFetch } from '../test/create-recording-fetch.ts';
 import { createJsonResponse, createSseResponse } from '../test/create-sse-response.ts';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { createCodexChatModel } from './codex-chat-model.ts';
 import type { CodexChatModelSettings } from './codex-options.ts';
 import type { UpstreamRetry } from './codex-retry-policy.ts';
 
-const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const prompt: LanguageModelV3Prompt = [{ role: 'user', content: [{ type: 'text', text: 'Say hi' }] }];
-const textResponse = () => createSseResponse(readFixtureLines(FIXTURES, 'codex-text'));
+const textResponse = () => createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-handmade-text'));
 const overloaded = () =>
   createJsonResponse(
     { error: { code: 'server_is_overloaded', message: 'Our servers are currently overloaded.' } },
@@ -163,7 +162,7 @@ describe('issue 14: retries before the first byte, as the official client retrie
 
   it("should not cut a stream that outlives the deadline once it has begun, and still pass the client's abort", async () => {
     const { fetch, requests } = createRecordingFetch(
-      createSseResponse(readFixtureLines(FIXTURES, 'codex-text'), { keepOpen: true }),
+      createSseResponse(readFixtureLines(CODEX_FIXTURES, 'codex-text'), { keepOpen: true }),
     );
     const { model } = createModel(fetch, { firstByteTimeoutMs: 100 });
     const controller = new AbortController();

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { startFakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from '../index.ts';
+import { startFakeCodexBackend } from './codex-backend-fake.ts';
 import {
   codexRequestBody,
   getWithAuth,
@@ -10,7 +11,6 @@ import {
   startCodexTestRig,
   TIMEOUT_MS,
 } from './codex-backend-test-support.ts';
-import { startFakeCodexBackend } from './start-fake-codex-backend.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
 afterEach(closeAllFakeServers);

@@ -1,68 +1,91 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { JWTPayload } from 'jose';
+import { decodeJwt } from 'jose';
+import { AUTH_CLAIM, PROFILE_CLAIM } from '../openai-auth/openai-auth-constants.ts';
 import type { CodexErrorAnswer } from './build-codex-error-answer.ts';
-import { TOKEN_EXPIRED_MESSAGE, TOKEN_INVALIDATED_MESSAGE } from './codex-backend-constants.ts';
-import { openAiErrorBody } from './codex-error-body.ts';
-import type { FakeCodexAccessTokenVerifier, FakeCodexTokenClaims } from './read-codex-token-claims.ts';
+import { openAiErrorBody, TOKEN_INVALIDATED_BODY } from './build-codex-error-answer.ts';
 
 /** A scripted 401 for a token (or any token) that the verifier would accept, e.g. to test refresh-and-retry. */
 export type FakeCodexTokenRejection = { token: string | undefined; remaining: number };
 
-export type AuthorizeCodexRequestOptions = {
-  headers: IncomingHttpHeaders;
-  verifyAccessToken: FakeCodexAccessTokenVerifier;
-  /** Consumed in order; the first matching entry answers 401 and counts down. */
-  rejections: FakeCodexTokenRejection[];
-};
-
-export type CodexAuthorization =
-  | { ok: true; claims: FakeCodexTokenClaims; token: string }
-  | { ok: false; answer: CodexErrorAnswer };
+const TOKEN_EXPIRED_BODY = openAiErrorBody({
+  message: 'Provided authentication token is expired. Please try signing in again.',
+  code: 'token_expired',
+});
 
 /**
  * Bearer token first, then the `chatgpt-account-id` header against the token's account (docs/codex-protocol.md §8.2
  * item 1). A bad token is a 401, which makes Codex reload and refresh; a wrong account is a 403, which no refresh can
- * fix. The 401 texts are the real ones; the 403 text is the fake's own (the real one is unverified).
+ * fix. The 401 texts are the real ones; the 403 text is the fake's own (the real one is unverified). `rejections` are
+ * consumed in order: the first matching entry answers 401 and counts down.
  */
-export async function authorizeCodexRequest(options: AuthorizeCodexRequestOptions): Promise<CodexAuthorization> {
-  const { headers } = options;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-  const token = match?.[1];
+export async function authorizeCodexRequest(options: {
+  headers: IncomingHttpHeaders;
+  verifyAccessToken: FakeCodexAccessTokenVerifier;
+  rejections: FakeCodexTokenRejection[];
+}): Promise<{ claims: FakeCodexTokenClaims } | { answer: CodexErrorAnswer }> {
+  const { headers, rejections } = options;
+  const deny = (status: number, body: unknown) => ({ answer: { status, headers: {}, body } });
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
   if (token == null) {
-    return deny(401, {
-      message: 'Missing bearer or basic authentication in header',
-      type: 'invalid_request_error',
-      code: null,
-    });
+    return deny(401, openAiErrorBody({ message: 'Missing bearer or basic authentication in header', code: null }));
   }
-  const rejectionIndex = options.rejections.findIndex((entry) => entry.token == null || entry.token === token);
-  const rejection = options.rejections[rejectionIndex];
+  const rejectionIndex = rejections.findIndex((entry) => entry.token == null || entry.token === token);
+  const rejection = rejections[rejectionIndex];
   if (rejection != null) {
     rejection.remaining -= 1;
-    if (rejection.remaining <= 0) options.rejections.splice(rejectionIndex, 1);
-    return deny(401, { message: TOKEN_INVALIDATED_MESSAGE, type: 'invalid_request_error', code: 'token_invalidated' });
+    if (rejection.remaining <= 0) rejections.splice(rejectionIndex, 1);
+    return deny(401, TOKEN_INVALIDATED_BODY);
   }
   const claims = await options.verifyAccessToken(token);
-  if (claims === 'expired') {
-    return deny(401, { message: TOKEN_EXPIRED_MESSAGE, type: 'invalid_request_error', code: 'token_expired' });
-  }
-  if (claims == null) {
-    return deny(401, { message: TOKEN_INVALIDATED_MESSAGE, type: 'invalid_request_error', code: 'token_invalidated' });
-  }
+  if (claims === 'expired') return deny(401, TOKEN_EXPIRED_BODY);
+  if (claims == null) return deny(401, TOKEN_INVALIDATED_BODY);
   // Node lowercases header names, so `ChatGPT-Account-ID` (Codex) and `chatgpt-account-id` (proxies) both land here.
   const accountHeader = headers['chatgpt-account-id'];
   if (typeof accountHeader !== 'string' || accountHeader === '') {
-    return deny(403, { message: 'Missing chatgpt-account-id header.', type: 'invalid_request_error', code: null });
+    return deny(403, openAiErrorBody({ message: 'Missing chatgpt-account-id header.', code: null }));
   }
   if (accountHeader !== claims.accountId) {
-    return deny(403, {
-      message: 'The chatgpt-account-id header does not match the account of the access token.',
-      type: 'invalid_request_error',
-      code: 'account_mismatch',
-    });
+    return deny(
+      403,
+      openAiErrorBody({
+        message: 'The chatgpt-account-id header does not match the account of the access token.',
+        code: 'account_mismatch',
+      }),
+    );
   }
-  return { ok: true, claims, token };
+  return { claims };
 }
 
-function deny(status: number, error: { message: string; type: string; code: string | null }): CodexAuthorization {
-  return { ok: false, answer: { status, headers: {}, body: openAiErrorBody(error) } };
+/** What the backend needs from an access token; `accountId` must equal the `chatgpt-account-id` header. */
+export type FakeCodexTokenClaims = { accountId: string; planType?: string; email?: string; userId?: string };
+
+/** Decides whether a bearer token is good; `'expired'` and `null` both give a 401, with different codes. */
+export type FakeCodexAccessTokenVerifier = (
+  token: string,
+) => FakeCodexTokenClaims | 'expired' | null | Promise<FakeCodexTokenClaims | 'expired' | null>;
+
+/** The account data of docs/codex-protocol.md §3 from a JWT payload; null when the account id is missing. */
+export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims | null {
+  const auth = (payload[AUTH_CLAIM] ?? {}) as Record<string, unknown>;
+  const profile = (payload[PROFILE_CLAIM] ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const accountId = text(auth.chatgpt_account_id);
+  if (accountId == null) return null;
+  const email = text(payload.email) ?? text(profile.email);
+  return { accountId, planType: text(auth.chatgpt_plan_type), email, userId: text(auth.chatgpt_user_id) };
+}
+
+/**
+ * The fake's default verifier: any well-formed, unexpired JWT with an account id, signature unchecked — what every
+ * client does with these tokens (§3). `verifyWithFakeOpenAiAuth` also proves where a token came from.
+ */
+export function decodeCodexAccessToken(token: string, now: number): FakeCodexTokenClaims | 'expired' | null {
+  try {
+    const payload = decodeJwt(token);
+    if (typeof payload.exp !== 'number') return null;
+    return payload.exp * 1000 <= now ? 'expired' : readCodexTokenClaims(payload);
+  } catch {
+    return null;
+  }
 }

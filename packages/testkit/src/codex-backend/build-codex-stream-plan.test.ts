@@ -2,47 +2,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
 import type { ParsedSseEvent } from './codex-backend-test-support.ts';
-import {
-  codexRequestBody,
-  postResponses,
-  readSseEvents,
-  readSseEventsUntilClose,
-  startCodexTestRig,
-} from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, readSseEvents, startCodexTestRig } from './codex-backend-test-support.ts';
 import type { FakeCodexScenarioInput, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
 afterEach(closeAllFakeServers);
 
 const LIFECYCLE = ['response.created', 'response.in_progress'];
-const TEXT_ITEM = [
-  'response.output_item.added',
-  'response.content_part.added',
-  'response.output_text.delta',
-  'response.output_text.delta',
-  'response.output_text.delta',
-  'response.output_text.done',
-  'response.content_part.done',
-  'response.output_item.done',
-];
-const REASONING_ITEM = [
-  'response.output_item.added',
-  'response.reasoning_summary_part.added',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.delta',
-  'response.reasoning_summary_text.done',
-  'response.reasoning_summary_part.done',
-  'response.output_item.done',
-];
-const CALL_ITEM = [
-  'response.output_item.added',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.done',
-  'response.output_item.done',
-];
+/** One output item's event types: added, what opens it, three deltas, what closes it, done. */
+const itemEvents = (delta: string, opening: string[], closing: string[]) =>
+  ['output_item.added', ...opening, delta, delta, delta, ...closing, 'output_item.done'].map(
+    (type) => `response.${type}`,
+  );
+const TEXT_ITEM = itemEvents('output_text.delta', ['content_part.added'], ['output_text.done', 'content_part.done']);
+const REASONING_ITEM = itemEvents(
+  'reasoning_summary_text.delta',
+  ['reasoning_summary_part.added'],
+  ['reasoning_summary_text.done', 'reasoning_summary_part.done'],
+);
+const CALL_ITEM = itemEvents('function_call_arguments.delta', [], ['function_call_arguments.done']);
 
 async function stream(options: { scenario: FakeCodexScenarioInput; body?: Record<string, unknown> }) {
   const rig = await startCodexTestRig();
@@ -90,7 +68,10 @@ const joinDeltas = (data: Record<string, unknown>[], type: string) =>
 
 describe('buildCodexStreamPlan over HTTP', () => {
   it('should stream plain text with usage and no [DONE]', async () => {
-    const { data, response } = await stream({ scenario: 'text' });
+    const { data, response } = await stream({
+      scenario: 'text',
+      body: codexRequestBody({ prompt_cache_key: 'thread-1' }),
+    });
 
     expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM, 'response.completed']);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
@@ -288,7 +269,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios('disconnect');
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, error } = await readSseEventsUntilClose(response);
+    const { events, error } = await readSseEvents(response);
     const exchange = await rig.backend.waitForClose({ index: 0 });
 
     expect(response.status).toBe(200);
@@ -302,7 +283,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 400, afterDeltas: 1 } });
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, arrivals } = await readSseEventsUntilClose(response);
+    const { events, arrivals } = await readSseEvents(response);
 
     expect(events.at(-1)?.data.type).toBe('response.completed');
     const firstDelta = events.findIndex((event) => event.data.type === 'response.output_text.delta');
@@ -331,7 +312,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     });
     const rig = await startCodexTestRig();
     rig.backend.enqueueScenarios({ kind: 'stream', ending: { kind: 'disconnect', afterDeltas: 0 } });
-    const cut = await readSseEventsUntilClose(await postResponses({ rig, body: codexRequestBody() }));
+    const cut = await readSseEvents(await postResponses({ rig, body: codexRequestBody() }));
 
     expect(
       data

@@ -1,5 +1,6 @@
-import { buildCodexResponseObject } from './build-codex-response-object.ts';
-import type { FakeCodexFunctionCall, FakeCodexStreamScenario, FakeCodexUsage } from './fake-codex-scenario.ts';
+import { isPlainObject } from '../describe-json-type.ts';
+import { readLastUserText } from '../read-last-user-text.ts';
+import type { FakeCodexFunctionCall, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
 /** One SSE event's JSON, which repeats its type (the `event:` line carries it too). */
@@ -14,252 +15,162 @@ export type CodexStreamPlan = {
   shouldDisconnect: boolean;
 };
 
-export type BuildCodexStreamPlanOptions = {
-  scenario: FakeCodexStreamScenario;
-  /** The validated request body. */
-  request: Readonly<Record<string, unknown>>;
-  /** The model's default effort, echoed when the request names none. */
-  defaultEffort: string | undefined;
-  /** Seconds since the epoch. */
-  createdAt: number;
-  /** Makes ids such as `resp_…`, `msg_…`; inject a counter for byte-stable fixtures. */
-  createId: (prefix: string) => string;
-};
-
-const DEFAULT_DELTA_COUNT = 3;
+type ResponseFields = { status: string; output?: object[]; usage?: object; error?: object; incompleteDetails?: object };
 
 /**
- * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → one output item per reasoning, text and
- * function call (each added → parts/deltas → done) → a terminal event. `sequence_number` counts from 0 and every
- * delta carries `item_id`, `output_index` and `content_index` or `summary_index`.
+ * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → an output item per reasoning, text and
+ * function call (added → parts/deltas → done) → a terminal event; every delta names its item, output index and part.
+ * The `response` objects echo the request's settings, `defaultEffort` when it names none; `createdAt` is in seconds.
  */
-export function buildCodexStreamPlan(options: BuildCodexStreamPlanOptions): CodexStreamPlan {
+export function buildCodexStreamPlan(options: {
+  scenario: FakeCodexStreamScenario;
+  request: Readonly<Record<string, unknown>>;
+  defaultEffort: string | undefined;
+  createdAt: number;
+  createId: (prefix: string) => string;
+}): CodexStreamPlan {
   const { scenario, request, createId } = options;
   const ending = scenario.ending ?? { kind: 'completed' };
-  const deltaCount = scenario.deltaCount ?? DEFAULT_DELTA_COUNT;
   const events: CodexStreamEvent[] = [];
-  const push = (type: string, fields: Record<string, unknown>) => {
-    events.push({ type, sequence_number: events.length, ...fields });
+  const push = (type: string, fields: object) => events.push({ type, sequence_number: events.length, ...fields });
+  const deltas = (text: string, type: string, at: object, extra: object = {}) => {
+    // At most `deltaCount` near-equal pieces, cut between code points so no surrogate pair breaks.
+    const characters = Array.from(text);
+    const count = Math.min(scenario.deltaCount ?? 3, characters.length);
+    for (let index = 0; index < count; index += 1) {
+      const [from, to] = [index, index + 1].map((part) => Math.floor((part * characters.length) / count));
+      push(type, { ...at, delta: characters.slice(from, to).join(''), ...extra });
+    }
   };
   const responseId = createId('resp');
-  const response = (fields: Omit<Parameters<typeof buildCodexResponseObject>[0], 'id' | 'createdAt' | 'request'>) =>
-    buildCodexResponseObject({ id: responseId, createdAt: options.createdAt, request, ...fields });
-
-  const inProgress = response({ status: 'in_progress', defaultEffort: options.defaultEffort });
+  const reasoning = isPlainObject(request.reasoning) ? request.reasoning : {};
+  const response = (fields: ResponseFields) => ({
+    id: responseId,
+    object: 'response',
+    created_at: options.createdAt,
+    status: fields.status,
+    background: false,
+    error: fields.error ?? null,
+    incomplete_details: fields.incompleteDetails ?? null,
+    instructions: request.instructions ?? null,
+    max_output_tokens: null,
+    max_tool_calls: null,
+    model: request.model,
+    output: fields.output ?? [],
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    prompt_cache_key: request.prompt_cache_key ?? null,
+    reasoning: { effort: reasoning.effort ?? options.defaultEffort ?? null, summary: reasoning.summary ?? null },
+    service_tier: request.service_tier ?? 'auto',
+    store: false,
+    temperature: 1,
+    text: request.text ?? { format: { type: 'text' }, verbosity: 'medium' },
+    tool_choice: request.tool_choice ?? 'auto',
+    tools: request.tools ?? [],
+    top_logprobs: 0,
+    top_p: 1,
+    truncation: 'disabled',
+    usage: fields.usage ?? null,
+    user: null,
+    metadata: {},
+  });
+  const inProgress = response({ status: 'in_progress' });
   push('response.created', { response: inProgress });
   push('response.in_progress', { response: inProgress });
 
-  const output: Record<string, unknown>[] = [];
-  const summaries = toSummaries(scenario.reasoning);
+  const output: object[] = [];
+  const added = (item: object) => push('response.output_item.added', { output_index: output.length, item });
+  const done = (item: object) => {
+    push('response.output_item.done', { output_index: output.length, item });
+    output.push(item);
+  };
+  const summaries = scenario.reasoning == null ? [] : [scenario.reasoning].flat();
   if (summaries.length > 0) {
-    const shouldIncludeEncrypted = includes({ request, value: 'reasoning.encrypted_content' });
-    output.push(
-      writeReasoning({ push, createId, summaries, deltaCount, outputIndex: output.length, shouldIncludeEncrypted }),
-    );
+    const id = createId('rs');
+    added({ id, type: 'reasoning', summary: [] });
+    for (const [summaryIndex, text] of summaries.entries()) {
+      const at = { item_id: id, output_index: output.length, summary_index: summaryIndex };
+      push('response.reasoning_summary_part.added', { ...at, part: { type: 'summary_text', text: '' } });
+      deltas(text, 'response.reasoning_summary_text.delta', at);
+      push('response.reasoning_summary_text.done', { ...at, text });
+      push('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text } });
+    }
+    const summary = summaries.map((text) => ({ type: 'summary_text', text }));
+    // Only with `include: ["reasoning.encrypted_content"]`, which store:false clients need to replay reasoning. It
+    // looks like Fernet output (`gAAAAA…`) and is deterministic, so fixtures stay byte-stable.
+    const isEncrypted = Array.isArray(request.include) && request.include.includes('reasoning.encrypted_content');
+    const payload = Buffer.from(JSON.stringify({ fake: 'pag-testkit', id, summary })).toString('base64url');
+    done({ id, type: 'reasoning', summary, ...(isEncrypted ? { encrypted_content: `gAAAAAB${payload}` } : {}) });
   }
   // A bare `{ kind: 'stream' }` still says something; calls and failures stand alone unless text is asked for.
-  const shouldDefaultText = scenario.functionCalls == null && ending.kind !== 'failed' && ending.kind !== 'error-event';
-  const echo = scenario.echo === true ? `echo: ${lastUserText(request.input)}` : undefined;
-  const text = scenario.text ?? echo ?? (shouldDefaultText ? FAKE_CODEX_REPLY_TEXT : undefined);
+  const isTextDefault = scenario.functionCalls == null && ending.kind !== 'failed' && ending.kind !== 'error-event';
+  const echo = scenario.echo === true ? `echo: ${readLastUserText(request)}` : undefined;
+  const text = scenario.text ?? echo ?? (isTextDefault ? FAKE_CODEX_REPLY_TEXT : undefined);
   if (text != null) {
+    const id = createId('msg');
+    added({ id, type: 'message', status: 'in_progress', content: [], role: 'assistant' });
+    const at = { item_id: id, output_index: output.length, content_index: 0 };
+    const part = { type: 'output_text', annotations: [], logprobs: [], text };
+    push('response.content_part.added', { ...at, part: { ...part, text: '' } });
+    deltas(text, 'response.output_text.delta', at, { logprobs: [] });
+    push('response.output_text.done', { ...at, text, logprobs: [] });
+    push('response.content_part.done', { ...at, part });
     const status = ending.kind === 'incomplete' ? 'incomplete' : 'completed';
-    output.push(writeMessage({ push, createId, text, deltaCount, outputIndex: output.length, status }));
+    done({ id, type: 'message', status, content: [part], role: 'assistant' });
   }
   for (const call of scenario.functionCalls ?? []) {
-    output.push(writeFunctionCall({ push, createId, call, deltaCount, outputIndex: output.length }));
+    const id = createId('fc');
+    const callId = call.callId ?? createId('call');
+    const item = { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name };
+    added(item);
+    const at = { item_id: id, output_index: output.length };
+    deltas(argumentsText(call), 'response.function_call_arguments.delta', at);
+    push('response.function_call_arguments.done', { ...at, arguments: argumentsText(call) });
+    done({ ...item, status: 'completed', arguments: argumentsText(call) });
   }
 
-  const usage = buildUsage({ request, scenario, text, summaries });
-  const terminalIndex = events.length;
-  switch (ending.kind) {
-    case 'completed':
-      push('response.completed', {
-        response: response({
-          status: 'completed',
-          defaultEffort: options.defaultEffort,
-          output: ending.isOutputEmpty === true ? [] : output,
-          usage,
-        }),
-      });
-      break;
-    case 'incomplete':
-      push('response.incomplete', {
-        response: response({
-          status: 'incomplete',
-          defaultEffort: options.defaultEffort,
-          output,
-          usage,
-          incompleteDetails: { reason: ending.reason },
-        }),
-      });
-      break;
-    case 'failed':
-      push('response.failed', {
-        response: response({ status: 'failed', defaultEffort: options.defaultEffort, output, error: ending.error }),
-      });
-      break;
-    case 'error-event':
-      push('error', { error: ending.error });
-      break;
-    case 'disconnect':
-      break;
-    default:
-      return assertNever(ending);
-  }
-
-  const deltaIndices = events.flatMap((event, index) => (event.type.endsWith('.delta') ? [index] : []));
-  const afterDelta = (count: number) => {
-    if (count === 0) return deltaIndices[0] ?? terminalIndex;
-    const index = deltaIndices[count - 1];
-    return index == null ? terminalIndex : index + 1;
-  };
-  const cut = ending.kind === 'disconnect' ? afterDelta(ending.afterDeltas ?? deltaIndices.length) : events.length;
-  const stall =
-    scenario.stall == null
-      ? undefined
-      : { beforeEvent: afterDelta(scenario.stall.afterDeltas ?? 0), ms: scenario.stall.ms };
-  return { events: events.slice(0, cut), stall, shouldDisconnect: ending.kind === 'disconnect' };
-}
-
-/** The text of the last `role: user` message of a Responses `input` list (string or `input_text` parts). */
-function lastUserText(input: unknown): string {
-  if (!Array.isArray(input)) return '';
-  const last = input.findLast(
-    (item): item is { content: unknown } => typeof item === 'object' && item != null && item.role === 'user',
-  );
-  if (last == null) return '';
-  if (typeof last.content === 'string') return last.content;
-  if (!Array.isArray(last.content)) return '';
-  return last.content
-    .map((part: { type?: unknown; text?: unknown }) =>
-      part.type === 'input_text' && typeof part.text === 'string' ? part.text : '',
-    )
-    .join('');
-}
-
-type Push = (type: string, fields: Record<string, unknown>) => void;
-type ItemOptions = { push: Push; createId: (prefix: string) => string; deltaCount: number; outputIndex: number };
-
-function writeReasoning(
-  options: ItemOptions & { summaries: readonly string[]; shouldIncludeEncrypted: boolean },
-): Record<string, unknown> {
-  const { push, outputIndex } = options;
-  const id = options.createId('rs');
-  push('response.output_item.added', { output_index: outputIndex, item: { id, type: 'reasoning', summary: [] } });
-  for (const [summaryIndex, text] of options.summaries.entries()) {
-    const at = { item_id: id, output_index: outputIndex, summary_index: summaryIndex };
-    push('response.reasoning_summary_part.added', { ...at, part: { type: 'summary_text', text: '' } });
-    for (const delta of splitIntoDeltas({ text, count: options.deltaCount })) {
-      push('response.reasoning_summary_text.delta', { ...at, delta });
-    }
-    push('response.reasoning_summary_text.done', { ...at, text });
-    push('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text } });
-  }
-  const summary = options.summaries.map((text) => ({ type: 'summary_text', text }));
-  const item: Record<string, unknown> = { id, type: 'reasoning', summary };
-  // Only with `include: ["reasoning.encrypted_content"]`, which store:false clients need to replay reasoning.
-  if (options.shouldIncludeEncrypted) item.encrypted_content = fakeEncryptedContent({ id, summary });
-  push('response.output_item.done', { output_index: outputIndex, item });
-  return item;
-}
-
-function writeMessage(
-  options: ItemOptions & { text: string; status: 'completed' | 'incomplete' },
-): Record<string, unknown> {
-  const { push, outputIndex, text } = options;
-  const id = options.createId('msg');
-  push('response.output_item.added', {
-    output_index: outputIndex,
-    item: { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
-  });
-  const at = { item_id: id, output_index: outputIndex, content_index: 0 };
-  push('response.content_part.added', {
-    ...at,
-    part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
-  });
-  for (const delta of splitIntoDeltas({ text, count: options.deltaCount })) {
-    push('response.output_text.delta', { ...at, delta, logprobs: [] });
-  }
-  push('response.output_text.done', { ...at, text, logprobs: [] });
-  const part = { type: 'output_text', annotations: [], logprobs: [], text };
-  push('response.content_part.done', { ...at, part });
-  const item = { id, type: 'message', status: options.status, content: [part], role: 'assistant' };
-  push('response.output_item.done', { output_index: outputIndex, item });
-  return item;
-}
-
-function writeFunctionCall(options: ItemOptions & { call: FakeCodexFunctionCall }): Record<string, unknown> {
-  const { push, outputIndex, call } = options;
-  const id = options.createId('fc');
-  const callId = call.callId ?? options.createId('call');
-  const text = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
-  const item = { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name };
-  push('response.output_item.added', { output_index: outputIndex, item });
-  for (const delta of splitIntoDeltas({ text, count: options.deltaCount })) {
-    push('response.function_call_arguments.delta', { item_id: id, output_index: outputIndex, delta });
-  }
-  push('response.function_call_arguments.done', { item_id: id, output_index: outputIndex, arguments: text });
-  const done = { ...item, status: 'completed', arguments: text };
-  push('response.output_item.done', { output_index: outputIndex, item: done });
-  return done;
-}
-
-/** §6.2 usage: integers, with cached and reasoning details. Unset counts are estimated from the text. */
-function buildUsage(options: {
-  request: Readonly<Record<string, unknown>>;
-  scenario: FakeCodexStreamScenario;
-  text: string | undefined;
-  summaries: readonly string[];
-}): Record<string, unknown> {
-  const { scenario } = options;
-  const override: Partial<FakeCodexUsage> = scenario.usage ?? {};
-  const argumentsText = (scenario.functionCalls ?? [])
-    .map((call) => (typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)))
-    .join('');
-  const promptText = JSON.stringify([options.request.instructions ?? '', options.request.input ?? []]);
-  const inputTokens = override.inputTokens ?? estimateTokens(promptText);
-  const reasoningTokens = override.reasoningTokens ?? estimateTokens(options.summaries.join(''));
-  const outputTokens =
-    override.outputTokens ?? estimateTokens(`${options.text ?? ''}${argumentsText}`) + reasoningTokens;
-  return {
+  // §6.2 usage: integers, with cached and reasoning details; unset counts are estimated (about four characters a token).
+  const estimate = (value: string) => Math.ceil(Array.from(value).length / 4);
+  const given = scenario.usage ?? {};
+  const inputTokens = given.inputTokens ?? estimate(JSON.stringify([request.instructions ?? '', request.input ?? []]));
+  const reasoningTokens = given.reasoningTokens ?? estimate(summaries.join(''));
+  const calls = (scenario.functionCalls ?? []).map(argumentsText).join('');
+  const outputTokens = given.outputTokens ?? estimate(`${text ?? ''}${calls}`) + reasoningTokens;
+  const usage = {
     input_tokens: inputTokens,
-    input_tokens_details: { cached_tokens: override.cachedTokens ?? 0 },
+    input_tokens_details: { cached_tokens: given.cachedTokens ?? 0 },
     output_tokens: outputTokens,
     output_tokens_details: { reasoning_tokens: reasoningTokens },
     total_tokens: inputTokens + outputTokens,
   };
+  const terminalIndex = events.length;
+  if (ending.kind === 'completed') {
+    const completed = response({ status: 'completed', output: ending.isOutputEmpty === true ? [] : output, usage });
+    push('response.completed', { response: completed });
+  } else if (ending.kind === 'incomplete') {
+    const incompleteDetails = { reason: ending.reason };
+    push('response.incomplete', { response: response({ status: 'incomplete', output, usage, incompleteDetails }) });
+  } else if (ending.kind === 'failed') {
+    push('response.failed', { response: response({ status: 'failed', output, error: ending.error }) });
+  } else if (ending.kind === 'error-event') {
+    push('error', { error: ending.error });
+  }
+
+  const deltaIndices = events.flatMap((event, index) => (event.type.endsWith('.delta') ? [index] : []));
+  const afterDeltas = (count: number) => {
+    if (count === 0) return deltaIndices[0] ?? terminalIndex;
+    const index = deltaIndices[count - 1];
+    return index == null ? terminalIndex : index + 1;
+  };
+  const { stall } = scenario;
+  const cut = ending.kind === 'disconnect' ? afterDeltas(ending.afterDeltas ?? deltaIndices.length) : undefined;
+  return {
+    events: events.slice(0, cut),
+    stall: stall == null ? undefined : { beforeEvent: afterDeltas(stall.afterDeltas ?? 0), ms: stall.ms },
+    shouldDisconnect: ending.kind === 'disconnect',
+  };
 }
 
-function toSummaries(reasoning: FakeCodexStreamScenario['reasoning']): readonly string[] {
-  if (reasoning == null) return [];
-  return typeof reasoning === 'string' ? [reasoning] : reasoning;
-}
-
-function includes(options: { request: Readonly<Record<string, unknown>>; value: string }): boolean {
-  return Array.isArray(options.request.include) && options.request.include.includes(options.value);
-}
-
-/** Looks like Fernet output (`gAAAAA…`) and is deterministic, so fixtures stay byte-stable. */
-function fakeEncryptedContent(options: { id: string; summary: unknown }): string {
-  const payload = Buffer.from(JSON.stringify({ fake: 'pag-testkit', id: options.id, summary: options.summary }));
-  return `gAAAAAB${payload.toString('base64url')}`;
-}
-
-/** At most `count` near-equal pieces, cut between code points so no surrogate pair breaks. */
-function splitIntoDeltas(options: { text: string; count: number }): string[] {
-  const characters = Array.from(options.text);
-  const pieces = Math.min(options.count, characters.length);
-  return Array.from({ length: pieces }, (_, index) =>
-    characters
-      .slice(Math.floor((index * characters.length) / pieces), Math.floor(((index + 1) * characters.length) / pieces))
-      .join(''),
-  );
-}
-
-function estimateTokens(text: string): number {
-  return Math.ceil(Array.from(text).length / 4);
-}
-
-function assertNever(value: never): never {
-  throw new TypeError(`unhandled stream ending ${JSON.stringify(value)}`);
+function argumentsText(call: FakeCodexFunctionCall): string {
+  return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
 }

@@ -1,46 +1,10 @@
 import { CodedTypeError } from '../coded-type-error.ts';
 
-export type FakeCodexFunctionCall = {
-  name: string;
-  /** An object is sent as its JSON text; a string as is (so a test can send invalid JSON on purpose). */
-  arguments: string | Record<string, unknown>;
-  /** Default `call_<random>`. */
-  callId?: string;
-};
-
-/** Token counts for `response.completed`; unset ones are estimated (about four characters a token). */
-export type FakeCodexUsage = {
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-};
+/** `arguments`: an object is sent as its JSON text, a string as is (to send invalid JSON); `callId` default random. */
+export type FakeCodexFunctionCall = { name: string; arguments: string | Record<string, unknown>; callId?: string };
 
 /** An error object as the backend puts it in `response.failed` or a top-level `error` event. */
 export type FakeCodexStreamError = { message: string; code?: string | null; type?: string } & Record<string, unknown>;
-
-/** How a stream ends. Every ending but `completed` leaves the client without `response.completed`. */
-export type FakeCodexStreamEnding =
-  | {
-      kind: 'completed';
-      /** `response.completed.output` is `[]` although items were streamed, as the real backend sometimes does. */
-      isOutputEmpty?: boolean;
-    }
-  | {
-      kind: 'incomplete';
-      /**
-       * `incomplete_details.reason`: `max_output_tokens`, `content_filter`, `interrupted` or any other word
-       * (docs/codex-protocol.md §6.2).
-       */
-      reason: string;
-    }
-  | { kind: 'failed'; error: FakeCodexStreamError }
-  | { kind: 'error-event'; error: FakeCodexStreamError }
-  | {
-      kind: 'disconnect';
-      /** Cut after this many text, reasoning or argument deltas. Default: after all output, before the end. */
-      afterDeltas?: number;
-    };
 
 /** A 200 SSE answer: reasoning, then text, then function calls, each its own output item. */
 export type FakeCodexStreamScenario = {
@@ -48,123 +12,84 @@ export type FakeCodexStreamScenario = {
   /** Reasoning summary; an array gives one summary part per entry. */
   reasoning?: string | readonly string[];
   text?: string;
-  /**
-   * Answer `echo: <text of the last user message>` (when `text` is not given), so concurrent tests can tell every
-   * caller's answer apart.
-   */
+  /** Answer `echo: <last user text>` when `text` is not given, so concurrent tests can tell the answers apart. */
   echo?: boolean;
   functionCalls?: readonly FakeCodexFunctionCall[];
   /** Deltas per text, summary part or arguments. Default 3. */
   deltaCount?: number;
-  /** Default `{ kind: 'completed' }`. */
-  ending?: FakeCodexStreamEnding;
-  /** Stops writing for `ms`, then goes on. The pause comes after `afterDeltas` deltas (default 0: before any). */
+  /**
+   * How the stream ends (default `completed`); all but `completed` leave the client without `response.completed`.
+   * `isOutputEmpty`: `response.completed.output` is `[]` although items were streamed, as the backend sometimes does.
+   * `reason`: `incomplete_details.reason`, e.g. `max_output_tokens` or `content_filter` (docs/codex-protocol.md §6.2).
+   * `afterDeltas`: cut after that many deltas; default after all output, before the end.
+   */
+  ending?:
+    | { kind: 'completed'; isOutputEmpty?: boolean }
+    | { kind: 'incomplete'; reason: string }
+    | { kind: 'failed' | 'error-event'; error: FakeCodexStreamError }
+    | { kind: 'disconnect'; afterDeltas?: number };
+  /** Stops writing for `ms` after `afterDeltas` deltas (default 0: before any), then goes on. */
   stall?: { ms: number; afterDeltas?: number };
-  usage?: Partial<FakeCodexUsage>;
+  /** Token counts for the terminal event; unset ones are estimated (about four characters a token). */
+  usage?: { inputTokens?: number; cachedTokens?: number; outputTokens?: number; reasoningTokens?: number };
   /** Answer without `content-type`, as the backend sometimes does (§6.1). */
   shouldOmitContentType?: boolean;
 };
 
-/** 429 `usage_limit_reached` with the §7.2 body and the rate-limit headers (primary window at 100 %). */
-export type FakeCodexUsageLimitScenario = {
-  kind: 'usage-limit';
-  /** Default 13872. */
-  resetsInSeconds?: number;
-  /** Default: the caller's plan. */
-  planType?: string;
-};
+/**
+ * An answer before any stream: 429 `usage_limit_reached` with the §7.2 body (`resetsInSeconds` default 13872,
+ * `planType` default the caller's); a 429 rate limit with `Retry-After` (default 1) that clients retry; or any error
+ * status, where 401, 500 and 503 get the real-looking body unless one is given.
+ */
+export type FakeCodexErrorScenario =
+  | { kind: 'usage-limit'; resetsInSeconds?: number; planType?: string }
+  | { kind: 'rate-limit'; retryAfterSeconds?: number }
+  | { kind: 'http-error'; status: number; body?: unknown; headers?: Record<string, string> };
 
-/** 429 transient rate limit with `Retry-After`; clients retry it. */
-export type FakeCodexRateLimitScenario = { kind: 'rate-limit'; retryAfterSeconds?: number };
-
-/** Any status before the stream; 401, 500 and 503 get the real-looking body unless one is given. */
-export type FakeCodexHttpErrorScenario = {
-  kind: 'http-error';
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-};
-
-export type FakeCodexScenario =
-  | FakeCodexStreamScenario
-  | FakeCodexUsageLimitScenario
-  | FakeCodexRateLimitScenario
-  | FakeCodexHttpErrorScenario;
+export type FakeCodexScenario = FakeCodexStreamScenario | FakeCodexErrorScenario;
 
 export const FAKE_CODEX_REPLY_TEXT = 'Hello from the fake Codex backend.';
 export const FAKE_CODEX_REASONING_TEXT = '**Greeting the user**\n\nThe user says hi; a short friendly answer fits.';
-const CONTEXT_LENGTH_MESSAGE =
-  'Your input exceeds the context window of this model. Please adjust your input and try again.';
+const CONTEXT_LENGTH = {
+  code: 'context_length_exceeded',
+  message: 'Your input exceeds the context window of this model. Please adjust your input and try again.',
+};
+const WEATHER_CALL = { name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' };
+const TIME_CALL = { name: 'get_time', arguments: { timezone: 'Europe/Paris' }, callId: 'call_fake_time' };
+const failed = (error: FakeCodexStreamError) => ({ kind: 'stream', ending: { kind: 'failed', error } }) as const;
+const incomplete = (text: string, reason: string) =>
+  ({ kind: 'stream', text, ending: { kind: 'incomplete', reason } }) as const;
 
+/** The presets; each has a recorded `__fixtures__/codex-<name>.chunks.txt` or `.error.json`. */
 export const FAKE_CODEX_SCENARIOS = {
   text: { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT },
   'reasoning-text': { kind: 'stream', reasoning: FAKE_CODEX_REASONING_TEXT, text: FAKE_CODEX_REPLY_TEXT },
-  'function-call': {
-    kind: 'stream',
-    functionCalls: [{ name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' }],
-  },
-  'parallel-function-calls': {
-    kind: 'stream',
-    functionCalls: [
-      { name: 'get_weather', arguments: { city: 'Paris' }, callId: 'call_fake_weather' },
-      { name: 'get_time', arguments: { timezone: 'Europe/Paris' }, callId: 'call_fake_time' },
-    ],
-  },
-  incomplete: {
-    kind: 'stream',
-    text: 'The answer is longer than the',
-    ending: { kind: 'incomplete', reason: 'max_output_tokens' },
-  },
-  // The other `incomplete_details.reason` values of §6.2: a filtered answer, and one the server cut short.
-  'incomplete-content-filter': {
-    kind: 'stream',
-    text: 'I can',
-    ending: { kind: 'incomplete', reason: 'content_filter' },
-  },
-  'incomplete-interrupted': {
-    kind: 'stream',
-    text: 'The answer stops',
-    ending: { kind: 'incomplete', reason: 'interrupted' },
-  },
-  'failed-context-length': {
-    kind: 'stream',
-    ending: { kind: 'failed', error: { code: 'context_length_exceeded', message: CONTEXT_LENGTH_MESSAGE } },
-  },
-  'failed-usage-not-included': {
-    kind: 'stream',
-    ending: {
-      kind: 'failed',
-      error: {
-        type: 'usage_not_included',
-        code: 'usage_not_included',
-        message: 'Your plan does not include Codex. Upgrade your plan to use Codex.',
-      },
-    },
-  },
-  'failed-rate-limit': {
-    kind: 'stream',
-    ending: {
-      kind: 'failed',
-      // Clients read the delay from this text with a `try again in <n>(s|ms|seconds)` regex (§7.2).
-      error: { code: 'rate_limit_exceeded', message: 'Rate limit reached for requests. Please try again in 11.054s.' },
-    },
-  },
+  'function-call': { kind: 'stream', functionCalls: [WEATHER_CALL] },
+  'parallel-function-calls': { kind: 'stream', functionCalls: [WEATHER_CALL, TIME_CALL] },
+  // The `incomplete_details.reason` values of §6.2: the output limit, a filtered answer, one the server cut short.
+  incomplete: incomplete('The answer is longer than the', 'max_output_tokens'),
+  'incomplete-content-filter': incomplete('I can', 'content_filter'),
+  'incomplete-interrupted': incomplete('The answer stops', 'interrupted'),
+  'failed-context-length': failed(CONTEXT_LENGTH),
+  'failed-usage-not-included': failed({
+    type: 'usage_not_included',
+    code: 'usage_not_included',
+    message: 'Your plan does not include Codex. Upgrade your plan to use Codex.',
+  }),
+  // Clients read the delay from this text with a `try again in <n>(s|ms|seconds)` regex (§7.2).
+  'failed-rate-limit': failed({
+    code: 'rate_limit_exceeded',
+    message: 'Rate limit reached for requests. Please try again in 11.054s.',
+  }),
   'error-event': {
     kind: 'stream',
-    ending: {
-      kind: 'error-event',
-      error: {
-        type: 'invalid_request_error',
-        code: 'context_length_exceeded',
-        message: CONTEXT_LENGTH_MESSAGE,
-        param: 'input',
-      },
-    },
+    ending: { kind: 'error-event', error: { type: 'invalid_request_error', ...CONTEXT_LENGTH, param: 'input' } },
   },
-  disconnect: { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT, ending: { kind: 'disconnect', afterDeltas: 2 } },
-  idle: { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT, stall: { ms: 1000, afterDeltas: 1 } },
-  'empty-output': { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT, ending: { kind: 'completed', isOutputEmpty: true } },
-  'no-content-type': { kind: 'stream', text: FAKE_CODEX_REPLY_TEXT, shouldOmitContentType: true },
+  // Unless told otherwise, a stream answers FAKE_CODEX_REPLY_TEXT.
+  disconnect: { kind: 'stream', ending: { kind: 'disconnect', afterDeltas: 2 } },
+  idle: { kind: 'stream', stall: { ms: 1000, afterDeltas: 1 } },
+  'empty-output': { kind: 'stream', ending: { kind: 'completed', isOutputEmpty: true } },
+  'no-content-type': { kind: 'stream', shouldOmitContentType: true },
   'usage-limit': { kind: 'usage-limit' },
   'rate-limit': { kind: 'rate-limit' },
   overloaded: { kind: 'http-error', status: 503 },
@@ -178,90 +103,25 @@ export type FakeCodexScenarioName = keyof typeof FAKE_CODEX_SCENARIOS;
 /** A preset name or a scenario object: what the queue, the default and the HTTP hook take. */
 export type FakeCodexScenarioInput = FakeCodexScenarioName | FakeCodexScenario;
 
-/** The presets that answer 200 with a stream; each has a `codex-<name>.chunks.txt` fixture. */
-export const FAKE_CODEX_STREAM_SCENARIO_NAMES = (Object.keys(FAKE_CODEX_SCENARIOS) as FakeCodexScenarioName[]).filter(
-  (name) => FAKE_CODEX_SCENARIOS[name].kind === 'stream',
-);
-
-/** The presets that fail before the stream; each has a `codex-<name>.error.json` fixture. */
-export const FAKE_CODEX_ERROR_SCENARIO_NAMES = (Object.keys(FAKE_CODEX_SCENARIOS) as FakeCodexScenarioName[]).filter(
-  (name) => FAKE_CODEX_SCENARIOS[name].kind !== 'stream',
-);
-
-/** A scenario ready to run, with the preset name kept for the exchange log. */
+/** A scenario ready to play, named (preset name or kind) for the exchange log. */
 export type ResolvedFakeCodexScenario = { name: string; scenario: FakeCodexScenario };
 
-/** Turns a preset name into its scenario and checks a scenario object, for the JS handle and the HTTP hook alike. */
+/**
+ * Turns a preset name into its scenario. Objects are taken as they are, but for their kind: a test that builds one
+ * is type-checked, and a bad field shows in what the fake answers.
+ */
 export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): ResolvedFakeCodexScenario {
   if (typeof input === 'string') {
-    const preset = (FAKE_CODEX_SCENARIOS as Record<string, FakeCodexScenario>)[input];
-    if (preset == null) throw invalidValue(`"scenario" ${JSON.stringify(input)} is not a preset`);
-    return { name: input, scenario: preset };
+    if (!Object.hasOwn(FAKE_CODEX_SCENARIOS, input))
+      throw invalid(`"scenario" ${JSON.stringify(input)} is not a preset`);
+    return { name: input, scenario: FAKE_CODEX_SCENARIOS[input] };
   }
-  if (input == null || typeof input !== 'object') {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_TYPE',
-      message: '"scenario" must be a preset name or an object',
-    });
-  }
-  switch (input.kind) {
-    case 'stream':
-      validateStreamScenario(input);
-      break;
-    case 'usage-limit':
-      if (input.resetsInSeconds != null) requireNonNegativeInteger('resetsInSeconds', input.resetsInSeconds);
-      break;
-    case 'rate-limit':
-      if (input.retryAfterSeconds != null) requireNonNegativeInteger('retryAfterSeconds', input.retryAfterSeconds);
-      break;
-    case 'http-error':
-      if (!Number.isInteger(input.status) || input.status < 400 || input.status > 599) {
-        throw invalidValue('"scenario.status" must be an HTTP error status (400-599)');
-      }
-      break;
-    default:
-      throw invalidValue('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
+  if (!['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
+    throw invalid('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
   }
   return { name: input.kind, scenario: input };
 }
 
-function validateStreamScenario(scenario: FakeCodexStreamScenario): void {
-  if (scenario.deltaCount != null) requirePositiveInteger('deltaCount', scenario.deltaCount);
-  for (const [index, call] of (scenario.functionCalls ?? []).entries()) {
-    if (typeof call?.name !== 'string' || call.name === '') {
-      throw invalidValue(`"scenario.functionCalls[${index}].name" must be a non-empty string`);
-    }
-  }
-  if (scenario.stall != null) {
-    requireNonNegativeInteger('stall.ms', scenario.stall.ms);
-    if (scenario.stall.afterDeltas != null) requireNonNegativeInteger('stall.afterDeltas', scenario.stall.afterDeltas);
-  }
-  const { ending } = scenario;
-  if (ending == null) return;
-  if (!['completed', 'incomplete', 'failed', 'error-event', 'disconnect'].includes(ending.kind)) {
-    throw invalidValue('"scenario.ending.kind" must be completed, incomplete, failed, error-event or disconnect');
-  }
-  if (ending.kind === 'incomplete' && (typeof ending.reason !== 'string' || ending.reason === '')) {
-    throw invalidValue('"scenario.ending.reason" must be a non-empty string');
-  }
-  if ((ending.kind === 'failed' || ending.kind === 'error-event') && typeof ending.error?.message !== 'string') {
-    throw invalidValue('"scenario.ending.error.message" must be a string');
-  }
-  if (ending.kind === 'disconnect' && ending.afterDeltas != null) {
-    requireNonNegativeInteger('ending.afterDeltas', ending.afterDeltas);
-  }
-}
-
-function requirePositiveInteger(name: string, value: unknown): void {
-  if (!(Number.isInteger(value) && (value as number) > 0)) throw invalidValue(`"scenario.${name}" must be > 0`);
-}
-
-function requireNonNegativeInteger(name: string, value: unknown): void {
-  if (!(Number.isInteger(value) && (value as number) >= 0)) {
-    throw invalidValue(`"scenario.${name}" must be an integer >= 0`);
-  }
-}
-
-function invalidValue(message: string): CodedTypeError {
+function invalid(message: string): CodedTypeError {
   return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,159 +1,221 @@
-import { checkCodexTools } from './check-codex-tools.ts';
-import {
-  INPUT_MUST_BE_A_LIST,
-  INSTRUCTIONS_ARE_REQUIRED,
-  itemNotFoundMessage,
-  modelNotSupportedMessage,
-  REASONING_SUMMARIES,
-  STORE_MUST_BE_FALSE,
-  STREAM_MUST_BE_TRUE,
-  TEXT_VERBOSITIES,
-  unsupportedParameterMessage,
-} from './codex-backend-constants.ts';
-import {
-  detailErrorBody,
-  invalidTypeBody,
-  invalidValueBody,
-  listQuoted,
-  missingParameterBody,
-  openAiErrorBody,
-} from './codex-error-body.ts';
-import type { FakeCodexModelOptions } from './fake-codex-model.ts';
+import { describeJsonType, isPlainObject } from '../describe-json-type.ts';
+import { openAiErrorBody } from './build-codex-error-answer.ts';
+import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 
-export type ValidateCodexResponsesRequestOptions = {
-  body: unknown;
-  models: readonly FakeCodexModelOptions[];
-  /** Top-level fields rejected as "Unsupported parameter: <name>", in the order they are checked. */
-  unsupportedParameters: readonly string[];
-};
+/**
+ * Top-level fields the backend refuses with 400 "Unsupported parameter: <name>", in this order (docs/codex-protocol.md
+ * §5.3): the first four are reported (issue 14 saw the real `temperature` one), `top_p` is our decision (§5.3), the
+ * rest are what proxies strip before every request (§5.3 "don't forward them"), the safe side for a fake.
+ */
+export const DEFAULT_UNSUPPORTED_PARAMETERS: readonly string[] = [
+  ...['max_output_tokens', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k'],
+  ...['prompt_cache_retention', 'safety_identifier', 'stream_options', 'generate'],
+];
 
 export type CodexRequestValidation =
   | { ok: true; body: Readonly<Record<string, unknown>>; model: FakeCodexModelOptions }
   | { ok: false; status: number; body: unknown };
 
-const OUTPUT_TYPES_BY_CALL_TYPE: Readonly<Record<string, string>> = {
-  function_call_output: 'function call output',
-  custom_tool_call_output: 'custom tool call output',
-};
-const CALL_TYPES: ReadonlySet<string> = new Set(['function_call', 'custom_tool_call', 'local_shell_call']);
+const NAMED_TOOL_TYPES = ['function', 'custom', 'namespace'];
+const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+const CALL_TYPES = ['function_call', 'custom_tool_call', 'local_shell_call'];
 
 /**
- * Checks a `POST /codex/responses` body in the order of docs/codex-protocol.md §8.2, with the real `{"detail": …}`
- * texts of §5.3/§7.1. Deviations from that list, all from §10 (what Codex 0.169 sends and the backend takes):
- * instructions may come as a first `developer` input message instead of `instructions`, and input items may carry
- * ids — only `item_reference` items and id-only reasoning items point at storage that `store: false` never wrote.
- * After the model come the schema checks the OpenAI platform makes on the same fields, in its wording: reasoning
- * effort and summary, tool names and `tool_choice` (`checkCodexTools`), `text.verbosity`, then the input items.
+ * Checks a `POST /codex/responses` body in the order of §8.2, with the real `{"detail": …}` texts of §5.3/§7.1, then
+ * the OpenAI platform's schema checks in its wording. From §10 (what Codex 0.169 sends and the backend takes):
+ * instructions may come as a first `developer` message, and input items may carry ids — only `item_reference` items
+ * and id-only reasoning items point at storage that `store: false` never wrote.
  */
-export function validateCodexResponsesRequest(options: ValidateCodexResponsesRequestOptions): CodexRequestValidation {
+export function validateCodexResponsesRequest(options: {
+  body: unknown;
+  models: readonly FakeCodexModelOptions[];
+  unsupportedParameters: readonly string[];
+}): CodexRequestValidation {
   const { body } = options;
-  if (!isRecord(body)) return reject(400, invalidTypeBody({ param: 'body', expected: 'an object', value: body }));
-  if (body.store !== false) return reject(400, detailErrorBody(STORE_MUST_BE_FALSE));
-  if (body.stream !== true) return reject(400, detailErrorBody(STREAM_MUST_BE_TRUE));
-
+  const reject = (problem: unknown, status = 400): CodexRequestValidation => ({ ok: false, status, body: problem });
+  if (!isPlainObject(body)) return reject(invalidTypeBody({ param: 'body', expected: 'an object', value: body }));
+  if (body.store !== false) return reject({ detail: 'Store must be set to false' });
+  if (body.stream !== true) return reject({ detail: 'Stream must be set to true' });
   if (body.instructions != null && typeof body.instructions !== 'string') {
-    return reject(400, invalidTypeBody({ param: 'instructions', expected: 'a string', value: body.instructions }));
+    return reject(invalidTypeBody({ param: 'instructions', expected: 'a string', value: body.instructions }));
   }
   if (body.instructions == null && !startsWithDeveloperMessage(body.input)) {
-    return reject(400, detailErrorBody(INSTRUCTIONS_ARE_REQUIRED));
+    return reject({ detail: 'Instructions are required' });
   }
-  if (!Array.isArray(body.input)) return reject(400, detailErrorBody(INPUT_MUST_BE_A_LIST));
-
-  for (const name of options.unsupportedParameters) {
-    if (Object.hasOwn(body, name)) return reject(400, detailErrorBody(unsupportedParameterMessage(name)));
-  }
-
-  const model = typeof body.model === 'string' ? options.models.find((entry) => entry.slug === body.model) : undefined;
+  if (!Array.isArray(body.input)) return reject({ detail: 'Input must be a list' });
+  const unsupported = options.unsupportedParameters.find((name) => Object.hasOwn(body, name));
+  if (unsupported != null) return reject({ detail: `Unsupported parameter: ${unsupported}` });
+  const model = options.models.find((entry) => entry.slug === body.model);
   if (model == null) {
     const name = typeof body.model === 'string' ? body.model : String(body.model ?? '');
-    return reject(400, detailErrorBody(modelNotSupportedMessage(name)));
+    return reject({ detail: `The '${name}' model is not supported when using Codex with a ChatGPT account.` });
   }
-
-  const reasoningProblem = checkReasoning({ reasoning: body.reasoning, model });
-  if (reasoningProblem != null) return reject(400, reasoningProblem);
-  const toolProblem = checkCodexTools({ tools: body.tools, toolChoice: body.tool_choice });
-  if (toolProblem != null) return reject(400, toolProblem);
-  const textProblem = checkText(body.text);
-  if (textProblem != null) return reject(400, textProblem);
+  const problem =
+    checkReasoning(body.reasoning, model) ?? checkTools(body.tools, body.tool_choice) ?? checkText(body.text);
+  if (problem != null) return reject(problem);
   const inputProblem = checkInputItems(body.input);
-  if (inputProblem != null) return reject(inputProblem.status, inputProblem.body);
+  if (inputProblem != null) return reject(inputProblem.body, inputProblem.status);
   return { ok: true, body, model };
 }
 
 function startsWithDeveloperMessage(input: unknown): boolean {
-  if (!Array.isArray(input)) return false;
-  const [first] = input;
-  return isRecord(first) && (first.type == null || first.type === 'message') && first.role === 'developer';
+  const first: unknown = Array.isArray(input) ? input[0] : undefined;
+  return isPlainObject(first) && (first.type == null || first.type === 'message') && first.role === 'developer';
 }
 
 /**
  * The effort text is the Responses API's own for an effort a model lacks (the backend's exact text is unverified,
  * §5.3); the set comes from the model's `supported_reasoning_levels`, as clients are told to use (§8.3 #14).
- * `summary` is `auto`, `concise` or `detailed` (§5.3), or null/absent for none.
  */
-function checkReasoning(options: { reasoning: unknown; model: FakeCodexModelOptions }): unknown {
-  const { reasoning, model } = options;
+function checkReasoning(reasoning: unknown, model: FakeCodexModelOptions): unknown {
   if (reasoning == null) return undefined;
-  if (!isRecord(reasoning)) return invalidTypeBody({ param: 'reasoning', expected: 'an object', value: reasoning });
+  if (!isPlainObject(reasoning))
+    return invalidTypeBody({ param: 'reasoning', expected: 'an object', value: reasoning });
   const { effort, summary } = reasoning;
   if (!(effort == null || (typeof effort === 'string' && model.efforts.includes(effort)))) {
     return openAiErrorBody({
       message:
-        `Unsupported value: 'reasoning.effort' does not support ${JSON.stringify(effort).replaceAll('"', "'")} ` +
+        `Unsupported value: 'reasoning.effort' does not support ${quoteJsonValue(effort)} ` +
         `with the '${model.slug}' model. Supported values are: ${listQuoted(model.efforts)}.`,
-      type: 'invalid_request_error',
       param: 'reasoning.effort',
       code: 'unsupported_value',
     });
   }
-  if (summary != null && !(typeof summary === 'string' && REASONING_SUMMARIES.includes(summary))) {
-    return invalidValueBody({ param: 'reasoning.summary', value: summary, supported: REASONING_SUMMARIES });
-  }
-  return undefined;
+  return checkChoice({ param: 'reasoning.summary', value: summary, supported: ['auto', 'concise', 'detailed'] });
 }
 
-/** `text.verbosity` is `low`, `medium` or `high` (§5.3); `text.format` is left to the model's own checks. */
 function checkText(text: unknown): unknown {
   if (text == null) return undefined;
-  if (!isRecord(text)) return invalidTypeBody({ param: 'text', expected: 'an object', value: text });
-  const { verbosity } = text;
-  if (verbosity == null || (typeof verbosity === 'string' && TEXT_VERBOSITIES.includes(verbosity))) return undefined;
-  return invalidValueBody({ param: 'text.verbosity', value: verbosity, supported: TEXT_VERBOSITIES });
+  if (!isPlainObject(text)) return invalidTypeBody({ param: 'text', expected: 'an object', value: text });
+  // `text.format` is left to the model's own checks.
+  return checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: ['low', 'medium', 'high'] });
+}
+
+function checkChoice(options: { param: string; value: unknown; supported: readonly string[] }): unknown {
+  const { value, supported } = options;
+  if (value == null || (typeof value === 'string' && supported.includes(value))) return undefined;
+  return invalidValueBody(options);
+}
+
+/**
+ * Tools are the flat Responses-API form (§5.5), so a Chat-Completions `{type, function}` tool has no `name`. Function,
+ * custom and `namespace` (§10) names must match the pattern and be at most 64 characters (§5.5); tool kinds without a
+ * name (`web_search`, …) pass, `name: null` included (§10).
+ */
+function checkTools(tools: unknown, toolChoice: unknown): unknown {
+  if (tools != null && !Array.isArray(tools))
+    return invalidTypeBody({ param: 'tools', expected: 'an array', value: tools });
+  const names = new Map<string, string>();
+  for (const [index, tool] of (tools ?? []).entries()) {
+    const param = `tools[${index}]`;
+    if (!isPlainObject(tool)) return invalidTypeBody({ param, expected: 'an object', value: tool });
+    if (typeof tool.type !== 'string') return missingParameterBody(`${param}.type`);
+    if (!NAMED_TOOL_TYPES.includes(tool.type)) continue;
+    const problem = checkToolName(`${param}.name`, tool.name);
+    if (problem != null) return problem;
+    names.set(tool.name as string, tool.type);
+  }
+  return checkToolChoice(toolChoice, names);
+}
+
+function checkToolName(param: string, name: unknown): unknown {
+  if (name == null) return missingParameterBody(param);
+  if (typeof name !== 'string') return invalidTypeBody({ param, expected: 'a string', value: name });
+  if (!TOOL_NAME_PATTERN.test(name)) {
+    return openAiErrorBody({
+      message: `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '${TOOL_NAME_PATTERN.source}'.`,
+      param,
+      code: 'invalid_value',
+    });
+  }
+  if (name.length <= 64) return undefined;
+  return openAiErrorBody({
+    message: `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
+    param,
+    code: 'string_above_max_length',
+  });
+}
+
+/**
+ * `auto`, `none`, `required` (§5.3: Codex sends `auto`), or `{type: 'function' | 'custom', name}` naming a tool of
+ * `tools`; the wording for a missing one is the Responses API's as far as known (unverified here).
+ */
+function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (toolChoice == null) return undefined;
+  if (typeof toolChoice === 'string') {
+    return checkChoice({ param: 'tool_choice', value: toolChoice, supported: ['none', 'auto', 'required'] });
+  }
+  if (!isPlainObject(toolChoice)) {
+    return invalidTypeBody({ param: 'tool_choice', expected: 'a string or an object', value: toolChoice });
+  }
+  const { type, name } = toolChoice;
+  if (type !== 'function' && type !== 'custom') {
+    return invalidValueBody({ param: 'tool_choice.type', value: type, supported: ['function', 'custom'] });
+  }
+  if (typeof name !== 'string') return missingParameterBody('tool_choice.name');
+  if (names.get(name) === type) return undefined;
+  return openAiErrorBody({
+    message: `Tool choice '${type}' named '${name}' not found in 'tools' parameter.`,
+    param: 'tool_choice',
+    code: null,
+  });
 }
 
 function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {
   const callIds = new Set<string>();
   for (const [index, item] of input.entries()) {
-    if (!isRecord(item)) {
-      return { status: 400, body: invalidTypeBody({ param: `input[${index}]`, expected: 'an object', value: item }) };
-    }
+    const param = `input[${index}]`;
+    if (!isPlainObject(item))
+      return { status: 400, body: invalidTypeBody({ param, expected: 'an object', value: item }) };
     const type = item.type ?? (item.role == null ? undefined : 'message');
-    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`input[${index}].type`) };
+    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`${param}.type`) };
     if (type === 'item_reference' || (type === 'reasoning' && item.id != null && item.encrypted_content == null)) {
-      return { status: 404, body: detailErrorBody(itemNotFoundMessage(String(item.id ?? ''))) };
+      // With `store: false` nothing is persisted, so an id that must be looked up cannot be found (§7.1, §10).
+      const message =
+        `Item with id '${String(item.id ?? '')}' not found. Items are not persisted when \`store\` is set to false. ` +
+        'Try again with `store` set to true, or remove this item from your input.';
+      return { status: 404, body: { detail: message } };
     }
-    if (CALL_TYPES.has(type) && typeof item.call_id === 'string') callIds.add(item.call_id);
-    const outputLabel = OUTPUT_TYPES_BY_CALL_TYPE[type];
-    if (outputLabel != null && !(typeof item.call_id === 'string' && callIds.has(item.call_id))) {
-      // OpenAI's generic wording; the backend's own text is unverified (§8.2).
-      return {
-        status: 400,
-        body: openAiErrorBody({
-          message: `No tool call found for ${outputLabel} with call_id ${String(item.call_id)}.`,
-          type: 'invalid_request_error',
-          param: 'input',
-          code: null,
-        }),
-      };
+    if (CALL_TYPES.includes(type) && typeof item.call_id === 'string') callIds.add(item.call_id);
+    const isOutput = type === 'function_call_output' || type === 'custom_tool_call_output';
+    if (isOutput && !(typeof item.call_id === 'string' && callIds.has(item.call_id))) {
+      // OpenAI's generic wording, e.g. "function call output"; the backend's own text is unverified (§8.2).
+      const label = type.replaceAll('_', ' ');
+      const message = `No tool call found for ${label} with call_id ${String(item.call_id)}.`;
+      return { status: 400, body: openAiErrorBody({ message, param: 'input', code: null }) };
     }
   }
   return undefined;
 }
 
-function reject(status: number, body: unknown): CodexRequestValidation {
-  return { ok: false, status, body };
+// The OpenAI platform's schema errors (§7.1 quotes "Invalid value: 'other'. Supported values are: …"), which the
+// backend shares for fields inside the body.
+
+function invalidTypeBody(options: { param: string; expected: string; value: unknown }) {
+  const { param, expected, value } = options;
+  const message = `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`;
+  return openAiErrorBody({ message, param, code: 'invalid_type' });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value != null && typeof value === 'object' && !Array.isArray(value);
+function missingParameterBody(param: string) {
+  const message = `Missing required parameter: '${param}'.`;
+  return openAiErrorBody({ message, param, code: 'missing_required_parameter' });
+}
+
+/** "Invalid value: 'x'. Supported values are: 'a', 'b', and 'c'." */
+function invalidValueBody(options: { param: string; value: unknown; supported: readonly string[] }) {
+  const message = `Invalid value: ${quoteJsonValue(options.value)}. Supported values are: ${listQuoted(options.supported)}.`;
+  return openAiErrorBody({ message, param: options.param, code: 'invalid_value' });
+}
+
+/** "'a' and 'b'" for two, "'a', 'b', and 'c'" for more, as the real messages read. */
+function listQuoted(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
+/** A value as the messages quote it: strings in single quotes, anything else as its JSON text. */
+function quoteJsonValue(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null).replaceAll('"', "'");
 }

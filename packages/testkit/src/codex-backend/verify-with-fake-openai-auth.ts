@@ -1,21 +1,19 @@
 import type { JWK } from 'jose';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from '../openai-auth/openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
-import type { FakeCodexAccessTokenVerifier } from './read-codex-token-claims.ts';
-import { readCodexTokenClaims } from './read-codex-token-claims.ts';
-
-/**
- * A started fake (its `url`, `issuer` and `jwks`), or only the base URL of one running elsewhere (JWKS fetched from
- * it; its tokens then name either the real issuer or that URL).
- */
-export type FakeOpenAiAuthKeys = Pick<FakeOpenAiAuth, 'url'> & { issuer?: string; jwks?: { keys: JWK[] } };
+import type { FakeCodexAccessTokenVerifier } from './authorize-codex-request.ts';
+import { readCodexTokenClaims } from './authorize-codex-request.ts';
 
 /**
  * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
- * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock.
+ * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock. Give it the started fake, or only
+ * the URL of one running elsewhere (JWKS fetched from it; its tokens then name the real issuer or that URL).
  */
-export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCodexAccessTokenVerifier {
+export function verifyWithFakeOpenAiAuth(fakeAuth: {
+  url: string;
+  issuer?: string;
+  jwks?: { keys: JWK[] };
+}): FakeCodexAccessTokenVerifier {
   const keySet =
     fakeAuth.jwks == null
       ? createRemoteJWKSet(new URL(`${fakeAuth.url}/.well-known/jwks.json`))
@@ -32,8 +30,7 @@ export function verifyWithFakeOpenAiAuth(fakeAuth: FakeOpenAiAuthKeys): FakeCode
       });
       return readCodexTokenClaims(payload);
     } catch (error) {
-      if (error instanceof errors.JWTExpired) return 'expired';
-      return null;
+      return error instanceof errors.JWTExpired ? 'expired' : null;
     }
   };
 }

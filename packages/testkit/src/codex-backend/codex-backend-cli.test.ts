@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { startFakeOpenAiAuth } from '../openai-auth/start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from '../index.ts';
 import { runCli } from '../run-cli.ts';
-import { codexRequestBody, postResponses, TIMEOUT_MS } from './codex-backend-test-support.ts';
-import type { FakeCodexBackend } from './start-fake-codex-backend.ts';
+import type { FakeCodexBackend } from './codex-backend-fake.ts';
+import { codexRequestBody, fetchWithTimeout, postResponses } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -43,14 +43,13 @@ describe('pag-testkit serve codex-backend', () => {
     expect(goodText).toContain('event: response.reasoning_summary_text.delta');
     expect(foreign.status).toBe(401);
     expect(await exit).toBe(0);
-    expect(stderr.text()).toContain(`tokens: issued by ${auth.url}`);
-    await expect(fetch(`${url}/__testkit/exchanges`, { signal: AbortSignal.timeout(TIMEOUT_MS) })).rejects.toThrow();
+    await expect(fetchWithTimeout(`${url}/__testkit/exchanges`)).rejects.toThrow();
   });
 
   it.each([
     [['--port', '0'], 'pag-testkit: serve: --port must be an integer from 1 to 65535'],
     [['--auth-url', 'http://127.0.0.1:1/x'], 'pag-testkit: serve: --auth-url must be an http(s) origin'],
-    [['--scenario', 'nope'], 'pag-testkit: serve: --scenario must be one of text, reasoning-text'],
+    [['--scenario', 'nope'], 'pag-testkit: serve: "scenario" "nope" is not a preset'],
     [['--verbose'], "pag-testkit: serve: Unknown option '--verbose'"],
   ])('should exit 2 for %j', async (flags, message) => {
     const stdout = capture();

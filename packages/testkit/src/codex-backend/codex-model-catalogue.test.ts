@@ -6,7 +6,7 @@ afterEach(closeAllFakeServers);
 
 type ModelEntry = Record<string, unknown> & { slug: string; supported_reasoning_levels: { effort: string }[] };
 
-describe('registerCodexModelsRoute', () => {
+describe('the catalogue at GET /backend-api/codex/models', () => {
   it('should list the default catalogue with the §5.6 fields and an ETag', async () => {
     const rig = await startCodexTestRig();
 

@@ -1,0 +1,121 @@
+import { CodedTypeError } from '../coded-type-error.ts';
+import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
+import { defineFake } from '../define-fake.ts';
+import { wait } from '../wait.ts';
+import type { FakeCodexAccessTokenVerifier, FakeCodexTokenRejection } from './authorize-codex-request.ts';
+import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
+import type { FakeCodexRateLimits } from './codex-rate-limits.ts';
+import { DEFAULT_FAKE_CODEX_RATE_LIMITS, mergeFakeCodexRateLimits } from './codex-rate-limits.ts';
+import type { FakeCodexScenarioInput, ResolvedFakeCodexScenario } from './fake-codex-scenario.ts';
+import { resolveFakeCodexScenario } from './fake-codex-scenario.ts';
+import type { FakeCodexExchange } from './register-codex-routes.ts';
+import { registerCodexRoutes } from './register-codex-routes.ts';
+import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
+
+export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & {
+  /** Default: any unexpired JWT with an account id; `verifyWithFakeOpenAiAuth(fakeAuth)` takes only that fake's. */
+  verifyAccessToken?: FakeCodexAccessTokenVerifier;
+  /** The catalogue served at `/codex/models` and accepted by `/codex/responses`. Default `DEFAULT_FAKE_CODEX_MODELS`. */
+  models?: readonly FakeCodexModelOptions[];
+  rateLimits?: Partial<FakeCodexRateLimits>;
+  /** Top-level fields refused as "Unsupported parameter: <name>". Default `DEFAULT_UNSUPPORTED_PARAMETERS` (§5.3). */
+  unsupportedParameters?: readonly string[];
+  /** Makes `resp_…`, `msg_…`, `call_…` ids; inject a counter for byte-stable output. Default: random hex. */
+  createId?: (prefix: string) => string;
+};
+
+/** What a test can change while the fake runs; `reset()` makes it anew. */
+export type CodexBackendState = {
+  rateLimits: FakeCodexRateLimits;
+  rejections: FakeCodexTokenRejection[];
+  servesEmptyCatalogue: boolean;
+  exchanges: FakeCodexExchange[];
+};
+
+export type CodexBackendContext = FakeContext<FakeCodexBackendOptions, CodexBackendState, ResolvedFakeCodexScenario>;
+
+/**
+ * A strict fake of chatgpt.com/backend-api for the Codex "responses" backend: the request checks, SSE scenarios,
+ * errors and headers of docs/codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
+ */
+export const codexBackendFake = defineFake({
+  name: 'codex-backend',
+  summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models).',
+  createState: (options: FakeCodexBackendOptions): CodexBackendState => ({
+    rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
+    rejections: [],
+    servesEmptyCatalogue: false,
+    exchanges: [],
+  }),
+  scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
+  routes: registerCodexRoutes,
+  testHooks: (context) => {
+    const handle = codexHandle(context);
+    return {
+      'POST /reject-token': (body) => {
+        handle.rejectAccessToken(body);
+        return { ok: true };
+      },
+      'POST /rate-limits': (body) => handle.setRateLimits(body),
+      'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
+    };
+  },
+  handle: (context) => codexHandle(context),
+  cli: {
+    usage:
+      '    --auth-url <url>          Accept only tokens of the openai-auth fake at <url> (default: any unexpired JWT).\n',
+    flags: { 'auth-url': { type: 'string' } },
+    toOptions: ({ 'auth-url': authUrl }) => {
+      if (authUrl == null) return {};
+      if (typeof authUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(authUrl)) {
+        const message = '--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455';
+        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+      }
+      return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
+    },
+    banner: (url) => `base URL ${url}/backend-api, model requests ${url}/backend-api/codex/responses`,
+  },
+});
+
+/** The Codex-specific members of the handle; getters read `context.state` so they stay current across resets. */
+function codexHandle(context: CodexBackendContext) {
+  return {
+    /** `<url>/backend-api`: the ChatGPT base URL (`chatgpt_base_url` in Codex). */
+    get baseUrl() {
+      return `${context.url}/backend-api`;
+    },
+    /** `<url>/backend-api/codex`: the model provider base URL; requests go to `<codexBaseUrl>/responses`. */
+    get codexBaseUrl() {
+      return `${context.url}/backend-api/codex`;
+    },
+    get exchanges(): readonly Readonly<FakeCodexExchange>[] {
+      return context.state.exchanges;
+    },
+    /** Resolves once exchange `index` closed (waiting for it to arrive if need be); rejects after `timeoutMs`. */
+    waitForClose: async ({ index, timeoutMs = 5000 }: { index: number; timeoutMs?: number }) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const exchange = context.state.exchanges[index];
+        if (exchange?.closedAt != null) return exchange;
+        if (Date.now() >= deadline) throw new Error(`exchange ${index} did not close within ${timeoutMs} ms`);
+        await wait({ ms: 5 });
+      }
+    },
+    /** The next `times` (default 1) `/responses` requests with `token` (default any) get a 401, as if it was revoked. */
+    rejectAccessToken: (options: { token?: string; times?: number } = {}) => {
+      context.state.rejections.push({ token: options.token, remaining: options.times ?? 1 });
+    },
+    setRateLimits: (update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits => {
+      context.state.rateLimits = mergeFakeCodexRateLimits(context.state.rateLimits, update);
+      return { ...context.state.rateLimits };
+    },
+    /** Makes `/codex/models` answer an empty list, as the real one does at times (docs/codex-protocol.md §5.6). */
+    serveEmptyCatalogue: (isEmpty: boolean) => {
+      context.state.servesEmptyCatalogue = isEmpty;
+    },
+  };
+}
+
+export const startFakeCodexBackend = codexBackendFake.start;
+
+export type FakeCodexBackend = Awaited<ReturnType<typeof startFakeCodexBackend>>;
