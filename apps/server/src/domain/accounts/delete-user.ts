@@ -9,16 +9,19 @@ import { findUserByEmail, type UserRow } from './find-user.ts';
 
 /**
  * Deletes a user. Their upstream connections are disconnected first (tokens revoked upstream, best effort), then
- * the row goes and its sessions, API keys and flows go with it (foreign-key cascades). The last admin is never
- * deleted: nobody could manage the gateway from the settings UI any more.
+ * the row goes and its sessions, API keys and flows go with it (foreign-key cascades).
+ *
+ * From the settings UI (`keepLastAdmin`) the last admin is never deleted: nobody could manage the gateway there any
+ * more. The CLI, run by the operator on the host, may (`user create --admin` makes a new admin).
  */
 export async function deleteUser(
   context: ConnectionsContext,
   email: string,
-  options: { actorUserId?: string } = {},
+  options: { actorUserId?: string; keepLastAdmin?: boolean } = {},
 ): Promise<void> {
   const user = findUserByEmail(context, email);
-  refuseLastAdmin(context.db, user, 'delete');
+  const keepLastAdmin = options.keepLastAdmin === true;
+  if (keepLastAdmin) refuseLastAdmin(context.db, user, 'delete');
   const hasChatgpt =
     context.db
       .select({ id: connections.id })
@@ -28,7 +31,7 @@ export async function deleteUser(
   if (hasChatgpt) await disconnectChatgpt(context, { userId: user.id });
   // Checked again with the delete: another admin may have been demoted or deleted meanwhile.
   context.db.transaction((tx) => {
-    refuseLastAdmin(tx, user, 'delete');
+    if (keepLastAdmin) refuseLastAdmin(tx, user, 'delete');
     tx.delete(users).where(eq(users.id, user.id)).run();
   });
   recordAuditEvent(context, {

@@ -88,7 +88,7 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
     { schema: { params: userParams }, config: { access: 'admin' } },
     async (request, reply) => {
       const user = findUserOrThrow(context, request.params.id);
-      await deleteUser(connections, user.email, { actorUserId: requireAuth(request).user.id });
+      await deleteUser(connections, user.email, { actorUserId: requireAuth(request).user.id, keepLastAdmin: true });
       // The rows are gone; drop what this process still holds for the user (cached models, open MCP sessions).
       services.gateway.forgetUser(user.id);
       await services.mcpSessions.closeUser(user.id);
