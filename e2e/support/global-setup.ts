@@ -73,6 +73,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       GATEWAY_GOOGLE_TOKEN_URL: fakeGoogle.tokenEndpoint,
       GATEWAY_GOOGLE_REVOKE_URL: fakeGoogle.revocationEndpoint,
       GATEWAY_GEMINI_API_URL: fakeGemini.url,
+      // The fake OpenAI-compatible API listens on loopback, which the outbound policy refuses by default.
+      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -22,6 +22,8 @@ import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
 import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
 import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
+import { readOperatorSettings } from './domain/operator/operator-settings.ts';
+import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
@@ -30,6 +32,7 @@ import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
+import { adminRoutes } from './routes/admin/admin-routes.ts';
 import { aiRoutes } from './routes/ai/ai-routes.ts';
 import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
 import { authRoutes } from './routes/auth/auth-routes.ts';
@@ -56,6 +59,8 @@ export type AppDependencies = {
   vault: Vault;
   /** The fetch used to reach upstreams; tests may inject one. */
   upstreamFetch?: typeof fetch;
+  /** How the outbound policy resolves host names (the system resolver when omitted); tests make a name lead anywhere. */
+  upstreamResolve?: ResolveHost;
 };
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
@@ -124,6 +129,14 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     devicePoller.stopAll();
     await loopbackCallback.close();
   });
+  const operatorDefaults = { allowPrivateUpstreams: config.allowPrivateUpstreams };
+  const outbound = new OutboundPolicy({
+    allowPrivate: () => readOperatorSettings(context, operatorDefaults).allowPrivateUpstreams,
+    resolve: dependencies.upstreamResolve,
+  });
+  app.addHook('onClose', async () => {
+    await outbound.close();
+  });
   const tokenManager = new ChatgptTokenManager(connections);
   const googleTokens = new GoogleTokenManager(connections);
   const gateway = new AiGateway({
@@ -142,6 +155,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       },
       geminiApiUrl: config.geminiApiUrl,
       fetch: dependencies.upstreamFetch,
+      outbound,
       log: app.log,
     }),
   });
@@ -181,6 +195,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       maxClients: config.oauthMaxClients,
     },
     mcpSessions,
+    outbound,
+    operatorDefaults,
   };
 
   await app.register(async (routes) => {
@@ -196,6 +212,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(connectionRoutes, services);
     await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
+    await routes.register(adminRoutes, services);
     await routes.register(v1Routes, { ...services, prefix: '/v1' });
     await routes.register(aiRoutes, services);
     await routes.register(oauthServerRoutes, services);

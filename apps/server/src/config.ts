@@ -59,6 +59,11 @@ export type Config = Readonly<{
   oauthRefreshTokenTtlSeconds: number;
   /** Upper bound on dynamically registered MCP clients; unused ones are collected first. */
   oauthMaxClients: number;
+  /**
+   * Whether users' upstream base URLs may use plain http and private addresses until an admin decides otherwise in
+   * the operator settings (domain/outbound): the default only, the database's setting wins once saved.
+   */
+  allowPrivateUpstreams: boolean;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -161,6 +166,10 @@ const environmentSchema = z.object({
   GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES: boundedNumber({ min: 5, max: 24 * 60, unit: 'minutes' }).default(60),
   GATEWAY_OAUTH_REFRESH_TOKEN_DAYS: boundedNumber({ min: 1, max: 365, unit: 'days' }).default(30),
   GATEWAY_OAUTH_MAX_CLIENTS: boundedNumber({ min: 1, max: 100_000, unit: 'clients' }).default(500),
+  GATEWAY_ALLOW_PRIVATE_UPSTREAMS: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
 });
 
 function boundedNumber(options: { min: number; max: number; unit: string }) {
@@ -241,6 +250,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     oauthAccessTokenTtlSeconds: env.GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES * 60,
     oauthRefreshTokenTtlSeconds: env.GATEWAY_OAUTH_REFRESH_TOKEN_DAYS * 24 * 60 * 60,
     oauthMaxClients: env.GATEWAY_OAUTH_MAX_CLIENTS,
+    allowPrivateUpstreams: env.GATEWAY_ALLOW_PRIVATE_UPSTREAMS,
   });
 }
 

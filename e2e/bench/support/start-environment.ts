@@ -79,6 +79,8 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
         GATEWAY_LOG_LEVEL: 'info',
         GATEWAY_OPENAI_AUTH_URL: upstreams.authUrl,
         GATEWAY_CHATGPT_BACKEND_URL: upstreams.codexBaseUrl,
+        // The bench upstream listens on loopback, which the outbound policy refuses by default.
+        GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
       },
     });
     started.push(gatewayProcess);

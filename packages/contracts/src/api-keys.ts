@@ -27,11 +27,21 @@ export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
 export const apiKeyListSchema = z.object({ keys: z.array(apiKeySummarySchema) });
 export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 
+/**
+ * Control characters (NUL, newlines, escapes) and the bidirectional-text controls (U+202A–U+202E, U+2066–U+2069,
+ * U+200E/U+200F, U+061C): a name holding one can hide or reorder what lists and logs show ("…U+202E…" makes
+ * `yek-live` read as `evil-key`).
+ */
+const INVISIBLE_OR_REORDERING = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
 export const apiKeyNameSchema = z
   .string()
   .trim()
   .min(1, { message: 'is required' })
-  .max(100, { message: 'must be at most 100 characters' });
+  .max(100, { message: 'must be at most 100 characters' })
+  .refine((name) => !INVISIBLE_OR_REORDERING.test(name), {
+    message: 'must not contain control characters or text-direction overrides (such as U+202E)',
+  });
 
 /** `POST /api/keys` (session + CSRF). */
 export const createApiKeyRequestSchema = z.object({ name: apiKeyNameSchema });

@@ -29,6 +29,11 @@ export const gatewayErrorCodeSchema = z.enum([
   'model_not_found',
   'no_provider',
   'invalid_upstream_key',
+  /**
+   * An upstream URL points where the outbound policy does not let the gateway connect (plain http, or a loopback,
+   * private, link-local or metadata address); the message names the rule and how an admin can allow it.
+   */
+  'upstream_address_refused',
   'embeddings_unavailable',
   'service_unavailable',
   'internal_error',

@@ -1,4 +1,18 @@
 export {
+  type AdminUserList,
+  adminUserListSchema,
+  type CreateUserRequest,
+  createUserRequestSchema,
+  type OperatorSettings,
+  operatorSettingsSchema,
+  type ResetUserPasswordRequest,
+  resetUserPasswordRequestSchema,
+  type UpdateOperatorSettingsRequest,
+  type UpdateUserRoleRequest,
+  updateOperatorSettingsRequestSchema,
+  updateUserRoleRequestSchema,
+} from './admin.ts';
+export {
   type AiChatResponse,
   type AiRequest,
   type AiStreamEvent,

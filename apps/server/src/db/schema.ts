@@ -214,6 +214,19 @@ export const userSettings = sqliteTable('user_settings', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
+/**
+ * Settings of the whole gateway that an admin changes in the settings UI (`/api/admin/operator-settings`): at most
+ * one row (id 1). A missing row or a null column means the default from the environment (config.ts).
+ */
+export const operatorSettings = sqliteTable('operator_settings', {
+  id: integer('id').primaryKey(),
+  /** Users' upstream base URLs may use plain http and private addresses (domain/outbound); null: the default. */
+  allowPrivateUpstreams: integer('allow_private_upstreams', { mode: 'boolean' }),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  /** The admin who changed them last; kept when that user is deleted, as the audit log is. */
+  updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
+});
+
 /** A user's edits to the built-in features (prompt and/or default model); absent rows use the built-ins. */
 export const featureOverrides = sqliteTable(
   'feature_overrides',

@@ -17,6 +17,10 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
   if (error instanceof GatewayError) {
     return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   }
+  // The outbound policy refuses a connection from inside the transport (domain/outbound/outbound-policy.ts), so its
+  // error reaches us wrapped by fetch, the AI SDK and the adapter's connection error: its own words are the answer.
+  const refusal = findRefusal(error);
+  if (refusal != null) return { code: refusal.code, message: refusal.message, retryAfterSeconds: undefined };
   if (!(error instanceof ProviderError)) return null;
   const withRetry = (seconds: number | undefined) => (seconds == null ? undefined : Math.max(1, Math.ceil(seconds)));
   switch (error.code) {
@@ -92,4 +96,19 @@ export function isFallbackWorthy(error: unknown): boolean {
     'reconnect_required',
     'not_connected',
   ].includes(description.code);
+}
+
+/** How deep a refusal may sit in a chain of causes (the AI SDK path wraps it three times). */
+const MAX_CAUSE_DEPTH = 8;
+
+/** The outbound policy's refusal among an error's causes (and an `AggregateError`'s errors), if it is there. */
+function findRefusal(error: unknown, depth = 0): GatewayError | null {
+  if (depth > MAX_CAUSE_DEPTH || !(error instanceof Error)) return null;
+  if (error instanceof GatewayError) return error.code === 'upstream_address_refused' ? error : null;
+  const nested = error instanceof AggregateError ? [...error.errors, error.cause] : [error.cause];
+  for (const candidate of nested) {
+    const found = findRefusal(candidate, depth + 1);
+    if (found != null) return found;
+  }
+  return null;
 }

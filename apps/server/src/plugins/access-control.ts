@@ -16,6 +16,8 @@ import { readSessionCookie, type SessionCookieSettings } from './session-cookie.
  * - `public`: anyone (health, sign-in, setup);
  * - `optional-session`: anyone, and `request.auth` is filled when a valid session cookie came along;
  * - `session`: the signed-in settings UI only (cookie; writes also need the CSRF header);
+ * - `admin`: as `session`, and the signed-in user must be an admin (managing users, operator settings); members
+ *   get 403. The role is read with the session on every request, so a demotion takes effect at once;
  * - `api-key`: programs only (`Authorization: Bearer gwk_…` or `x-api-key`);
  * - `session-or-api-key`: either;
  * - `own-credentials`: the route checks credentials of its own kind and this hook stays out of the way — the OAuth
@@ -25,6 +27,7 @@ export type AccessMode =
   | 'public'
   | 'optional-session'
   | 'session'
+  | 'admin'
   | 'api-key'
   | 'session-or-api-key'
   | 'own-credentials';
@@ -136,6 +139,7 @@ export const accessControlPlugin = fp(
             break;
           }
           case 'session':
+          case 'admin':
             if (presentedKey != null) {
               throw new GatewayError('forbidden', 'API keys cannot use this endpoint: sign in to the settings UI.');
             }
@@ -148,6 +152,12 @@ export const accessControlPlugin = fp(
           throw new GatewayError('unauthenticated', 'Not signed in, or the session has expired: sign in again.');
         }
         requireCsrfToken(request, auth);
+        if (access === 'admin' && !auth.user.isAdmin) {
+          throw new GatewayError(
+            'forbidden',
+            'Only an admin of this gateway can do this: ask an admin to do it for you, or to make you an admin.',
+          );
+        }
         request.auth = auth;
       };
 

@@ -25,6 +25,8 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   model_not_found: 404,
   no_provider: 409,
   invalid_upstream_key: 400,
+  /** The outbound policy refuses the upstream's scheme or address (domain/outbound); the message names the rule. */
+  upstream_address_refused: 400,
   /** Nothing connected can make embeddings (the subscription cannot): the message names what would. */
   embeddings_unavailable: 501,
   payload_too_large: 413,

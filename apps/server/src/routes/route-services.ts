@@ -1,3 +1,4 @@
+import type { OperatorSettings } from '@pag/contracts';
 import type Provider from 'oidc-provider';
 import type { LoginThrottle } from '../domain/accounts/login-throttle.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
@@ -11,6 +12,7 @@ import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
 import type { GoogleTokenManager } from '../domain/google/google-token-manager.ts';
 import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
+import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -36,4 +38,8 @@ export type RouteServices = {
     maxClients: number;
   };
   mcpSessions: McpSessionRegistry;
+  /** The rule for users' upstream URLs; reset after an admin changes it. */
+  outbound: OutboundPolicy;
+  /** The operator settings' defaults from the environment, until an admin saves them. */
+  operatorDefaults: OperatorSettings;
 };

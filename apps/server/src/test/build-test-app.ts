@@ -10,6 +10,7 @@ import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { SetupToken } from '../domain/accounts/setup-token.ts';
 import { type ConnectionsContext, createConnectionsContext } from '../domain/connections/connections-context.ts';
+import type { ResolveHost } from '../domain/outbound/outbound-policy.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -36,10 +37,20 @@ export type TestApp = {
  */
 export async function buildTestApp(
   environment: Record<string, string> = {},
-  options: { upstreamFetch?: typeof fetch } = {},
+  options: { upstreamFetch?: typeof fetch; upstreamResolve?: ResolveHost } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-  const config = loadConfig({ GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: 'info', ...environment }, dataDir);
+  const config = loadConfig(
+    {
+      GATEWAY_DATA_DIR: dataDir,
+      GATEWAY_LOG_LEVEL: 'info',
+      // The testkit's fakes listen on 127.0.0.1, which the outbound policy refuses by default; tests of the policy
+      // itself set this to false (docs/security.md).
+      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
+      ...environment,
+    },
+    dataDir,
+  );
   const db = openDatabase(config.databaseFile);
   const logs: string[] = [];
   const logStream = new Writable({
@@ -52,7 +63,16 @@ export async function buildTestApp(
   const setupToken = new SetupToken();
   const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
   const now = () => Date.now() + offset;
-  const app = await buildApp({ config, db, setupToken, logStream, now, vault, upstreamFetch: options.upstreamFetch });
+  const app = await buildApp({
+    config,
+    db,
+    setupToken,
+    logStream,
+    now,
+    vault,
+    upstreamFetch: options.upstreamFetch,
+    upstreamResolve: options.upstreamResolve,
+  });
   await app.ready();
   return {
     app,

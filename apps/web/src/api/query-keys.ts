@@ -10,4 +10,6 @@ export const queryKeys = {
   google: ['google-connection'] as const,
   connectedApps: ['connected-apps'] as const,
   authorizationRequest: ['authorization-request'] as const,
+  adminUsers: ['admin-users'] as const,
+  operatorSettings: ['operator-settings'] as const,
 };

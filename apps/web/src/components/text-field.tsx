@@ -1,10 +1,12 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type Ref, useId } from 'react';
 
 export type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   label: string;
   /** Validation message worded to follow the label ("must be …"); shown as "<label> <error>". */
   error?: string | null;
   hint?: ReactNode;
+  /** The input itself (React 19 passes `ref` as a prop), for a dialog that focuses it on open. */
+  ref?: Ref<HTMLInputElement>;
 };
 
 /** A labelled input whose hint and error are wired to it with `aria-describedby`, so screen readers read them. */

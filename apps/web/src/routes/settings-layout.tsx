@@ -10,7 +10,9 @@ import { ConnectedAppsPage } from './connected-apps-page.tsx';
 import { ConnectionsPage } from './connections-page.tsx';
 import { ModelsPage } from './models-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+import { OperatorPage } from './operator-page.tsx';
 import { PlaygroundPage } from './playground-page.tsx';
+import { UsersPage } from './users-page.tsx';
 
 type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 
@@ -21,6 +23,12 @@ const NAVIGATION: NavigationItem[] = [
   { href: '/connected-apps', label: 'Connected apps', isComingSoon: false },
   { href: '/playground', label: 'Playground', isComingSoon: false },
   { href: '/models', label: 'Models & features', isComingSoon: false },
+];
+
+/** Shown to admins only; the server refuses members on these pages' API with 403 all the same. */
+const ADMIN_NAVIGATION: NavigationItem[] = [
+  { href: '/users', label: 'Users', isComingSoon: false },
+  { href: '/operator', label: 'Operator', isComingSoon: false },
 ];
 
 /** The signed-in shell: header with the account and sign-out, section navigation, and the current section. */
@@ -57,20 +65,15 @@ export function SettingsLayout({ user }: { user: User }) {
       </header>
       <div className="app-body">
         <nav className="app-nav" aria-label="Settings">
-          <ul>
-            {NAVIGATION.map((item) => (
-              <li key={item.href}>
-                <Link
-                  href={item.href}
-                  className="app-nav-link"
-                  aria-current={location === item.href ? 'page' : undefined}
-                >
-                  <span>{item.label}</span>
-                  {item.isComingSoon ? <span className="soon-badge">Soon</span> : null}
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <NavigationList items={NAVIGATION} location={location} />
+          {user.isAdmin ? (
+            <>
+              <h2 className="app-nav-heading" id="admin-navigation-heading">
+                Administration
+              </h2>
+              <NavigationList items={ADMIN_NAVIGATION} location={location} labelledBy="admin-navigation-heading" />
+            </>
+          ) : null}
         </nav>
         <main className="app-main" id="main-content" tabIndex={-1}>
           {logout.visibleError == null ? null : (
@@ -82,6 +85,8 @@ export function SettingsLayout({ user }: { user: User }) {
             <Route path="/connected-apps" component={ConnectedAppsPage} />
             <Route path="/playground" component={PlaygroundPage} />
             <Route path="/models" component={ModelsPage} />
+            <Route path="/users">{user.isAdmin ? <UsersPage /> : <AdminOnlyPage />}</Route>
+            <Route path="/operator">{user.isAdmin ? <OperatorPage /> : <AdminOnlyPage />}</Route>
             <Route path="/">
               <Redirect to="/api-keys" replace />
             </Route>
@@ -90,6 +95,43 @@ export function SettingsLayout({ user }: { user: User }) {
         </main>
       </div>
       <SubscriptionNotice />
+    </div>
+  );
+}
+
+function NavigationList({
+  items,
+  location,
+  labelledBy,
+}: {
+  items: NavigationItem[];
+  location: string;
+  labelledBy?: string;
+}) {
+  return (
+    <ul aria-labelledby={labelledBy}>
+      {items.map((item) => (
+        <li key={item.href}>
+          <Link href={item.href} className="app-nav-link" aria-current={location === item.href ? 'page' : undefined}>
+            <span>{item.label}</span>
+            {item.isComingSoon ? <span className="soon-badge">Soon</span> : null}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What a member sees at an admin page's address (the API refuses them too). */
+function AdminOnlyPage() {
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1 className="page-title">Admins only</h1>
+        <p className="page-description">
+          Only an admin of this gateway can manage users and operator settings. Ask an admin if you need a change.
+        </p>
+      </header>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '@ai-sdk/provider';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
+import { summarizeUpstreamText } from '../errors/summarize-upstream-text.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { isAbortError, toTransportError } from './to-transport-error.ts';
@@ -63,7 +64,8 @@ export function mapSdkError(
   }
   if (JSONParseError.isInstance(error) || TypeValidationError.isInstance(error)) {
     return new UpstreamProtocolError({
-      message: `Unparsable upstream chunk: ${error.message}`,
+      // The parser's message quotes the chunk: bounded and cleaned, as any upstream text shown to a user (issue 16).
+      message: `Unparsable upstream chunk: ${summarizeUpstreamText(error.message) ?? 'empty'}`,
       url: options.url,
       cause: error,
     });

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import type { FetchFunction } from './fetch-function.ts';
 import type { ReadResult } from './read-result.ts';
 
@@ -30,6 +30,8 @@ export async function postUpstream(options: {
   body: string;
   abortSignal?: AbortSignal | undefined;
   fetch?: FetchFunction | undefined;
+  /** The undici connection pool to use instead of the global one (when no `fetch` is given). */
+  dispatcher?: Dispatcher | undefined;
 }): Promise<UpstreamResponse> {
   if (options.fetch != null) {
     const response = await options.fetch(options.url, {
@@ -55,6 +57,7 @@ export async function postUpstream(options: {
     headers: options.headers,
     body: options.body,
     ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
+    ...(options.dispatcher == null ? {} : { dispatcher: options.dispatcher }),
   });
   let iterator: AsyncIterator<Uint8Array> | undefined;
   // Built on first use: the chat relay reads no header of a 2xx answer, and this is its hot path.

@@ -3,6 +3,7 @@ export { type AnyProviderError, ProviderError } from './provider-error.ts';
 export { ProviderErrorBase, type ProviderErrorCode, type ProviderErrorOptions } from './provider-error-base.ts';
 export { QuotaExceededError, type QuotaExceededErrorOptions } from './quota-exceeded-error.ts';
 export { ReconnectRequiredError, type ReconnectRequiredErrorOptions } from './reconnect-required-error.ts';
+export { MAX_UPSTREAM_SUMMARY_LENGTH, summarizeUpstreamText } from './summarize-upstream-text.ts';
 export { MAX_RESPONSE_BODY_LENGTH, truncateResponseBody } from './truncate-response-body.ts';
 export { isRetryableStatus, UpstreamApiError, type UpstreamApiErrorOptions } from './upstream-api-error.ts';
 export { UpstreamConnectionError, type UpstreamConnectionErrorOptions } from './upstream-connection-error.ts';

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { FetchFunction } from '../common/fetch-function.ts';
 import { headersToRecord } from '../common/headers-to-record.ts';
 import { postUpstream, type UpstreamBodyReader } from '../common/post-upstream.ts';
@@ -28,6 +29,8 @@ export async function forwardOpenAiCompatibleChat(options: {
   body: Record<string, unknown>;
   abortSignal?: AbortSignal | undefined;
   fetch?: FetchFunction | undefined;
+  /** The connection pool to send through (without `fetch`): the gateway's outbound policy checks every address. */
+  dispatcher?: Dispatcher | undefined;
 }): Promise<ForwardedChat> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   let response: Awaited<ReturnType<typeof postUpstream>>;
@@ -42,6 +45,7 @@ export async function forwardOpenAiCompatibleChat(options: {
       body: JSON.stringify(options.body),
       abortSignal: options.abortSignal,
       fetch: options.fetch,
+      dispatcher: options.dispatcher,
     });
   } catch (error) {
     throw toTransportError(error, url);
@@ -73,8 +77,9 @@ export async function readForwardedJson(forwarded: ForwardedChat): Promise<unkno
   try {
     return JSON.parse(text);
   } catch (error) {
+    // The body stays on the error's cause for logs; the user learns only what went wrong (issue 16).
     throw new UpstreamProtocolError({
-      message: `The upstream answered 200 with a body that is not JSON: ${truncateResponseBody(text)}`,
+      message: 'The upstream answered 200 with a body that is not JSON.',
       url: forwarded.url,
       cause: error,
     });

@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../common/parse-retry-after.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { ProviderError } from '../errors/provider-error.ts';
 import { QuotaExceededError } from '../errors/quota-exceeded-error.ts';
+import { summarizeUpstreamText } from '../errors/summarize-upstream-text.ts';
 import { UpstreamApiError } from '../errors/upstream-api-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { type OpenAiErrorObject, openAiErrorBodySchema, openAiErrorObjectSchema } from './openai-api.ts';
@@ -38,11 +39,12 @@ export function openAiHttpFailureToProviderError(failure: HttpFailure): Provider
   const parsed = openAiErrorBodySchema.safeParse(parseJsonOrUndefined(responseBody));
   const body = parsed.success ? parsed.data : undefined;
   const errorObject = body?.error != null && typeof body.error === 'object' ? body.error : undefined;
-  const message =
-    errorObject?.message ??
-    (typeof body?.error === 'string' ? body.error : undefined) ??
-    body?.message ??
-    (responseBody?.trim() || `HTTP ${statusCode}`);
+  // The upstream's own words only from its JSON error envelope, bounded and cleaned; a body of any other shape (an
+  // HTML page, another service's output) is never passed on, only the status (issue 16).
+  const summary = summarizeUpstreamText(
+    errorObject?.message ?? (typeof body?.error === 'string' ? body.error : undefined) ?? body?.message,
+  );
+  const message = summary ?? `HTTP ${statusCode}`;
 
   if (statusCode === 400 || statusCode === 422) {
     return new InvalidRequestError({ message, url, statusCode, responseBody, cause: failure.cause });
@@ -51,7 +53,7 @@ export function openAiHttpFailureToProviderError(failure: HttpFailure): Provider
     return new QuotaExceededError({ message, url, responseBody, cause: failure.cause });
   }
   return new UpstreamApiError({
-    message: `Upstream answered ${statusCode}: ${message}`,
+    message: summary == null ? `Upstream answered ${statusCode}.` : `Upstream answered ${statusCode}: ${summary}`,
     url,
     statusCode,
     responseBody,
@@ -61,7 +63,7 @@ export function openAiHttpFailureToProviderError(failure: HttpFailure): Provider
 }
 
 function streamErrorToProviderError(error: OpenAiErrorObject, url: string, cause: unknown): ProviderError {
-  const message = error.message ?? 'The upstream stream failed.';
+  const message = summarizeUpstreamText(error.message) ?? 'The upstream stream failed.';
   const responseBody = JSON.stringify({ error });
   if (isQuotaExhausted(error)) return new QuotaExceededError({ message, url, responseBody, cause });
   if (error.code === 'rate_limit_exceeded' || error.type === 'rate_limit_exceeded') {

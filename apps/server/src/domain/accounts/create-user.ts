@@ -15,6 +15,8 @@ export type CreateUserOptions = {
   isAdmin: boolean;
   /** Only create the user if there is none yet (first-run setup); checked in the same transaction as the insert. */
   onlyIfFirst?: boolean;
+  /** The admin who created the user from the settings UI, for the audit log. */
+  actorUserId?: string;
 };
 
 /** Creates a gateway user. Throws `invalid_request` for a bad email/password and `conflict` for a taken email. */
@@ -40,6 +42,10 @@ export async function createUser(context: DomainContext, options: CreateUserOpti
       .returning()
       .get();
   });
-  recordAuditEvent(context, { action: 'user.created', userId: row.id, detail: { isAdmin: row.isAdmin } });
+  recordAuditEvent(context, {
+    action: 'user.created',
+    userId: row.id,
+    detail: { isAdmin: row.isAdmin, ...(options.actorUserId == null ? {} : { byUserId: options.actorUserId }) },
+  });
   return toUserDto(row);
 }

@@ -13,7 +13,7 @@ import { hashPassword } from './hash-password.ts';
  */
 export async function resetPassword(
   context: DomainContext,
-  options: { email: string; password: string },
+  options: { email: string; password: string; actorUserId?: string },
 ): Promise<void> {
   const user = findUserByEmail(context, options.email);
   const password = parseField(passwordSchema, options.password, 'password');
@@ -25,5 +25,9 @@ export async function resetPassword(
       .run();
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
   });
-  recordAuditEvent(context, { action: 'user.password_reset', userId: user.id });
+  recordAuditEvent(context, {
+    action: 'user.password_reset',
+    userId: user.id,
+    ...(options.actorUserId == null ? {} : { detail: { byUserId: options.actorUserId } }),
+  });
 }

@@ -3,6 +3,7 @@ import { findUserById } from '../accounts/find-user.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
 import { MCP_SCOPE, normalizeRequestedScope } from './mcp-scopes.ts';
 import type { OAuthKeys } from './oauth-keys.ts';
+import { refuseFetchedClientUris } from './refuse-fetched-client-uris.ts';
 import { OAUTH_ERROR_PAGE_CSP, renderOAuthErrorPage } from './render-oauth-error-page.ts';
 import { type OAuthStoreContext, SqliteOAuthAdapter } from './sqlite-oauth-adapter.ts';
 import { toPublishedMetadata } from './to-published-metadata.ts';
@@ -90,9 +91,15 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       properties: ['software_id', 'software_version'],
       // Runs once per registration with the whole metadata (oidc-provider calls it for each listed property).
       validator: (_ctx, key, _value, metadata) => {
-        if (key === 'software_id') checkRedirectUris(metadata);
+        if (key === 'software_id') {
+          refuseFetchedClientUris(metadata);
+          checkRedirectUris(metadata);
+        }
       },
     },
+    // Never fetch a registering client's sector identifier document (refused above too): see
+    // refuse-fetched-client-uris.ts.
+    sectorIdentifierUriValidate: () => false,
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },

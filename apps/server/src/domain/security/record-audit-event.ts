@@ -5,6 +5,8 @@ export type AuditAction =
   | 'user.created'
   | 'user.deleted'
   | 'user.password_reset'
+  | 'user.role_changed'
+  | 'operator_settings.changed'
   | 'session.login'
   | 'session.login_failed'
   | 'session.logout'

@@ -140,3 +140,37 @@ describe('gateway API keys', () => {
     expect(response.statusCode).toBe(401);
   });
 });
+
+describe('issue 16: key names', () => {
+  it.each([
+    ['NUL', 'laptop\u0000key'],
+    ['a newline', 'laptop\nforged line'],
+    ['an escape sequence', 'laptop\u001b[2J'],
+    ['DEL', 'laptop\u007f'],
+    ['right-to-left override (U+202E)', 'invoice\u202Etxt.exe'],
+    ['left-to-right embedding (U+202A)', '\u202Alaptop'],
+    ['right-to-left isolate (U+2067)', 'lap\u2067top'],
+    ['right-to-left mark (U+200F)', 'lap\u200Ftop'],
+  ])('issue 16: a name with %s is refused with a clear 400', async (_what, name) => {
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken },
+      payload: { name },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'invalid_request',
+      message:
+        'Invalid request: body.name: must not contain control characters or text-direction overrides (such as U+202E).',
+    });
+    const listed = await test.app.inject({ method: 'GET', url: '/api/keys', headers: { cookie: owner.cookie } });
+    expect(listed.json().keys).toEqual([]);
+  });
+
+  it('issue 16: names in any script, with emoji and inner spaces, are still accepted', async () => {
+    for (const name of ['Ноутбук – Cursor', 'مفتاح الكمبيوتر', '笔记本 🔑', 'a  b']) {
+      expect((await createKey(owner, name)).key.name).toBe(name);
+    }
+  });
+});

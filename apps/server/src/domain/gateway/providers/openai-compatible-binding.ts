@@ -4,10 +4,12 @@ import {
   type LanguageModelV3,
   listOpenAiCompatibleModels,
 } from '@pag/providers';
+import type { Dispatcher } from 'undici';
 import type { ConnectionsContext } from '../../connections/connections-context.ts';
 import { readApiKey } from '../../credentials/list-api-credentials.ts';
 import type { ApiCredentialRow } from '../../credentials/to-api-credential-dto.ts';
 import { LruMap } from '../../lru-map.ts';
+import type { OutboundPolicy } from '../../outbound/outbound-policy.ts';
 import { isChatModelId } from '../is-chat-model-id.ts';
 import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
 import { toCatalogueEntries } from './to-catalogue-entries.ts';
@@ -17,7 +19,7 @@ export type OpenAiCompatibleBinding = ProviderBinding<ApiCredentialRow> & {
   relayTarget(
     userId: string,
     row: ApiCredentialRow,
-  ): { baseUrl: string; apiKey: string; fetch: typeof fetch | undefined };
+  ): { baseUrl: string; apiKey: string; fetch: typeof fetch | undefined; dispatcher: Dispatcher | undefined };
 };
 
 /**
@@ -32,10 +34,14 @@ const CACHE_SIZE = 64;
  */
 export function createOpenAiCompatibleBinding(options: {
   context: ConnectionsContext;
+  /** Injected by tests; otherwise every request goes through the outbound policy's connection pool. */
   fetch?: typeof fetch | undefined;
+  /** The base URL is the user's: checked on save and on every connection (domain/outbound). */
+  outbound: OutboundPolicy;
   log: UpstreamLog;
 }): OpenAiCompatibleBinding {
-  const { context, fetch, log } = options;
+  const { context, log, outbound } = options;
+  const fetch = options.fetch ?? outbound.fetch;
   /** Chat models of saved keys (see `chatModel`). */
   const chatModels = new LruMap<string, LanguageModelV3>(CACHE_SIZE);
   /** Saved keys in clear (see `apiKey`). */
@@ -113,9 +119,16 @@ export function createOpenAiCompatibleBinding(options: {
       dimensionsOptions: (dimensions) => ({ openai: { dimensions } }),
     },
     validateKey: async (credential) => {
+      await outbound.checkUrl(credential.baseUrl ?? '');
       await listOpenAiCompatibleModels({ baseUrl: credential.baseUrl ?? '', apiKey: credential.apiKey, fetch });
     },
-    relayTarget: (userId, row) => ({ baseUrl: row.baseUrl ?? '', apiKey: apiKey(userId, row), fetch }),
+    // The relay's fast path is undici's `request` (see postUpstream), on the policy's pool unless a test injects fetch.
+    relayTarget: (userId, row) => ({
+      baseUrl: row.baseUrl ?? '',
+      apiKey: apiKey(userId, row),
+      fetch: options.fetch,
+      dispatcher: options.fetch == null ? outbound.dispatcher : undefined,
+    }),
     forgetUser: (userId) => {
       chatModels.deleteWhere((key) => key.startsWith(`${userId}\0`));
       apiKeys.deleteWhere((key) => key.startsWith(`${userId}\0`));

@@ -4,6 +4,7 @@ import type { ApiKeyValidator } from '../../credentials/save-api-credential.ts';
 import { describeUpstreamError } from '../../describe-upstream-error.ts';
 import { GatewayError } from '../../gateway-error.ts';
 import type { GoogleTokenManager } from '../../google/google-token-manager.ts';
+import type { OutboundPolicy } from '../../outbound/outbound-policy.ts';
 import { type ChatgptBinding, type ChatgptBindingSettings, createChatgptBinding } from './chatgpt-binding.ts';
 import { createGeminiBinding } from './gemini-binding.ts';
 import { createOpenAiCompatibleBinding, type OpenAiCompatibleBinding } from './openai-compatible-binding.ts';
@@ -29,11 +30,13 @@ export function createProviderRegistry(options: {
   chatgpt: ChatgptBindingSettings;
   geminiApiUrl: string;
   fetch?: typeof fetch | undefined;
+  /** Guards the upstreams users name themselves (the OpenAI-compatible base URL); the others come from config. */
+  outbound: OutboundPolicy;
   log: UpstreamLog;
 }): ProviderRegistry {
   const { context, fetch, log } = options;
   const chatgpt = createChatgptBinding({ context, tokens: options.chatgptTokens, settings: options.chatgpt, log });
-  const openai = createOpenAiCompatibleBinding({ context, fetch, log });
+  const openai = createOpenAiCompatibleBinding({ context, fetch, outbound: options.outbound, log });
   const gemini = createGeminiBinding({
     context,
     googleTokens: options.googleTokens,
@@ -52,8 +55,13 @@ export function createProviderRegistry(options: {
     try {
       await binding.validateKey(credential);
     } catch (error) {
+      const described = describeUpstreamError(error);
+      // The outbound policy's refusal is the answer as it is: it names the rule and how an admin can allow it.
+      if (described?.code === 'upstream_address_refused') {
+        throw new GatewayError(described.code, described.message, { cause: error });
+      }
       const where = credential.baseUrl ?? `the ${binding.label}`;
-      const reason = describeUpstreamError(error)?.message ?? (error as Error).message;
+      const reason = described?.message ?? (error as Error).message;
       throw new GatewayError('invalid_upstream_key', `The key did not work with ${where}: ${reason}`, { cause: error });
     }
   };
