@@ -129,7 +129,7 @@ describe('issue 16: fuzzing every route', () => {
   beforeAll(async () => {
     test = await buildTestApp(ENVIRONMENT, { upstreamFetch: refusingFetch });
     owner = await signInNewUser(test);
-    apiKey = createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' }).key;
+    apiKey = createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' }).secret;
     routes = listRoutes(test.app.printRoutes({ commonPrefix: false })).filter(
       // The built UI's files are static; `*` is the 404 handler, reached by the random paths below anyway.
       (route) => !/^\/(assets\/|index\.html|favicon)/.test(route.path) && route.method !== 'HEAD',
