@@ -14,16 +14,17 @@ export { startFakeCodexBackend } from './codex-backend/start-fake-codex-backend.
 export { verifyWithFakeOpenAiAuth } from './codex-backend/verify-with-fake-openai-auth.ts';
 export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
 // gemini-api: generativelanguage.googleapis.com.
-export type { FakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
-export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
+export { FAKE_GEMINI_SCENARIOS } from './gemini-api/fake-gemini-scenario.ts';
+export type { FakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
+export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
 // google-oauth: accounts.google.com and oauth2.googleapis.com.
 export { DEFAULT_FAKE_GOOGLE_CLIENT } from './google-oauth/google-oauth-constants.ts';
 export type { FakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
 export { startFakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
 // openai-api: api.openai.com.
-export { FAKE_OPENAI_REPLY_TEXT } from './openai-api/fake-openai-scenario.ts';
-export type { FakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
-export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
+export { FAKE_OPENAI_SCENARIOS } from './openai-api/fake-openai-scenario.ts';
+export type { FakeOpenAiApi } from './openai-api/openai-api-fake.ts';
+export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/openai-api-fake.ts';
 // openai-auth: auth.openai.com.
 export type { FakeOpenAiIssuedTokens } from './openai-auth/create-fake-openai-auth-store.ts';
 export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/fake-openai-refresh-answer-quirk.ts';
@@ -34,4 +35,5 @@ export {
 } from './openai-auth/openai-auth-constants.ts';
 export type { FakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
+export { FAKE_REPLY_TEXT as FAKE_OPENAI_REPLY_TEXT } from './plan-reply-text.ts';
 export type { RecordedRequest } from './request-recorder.ts';

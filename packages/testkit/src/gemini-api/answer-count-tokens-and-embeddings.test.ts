@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { startFakeGeminiApi } from './start-fake-gemini-api.ts';
+import { startFakeGeminiApi } from './gemini-api-fake.ts';
 import type { ParsedJson } from './test-support.ts';
 import { postGemini, USER_CONTENTS } from './test-support.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import type { FakeGeminiScenarioInput } from './start-fake-gemini-api.ts';
-import { startFakeGeminiApi } from './start-fake-gemini-api.ts';
+import type { FakeGeminiScenarioInput } from './fake-gemini-scenario.ts';
+import { startFakeGeminiApi } from './gemini-api-fake.ts';
 import type { ParsedJson } from './test-support.ts';
 import { postGemini, readGeminiSse, USER_CONTENTS } from './test-support.ts';
 
@@ -15,7 +15,7 @@ async function generate(options: {
   model?: string;
 }) {
   const fake = await startFakeGeminiApi();
-  if (options.scenario != null) fake.pushScenarios(options.scenario);
+  if (options.scenario != null) fake.enqueueScenarios(options.scenario);
   const response = await postGemini({
     url: `${fake.url}/v1beta/models/${options.model ?? MODEL}:generateContent`,
     body: { contents: USER_CONTENTS, ...options.body },
@@ -25,7 +25,7 @@ async function generate(options: {
 
 async function stream(options: { scenario?: FakeGeminiScenarioInput; body?: Record<string, unknown>; model?: string }) {
   const fake = await startFakeGeminiApi();
-  if (options.scenario != null) fake.pushScenarios(options.scenario);
+  if (options.scenario != null) fake.enqueueScenarios(options.scenario);
   const response = await postGemini({
     url: `${fake.url}/v1beta/models/${options.model ?? MODEL}:streamGenerateContent?alt=sse`,
     body: { contents: USER_CONTENTS, ...options.body },
@@ -638,6 +638,28 @@ describe('echo scenario', () => {
     expect(streamed.response.status).toBe(200);
     expect(streamed.chunks.length).toBeGreaterThan(1);
     expect(textOf(partsOf(streamed.chunks))).toBe('echo: streamed one');
+  });
+
+  it.each<[string, unknown[], string]>([
+    [
+      'only the text parts of the last user content',
+      [
+        { role: 'user', parts: [{ text: 'old' }] },
+        { role: 'model', parts: [{ text: 'thinking', thought: true }, { text: 'fine' }] },
+        {
+          role: 'user',
+          parts: [{ text: 'new ' }, { inlineData: { mimeType: 'image/png', data: '' } }, { text: 'one' }],
+        },
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }] },
+      ],
+      'echo: new one',
+    ],
+    ['a content without role as the user', [{ parts: [{ text: 'no role given' }] }], 'echo: no role given'],
+    ['an empty text without a user content', [{ role: 'model', parts: [{ text: 'only the model' }] }], 'echo: '],
+  ])('should echo %s', async (_case, contents, expected) => {
+    const { body } = await generate({ scenario: 'echo', model: 'gemini-2.5-flash', body: { contents } });
+
+    expect(textOf(body.candidates[0].content.parts)).toBe(expected);
   });
 
   it('should give every overlapping request its own echo when echo is the default', async () => {

@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { googleError } from './google-api-error.ts';
 
 export type FakeGeminiModel = {
   /** The bare id (`gemini-3.5-flash`); the wire name is `models/<id>`. */
@@ -22,10 +22,7 @@ export type FakeGeminiModel = {
 
 export type FakeGeminiModelOptions = Pick<FakeGeminiModel, 'id'> & Partial<Omit<FakeGeminiModel, 'id'>>;
 
-const CHAT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
-const EMBEDDING_METHODS = ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'];
-
-export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
+const DEFAULT_MODELS: readonly FakeGeminiModelOptions[] = [
   { id: 'gemini-3.5-flash', displayName: 'Gemini 3.5 Flash' },
   { id: 'gemini-3.1-pro-preview', displayName: 'Gemini 3.1 Pro Preview', canDisableThinking: false },
   { id: 'gemini-3.1-flash-lite', displayName: 'Gemini 3.1 Flash-Lite' },
@@ -34,7 +31,7 @@ export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
   {
     id: 'gemini-embedding-001',
     displayName: 'Gemini Embedding 001',
-    supportedGenerationMethods: EMBEDDING_METHODS,
+    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
     isThinking: false,
     embeddingDimensions: 3072,
     inputTokenLimit: 2048,
@@ -42,23 +39,9 @@ export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
   },
 ];
 
-/** Fills defaults (Gemini 3 ids require signatures and cannot turn thinking off) and rejects duplicates. */
-export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] | undefined): FakeGeminiModel[] {
-  const list = options ?? DEFAULT_FAKE_GEMINI_MODELS;
-  if (!Array.isArray(list))
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"models" must be an array' });
-  const seen = new Set<string>();
-  return list.map((entry, index) => {
-    if (entry == null || typeof entry.id !== 'string' || !/^[a-z0-9][a-z0-9.-]*$/.test(entry.id)) {
-      throw new CodedTypeError({
-        code: 'ERR_INVALID_ARG_VALUE',
-        message: `"models[${index}].id" must be a bare model id like gemini-3.5-flash`,
-      });
-    }
-    if (seen.has(entry.id)) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"models" repeat the id "${entry.id}"` });
-    }
-    seen.add(entry.id);
+/** The catalogue with defaults filled in: Gemini 3 ids require signatures and cannot turn thinking off. */
+export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] = DEFAULT_MODELS): FakeGeminiModel[] {
+  return options.map((entry) => {
     const isGemini3 = entry.id.startsWith('gemini-3');
     return {
       id: entry.id,
@@ -66,7 +49,12 @@ export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[
       version: entry.version ?? '001',
       inputTokenLimit: entry.inputTokenLimit ?? 1_048_576,
       outputTokenLimit: entry.outputTokenLimit ?? 65_536,
-      supportedGenerationMethods: entry.supportedGenerationMethods ?? CHAT_METHODS,
+      supportedGenerationMethods: entry.supportedGenerationMethods ?? [
+        'generateContent',
+        'countTokens',
+        'createCachedContent',
+        'batchGenerateContent',
+      ],
       isThinking: entry.isThinking ?? true,
       canDisableThinking: entry.canDisableThinking ?? !isGemini3,
       requiresThoughtSignatures: entry.requiresThoughtSignatures ?? isGemini3,
@@ -78,7 +66,6 @@ export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[
 
 /** The wire shape of a Model in `models.list` and `models.get`. */
 export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unknown> {
-  const isEmbedding = model.embeddingDimensions != null;
   return {
     name: `models/${model.id}`,
     version: model.version,
@@ -87,6 +74,37 @@ export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unkn
     inputTokenLimit: model.inputTokenLimit,
     outputTokenLimit: model.outputTokenLimit,
     supportedGenerationMethods: model.supportedGenerationMethods,
-    ...(isEmbedding ? {} : { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: model.isThinking }),
+    ...(model.embeddingDimensions == null
+      ? { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: model.isThinking }
+      : {}),
   };
+}
+
+/**
+ * The model a call names, if it serves the method. Unknown, retired-as-404 and unsupported models all get the real
+ * NOT_FOUND wording; a model retired as 503 is UNAVAILABLE (docs/google-protocol.md §5.3).
+ */
+export function resolveGeminiModel(options: {
+  models: readonly FakeGeminiModel[];
+  id: string;
+  /** As requested, for the message (`streamGenerateContent`, `countTokens`, …). */
+  method: string;
+  /** The entry in `supportedGenerationMethods` that covers it. */
+  requiredMethod: string;
+}): FakeGeminiModel {
+  const { id, method } = options;
+  const model = options.models.find((candidate) => candidate.id === id);
+  if (model?.retiredStatus === 503) throw googleError(503, 'The service is currently unavailable.');
+  if (
+    model == null ||
+    model.retiredStatus === 404 ||
+    !model.supportedGenerationMethods.includes(options.requiredMethod)
+  ) {
+    throw googleError(
+      404,
+      `models/${id} is not found for API version v1beta, or is not supported for ${method}. ` +
+        'Call ListModels to see the list of available models and their supported methods.',
+    );
+  }
+  return model;
 }

@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import { DEFAULT_FAKE_GEMINI_API_KEY } from './start-fake-gemini-api.ts';
+import { DEFAULT_FAKE_GEMINI_API_KEY } from './gemini-api-fake.ts';
 
 /** Helpers shared by the gemini-api tests: plain fetch, the way @google/genai talks to the API. */
 

@@ -1,74 +1,64 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { ApiRejection } from '../create-authorized-routes.ts';
 import { sendJson } from '../send-json.ts';
+import type { FakeOpenAiHttpErrorScenario } from './fake-openai-scenario.ts';
+import { buildOpenAiResponseHeaders } from './openai-response-headers.ts';
 
-/** The envelope every api.openai.com error uses; `type` is usually `invalid_request_error`. */
-export type OpenAiApiErrorBody = {
-  error: { message: string; type: string; param: string | null; code: string | null };
-};
+/** The envelope every api.openai.com error uses. */
+export type OpenAiErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
-export type OpenAiApiErrorOptions = {
+export type OpenAiErrorOptions = {
   message: string;
+  /** Default 400. */
+  status?: number;
   /** Default `invalid_request_error`. */
   type?: string;
   param?: string | null;
   code?: string | null;
 };
 
-export function buildOpenAiApiError(options: OpenAiApiErrorOptions): OpenAiApiErrorBody {
-  return {
-    error: {
-      message: options.message,
-      type: options.type ?? 'invalid_request_error',
-      param: options.param ?? null,
-      code: options.code ?? null,
-    },
-  };
+export function openAiError(options: OpenAiErrorOptions): ApiRejection {
+  const { message, type = 'invalid_request_error', param = null, code = null } = options;
+  return new ApiRejection({ status: options.status ?? 400, body: { error: { message, type, param, code } } });
 }
 
-/** A failed check: the status and body the route answers with. */
-export type OpenAiApiRejection = { status: number; body: OpenAiApiErrorBody; headers?: OutgoingHttpHeaders };
-
-export function rejectOpenAiRequest(options: OpenAiApiErrorOptions & { status?: number }): OpenAiApiRejection {
-  return { status: options.status ?? 400, body: buildOpenAiApiError(options) };
+export function sendOpenAiRejection(reply: ServerResponse, rejection: ApiRejection): void {
+  // Every api.openai.com answer carries a request id; clients log it, so the fake sends one too.
+  const headers = { 'x-request-id': `req_fake_${Date.now().toString(36)}`, ...rejection.headers };
+  sendJson({ reply, status: rejection.status, body: rejection.body, headers });
 }
 
-export function sendOpenAiApiRejection(options: { reply: ServerResponse; rejection: OpenAiApiRejection }): void {
-  const { rejection } = options;
-  sendJson({
-    reply: options.reply,
-    status: rejection.status,
-    body: rejection.body,
-    // Every api.openai.com answer carries a request id; clients log it, so the fake sends one too.
-    headers: { 'x-request-id': `req_fake_${Date.now().toString(36)}`, ...rejection.headers },
+/** The error a stream carries when it fails part-way, unless the scenario names another. */
+export const DEFAULT_STREAM_ERROR: OpenAiErrorBody['error'] = {
+  message: 'The server had an error while processing your request. Sorry about that!',
+  type: 'server_error',
+  param: null,
+  code: null,
+};
+
+/** An `http-error` scenario; 429, 500 and 503 get the real default bodies, a 429 the exhausted rate-limit headers. */
+export function buildScenarioError(scenario: FakeOpenAiHttpErrorScenario, model: string): ApiRejection {
+  const { status } = scenario;
+  const error = (message: string, type: string, code: string | null = null) => ({
+    error: { message, type, param: null, code },
   });
-}
-
-/** Real wording, quirks included (the parse error's hint, "preceeding"). */
-export const OPENAI_API_MESSAGES = {
-  missingApiKey:
-    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
-    "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API " +
-    'from your browser and are prompted for a username and password. You can obtain an API key from ' +
-    'https://platform.openai.com/account/api-keys.',
-  invalidJson:
-    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library " +
-    'correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble ' +
-    'figuring out how to fix this, please contact us through our help center at help.openai.com.)',
-  missingModel: 'you must provide a model parameter',
-} as const;
-
-/** `Incorrect API key provided: sk-abc***wxyz.` as the real server masks it. */
-export function describeIncorrectApiKey(key: string): string {
-  const masked = key.length <= 8 ? key : `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`;
-  return `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`;
-}
-
-/** Thrown by validators so nested checks can stop at the first problem; routes turn it into the response. */
-export class OpenAiRequestRejectedError extends Error {
-  readonly rejection: OpenAiApiRejection;
-
-  constructor(options: OpenAiApiErrorOptions & { status?: number }) {
-    super(options.message);
-    this.rejection = rejectOpenAiRequest(options);
-  }
+  const body =
+    scenario.body ??
+    (status === 429
+      ? error(
+          `Rate limit reached for ${model} in organization org-fake on requests per min (RPM): Limit 500, Used 500, ` +
+            'Requested 1. Please try again in 1s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+          'requests',
+          'rate_limit_exceeded',
+        )
+      : status === 500
+        ? { error: DEFAULT_STREAM_ERROR }
+        : status === 503
+          ? error('The engine is currently overloaded, please try again later', 'server_error')
+          : error(`Scripted error with status ${status}.`, status >= 500 ? 'server_error' : 'invalid_request_error'));
+  return new ApiRejection({
+    status,
+    body,
+    headers: { ...buildOpenAiResponseHeaders(status === 429), ...scenario.headers },
+  });
 }

@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { FAKE_OPENAI_STREAMING_SCENARIO_NAMES } from './fake-openai-scenario.ts';
-import { startFakeOpenAiApi } from './start-fake-openai-api.ts';
+import { FAKE_OPENAI_SCENARIOS } from './fake-openai-scenario.ts';
+import { startFakeOpenAiApi } from './openai-api-fake.ts';
 import { FIXED_NOW, postJson, readSse } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
+
+// Every preset that streams output; `echo` answers what it is asked, so it has no fixed recording.
+const STREAMING_SCENARIOS = Object.entries(FAKE_OPENAI_SCENARIOS)
+  .filter(([name, scenario]) => scenario.kind === 'reply' && name !== 'echo')
+  .map(([name]) => name as keyof typeof FAKE_OPENAI_SCENARIOS);
 
 /**
  * Records each streaming scenario, as the fake sends it, into `__fixtures__/` for adapter tests: one JSON data payload
@@ -12,7 +17,7 @@ afterEach(closeAllFakeServers);
  * otherwise a mismatch fails here before it can surprise an adapter test.
  */
 describe('openai-api fixtures', () => {
-  it.each(FAKE_OPENAI_STREAMING_SCENARIO_NAMES)('should match openai-%s.chunks.txt', async (scenario) => {
+  it.each(STREAMING_SCENARIOS)('should match openai-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
     const { events } = await readSse(
@@ -31,7 +36,7 @@ describe('openai-api fixtures', () => {
     await expect(lines.join('')).toMatchFileSnapshot(`./__fixtures__/openai-${scenario}.chunks.txt`);
   });
 
-  it.each(FAKE_OPENAI_STREAMING_SCENARIO_NAMES)('should match openai-responses-%s.chunks.txt', async (scenario) => {
+  it.each(STREAMING_SCENARIOS)('should match openai-responses-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
     const { events } = await readSse(

@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { createParser } from 'eventsource-parser';
-import { DEFAULT_FAKE_OPENAI_API_KEY } from './start-fake-openai-api.ts';
+import { DEFAULT_FAKE_OPENAI_API_KEY } from './openai-api-fake.ts';
 
 /** Helpers shared by the openai-api tests: plain fetch, the way an OpenAI client talks to the API. */
 
