@@ -3,6 +3,22 @@ import { estimateTokens } from './split-into-deltas.ts';
 /** What the model fakes answer when a scenario gives no text. */
 export const FAKE_REPLY_TEXT = 'Hello! How can I help you today?';
 
+/** Where a stream stops early (`Count` names what is counted before it): an error event, or a dropped connection. */
+export type ReplyInterruption<Count extends string, ErrorBody> = Record<Count, number> &
+  ({ kind: 'error'; error?: ErrorBody } | { kind: 'disconnect' });
+
+/** What a reply scenario of every model fake has; each adds its reasoning, calls and usage. */
+export type BaseReplyScenario<Interruption> = {
+  kind: 'reply';
+  /** Default `FAKE_REPLY_TEXT`, or no text beside tool calls. */
+  text?: string;
+  /** Answer `echo: <text of the last user message>` (when `text` is not given), to tell concurrent callers apart. */
+  echo?: boolean;
+  /** Overrides the fake's `chunkCount` for this reply. */
+  chunkCount?: number;
+  interruption?: Interruption;
+};
+
 /**
  * The visible text of a reply: the scenario's, else an echo of the last user text, else the default (none beside tool
  * calls). An output budget smaller than reasoning plus text cuts the text where it ends, as a real model stops

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import type { FakeGeminiScenarioInput } from './fake-gemini-scenario.ts';
 import { startFakeGeminiApi } from './gemini-api-fake.ts';
-import type { ParsedJson } from './test-support.ts';
-import { postGemini, readGeminiSse, USER_CONTENTS } from './test-support.ts';
+import { postGemini, USER_CONTENTS } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -30,7 +31,8 @@ async function stream(options: { scenario?: FakeGeminiScenarioInput; body?: Reco
     url: `${fake.url}/v1beta/models/${options.model ?? MODEL}:streamGenerateContent?alt=sse`,
     body: { contents: USER_CONTENTS, ...options.body },
   });
-  return { fake, response, ...(await readGeminiSse(response)) };
+  const { data, ...parsed } = await readSseBody(response);
+  return { fake, response, chunks: data, ...parsed };
 }
 
 const partsOf = (chunks: Record<string, ParsedJson>[]) =>
@@ -346,12 +348,13 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
   });
 
   it('should write a mid-stream error as a bare JSON object without data:', async () => {
-    const { chunks, trailingText, unknownFields, streamError } = await stream({ scenario: 'error-mid-stream' });
+    const { chunks, rawText, unknownFields, streamError } = await stream({ scenario: 'error-mid-stream' });
 
     expect(streamError).toBeUndefined();
     expect(chunks).toHaveLength(2);
     expect(unknownFields.length).toBeGreaterThan(0);
-    expect(JSON.parse(trailingText)).toEqual({
+    // The bare error sits after the last event separator.
+    expect(JSON.parse(rawText.slice(rawText.lastIndexOf('\r\n\r\n') + 4))).toEqual({
       error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
     });
   });
@@ -672,7 +675,7 @@ describe('echo scenario', () => {
         body: { contents: contentsFor(question) },
       });
       if (!isStream) return textOf(((await response.json()) as ParsedJson).candidates[0].content.parts);
-      return textOf(partsOf((await readGeminiSse(response)).chunks));
+      return textOf(partsOf((await readSseBody(response)).data));
     };
     const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
 

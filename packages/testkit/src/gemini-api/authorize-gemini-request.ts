@@ -21,17 +21,16 @@ const GEMINI_SCOPES = [
  * §5.3). No credential is a 403, a bad key a 400 API_KEY_INVALID, a bad token a 401, a token without a Gemini scope a
  * 403.
  */
-export async function authorizeGeminiRequest(options: {
-  request: FakeRequest;
-  apiKeys: readonly string[];
-  verifyAccessToken: VerifyAccessToken | undefined;
-}): Promise<FakeGeminiCaller> {
-  const { request } = options;
+export async function authorizeGeminiRequest(
+  request: FakeRequest,
+  apiKeys: readonly string[],
+  verifyAccessToken: VerifyAccessToken | undefined,
+): Promise<FakeGeminiCaller> {
   const where = { method: request.method, path: request.path };
   const headerKey = request.headers['x-goog-api-key'];
   const apiKey = (Array.isArray(headerKey) ? headerKey[0] : headerKey) ?? request.url.searchParams.get('key') ?? '';
   if (apiKey !== '') {
-    if (options.apiKeys.includes(apiKey)) return { ...where, kind: 'api-key', apiKey };
+    if (apiKeys.includes(apiKey)) return { ...where, kind: 'api-key', apiKey };
     const message = 'API key not valid. Please pass a valid API key.';
     const localized = { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message };
     throw googleError(400, message, [errorInfo('API_KEY_INVALID'), localized]);
@@ -44,7 +43,7 @@ export async function authorizeGeminiRequest(options: {
         'other form of API consumer identity to call this API.',
     );
   }
-  const verdict = (await options.verifyAccessToken?.(bearer)) ?? false;
+  const verdict = (await verifyAccessToken?.(bearer)) ?? false;
   if (verdict === false) {
     throw googleError(
       401,

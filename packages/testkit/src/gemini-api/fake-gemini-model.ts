@@ -1,26 +1,27 @@
 import { googleError } from './google-api-error.ts';
 
-export type FakeGeminiModel = {
+/** One entry of the fake's catalogue; what is left out takes the default. */
+export type FakeGeminiModelOptions = {
   /** The bare id (`gemini-3.5-flash`); the wire name is `models/<id>`. */
   id: string;
-  displayName: string;
-  version: string;
-  inputTokenLimit: number;
-  outputTokenLimit: number;
-  supportedGenerationMethods: readonly string[];
-  /** Thinking models report thought tokens and can return thought summaries. */
-  isThinking: boolean;
+  displayName?: string;
+  version?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+  supportedGenerationMethods?: readonly string[];
+  /** Thinking models (the default) report thought tokens and can return thought summaries. */
+  isThinking?: boolean;
   /** Gemini 2.5 Pro and Gemini 3 refuse `thinkingBudget: 0`. */
-  canDisableThinking: boolean;
+  canDisableThinking?: boolean;
   /** Gemini 3 enforces thought signatures on replayed function calls (docs/google-protocol.md §3.7, §5.3). */
-  requiresThoughtSignatures: boolean;
-  /** Native embedding length for embedding models. */
-  embeddingDimensions: number | undefined;
+  requiresThoughtSignatures?: boolean;
+  /** Native embedding length, for embedding models. */
+  embeddingDimensions?: number;
   /** A retired model answers every call with this status (404 NOT_FOUND or 503 UNAVAILABLE). */
-  retiredStatus: 404 | 503 | undefined;
+  retiredStatus?: 404 | 503;
 };
 
-export type FakeGeminiModelOptions = Pick<FakeGeminiModel, 'id'> & Partial<Omit<FakeGeminiModel, 'id'>>;
+export type FakeGeminiModel = ReturnType<typeof createFakeGeminiModels>[number];
 
 const DEFAULT_MODELS: readonly FakeGeminiModelOptions[] = [
   { id: 'gemini-3.5-flash', displayName: 'Gemini 3.5 Flash' },
@@ -39,12 +40,12 @@ const DEFAULT_MODELS: readonly FakeGeminiModelOptions[] = [
   },
 ];
 
-/** The catalogue with defaults filled in: Gemini 3 ids require signatures and cannot turn thinking off. */
-export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] = DEFAULT_MODELS): FakeGeminiModel[] {
+/** Gemini 3 ids require signatures and cannot turn thinking off unless told otherwise. */
+export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] = DEFAULT_MODELS) {
   return options.map((entry) => {
     const isGemini3 = entry.id.startsWith('gemini-3');
     return {
-      id: entry.id,
+      ...entry,
       displayName: entry.displayName ?? entry.id,
       version: entry.version ?? '001',
       inputTokenLimit: entry.inputTokenLimit ?? 1_048_576,
@@ -58,8 +59,6 @@ export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[
       isThinking: entry.isThinking ?? true,
       canDisableThinking: entry.canDisableThinking ?? !isGemini3,
       requiresThoughtSignatures: entry.requiresThoughtSignatures ?? isGemini3,
-      embeddingDimensions: entry.embeddingDimensions,
-      retiredStatus: entry.retiredStatus,
     };
   });
 }
@@ -81,19 +80,16 @@ export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unkn
 }
 
 /**
- * The model a call names, if it serves the method. Unknown, retired-as-404 and unsupported models all get the real
- * NOT_FOUND wording; a model retired as 503 is UNAVAILABLE (docs/google-protocol.md §5.3).
+ * The model a call names, if it serves the method (`requiredMethod` of `supportedGenerationMethods`). Unknown,
+ * retired-as-404 and unsupported models get the real NOT_FOUND wording; one retired as 503 is UNAVAILABLE.
  */
 export function resolveGeminiModel(options: {
   models: readonly FakeGeminiModel[];
   id: string;
-  /** As requested, for the message (`streamGenerateContent`, `countTokens`, …). */
   method: string;
-  /** The entry in `supportedGenerationMethods` that covers it. */
   requiredMethod: string;
 }): FakeGeminiModel {
-  const { id, method } = options;
-  const model = options.models.find((candidate) => candidate.id === id);
+  const model = options.models.find((candidate) => candidate.id === options.id);
   if (model?.retiredStatus === 503) throw googleError(503, 'The service is currently unavailable.');
   if (
     model == null ||
@@ -102,7 +98,7 @@ export function resolveGeminiModel(options: {
   ) {
     throw googleError(
       404,
-      `models/${id} is not found for API version v1beta, or is not supported for ${method}. ` +
+      `models/${options.id} is not found for API version v1beta, or is not supported for ${options.method}. ` +
         'Call ListModels to see the list of available models and their supported methods.',
     );
   }

@@ -1,42 +1,22 @@
+import type { BaseReplyScenario, ReplyInterruption } from '../plan-reply-text.ts';
 import { resolveScenarioInput } from '../resolve-scenario-input.ts';
 import type { GoogleApiErrorBody } from './google-api-error.ts';
 import { googleErrorBody } from './google-api-error.ts';
 
-/** Where a stream stops early, counted in content chunks written. */
-export type FakeGeminiInterruption =
-  | { kind: 'error'; afterChunks: number; error?: GoogleApiErrorBody }
-  | { kind: 'disconnect'; afterChunks: number };
+/** Counted in content chunks written. */
+export type FakeGeminiInterruption = ReplyInterruption<'afterChunks', GoogleApiErrorBody>;
 
 /** A model answer: thought summary, text and function calls, streamed in that order. */
-export type FakeGeminiReplyScenario = {
-  kind: 'reply';
-  /** Default `FAKE_REPLY_TEXT`, or none beside function calls. */
-  text?: string;
-  /** Answer `echo: <text of the last user content>` (when `text` is not given), to tell concurrent callers apart. */
-  echo?: boolean;
+export type FakeGeminiReplyScenario = BaseReplyScenario<FakeGeminiInterruption> & {
   /** Thought summary; returned as `thought: true` parts only when the request sets `includeThoughts`. */
   thoughts?: string;
   functionCalls?: readonly { name: string; args: Record<string, unknown>; id?: string }[];
-  /** Default STOP (function calls also finish with STOP). */
-  finishReason?:
-    | 'STOP'
-    | 'MAX_TOKENS'
-    | 'SAFETY'
-    | 'RECITATION'
-    | 'OTHER'
-    | 'BLOCKLIST'
-    | 'PROHIBITED_CONTENT'
-    | 'SPII'
-    | 'MALFORMED_FUNCTION_CALL';
+  /** Default STOP (function calls also finish with STOP); any FinishReason (MAX_TOKENS, SAFETY, RECITATION, …). */
+  finishReason?: string;
   /** Token counts the fake would otherwise estimate (about four characters a token). */
-  usage?: {
-    promptTokenCount?: number;
-    candidatesTokenCount?: number;
-    thoughtsTokenCount?: number;
-    cachedContentTokenCount?: number;
-  };
-  chunkCount?: number;
-  interruption?: FakeGeminiInterruption;
+  usage?: Partial<
+    Record<'promptTokenCount' | 'candidatesTokenCount' | 'thoughtsTokenCount' | 'cachedContentTokenCount', number>
+  >;
 };
 
 /** The prompt itself is blocked: no candidates, only `promptFeedback.blockReason`. */
@@ -92,9 +72,7 @@ export function resolveFakeGeminiScenario(input: FakeGeminiScenarioInput): FakeG
   return resolveScenarioInput<FakeGeminiScenario>({
     input,
     presets: FAKE_GEMINI_SCENARIOS,
-    kinds: ['reply', 'blocked-prompt', 'http-error'],
-    interruptionCount: 'afterChunks',
-    findReplyProblem: (scenario) => {
+    findProblem: (scenario) => {
       const calls = scenario.kind === 'reply' ? (scenario.functionCalls ?? []) : [];
       const index = calls.findIndex(
         (call) =>
@@ -109,17 +87,11 @@ export function resolveFakeGeminiScenario(input: FakeGeminiScenarioInput): FakeG
 export const DEFAULT_GEMINI_STREAM_ERROR = googleErrorBody(503, 'The model is overloaded. Please try again later.');
 
 const QUOTA_METRIC = 'generativelanguage.googleapis.com/generate_content_free_tier_requests';
+const RATE_LIMITS_URL = 'https://ai.google.dev/gemini-api/docs/rate-limits';
 const QUOTAS = {
-  'per-minute': { limits: [['PerMinute', '10']], retryDelay: '2s', retryIn: '2.0s' },
-  'per-day': { limits: [['PerDay', '250']], retryDelay: '43200s', retryIn: '43200.0s' },
-  'no-free-tier': {
-    limits: [
-      ['PerDay', '0'],
-      ['PerMinute', '0'],
-    ],
-    retryDelay: '5s',
-    retryIn: '5.237548564s',
-  },
+  'per-minute': { periods: ['PerMinute'], limit: '10', retryDelay: '2s', retryIn: '2.0s' },
+  'per-day': { periods: ['PerDay'], limit: '250', retryDelay: '43200s', retryIn: '43200.0s' },
+  'no-free-tier': { periods: ['PerDay', 'PerMinute'], limit: '0', retryDelay: '5s', retryIn: '5.237548564s' },
 };
 
 /**
@@ -137,28 +109,22 @@ export function buildGeminiScenarioError(scenario: FakeGeminiHttpErrorScenario, 
   }
   if (scenario.status !== 429)
     return googleErrorBody(scenario.status, `Scripted error with status ${scenario.status}.`);
-  const { limits, retryDelay, retryIn } = QUOTAS[scenario.quota ?? 'per-minute'];
-  const violations = limits.map(([period, quotaValue]) => ({
+  const { periods, limit, retryDelay, retryIn } = QUOTAS[scenario.quota ?? 'per-minute'];
+  const violations = periods.map((period) => ({
     quotaMetric: QUOTA_METRIC,
     quotaId: `GenerateRequests${period}PerProjectPerModel-FreeTier`,
     quotaDimensions: { location: 'global', model },
-    quotaValue,
+    quotaValue: limit,
   }));
   return googleErrorBody(
     429,
     'You exceeded your current quota, please check your plan and billing details. For more information on this ' +
-      'error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: ' +
-      `https://ai.dev/rate-limit. \n* Quota exceeded for metric: ${QUOTA_METRIC}, limit: ${violations[0]?.quotaValue}, ` +
-      `model: ${model}\nPlease retry in ${retryIn}.`,
+      `error, head to: ${RATE_LIMITS_URL}. To monitor your current usage, head to: https://ai.dev/rate-limit. \n` +
+      `* Quota exceeded for metric: ${QUOTA_METRIC}, limit: ${limit}, model: ${model}\nPlease retry in ${retryIn}.`,
     [
       {
         '@type': 'type.googleapis.com/google.rpc.Help',
-        links: [
-          {
-            description: 'Learn more about Gemini API quotas',
-            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
-          },
-        ],
+        links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_URL }],
       },
       { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },

@@ -1,11 +1,12 @@
 import { createAuthorizedRoutes } from '../create-authorized-routes.ts';
-import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
+import type { FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { createModelApiCli } from '../model-api-cli.ts';
+import type { ModelApiOptions } from '../model-api-state.ts';
+import { createModelApiState } from '../model-api-state.ts';
 import { sendJson } from '../send-json.ts';
-import { answerCountTokens } from './answer-count-tokens.ts';
-import { answerEmbedContent } from './answer-embed-content.ts';
+import { answerCountTokens, answerEmbedContent } from './answer-count-tokens-and-embeddings.ts';
 import { answerGenerateContent } from './answer-generate-content.ts';
 import type { FakeGeminiCaller, VerifyAccessToken } from './authorize-gemini-request.ts';
 import { authorizeGeminiRequest } from './authorize-gemini-request.ts';
@@ -19,34 +20,21 @@ import { googleError, rejectInvalidPayload, sendGoogleJson } from './google-api-
 /** Shaped like a real key (`AIza` + 35 characters), so format checks in the gateway accept it. */
 export const DEFAULT_FAKE_GEMINI_API_KEY = 'AIzaSyFAKE-gemini-api-key-000000000000';
 
-export type FakeGeminiApiOptions = BaseFakeOptions<FakeGeminiScenarioInput> & {
-  /** Keys accepted in `x-goog-api-key` or `?key=`. Default `[DEFAULT_FAKE_GEMINI_API_KEY]`. */
-  apiKeys?: readonly string[];
+export type FakeGeminiApiOptions = ModelApiOptions<FakeGeminiScenarioInput, FakeGeminiModelOptions> & {
   /**
    * Decides `Authorization: Bearer <token>` (a fake Google OAuth issues them): false is a 401; an object may name the
    * account and its scopes, and scopes without a Gemini one get a 403. Without it every bearer token is a 401.
    */
   verifyAccessToken?: VerifyAccessToken;
-  /** The catalogue; default five Gemini 2.5 and 3 chat models and gemini-embedding-001. */
-  models?: readonly FakeGeminiModelOptions[];
-  /** How many chunks text and thoughts are split into. Default 4. */
-  chunkCount?: number;
-  /** Wait before each streamed chunk (and, summed, before a JSON answer). Default 0. */
-  perChunkDelayMs?: number;
 };
 
 export type GeminiApiContext = FakeContext<FakeGeminiApiOptions, ReturnType<typeof createState>, FakeGeminiScenario>;
 
 function createState(options: FakeGeminiApiOptions) {
   return {
-    apiKeys: [...(options.apiKeys ?? [DEFAULT_FAKE_GEMINI_API_KEY])],
-    models: createFakeGeminiModels(options.models),
-    chunkCount: options.chunkCount ?? 4,
-    perChunkDelayMs: options.perChunkDelayMs ?? 0,
+    ...createModelApiState(options, { apiKey: DEFAULT_FAKE_GEMINI_API_KEY, createModels: createFakeGeminiModels }),
     signatures: createThoughtSignatureRegistry(),
     callers: [] as FakeGeminiCaller[],
-    /** Numbers every id of one answer, so fixtures stay stable. */
-    serial: 0,
   };
 }
 
@@ -75,12 +63,7 @@ export const geminiApiFake = defineFake({
     const on = createAuthorizedRoutes({
       context,
       authorize: async (request) => {
-        const { apiKeys } = context.state;
-        const caller = await authorizeGeminiRequest({
-          request,
-          apiKeys,
-          verifyAccessToken: context.options.verifyAccessToken,
-        });
+        const caller = await authorizeGeminiRequest(request, context.state.apiKeys, context.options.verifyAccessToken);
         context.state.callers.push(caller);
       },
       sendRejection: (reply, rejection) => sendGoogleJson(reply, rejection.body, rejection.status),

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { FAKE_GEMINI_SCENARIOS } from './fake-gemini-scenario.ts';
 import { startFakeGeminiApi } from './gemini-api-fake.ts';
-import { postGemini, readGeminiSse, toFixtureLines } from './test-support.ts';
+import { postGemini } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -20,7 +21,7 @@ describe('gemini-api fixtures', () => {
   it.each(STREAMING_SCENARIOS)('should match gemini-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeGeminiApi({ scenarios: [scenario] });
 
-    const { rawText } = await readGeminiSse(
+    const { rawText } = await readSseBody(
       await postGemini({
         url: `${fake.url}/v1beta/models/gemini-3.5-flash:streamGenerateContent?alt=sse`,
         body: {
@@ -30,6 +31,11 @@ describe('gemini-api fixtures', () => {
       }),
     );
 
-    await expect(toFixtureLines(rawText)).toMatchFileSnapshot(`./__fixtures__/gemini-${scenario}.chunks.txt`);
+    // Each event as compact JSON, a bare error object included.
+    const lines = rawText
+      .split('\r\n\r\n')
+      .filter((block) => block.trim() !== '')
+      .map((block) => `${JSON.stringify(JSON.parse(block.startsWith('data: ') ? block.slice(6) : block))}\n`);
+    await expect(lines.join('')).toMatchFileSnapshot(`./__fixtures__/gemini-${scenario}.chunks.txt`);
   });
 });

@@ -4,6 +4,7 @@ import { parseProtoJson } from './parse-proto-json.ts';
 
 type Part = Record<string, unknown>;
 type Content = { role?: string; parts?: Part[] };
+export type GenerateContentRequest = ReturnType<typeof validateGenerateContentRequest>;
 
 /** The data fields of a Part, exactly one of which must be set. */
 const PART_DATA_FIELDS = [
@@ -25,15 +26,7 @@ export function validateGenerateContentRequest(options: {
   body: unknown;
   model: FakeGeminiModel;
   requestName?: string;
-}): {
-  contents: Content[];
-  includeThoughts: boolean;
-  isThinkingOff: boolean;
-  maxOutputTokens: number | undefined;
-  promptText: string;
-  /** The text parts (thoughts left out) of the last user content, for `echo` scenarios. */
-  lastUserText: string;
-} {
+}) {
   const body = parseProtoJson(options.body, 'GenerateContentRequest');
   const requestName = options.requestName ?? 'GenerateContentRequest';
   const contents = checkContents(body.contents as Content[] | undefined, requestName);
@@ -63,6 +56,7 @@ export function validateGenerateContentRequest(options: {
     isThinkingOff,
     maxOutputTokens: generationConfig.maxOutputTokens as number | undefined,
     promptText: promptParts.join('\n'),
+    /** The text parts (thoughts left out) of the last user content, for `echo` scenarios. */
     lastUserText: (lastUser?.parts ?? [])
       .map((part) => (typeof part.text === 'string' && part.thought !== true ? part.text : ''))
       .join(''),

@@ -2,16 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { createDeterministicEmbedding } from '../create-deterministic-embedding.ts';
 import { sendJson } from '../send-json.ts';
 import { estimateTokens } from '../split-into-deltas.ts';
+import { buildOpenAiResponseHeaders } from './answer-openai-turn.ts';
 import type { FakeOpenAiModel } from './fake-openai-model.ts';
-import { openAiError } from './openai-api-error.ts';
-import {
-  readOneOf,
-  readOptionalInteger,
-  readRequestBase,
-  rejectMissing,
-  resolveRequestModel,
-} from './openai-request-checks.ts';
-import { buildOpenAiResponseHeaders } from './openai-response-headers.ts';
+import * as check from './openai-request-checks.ts';
 
 const KNOWN_PARAMETERS: ReadonlySet<string> = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
 const MAX_INPUTS = 2048;
@@ -23,21 +16,17 @@ export function answerEmbeddings(options: {
   models: readonly FakeOpenAiModel[];
   shouldRejectUnknownParameters: boolean;
 }): void {
-  const { body, modelId } = readRequestBase({ ...options, known: KNOWN_PARAMETERS, isModelAParameter: false });
+  const { body, modelId } = check.readRequestBase({ ...options, known: KNOWN_PARAMETERS, isModelAParameter: false });
   const inputs = readInputs(body.input);
-  const dimensions = readOptionalInteger({ param: 'dimensions', value: body.dimensions });
-  const encodingFormat = readOneOf({
-    param: 'encoding_format',
-    value: body.encoding_format ?? 'float',
-    supported: ['float', 'base64'],
-  });
-  const model = resolveRequestModel({ models: options.models, id: modelId, endpoint: 'embeddings' });
+  const dimensions = check.readOptionalInteger('dimensions', body.dimensions);
+  const encodingFormat = check.readOneOf('encoding_format', body.encoding_format ?? 'float', ['float', 'base64']);
+  const model = check.resolveRequestModel({ models: options.models, id: modelId, endpoint: 'embeddings' });
   const native = model.dimensions ?? 1536;
   if (dimensions != null && !model.supportsDimensions) {
-    throw openAiError({ message: 'This model does not support specifying dimensions.' });
+    throw check.openAiError({ message: 'This model does not support specifying dimensions.' });
   }
   if (dimensions != null && dimensions > native) {
-    throw openAiError({
+    throw check.openAiError({
       message: `Invalid 'dimensions': integer above maximum value. Expected a value <= ${native}, but got ${dimensions} instead.`,
       param: 'dimensions',
       code: 'integer_above_max_value',
@@ -49,20 +38,20 @@ export function answerEmbeddings(options: {
       encodingFormat === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
     return { object: 'embedding', index, embedding };
   });
-  const promptTokens = inputs.reduce((sum, text) => sum + estimateTokens(text), 0);
+  const tokens = inputs.reduce((sum, text) => sum + estimateTokens(text), 0);
   sendJson({
     reply: options.reply,
-    body: { object: 'list', data, model: model.id, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } },
+    body: { object: 'list', data, model: model.id, usage: { prompt_tokens: tokens, total_tokens: tokens } },
     headers: buildOpenAiResponseHeaders(),
   });
 }
 
 /** Each input as text; token arrays are joined with commas, which is enough to tell them apart. */
 function readInputs(input: unknown): string[] {
-  if (input == null) rejectMissing('input');
+  if (input == null) check.rejectMissing('input');
   // The real server answers every malformed input with this one generic message.
   const invalid = () =>
-    openAiError({
+    check.openAiError({
       message: "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
     });
   if (typeof input === 'string') {

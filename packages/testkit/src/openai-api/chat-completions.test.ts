@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import type { ParsedJson } from './test-support.ts';
-import { FIXED_NOW, postJson, readSse, USER_MESSAGES } from './test-support.ts';
+import { FIXED_NOW, postJson, USER_MESSAGES } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -24,7 +25,11 @@ async function streamChat(options: {
     body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true, ...options.body },
   });
   const isStream = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
-  return { fake, response, ...(isStream ? await readSse(response) : { events: [], data: [], streamError: undefined }) };
+  return {
+    fake,
+    response,
+    ...(isStream ? await readSseBody(response) : { events: [], data: [], streamError: undefined }),
+  };
 }
 
 function joinDeltas(chunks: Chunk[], field: string): string {
@@ -216,7 +221,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
   it('should split text into chunkCount deltas', async () => {
     const fake = await startFakeOpenAiApi({ chunkCount: 32 });
 
-    const { data } = await readSse(
+    const { data } = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/chat/completions`,
         body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true },
@@ -400,7 +405,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     const fake = await startFakeOpenAiApi({ perChunkDelayMs: 20 });
     const started = Date.now();
 
-    await readSse(
+    await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/chat/completions`,
         body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true },
@@ -789,7 +794,7 @@ describe('POST /v1/chat/completions (echo scenario)', () => {
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: messagesFor('plain one') },
     });
-    const streamed = await readSse(
+    const streamed = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/chat/completions`,
         body: {
@@ -818,7 +823,7 @@ describe('POST /v1/chat/completions (echo scenario)', () => {
         body: { model: 'gpt-4o-mini', messages: messagesFor(question), stream },
       });
       if (!stream) return ((await response.json()) as ParsedJson).choices[0].message.content as string;
-      const { data } = await readSse(response);
+      const { data } = await readSseBody(response);
       return joinDeltas(data.filter((chunk) => chunk !== '[DONE]') as Chunk[], 'content');
     };
     const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);

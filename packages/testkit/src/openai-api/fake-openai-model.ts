@@ -1,20 +1,20 @@
-/** One entry of the fake's catalogue. */
-export type FakeOpenAiModel = {
+/** One entry of the fake's catalogue; what is left out takes the default. */
+export type FakeOpenAiModelOptions = {
   id: string;
-  /** `chat` serves chat completions and responses; `embedding` serves embeddings only. */
-  kind: 'chat' | 'embedding';
-  ownedBy: string;
+  /** `chat` (the default) serves chat completions and responses; `embedding` serves embeddings only. */
+  kind?: 'chat' | 'embedding';
+  ownedBy?: string;
   /** Seconds since the epoch. */
-  created: number;
+  created?: number;
   /** Reasoning models (o-series, gpt-5) refuse `max_tokens` and a non-default `temperature`. */
-  isReasoning: boolean;
+  isReasoning?: boolean;
   /** Embedding length when the request names no `dimensions`. */
-  dimensions: number | undefined;
+  dimensions?: number;
   /** Only the text-embedding-3 family accepts a `dimensions` parameter. */
-  supportsDimensions: boolean;
+  supportsDimensions?: boolean;
 };
 
-export type FakeOpenAiModelOptions = Pick<FakeOpenAiModel, 'id'> & Partial<Omit<FakeOpenAiModel, 'id'>>;
+export type FakeOpenAiModel = ReturnType<typeof createFakeOpenAiModels>[number];
 
 const DEFAULT_MODELS: readonly FakeOpenAiModelOptions[] = [
   { id: 'gpt-4o-mini', created: 1721172741 },
@@ -32,8 +32,7 @@ const DEFAULT_MODELS: readonly FakeOpenAiModelOptions[] = [
   },
 ];
 
-/** The catalogue with defaults filled in. */
-export function createFakeOpenAiModels(options: readonly FakeOpenAiModelOptions[] = DEFAULT_MODELS): FakeOpenAiModel[] {
+export function createFakeOpenAiModels(options: readonly FakeOpenAiModelOptions[] = DEFAULT_MODELS) {
   return options.map((entry) => {
     const kind = entry.kind ?? 'chat';
     return {

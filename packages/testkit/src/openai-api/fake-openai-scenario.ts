@@ -1,5 +1,6 @@
+import type { BaseReplyScenario, ReplyInterruption } from '../plan-reply-text.ts';
 import { resolveScenarioInput } from '../resolve-scenario-input.ts';
-import type { OpenAiErrorBody } from './openai-api-error.ts';
+import type { OpenAiErrorBody } from './openai-request-checks.ts';
 
 export type FakeOpenAiToolCall = {
   name: string;
@@ -9,18 +10,11 @@ export type FakeOpenAiToolCall = {
   id?: string;
 };
 
-/** Where a stream stops early: after this many text, reasoning or argument deltas. */
-export type FakeOpenAiInterruption =
-  | { kind: 'error'; afterDeltas: number; error?: OpenAiErrorBody['error'] }
-  | { kind: 'disconnect'; afterDeltas: number };
+/** Counted in text, reasoning and argument deltas. */
+export type FakeOpenAiInterruption = ReplyInterruption<'afterDeltas', OpenAiErrorBody['error']>;
 
 /** A model answer: reasoning, text and tool calls, streamed in that order. */
-export type FakeOpenAiReplyScenario = {
-  kind: 'reply';
-  /** Default `FAKE_OPENAI_REPLY_TEXT`, or no text beside tool calls. */
-  text?: string;
-  /** Answer `echo: <text of the last user message>` (when `text` is not given), to tell concurrent callers apart. */
-  echo?: boolean;
+export type FakeOpenAiReplyScenario = BaseReplyScenario<FakeOpenAiInterruption> & {
   /** Sent as `reasoning_content` deltas (chat) or a reasoning summary (responses). */
   reasoning?: string;
   toolCalls?: readonly FakeOpenAiToolCall[];
@@ -28,9 +22,6 @@ export type FakeOpenAiReplyScenario = {
   finishReason?: 'stop' | 'length' | 'content_filter';
   /** Token counts the fake would otherwise estimate (about four characters a token). */
   usage?: { promptTokens?: number; completionTokens?: number; cachedTokens?: number; reasoningTokens?: number };
-  /** Overrides the fake's `chunkCount` for this reply. */
-  chunkCount?: number;
-  interruption?: FakeOpenAiInterruption;
 };
 
 /** An HTTP error before any output; the body defaults to the real one for 429, 500 and 503. */
@@ -83,9 +74,7 @@ export function resolveFakeOpenAiScenario(input: FakeOpenAiScenarioInput): FakeO
   return resolveScenarioInput<FakeOpenAiScenario>({
     input,
     presets: FAKE_OPENAI_SCENARIOS,
-    kinds: ['reply', 'http-error'],
-    interruptionCount: 'afterDeltas',
-    findReplyProblem: (scenario) => {
+    findProblem: (scenario) => {
       const index = (scenario.kind === 'reply' ? (scenario.toolCalls ?? []) : []).findIndex(
         (call) => typeof call?.name !== 'string' || call.name === '',
       );

@@ -1,8 +1,10 @@
 import { createAuthorizedRoutes } from '../create-authorized-routes.ts';
-import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
+import type { FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { createModelApiCli } from '../model-api-cli.ts';
+import type { ModelApiOptions } from '../model-api-state.ts';
+import { createModelApiState } from '../model-api-state.ts';
 import { sendJson } from '../send-json.ts';
 import { answerEmbeddings } from './answer-embeddings.ts';
 import { answerOpenAiTurn } from './answer-openai-turn.ts';
@@ -10,8 +12,7 @@ import type { FakeOpenAiModel, FakeOpenAiModelOptions } from './fake-openai-mode
 import { createFakeOpenAiModels } from './fake-openai-model.ts';
 import type { FakeOpenAiScenario, FakeOpenAiScenarioInput } from './fake-openai-scenario.ts';
 import { resolveFakeOpenAiScenario } from './fake-openai-scenario.ts';
-import { openAiError, sendOpenAiRejection } from './openai-api-error.ts';
-import { readOpenAiJsonBody } from './openai-request-checks.ts';
+import { openAiError, readOpenAiJsonBody, sendOpenAiRejection } from './openai-request-checks.ts';
 import { renderChatCompletion } from './render-chat-completion.ts';
 import { renderResponse } from './render-response.ts';
 import { validateChatCompletionRequest } from './validate-chat-completion-request.ts';
@@ -19,15 +20,7 @@ import { validateResponsesRequest } from './validate-responses-request.ts';
 
 export const DEFAULT_FAKE_OPENAI_API_KEY = 'sk-test-fake-openai-api-key-0000';
 
-export type FakeOpenAiApiOptions = BaseFakeOptions<FakeOpenAiScenarioInput> & {
-  /** Keys accepted as `Authorization: Bearer <key>`. Default `[DEFAULT_FAKE_OPENAI_API_KEY]`. */
-  apiKeys?: readonly string[];
-  /** The catalogue; default four chat models (two reasoning) and three embedding models. */
-  models?: readonly FakeOpenAiModelOptions[];
-  /** How many deltas text, reasoning and tool arguments are split into. Default 4. */
-  chunkCount?: number;
-  /** Wait before each SSE event (and, summed, before a JSON answer). Default 0, so benchmarks measure the gateway. */
-  perChunkDelayMs?: number;
+export type FakeOpenAiApiOptions = ModelApiOptions<FakeOpenAiScenarioInput, FakeOpenAiModelOptions> & {
   /** Real OpenAI rejects unknown body fields; false acts like a lenient compatible server. Default true. */
   shouldRejectUnknownParameters?: boolean;
 };
@@ -36,15 +29,10 @@ export type OpenAiApiContext = FakeContext<FakeOpenAiApiOptions, ReturnType<type
 
 function createState(options: FakeOpenAiApiOptions) {
   return {
-    apiKeys: [...(options.apiKeys ?? [DEFAULT_FAKE_OPENAI_API_KEY])],
-    models: createFakeOpenAiModels(options.models),
-    chunkCount: options.chunkCount ?? 4,
-    perChunkDelayMs: options.perChunkDelayMs ?? 0,
+    ...createModelApiState(options, { apiKey: DEFAULT_FAKE_OPENAI_API_KEY, createModels: createFakeOpenAiModels }),
     shouldRejectUnknownParameters: options.shouldRejectUnknownParameters ?? true,
     /** Ids of responses created with `store` on, for `previous_response_id`. */
     storedResponseIds: new Set<string>(),
-    /** Numbers every id of one answer, so fixtures stay stable. */
-    serial: 0,
   };
 }
 
@@ -58,12 +46,9 @@ export const openAiApiFake = defineFake({
   createState,
   scenarios: { resolve: resolveFakeOpenAiScenario, fallback: 'text' },
   routes: (context: OpenAiApiContext) => {
-    const on = createAuthorizedRoutes({
-      context,
-      authorize: (request) => authorize(request, context.state.apiKeys),
-      sendRejection: sendOpenAiRejection,
-    });
-    const readSettings = () => ({
+    const authorize = (request: FakeRequest) => authorizeOpenAiRequest(request, context.state.apiKeys);
+    const on = createAuthorizedRoutes({ context, authorize, sendRejection: sendOpenAiRejection });
+    const settings = () => ({
       models: context.state.models,
       shouldRejectUnknownParameters: context.state.shouldRejectUnknownParameters,
     });
@@ -73,42 +58,29 @@ export const openAiApiFake = defineFake({
     on('GET', '/v1/models/:model', (request, reply) => {
       const id = request.params.model ?? '';
       const model = context.state.models.find((candidate) => candidate.id === id);
-      if (model == null) {
-        throw openAiError({
-          status: 404,
-          message: `The model '${id}' does not exist`,
-          param: 'model',
-          code: 'model_not_found',
-        });
-      }
+      const message = `The model '${id}' does not exist`;
+      if (model == null) throw openAiError({ status: 404, message, param: 'model', code: 'model_not_found' });
       sendJson({ reply, body: toModelObject(model) });
     });
     on('POST', '/v1/chat/completions', (request, reply) => {
-      const parsed = validateChatCompletionRequest({ body: readOpenAiJsonBody(request), ...readSettings() });
+      const parsed = validateChatCompletionRequest({ body: readOpenAiJsonBody(request), ...settings() });
       const render = (turn: Parameters<typeof renderChatCompletion>[0]) =>
         renderChatCompletion(turn, parsed.shouldIncludeUsage);
       return answerOpenAiTurn({ context, reply, request: parsed, render });
     });
     on('POST', '/v1/responses', (request, reply) => {
       const { storedResponseIds } = context.state;
-      const parsed = validateResponsesRequest({
-        body: readOpenAiJsonBody(request),
-        ...readSettings(),
-        hasStoredResponse: (id) => storedResponseIds.has(id),
-      });
-      return answerOpenAiTurn({
-        context,
-        reply,
-        request: parsed,
-        render: (turn) => {
-          const rendering = renderResponse(turn, parsed.body);
-          if (parsed.shouldStore && turn.interruption == null) storedResponseIds.add(rendering.id);
-          return rendering;
-        },
-      });
+      const hasStoredResponse = (id: string) => storedResponseIds.has(id);
+      const parsed = validateResponsesRequest({ body: readOpenAiJsonBody(request), ...settings(), hasStoredResponse });
+      const render = (turn: Parameters<typeof renderResponse>[0]) => {
+        const rendering = renderResponse(turn, parsed.body);
+        if (parsed.shouldStore && turn.interruption == null) storedResponseIds.add(rendering.id);
+        return rendering;
+      };
+      return answerOpenAiTurn({ context, reply, request: parsed, render });
     });
     on('POST', '/v1/embeddings', (request, reply) => {
-      answerEmbeddings({ reply, body: readOpenAiJsonBody(request), ...readSettings() });
+      answerEmbeddings({ reply, body: readOpenAiJsonBody(request), ...settings() });
     });
   },
   handle: (context) => ({
@@ -133,7 +105,7 @@ export const startFakeOpenAiApi = openAiApiFake.start;
 export type FakeOpenAiApi = Awaited<ReturnType<typeof startFakeOpenAiApi>>;
 
 /** `Authorization: Bearer <key>`; the real server answers a missing key with code null and a wrong one masked. */
-function authorize(request: FakeRequest, apiKeys: readonly string[]): void {
+function authorizeOpenAiRequest(request: FakeRequest, apiKeys: readonly string[]): void {
   const key = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
   if (key == null) {
     throw openAiError({
@@ -147,11 +119,8 @@ function authorize(request: FakeRequest, apiKeys: readonly string[]): void {
   }
   if (apiKeys.includes(key)) return;
   const masked = key.length <= 8 ? key : `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`;
-  throw openAiError({
-    status: 401,
-    message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-    code: 'invalid_api_key',
-  });
+  const message = `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+  throw openAiError({ status: 401, message, code: 'invalid_api_key' });
 }
 
 function toModelObject(model: FakeOpenAiModel): Record<string, unknown> {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { FAKE_OPENAI_SCENARIOS } from './fake-openai-scenario.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { FIXED_NOW, postJson, readSse } from './test-support.ts';
+import { FIXED_NOW, postJson } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -20,7 +21,7 @@ describe('openai-api fixtures', () => {
   it.each(STREAMING_SCENARIOS)('should match openai-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
-    const { events } = await readSse(
+    const { events } = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/chat/completions`,
         body: {
@@ -39,7 +40,7 @@ describe('openai-api fixtures', () => {
   it.each(STREAMING_SCENARIOS)('should match openai-responses-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
-    const { events } = await readSse(
+    const { events } = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/responses`,
         body: {

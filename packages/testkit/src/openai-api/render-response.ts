@@ -1,7 +1,5 @@
 import type { OpenAiRendering, OpenAiStreamFrame, OpenAiTurn } from './answer-openai-turn.ts';
 
-type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
-
 /**
  * A turn as a Responses API `response`, or as its stream: created, in_progress, then per output item (reasoning,
  * message, function calls) its added/delta/done events, and a terminal `response.completed` or `response.incomplete`.
@@ -13,49 +11,46 @@ export function renderResponse(turn: OpenAiTurn, request: Record<string, unknown
     frames.push({ event: type, data: { type, sequence_number: frames.length, ...payload }, isDelta });
   };
   const output: Record<string, unknown>[] = [];
+  const addItem = (item: Record<string, unknown>, opened: Record<string, unknown>, emitContent: () => void) => {
+    emit('response.output_item.added', { output_index: output.length, item: opened });
+    emitContent();
+    emit('response.output_item.done', { output_index: output.length, item });
+    output.push(item);
+  };
   const isIncomplete = turn.finishReason === 'length' || turn.finishReason === 'content_filter';
-  const inProgress = buildResponseObject({ turn, request, status: 'in_progress', output: [] });
+  const inProgress = buildResponseObject(turn, request, 'in_progress', []);
   emit('response.created', { response: inProgress });
   emit('response.in_progress', { response: inProgress });
 
   if (turn.reasoning !== '') {
     const id = `rs_fake${turn.serial}`;
     const where = { item_id: id, output_index: output.length, summary_index: 0 };
-    const item: Record<string, unknown> = {
-      id,
-      type: 'reasoning',
-      summary: [{ type: 'summary_text', text: turn.reasoning }],
-    };
+    const part = { type: 'summary_text', text: turn.reasoning };
+    const item: Record<string, unknown> = { id, type: 'reasoning', summary: [part] };
     if (Array.isArray(request.include) && request.include.includes('reasoning.encrypted_content')) {
       item.encrypted_content = Buffer.from(`fake-reasoning:${turn.serial}`).toString('base64');
     }
-    emit('response.output_item.added', { output_index: output.length, item: { id, type: 'reasoning', summary: [] } });
-    emit('response.reasoning_summary_part.added', { ...where, part: { type: 'summary_text', text: '' } });
-    for (const delta of turn.reasoningDeltas) emit('response.reasoning_summary_text.delta', { ...where, delta }, true);
-    emit('response.reasoning_summary_text.done', { ...where, text: turn.reasoning });
-    emit('response.reasoning_summary_part.done', { ...where, part: { type: 'summary_text', text: turn.reasoning } });
-    emit('response.output_item.done', { output_index: output.length, item });
-    output.push(item);
+    addItem(item, { id, type: 'reasoning', summary: [] }, () => {
+      emit('response.reasoning_summary_part.added', { ...where, part: { ...part, text: '' } });
+      for (const delta of turn.reasoningDeltas)
+        emit('response.reasoning_summary_text.delta', { ...where, delta }, true);
+      emit('response.reasoning_summary_text.done', { ...where, text: turn.reasoning });
+      emit('response.reasoning_summary_part.done', { ...where, part });
+    });
   }
-
   if (turn.text !== '' || turn.toolCalls.length === 0) {
     const id = `msg_fake${turn.serial}`;
     const where = { item_id: id, output_index: output.length, content_index: 0 };
     const part = { type: 'output_text', annotations: [], logprobs: [], text: turn.text };
     const status = isIncomplete ? 'incomplete' : 'completed';
     const item = { id, type: 'message', status, role: 'assistant', content: [part] };
-    emit('response.output_item.added', {
-      output_index: output.length,
-      item: { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+    addItem(item, { ...item, status: 'in_progress', content: [] }, () => {
+      emit('response.content_part.added', { ...where, part: { ...part, text: '' } });
+      for (const delta of turn.textDeltas) emit('response.output_text.delta', { ...where, delta, logprobs: [] }, true);
+      emit('response.output_text.done', { ...where, text: turn.text, logprobs: [] });
+      emit('response.content_part.done', { ...where, part });
     });
-    emit('response.content_part.added', { ...where, part: { ...part, text: '' } });
-    for (const delta of turn.textDeltas) emit('response.output_text.delta', { ...where, delta, logprobs: [] }, true);
-    emit('response.output_text.done', { ...where, text: turn.text, logprobs: [] });
-    emit('response.content_part.done', { ...where, part });
-    emit('response.output_item.done', { output_index: output.length, item });
-    output.push(item);
   }
-
   for (const [index, call] of turn.toolCalls.entries()) {
     const id = `fc_fake${turn.serial}_${index}`;
     const where = { item_id: id, output_index: output.length };
@@ -67,17 +62,14 @@ export function renderResponse(turn: OpenAiTurn, request: Record<string, unknown
       call_id: call.id,
       name: call.name,
     };
-    emit('response.output_item.added', {
-      output_index: output.length,
-      item: { ...item, status: 'in_progress', arguments: '' },
+    addItem(item, { ...item, status: 'in_progress', arguments: '' }, () => {
+      for (const delta of call.argumentDeltas)
+        emit('response.function_call_arguments.delta', { ...where, delta }, true);
+      emit('response.function_call_arguments.done', { ...where, arguments: call.arguments });
     });
-    for (const delta of call.argumentDeltas) emit('response.function_call_arguments.delta', { ...where, delta }, true);
-    emit('response.function_call_arguments.done', { ...where, arguments: call.arguments });
-    emit('response.output_item.done', { output_index: output.length, item });
-    output.push(item);
   }
 
-  const response = buildResponseObject({ turn, request, status: isIncomplete ? 'incomplete' : 'completed', output });
+  const response = buildResponseObject(turn, request, isIncomplete ? 'incomplete' : 'completed', output);
   emit(isIncomplete ? 'response.incomplete' : 'response.completed', { response });
   return {
     id: `resp_fake${turn.serial}`,
@@ -86,36 +78,25 @@ export function renderResponse(turn: OpenAiTurn, request: Record<string, unknown
     closingEvents: [],
     failureEvents: ({ writtenCount: sequence, error }) => {
       const code = error.code ?? 'server_error';
-      const failed = buildResponseObject({
-        turn,
-        request,
-        status: 'failed',
-        output: [],
-        error: { code, message: error.message },
-      });
+      const failed = buildResponseObject(turn, request, 'failed', [], { code, message: error.message });
+      const errorData = { type: 'error', sequence_number: sequence, code, message: error.message, param: null };
+      const failedData = { type: 'response.failed', sequence_number: sequence + 1, response: failed };
       return [
-        {
-          event: 'error',
-          data: { type: 'error', sequence_number: sequence, code, message: error.message, param: null },
-        },
-        {
-          event: 'response.failed',
-          data: { type: 'response.failed', sequence_number: sequence + 1, response: failed },
-        },
+        { event: 'error', data: errorData },
+        { event: 'response.failed', data: failedData },
       ];
     },
   };
 }
 
 /** A `response` object in the given state; it echoes the request's settings as the real API does. */
-function buildResponseObject(options: {
-  turn: OpenAiTurn;
-  request: Record<string, unknown>;
-  status: ResponseStatus;
-  output: readonly Record<string, unknown>[];
-  error?: { code: string; message: string };
-}): Record<string, unknown> {
-  const { turn, request, status } = options;
+function buildResponseObject(
+  turn: OpenAiTurn,
+  request: Record<string, unknown>,
+  status: 'in_progress' | 'completed' | 'incomplete' | 'failed',
+  output: readonly Record<string, unknown>[],
+  error: { code: string; message: string } | null = null,
+): Record<string, unknown> {
   const reasoning = (request.reasoning ?? {}) as Record<string, unknown>;
   const { usage } = turn;
   return {
@@ -124,7 +105,7 @@ function buildResponseObject(options: {
     created_at: turn.created,
     status,
     background: request.background ?? false,
-    error: options.error ?? null,
+    error,
     incomplete_details:
       status === 'incomplete'
         ? { reason: turn.finishReason === 'content_filter' ? 'content_filter' : 'max_output_tokens' }
@@ -132,7 +113,7 @@ function buildResponseObject(options: {
     instructions: request.instructions ?? null,
     max_output_tokens: request.max_output_tokens ?? null,
     model: turn.model,
-    output: options.output,
+    output,
     parallel_tool_calls: request.parallel_tool_calls ?? true,
     previous_response_id: request.previous_response_id ?? null,
     reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? null },

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import type { FakeOpenAiScenarioInput } from './fake-openai-scenario.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import type { ParsedJson } from './test-support.ts';
-import { FIXED_NOW, postJson, readSse } from './test-support.ts';
+import { FIXED_NOW, postJson } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -16,7 +17,7 @@ async function streamResponse(options: { scenario?: FakeOpenAiScenarioInput; bod
     url: `${fake.baseUrl}/responses`,
     body: { model: 'gpt-5-mini', input: 'Hello there', stream: true, ...options.body },
   });
-  const parsed = await readSse(response);
+  const parsed = await readSseBody(response);
   return { fake, response, ...parsed, data: parsed.data as ResponseEvent[] };
 }
 
@@ -426,7 +427,7 @@ describe('POST /v1/responses (echo scenario)', () => {
         body: { model: 'gpt-4.1', input: [{ role: 'user', content: question }], stream },
       });
       if (!stream) return outputText(await response.json());
-      return deltasOf((await readSse(response)).data as ResponseEvent[]);
+      return deltasOf((await readSseBody(response)).data as ResponseEvent[]);
     };
     const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
 

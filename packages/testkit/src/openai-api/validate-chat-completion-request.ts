@@ -1,17 +1,5 @@
 import type { FakeOpenAiModel } from './fake-openai-model.ts';
-import { openAiError } from './openai-api-error.ts';
-import {
-  checkFunctionName,
-  readObject,
-  readOneOf,
-  readOptionalBoolean,
-  readOptionalInteger,
-  readRequestBase,
-  readString,
-  rejectMissing,
-  rejectType,
-  resolveRequestModel,
-} from './openai-request-checks.ts';
+import * as check from './openai-request-checks.ts';
 
 export type ChatCompletionRequest = {
   body: Record<string, unknown>;
@@ -45,77 +33,84 @@ export function validateChatCompletionRequest(options: {
   /** False lets vendor fields (DeepSeek's `thinking`, vLLM's `top_k`) through, as compatible servers do. */
   shouldRejectUnknownParameters: boolean;
 }): ChatCompletionRequest {
-  const { body, modelId } = readRequestBase({ ...options, known: KNOWN_PARAMETERS, isModelAParameter: false });
+  const { body, modelId } = check.readRequestBase({ ...options, known: KNOWN_PARAMETERS, isModelAParameter: false });
   const promptParts: string[] = [];
-  checkMessages({ messages: body.messages, promptParts });
-  checkToolChoice({ toolChoice: body.tool_choice, toolCount: checkTools(body.tools) });
-  const isStream = readOptionalBoolean({ param: 'stream', value: body.stream }) ?? false;
+  checkMessages(body.messages, promptParts);
+  checkToolChoice(body.tool_choice, checkTools(body.tools));
+  const isStream = check.readOptionalBoolean('stream', body.stream) ?? false;
   let shouldIncludeUsage = false;
   if (body.stream_options != null) {
     if (!isStream) {
-      throw openAiError({
-        message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-        param: 'stream_options',
-      });
+      const message = "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
+      throw check.openAiError({ message, param: 'stream_options' });
     }
-    const { include_usage } = readObject({ param: 'stream_options', value: body.stream_options });
-    shouldIncludeUsage = readOptionalBoolean({ param: 'stream_options.include_usage', value: include_usage }) ?? false;
+    const { include_usage } = check.readObject('stream_options', body.stream_options);
+    shouldIncludeUsage = check.readOptionalBoolean('stream_options.include_usage', include_usage) ?? false;
   }
-  const maxTokens = readOptionalInteger({ param: 'max_tokens', value: body.max_tokens });
-  const maxCompletionTokens = readOptionalInteger({
-    param: 'max_completion_tokens',
-    value: body.max_completion_tokens,
-  });
-  const model = resolveRequestModel({ models: options.models, id: modelId, endpoint: 'chat' });
-  if (model.isReasoning) checkReasoningModelParameters(body);
+  const maxTokens = check.readOptionalInteger('max_tokens', body.max_tokens);
+  const maxCompletionTokens = check.readOptionalInteger('max_completion_tokens', body.max_completion_tokens);
+  const model = check.resolveRequestModel({ models: options.models, id: modelId, endpoint: 'chat' });
+  // Reasoning models (o-series, gpt-5) refuse `max_tokens` and a non-default `temperature`.
+  if (model.isReasoning && body.max_tokens != null) {
+    throw check.openAiError({
+      message:
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      param: 'max_tokens',
+      code: 'unsupported_parameter',
+    });
+  }
+  if (model.isReasoning && body.temperature != null && body.temperature !== 1) {
+    throw check.openAiError({
+      message: `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+      param: 'temperature',
+      code: 'unsupported_value',
+    });
+  }
   const maxOutputTokens = maxCompletionTokens ?? maxTokens;
   return { body, model, isStream, shouldIncludeUsage, maxOutputTokens, promptText: promptParts.join('\n') };
 }
 
-function checkMessages(options: { messages: unknown; promptParts: string[] }): void {
-  const { messages, promptParts } = options;
-  if (messages == null) rejectMissing('messages');
-  if (!Array.isArray(messages)) rejectType({ param: 'messages', expected: 'an array', value: messages });
+function checkMessages(messages: unknown, promptParts: string[]): void {
+  if (messages == null) check.rejectMissing('messages');
+  if (!Array.isArray(messages)) check.rejectType('messages', 'an array', messages);
   if (messages.length === 0) {
-    throw openAiError({
+    throw check.openAiError({
       message:
         "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
       param: 'messages',
       code: 'empty_array',
     });
   }
-  // Tool call ids the last assistant message asked for and no tool message has answered yet.
+  // The tool call ids of the last assistant message that no tool message has answered yet.
   let pending: { index: number; ids: Set<string> } | undefined;
   for (const [index, value] of messages.entries()) {
     const param = `messages[${index}]`;
-    const message = readObject({ param, value });
-    const role = readOneOf({ param: `${param}.role`, value: message.role, supported: ROLES, isRequired: true });
+    const message = check.readObject(param, value);
+    const role = check.readOneOf(`${param}.role`, message.role, ROLES, true);
     if (role === 'tool') {
       if (pending == null) {
-        throw openAiError({
+        throw check.openAiError({
           message:
             "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
           param: `messages.[${index}].role`,
         });
       }
-      pending.ids.delete(readString({ param: `${param}.tool_call_id`, value: message.tool_call_id }));
+      pending.ids.delete(check.readString(`${param}.tool_call_id`, message.tool_call_id));
     } else {
       if (pending != null && pending.ids.size > 0) rejectUnansweredToolCalls(pending);
       pending = undefined;
     }
     const hasToolCalls = role === 'assistant' && message.tool_calls != null;
-    if (hasToolCalls) {
-      pending = { index, ids: new Set(readToolCallIds({ param, toolCalls: message.tool_calls, promptParts })) };
-    }
+    if (hasToolCalls) pending = { index, ids: new Set(readToolCallIds(param, message.tool_calls, promptParts)) };
     const isContentOptional = role === 'assistant' && (hasToolCalls || message.function_call != null);
     checkContent({ param, role, content: message.content, isOptional: isContentOptional, promptParts });
-    if (role === 'function' && message.name == null) rejectMissing(`${param}.name`);
+    if (role === 'function' && message.name == null) check.rejectMissing(`${param}.name`);
   }
   if (pending != null && pending.ids.size > 0) rejectUnansweredToolCalls(pending);
 }
 
 function rejectUnansweredToolCalls(pending: { index: number; ids: Set<string> }): never {
-  throw openAiError({
+  throw check.openAiError({
     message:
       "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. " +
       `The following tool_call_ids did not have response messages: ${[...pending.ids].join(', ')}`,
@@ -132,90 +127,57 @@ function checkContent(options: {
 }): void {
   const { param, content, promptParts } = options;
   if (content == null) {
-    if (!options.isOptional) rejectMissing(`${param}.content`);
+    if (!options.isOptional) check.rejectMissing(`${param}.content`);
     return;
   }
   if (typeof content === 'string') {
     promptParts.push(content);
     return;
   }
-  if (!Array.isArray(content)) {
-    rejectType({ param: `${param}.content`, expected: 'one of a string or array', value: content });
-  }
-  const supported = CONTENT_PART_TYPES[options.role] ?? ['text'];
+  if (!Array.isArray(content)) check.rejectType(`${param}.content`, 'one of a string or array', content);
   for (const [index, value] of content.entries()) {
-    const partParam = `${param}.content[${index}]`;
-    const part = readObject({ param: partParam, value });
-    const type = readOneOf({ param: `${partParam}.type`, value: part.type, supported, isRequired: true });
-    if (type === 'text') promptParts.push(readString({ param: `${partParam}.text`, value: part.text }));
+    const part = check.readObject(`${param}.content[${index}]`, value);
+    const supported = CONTENT_PART_TYPES[options.role] ?? ['text'];
+    const type = check.readOneOf(`${param}.content[${index}].type`, part.type, supported, true);
+    if (type === 'text') promptParts.push(check.readString(`${param}.content[${index}].text`, part.text));
   }
 }
 
-function readToolCallIds(options: { param: string; toolCalls: unknown; promptParts: string[] }): string[] {
-  const { param, toolCalls } = options;
-  if (!Array.isArray(toolCalls)) rejectType({ param: `${param}.tool_calls`, expected: 'an array', value: toolCalls });
+function readToolCallIds(param: string, toolCalls: unknown, promptParts: string[]): string[] {
+  if (!Array.isArray(toolCalls)) check.rejectType(`${param}.tool_calls`, 'an array', toolCalls);
   return toolCalls.map((value, index) => {
     const callParam = `${param}.tool_calls[${index}]`;
-    const call = readObject({ param: callParam, value });
-    const id = readString({ param: `${callParam}.id`, value: call.id });
-    readOneOf({ param: `${callParam}.type`, value: call.type, supported: ['function'], isRequired: true });
-    const fn = readObject({ param: `${callParam}.function`, value: call.function, isRequired: true });
-    checkFunctionName({ param: `${callParam}.function.name`, value: fn.name });
-    options.promptParts.push(readString({ param: `${callParam}.function.arguments`, value: fn.arguments }));
+    const call = check.readObject(callParam, value);
+    const id = check.readString(`${callParam}.id`, call.id);
+    check.readOneOf(`${callParam}.type`, call.type, ['function'], true);
+    const fn = check.readObject(`${callParam}.function`, call.function, true);
+    check.checkFunctionName(`${callParam}.function.name`, fn.name);
+    promptParts.push(check.readString(`${callParam}.function.arguments`, fn.arguments));
     return id;
   });
 }
 
 function checkTools(tools: unknown): number {
   if (tools == null) return 0;
-  if (!Array.isArray(tools)) rejectType({ param: 'tools', expected: 'an array', value: tools });
+  if (!Array.isArray(tools)) check.rejectType('tools', 'an array', tools);
   for (const [index, value] of tools.entries()) {
-    const param = `tools[${index}]`;
-    const tool = readObject({ param, value });
-    const type = readOneOf({
-      param: `${param}.type`,
-      value: tool.type,
-      supported: ['function', 'custom'],
-      isRequired: true,
-    });
-    const definition = readObject({ param: `${param}.${type}`, value: tool[type], isRequired: true });
-    checkFunctionName({ param: `${param}.${type}.name`, value: definition.name });
+    const tool = check.readObject(`tools[${index}]`, value);
+    const type = check.readOneOf(`tools[${index}].type`, tool.type, ['function', 'custom'], true);
+    const definition = check.readObject(`tools[${index}].${type}`, tool[type], true);
+    check.checkFunctionName(`tools[${index}].${type}.name`, definition.name);
     if (type === 'function' && definition.parameters != null) {
-      readObject({ param: `${param}.function.parameters`, value: definition.parameters });
+      check.readObject(`tools[${index}].function.parameters`, definition.parameters);
     }
   }
   return tools.length;
 }
 
-function checkToolChoice(options: { toolChoice: unknown; toolCount: number }): void {
-  const { toolChoice } = options;
+function checkToolChoice(toolChoice: unknown, toolCount: number): void {
   if (toolChoice == null) return;
-  if (options.toolCount === 0 && toolChoice !== 'none') {
-    throw openAiError({
-      message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
-      param: 'tool_choice',
-    });
+  if (toolCount === 0 && toolChoice !== 'none') {
+    const message = "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.";
+    throw check.openAiError({ message, param: 'tool_choice' });
   }
-  if (typeof toolChoice === 'string')
-    readOneOf({ param: 'tool_choice', value: toolChoice, supported: ['none', 'auto', 'required'] });
-  else readObject({ param: 'tool_choice', value: toolChoice });
-}
-
-/** Reasoning models (o-series, gpt-5) reject `max_tokens` and a non-default `temperature`. */
-function checkReasoningModelParameters(body: Record<string, unknown>): void {
-  if (body.max_tokens != null) {
-    throw openAiError({
-      message:
-        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
-      param: 'max_tokens',
-      code: 'unsupported_parameter',
-    });
-  }
-  if (body.temperature != null && body.temperature !== 1) {
-    throw openAiError({
-      message: `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
-      param: 'temperature',
-      code: 'unsupported_value',
-    });
-  }
+  if (typeof toolChoice === 'string') check.readOneOf('tool_choice', toolChoice, ['none', 'auto', 'required']);
+  else check.readObject('tool_choice', toolChoice);
 }

@@ -1,8 +1,39 @@
 import type { ServerResponse } from 'node:http';
 import { createDeterministicEmbedding } from '../create-deterministic-embedding.ts';
+import { estimateTokens } from '../split-into-deltas.ts';
 import type { FakeGeminiModel } from './fake-gemini-model.ts';
 import { rejectRequestField, sendGoogleJson } from './google-api-error.ts';
 import { parseProtoJson } from './parse-proto-json.ts';
+import { checkContents, validateGenerateContentRequest } from './validate-generate-content-request.ts';
+
+/**
+ * `:countTokens` with `contents` or a whole `generateContentRequest` (docs/google-protocol.md §3.8). The count is the
+ * same estimate generateContent reports as `promptTokenCount`, so the two agree.
+ */
+export function answerCountTokens(options: { body: unknown; reply: ServerResponse; model: FakeGeminiModel }): void {
+  const body = parseProtoJson(options.body, 'CountTokensRequest');
+  let promptText: string;
+  if (body.generateContentRequest != null) {
+    if (body.contents != null) {
+      // Unverified wording; the two fields are alternatives in the API reference.
+      throw rejectRequestField(
+        'CountTokensRequest',
+        'contents',
+        'contents and generate_content_request cannot both be set',
+      );
+    }
+    promptText = validateGenerateContentRequest({
+      body: body.generateContentRequest,
+      model: options.model,
+      requestName: 'CountTokensRequest.generate_content_request',
+    }).promptText;
+  } else {
+    const contents = checkContents(body.contents as Parameters<typeof checkContents>[0], 'CountTokensRequest');
+    promptText = joinPartsText(contents.flatMap((content) => content.parts ?? []));
+  }
+  const totalTokens = estimateTokens(promptText);
+  sendGoogleJson(options.reply, { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] });
+}
 
 /**
  * `:embedContent` (one deterministic vector for the content's text) and `:batchEmbedContents` (one per request, in
@@ -46,7 +77,7 @@ function embedOne(body: Record<string, unknown>, model: FakeGeminiModel, request
   if (content == null) throw rejectRequestField(requestName, 'content', 'content is not specified');
   const parts = content.parts ?? [];
   if (parts.length === 0) throw rejectRequestField(requestName, 'content.parts', 'contents.parts must not be empty.');
-  const text = parts.map((part) => (typeof part.text === 'string' ? part.text : JSON.stringify(part))).join('\n');
+  const text = joinPartsText(parts);
   const native = model.embeddingDimensions ?? 3072;
   const dimensions = body.outputDimensionality as number | undefined;
   if (dimensions != null && (dimensions < 1 || dimensions > native)) {
@@ -55,4 +86,9 @@ function embedOne(body: Record<string, unknown>, model: FakeGeminiModel, request
   const vector = createDeterministicEmbedding({ modelId: model.id, text, nativeDimensions: native });
   // Google normalises only the full-length vector; shorter ones are cut and left for the caller to normalise.
   return dimensions == null ? vector : vector.slice(0, dimensions);
+}
+
+/** The text of content parts for a count or an embedding; a part that is not text counts as its JSON. */
+function joinPartsText(parts: readonly Record<string, unknown>[]): string {
+  return parts.map((part) => (typeof part.text === 'string' ? part.text : JSON.stringify(part))).join('\n');
 }
