@@ -37,14 +37,7 @@ describe('readLastUserText', () => {
         input: [
           { role: 'developer', content: 'Be brief.' },
           { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'older' }] },
-          {
-            type: 'message',
-            role: 'user',
-            content: [
-              { type: 'input_text', text: 'new ' },
-              { type: 'input_text', text: 'one' },
-            ],
-          },
+          { type: 'message', role: 'user', content: ['new ', 'one'].map((text) => ({ type: 'input_text', text })) },
           { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
           { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
         ],

@@ -1,7 +1,14 @@
 import type { BaseReplyScenario, ReplyInterruption } from '../plan-reply-text.ts';
+import type { ScenarioCallRule } from '../resolve-scenario-input.ts';
 import { resolveScenarioInput } from '../resolve-scenario-input.ts';
 import type { GoogleApiErrorBody } from './google-api-error.ts';
 import { googleErrorBody } from './google-api-error.ts';
+
+const FUNCTION_CALL_RULE: ScenarioCallRule = {
+  field: 'functionCalls',
+  isValid: (call) => typeof call?.name === 'string' && call.name !== '' && call.args instanceof Object,
+  problem: '" needs a name and an args object',
+};
 
 /** Counted in content chunks written. */
 export type FakeGeminiInterruption = ReplyInterruption<'afterChunks', GoogleApiErrorBody>;
@@ -39,6 +46,12 @@ export type FakeGeminiScenario =
   | FakeGeminiBlockedPromptScenario
   | FakeGeminiHttpErrorScenario;
 
+export type FakeGeminiScenarioInput = keyof typeof FAKE_GEMINI_SCENARIOS | FakeGeminiScenario;
+
+export function resolveFakeGeminiScenario(input: FakeGeminiScenarioInput): FakeGeminiScenario {
+  return resolveScenarioInput<FakeGeminiScenario>(input, FAKE_GEMINI_SCENARIOS, FUNCTION_CALL_RULE);
+}
+
 const WEATHER_CALL = { name: 'get_weather', args: { city: 'Paris' } };
 
 export const FAKE_GEMINI_SCENARIOS = {
@@ -65,23 +78,6 @@ export const FAKE_GEMINI_SCENARIOS = {
   'server-error': { kind: 'http-error', status: 500 },
   overloaded: { kind: 'http-error', status: 503 },
 } as const satisfies Record<string, FakeGeminiScenario>;
-
-export type FakeGeminiScenarioInput = keyof typeof FAKE_GEMINI_SCENARIOS | FakeGeminiScenario;
-
-export function resolveFakeGeminiScenario(input: FakeGeminiScenarioInput): FakeGeminiScenario {
-  return resolveScenarioInput<FakeGeminiScenario>({
-    input,
-    presets: FAKE_GEMINI_SCENARIOS,
-    findProblem: (scenario) => {
-      const calls = scenario.kind === 'reply' ? (scenario.functionCalls ?? []) : [];
-      const index = calls.findIndex(
-        (call) =>
-          typeof call?.name !== 'string' || call.name === '' || call.args == null || typeof call.args !== 'object',
-      );
-      return index < 0 ? undefined : `"scenario.functionCalls[${index}]" needs a name and an args object`;
-    },
-  });
-}
 
 /** The error the fake writes into a stream that fails part-way, unless the scenario names another. */
 export const DEFAULT_GEMINI_STREAM_ERROR = googleErrorBody(503, 'The model is overloaded. Please try again later.');

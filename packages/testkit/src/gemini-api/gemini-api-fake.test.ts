@@ -274,22 +274,21 @@ describe('startFakeGeminiApi', () => {
 
   it('should reset to its starting state and drive scenarios over the HTTP hooks', async () => {
     const fake = await startFakeGeminiApi({ scenarios: ['overloaded'] });
-    const hook = (method: string, path: string, body?: unknown) =>
-      fetch(`${fake.url}/__testkit${path}`, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+    const hooks = `${fake.url}/__testkit`;
+    const signal = AbortSignal.timeout(TIMEOUT_MS);
     await get(`${fake.url}/v1beta/models`);
 
-    await hook('POST', '/reset');
-    const pushed = await hook('POST', '/scenarios', { scenarios: ['rate-limit'] });
+    await fetch(`${hooks}/reset`, { method: 'POST', signal });
+    const pushed = await fetch(`${hooks}/scenarios`, {
+      method: 'POST',
+      body: JSON.stringify({ scenarios: ['rate-limit'] }),
+      signal,
+    });
     const limited = await postGemini({
       url: `${fake.url}/v1beta/models/gemini-3.5-flash:generateContent`,
       body: { contents: USER_CONTENTS },
     });
-    const requests = (await (await hook('GET', '/requests')).json()) as { requests: { path: string }[] };
+    const requests = (await (await fetch(`${hooks}/requests`, { signal })).json()) as { requests: { path: string }[] };
 
     expect(await pushed.json()).toEqual({ pending: 2 });
     expect(limited.status).toBe(503);

@@ -1,4 +1,5 @@
 import type { BaseReplyScenario, ReplyInterruption } from '../plan-reply-text.ts';
+import type { ScenarioCallRule } from '../resolve-scenario-input.ts';
 import { resolveScenarioInput } from '../resolve-scenario-input.ts';
 import type { OpenAiErrorBody } from './openai-request-checks.ts';
 
@@ -8,6 +9,12 @@ export type FakeOpenAiToolCall = {
   arguments: string | Record<string, unknown>;
   /** Default `call_fake_<serial>_<index>`. */
   id?: string;
+};
+
+const TOOL_CALL_RULE: ScenarioCallRule = {
+  field: 'toolCalls',
+  isValid: (call) => typeof call?.name === 'string' && call.name !== '',
+  problem: '.name" must be a non-empty string',
 };
 
 /** Counted in text, reasoning and argument deltas. */
@@ -34,6 +41,15 @@ export type FakeOpenAiHttpErrorScenario = {
 
 export type FakeOpenAiScenario = FakeOpenAiReplyScenario | FakeOpenAiHttpErrorScenario;
 
+const QUOTA_MESSAGE =
+  'You exceeded your current quota, please check your plan and billing details. For more information on this error, ' +
+  'read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+export type FakeOpenAiScenarioInput = keyof typeof FAKE_OPENAI_SCENARIOS | FakeOpenAiScenario;
+
+export function resolveFakeOpenAiScenario(input: FakeOpenAiScenarioInput): FakeOpenAiScenario {
+  return resolveScenarioInput<FakeOpenAiScenario>(input, FAKE_OPENAI_SCENARIOS, TOOL_CALL_RULE);
+}
+
 const WEATHER_CALL = { name: 'get_weather', arguments: { city: 'Paris' } };
 
 export const FAKE_OPENAI_SCENARIOS = {
@@ -53,32 +69,8 @@ export const FAKE_OPENAI_SCENARIOS = {
   'insufficient-quota': {
     kind: 'http-error',
     status: 429,
-    body: {
-      error: {
-        message:
-          'You exceeded your current quota, please check your plan and billing details. For more information on this ' +
-          'error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
-        type: 'insufficient_quota',
-        param: null,
-        code: 'insufficient_quota',
-      },
-    },
+    body: { error: { message: QUOTA_MESSAGE, type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
   },
   'server-error': { kind: 'http-error', status: 500 },
   overloaded: { kind: 'http-error', status: 503 },
 } as const satisfies Record<string, FakeOpenAiScenario>;
-
-export type FakeOpenAiScenarioInput = keyof typeof FAKE_OPENAI_SCENARIOS | FakeOpenAiScenario;
-
-export function resolveFakeOpenAiScenario(input: FakeOpenAiScenarioInput): FakeOpenAiScenario {
-  return resolveScenarioInput<FakeOpenAiScenario>({
-    input,
-    presets: FAKE_OPENAI_SCENARIOS,
-    findProblem: (scenario) => {
-      const index = (scenario.kind === 'reply' ? (scenario.toolCalls ?? []) : []).findIndex(
-        (call) => typeof call?.name !== 'string' || call.name === '',
-      );
-      return index < 0 ? undefined : `"scenario.toolCalls[${index}].name" must be a non-empty string`;
-    },
-  });
-}

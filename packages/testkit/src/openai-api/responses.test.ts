@@ -25,15 +25,12 @@ describe('POST /v1/responses (streaming)', () => {
   it('should stream the typed text events with event lines and sequence numbers', async () => {
     const { events, data } = await streamResponse({});
 
+    const opening = ['response.created', 'response.in_progress', 'response.output_item.added'];
+    const deltas = Array.from({ length: 4 }, () => 'response.output_text.delta');
     expect(data.map((event) => event.type)).toEqual([
-      'response.created',
-      'response.in_progress',
-      'response.output_item.added',
+      ...opening,
       'response.content_part.added',
-      'response.output_text.delta',
-      'response.output_text.delta',
-      'response.output_text.delta',
-      'response.output_text.delta',
+      ...deltas,
       'response.output_text.done',
       'response.content_part.done',
       'response.output_item.done',
