@@ -6,8 +6,8 @@ import {
   readSseEvents,
   startCodexTestRig,
 } from './codex-backend/codex-backend-test-support.ts';
-import { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
-import { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
+import { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
+import { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/openai-api-fake.ts';
 
 // The `echo` scenario of every fake model upstream: each caller gets its own last user message back, also when
 // requests overlap, so gateway concurrency tests can prove no answer crossed to another caller.

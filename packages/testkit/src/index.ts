@@ -1,31 +1,23 @@
-// Only what other packages use. Each fake keeps its own block below so that the blocks change independently.
-
-// bench-upstream: the fast OpenAI-compatible upstream of e2e/bench.
+// Only what other packages use (the fakes' own tests import their files directly).
 export { readStamps, wallClockMs } from './bench-upstream/bench-upstream-frames.ts';
 export type { BenchUpstreamOptions } from './bench-upstream/start-bench-upstream.ts';
 export { startBenchUpstream } from './bench-upstream/start-bench-upstream.ts';
-// The shared harness.
 export { closeAllFakeServers } from './close-all-fake-servers.ts';
 export type { FakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
 export { startFakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
-// codex-backend: chatgpt.com/backend-api.
 export type { FakeCodexScenarioInput } from './codex-backend/fake-codex-scenario.ts';
 export { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './codex-backend/fake-codex-scenario.ts';
 export { verifyWithFakeOpenAiAuth } from './codex-backend/verify-with-fake-openai-auth.ts';
 export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
-// gemini-api: generativelanguage.googleapis.com.
 export { FAKE_GEMINI_SCENARIOS } from './gemini-api/fake-gemini-scenario.ts';
-export type { FakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
-export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/start-fake-gemini-api.ts';
-// google-oauth: accounts.google.com and oauth2.googleapis.com.
+export type { FakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
+export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
 export { DEFAULT_FAKE_GOOGLE_CLIENT } from './google-oauth/google-oauth-constants.ts';
 export type { FakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
 export { startFakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
-// openai-api: api.openai.com.
-export { FAKE_OPENAI_REPLY_TEXT, FAKE_OPENAI_SCENARIOS } from './openai-api/fake-openai-scenario.ts';
-export type { FakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
-export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/start-fake-openai-api.ts';
-// openai-auth: auth.openai.com.
+export { FAKE_OPENAI_SCENARIOS } from './openai-api/fake-openai-scenario.ts';
+export type { FakeOpenAiApi } from './openai-api/openai-api-fake.ts';
+export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/openai-api-fake.ts';
 export type { FakeOpenAiIssuedTokens } from './openai-auth/create-fake-openai-auth-store.ts';
 export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/fake-openai-refresh-answer-quirk.ts';
 export {
@@ -35,6 +27,7 @@ export {
 } from './openai-auth/openai-auth-constants.ts';
 export type { FakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
+export { FAKE_REPLY_TEXT as FAKE_OPENAI_REPLY_TEXT } from './plan-reply-text.ts';
 export type { RecordedRequest } from './request-recorder.ts';
 export type { ChaosFault, ChaosProxy } from './start-chaos-proxy.ts';
 export { startChaosProxy } from './start-chaos-proxy.ts';

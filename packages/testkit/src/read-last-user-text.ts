@@ -1,6 +1,6 @@
 /**
- * The text of the last user message of a Chat Completions `messages` list or a Responses `input` (a string, or a
- * list of items whose content is a string or text parts): what an `echo` scenario answers with.
+ * The text of the last user message of a Chat Completions `messages` list or a Responses `input` (a string, or items
+ * whose content is a string or text parts): what an `echo` scenario answers with.
  */
 export function readLastUserText(body: Readonly<Record<string, unknown>>): string {
   if (typeof body.input === 'string') return body.input;

@@ -136,7 +136,7 @@ describe('issue 14: /v1/responses', () => {
   ] as const)(
     'issue 14: should translate a %s finish into response.incomplete (%s), streamed and not',
     async (scenario, reason) => {
-      gateway.fakeOpenAi.pushScenarios(scenario, scenario);
+      gateway.fakeOpenAi.enqueueScenarios(scenario, scenario);
 
       const stream = await openai.responses.create({ model: 'openai/gpt-4.1', input: 'Hi', stream: true });
       let last: OpenAI.Responses.ResponseStreamEvent | undefined;

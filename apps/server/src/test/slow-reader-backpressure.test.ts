@@ -153,7 +153,7 @@ describe('issue 15: every stream route waits for a slow reader', () => {
 
   it('should hold the chat completions relay (/v1/chat/completions) back while the client does not read', async () => {
     const text = longAnswer();
-    gateway.fakeOpenAi.pushScenarios({ kind: 'reply', text, chunkCount: DELTA_COUNT });
+    gateway.fakeOpenAi.enqueueScenarios({ kind: 'reply', text, chunkCount: DELTA_COUNT });
     const result = await readSlowly('/v1/chat/completions', {
       model: 'openai/gpt-4.1',
       messages: [{ role: 'user', content: 'A long story' }],
@@ -179,7 +179,7 @@ describe('issue 15: every stream route waits for a slow reader', () => {
 
   it('should hold the translated Responses stream (/v1/responses on an API key) back while the client does not read', async () => {
     const text = longAnswer();
-    gateway.fakeOpenAi.pushScenarios({ kind: 'reply', text, chunkCount: DELTA_COUNT });
+    gateway.fakeOpenAi.enqueueScenarios({ kind: 'reply', text, chunkCount: DELTA_COUNT });
     const result = await readSlowly('/v1/responses', { model: 'openai/gpt-4.1', input: 'A long story', stream: true });
     expectBounded(result);
     const events = eventsOf(result.body).map((event) => JSON.parse(event.data) as { type: string; delta?: string });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { startFakeGeminiApi } from './start-fake-gemini-api.ts';
-import type { ParsedJson } from './test-support.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { startFakeGeminiApi } from './gemini-api-fake.ts';
 import { postGemini, USER_CONTENTS } from './test-support.ts';
 
 afterEach(closeAllFakeServers);

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import type { FakeGeminiScenarioInput } from './start-fake-gemini-api.ts';
-import { startFakeGeminiApi } from './start-fake-gemini-api.ts';
-import type { ParsedJson } from './test-support.ts';
-import { postGemini, readGeminiSse, USER_CONTENTS } from './test-support.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { readSseBody } from '../read-sse-body.ts';
+import type { FakeGeminiScenarioInput } from './fake-gemini-scenario.ts';
+import { startFakeGeminiApi } from './gemini-api-fake.ts';
+import { postGemini, USER_CONTENTS } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -15,7 +16,7 @@ async function generate(options: {
   model?: string;
 }) {
   const fake = await startFakeGeminiApi();
-  if (options.scenario != null) fake.pushScenarios(options.scenario);
+  if (options.scenario != null) fake.enqueueScenarios(options.scenario);
   const response = await postGemini({
     url: `${fake.url}/v1beta/models/${options.model ?? MODEL}:generateContent`,
     body: { contents: USER_CONTENTS, ...options.body },
@@ -25,12 +26,13 @@ async function generate(options: {
 
 async function stream(options: { scenario?: FakeGeminiScenarioInput; body?: Record<string, unknown>; model?: string }) {
   const fake = await startFakeGeminiApi();
-  if (options.scenario != null) fake.pushScenarios(options.scenario);
+  if (options.scenario != null) fake.enqueueScenarios(options.scenario);
   const response = await postGemini({
     url: `${fake.url}/v1beta/models/${options.model ?? MODEL}:streamGenerateContent?alt=sse`,
     body: { contents: USER_CONTENTS, ...options.body },
   });
-  return { fake, response, ...(await readGeminiSse(response)) };
+  const { data, ...parsed } = await readSseBody(response);
+  return { fake, response, chunks: data, ...parsed };
 }
 
 const partsOf = (chunks: Record<string, ParsedJson>[]) =>
@@ -346,12 +348,13 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
   });
 
   it('should write a mid-stream error as a bare JSON object without data:', async () => {
-    const { chunks, trailingText, unknownFields, streamError } = await stream({ scenario: 'error-mid-stream' });
+    const { chunks, rawText, unknownFields, streamError } = await stream({ scenario: 'error-mid-stream' });
 
     expect(streamError).toBeUndefined();
     expect(chunks).toHaveLength(2);
     expect(unknownFields.length).toBeGreaterThan(0);
-    expect(JSON.parse(trailingText)).toEqual({
+    // The bare error sits after the last event separator.
+    expect(JSON.parse(rawText.slice(rawText.lastIndexOf('\r\n\r\n') + 4))).toEqual({
       error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
     });
   });
@@ -640,6 +643,28 @@ describe('echo scenario', () => {
     expect(textOf(partsOf(streamed.chunks))).toBe('echo: streamed one');
   });
 
+  it.each<[string, unknown[], string]>([
+    [
+      'only the text parts of the last user content',
+      [
+        { role: 'user', parts: [{ text: 'old' }] },
+        { role: 'model', parts: [{ text: 'thinking', thought: true }, { text: 'fine' }] },
+        {
+          role: 'user',
+          parts: [{ text: 'new ' }, { inlineData: { mimeType: 'image/png', data: '' } }, { text: 'one' }],
+        },
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }] },
+      ],
+      'echo: new one',
+    ],
+    ['a content without role as the user', [{ parts: [{ text: 'no role given' }] }], 'echo: no role given'],
+    ['an empty text without a user content', [{ role: 'model', parts: [{ text: 'only the model' }] }], 'echo: '],
+  ])('should echo %s', async (_case, contents, expected) => {
+    const { body } = await generate({ scenario: 'echo', model: 'gemini-2.5-flash', body: { contents } });
+
+    expect(textOf(body.candidates[0].content.parts)).toBe(expected);
+  });
+
   it('should give every overlapping request its own echo when echo is the default', async () => {
     // A delay before each chunk keeps the streams in flight together.
     const fake = await startFakeGeminiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
@@ -650,7 +675,7 @@ describe('echo scenario', () => {
         body: { contents: contentsFor(question) },
       });
       if (!isStream) return textOf(((await response.json()) as ParsedJson).candidates[0].content.parts);
-      return textOf(partsOf((await readGeminiSse(response)).chunks));
+      return textOf(partsOf((await readSseBody(response)).data));
     };
     const questions = Array.from({ length: 8 }, (_, index) => `question ${index}`);
 

@@ -1,31 +1,29 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { googleError } from './google-api-error.ts';
 
-export type FakeGeminiModel = {
+/** One entry of the fake's catalogue; what is left out takes the default. */
+export type FakeGeminiModelOptions = {
   /** The bare id (`gemini-3.5-flash`); the wire name is `models/<id>`. */
   id: string;
-  displayName: string;
-  version: string;
-  inputTokenLimit: number;
-  outputTokenLimit: number;
-  supportedGenerationMethods: readonly string[];
-  /** Thinking models report thought tokens and can return thought summaries. */
-  isThinking: boolean;
+  displayName?: string;
+  version?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+  supportedGenerationMethods?: readonly string[];
+  /** Thinking models (the default) report thought tokens and can return thought summaries. */
+  isThinking?: boolean;
   /** Gemini 2.5 Pro and Gemini 3 refuse `thinkingBudget: 0`. */
-  canDisableThinking: boolean;
+  canDisableThinking?: boolean;
   /** Gemini 3 enforces thought signatures on replayed function calls (docs/google-protocol.md §3.7, §5.3). */
-  requiresThoughtSignatures: boolean;
-  /** Native embedding length for embedding models. */
-  embeddingDimensions: number | undefined;
+  requiresThoughtSignatures?: boolean;
+  /** Native embedding length, for embedding models. */
+  embeddingDimensions?: number;
   /** A retired model answers every call with this status (404 NOT_FOUND or 503 UNAVAILABLE). */
-  retiredStatus: 404 | 503 | undefined;
+  retiredStatus?: 404 | 503;
 };
 
-export type FakeGeminiModelOptions = Pick<FakeGeminiModel, 'id'> & Partial<Omit<FakeGeminiModel, 'id'>>;
+export type FakeGeminiModel = ReturnType<typeof createFakeGeminiModels>[number];
 
-const CHAT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
-const EMBEDDING_METHODS = ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'];
-
-export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
+const DEFAULT_MODELS: readonly FakeGeminiModelOptions[] = [
   { id: 'gemini-3.5-flash', displayName: 'Gemini 3.5 Flash' },
   { id: 'gemini-3.1-pro-preview', displayName: 'Gemini 3.1 Pro Preview', canDisableThinking: false },
   { id: 'gemini-3.1-flash-lite', displayName: 'Gemini 3.1 Flash-Lite' },
@@ -34,7 +32,7 @@ export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
   {
     id: 'gemini-embedding-001',
     displayName: 'Gemini Embedding 001',
-    supportedGenerationMethods: EMBEDDING_METHODS,
+    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
     isThinking: false,
     embeddingDimensions: 3072,
     inputTokenLimit: 2048,
@@ -42,43 +40,31 @@ export const DEFAULT_FAKE_GEMINI_MODELS: readonly FakeGeminiModelOptions[] = [
   },
 ];
 
-/** Fills defaults (Gemini 3 ids require signatures and cannot turn thinking off) and rejects duplicates. */
-export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] | undefined): FakeGeminiModel[] {
-  const list = options ?? DEFAULT_FAKE_GEMINI_MODELS;
-  if (!Array.isArray(list))
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"models" must be an array' });
-  const seen = new Set<string>();
-  return list.map((entry, index) => {
-    if (entry == null || typeof entry.id !== 'string' || !/^[a-z0-9][a-z0-9.-]*$/.test(entry.id)) {
-      throw new CodedTypeError({
-        code: 'ERR_INVALID_ARG_VALUE',
-        message: `"models[${index}].id" must be a bare model id like gemini-3.5-flash`,
-      });
-    }
-    if (seen.has(entry.id)) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"models" repeat the id "${entry.id}"` });
-    }
-    seen.add(entry.id);
+/** Gemini 3 ids require signatures and cannot turn thinking off unless told otherwise. */
+export function createFakeGeminiModels(options: readonly FakeGeminiModelOptions[] = DEFAULT_MODELS) {
+  return options.map((entry) => {
     const isGemini3 = entry.id.startsWith('gemini-3');
     return {
-      id: entry.id,
+      ...entry,
       displayName: entry.displayName ?? entry.id,
       version: entry.version ?? '001',
       inputTokenLimit: entry.inputTokenLimit ?? 1_048_576,
       outputTokenLimit: entry.outputTokenLimit ?? 65_536,
-      supportedGenerationMethods: entry.supportedGenerationMethods ?? CHAT_METHODS,
+      supportedGenerationMethods: entry.supportedGenerationMethods ?? [
+        'generateContent',
+        'countTokens',
+        'createCachedContent',
+        'batchGenerateContent',
+      ],
       isThinking: entry.isThinking ?? true,
       canDisableThinking: entry.canDisableThinking ?? !isGemini3,
       requiresThoughtSignatures: entry.requiresThoughtSignatures ?? isGemini3,
-      embeddingDimensions: entry.embeddingDimensions,
-      retiredStatus: entry.retiredStatus,
     };
   });
 }
 
 /** The wire shape of a Model in `models.list` and `models.get`. */
 export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unknown> {
-  const isEmbedding = model.embeddingDimensions != null;
   return {
     name: `models/${model.id}`,
     version: model.version,
@@ -87,6 +73,34 @@ export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unkn
     inputTokenLimit: model.inputTokenLimit,
     outputTokenLimit: model.outputTokenLimit,
     supportedGenerationMethods: model.supportedGenerationMethods,
-    ...(isEmbedding ? {} : { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: model.isThinking }),
+    ...(model.embeddingDimensions == null
+      ? { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: model.isThinking }
+      : {}),
   };
+}
+
+/**
+ * The model a call names, if it serves the method (`requiredMethod` of `supportedGenerationMethods`). Unknown,
+ * retired-as-404 and unsupported models get the real NOT_FOUND wording; one retired as 503 is UNAVAILABLE.
+ */
+export function resolveGeminiModel(options: {
+  models: readonly FakeGeminiModel[];
+  id: string;
+  method: string;
+  requiredMethod: string;
+}): FakeGeminiModel {
+  const model = options.models.find((candidate) => candidate.id === options.id);
+  if (model?.retiredStatus === 503) throw googleError(503, 'The service is currently unavailable.');
+  if (
+    model == null ||
+    model.retiredStatus === 404 ||
+    !model.supportedGenerationMethods.includes(options.requiredMethod)
+  ) {
+    throw googleError(
+      404,
+      `models/${options.id} is not found for API version v1beta, or is not supported for ${options.method}. ` +
+        'Call ListModels to see the list of available models and their supported methods.',
+    );
+  }
+  return model;
 }

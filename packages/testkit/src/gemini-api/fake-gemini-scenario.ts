@@ -1,47 +1,29 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import type { BaseReplyScenario, ReplyInterruption } from '../plan-reply-text.ts';
+import type { ScenarioCallRule } from '../resolve-scenario-input.ts';
+import { resolveScenarioInput } from '../resolve-scenario-input.ts';
 import type { GoogleApiErrorBody } from './google-api-error.ts';
+import { googleErrorBody } from './google-api-error.ts';
 
-export type FakeGeminiFunctionCall = { name: string; args: Record<string, unknown>; id?: string };
-
-/** Numbers the fake would otherwise estimate (about four characters a token). */
-export type FakeGeminiUsageOverride = {
-  promptTokenCount?: number;
-  candidatesTokenCount?: number;
-  thoughtsTokenCount?: number;
-  cachedContentTokenCount?: number;
+const FUNCTION_CALL_RULE: ScenarioCallRule = {
+  field: 'functionCalls',
+  isValid: (call) => typeof call?.name === 'string' && call.name !== '' && call.args instanceof Object,
+  problem: '" needs a name and an args object',
 };
 
-/** Where a stream stops early, counted in content chunks written. */
-export type FakeGeminiInterruption =
-  | { kind: 'error'; afterChunks: number; error?: GoogleApiErrorBody }
-  | { kind: 'disconnect'; afterChunks: number };
-
-export type FakeGeminiFinishReason =
-  | 'STOP'
-  | 'MAX_TOKENS'
-  | 'SAFETY'
-  | 'RECITATION'
-  | 'OTHER'
-  | 'BLOCKLIST'
-  | 'PROHIBITED_CONTENT'
-  | 'SPII'
-  | 'MALFORMED_FUNCTION_CALL';
+/** Counted in content chunks written. */
+export type FakeGeminiInterruption = ReplyInterruption<'afterChunks', GoogleApiErrorBody>;
 
 /** A model answer: thought summary, text and function calls, streamed in that order. */
-export type FakeGeminiReplyScenario = {
-  kind: 'reply';
-  /** Default `FAKE_GEMINI_REPLY_TEXT`, or none when there are function calls. */
-  text?: string;
-  /** Answer `echo: <text of the last user content>` (when `text` is not given), to tell concurrent callers apart. */
-  echo?: boolean;
+export type FakeGeminiReplyScenario = BaseReplyScenario<FakeGeminiInterruption> & {
   /** Thought summary; returned as `thought: true` parts only when the request sets `includeThoughts`. */
   thoughts?: string;
-  functionCalls?: readonly FakeGeminiFunctionCall[];
-  /** Default STOP (function calls also finish with STOP). */
-  finishReason?: FakeGeminiFinishReason;
-  usage?: FakeGeminiUsageOverride;
-  chunkCount?: number;
-  interruption?: FakeGeminiInterruption;
+  functionCalls?: readonly { name: string; args: Record<string, unknown>; id?: string }[];
+  /** Default STOP (function calls also finish with STOP); any FinishReason (MAX_TOKENS, SAFETY, RECITATION, …). */
+  finishReason?: string;
+  /** Token counts the fake would otherwise estimate (about four characters a token). */
+  usage?: Partial<
+    Record<'promptTokenCount' | 'candidatesTokenCount' | 'thoughtsTokenCount' | 'cachedContentTokenCount', number>
+  >;
 };
 
 /** The prompt itself is blocked: no candidates, only `promptFeedback.blockReason`. */
@@ -64,26 +46,26 @@ export type FakeGeminiScenario =
   | FakeGeminiBlockedPromptScenario
   | FakeGeminiHttpErrorScenario;
 
-export const FAKE_GEMINI_REPLY_TEXT = 'Hello! How can I help you today?';
+export type FakeGeminiScenarioInput = keyof typeof FAKE_GEMINI_SCENARIOS | FakeGeminiScenario;
+
+export function resolveFakeGeminiScenario(input: FakeGeminiScenarioInput): FakeGeminiScenario {
+  return resolveScenarioInput<FakeGeminiScenario>(input, FAKE_GEMINI_SCENARIOS, FUNCTION_CALL_RULE);
+}
+
+const WEATHER_CALL = { name: 'get_weather', args: { city: 'Paris' } };
 
 export const FAKE_GEMINI_SCENARIOS = {
   text: { kind: 'reply' },
   echo: { kind: 'reply', echo: true },
-  thinking: {
-    kind: 'reply',
-    thoughts: '**Greeting the user**\n\nThe user says hello. A short, friendly answer fits.',
-  },
+  thinking: { kind: 'reply', thoughts: '**Greeting the user**\n\nThe user says hello. A short, friendly answer fits.' },
   'function-call': {
     kind: 'reply',
     thoughts: '**Checking the weather**\n\nI should call get_weather for Paris.',
-    functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }],
+    functionCalls: [WEATHER_CALL],
   },
   'parallel-function-calls': {
     kind: 'reply',
-    functionCalls: [
-      { name: 'get_weather', args: { city: 'Paris' } },
-      { name: 'get_time', args: { timezone: 'Europe/Paris' } },
-    ],
+    functionCalls: [WEATHER_CALL, { name: 'get_time', args: { timezone: 'Europe/Paris' } }],
   },
   'max-tokens': { kind: 'reply', text: 'The answer is longer than the', finishReason: 'MAX_TOKENS' },
   safety: { kind: 'reply', text: '', finishReason: 'SAFETY' },
@@ -97,62 +79,51 @@ export const FAKE_GEMINI_SCENARIOS = {
   overloaded: { kind: 'http-error', status: 503 },
 } as const satisfies Record<string, FakeGeminiScenario>;
 
-export type FakeGeminiScenarioName = keyof typeof FAKE_GEMINI_SCENARIOS;
+/** The error the fake writes into a stream that fails part-way, unless the scenario names another. */
+export const DEFAULT_GEMINI_STREAM_ERROR = googleErrorBody(503, 'The model is overloaded. Please try again later.');
 
-/** The preset scenarios that stream output, one fixture file each. */
-export const FAKE_GEMINI_STREAMING_SCENARIO_NAMES: readonly FakeGeminiScenarioName[] = [
-  'text',
-  'thinking',
-  'function-call',
-  'parallel-function-calls',
-  'max-tokens',
-  'safety',
-  'blocked-prompt',
-  'error-mid-stream',
-  'disconnect-mid-stream',
-];
+const QUOTA_METRIC = 'generativelanguage.googleapis.com/generate_content_free_tier_requests';
+const RATE_LIMITS_URL = 'https://ai.google.dev/gemini-api/docs/rate-limits';
+const QUOTAS = {
+  'per-minute': { periods: ['PerMinute'], limit: '10', retryDelay: '2s', retryIn: '2.0s' },
+  'per-day': { periods: ['PerDay'], limit: '250', retryDelay: '43200s', retryIn: '43200.0s' },
+  'no-free-tier': { periods: ['PerDay', 'PerMinute'], limit: '0', retryDelay: '5s', retryIn: '5.237548564s' },
+};
 
-export function resolveFakeGeminiScenario(scenario: FakeGeminiScenarioName | FakeGeminiScenario): FakeGeminiScenario {
-  if (typeof scenario === 'string') {
-    const preset = (FAKE_GEMINI_SCENARIOS as Record<string, FakeGeminiScenario>)[scenario];
-    if (preset == null) throw invalidValue(`"scenario" ${JSON.stringify(scenario)} is not a preset`);
-    return preset;
+/**
+ * The body of an `http-error` scenario. The 429s follow docs/google-protocol.md §5.3: a per-minute limit (QuotaFailure
+ * `…PerMinute…FreeTier`, RetryInfo "2s"), a daily quota (`…PerDay…`), and a model with no free tier (`limit: 0`).
+ */
+export function buildGeminiScenarioError(scenario: FakeGeminiHttpErrorScenario, model: string): GoogleApiErrorBody {
+  if (scenario.body != null) return scenario.body;
+  if (scenario.status === 503) return DEFAULT_GEMINI_STREAM_ERROR;
+  if (scenario.status === 500) {
+    return googleErrorBody(
+      500,
+      'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+    );
   }
-  if (scenario == null || typeof scenario !== 'object') {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_TYPE',
-      message: '"scenario" must be a preset name or an object',
-    });
-  }
-  switch (scenario.kind) {
-    case 'http-error':
-      if (!Number.isInteger(scenario.status) || scenario.status < 400 || scenario.status > 599) {
-        throw invalidValue('"scenario.status" must be an HTTP error status (400-599)');
-      }
-      return scenario;
-    case 'blocked-prompt':
-      return scenario;
-    case 'reply':
-      for (const [index, call] of (scenario.functionCalls ?? []).entries()) {
-        if (typeof call?.name !== 'string' || call.name === '' || call.args == null || typeof call.args !== 'object') {
-          throw invalidValue(`"scenario.functionCalls[${index}]" needs a name and an args object`);
-        }
-      }
-      if (scenario.chunkCount != null && !(Number.isInteger(scenario.chunkCount) && scenario.chunkCount > 0)) {
-        throw invalidValue('"scenario.chunkCount" must be a positive integer');
-      }
-      if (
-        scenario.interruption != null &&
-        !(Number.isInteger(scenario.interruption.afterChunks) && scenario.interruption.afterChunks >= 0)
-      ) {
-        throw invalidValue('"scenario.interruption.afterChunks" must be an integer >= 0');
-      }
-      return scenario;
-    default:
-      throw invalidValue('"scenario.kind" must be "reply", "blocked-prompt" or "http-error"');
-  }
-}
-
-function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+  if (scenario.status !== 429)
+    return googleErrorBody(scenario.status, `Scripted error with status ${scenario.status}.`);
+  const { periods, limit, retryDelay, retryIn } = QUOTAS[scenario.quota ?? 'per-minute'];
+  const violations = periods.map((period) => ({
+    quotaMetric: QUOTA_METRIC,
+    quotaId: `GenerateRequests${period}PerProjectPerModel-FreeTier`,
+    quotaDimensions: { location: 'global', model },
+    quotaValue: limit,
+  }));
+  return googleErrorBody(
+    429,
+    'You exceeded your current quota, please check your plan and billing details. For more information on this ' +
+      `error, head to: ${RATE_LIMITS_URL}. To monitor your current usage, head to: https://ai.dev/rate-limit. \n` +
+      `* Quota exceeded for metric: ${QUOTA_METRIC}, limit: ${limit}, model: ${model}\nPlease retry in ${retryIn}.`,
+    [
+      {
+        '@type': 'type.googleapis.com/google.rpc.Help',
+        links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_URL }],
+      },
+      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations },
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },
+    ],
+  );
 }

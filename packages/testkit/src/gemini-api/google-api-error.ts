@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ApiRejection } from '../create-authorized-routes.ts';
 
 /** Google RPC status names by HTTP status, as generativelanguage.googleapis.com pairs them. */
 const STATUS_NAMES: Record<number, string> = {
@@ -18,70 +19,40 @@ export type GoogleApiErrorBody = {
   error: { code: number; message: string; status: string; details?: Record<string, unknown>[] };
 };
 
-export type GoogleApiErrorOptions = {
-  code: number;
-  message: string;
-  /** Defaults from `code`: 400 INVALID_ARGUMENT, 429 RESOURCE_EXHAUSTED, … */
-  status?: string;
-  /** Left out of the body when empty, as Google does. */
-  details?: Record<string, unknown>[];
-};
-
-export function buildGoogleApiError(options: GoogleApiErrorOptions): GoogleApiErrorBody {
-  return {
-    error: {
-      code: options.code,
-      message: options.message,
-      status: options.status ?? STATUS_NAMES[options.code] ?? 'UNKNOWN',
-      ...(options.details == null || options.details.length === 0 ? {} : { details: options.details }),
-    },
-  };
+/** The envelope for an HTTP status; `details` are left out when empty, as Google does. */
+export function googleErrorBody(
+  code: number,
+  message: string,
+  details: Record<string, unknown>[] = [],
+): GoogleApiErrorBody {
+  const status = STATUS_NAMES[code] ?? 'UNKNOWN';
+  return { error: { code, message, status, ...(details.length === 0 ? {} : { details }) } };
 }
 
-/** Thrown by validators so nested checks stop at the first problem; routes turn it into the response. */
-export class GoogleRequestRejectedError extends Error {
-  readonly body: GoogleApiErrorBody;
+export function googleError(code: number, message: string, details?: Record<string, unknown>[]): ApiRejection {
+  return new ApiRejection({ status: code, body: googleErrorBody(code, message, details) });
+}
 
-  constructor(options: GoogleApiErrorOptions) {
-    super(options.message);
-    this.body = buildGoogleApiError(options);
-  }
+/** A proto JSON parse problem: the message repeated as a BadRequest field violation. */
+export function rejectInvalidPayload(message: string, field?: string): ApiRejection {
+  const violation = field == null ? { description: message } : { field, description: message };
+  return googleError(400, message, [
+    { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [violation] },
+  ]);
+}
+
+/** A request-level check, worded as `* GenerateContentRequest.<field>: <problem>\n` like the real server. */
+export function rejectRequestField(request: string, field: string, problem: string): ApiRejection {
+  return googleError(400, `* ${request}.${field}: ${problem}\n`);
 }
 
 /** Google pretty-prints JSON bodies with two spaces; clients that split errors by line see the same text. */
-export function sendGoogleJson(options: { reply: ServerResponse; status?: number; body: unknown }): void {
-  const text = `${JSON.stringify(options.body, null, 2)}\n`;
-  options.reply.writeHead(options.status ?? 200, {
+export function sendGoogleJson(reply: ServerResponse, body: unknown, status = 200): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  reply.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(text),
     vary: 'Origin, X-Origin, Referer',
   });
-  options.reply.end(text);
-}
-
-export function sendGoogleApiError(options: { reply: ServerResponse; body: GoogleApiErrorBody }): void {
-  sendGoogleJson({ reply: options.reply, status: options.body.error.code, body: options.body });
-}
-
-/** A proto JSON parse problem: the message repeated as a BadRequest field violation. */
-export function rejectInvalidPayload(options: { message: string; field?: string }): GoogleRequestRejectedError {
-  const violation =
-    options.field == null ? { description: options.message } : { field: options.field, description: options.message };
-  return new GoogleRequestRejectedError({
-    code: 400,
-    message: options.message,
-    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [violation] }],
-  });
-}
-
-/** A request-level check, worded as `* GenerateContentRequest.<field>: <problem>\n` like the real server. */
-export function rejectRequestField(options: {
-  request: string;
-  field: string;
-  problem: string;
-}): GoogleRequestRejectedError {
-  return new GoogleRequestRejectedError({
-    code: 400,
-    message: `* ${options.request}.${options.field}: ${options.problem}\n`,
-  });
+  reply.end(text);
 }

@@ -1,27 +1,22 @@
-import { CodedTypeError } from '../coded-type-error.ts';
-
-/** One entry of the fake's catalogue. */
-export type FakeOpenAiModel = {
+/** One entry of the fake's catalogue; what is left out takes the default. */
+export type FakeOpenAiModelOptions = {
   id: string;
-  /** `chat` serves chat completions and responses; `embedding` serves embeddings only. */
-  kind: 'chat' | 'embedding';
-  ownedBy: string;
-  /** Seconds since the epoch, as `created` in the model object. */
-  created: number;
-  /**
-   * Reasoning models (o-series, gpt-5) reject `max_tokens` and a non-default `temperature`, and report
-   * `reasoning_tokens` in usage.
-   */
-  isReasoning: boolean;
+  /** `chat` (the default) serves chat completions and responses; `embedding` serves embeddings only. */
+  kind?: 'chat' | 'embedding';
+  ownedBy?: string;
+  /** Seconds since the epoch. */
+  created?: number;
+  /** Reasoning models (o-series, gpt-5) refuse `max_tokens` and a non-default `temperature`. */
+  isReasoning?: boolean;
   /** Embedding length when the request names no `dimensions`. */
-  dimensions: number | undefined;
+  dimensions?: number;
   /** Only the text-embedding-3 family accepts a `dimensions` parameter. */
-  supportsDimensions: boolean;
+  supportsDimensions?: boolean;
 };
 
-export type FakeOpenAiModelOptions = Pick<FakeOpenAiModel, 'id'> & Partial<Omit<FakeOpenAiModel, 'id'>>;
+export type FakeOpenAiModel = ReturnType<typeof createFakeOpenAiModels>[number];
 
-export const DEFAULT_FAKE_OPENAI_MODELS: readonly FakeOpenAiModelOptions[] = [
+const DEFAULT_MODELS: readonly FakeOpenAiModelOptions[] = [
   { id: 'gpt-4o-mini', created: 1721172741 },
   { id: 'gpt-4.1', created: 1744316542 },
   { id: 'gpt-5-mini', created: 1754425928, isReasoning: true },
@@ -37,21 +32,8 @@ export const DEFAULT_FAKE_OPENAI_MODELS: readonly FakeOpenAiModelOptions[] = [
   },
 ];
 
-/** Fills defaults and rejects duplicates, so a typo in a test's catalogue fails at start-up. */
-export function createFakeOpenAiModels(options: readonly FakeOpenAiModelOptions[] | undefined): FakeOpenAiModel[] {
-  const list = options ?? DEFAULT_FAKE_OPENAI_MODELS;
-  if (!Array.isArray(list)) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"models" must be an array' });
-  }
-  const seen = new Set<string>();
-  return list.map((entry, index) => {
-    if (entry == null || typeof entry.id !== 'string' || entry.id === '') {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"models[${index}].id" must be a string` });
-    }
-    if (seen.has(entry.id)) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"models" repeat the id "${entry.id}"` });
-    }
-    seen.add(entry.id);
+export function createFakeOpenAiModels(options: readonly FakeOpenAiModelOptions[] = DEFAULT_MODELS) {
+  return options.map((entry) => {
     const kind = entry.kind ?? 'chat';
     return {
       id: entry.id,
@@ -63,9 +45,4 @@ export function createFakeOpenAiModels(options: readonly FakeOpenAiModelOptions[
       supportsDimensions: entry.supportsDimensions ?? false,
     };
   });
-}
-
-/** The wire shape of `GET /v1/models/{id}`. */
-export function toOpenAiModelObject(model: FakeOpenAiModel): Record<string, unknown> {
-  return { id: model.id, object: 'model', created: model.created, owned_by: model.ownedBy };
 }

@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { FAKE_OPENAI_STREAMING_SCENARIO_NAMES } from './fake-openai-scenario.ts';
-import { startFakeOpenAiApi } from './start-fake-openai-api.ts';
-import { FIXED_NOW, postJson, readSse } from './test-support.ts';
+import { readSseBody } from '../read-sse-body.ts';
+import { FAKE_OPENAI_SCENARIOS } from './fake-openai-scenario.ts';
+import { startFakeOpenAiApi } from './openai-api-fake.ts';
+import { FIXED_NOW, postJson } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
+
+// Every preset that streams output; `echo` answers what it is asked, so it has no fixed recording.
+const STREAMING_SCENARIOS = Object.entries(FAKE_OPENAI_SCENARIOS)
+  .filter(([name, scenario]) => scenario.kind === 'reply' && name !== 'echo')
+  .map(([name]) => name as keyof typeof FAKE_OPENAI_SCENARIOS);
 
 /**
  * Records each streaming scenario, as the fake sends it, into `__fixtures__/` for adapter tests: one JSON data payload
@@ -12,10 +18,10 @@ afterEach(closeAllFakeServers);
  * otherwise a mismatch fails here before it can surprise an adapter test.
  */
 describe('openai-api fixtures', () => {
-  it.each(FAKE_OPENAI_STREAMING_SCENARIO_NAMES)('should match openai-%s.chunks.txt', async (scenario) => {
+  it.each(STREAMING_SCENARIOS)('should match openai-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
-    const { events } = await readSse(
+    const { events } = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/chat/completions`,
         body: {
@@ -31,10 +37,10 @@ describe('openai-api fixtures', () => {
     await expect(lines.join('')).toMatchFileSnapshot(`./__fixtures__/openai-${scenario}.chunks.txt`);
   });
 
-  it.each(FAKE_OPENAI_STREAMING_SCENARIO_NAMES)('should match openai-responses-%s.chunks.txt', async (scenario) => {
+  it.each(STREAMING_SCENARIOS)('should match openai-responses-%s.chunks.txt', async (scenario) => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
-    const { events } = await readSse(
+    const { events } = await readSseBody(
       await postJson({
         url: `${fake.baseUrl}/responses`,
         body: {

@@ -146,7 +146,7 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
     );
     try {
       const reasoning = 'The user greets me. A short, friendly answer fits.';
-      gateway.fakeOpenAi.pushScenarios('reasoning', 'reasoning');
+      gateway.fakeOpenAi.enqueueScenarios('reasoning', 'reasoning');
       const completion = await openai.chat.completions.create({
         model: 'openai/o4-mini',
         messages: [{ role: 'user', content: 'Hi' }],
@@ -178,7 +178,7 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
   });
 
   it('should round-trip a tool call: streamed call deltas, then the tool result goes upstream as sent', async () => {
-    gateway.fakeOpenAi.pushScenarios('tool-call');
+    gateway.fakeOpenAi.enqueueScenarios('tool-call');
     const tools = [
       {
         type: 'function' as const,
@@ -233,7 +233,7 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
   });
 
   it('should answer upstream refusals with their status, the OpenAI envelope and a retry hint', async () => {
-    gateway.fakeOpenAi.pushScenarios('rate-limit', 'insufficient-quota', 'server-error');
+    gateway.fakeOpenAi.enqueueScenarios('rate-limit', 'insufficient-quota', 'server-error');
     const limited = await postChat({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
@@ -249,7 +249,7 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
     expect(failed.status).toBeGreaterThanOrEqual(500);
     expect(failed.headers.get('content-type')).toMatch(/^application\/json/);
     // The upstream's own 400 is the client's mistake: passed on as a 400 with the upstream's words.
-    gateway.fakeOpenAi.pushScenarios({
+    gateway.fakeOpenAi.enqueueScenarios({
       kind: 'http-error',
       status: 400,
       body: {
@@ -269,7 +269,7 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
   });
 
   it('should end a stream that fails part-way with an error event and no [DONE]', async () => {
-    gateway.fakeOpenAi.pushScenarios('error-mid-stream', 'disconnect-mid-stream');
+    gateway.fakeOpenAi.enqueueScenarios('error-mid-stream', 'disconnect-mid-stream');
     for (const expected of [/server had an error/, /closed/]) {
       const response = await postChat({
         model: 'openai/gpt-4.1',

@@ -66,7 +66,7 @@ describe('the AI SDK as a client of /v1', () => {
   });
 
   it('should do the same through the OpenAI-compatible key', async () => {
-    gateway.fakeOpenAi.pushScenarios('tool-call', 'text');
+    gateway.fakeOpenAi.enqueueScenarios('tool-call', 'text');
     const result = streamText({
       model: provider().chatModel('openai/gpt-4.1'),
       prompt: 'What is the weather in Paris?',

@@ -399,7 +399,7 @@ describe('responses through the subscription', () => {
 
 describe('responses through an API-key provider', () => {
   it('should translate a streamed Responses call into the same event sequence', async () => {
-    gateway.fakeOpenAi.pushScenarios('reasoning');
+    gateway.fakeOpenAi.enqueueScenarios('reasoning');
     const stream = await openai.responses.create({
       model: 'openai/gpt-5-mini',
       instructions: 'Be brief.',
@@ -426,7 +426,7 @@ describe('responses through an API-key provider', () => {
   });
 
   it('should answer without streaming and round-trip a function call', async () => {
-    gateway.fakeOpenAi.pushScenarios('tool-call', 'text');
+    gateway.fakeOpenAi.enqueueScenarios('tool-call', 'text');
     const tools: OpenAI.Responses.Tool[] = [
       {
         type: 'function',
