@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { createUpstreamFetch, type UpstreamFetch } from '@pag/providers';
 import { KeyFileError } from '@pag/vault';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
@@ -58,6 +59,7 @@ class UsageError extends Error {}
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let db: GatewayDatabase | undefined;
+  let upstreamFetch: UpstreamFetch | undefined;
   try {
     const { positionals, values } = parseArgs({
       args: [...argv],
@@ -88,7 +90,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
     const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
-    const context = createConnectionsContext({ config, db, vault });
+    // The CLI's sign-in calls (device code, token exchange) get the server's upstream timeouts.
+    upstreamFetch = createUpstreamFetch({
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    });
+    const context = createConnectionsContext({ config, db, vault, fetch: upstreamFetch });
     const print = (line: string) => io.stdout.write(`${line}\n`);
     const askPassword = async () => {
       const password = await readPassword({ stdin: io.stdin, stderr: io.stderr, prompt: 'Password: ' });
@@ -196,5 +204,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   } finally {
     db?.$client.close();
+    await upstreamFetch?.close();
   }
 }

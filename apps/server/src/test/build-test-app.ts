@@ -36,10 +36,17 @@ export type TestApp = {
  */
 export async function buildTestApp(
   environment: Record<string, string> = {},
-  options: { upstreamFetch?: typeof fetch } = {},
+  options: {
+    upstreamFetch?: typeof fetch;
+    /** Settings finer than the environment allows (upstream timeouts in milliseconds, for tests that wait on them). */
+    config?: Partial<Config>;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-  const config = loadConfig({ GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: 'info', ...environment }, dataDir);
+  const config: Config = {
+    ...loadConfig({ GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: 'info', ...environment }, dataDir),
+    ...options.config,
+  };
   const db = openDatabase(config.databaseFile);
   const logs: string[] = [];
   const logStream = new Writable({

@@ -13,6 +13,7 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
+import type { Config } from '../config.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { buildTestApp, type SignedInClient, signIn, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
@@ -75,7 +76,7 @@ export type AiTestGateway = {
  * an OpenAI-compatible API, the Gemini API): what a note app on the same machine would talk to.
  */
 export async function startAiTestGateway(
-  options: { shouldEcho?: boolean; environment?: Record<string, string> } = {},
+  options: { shouldEcho?: boolean; environment?: Record<string, string>; config?: Partial<Config> } = {},
 ): Promise<AiTestGateway> {
   // Echoing fakes answer `echo: <last user message>`, so a test can tell every caller's answer apart.
   const echo = options.shouldEcho === true ? { defaultScenario: 'echo' as const } : {};
@@ -85,13 +86,16 @@ export async function startAiTestGateway(
   const fakeGemini = await startFakeGeminiApi({ apiKeys: FAKE_GEMINI_KEYS, ...echo });
   // The public URL must be the address clients really use: it is the MCP resource and the OAuth issuer.
   const port = await findFreeLoopbackPort();
-  const test = await buildTestApp({
-    GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
-    GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
-    GATEWAY_GEMINI_API_URL: fakeGemini.url,
-    GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ...options.environment,
-  });
+  const test = await buildTestApp(
+    {
+      GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
+      GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
+      GATEWAY_GEMINI_API_URL: fakeGemini.url,
+      GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...options.environment,
+    },
+    options.config == null ? {} : { config: options.config },
+  );
   const url = await test.app.listen({ host: '127.0.0.1', port });
 
   const sessionRequest: AiTestGateway['sessionRequest'] = (user, method, path, body) =>
