@@ -74,7 +74,10 @@ export async function startCodexPartStream(options: {
           reader.cancel(error).catch(() => {});
           if (abortSignal?.aborted) throw abortSignal.reason;
           isFinished = true;
-          return state.finish({ interruptedBy: error instanceof ProviderError ? error : toTransportError(error, url) });
+          return state.finish({
+            interruptedBy:
+              error instanceof ProviderError ? error : toTransportError(error, url, { isReadingBody: true }),
+          });
         }
       }
       if (result.done) {

@@ -11,7 +11,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import { isAbortError, isTransportFailure, toTransportError } from './to-transport-error.ts';
+import { isAbortError, toTransportError } from './to-transport-error.ts';
 
 export type HttpFailure = {
   url: string;
@@ -75,9 +75,9 @@ export function mapSdkError(
   ) {
     return new InvalidRequestError({ message: error.message, url: options.url, cause: error });
   }
-  // A body that failed while the SDK read it (a dropped connection, the upstream fetch's idle timeout) reaches us
-  // as it was thrown, not as an APICallError.
-  if (isTransportFailure(error)) return toTransportError(error, options.url) as Error;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.message === 'fetch failed')) {
+    return toTransportError(error, options.url) as Error;
+  }
   return options.mapOther(error);
 }
 

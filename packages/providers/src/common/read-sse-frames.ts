@@ -83,7 +83,7 @@ export function readSseFrames(body: UpstreamBodyReader, options: { url: string }
         } catch (error) {
           isEnded = true;
           partial = [];
-          throw toTransportError(error, options.url);
+          throw toTransportError(error, options.url, { isReadingBody: true });
         }
         if (result.done) {
           isEnded = true;

@@ -25,30 +25,19 @@ function* causesOf(error: unknown): Generator<unknown> {
 }
 
 /**
- * True when an error is the transport failing — a timeout, a refused or dropped connection, a body cut short —
- * rather than something the upstream said: undici's errors (`UND_ERR_*`), Node's socket errors, and fetch's
- * wrappers around them ("fetch failed", "terminated").
- */
-export function isTransportFailure(error: unknown): boolean {
-  for (const cause of causesOf(error)) {
-    if (!(cause instanceof Error || cause instanceof DOMException)) return false;
-    if (cause.name === 'TimeoutError') return true;
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && (code.startsWith('UND_ERR_') || /^E[A-Z]+$/.test(code))) return true;
-    if (cause instanceof TypeError && (cause.message === 'fetch failed' || cause.message === 'terminated')) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
  * Turns an error thrown by `fetch` or by reading a response body into our class: a timeout of ours (the caller's
  * `TimeoutError`, or one of the upstream fetch's connect, first-byte and idle timeouts) becomes
  * `UpstreamTimeoutError`, anything else `UpstreamConnectionError`. The caller's own abort is returned unchanged: it
  * is not an upstream failure.
  */
-export function toTransportError(error: unknown, url: string): unknown {
+export function toTransportError(
+  error: unknown,
+  url: string,
+  options: {
+    /** The answer had begun (its body was being read): a dropped connection broke it off, not "could not reach". */
+    isReadingBody?: boolean;
+  } = {},
+): unknown {
   if (isAbortError(error)) return error;
   const host = new URL(url).host;
   for (const cause of causesOf(error)) {
@@ -61,7 +50,10 @@ export function toTransportError(error: unknown, url: string): unknown {
   }
   const detail = error instanceof Error ? (describeCause(error) ?? error.message) : String(error);
   return new UpstreamConnectionError({
-    message: `Could not reach ${host}: ${detail}`,
+    message:
+      options.isReadingBody === true
+        ? `The connection to ${host} broke off in the middle of its answer: ${detail}`
+        : `Could not reach ${host}: ${detail}`,
     url,
     cause: error,
   });

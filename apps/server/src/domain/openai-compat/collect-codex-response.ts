@@ -28,7 +28,8 @@ export async function collectCodexResponse(options: {
 async function collect(events: SseEventReader, url: string): Promise<Record<string, unknown>> {
   const items: unknown[] = [];
   // A read that fails (a cut connection, the idle timeout) is the upstream's failure, typed; never our 500.
-  const read = () => events.read().catch((error: unknown) => Promise.reject(toTransportError(error, url)));
+  const read = () =>
+    events.read().catch((error: unknown) => Promise.reject(toTransportError(error, url, { isReadingBody: true })));
   for (let next = await read(); !next.done; next = await read()) {
     const message = next.value;
     let event: { type?: string; item?: unknown; response?: Record<string, unknown>; error?: unknown };

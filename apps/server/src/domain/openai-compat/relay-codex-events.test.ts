@@ -6,20 +6,26 @@ const URL = 'https://chatgpt.example/backend-api/codex/responses';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function bodyOf(chunks: readonly string[], failure?: Error): UpstreamBodyReader & { reads: number } {
+function bodyOf(chunks: readonly string[], failure?: Error) {
   const queue = chunks.map((chunk) => encoder.encode(chunk));
+  let markExhausted: () => void = () => {};
   const body = {
     reads: 0,
+    /** Resolves once the body has been read to its end or its failure. */
+    exhausted: new Promise<void>((resolve) => {
+      markExhausted = resolve;
+    }),
     read: async () => {
       body.reads += 1;
       const next = queue.shift();
       if (next != null) return { done: false as const, value: next };
+      markExhausted();
       if (failure != null) throw failure;
       return { done: true as const, value: undefined };
     },
     cancel: async () => {},
   };
-  return body;
+  return body satisfies UpstreamBodyReader;
 }
 
 async function relay(body: UpstreamBodyReader): Promise<unknown[]> {
@@ -57,10 +63,11 @@ describe('issue 16: relayCodexEvents', () => {
     ]);
   });
 
-  it('should pass a complete stream on unchanged, and read past the terminal event without adding to it', async () => {
+  it('should pass a complete stream on unchanged and end it at the terminal event, reading the rest aside', async () => {
     const body = bodyOf([created(0), completed(1), 'data: {"late":true}\n\n'], new Error('socket hang up'));
     expect(await relay(body)).toEqual([created(0), completed(1)]);
-    // Read to the failure after the end (the connection could have been reused), not cut short at the end.
+    // What followed the end was still read (so the connection could be reused), without reaching the client.
+    await body.exhausted;
     expect(body.reads).toBe(4);
   });
 

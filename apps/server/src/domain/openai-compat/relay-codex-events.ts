@@ -18,7 +18,8 @@ const CR = 0x0d;
  * (docs/codex-protocol.md §6.1: clients treat an end without `response.completed` as an error). Our event repeats
  * the response object of `response.created` with `status: "failed"` and the error in our words and codes
  * (`upstream_timeout`, `upstream_unavailable`), and takes the next `sequence_number`. Half an event is never
- * passed on (`readSseFrames`). The caller's abort passes through; leaving early stops reading the upstream.
+ * passed on (`readSseFrames`). The stream ends at the terminal event (what follows is read aside, see `drain`).
+ * The caller's abort passes through; a client that leaves early stops the reading of the upstream.
  */
 export async function* relayCodexEvents(
   body: UpstreamBodyReader,
@@ -36,14 +37,11 @@ export async function* relayCodexEvents(
       try {
         next = await frames.read();
       } catch (error) {
-        // After the terminal event a connection closed late is not the client's concern.
-        if (isTerminated) return;
         if (describeUpstreamError(error) == null) throw error;
         failure = error;
         break;
       }
       if (next.done) {
-        if (isTerminated) return;
         failure = new UpstreamConnectionError({
           message: 'The Codex stream ended before response.completed.',
           url: options.url,
@@ -51,8 +49,6 @@ export async function* relayCodexEvents(
         });
         break;
       }
-      // Read to the end even after the terminal event, so the connection can be reused, but pass nothing more on.
-      if (isTerminated) continue;
       const type = eventTypeOf(next.value, decoder);
       if (type != null) {
         relayed += 1;
@@ -60,6 +56,8 @@ export async function* relayCodexEvents(
         isTerminated = TERMINAL_TYPES.has(type);
       }
       yield next.value;
+      // The answer is complete: the client's stream ends now, not when the upstream gets round to closing.
+      if (isTerminated) return;
     }
     const described = describeUpstreamError(failure);
     yield {
@@ -75,8 +73,27 @@ export async function* relayCodexEvents(
       },
     };
   } finally {
-    await frames.cancel().catch(() => {});
+    if (isTerminated) void drain(frames);
+    else await frames.cancel().catch(() => {});
   }
+}
+
+/** Upstream events after the terminal one are not read further than this; the connection is then let go. */
+const MAX_READS_AFTER_END = 8;
+
+/**
+ * Reads what little follows the terminal event (normally just the end of the body), in the background, so the
+ * connection goes back to the pool instead of being closed; anything longer or failing is cancelled or dropped.
+ */
+async function drain(frames: UpstreamBodyReader): Promise<void> {
+  try {
+    for (let read = 0; read < MAX_READS_AFTER_END; read += 1) {
+      if ((await frames.read()).done) return;
+    }
+  } catch {
+    return;
+  }
+  await frames.cancel().catch(() => {});
 }
 
 /**
