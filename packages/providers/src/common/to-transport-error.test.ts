@@ -7,7 +7,7 @@ import { toTransportError } from './to-transport-error.ts';
 const URL = 'https://upstream.example/v1/chat/completions';
 
 describe('issue 16: toTransportError', () => {
-  it('should turn each of undici’s timeouts, bare or wrapped by fetch, into UpstreamTimeoutError saying which', () => {
+  it('issue 16: should turn each of undici’s timeouts, bare or wrapped by fetch, into UpstreamTimeoutError saying which', () => {
     const cases = [
       [new errors.ConnectTimeoutError(), /Could not connect to upstream\.example in time/],
       [new errors.HeadersTimeoutError(), /upstream\.example did not start answering in time/],
