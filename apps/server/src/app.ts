@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import { createUpstreamFetch } from '@pag/providers';
 import type { Vault } from '@pag/vault';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -57,7 +58,7 @@ export type AppDependencies = {
   logStream?: DestinationStream;
   /** Encrypts upstream tokens at rest (see domain/vault/open-gateway-vault.ts). */
   vault: Vault;
-  /** The fetch used to reach upstreams; tests may inject one. */
+  /** The fetch used to reach upstreams; tests may inject one (its timeouts are then its own). */
   upstreamFetch?: typeof fetch;
   /** How the outbound policy resolves host names (the system resolver when omitted); tests make a name lead anywhere. */
   upstreamResolve?: ResolveHost;
@@ -103,13 +104,20 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(rateLimitPlugin);
 
   const context = { db, now };
-  const connections = createConnectionsContext({
-    config,
-    db,
-    now,
-    vault: dependencies.vault,
-    ...(dependencies.upstreamFetch == null ? {} : { fetch: dependencies.upstreamFetch }),
-  });
+  // Every upstream call (model calls and lists, key checks, sign-in and token endpoints) goes through this one
+  // fetch, so the connect, first-byte and idle timeouts hold everywhere (docs/security.md, "A slow or silent
+  // upstream holds connections").
+  let upstreamFetch = dependencies.upstreamFetch;
+  if (upstreamFetch == null) {
+    const ownFetch = createUpstreamFetch({
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    });
+    app.addHook('onClose', () => ownFetch.close());
+    upstreamFetch = ownFetch;
+  }
+  const connections = createConnectionsContext({ config, db, now, vault: dependencies.vault, fetch: upstreamFetch });
   const loopbackCallback = new LoopbackCallbackServer({
     redirectUri: config.codexRedirectUri,
     settingsUrl: new URL('/settings/connections', config.publicUrl).toString(),
@@ -133,6 +141,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const outbound = new OutboundPolicy({
     allowPrivate: () => readOperatorSettings(context, operatorDefaults).allowPrivateUpstreams,
     resolve: dependencies.upstreamResolve,
+    timeouts: {
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    },
   });
   app.addHook('onClose', async () => {
     await outbound.close();
@@ -154,7 +167,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
       },
       geminiApiUrl: config.geminiApiUrl,
-      fetch: dependencies.upstreamFetch,
+      fetch: upstreamFetch,
       outbound,
       log: app.log,
     }),

@@ -19,6 +19,23 @@ describe('loadConfig', () => {
     expect(config.publicUrl.href).toBe('http://localhost:8787/');
   });
 
+  it('issue 16: should read the upstream timeouts (connect, first byte, idle) in seconds, with bounds', () => {
+    expect(loadConfig({}, '/')).toMatchObject({
+      upstreamConnectTimeoutMs: 10_000,
+      upstreamFirstByteTimeoutMs: 120_000,
+      upstreamIdleTimeoutMs: 120_000,
+    });
+    expect(
+      loadConfig({ GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS: '3', GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS: '600' }, '/'),
+    ).toMatchObject({ upstreamConnectTimeoutMs: 3000, upstreamIdleTimeoutMs: 600_000 });
+    expect(() => loadConfig({ GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS: '0' }, '/')).toThrow(
+      /GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS must be a whole number of seconds between 1 and 3600/,
+    );
+    expect(() => loadConfig({ GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS: '1.5' }, '/')).toThrow(
+      /GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS must be a whole number of seconds between 1 and 120/,
+    );
+  });
+
   it('should derive the default public URL from the port and treat blank values as unset', () => {
     const config = loadConfig({ GATEWAY_PORT: '9000', GATEWAY_LOG_LEVEL: '  ' }, '/');
     expect(config.publicUrl.href).toBe('http://localhost:9000/');

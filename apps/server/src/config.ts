@@ -39,10 +39,17 @@ export type Config = Readonly<{
    */
   codexClientVersion: string;
   /**
-   * The longest a client waits for an upstream answer to begin, retries included; the stream then has its own
-   * idle limit.
+   * The longest a client waits for an upstream answer to begin (its response headers; for a non-streamed answer
+   * that is when it is complete), retries included; the answer then has its own idle limit.
    */
   upstreamFirstByteTimeoutMs: number;
+  /** The longest opening a connection to an upstream may take (TCP and TLS). */
+  upstreamConnectTimeoutMs: number;
+  /**
+   * The longest an upstream answer may stay silent once it has begun (between two pieces of its body); past it the
+   * upstream is cut off and the client gets `upstream_timeout`.
+   */
+  upstreamIdleTimeoutMs: number;
   /** Gemini API base (generativelanguage.googleapis.com). */
   geminiApiUrl: string;
   /** Google OAuth authorize and token endpoints (for Google accounts connected with the user's own client). */
@@ -148,6 +155,8 @@ const environmentSchema = z.object({
     .regex(/^\d+\.\d+\.\d+$/, { message: 'must be a Codex CLI version such as 0.169.0' })
     .default(CODEX_CLIENT_VERSION),
   GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 600, unit: 'seconds' }).default(120),
+  GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 120, unit: 'seconds' }).default(10),
+  GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 3600, unit: 'seconds' }).default(120),
   GATEWAY_GEMINI_API_URL: httpUrl('https://generativelanguage.googleapis.com'),
   GATEWAY_GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
   GATEWAY_GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
@@ -239,6 +248,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     chatgptBackendUrl: env.GATEWAY_CHATGPT_BACKEND_URL,
     codexClientVersion: env.GATEWAY_CODEX_CLIENT_VERSION,
     upstreamFirstByteTimeoutMs: env.GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS * 1000,
+    upstreamConnectTimeoutMs: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS * 1000,
+    upstreamIdleTimeoutMs: env.GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS * 1000,
     geminiApiUrl: env.GATEWAY_GEMINI_API_URL,
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,

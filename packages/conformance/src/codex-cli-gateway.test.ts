@@ -26,44 +26,53 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
+function runCodexExec(apiKey: string) {
+  return runCodexCli({
+    args: [
+      'exec',
+      '--strict-config',
+      '--skip-git-repo-check',
+      '--ephemeral',
+      '--disable',
+      'apps',
+      '--disable',
+      'plugins',
+      '--disable',
+      'remote_plugin',
+      '-c',
+      `model_providers.gateway={name="gateway",base_url="${gateway.url}/v1",wire_api="responses",env_key="PAG_GATEWAY_KEY"}`,
+      '-c',
+      'model_provider="gateway"',
+      '-c',
+      'model="gpt-5.5"',
+      '-c',
+      'check_for_update_on_startup=false',
+      '-c',
+      'analytics.enabled=false',
+      'Reply with one word.',
+    ],
+    codexHome: home,
+    authUrl: gateway.fakeAuth.url,
+    proxyUrl: egress.url,
+    timeoutMs: CLI_TIMEOUT_MS,
+    path: process.env.PATH ?? '/usr/bin:/bin',
+    extraEnv: { PAG_GATEWAY_KEY: apiKey },
+  });
+}
+
+/** The gateway's access lines for /v1 requests so far, as `route → status`. */
+function v1Calls(): string[] {
+  return gateway.test.logs
+    .map((line) => JSON.parse(line) as { msg: string; access?: Record<string, unknown> })
+    .filter((line) => line.msg === 'v1 request')
+    .map((line) => `${String(line.access?.route)} → ${String(line.access?.status)}`);
+}
+
 describe('official Codex CLI 0.169.0 through the gateway /v1/responses', () => {
   it('should complete a turn with a gateway API key, answered from the subscription', async () => {
     const user = await gateway.addUser({ email: 'codex-cli@home.test', chatgptAccount: 'alice@example.com' });
-    const run = await runCodexCli({
-      args: [
-        'exec',
-        '--strict-config',
-        '--skip-git-repo-check',
-        '--ephemeral',
-        '--disable',
-        'apps',
-        '--disable',
-        'plugins',
-        '--disable',
-        'remote_plugin',
-        '-c',
-        `model_providers.gateway={name="gateway",base_url="${gateway.url}/v1",wire_api="responses",env_key="PAG_GATEWAY_KEY"}`,
-        '-c',
-        'model_provider="gateway"',
-        '-c',
-        'model="gpt-5.5"',
-        '-c',
-        'check_for_update_on_startup=false',
-        '-c',
-        'analytics.enabled=false',
-        'Reply with one word.',
-      ],
-      codexHome: home,
-      authUrl: gateway.fakeAuth.url,
-      proxyUrl: egress.url,
-      timeoutMs: CLI_TIMEOUT_MS,
-      path: process.env.PATH ?? '/usr/bin:/bin',
-      extraEnv: { PAG_GATEWAY_KEY: user.apiKey },
-    });
-    const calls = gateway.test.logs
-      .map((line) => JSON.parse(line) as { msg: string; access?: Record<string, unknown> })
-      .filter((line) => line.msg === 'v1 request')
-      .map((line) => `${String(line.access?.route)} → ${String(line.access?.status)}`);
+    const run = await runCodexExec(user.apiKey);
+    const calls = v1Calls();
     console.log(`[conformance] codex exec → gateway (exit ${run.exitCode}): ${calls.join(', ')}`);
     if (run.exitCode !== 0) console.log(`[conformance] codex exec stderr:\n${run.stderr}`);
     expect(run.exitCode).toBe(0);
@@ -74,5 +83,25 @@ describe('official Codex CLI 0.169.0 through the gateway /v1/responses', () => {
       gateway.fakeAuth.accounts.find((a) => a.email === 'alice@example.com')?.chatgptAccountId,
     );
     expect(((exchange?.request?.json ?? {}) as Record<string, unknown>).store).toBe(false);
+  });
+
+  it('issue 16: should take the relay’s response.failed after an upstream cut as retryable, and retry', async () => {
+    const user = await gateway.addUser({ email: 'codex-cli-cut@home.test', chatgptAccount: 'bob@example.com' });
+    const before = v1Calls().length;
+    // The first answer breaks off after one delta; the retry gets the whole answer.
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: FAKE_CODEX_REPLY_TEXT,
+      ending: { kind: 'disconnect', afterDeltas: 1 },
+    });
+    const run = await runCodexExec(user.apiKey);
+    const calls = v1Calls().slice(before);
+    console.log(`[conformance] codex exec after a cut (exit ${run.exitCode}): ${calls.join(', ')}`);
+    if (run.exitCode !== 0) console.log(`[conformance] codex exec stderr:\n${run.stderr}`);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(FAKE_CODEX_REPLY_TEXT);
+    expect(calls.filter((call) => call.includes('/v1/responses')).length).toBeGreaterThanOrEqual(2);
+    // The CLI retried on the gateway's response.failed (its reason is ours), not on a stream that merely ended.
+    expect(run.stderr).toMatch(/retrying sampling request[^\n]*broke off in the middle of its answer/);
   });
 });

@@ -24,6 +24,8 @@ export const gatewayErrorCodeSchema = z.enum([
   'account_in_use',
   'loopback_port_busy',
   'upstream_unavailable',
+  /** The upstream did not connect, start answering, or keep answering within the configured time. */
+  'upstream_timeout',
   'upstream_error',
   'usage_limit_reached',
   'model_not_found',

@@ -51,11 +51,14 @@ export {
   type UpstreamRetry,
 } from './codex/index.ts';
 export { type AggregatedStream, aggregateStream } from './common/aggregate-stream.ts';
+export { createUpstreamFetch, type UpstreamFetch, type UpstreamTimeouts } from './common/create-upstream-fetch.ts';
 export type { FetchFunction } from './common/fetch-function.ts';
 export { readSseEvents, type SseEventReader } from './common/parse-sse-stream.ts';
 export type { UpstreamBodyReader, UpstreamResponse } from './common/post-upstream.ts';
 export type { RateLimitSnapshot, RateLimitWindow } from './common/rate-limit-snapshot.ts';
 export { readSseData } from './common/read-sse-data.ts';
+export { readSseFrames } from './common/read-sse-frames.ts';
+export { toTransportError } from './common/to-transport-error.ts';
 export {
   type AnyProviderError,
   InvalidRequestError,

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createCodexChatModel } from './codex/codex-chat-model.ts';
 import type { CodexChatModelSettings } from './codex/codex-options.ts';
+import { createUpstreamFetch } from './common/create-upstream-fetch.ts';
 import { UsageLimitError } from './errors/usage-limit-error.ts';
 import { createGeminiChatModel } from './gemini/gemini-chat-model.ts';
 import { listGeminiModels } from './gemini/list-gemini-models.ts';
@@ -163,6 +164,9 @@ function createAccessToken(accountId: string, suffix = ''): string {
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
 }
 
+const upstreamFetch = createUpstreamFetch({ connectTimeoutMs: 5000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000 });
+afterAll(() => upstreamFetch.close());
+
 function createCodexModel(baseUrl: string, overrides: Partial<CodexChatModelSettings> = {}) {
   return createCodexChatModel({
     modelId: 'gpt-5.5',
@@ -171,7 +175,8 @@ function createCodexModel(baseUrl: string, overrides: Partial<CodexChatModelSett
     conversationId: '01a209a7-7fb3-7f32-aa02-2b7ce5753d0d',
     originator: 'pag_gateway',
     userAgent: 'pag_gateway/0.1.0',
-    streamIdleTimeoutMs: 5000,
+    // A fake that stops answering fails the scenario in seconds instead of holding it until the test times out.
+    fetch: upstreamFetch,
     ...overrides,
   });
 }

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { createUpstreamFetch, type UpstreamFetch } from '@pag/providers';
 import { KeyFileError } from '@pag/vault';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
@@ -61,6 +62,7 @@ class UsageError extends Error {}
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let db: GatewayDatabase | undefined;
   const lines = new LineReader(io.stdin);
+  let upstreamFetch: UpstreamFetch | undefined;
   try {
     const { positionals, values } = parseArgs({
       args: [...argv],
@@ -97,7 +99,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Only the rotation may find stored values under another key than the primary: moving them is its job.
       isKeyChangeAllowed: command === 'vault rotate-key',
     });
-    const context = createConnectionsContext({ config, db, vault });
+    // The CLI's sign-in calls (device code, token exchange) get the server's upstream timeouts.
+    upstreamFetch = createUpstreamFetch({
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    });
+    const context = createConnectionsContext({ config, db, vault, fetch: upstreamFetch });
     const print = (line: string) => io.stdout.write(`${line}\n`);
     // One line per prompt, from a terminal or a pipe. Piped, the confirmation is the second line if there is one
     // (`printf 'P\nP\n' | …`); a pipe that ends after the password is taken as is, as scripts have always sent it.
@@ -219,5 +227,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     lines.close();
     db?.$client.close();
+    await upstreamFetch?.close();
   }
 }

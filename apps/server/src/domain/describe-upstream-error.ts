@@ -72,8 +72,9 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
         retryAfterSeconds: undefined,
       };
     }
-    case 'upstream_connection_failed':
     case 'upstream_timeout':
+      return { code: 'upstream_timeout', message: error.message, retryAfterSeconds: 5 };
+    case 'upstream_connection_failed':
     case 'upstream_protocol_error':
       return { code: 'upstream_unavailable', message: error.message, retryAfterSeconds: 5 };
     default:
@@ -84,7 +85,7 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
 
 /**
  * Whether a failure of the subscription step lets the router try the API-key fallback: the subscription is
- * limited, rate limited, unavailable or needs reconnecting. Invalid requests are not retried elsewhere.
+ * limited, rate limited, unavailable (timed out included) or needs reconnecting. Invalid requests are not retried elsewhere.
  */
 export function isFallbackWorthy(error: unknown): boolean {
   const description = describeUpstreamError(error);
@@ -93,6 +94,7 @@ export function isFallbackWorthy(error: unknown): boolean {
     'usage_limit_reached',
     'rate_limited',
     'upstream_unavailable',
+    'upstream_timeout',
     'reconnect_required',
     'not_connected',
   ].includes(description.code);

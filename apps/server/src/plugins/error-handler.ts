@@ -20,6 +20,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   account_in_use: 409,
   loopback_port_busy: 409,
   upstream_unavailable: 502,
+  upstream_timeout: 504,
   upstream_error: 502,
   usage_limit_reached: 429,
   model_not_found: 404,

@@ -15,8 +15,7 @@ export type PipeEventStreamOptions<T> = {
   lastFrame?: (() => string | undefined) | undefined;
   /**
    * The route's error event for a failure after the first byte, when the status is already sent (the note-app
-   * `error` event, OpenAI's `{error}` chunk, the Responses `error` event). Without one the stream just ends, which is
-   * what a byte relay passes on: the Codex client retries a stream cut short (docs/codex-protocol.md §7.1, §10).
+   * `error` event, OpenAI's `{error}` chunk, the Responses `error` event). Without one the stream just ends.
    */
   errorFrame?: ((error: unknown) => string) | undefined;
   /** Called once when the stream is over (the `/v1` access line): the whole answer's duration and how it ended. */

@@ -1,29 +1,31 @@
-import type { UpstreamBodyReader } from '@pag/providers';
 import type { FastifyReply } from 'fastify';
-import { type EventStreamEnd, pipeEventStream } from './pipe-event-stream.ts';
+import { type PipeEventStreamOptions, pipeEventStream } from './pipe-event-stream.ts';
+import { formatEventFrame } from './sse.ts';
 
-const passBytes = (chunk: Uint8Array) => chunk;
+/** An event of the relay's own among the upstream's (a closing `response.failed`), written as a named event. */
+export type OwnEvent = { type: string } & Record<string, unknown>;
+
+const toFrame = (item: Uint8Array | OwnEvent) =>
+  item instanceof Uint8Array ? item : formatEventFrame(item.type, item);
 
 /**
- * Relays an upstream SSE body to the client byte for byte (the `/v1/responses` pass-through keeps the upstream's
- * events unchanged in shape) through the same pump as every other stream: same headers, same wait for a slow
- * reader, same end. No heartbeats (a comment must not fall between two halves of an upstream event) and no error
- * event of ours: an upstream cut is passed on as a cut. The body is read directly (its `read()` is the iterator's
- * `next()`: no stage in between) and cancelled at the end whatever happened, which frees the upstream connection.
+ * Relays an upstream SSE stream to the client (the `/v1/responses` pass-through keeps the upstream's events
+ * unchanged in shape) through the same pump as every other stream: same headers, same wait for a slow reader, same
+ * end. The items are whole upstream events as bytes, written as they are, and the relay's own events where it has
+ * something to say (the stream broke off); no heartbeats, since a comment must not fall between two halves of an
+ * upstream event. An item that fails to come (a bug: upstream failures are already items) gets the route's
+ * `errorFrame`, which the items' whole-event boundaries make safe to write. Whoever produces the items stops
+ * reading the upstream when the pump stops asking.
  */
 export async function relayEventStream(
   reply: FastifyReply,
-  body: UpstreamBodyReader,
-  options: { onEnd?: ((end: EventStreamEnd) => void) | undefined } = {},
+  items: AsyncIterable<Uint8Array | OwnEvent>,
+  options: Pick<PipeEventStreamOptions<Uint8Array | OwnEvent>, 'errorFrame' | 'onEnd'> = {},
 ): Promise<void> {
-  const chunks: AsyncIterable<Uint8Array> = {
-    [Symbol.asyncIterator]: () => ({
-      next: () => body.read() as Promise<IteratorResult<Uint8Array>>,
-    }),
-  };
-  try {
-    await pipeEventStream(reply, chunks, { toFrame: passBytes, heartbeatMs: null, onEnd: options.onEnd });
-  } finally {
-    await body.cancel().catch(() => {});
-  }
+  await pipeEventStream(reply, items, {
+    toFrame,
+    heartbeatMs: null,
+    errorFrame: options.errorFrame,
+    onEnd: options.onEnd,
+  });
 }

@@ -37,20 +37,28 @@ export type TestApp = {
  */
 export async function buildTestApp(
   environment: Record<string, string> = {},
-  options: { upstreamFetch?: typeof fetch; upstreamResolve?: ResolveHost } = {},
+  options: {
+    upstreamFetch?: typeof fetch;
+    upstreamResolve?: ResolveHost;
+    /** Settings finer than the environment allows (upstream timeouts in milliseconds, for tests that wait on them). */
+    config?: Partial<Config>;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-  const config = loadConfig(
-    {
-      GATEWAY_DATA_DIR: dataDir,
-      GATEWAY_LOG_LEVEL: 'info',
-      // The testkit's fakes listen on 127.0.0.1, which the outbound policy refuses by default; tests of the policy
-      // itself set this to false (docs/security.md).
-      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
-      ...environment,
-    },
-    dataDir,
-  );
+  const config: Config = {
+    ...loadConfig(
+      {
+        GATEWAY_DATA_DIR: dataDir,
+        GATEWAY_LOG_LEVEL: 'info',
+        // The testkit's fakes listen on 127.0.0.1, which the outbound policy refuses by default; tests of the
+        // policy itself set this to false (docs/security.md).
+        GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
+        ...environment,
+      },
+      dataDir,
+    ),
+    ...options.config,
+  };
   const db = openDatabase(config.databaseFile);
   const logs: string[] = [];
   const logStream = new Writable({

@@ -13,6 +13,7 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
+import type { Config } from '../config.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import type { ResolveHost } from '../domain/outbound/outbound-policy.ts';
@@ -76,7 +77,12 @@ export type AiTestGateway = {
  * an OpenAI-compatible API, the Gemini API): what a note app on the same machine would talk to.
  */
 export async function startAiTestGateway(
-  options: { shouldEcho?: boolean; environment?: Record<string, string>; upstreamResolve?: ResolveHost } = {},
+  options: {
+    shouldEcho?: boolean;
+    environment?: Record<string, string>;
+    upstreamResolve?: ResolveHost;
+    config?: Partial<Config>;
+  } = {},
 ): Promise<AiTestGateway> {
   // Echoing fakes answer `echo: <last user message>`, so a test can tell every caller's answer apart.
   const echo = options.shouldEcho === true ? { defaultScenario: 'echo' as const } : {};
@@ -94,7 +100,10 @@ export async function startAiTestGateway(
       GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...options.environment,
     },
-    { upstreamResolve: options.upstreamResolve },
+    {
+      ...(options.upstreamResolve == null ? {} : { upstreamResolve: options.upstreamResolve }),
+      ...(options.config == null ? {} : { config: options.config }),
+    },
   );
   const url = await test.app.listen({ host: '127.0.0.1', port });
 

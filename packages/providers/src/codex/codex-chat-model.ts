@@ -20,9 +20,6 @@ import { prepareCodexTools } from './prepare-codex-tools.ts';
 import { sendCodexRequest } from './send-codex-request.ts';
 import { startCodexPartStream } from './start-codex-part-stream.ts';
 
-/** Codex's own idle limit for an SSE stream. */
-const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
-
 /**
  * Call options that are request fields, under their OpenAI wire names (Chat Completions' for the ones the Responses
  * API lacks). They go through the request rules like every other field, so a call sends exactly what a relayed
@@ -78,7 +75,6 @@ class CodexChatModel implements LanguageModelV3 {
       warnings,
       includeRawChunks: options.includeRawChunks === true,
       abortSignal: options.abortSignal,
-      idleTimeoutMs: this.#settings.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
     });
     return {
       stream,

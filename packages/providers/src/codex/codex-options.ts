@@ -10,6 +10,10 @@ export type CodexChatModelSettings = {
   modelId: string;
   /** e.g. `https://chatgpt.com/backend-api` (the adapter appends `/codex/responses`). */
   baseUrl: string;
+  /**
+   * The transport; give the gateway's upstream fetch (`createUpstreamFetch`) for its connect, first-byte and idle
+   * timeouts. Without one, undici's defaults apply (a stream silent for 300 s fails, as Codex's own).
+   */
   fetch?: FetchFunction;
   /**
    * Returns the credential to use. Called once per request, and once more with `rejectedAccessToken` after a 401 so
@@ -35,8 +39,6 @@ export type CodexChatModelSettings = {
    * `DEFAULT_CODEX_INSTRUCTIONS`.
    */
   defaultInstructions?: string;
-  /** A stream silent for this long is treated as dead (Codex uses 300 s). */
-  streamIdleTimeoutMs?: number;
   /**
    * The longest the answer may take to begin (response headers), retries included: past it the upstream is aborted
    * with an `UpstreamTimeoutError`, and no retry is started that would end past it. Default 120 s.

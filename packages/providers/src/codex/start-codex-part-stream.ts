@@ -6,7 +6,6 @@ import { startPartStream } from '../common/start-part-stream.ts';
 import { toTransportError } from '../common/to-transport-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import { UpstreamTimeoutError } from '../errors/upstream-timeout-error.ts';
 import { parseCodexChunk } from './codex-api.ts';
 import type { CodexStreamState } from './codex-stream-state.ts';
 
@@ -14,7 +13,8 @@ type Part = LanguageModelV3StreamPart;
 
 /**
  * Reads the SSE body and emits V3 parts: `stream-start` first, exactly one `finish` last. A dropped connection or
- * an idle stream ends with an `error` part; the caller's abort errors the stream at once and stops reading the body.
+ * an idle stream (the upstream fetch's idle timeout, see common/create-upstream-fetch.ts) ends with an `error` part;
+ * the caller's abort errors the stream at once and stops reading the body.
  * Resolves once the first output part has arrived; an `error` part before it (a usage limit inside a 200, a
  * `response.failed`) is thrown instead (`startPartStream`), so the caller can still pick the HTTP status or fail
  * over. The parts are produced straight into that one stream, with no second stage around a stream of our own.
@@ -26,7 +26,6 @@ export async function startCodexPartStream(options: {
   warnings: SharedV3Warning[];
   includeRawChunks: boolean;
   abortSignal: AbortSignal | undefined;
-  idleTimeoutMs: number;
 }): Promise<ReadableStream<Part>> {
   const { url, state, abortSignal } = options;
   const reader = readSseEvents(options.body);
@@ -63,19 +62,22 @@ export async function startCodexPartStream(options: {
   /** The next parts (none once finished). Throws only the caller's abort. */
   const readParts = async (): Promise<Part[]> => {
     while (!isFinished) {
-      // An event already parsed needs no deadline: only waiting on the network does.
+      // An event already parsed is taken at once: only waiting on the network needs to watch the abort.
       const buffered = reader.takeBuffered();
       let result: ReadResult<EventSourceMessage>;
       if (buffered != null) {
         result = { done: false, value: buffered };
       } else {
         try {
-          result = await readWithDeadline(reader, { url, idleTimeoutMs: options.idleTimeoutMs, abortSignal });
+          result = await readUnlessAborted(reader, abortSignal);
         } catch (error) {
           reader.cancel(error).catch(() => {});
           if (abortSignal?.aborted) throw abortSignal.reason;
           isFinished = true;
-          return state.finish({ interruptedBy: error instanceof ProviderError ? error : toTransportError(error, url) });
+          return state.finish({
+            interruptedBy:
+              error instanceof ProviderError ? error : toTransportError(error, url, { isReadingBody: true }),
+          });
         }
       }
       if (result.done) {
@@ -105,40 +107,26 @@ export async function startCodexPartStream(options: {
   );
 }
 
-/** One read that gives up when the stream stays silent too long or the caller aborts (even if `fetch` ignored it). */
-function readWithDeadline<T>(
+/**
+ * One read that gives up when the caller aborts, even if the transport ignored the signal (an injected fetch). A
+ * silent upstream is the transport's to time out (the upstream fetch's idle timeout): one timer for every path.
+ */
+function readUnlessAborted<T>(
   reader: { read(): Promise<ReadResult<T>> },
-  options: { url: string; idleTimeoutMs: number; abortSignal: AbortSignal | undefined },
+  abortSignal: AbortSignal | undefined,
 ): Promise<ReadResult<T>> {
-  const { abortSignal } = options;
-  if (abortSignal?.aborted) return Promise.reject(abortSignal.reason);
+  if (abortSignal == null) return reader.read();
+  if (abortSignal.aborted) return Promise.reject(abortSignal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      cleanup();
-      reject(abortSignal?.reason);
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(
-        new UpstreamTimeoutError({
-          message: `The Codex stream was silent for ${options.idleTimeoutMs} ms.`,
-          url: options.url,
-          cause: undefined,
-        }),
-      );
-    }, options.idleTimeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      abortSignal?.removeEventListener('abort', onAbort);
-    };
-    abortSignal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => reject(abortSignal.reason);
+    abortSignal.addEventListener('abort', onAbort, { once: true });
     reader.read().then(
       (result) => {
-        cleanup();
+        abortSignal.removeEventListener('abort', onAbort);
         resolve(result);
       },
       (error: unknown) => {
-        cleanup();
+        abortSignal.removeEventListener('abort', onAbort);
         reject(error);
       },
     );

@@ -1,4 +1,5 @@
 import { type Dispatcher, request } from 'undici';
+import { upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import type { FetchFunction } from './fetch-function.ts';
 import type { ReadResult } from './read-result.ts';
 
@@ -19,10 +20,12 @@ export type UpstreamResponse = {
 
 /**
  * POSTs a body upstream. With an injected `fetch` (tests that record or script the upstream) it is used as given;
- * otherwise the request goes through `undici.request`. Hand-rolled instead of the global `fetch` because fetch's
- * Request/Response machinery and web-stream body cost a third of a subscription request's own time in the gateway
- * (issue 7 profile); `request` hands the body over as a plain Node stream. Timeouts are undici's defaults either
- * way (300 s for headers and between body bytes). Network failures are thrown as they come, for the caller to map.
+ * otherwise the request goes through `undici.request` — through the pool of the gateway's upstream fetch when that
+ * is the fetch given (`createUpstreamFetch`), so its connect, first-byte and idle timeouts hold here too. Hand-rolled
+ * instead of fetch because fetch's Request/Response machinery and web-stream body cost a third of a subscription
+ * request's own time in the gateway (issue 7 profile); `request` hands the body over as a plain Node stream. Without
+ * the gateway's fetch the timeouts are undici's defaults (300 s for headers and between body bytes). Network
+ * failures, timeouts included, are thrown as they come, for the caller to map (`toTransportError`).
  */
 export async function postUpstream(options: {
   url: string;
@@ -33,7 +36,8 @@ export async function postUpstream(options: {
   /** The undici connection pool to use instead of the global one (when no `fetch` is given). */
   dispatcher?: Dispatcher | undefined;
 }): Promise<UpstreamResponse> {
-  if (options.fetch != null) {
+  const fetchPool = upstreamDispatcherOf(options.fetch);
+  if (options.fetch != null && fetchPool == null) {
     const response = await options.fetch(options.url, {
       method: 'POST',
       headers: options.headers,
@@ -52,12 +56,14 @@ export async function postUpstream(options: {
       text: () => response.text(),
     };
   }
+  // A pool given for this call (the outbound policy's, for a user-supplied upstream) wins over the fetch's own.
+  const dispatcher = options.dispatcher ?? fetchPool;
   const response = await request(options.url, {
     method: 'POST',
     headers: options.headers,
     body: options.body,
     ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
-    ...(options.dispatcher == null ? {} : { dispatcher: options.dispatcher }),
+    ...(dispatcher == null ? {} : { dispatcher }),
   });
   let iterator: AsyncIterator<Uint8Array> | undefined;
   // Built on first use: the chat relay reads no header of a 2xx answer, and this is its hot path.

@@ -17,7 +17,7 @@ export async function* readSseData(body: UpstreamBodyReader, options: { url: str
         next = await events.read();
       } catch (error) {
         isEnded = true;
-        throw toTransportError(error, options.url);
+        throw toTransportError(error, options.url, { isReadingBody: true });
       }
       if (next.done) {
         isEnded = true;

@@ -29,6 +29,28 @@ describe('checkRedirectUris', () => {
     }
   });
 
+  it('issue 16: refuses redirect_uris that is not an array of strings with invalid_redirect_uri, never a crash', () => {
+    for (const value of [
+      1,
+      true,
+      {},
+      'https://app.example/cb',
+      { 0: 'https://app.example/cb' },
+      [1],
+      [null],
+      [['x']],
+    ]) {
+      let thrown: { error?: string; error_description?: string } | undefined;
+      try {
+        checkRedirectUris({ redirect_uris: value });
+      } catch (error) {
+        thrown = error as typeof thrown;
+      }
+      expect(thrown?.error, JSON.stringify(value)).toBe('invalid_redirect_uri');
+      expect(thrown?.error_description).toMatch(/must be an array of URLs/);
+    }
+  });
+
   it('makes an all-loopback client native (port may vary) and leaves mixed clients web', () => {
     const loopback = { redirect_uris: ['http://127.0.0.1:3000/cb'], application_type: 'web' };
     checkRedirectUris(loopback);

@@ -22,11 +22,14 @@ export function isLoopbackHost(hostname: string): boolean {
  * A client whose redirects are all loopback is registered as `native`, which makes oidc-provider accept any port
  * on them at authorization time (RFC 8252 §7.3): CLIs listen on an ephemeral port.
  */
-export function checkRedirectUris(metadata: {
-  redirect_uris?: readonly string[] | undefined;
-  application_type?: string;
-}): void {
-  const uris = metadata.redirect_uris ?? [];
+export function checkRedirectUris(metadata: { redirect_uris?: unknown; application_type?: unknown }): void {
+  // This runs before oidc-provider checks the metadata's types, so anything a client sent can arrive here: a value
+  // that is not a list of strings is the client's mistake to be told about (RFC 7591 §3.2.2), never a crash.
+  const raw = metadata.redirect_uris ?? [];
+  if (!Array.isArray(raw) || raw.some((uri) => typeof uri !== 'string')) {
+    refuse('redirect_uris must be an array of URLs (strings), such as ["https://app.example/callback"]');
+  }
+  const uris = raw as readonly string[];
   for (const uri of uris) {
     const parsed = URL.parse(uri);
     if (parsed == null) refuse(`redirect_uris: "${uri}" is not an absolute URL`);

@@ -89,8 +89,12 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
     },
     extraClientMetadata: {
       properties: ['software_id', 'software_version'],
-      // Runs once per registration with the whole metadata (oidc-provider calls it for each listed property).
-      validator: (_ctx, key, _value, metadata) => {
+      // Called once per listed property with the whole metadata, before oidc-provider's own type checks; ours are
+      // strings (RFC 7591 §2) and are checked here, since oidc-provider would store any JSON value as given.
+      validator: (_ctx, key, value, metadata) => {
+        if (value != null && typeof value !== 'string') {
+          throw new errors.InvalidClientMetadata(`${key} must be a string`);
+        }
         if (key === 'software_id') {
           refuseFetchedClientUris(metadata);
           checkRedirectUris(metadata);

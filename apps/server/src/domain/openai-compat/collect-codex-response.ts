@@ -2,13 +2,15 @@ import {
   codexStreamFailureToProviderError,
   readSseEvents,
   type SseEventReader,
+  toTransportError,
   type UpstreamBodyReader,
 } from '@pag/providers';
 
 /**
  * The whole Responses object from a Codex event stream, for clients that did not ask to stream (the backend always
  * streams). `response.completed.output` may be empty although items were streamed (docs/codex-protocol.md §6), so the
- * output is rebuilt from `response.output_item.done` events then. A failure becomes the typed error it stands for.
+ * output is rebuilt from `response.output_item.done` events then. A failure — reported in the stream, the stream
+ * ending early, or the connection failing — becomes the typed error it stands for.
  */
 export async function collectCodexResponse(options: {
   body: UpstreamBodyReader;
@@ -25,7 +27,10 @@ export async function collectCodexResponse(options: {
 
 async function collect(events: SseEventReader, url: string): Promise<Record<string, unknown>> {
   const items: unknown[] = [];
-  for (let next = await events.read(); !next.done; next = await events.read()) {
+  // A read that fails (a cut connection, the idle timeout) is the upstream's failure, typed; never our 500.
+  const read = () =>
+    events.read().catch((error: unknown) => Promise.reject(toTransportError(error, url, { isReadingBody: true })));
+  for (let next = await read(); !next.done; next = await read()) {
     const message = next.value;
     let event: { type?: string; item?: unknown; response?: Record<string, unknown>; error?: unknown };
     try {

@@ -1,5 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import type { UpstreamTimeouts } from '@pag/providers';
 import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { GatewayError } from '../gateway-error.ts';
 import { classifyUpstreamAddress } from './classify-upstream-address.ts';
@@ -31,9 +32,17 @@ export class OutboundPolicy {
   readonly #resolve: ResolveHost;
   #agent: Agent;
 
-  constructor(options: { allowPrivate: () => boolean; resolve?: ResolveHost | undefined }) {
+  readonly #timeouts: UpstreamTimeouts | undefined;
+
+  constructor(options: {
+    allowPrivate: () => boolean;
+    resolve?: ResolveHost | undefined;
+    /** The gateway's upstream timeouts (docs/security.md, "A slow or silent upstream holds connections"). */
+    timeouts?: UpstreamTimeouts | undefined;
+  }) {
     this.#allowPrivate = options.allowPrivate;
     this.#resolve = options.resolve ?? resolveWithSystem;
+    this.#timeouts = options.timeouts;
     this.#agent = this.#createAgent();
   }
 
@@ -94,8 +103,14 @@ export class OutboundPolicy {
   }
 
   #createAgent(): Agent {
-    const connectChecked = buildConnector({ lookup: this.#lookup });
+    const timeouts = this.#timeouts;
+    // A custom connector carries its own connect timeout; the Agent's timers cover the first byte and silences.
+    const connectChecked = buildConnector({
+      lookup: this.#lookup,
+      ...(timeouts == null ? {} : { timeout: timeouts.connectTimeoutMs }),
+    });
     return new Agent({
+      ...(timeouts == null ? {} : { headersTimeout: timeouts.firstByteTimeoutMs, bodyTimeout: timeouts.idleTimeoutMs }),
       // Literal addresses never reach a lookup (net.connect skips it), so they and the scheme are checked here.
       connect: (options, callback) => {
         const allowPrivate = this.#allowPrivate();

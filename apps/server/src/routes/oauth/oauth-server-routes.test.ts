@@ -182,3 +182,143 @@ describe('issue 8: the authorization server’s discovery documents and registra
     expect(bytes).not.toContain(confidential.registration_access_token);
   });
 });
+
+describe('issue 16 (6): malformed client registrations are the client’s mistake, never a 500', () => {
+  let test: TestApp;
+  let registrations = 0;
+
+  beforeEach(async () => {
+    // Room for every row that registers; each row from its own address, under the per-address rate limit.
+    test = await buildTestApp({ GATEWAY_PUBLIC_URL: PUBLIC_URL, GATEWAY_OAUTH_MAX_CLIENTS: '100000' });
+  });
+  afterEach(async () => {
+    await test.close();
+  });
+
+  const send = (payload: string) => {
+    registrations += 1;
+    return test.app.inject({
+      method: 'POST',
+      url: '/oauth/register',
+      payload,
+      headers: { 'content-type': 'application/json' },
+      remoteAddress: `10.16.${Math.floor(registrations / 250)}.${(registrations % 250) + 1}`,
+    });
+  };
+
+  /** Values of every JSON type, and arrays of the wrong kind. */
+  const WRONG_VALUES: readonly unknown[] = [
+    1,
+    -1,
+    1e308,
+    true,
+    null,
+    '',
+    'x',
+    {},
+    { 0: 'https://app.example/cb' },
+    [],
+    [1],
+    [null],
+    [{}],
+    [['https://app.example/cb']],
+    ['https://app.example/cb', 2],
+  ];
+  /** Every client metadata field the server reads: RFC 7591 §2, the OpenID ones oidc-provider knows, and ours. */
+  const FIELDS = [
+    'redirect_uris',
+    'token_endpoint_auth_method',
+    'grant_types',
+    'response_types',
+    'client_name',
+    'client_uri',
+    'logo_uri',
+    'scope',
+    'contacts',
+    'tos_uri',
+    'policy_uri',
+    'jwks_uri',
+    'jwks',
+    'software_id',
+    'software_version',
+    'application_type',
+    'id_token_signed_response_alg',
+    'token_endpoint_auth_signing_alg',
+    'subject_type',
+    'sector_identifier_uri',
+    'default_max_age',
+    'require_auth_time',
+    'default_acr_values',
+    'initiate_login_uri',
+    'request_uris',
+    'client_id',
+    'client_secret',
+  ] as const;
+  /** RFC 7591 §3.2.2's codes, and OAuth's `invalid_request` for a body that is not a JSON object at all. */
+  const REGISTRATION_ERRORS = ['invalid_redirect_uri', 'invalid_client_metadata', 'invalid_request'];
+
+  it('issue 16: redirect_uris that is not an array of strings is 400 invalid_redirect_uri', async () => {
+    for (const value of [1, true, {}, 'x', -1, 1e308, { a: 1 }, [1], [null], [{}], [['x']]]) {
+      const response = await send(JSON.stringify({ redirect_uris: value, token_endpoint_auth_method: 'none' }));
+      expect(response.statusCode, JSON.stringify(value)).toBe(400);
+      expect(response.json(), JSON.stringify(value)).toMatchObject({
+        error: 'invalid_redirect_uri',
+        error_description: expect.stringMatching(/redirect_uris/),
+      });
+    }
+  });
+
+  it('issue 16: a wrong type in any metadata field, or a body that is not an object, never answers 5xx', async () => {
+    const answers: string[] = [];
+    const cases: string[] = [];
+    for (const field of FIELDS) {
+      for (const value of WRONG_VALUES) {
+        const base: Record<string, unknown> = {
+          redirect_uris: ['https://app.example/cb'],
+          token_endpoint_auth_method: 'none',
+        };
+        cases.push(JSON.stringify({ ...base, [field]: value }));
+      }
+    }
+    cases.push(
+      '[]',
+      '1',
+      '"x"',
+      'null',
+      'true',
+      '{"__proto__":{"redirect_uris":1}}',
+      '{"redirect_uris":["https://app.example/cb"],"constructor":{"prototype":1}}',
+    );
+    expect(cases).toHaveLength(FIELDS.length * WRONG_VALUES.length + 7);
+    for (const payload of cases) {
+      const response = await send(payload);
+      expect(response.statusCode, payload).toBeLessThan(500);
+      if (response.statusCode === 400) expect(REGISTRATION_ERRORS, payload).toContain(response.json().error);
+      answers.push(`${response.statusCode}`);
+    }
+    // Most rows are refused; the ones oidc-provider ignores (unknown or disabled fields) register normally.
+    expect(answers.filter((status) => status === '400').length).toBeGreaterThan(cases.length / 2);
+  });
+
+  it('issue 16: software_id and software_version must be strings when given', async () => {
+    for (const field of ['software_id', 'software_version']) {
+      const refused = await send(
+        JSON.stringify({ redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none', [field]: {} }),
+      );
+      expect(refused.statusCode, field).toBe(400);
+      expect(refused.json(), field).toMatchObject({
+        error: 'invalid_client_metadata',
+        error_description: `${field} must be a string`,
+      });
+    }
+    const accepted = await send(
+      JSON.stringify({
+        redirect_uris: ['https://app.example/cb'],
+        token_endpoint_auth_method: 'none',
+        software_id: 'claude',
+        software_version: '1.0',
+      }),
+    );
+    expect(accepted.statusCode).toBe(201);
+  });
+});

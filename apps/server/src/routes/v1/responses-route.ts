@@ -1,6 +1,7 @@
 import { restoreCodexToolNames } from '@pag/providers';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
 import { forwardResponses } from '../../domain/openai-compat/forward-responses.ts';
+import { relayCodexEvents } from '../../domain/openai-compat/relay-codex-events.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
 import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
@@ -13,6 +14,10 @@ import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
 import { V1_BODY_LIMIT_BYTES, type V1App } from './v1-app.ts';
+
+/** A failure no event of the stream itself reports, as the Responses `error` event. */
+const toErrorEventFrame = (error: unknown) =>
+  formatEventFrame('error', { ...toOpenAiError(error).body.error, type: 'error' });
 
 /**
  * `POST /v1/responses`: relayed to the Codex backend when the model is the subscription's, otherwise translated
@@ -67,7 +72,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
         await pipeEventStream(reply, events, {
           toFrame: (event) => formatEventFrame(event.type, event),
-          errorFrame: (error) => formatEventFrame('error', { ...toOpenAiError(error).body.error, type: 'error' }),
+          errorFrame: toErrorEventFrame,
           onEnd: ({ status }) =>
             logV1Access(request, reply, { status, provider: chat.provider, model: chat.model, overheadMs }),
         });
@@ -92,7 +97,8 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         return response;
       }
       const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs);
-      await relayEventStream(reply, body, {
+      await relayEventStream(reply, relayCodexEvents(body, { url: forwarded.url }), {
+        errorFrame: toErrorEventFrame,
         onEnd: ({ status }) =>
           logV1Access(request, reply, { status, provider: 'chatgpt', model: forwarded.model, overheadMs }),
       });

@@ -35,7 +35,13 @@ export function createProviderRegistry(options: {
   log: UpstreamLog;
 }): ProviderRegistry {
   const { context, fetch, log } = options;
-  const chatgpt = createChatgptBinding({ context, tokens: options.chatgptTokens, settings: options.chatgpt, log });
+  // One transport for every binding: the gateway's upstream fetch and its timeouts (or a test's).
+  const chatgpt = createChatgptBinding({
+    context,
+    tokens: options.chatgptTokens,
+    settings: { ...options.chatgpt, fetch },
+    log,
+  });
   const openai = createOpenAiCompatibleBinding({ context, fetch, outbound: options.outbound, log });
   const gemini = createGeminiBinding({
     context,
