@@ -169,6 +169,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       geminiApiUrl: config.geminiApiUrl,
       fetch: upstreamFetch,
       outbound,
+      userUpstreamFetch: dependencies.upstreamFetch,
       log: app.log,
     }),
   });

@@ -10,7 +10,7 @@ import { listOpenAiCompatibleModels } from '../openai/list-openai-compatible-mod
 import { createOpenAiCompatibleChatModel } from '../openai/openai-chat-model.ts';
 import { catchError } from '../test/catch-error.ts';
 import { convertStreamToArray } from '../test/convert-stream-to-array.ts';
-import { readFixtureLines } from '../test/read-fixture-lines.ts';
+import { CODEX_FIXTURES, readFixtureLines } from '../test/read-fixture-lines.ts';
 import { createUpstreamFetch, upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import { readSseEvents } from './parse-sse-stream.ts';
 import { postUpstream } from './post-upstream.ts';
@@ -23,7 +23,6 @@ import { toTransportError } from './to-transport-error.ts';
 const IDLE_MS = 300;
 /** undici checks its timers on a coarse tick; the answer must come within this much after the limit. */
 const MARGIN_MS = 1500;
-const CODEX_FIXTURES = new URL('../codex/__fixtures__/', import.meta.url);
 const prompt: LanguageModelV3Prompt = [{ role: 'user', content: [{ type: 'text', text: 'Say hi' }] }];
 
 type Behaviour = (request: IncomingMessage, response: ServerResponse) => void;

@@ -29,20 +29,31 @@ export function createProviderRegistry(options: {
   googleTokens: GoogleTokenManager;
   chatgpt: ChatgptBindingSettings;
   geminiApiUrl: string;
+  /** The gateway's upstream fetch (with its timeouts) for the upstreams named by config, or a test's. */
   fetch?: typeof fetch | undefined;
-  /** Guards the upstreams users name themselves (the OpenAI-compatible base URL); the others come from config. */
+  /**
+   * Guards the upstreams users name themselves (the OpenAI-compatible base URL): its own pool, with the same
+   * timeouts, carries them; `userUpstreamFetch` replaces it only in tests.
+   */
   outbound: OutboundPolicy;
+  userUpstreamFetch?: typeof fetch | undefined;
   log: UpstreamLog;
 }): ProviderRegistry {
   const { context, fetch, log } = options;
-  // One transport for every binding: the gateway's upstream fetch and its timeouts (or a test's).
+  // One set of timeouts for every binding: the gateway's upstream fetch, or the outbound policy's pool for the
+  // upstreams users name (or a test's fetch).
   const chatgpt = createChatgptBinding({
     context,
     tokens: options.chatgptTokens,
     settings: { ...options.chatgpt, fetch },
     log,
   });
-  const openai = createOpenAiCompatibleBinding({ context, fetch, outbound: options.outbound, log });
+  const openai = createOpenAiCompatibleBinding({
+    context,
+    fetch: options.userUpstreamFetch,
+    outbound: options.outbound,
+    log,
+  });
   const gemini = createGeminiBinding({
     context,
     googleTokens: options.googleTokens,
