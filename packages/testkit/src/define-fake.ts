@@ -166,7 +166,11 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
     throw invalidValue('"port" must be an integer from 1 to 65535');
   }
   const resolveAll = (inputs: readonly Input[]): Scenario[] => {
-    if (rules == null) throw invalidValue(`fake ${name} plays no scenarios`);
+    if (rules == null) {
+      // A fake without scenarios starts with the empty queue like any other.
+      if (inputs.length === 0) return [];
+      throw invalidValue(`fake ${name} plays no scenarios`);
+    }
     // Resolve all first so one bad entry queues nothing.
     return inputs.map((input) => rules.resolve(input));
   };

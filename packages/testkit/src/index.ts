@@ -12,19 +12,19 @@ export { findFreeLoopbackPort } from './find-free-loopback-port.ts';
 export { FAKE_GEMINI_SCENARIOS } from './gemini-api/fake-gemini-scenario.ts';
 export type { FakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
 export { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
-export { DEFAULT_FAKE_GOOGLE_CLIENT } from './google-oauth/google-oauth-constants.ts';
-export type { FakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
-export { startFakeGoogleOAuth } from './google-oauth/start-fake-google-oauth.ts';
+export { DEFAULT_FAKE_GOOGLE_CLIENT } from './google-oauth/create-fake-google-oauth-store.ts';
+export type { FakeGoogleOAuth } from './google-oauth/google-oauth-fake.ts';
+export { startFakeGoogleOAuth } from './google-oauth/google-oauth-fake.ts';
 export { FAKE_OPENAI_SCENARIOS } from './openai-api/fake-openai-scenario.ts';
 export type { FakeOpenAiApi } from './openai-api/openai-api-fake.ts';
 export { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/openai-api-fake.ts';
 export type { FakeOpenAiIssuedTokens } from './openai-auth/create-fake-openai-auth-store.ts';
-export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/fake-openai-refresh-answer-quirk.ts';
 export {
   OPENAI_CODEX_CLIENT_ID,
   OPENAI_ISSUER,
   REFRESH_TOKEN_REUSED_MESSAGE,
 } from './openai-auth/openai-auth-constants.ts';
+export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/register-token-routes.ts';
 export type { FakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { FAKE_REPLY_TEXT as FAKE_OPENAI_REPLY_TEXT } from './plan-reply-text.ts';

@@ -1,282 +1,227 @@
 import { randomBytes } from 'node:crypto';
-import type { GoogleIdTokenSigner } from './create-google-id-token-signer.ts';
-import type { FakeGoogleAccount } from './fake-google-account.ts';
-import type { FakeGoogleClient } from './fake-google-client.ts';
-import type { FakeGoogleOAuthModes } from './fake-google-oauth-modes.ts';
-import type {
-  AuthorizationCodeRecord,
-  AuthorizeSession,
-  FakeGoogleAccessTokenInfo,
-  FakeGoogleGrantKind,
-  FakeGoogleIssuedTokens,
-  GrantRecord,
-  RefreshTokenCheck,
-} from './fake-google-oauth-records.ts';
+import { CodedTypeError } from '../coded-type-error.ts';
+import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
+import { invalidValue } from '../oauth-server/hook-fields.ts';
+import type { IssuedTokens, ModesOf } from '../oauth-server/oauth-state.ts';
+import { createOAuthState, isBoolean } from '../oauth-server/oauth-state.ts';
 
-export type {
-  AuthorizationCodeRecord,
-  AuthorizeSession,
-  FakeGoogleAccessTokenInfo,
-  FakeGoogleGrantKind,
-  FakeGoogleIssuedTokens,
-  GrantRecord,
-  RefreshTokenCheck,
-} from './fake-google-oauth-records.ts';
+export type FakeGoogleOAuthOptions = BaseFakeOptions & {
+  /** Registered OAuth clients (id, secret, exact redirect URIs). One default test client when omitted. */
+  clients?: readonly FakeGoogleClient[];
+  /** One default account (`user@gmail.example`) when omitted. */
+  accounts?: readonly FakeGoogleAccountOptions[];
+  /** `iss` of every id_token. Default `https://accounts.google.com`; Google also uses bare `accounts.google.com`. */
+  issuer?: string;
+  /** Scopes every authorize request must include. Default: the Generative Language scope. */
+  requiredScopes?: readonly string[];
+  /** Shorthand for `modes.accessTokenTtlSeconds`. */
+  accessTokenTtlSeconds?: number;
+  /** Default 600; also bounds how long the consent page stays valid. */
+  authorizationCodeTtlSeconds?: number;
+  /** Refresh tokens older than this get `invalid_grant` (Google: 7 days for apps in "Testing"). Default: no limit. */
+  refreshTokenTtlSeconds?: number;
+  /** Shorthand for `modes.autoApprove`. */
+  autoApprove?: boolean;
+  modes?: Partial<FakeGoogleOAuthModes>;
+};
 
-type AccessTokenRecord = { grantId: string; scopes: string[]; expiresAt: number; isForcedExpired: boolean };
+/** Behaviour switches a test can flip at run time (`setModes` or `POST /__testkit/modes`), each with its check. */
+export const GOOGLE_OAUTH_MODE_RULES = {
+  /** Authorize redirects at once (for the `login_hint` account, else the first), without the consent page. */
+  autoApprove: isBoolean,
+  /** Every approval ends in `error=access_denied`, as when the user clicks Cancel on Google's consent screen. */
+  isConsentDenied: isBoolean,
+  /** Google keeps the refresh token on refresh (docs/google-protocol.md §1.4); true rotates it instead. */
+  shouldRotateRefreshTokens: isBoolean,
+  /** `expires_in` of new access tokens, about 3599 at Google (§1.4); lower it to land in a refresh window (§5.1). */
+  accessTokenTtlSeconds: (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0,
+};
+export type FakeGoogleOAuthModes = ModesOf<typeof GOOGLE_OAUTH_MODE_RULES>;
 
-export type FakeGoogleOAuthStoreOptions = {
-  signer: GoogleIdTokenSigner;
-  /** Milliseconds since the epoch. */
-  now: () => number;
-  issuer: string;
-  authorizationCodeTtlSeconds: number;
-  refreshTokenTtlSeconds: number | undefined;
-  initialModes: FakeGoogleOAuthModes;
-  initialClients: readonly FakeGoogleClient[];
+/** An OAuth client as a user registers it in Google Cloud; redirect URIs are compared byte for byte, as Google does. */
+export type FakeGoogleClient = { clientId: string; clientSecret: string; redirectUris: readonly string[] };
+
+/** The test client the fake registers when none is given; Google client ids end in `.apps.googleusercontent.com`. */
+export const DEFAULT_FAKE_GOOGLE_CLIENT = {
+  clientId: '000000000000-fakegatewayclient0000000000000.apps.googleusercontent.com',
+  clientSecret: 'GOCSPX-FakeGatewayClientSecret0000',
+  redirectUris: ['http://127.0.0.1:3000/api/connections/google/callback'],
+} as const;
+
+/** The default account, with fixed ids tests and fixtures can hard-code. */
+export const DEFAULT_FAKE_GOOGLE_ACCOUNT = {
+  email: 'user@gmail.example',
+  /** The id_token's `sub` and userinfo's `id`: a 21-digit string at Google. */
+  sub: '100000000000000000001',
+  name: 'Fake User',
+  givenName: 'Fake',
+  familyName: 'User',
+  picture: 'https://lh3.googleusercontent.example/a/fake-user',
+  isEmailVerified: true,
+};
+/** A Google user; the fields become id_token claims and userinfo fields. */
+export type FakeGoogleAccount = typeof DEFAULT_FAKE_GOOGLE_ACCOUNT;
+/** Everything but `email` has a default derived from the account's position. */
+export type FakeGoogleAccountOptions = Partial<FakeGoogleAccount> & { email: string };
+
+/**
+ * The scope the fake demands by default: a Gemini API call with a bearer token needs a `generative-language.*` scope,
+ * `cloud-platform` alone gets 403 (docs/google-protocol.md §1.1). Google's Gemini OAuth quickstart asks for this one.
+ */
+export const GENERATIVE_LANGUAGE_SCOPE = 'https://www.googleapis.com/auth/generative-language.retriever';
+export const EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
+export const PROFILE_SCOPE = 'https://www.googleapis.com/auth/userinfo.profile';
+
+/** A grant is one sign-in, which refreshes extend. */
+export type FakeGoogleIssuedTokens = IssuedTokens<'authorization_code' | 'refresh_token' | 'minted'> & {
+  grantId: string;
+  clientId: string;
+  sub: string;
+  scopes: string[];
+  /** Only when the answer carried one: a first or forced offline consent, or rotation. */
+  refreshToken: string | undefined;
+  /** Only when `openid` was granted. */
+  idToken: string | undefined;
+};
+
+/** A validated authorization request, pending on the consent page or approved at once. */
+export type AuthorizeRequest = {
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  codeChallenge: string;
+  scopes: string[];
+  accessType: string;
+  prompts: string[];
+  loginHint: string | undefined;
+};
+
+export type GrantRecord = {
+  id: string;
+  clientId: string;
+  account: FakeGoogleAccount;
+  scopes: string[];
+  refreshToken?: string;
+  refreshTokenIssuedAt: number;
+  isRevoked?: boolean;
+  isRefreshTokenExpired?: boolean;
 };
 
 export type FakeGoogleOAuthStore = ReturnType<typeof createFakeGoogleOAuthStore>;
+export type GoogleOAuthContext = FakeContext<FakeGoogleOAuthOptions, FakeGoogleOAuthStore, never>;
 
-/** All mutable state of the fake, kept apart from HTTP so hooks and handlers share one source of truth. */
-export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthStoreOptions) {
-  const { now } = options;
-  const modes: FakeGoogleOAuthModes = { ...options.initialModes };
+/** All mutable state of one fake; `reset()` replaces it with a fresh one. */
+export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
   const clients = new Map<string, FakeGoogleClient>();
-  const sessions = new Map<string, AuthorizeSession>();
-  const codes = new Map<string, AuthorizationCodeRecord>();
-  const grants = new Map<string, GrantRecord>();
-  const refreshTokens = new Map<string, string>();
-  /** Refresh tokens a rotation replaced: dead, but told apart from unknown ones in `checkRefreshToken`. */
-  const replacedRefreshTokens = new Set<string>();
-  const accessTokens = new Map<string, AccessTokenRecord>();
-  /** `clientId sub` pairs that have consented once; Google issues a refresh token only on the first consent. */
-  const consents = new Set<string>();
-  const issued: FakeGoogleIssuedTokens[] = [];
-
-  const registerClients = (list: readonly FakeGoogleClient[]) => {
-    for (const client of list) clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
+  const modes = { isConsentDenied: false, shouldRotateRefreshTokens: false };
+  const defaultModes = {
+    ...modes,
+    autoApprove: options.autoApprove ?? false,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599,
   };
-  registerClients(options.initialClients);
-
-  // Inclusive at the boundary: a 600-second code is dead exactly 600 seconds after issue.
-  const isExpired = (since: number, ttlSeconds: number | undefined) =>
-    ttlSeconds != null && now() - since >= ttlSeconds * 1000;
-  const consentKey = (clientId: string, account: FakeGoogleAccount) => `${clientId} ${account.sub}`;
-
-  const store = {
-    now,
-    modes,
-    issuer: options.issuer,
-
-    get clients(): FakeGoogleClient[] {
-      return [...clients.values()].map((client) => ({ ...client, redirectUris: [...client.redirectUris] }));
-    },
-    /** Adds or replaces a registration, as editing the client in Google Cloud does. */
-    registerClient(client: FakeGoogleClient): void {
-      registerClients([client]);
-    },
-    findClient(clientId: string): FakeGoogleClient | undefined {
-      return clients.get(clientId);
-    },
-
-    createAuthorizeSession(session: Omit<AuthorizeSession, 'id' | 'createdAt'>): AuthorizeSession {
-      const created = { ...session, id: randomBytes(18).toString('base64url'), createdAt: now() };
-      sessions.set(created.id, created);
-      return created;
-    },
-    /** The newest live session, or the one named; undefined when none is pending. */
-    findAuthorizeSession(id?: string): AuthorizeSession | undefined {
-      const live = [...sessions.values()].filter(
-        (session) => !isExpired(session.createdAt, options.authorizationCodeTtlSeconds),
+  const accounts = options.accounts?.length ? options.accounts.map(withAccountDefaults) : [DEFAULT_FAKE_GOOGLE_ACCOUNT];
+  const base = createOAuthState<typeof GOOGLE_OAUTH_MODE_RULES, AuthorizeRequest, FakeGoogleAccount>({
+    fake: options,
+    modeRules: GOOGLE_OAUTH_MODE_RULES,
+    defaultModes,
+    issuer: options.issuer ?? 'https://accounts.google.com',
+    accounts,
+  });
+  const state = {
+    ...base,
+    requiredScopes: expandScopes(options.requiredScopes ?? [GENERATIVE_LANGUAGE_SCOPE], 'requiredScopes'),
+    clients,
+    codes: new Map<string, AuthorizationCode>(),
+    grants: new Map<string, GrantRecord>(),
+    /** Each token to its grant; a test may expire an access token early. */
+    refreshTokens: new Map<string, string>(),
+    accessTokens: new Map<string, { grantId: string; scopes: string[]; expiresAt: number; isForcedExpired?: true }>(),
+    /** `clientId sub` pairs that consented once: Google issues a refresh token only on the first consent. */
+    consents: new Set<string>(),
+    issued: [] as FakeGoogleIssuedTokens[],
+    /** An account by email (any case, as Google matches a `login_hint`) or `sub`; the first without a selector. */
+    findAccount: (selector: string | undefined) =>
+      selector
+        ? accounts.find(({ email, sub }) => email.toLowerCase() === selector.toLowerCase() || sub === selector)
+        : base.accounts[0],
+    /** Adds or replaces a registration, as editing the client in Google Cloud does; a coded TypeError names a bad field. */
+    registerClient(client: FakeGoogleClient, name = 'client'): void {
+      const { clientId, clientSecret, redirectUris } = client;
+      const invalidType = (message: string) => new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
+      const emptyField = Object.entries({ clientId, clientSecret }).find(
+        ([, value]) => typeof value !== 'string' || value === '',
       );
-      return id == null ? live.at(-1) : live.find((session) => session.id === id);
-    },
-    /** One decision per session; an expired one is gone. */
-    takeAuthorizeSession(id: string): AuthorizeSession | undefined {
-      const session = store.findAuthorizeSession(id);
-      sessions.delete(id);
-      return session;
-    },
-    get pendingSessions(): AuthorizeSession[] {
-      return [...sessions.values()].filter(
-        (session) => !isExpired(session.createdAt, options.authorizationCodeTtlSeconds),
-      );
-    },
-
-    hasConsent(clientId: string, account: FakeGoogleAccount): boolean {
-      return consents.has(consentKey(clientId, account));
-    },
-    recordConsent(clientId: string, account: FakeGoogleAccount): void {
-      consents.add(consentKey(clientId, account));
-    },
-
-    createAuthorizationCode(
-      record: Omit<AuthorizationCodeRecord, 'code' | 'issuedAt' | 'isUsed' | 'grantId'>,
-    ): AuthorizationCodeRecord {
-      // Real codes start `4/0A` and carry a slash, so a client that forgets to URL-decode the callback breaks here.
-      const code = `4/0A${randomBytes(48).toString('base64url')}`;
-      const created = { ...record, code, issuedAt: now(), isUsed: false, grantId: undefined };
-      codes.set(code, created);
-      return created;
-    },
-    findAuthorizationCode(code: string): AuthorizationCodeRecord | undefined {
-      return codes.get(code);
-    },
-    isAuthorizationCodeExpired(record: AuthorizationCodeRecord): boolean {
-      return isExpired(record.issuedAt, options.authorizationCodeTtlSeconds);
-    },
-
-    createGrant(grant: { clientId: string; account: FakeGoogleAccount; scopes: string[] }): GrantRecord {
-      const created: GrantRecord = {
-        ...grant,
-        id: `grant_${randomBytes(9).toString('base64url')}`,
-        refreshToken: undefined,
-        refreshTokenIssuedAt: now(),
-        isRevoked: false,
-        isRefreshTokenExpired: false,
-      };
-      grants.set(created.id, created);
-      return created;
-    },
-    findGrant(id: string): GrantRecord | undefined {
-      return grants.get(id);
-    },
-
-    /** Mints an access token (and id_token with `openid`) in the grant, plus a new refresh token when asked. */
-    async issueTokens(issue: {
-      grant: GrantRecord;
-      kind: FakeGoogleGrantKind;
-      shouldIssueRefreshToken: boolean;
-      accessTokenTtlSeconds?: number;
-    }): Promise<FakeGoogleIssuedTokens> {
-      const { grant } = issue;
-      const issuedAt = now();
-      const ttl = issue.accessTokenTtlSeconds ?? modes.accessTokenTtlSeconds;
-      const accessToken = `ya29.a0${randomBytes(96).toString('base64url')}`;
-      const expiresAt = issuedAt + ttl * 1000;
-      accessTokens.set(accessToken, { grantId: grant.id, scopes: grant.scopes, expiresAt, isForcedExpired: false });
-      let refreshToken: string | undefined;
-      if (issue.shouldIssueRefreshToken) {
-        if (grant.refreshToken != null) {
-          refreshTokens.delete(grant.refreshToken);
-          replacedRefreshTokens.add(grant.refreshToken);
-        }
-        refreshToken = `1//0${randomBytes(64).toString('base64url')}`;
-        refreshTokens.set(refreshToken, grant.id);
-        grant.refreshToken = refreshToken;
-        grant.refreshTokenIssuedAt = issuedAt;
+      if (emptyField != null) throw invalidType(`"${name}.${emptyField[0]}" must be a non-empty string`);
+      if (!Array.isArray(redirectUris) || redirectUris.length === 0) {
+        throw invalidType(`"${name}.redirectUris" must be a non-empty array of absolute URLs`);
       }
-      const idToken = grant.scopes.includes('openid')
-        ? await options.signer.sign({
-            issuer: options.issuer,
-            clientId: grant.clientId,
-            account: grant.account,
-            scopes: grant.scopes,
-            accessToken,
-            issuedAt: Math.floor(issuedAt / 1000),
-          })
-        : undefined;
-      const entry: FakeGoogleIssuedTokens = {
-        grantId: grant.id,
-        grant: issue.kind,
-        clientId: grant.clientId,
-        email: grant.account.email,
-        sub: grant.account.sub,
-        scopes: [...grant.scopes],
-        issuedAt,
-        accessTokenExpiresAt: expiresAt,
-        expiresIn: ttl,
-        accessToken,
-        refreshToken,
-        idToken,
-      };
-      issued.push(entry);
-      return { ...entry, scopes: [...entry.scopes] };
-    },
-
-    checkRefreshToken(token: string): RefreshTokenCheck {
-      const grant = grants.get(refreshTokens.get(token) ?? '');
-      if (grant == null) return { status: replacedRefreshTokens.has(token) ? 'replaced' : 'unknown' };
-      if (grant.isRevoked) return { status: 'revoked' };
-      if (grant.isRefreshTokenExpired || isExpired(grant.refreshTokenIssuedAt, options.refreshTokenTtlSeconds)) {
-        return { status: 'expired' };
+      const bad = redirectUris.find((uri) => !/^https?:$/.test(URL.parse(String(uri))?.protocol ?? ''));
+      if (bad !== undefined) {
+        throw invalidValue(`"${name}.redirectUris" must hold absolute http(s) URLs, got ${JSON.stringify(bad)}`);
       }
-      return { status: 'active', grant };
-    },
-
-    /** Null for unknown, expired and revoked tokens, so a fake API can answer 401 for all three. */
-    verifyAccessToken(token: string): FakeGoogleAccessTokenInfo | null {
-      const record = accessTokens.get(token);
-      const grant = record == null ? undefined : grants.get(record.grantId);
-      if (record == null || grant == null || grant.isRevoked || record.isForcedExpired) return null;
-      if (now() >= record.expiresAt) return null;
-      return {
-        email: grant.account.email,
-        sub: grant.account.sub,
-        clientId: grant.clientId,
-        scopes: [...record.scopes],
-        expiresAt: record.expiresAt,
-      };
-    },
-
-    /** The grant a refresh or access token belongs to, live or not. */
-    findGrantByToken(token: string): GrantRecord | undefined {
-      const grantId = refreshTokens.get(token) ?? accessTokens.get(token)?.grantId;
-      return grantId == null ? undefined : grants.get(grantId);
-    },
-
-    /**
-     * What `/revoke` does: the app loses access to the account, every grant of that client and user ends, and the
-     * next sign-in counts as a first consent again. Returns how many grants ended.
-     */
-    revokeAccess(target: { clientId: string; account: FakeGoogleAccount }): number {
-      consents.delete(consentKey(target.clientId, target.account));
-      let count = 0;
-      for (const grant of grants.values()) {
-        if (grant.clientId !== target.clientId || grant.account !== target.account || grant.isRevoked) continue;
-        grant.isRevoked = true;
-        count += 1;
-      }
-      return count;
-    },
-
-    /** Test hooks over many grants; `account` narrows to one user. Returns how many grants changed. */
-    updateGrants(update: {
-      account: FakeGoogleAccount | undefined;
-      change: 'revoke' | 'expire-refresh-tokens' | 'expire-access-tokens';
-    }): number {
-      let count = 0;
-      for (const grant of grants.values()) {
-        if (update.account != null && grant.account !== update.account) continue;
-        if (grant.isRevoked) continue;
-        if (update.change === 'revoke') {
-          grant.isRevoked = true;
-          consents.delete(consentKey(grant.clientId, grant.account));
-        } else if (update.change === 'expire-refresh-tokens') {
-          grant.isRefreshTokenExpired = true;
-        } else {
-          for (const record of accessTokens.values()) {
-            if (record.grantId === grant.id) record.isForcedExpired = true;
-          }
-        }
-        count += 1;
-      }
-      return count;
-    },
-
-    get issuedTokens(): FakeGoogleIssuedTokens[] {
-      return issued.map((entry) => ({ ...entry, scopes: [...entry.scopes] }));
-    },
-
-    reset(initialModes: FakeGoogleOAuthModes): void {
-      Object.assign(modes, initialModes);
-      for (const map of [clients, sessions, codes, grants, refreshTokens, accessTokens]) map.clear();
-      replacedRefreshTokens.clear();
-      consents.clear();
-      issued.length = 0;
-      registerClients(options.initialClients);
+      clients.set(clientId, { clientId, clientSecret, redirectUris: [...redirectUris] });
     },
   };
-  return store;
+  for (const [index, client] of (options.clients ?? [DEFAULT_FAKE_GOOGLE_CLIENT]).entries()) {
+    state.registerClient(client, `clients[${index}]`);
+  }
+  return state;
+}
+
+type AuthorizationCode = Pick<AuthorizeRequest, 'clientId' | 'redirectUri' | 'codeChallenge' | 'scopes'> & {
+  account: FakeGoogleAccount;
+  /** Offline access on a first or forced consent, decided at approval. */
+  isRefreshTokenIssued: boolean;
+  issuedAt: number;
+  isUsed?: boolean;
+  grantId?: string;
+};
+
+/** A new code; real ones start `4/0A` and carry a slash, which breaks a client that forgets to URL-decode it. */
+export function createAuthorizationCode(
+  context: GoogleOAuthContext,
+  code: Omit<AuthorizationCode, 'issuedAt'>,
+): string {
+  const id = `4/0A${randomBytes(48).toString('base64url')}`;
+  context.state.codes.set(id, { ...code, issuedAt: context.now() });
+  return id;
+}
+
+export function consentKey(clientId: string, account: FakeGoogleAccount): string {
+  return `${clientId} ${account.sub}`;
+}
+
+/**
+ * Splits a space-delimited `scope`, expands `email` and `profile` to the URLs Google answers with and drops repeats.
+ * Known: `openid`, an alias or a googleapis.com auth URL; the fake cannot know every Google scope, so that is the line.
+ */
+export function parseGoogleScopes(scope: string): { valid: string[]; invalid: string[] } {
+  const parsed = { valid: [] as string[], invalid: [] as string[] };
+  for (const requested of scope.split(' ').filter((part) => part !== '')) {
+    const expanded = ({ email: EMAIL_SCOPE, profile: PROFILE_SCOPE } as Record<string, string>)[requested] ?? requested;
+    const isKnown = expanded === 'openid' || /^https:\/\/www\.googleapis\.com\/auth\/[a-z0-9._-]+$/i.test(expanded);
+    const list = isKnown ? parsed.valid : parsed.invalid;
+    if (!list.includes(expanded)) list.push(expanded);
+  }
+  return parsed;
+}
+
+/** Scopes as Google spells them (aliases expanded); a coded TypeError naming unknown ones. */
+export function expandScopes(scopes: readonly string[], name = 'scopes'): string[] {
+  const { valid, invalid } = parseGoogleScopes(scopes.join(' '));
+  if (invalid.length > 0) throw invalidValue(`"${name}" has unknown scopes: ${invalid.join(', ')}`);
+  return valid;
+}
+
+function withAccountDefaults(account: FakeGoogleAccountOptions, index: number): FakeGoogleAccount {
+  const local = account.email.split('@')[0] ?? 'user';
+  return {
+    sub: `1${String(index + 1).padStart(20, '0')}`,
+    name: local,
+    givenName: local,
+    familyName: '',
+    picture: `https://lh3.googleusercontent.example/a/${encodeURIComponent(local)}`,
+    isEmailVerified: true,
+    ...account,
+  };
 }

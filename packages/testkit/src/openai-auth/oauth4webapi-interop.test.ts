@@ -2,9 +2,10 @@ import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
+import { get } from '../oauth-server/oauth-test-support.ts';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { CODEX_REDIRECT_URI, CODEX_SCOPE, get } from './test-support.ts';
+import { CODEX_REDIRECT_URI, CODEX_SCOPE } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 

@@ -1,21 +1,12 @@
-/**
- * Facts about auth.openai.com that the fake reproduces.
- * @see docs/codex-protocol.md §1.1, §1.3, §2.4
- */
+/** Facts about auth.openai.com that the fake reproduces (docs/codex-protocol.md §1.1, §1.3, §2.4). */
 
-/**
- * The `iss` of every JWT the real server signs, whatever URL a client reached it at (a proxy, a mirror, a fake on
- * loopback): clients only decode the claims, so the real server never adapts it (docs/codex-protocol.md §1.1, §3).
- */
+/** The `iss` of every JWT the real server signs, whatever URL a client reached it at (§1.1, §3). */
 export const OPENAI_ISSUER = 'https://auth.openai.com';
 
 /** The public OAuth client of the Codex CLI; every known integration uses it. */
 export const OPENAI_CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
-/**
- * Hydra's allow-list for the Codex client. Newest Codex advertises `127.0.0.1`, older sources `localhost`; 1457 is
- * the fallback when 1455 is busy. Nothing else is registered, so other ports and hosts must fail.
- */
+/** Hydra's allow-list for Codex, `127.0.0.1` (newest) or `localhost`, port 1455 or its fallback 1457; nothing else. */
 export const CODEX_REDIRECT_URIS: readonly string[] = [
   'http://localhost:1455/auth/callback',
   'http://127.0.0.1:1455/auth/callback',
@@ -33,9 +24,6 @@ export const CONNECTOR_SCOPES: readonly string[] = ['api.connectors.read', 'api.
 
 export const AUTH_CLAIM = 'https://api.openai.com/auth';
 export const PROFILE_CLAIM = 'https://api.openai.com/profile';
-
-export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 
 /** The real `refresh_token_reused` message, byte for byte (docs/codex-protocol.md §4.5). */
 export const REFRESH_TOKEN_REUSED_MESSAGE =

@@ -1,27 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { AUTHORIZE_SESSION_EXPIRED_MESSAGE } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import {
-  buildAuthorizeUrl,
-  CODE_VERIFIER,
-  CODEX_SCOPE,
   createManualClock,
-  decideConsent,
   get,
   postForm,
   postJson,
-} from './test-support.ts';
+  readErrorPage,
+  readSession,
+} from '../oauth-server/oauth-test-support.ts';
+import { AUTHORIZE_SESSION_EXPIRED_MESSAGE } from './openai-auth-constants.ts';
+import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { buildAuthorizeUrl, CODE_VERIFIER, CODEX_SCOPE, decideConsent } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
 async function expectErrorPage(response: Response, error: string): Promise<string> {
   expect(response.status).toBe(400);
-  expect(response.headers.get('location')).toBeNull();
-  expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-  const html = await response.text();
-  expect(html).toContain(`data-error="${error}"`);
-  return html;
+  const page = await readErrorPage(response);
+  expect(page.error).toBe(error);
+  return page.description;
 }
 
 describe('GET /oauth/authorize', () => {
@@ -44,7 +41,7 @@ describe('GET /oauth/authorize', () => {
   it('should redirect with code, scope and state after approval, as Codex expects', async () => {
     const fake = await startFakeOpenAiAuth();
 
-    const location = await decideConsent({ fake, authorizeUrl: buildAuthorizeUrl({ fake }) });
+    const location = await decideConsent({ fake });
 
     expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:1455/auth/callback');
     expect([...location.searchParams.keys()]).toEqual(['code', 'scope', 'state']);
@@ -96,7 +93,7 @@ describe('GET /oauth/authorize', () => {
   it('should redirect with access_denied when the user denies', async () => {
     const fake = await startFakeOpenAiAuth();
 
-    const location = await decideConsent({ fake, authorizeUrl: buildAuthorizeUrl({ fake }), decision: 'deny' });
+    const location = await decideConsent({ fake, decision: 'deny' });
 
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('error_description')).toBe('The user denied the authorization request.');
@@ -142,9 +139,12 @@ describe('GET /oauth/authorize', () => {
   it('should reject a repeated parameter', async () => {
     const fake = await startFakeOpenAiAuth({ autoApprove: true });
 
-    const html = await expectErrorPage(await get(`${buildAuthorizeUrl({ fake })}&state=again`), 'invalid_request');
+    const description = await expectErrorPage(
+      await get(`${buildAuthorizeUrl({ fake })}&state=again`),
+      'invalid_request',
+    );
 
-    expect(html).toContain('The parameter &quot;state&quot; is repeated.');
+    expect(description).toBe('The parameter "state" is repeated.');
   });
 
   it('should escape reflected values on the consent page', async () => {
@@ -162,7 +162,7 @@ describe('POST /oauth/authorize/decision', () => {
     const fake = await startFakeOpenAiAuth({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
     const second = fake.accounts[1]?.chatgptAccountId ?? '';
 
-    const location = await decideConsent({ fake, authorizeUrl: buildAuthorizeUrl({ fake }), account: second });
+    const location = await decideConsent({ fake, account: second });
     const response = await postForm({
       url: `${fake.url}/oauth/token`,
       fields: {
@@ -181,36 +181,32 @@ describe('POST /oauth/authorize/decision', () => {
   it('should refuse a session that was already decided or has expired', async () => {
     const clock = createManualClock();
     const fake = await startFakeOpenAiAuth({ now: clock.now });
-    const readSession = async () =>
-      /name="session" value="([^"]+)"/.exec(await (await get(buildAuthorizeUrl({ fake }))).text())?.[1] ?? '';
+    const newSession = async () => readSession(await get(buildAuthorizeUrl({ fake })));
     const decide = (session: string) =>
       postForm({ url: `${fake.url}/oauth/authorize/decision`, fields: { session, decision: 'approve' } });
 
-    const used = await readSession();
+    const used = await newSession();
     expect((await decide(used)).status).toBe(302);
     const replayed = await expectErrorPage(await decide(used), 'invalid_request');
-    const stale = await readSession();
+    const stale = await newSession();
     clock.advance(600);
     const expired = await expectErrorPage(await decide(stale), 'invalid_request');
 
-    expect(replayed).toContain(AUTHORIZE_SESSION_EXPIRED_MESSAGE);
-    expect(expired).toContain(AUTHORIZE_SESSION_EXPIRED_MESSAGE);
+    expect(replayed).toBe(AUTHORIZE_SESSION_EXPIRED_MESSAGE);
+    expect(expired).toBe(AUTHORIZE_SESSION_EXPIRED_MESSAGE);
   });
 
   it('should reject a JSON body, an unknown account and an unknown decision', async () => {
     const fake = await startFakeOpenAiAuth();
-    const session = async () =>
-      /name="session" value="([^"]+)"/.exec(await (await get(buildAuthorizeUrl({ fake }))).text())?.[1] ?? '';
+    const session = async () => readSession(await get(buildAuthorizeUrl({ fake })));
+    const url = `${fake.url}/oauth/authorize/decision`;
 
-    const json = await postJson({ url: `${fake.url}/oauth/authorize/decision`, body: { session: await session() } });
+    const json = await postJson({ url, body: { session: await session() } });
     const account = await postForm({
-      url: `${fake.url}/oauth/authorize/decision`,
+      url,
       fields: { session: await session(), decision: 'approve', account: 'nobody@example.com' },
     });
-    const decision = await postForm({
-      url: `${fake.url}/oauth/authorize/decision`,
-      fields: { session: await session(), decision: 'maybe' },
-    });
+    const decision = await postForm({ url, fields: { session: await session(), decision: 'maybe' } });
 
     await expectErrorPage(json, 'invalid_request');
     await expectErrorPage(account, 'invalid_request');

@@ -1,21 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import type { TokenResponseBody } from './test-support.ts';
+import type { TokenResponseBody } from '../oauth-server/oauth-test-support.ts';
 import {
-  CODEX_SCOPE,
   createManualClock,
-  exchangeCode,
-  getAuthorizationCode,
+  expectTokenAnswer,
   postForm,
   postJson,
-  refreshAsCodex,
-  signIn,
   TIMEOUT_MS,
+} from '../oauth-server/oauth-test-support.ts';
+import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import {
+  CODEX_SCOPE,
+  exchangeCode,
+  getAuthorizationCode,
+  refreshAsCodex,
+  refreshedBody,
+  signIn,
 } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
+
+const TOKEN_FIELDS = ['id_token', 'access_token', 'refresh_token', 'expires_in', 'token_type', 'scope'];
 
 describe('POST /oauth/token (authorization_code)', () => {
   it('should exchange a code for the full token response', async () => {
@@ -24,17 +30,7 @@ describe('POST /oauth/token (authorization_code)', () => {
 
     const response = await exchangeCode({ fake, code });
 
-    expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    const body = (await response.json()) as TokenResponseBody;
-    expect(Object.keys(body)).toEqual([
-      'id_token',
-      'access_token',
-      'refresh_token',
-      'expires_in',
-      'token_type',
-      'scope',
-    ]);
+    const body = await expectTokenAnswer(response, TOKEN_FIELDS);
     expect(body).toMatchObject({ expires_in: 864000, token_type: 'Bearer', scope: CODEX_SCOPE });
     expect(body.id_token.split('.')).toHaveLength(3);
     expect(body.access_token.split('.')).toHaveLength(3);
@@ -225,9 +221,7 @@ describe('POST /oauth/revoke', () => {
   it('should accept Codex JSON with a refresh token and kill the whole family', async () => {
     const fake = await startFakeOpenAiAuth();
     const first = await signIn(fake);
-    const rotated = (await (
-      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
-    ).json()) as TokenResponseBody;
+    const rotated = await refreshedBody({ fake, refreshToken: first.refresh_token });
 
     const response = await postJson({
       url: `${fake.url}/oauth/revoke`,

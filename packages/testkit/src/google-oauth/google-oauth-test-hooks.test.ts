@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { DEFAULT_FAKE_GOOGLE_ACCOUNT } from './fake-google-account.ts';
-import { GENERATIVE_LANGUAGE_SCOPE } from './google-oauth-constants.ts';
-import type { FakeGoogleOAuth } from './start-fake-google-oauth.ts';
-import { startFakeGoogleOAuth } from './start-fake-google-oauth.ts';
-import { buildAuthorizeUrl, exchangeCode, get, refresh, TIMEOUT_MS } from './test-support.ts';
+import { get, TIMEOUT_MS } from '../oauth-server/oauth-test-support.ts';
+import { DEFAULT_FAKE_GOOGLE_ACCOUNT, GENERATIVE_LANGUAGE_SCOPE } from './create-fake-google-oauth-store.ts';
+import type { FakeGoogleOAuth } from './google-oauth-fake.ts';
+import { startFakeGoogleOAuth } from './google-oauth-fake.ts';
+import { buildAuthorizeUrl, exchangeCode, refresh } from './test-support.ts';
 
 let fake: FakeGoogleOAuth;
 beforeEach(async () => {

@@ -1,11 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import type { FakeOpenAiRefreshAnswerQuirk } from './fake-openai-refresh-answer-quirk.ts';
+import type { TokenResponseBody } from '../oauth-server/oauth-test-support.ts';
+import { createManualClock, decodeJwtPayload, postForm, postJson } from '../oauth-server/oauth-test-support.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import type { FakeOpenAiRefreshAnswerQuirk } from './register-token-routes.ts';
+import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import type { TokenResponseBody } from './test-support.ts';
-import { createManualClock, decodeJwtPayload, postForm, postJson, refreshAsCodex, signIn } from './test-support.ts';
+import { refreshAsCodex, refreshedBody, signIn } from './test-support.ts';
 
+let fake: FakeOpenAiAuth;
+beforeEach(async () => {
+  fake = await startFakeOpenAiAuth();
+});
 afterEach(closeAllFakeServers);
 
 const REUSED_BODY = {
@@ -16,118 +22,83 @@ const REUSED_BODY = {
     code: 'refresh_token_reused',
   },
 };
+const ALL_FIELDS = ['id_token', 'access_token', 'refresh_token', 'expires_in', 'token_type', 'scope'];
+
+const refresh = (refreshToken: string) => refreshAsCodex({ fake, refreshToken });
+const refreshed = (refreshToken: string) => refreshedBody({ fake, refreshToken });
+const statuses = () => fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus]);
+
+async function expectRefused(response: Response, status: number, body: unknown): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(await response.json()).toMatchObject(body as Record<string, unknown>);
+}
 
 describe('POST /oauth/token (refresh_token)', () => {
-  it.each<[string, (options: { url: string; refreshToken: string }) => Promise<Response>]>([
+  const fields = (refreshToken: string) => ({
+    client_id: OPENAI_CODEX_CLIENT_ID,
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+  });
+  it.each<[string, (url: string, refreshToken: string) => Promise<Response>]>([
     [
       'Codex 0.169 JSON with refresh_reason',
-      ({ url, refreshToken }) =>
-        postJson({
-          url,
-          body: {
-            client_id: OPENAI_CODEX_CLIENT_ID,
-            grant_type: 'refresh_token',
-            refresh_reason: 'proactive_expiry',
-            refresh_token: refreshToken,
-          },
-        }),
+      (url, token) => postJson({ url, body: { ...fields(token), refresh_reason: 'proactive_expiry' } }),
     ],
     [
       'Codex 2025 JSON with scope',
-      ({ url, refreshToken }) =>
-        postJson({
-          url,
-          body: {
-            client_id: OPENAI_CODEX_CLIENT_ID,
-            grant_type: 'refresh_token',
-            refresh_token: refreshToken,
-            scope: 'openid profile email',
-          },
-        }),
+      (url, token) => postJson({ url, body: { ...fields(token), scope: 'openid profile email' } }),
     ],
-    [
-      'a form without scope (opencode, ChatMock)',
-      ({ url, refreshToken }) =>
-        postForm({
-          url,
-          fields: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: OPENAI_CODEX_CLIENT_ID },
-        }),
-    ],
+    ['a form without scope (opencode, ChatMock)', (url, token) => postForm({ url, fields: fields(token) })],
     [
       'a form with scope (CLIProxyAPI)',
-      ({ url, refreshToken }) =>
-        postForm({
-          url,
-          fields: {
-            client_id: OPENAI_CODEX_CLIENT_ID,
-            grant_type: 'refresh_token',
-            refresh_token: refreshToken,
-            scope: 'openid profile email',
-          },
-        }),
+      (url, token) => postForm({ url, fields: { ...fields(token), scope: 'openid profile email' } }),
     ],
   ])('should refresh with %s', async (_case, send) => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await signIn(fake);
 
-    const response = await send({ url: `${fake.url}/oauth/token`, refreshToken: tokens.refresh_token });
+    const response = await send(`${fake.url}/oauth/token`, tokens.refresh_token);
 
     expect(response.status).toBe(200);
     const body = (await response.json()) as TokenResponseBody;
-    expect(Object.keys(body)).toEqual([
-      'id_token',
-      'access_token',
-      'refresh_token',
-      'expires_in',
-      'token_type',
-      'scope',
-    ]);
+    expect(Object.keys(body)).toEqual(ALL_FIELDS);
     expect(body.refresh_token).not.toBe(tokens.refresh_token);
     expect(body.access_token).not.toBe(tokens.access_token);
     expect(body.expires_in).toBe(864000);
   });
 
   it('should rotate: the new token works, the old one gets the exact refresh_token_reused body', async () => {
-    const fake = await startFakeOpenAiAuth();
     const first = await signIn(fake);
-    const second = (await (
-      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
-    ).json()) as TokenResponseBody;
+    const second = await refreshed(first.refresh_token);
 
     // The newer token works before any reuse: afterwards the whole family is gone (next test).
-    const third = await refreshAsCodex({ fake, refreshToken: second.refresh_token });
-    expect(third.status).toBe(200);
-    expect(fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus])).toEqual([
+    expect((await refresh(second.refresh_token)).status).toBe(200);
+    expect(statuses()).toEqual([
       ['authorization_code', 'rotated'],
       ['refresh_token', 'rotated'],
       ['refresh_token', 'active'],
     ]);
 
-    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    const reused = await refresh(first.refresh_token);
 
     expect(reused.status).toBe(401);
     expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
   });
 
   it('issue 14: should revoke the whole family, successor and access tokens included, when a rotated token comes back', async () => {
-    const fake = await startFakeOpenAiAuth();
     const first = await signIn(fake);
-    const second = (await (
-      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
-    ).json()) as TokenResponseBody;
+    const second = await refreshed(first.refresh_token);
     const unrelated = await fake.mintTokens();
     expect(fake.accessTokenStatus(second.access_token)).toBe('active');
 
-    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
-    const successor = await refreshAsCodex({ fake, refreshToken: second.refresh_token });
-    const reusedAgain = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    const reused = await refresh(first.refresh_token);
+    const successor = await refresh(second.refresh_token);
+    const reusedAgain = await refresh(first.refresh_token);
 
     expect(reused.status).toBe(401);
     expect(await reused.text()).toBe(JSON.stringify(REUSED_BODY));
-    expect(successor.status).toBe(401);
-    expect(await successor.json()).toMatchObject({ error: { code: 'refresh_token_invalidated' } });
+    await expectRefused(successor, 401, { error: { code: 'refresh_token_invalidated' } });
     expect(await reusedAgain.json()).toEqual(REUSED_BODY);
-    expect(fake.issuedTokens.map((tokens) => [tokens.grant, tokens.refreshTokenStatus])).toEqual([
+    expect(statuses()).toEqual([
       ['authorization_code', 'rotated'],
       ['refresh_token', 'invalidated'],
       ['minted', 'active'],
@@ -135,22 +106,13 @@ describe('POST /oauth/token (refresh_token)', () => {
     expect(fake.accessTokenStatus(first.access_token)).toBe('revoked');
     expect(fake.accessTokenStatus(second.access_token)).toBe('revoked');
     expect(fake.accessTokenStatus(unrelated.accessToken)).toBe('active');
-    expect((await refreshAsCodex({ fake, refreshToken: unrelated.refreshToken })).status).toBe(200);
+    expect((await refresh(unrelated.refreshToken)).status).toBe(200);
   });
 
   it('issue 14: should take both refresh reasons of Codex 0.169 and record the body as sent', async () => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await fake.mintTokens();
     const send = (refreshToken: string, refreshReason: string) =>
-      postJson({
-        url: `${fake.url}/oauth/token`,
-        body: {
-          client_id: OPENAI_CODEX_CLIENT_ID,
-          grant_type: 'refresh_token',
-          refresh_token: refreshToken,
-          refresh_reason: refreshReason,
-        },
-      });
+      postJson({ url: `${fake.url}/oauth/token`, body: { ...fields(refreshToken), refresh_reason: refreshReason } });
 
     const proactive = await send(tokens.refreshToken, 'proactive_expiry');
     const rotated = (await proactive.json()) as TokenResponseBody;
@@ -158,18 +120,8 @@ describe('POST /oauth/token (refresh_token)', () => {
 
     expect([proactive.status, recovery.status]).toEqual([200, 200]);
     expect(fake.findRequests({ method: 'POST', path: '/oauth/token' }).map((request) => request.json)).toEqual([
-      {
-        client_id: OPENAI_CODEX_CLIENT_ID,
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refreshToken,
-        refresh_reason: 'proactive_expiry',
-      },
-      {
-        client_id: OPENAI_CODEX_CLIENT_ID,
-        grant_type: 'refresh_token',
-        refresh_token: rotated.refresh_token,
-        refresh_reason: 'unauthorized_recovery',
-      },
+      { ...fields(tokens.refreshToken), refresh_reason: 'proactive_expiry' },
+      { ...fields(rotated.refresh_token), refresh_reason: 'unauthorized_recovery' },
     ]);
   });
 
@@ -187,14 +139,13 @@ describe('POST /oauth/token (refresh_token)', () => {
     ['no-id-token', (body) => expect(body).not.toHaveProperty('id_token')],
     ['no-expires-in', (body) => expect(body).not.toHaveProperty('expires_in')],
   ])('issue 14: should answer with the %s quirk and still rotate, once', async (quirk, check) => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await fake.mintTokens();
     fake.quirkNextRefreshAnswer([quirk]);
 
-    const quirky = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
+    const quirky = await refresh(tokens.refreshToken);
     const body = (await quirky.json()) as Record<string, unknown>;
-    const dropped = await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
-    const next = await refreshAsCodex({ fake, refreshToken: String(body.refresh_token) });
+    const dropped = await refresh(tokens.refreshToken);
+    const next = await refresh(String(body.refresh_token));
 
     expect(quirky.status).toBe(200);
     expect(body.refresh_token).toMatch(/^rt_/);
@@ -202,39 +153,21 @@ describe('POST /oauth/token (refresh_token)', () => {
     // The rotation happened: a client that dropped the new refresh token is refused and its family is gone.
     expect(dropped.status).toBe(401);
     expect(await dropped.json()).toEqual(REUSED_BODY);
-    expect(next.status).toBe(401);
-    expect(await next.json()).toMatchObject({ error: { code: 'refresh_token_invalidated' } });
+    await expectRefused(next, 401, { error: { code: 'refresh_token_invalidated' } });
   });
 
   it('issue 14: should apply queued quirks one answer at a time, then answer normally', async () => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await fake.mintTokens();
     fake.quirkNextRefreshAnswer(['no-access-token', 'no-token-type']);
     fake.quirkNextRefreshAnswer(['lowercase-token-type']);
 
-    const first = (await (await refreshAsCodex({ fake, refreshToken: tokens.refreshToken })).json()) as Record<
-      string,
-      unknown
-    >;
-    const second = (await (await refreshAsCodex({ fake, refreshToken: String(first.refresh_token) })).json()) as Record<
-      string,
-      unknown
-    >;
-    const third = (await (await refreshAsCodex({ fake, refreshToken: String(second.refresh_token) })).json()) as Record<
-      string,
-      unknown
-    >;
+    const first = await refreshed(tokens.refreshToken);
+    const second = await refreshed(first.refresh_token);
+    const third = await refreshed(second.refresh_token);
 
     expect(Object.keys(first)).toEqual(['id_token', 'refresh_token', 'expires_in', 'scope']);
     expect(second.token_type).toBe('bearer');
-    expect(Object.keys(third)).toEqual([
-      'id_token',
-      'access_token',
-      'refresh_token',
-      'expires_in',
-      'token_type',
-      'scope',
-    ]);
+    expect(Object.keys(third)).toEqual(ALL_FIELDS);
     expect(third.token_type).toBe('Bearer');
     expect(() => fake.quirkNextRefreshAnswer(['no-refresh-token' as FakeOpenAiRefreshAnswerQuirk])).toThrow(
       /unknown quirk "no-refresh-token"/,
@@ -243,13 +176,11 @@ describe('POST /oauth/token (refresh_token)', () => {
 
   it('should keep the sign-in identity across a refresh', async () => {
     const clock = createManualClock();
-    const fake = await startFakeOpenAiAuth({ now: clock.now });
+    fake = await startFakeOpenAiAuth({ now: clock.now });
     const first = await signIn(fake);
     clock.advance(3600);
 
-    const second = (await (
-      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
-    ).json()) as TokenResponseBody;
+    const second = await refreshed(first.refresh_token);
 
     const before = decodeJwtPayload(first.access_token);
     const after = decodeJwtPayload(second.access_token);
@@ -260,11 +191,11 @@ describe('POST /oauth/token (refresh_token)', () => {
   });
 
   it('should answer reuse with 400 in that mode', async () => {
-    const fake = await startFakeOpenAiAuth({ modes: { refreshTokenReusedStatus: 400 } });
+    fake = await startFakeOpenAiAuth({ modes: { refreshTokenReusedStatus: 400 } });
     const first = await signIn(fake);
-    await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    await refresh(first.refresh_token);
 
-    const reused = await refreshAsCodex({ fake, refreshToken: first.refresh_token });
+    const reused = await refresh(first.refresh_token);
 
     expect(reused.status).toBe(400);
     expect(await reused.json()).toEqual(REUSED_BODY);
@@ -272,14 +203,14 @@ describe('POST /oauth/token (refresh_token)', () => {
 
   it('should expire refresh tokens older than refreshTokenTtlSeconds', async () => {
     const clock = createManualClock();
-    const fake = await startFakeOpenAiAuth({ now: clock.now, refreshTokenTtlSeconds: 3600 });
+    fake = await startFakeOpenAiAuth({ now: clock.now, refreshTokenTtlSeconds: 3600 });
     const young = await signIn(fake);
     const old = await signIn(fake);
 
     clock.advance(3599);
-    const inTime = await refreshAsCodex({ fake, refreshToken: young.refresh_token });
+    const inTime = await refresh(young.refresh_token);
     clock.advance(1);
-    const late = await refreshAsCodex({ fake, refreshToken: old.refresh_token });
+    const late = await refresh(old.refresh_token);
 
     expect(inTime.status).toBe(200);
     expect(late.status).toBe(401);
@@ -294,29 +225,24 @@ describe('POST /oauth/token (refresh_token)', () => {
   });
 
   it('should answer refresh_token_expired after expireRefreshTokens, for that account only', async () => {
-    const fake = await startFakeOpenAiAuth({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
+    fake = await startFakeOpenAiAuth({ accounts: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
     const a = await fake.mintTokens({ account: 'a@example.com' });
     const b = await fake.mintTokens({ account: 'b@example.com' });
 
     expect(fake.expireRefreshTokens('a@example.com')).toBe(1);
 
-    const expired = await refreshAsCodex({ fake, refreshToken: a.refreshToken });
-    expect(expired.status).toBe(401);
-    expect(await expired.json()).toMatchObject({ error: { code: 'refresh_token_expired' } });
-    expect((await refreshAsCodex({ fake, refreshToken: b.refreshToken })).status).toBe(200);
+    await expectRefused(await refresh(a.refreshToken), 401, { error: { code: 'refresh_token_expired' } });
+    expect((await refresh(b.refreshToken)).status).toBe(200);
   });
 
   it('should answer refresh_token_invalidated after invalidateRefreshTokens, even for a rotated token', async () => {
-    const fake = await startFakeOpenAiAuth();
     const first = await signIn(fake);
-    const second = (await (
-      await refreshAsCodex({ fake, refreshToken: first.refresh_token })
-    ).json()) as TokenResponseBody;
+    const second = await refreshed(first.refresh_token);
 
     expect(fake.invalidateRefreshTokens()).toBe(1);
 
     for (const refreshToken of [first.refresh_token, second.refresh_token]) {
-      const response = await refreshAsCodex({ fake, refreshToken });
+      const response = await refresh(refreshToken);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({
         error: {
@@ -336,20 +262,13 @@ describe('POST /oauth/token (refresh_token)', () => {
     ['no client_id', { client_id: undefined }, 400, { error: 'invalid_request' }],
     ['another client_id', { client_id: 'app_other' }, 401, { error: 'invalid_client' }],
   ])('should reject %s', async (_case, overrides, status, body) => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await fake.mintTokens();
 
     const response = await postJson({
       url: `${fake.url}/oauth/token`,
-      body: {
-        client_id: OPENAI_CODEX_CLIENT_ID,
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refreshToken,
-        ...overrides,
-      },
+      body: { ...fields(tokens.refreshToken), ...overrides },
     });
 
-    expect(response.status).toBe(status);
-    expect(await response.json()).toMatchObject(body);
+    await expectRefused(response, status, body);
   });
 });

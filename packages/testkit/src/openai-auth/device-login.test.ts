@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { computePkceChallenge } from './compute-pkce-challenge.ts';
+import { createManualClock, decodeJwtPayload, get, postForm, postJson } from '../oauth-server/oauth-test-support.ts';
+import { computePkceChallenge } from '../oauth-server/oauth-wire.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
 import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { createManualClock, decodeJwtPayload, get, postForm, postJson } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 

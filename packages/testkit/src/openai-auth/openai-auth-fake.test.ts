@@ -1,14 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { decodeJwtPayload, get, postJson, TIMEOUT_MS } from '../oauth-server/oauth-test-support.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { decodeJwtPayload, get, postJson, refreshAsCodex, TIMEOUT_MS } from './test-support.ts';
+import { refreshAsCodex, refreshedBody } from './test-support.ts';
 
+let fake: FakeOpenAiAuth;
+beforeEach(async () => {
+  fake = await startFakeOpenAiAuth();
+});
 afterEach(closeAllFakeServers);
+
+const hook = (path: string, body: unknown = {}) => postJson({ url: `${fake.url}/__testkit${path}`, body });
 
 describe('/__testkit hooks over HTTP', () => {
   it('should approve and deny device codes', async () => {
-    const fake = await startFakeOpenAiAuth();
     const newDevice = async () =>
       (await (
         await postJson({
@@ -19,11 +26,8 @@ describe('/__testkit hooks over HTTP', () => {
     const approved = await newDevice();
     const denied = await newDevice();
 
-    const approve = await postJson({
-      url: `${fake.url}/__testkit/device/approve`,
-      body: { user_code: approved.user_code },
-    });
-    const deny = await postJson({ url: `${fake.url}/__testkit/device/deny`, body: { user_code: denied.user_code } });
+    const approve = await hook('/device/approve', { user_code: approved.user_code });
+    const deny = await hook('/device/deny', { user_code: denied.user_code });
     const poll = (device: { device_auth_id: string; user_code: string }) =>
       postJson({ url: `${fake.url}/api/accounts/deviceauth/token`, body: device });
 
@@ -34,16 +38,13 @@ describe('/__testkit hooks over HTTP', () => {
   });
 
   it('should mint, list, expire and invalidate tokens', async () => {
-    const fake = await startFakeOpenAiAuth();
-
-    const mint = await postJson({ url: `${fake.url}/__testkit/tokens/mint`, body: { access_token_ttl_seconds: 120 } });
-    const minted = (await mint.json()) as { refreshToken: string; accessToken: string };
-    const expire = await postJson({ url: `${fake.url}/__testkit/refresh-tokens/expire`, body: {} });
+    const minted = (await (await hook('/tokens/mint', { access_token_ttl_seconds: 120 })).json()) as {
+      refreshToken: string;
+      accessToken: string;
+    };
+    const expire = await hook('/refresh-tokens/expire');
     const expired = await refreshAsCodex({ fake, refreshToken: minted.refreshToken });
-    const invalidate = await postJson({
-      url: `${fake.url}/__testkit/refresh-tokens/invalidate`,
-      body: { account: 'user@example.com' },
-    });
+    const invalidate = await hook('/refresh-tokens/invalidate', { account: 'user@example.com' });
     const invalidated = await refreshAsCodex({ fake, refreshToken: minted.refreshToken });
     const list = (await (await get(`${fake.url}/__testkit/tokens`)).json()) as { tokens: unknown[] };
 
@@ -59,27 +60,16 @@ describe('/__testkit hooks over HTTP', () => {
   });
 
   it('issue 14: should queue refresh-answer quirks and tell access-token status', async () => {
-    const fake = await startFakeOpenAiAuth();
     const tokens = await fake.mintTokens();
 
-    const quirk = await postJson({
-      url: `${fake.url}/__testkit/refresh-answer-quirks`,
-      body: { quirks: ['no-access-token'] },
-    });
-    const refreshed = (await (await refreshAsCodex({ fake, refreshToken: tokens.refreshToken })).json()) as Record<
-      string,
-      unknown
-    >;
-    const status = (accessToken: string) =>
-      postJson({ url: `${fake.url}/__testkit/access-tokens/status`, body: { access_token: accessToken } });
+    const quirk = await hook('/refresh-answer-quirks', { quirks: ['no-access-token'] });
+    const refreshed = await refreshedBody({ fake, refreshToken: tokens.refreshToken });
+    const status = (accessToken: string) => hook('/access-tokens/status', { access_token: accessToken });
     const beforeReuse = await status(tokens.accessToken);
     await refreshAsCodex({ fake, refreshToken: tokens.refreshToken });
     const afterReuse = await status(tokens.accessToken);
     const unknown = await status('eyJ.unknown.x');
-    const badQuirk = await postJson({
-      url: `${fake.url}/__testkit/refresh-answer-quirks`,
-      body: { quirks: ['no-such-quirk'] },
-    });
+    const badQuirk = await hook('/refresh-answer-quirks', { quirks: ['no-such-quirk'] });
 
     expect(await quirk.json()).toEqual({ ok: true });
     expect(refreshed).not.toHaveProperty('access_token');
@@ -92,15 +82,11 @@ describe('/__testkit hooks over HTTP', () => {
   });
 
   it('should read and set modes, and reset everything', async () => {
-    const fake = await startFakeOpenAiAuth();
     await fake.mintTokens();
 
-    const set = await postJson({
-      url: `${fake.url}/__testkit/modes`,
-      body: { autoApprove: true, refreshTokenReusedStatus: 400 },
-    });
+    const set = await hook('/modes', { autoApprove: true, refreshTokenReusedStatus: 400 });
     const read = await get(`${fake.url}/__testkit/modes`);
-    await postJson({ url: `${fake.url}/__testkit/reset`, body: {} });
+    await hook('/reset');
 
     expect(await set.json()).toMatchObject({ autoApprove: true, refreshTokenReusedStatus: 400 });
     expect(await read.json()).toEqual({
@@ -116,7 +102,6 @@ describe('/__testkit hooks over HTTP', () => {
   });
 
   it('should list recorded requests without its own traffic', async () => {
-    const fake = await startFakeOpenAiAuth();
     await postJson({ url: `${fake.url}/oauth/revoke`, body: { token: 'rt_x' } });
     await get(`${fake.url}/__testkit/modes`);
 
@@ -134,17 +119,13 @@ describe('/__testkit hooks over HTTP', () => {
     ['a string ttl', '/tokens/mint', { access_token_ttl_seconds: '5' }, 'ERR_INVALID_ARG_TYPE'],
     ['a negative ttl', '/tokens/mint', { access_token_ttl_seconds: -1 }, 'ERR_INVALID_ARG_VALUE'],
   ])('should answer 400 for %s', async (_case, path, body, code) => {
-    const fake = await startFakeOpenAiAuth();
-
-    const response = await postJson({ url: `${fake.url}/__testkit${path}`, body });
+    const response = await hook(path, body);
 
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code, message: expect.any(String) } });
   });
 
   it('should reject a hook body that is not JSON', async () => {
-    const fake = await startFakeOpenAiAuth();
-
     const response = await fetch(`${fake.url}/__testkit/modes`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
