@@ -342,7 +342,7 @@ describe('defineFake: scenarios', () => {
     await expect(demoFake.start({ defaultScenario: 'nope' })).rejects.toThrow('unknown scenario "nope"');
     const plain = await plainFake.start();
 
-    expect(() => plain.enqueueScenarios()).toThrow(
+    expect(() => plain.enqueueScenarios('hello' as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: 'fake plain plays no scenarios' }),
     );
   });
