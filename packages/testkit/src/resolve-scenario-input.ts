@@ -1,4 +1,4 @@
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidType, invalidValue } from './coded-type-error.ts';
 
 /** How a fake checks the calls of a reply scenario. */
 export type ScenarioCallRule = {
@@ -23,10 +23,7 @@ export function resolveScenarioInput<Scenario extends { kind: string }>(
     throw invalidValue(`"scenario" ${JSON.stringify(input)} is not a preset`);
   }
   if (input == null || typeof input !== 'object') {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_TYPE',
-      message: '"scenario" must be a preset name or an object',
-    });
+    throw invalidType('"scenario" must be a preset name or an object');
   }
   const scenario = input as Scenario & Record<string, unknown>;
   const { status } = scenario;
@@ -37,8 +34,4 @@ export function resolveScenarioInput<Scenario extends { kind: string }>(
   const index = calls.findIndex((call) => !callRule.isValid(call));
   if (index >= 0) throw invalidValue(`"scenario.${callRule.field}[${index}]${callRule.problem}`);
   return scenario;
-}
-
-function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidValue } from './coded-type-error.ts';
 import { createResponseCloseSignal } from './create-response-close-signal.ts';
 import { wait } from './wait.ts';
 
@@ -57,11 +57,11 @@ export function formatSseEvent(event: SseEvent): string {
   for (const name of ['event', 'id'] as const) {
     const value = event[name];
     if (value == null) continue;
-    if (/[\r\n]/.test(value)) invalidValue(`"${name}" must not contain line breaks`);
+    if (/[\r\n]/.test(value)) throw invalidValue(`"${name}" must not contain line breaks`);
     frame += `${name}: ${value}\n`;
   }
   const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-  if (data === undefined) invalidValue('"data" must be a string or JSON value');
+  if (data === undefined) throw invalidValue('"data" must be a string or JSON value');
   // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the client
   // joins them back with \n.
   for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
@@ -82,8 +82,4 @@ function waitForDrain(reply: ServerResponse, signal: AbortSignal): Promise<boole
     reply.once('drain', onDrain);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function invalidValue(message: string): never {
-  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

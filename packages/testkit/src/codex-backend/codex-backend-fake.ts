@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidValue } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import { wait } from '../wait.ts';
@@ -68,8 +68,7 @@ export const codexBackendFake = defineFake({
     toOptions: ({ 'auth-url': authUrl }) => {
       if (authUrl == null) return {};
       if (typeof authUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(authUrl)) {
-        const message = '--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455';
-        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+        throw invalidValue('--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455');
       }
       return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
     },

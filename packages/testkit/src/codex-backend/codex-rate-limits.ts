@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { FakeCodexTokenClaims } from './authorize-codex-request.ts';
 
 /** The values behind the `x-codex-*` headers of docs/codex-protocol.md §7.3 and `/wham/usage` (§7.4). */
@@ -86,13 +86,13 @@ export function buildWhamUsageBody(options: {
 export function mergeFakeCodexRateLimits(current: FakeCodexRateLimits, update: object): FakeCodexRateLimits {
   for (const [key, value] of Object.entries(update)) {
     if (!Object.hasOwn(DEFAULT_FAKE_CODEX_RATE_LIMITS, key)) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"rateLimits.${key}" is not a known field` });
+      throw invalidValue(`"rateLimits.${key}" is not a known field`);
     }
     const isText = key === 'planType' || key === 'promoMessage';
     const expected = isText ? 'string' : typeof DEFAULT_FAKE_CODEX_RATE_LIMITS[key as keyof FakeCodexRateLimits];
     const isFiniteOrNotNumber = typeof value !== 'number' || Number.isFinite(value);
     if (!((isText && value === undefined) || (typeof value === expected && isFiniteOrNotNumber))) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: `"rateLimits.${key}" must be a ${expected}` });
+      throw invalidType(`"rateLimits.${key}" must be a ${expected}`);
     }
   }
   return { ...current, ...update };

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
-import { invalidValue } from '../oauth-server/hook-fields.ts';
 import type { IssuedTokens, ModesOf } from '../oauth-server/oauth-state.ts';
 import { createOAuthState, isBoolean } from '../oauth-server/oauth-state.ts';
 
@@ -147,7 +146,6 @@ export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
     /** Adds or replaces a registration, as editing the client in Google Cloud does; a coded TypeError names a bad field. */
     registerClient(client: FakeGoogleClient, name = 'client'): void {
       const { clientId, clientSecret, redirectUris } = client;
-      const invalidType = (message: string) => new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
       const emptyField = Object.entries({ clientId, clientSecret }).find(
         ([, value]) => typeof value !== 'string' || value === '',
       );

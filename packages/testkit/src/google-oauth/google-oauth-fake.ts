@@ -1,3 +1,4 @@
+import { invalidValue } from '../coded-type-error.ts';
 import { defineFake } from '../define-fake.ts';
 import * as fields from '../oauth-server/hook-fields.ts';
 import { updateModes } from '../oauth-server/oauth-state.ts';
@@ -77,7 +78,7 @@ export const googleOAuthFake = defineFake({
         values.issuer,
       ] as string[];
       if ((clientId == null) !== (clientSecret == null)) {
-        throw fields.invalidValue('--client-id and --client-secret go together');
+        throw invalidValue('--client-id and --client-secret go together');
       }
       const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
       const client = { ...store.DEFAULT_FAKE_GOOGLE_CLIENT, ...(clientId == null ? {} : { clientId, clientSecret }) };
@@ -105,7 +106,7 @@ function createControls(context: store.GoogleOAuthContext) {
     const { pending } = context.state.sessions;
     const session = id == null ? pending.at(-1) : pending.find((candidate) => candidate.id === id);
     const problem = id == null ? 'no sign-in is waiting for consent' : `"session" "${id}" is not pending`;
-    if (session == null) throw fields.invalidValue(problem);
+    if (session == null) throw invalidValue(problem);
     return context.state.sessions.take(session.id) ?? session;
   };
   const updateGrants = (account: string | undefined, change: 'revoke' | 'expire-access' | 'expire-refresh') =>
@@ -175,7 +176,7 @@ function createControls(context: store.GoogleOAuthContext) {
       const { state } = context;
       const account = findAccount(options.account) ?? state.accounts[0];
       const client = state.clients.get(options.clientId ?? [...state.clients.keys()][0] ?? '');
-      if (client == null) throw fields.invalidValue(`"clientId" ${JSON.stringify(options.clientId)} is not registered`);
+      if (client == null) throw invalidValue(`"clientId" ${JSON.stringify(options.clientId)} is not registered`);
       const scopes = store.expandScopes(options.scopes ?? ['openid', store.EMAIL_SCOPE, ...state.requiredScopes]);
       state.consents.add(store.consentKey(client.clientId, account));
       const record = tokens.createGrant(context, { clientId: client.clientId, account, scopes });

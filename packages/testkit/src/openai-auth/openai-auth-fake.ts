@@ -1,3 +1,4 @@
+import { invalidValue } from '../coded-type-error.ts';
 import { defineFake } from '../define-fake.ts';
 import * as fields from '../oauth-server/hook-fields.ts';
 import { updateModes } from '../oauth-server/oauth-state.ts';
@@ -83,7 +84,7 @@ function createControls(context: store.OpenAiAuthContext) {
     fields.findNamedAccount(selector, (known) => context.state.findAccount(known), 'email or account id');
   const decide = (options: { userCode: string; account?: string | undefined }, decision: 'approve' | 'deny') => {
     const problem = decideDevice(context, { ...options, decision });
-    if (problem != null) throw fields.invalidValue(`"userCode" ${options.userCode}: ${problem.message}`);
+    if (problem != null) throw invalidValue(`"userCode" ${options.userCode}: ${problem.message}`);
     return { ok: true };
   };
   /** Returns how many sign-ins changed. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { isPkceVerifierFor, oauthErrorSender, readOAuthParams } from '../oauth-server/oauth-wire.ts';
 import { signingKeyOf } from '../oauth-server/signing-key-of.ts';
@@ -141,13 +141,12 @@ const RESHAPE = {
 /** Checks the quirks of one answer; throws a coded TypeError naming the first bad entry. */
 export function validateRefreshAnswerQuirks(quirks: unknown): FakeOpenAiRefreshAnswerQuirk[] {
   if (!Array.isArray(quirks) || quirks.length === 0) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"quirks" must be a non-empty array' });
+    throw invalidType('"quirks" must be a non-empty array');
   }
   const known = Object.keys(RESHAPE);
   const unknown = quirks.find((quirk) => !known.includes(quirk));
   if (unknown === undefined) return [...quirks];
-  const message = `"quirks" has an unknown quirk ${JSON.stringify(unknown)}; known: ${known.join(', ')}`;
-  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+  throw invalidValue(`"quirks" has an unknown quirk ${JSON.stringify(unknown)}; known: ${known.join(', ')}`);
 }
 
 // The wording of all but the reuse message is not public; the codes are what Codex matches on (§4.5).
