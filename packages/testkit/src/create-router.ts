@@ -57,14 +57,19 @@ export function createRouter(): Router {
         await route.handler({ ...request, params }, reply);
         return;
       }
-      sendJson({
-        reply,
-        status: 404,
-        body: { error: `no route for ${request.method} ${request.path} in fake ${request.fakeName}` },
-      });
+      sendNoRoute(request, reply);
     },
   };
   return router;
+}
+
+/** The 404 of a request no route takes, naming the fake. */
+export function sendNoRoute(request: FakeRequest, reply: ServerResponse): void {
+  sendJson({
+    reply,
+    status: 404,
+    body: { error: `no route for ${request.method} ${request.path} in fake ${request.fakeName}` },
+  });
 }
 
 function matchSegments(segments: Segment[], path: string): Record<string, string> | undefined {

@@ -1,11 +1,11 @@
 import { createAuthorizedRoutes } from '../create-authorized-routes.ts';
+import { sendNoRoute } from '../create-router.ts';
 import type { FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { createModelApiCli } from '../model-api-cli.ts';
 import type { ModelApiOptions } from '../model-api-state.ts';
 import { createModelApiState } from '../model-api-state.ts';
-import { sendJson } from '../send-json.ts';
 import { answerCountTokens, answerEmbedContent } from './answer-count-tokens-and-embeddings.ts';
 import { answerGenerateContent } from './answer-generate-content.ts';
 import type { FakeGeminiCaller, VerifyAccessToken } from './authorize-gemini-request.ts';
@@ -95,6 +95,7 @@ export const geminiApiFake = defineFake({
       if (model == null) throw googleError(404, `models/${id} is not found for API version v1beta.`);
       sendGoogleJson(reply, toGeminiModelObject(model));
     });
+    // A method suffix the fake does not serve gets the router's own 404 (the real API answers with HTML).
     on('POST', '/v1beta/models/:action', async (request, reply) => {
       const action = request.params.action ?? '';
       const colon = action.lastIndexOf(':');
@@ -152,10 +153,4 @@ function readGeminiJsonBody(request: FakeRequest): unknown {
 function decodePageToken(token: string): number | undefined {
   const match = /^fake-models:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   return match?.[1] == null ? undefined : Number(match[1]);
-}
-
-/** The router's own 404, for method suffixes the fake does not serve (the real API answers those with HTML). */
-function sendNoRoute(request: FakeRequest, reply: Parameters<typeof sendJson>[0]['reply']): void {
-  const error = `no route for ${request.method} ${request.path} in fake ${request.fakeName}`;
-  sendJson({ reply, status: 404, body: { error } });
 }

@@ -4,8 +4,8 @@ import { createManualClock, decodeJwtPayload, get, postForm } from '../oauth-ser
 import { computePkceChallenge } from '../oauth-server/oauth-wire.ts';
 import { postJson } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import type { FakeOpenAiAuth } from './openai-auth-fake.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 
 afterEach(closeAllFakeServers);
 

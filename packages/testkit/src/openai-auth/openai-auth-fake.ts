@@ -146,3 +146,6 @@ function createControls(context: store.OpenAiAuthContext) {
     },
   };
 }
+
+export const startFakeOpenAiAuth = openAiAuthFake.start;
+export type FakeOpenAiAuth = Awaited<ReturnType<typeof startFakeOpenAiAuth>>;
