@@ -59,7 +59,7 @@ export type FakeContext<Options, State, Scenario> = {
   readonly url: string;
 };
 
-/** Takes the JSON body (`{}` when empty) and returns the answer (nothing: `{ ok: true }`); a `CodedTypeError` is a 400. */
+/** Takes the JSON body (`{}` when empty), returns the answer (nothing: `{ ok: true }`); a `CodedTypeError` is a 400. */
 export type TestHook = (body: Record<string, unknown>) => unknown;
 
 export type FakeCli<Options> = {

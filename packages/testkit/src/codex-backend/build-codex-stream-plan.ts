@@ -19,9 +19,8 @@ export type CodexStreamPlan = {
 type ResponseFields = { status: string; output?: object[]; usage?: object; error?: object; incompleteDetails?: object };
 
 /**
- * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → an output item per reasoning, text and
- * function call (added → parts/deltas → done) → a terminal event; every delta names its item, output index and part.
- * The `response` objects echo the request's settings, `defaultEffort` when it names none; `createdAt` is in seconds.
+ * The events of docs/codex-protocol.md §6.2: created, in_progress, an output item per reasoning, text and call (added,
+ * parts and deltas, done), a terminal event. The `response` objects echo the request's settings.
  */
 export function buildCodexStreamPlan(options: {
   scenario: FakeCodexStreamScenario;
@@ -92,8 +91,7 @@ export function buildCodexStreamPlan(options: {
       push('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text } });
     }
     const summary = summaries.map((text) => ({ type: 'summary_text', text }));
-    // Only with `include: ["reasoning.encrypted_content"]`, which store:false clients need to replay reasoning. It
-    // looks like Fernet output (`gAAAAA…`) and is deterministic, so fixtures stay byte-stable.
+    // Asked for by store:false clients to replay reasoning; Fernet-like (`gAAAAA…`) and deterministic for fixtures.
     const isEncrypted = Array.isArray(request.include) && request.include.includes('reasoning.encrypted_content');
     const payload = Buffer.from(JSON.stringify({ fake: 'pag-testkit', id, summary })).toString('base64url');
     done({ id, type: 'reasoning', summary, ...(isEncrypted ? { encrypted_content: `gAAAAAB${payload}` } : {}) });

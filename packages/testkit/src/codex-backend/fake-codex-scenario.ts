@@ -106,10 +106,7 @@ export type FakeCodexScenarioInput = FakeCodexScenarioName | FakeCodexScenario;
 /** A scenario ready to play, named (preset name or kind) for the exchange log. */
 export type ResolvedFakeCodexScenario = { name: string; scenario: FakeCodexScenario };
 
-/**
- * Turns a preset name into its scenario. Objects are taken as they are, but for their kind: a test that builds one
- * is type-checked, and a bad field shows in what the fake answers.
- */
+/** Objects are taken as they are but for their kind: a test's own scenario is type-checked already. */
 export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): ResolvedFakeCodexScenario {
   if (typeof input === 'string') {
     if (!Object.hasOwn(FAKE_CODEX_SCENARIOS, input))

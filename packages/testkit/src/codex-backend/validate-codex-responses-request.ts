@@ -22,9 +22,8 @@ const CALL_TYPES = ['function_call', 'custom_tool_call', 'local_shell_call'];
 
 /**
  * Checks a `POST /codex/responses` body in the order of §8.2, with the real `{"detail": …}` texts of §5.3/§7.1, then
- * the OpenAI platform's schema checks in its wording. From §10 (what Codex 0.169 sends and the backend takes):
- * instructions may come as a first `developer` message, and input items may carry ids — only `item_reference` items
- * and id-only reasoning items point at storage that `store: false` never wrote.
+ * the platform's schema checks. Per §10, instructions may come as a first `developer` message, and only
+ * `item_reference` and id-only reasoning items point at storage that `store: false` never wrote.
  */
 export function validateCodexResponsesRequest(options: {
   body: unknown;

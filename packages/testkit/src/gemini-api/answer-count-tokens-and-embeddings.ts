@@ -6,10 +6,7 @@ import { rejectRequestField, sendGoogleJson } from './google-api-error.ts';
 import { parseProtoJson } from './parse-proto-json.ts';
 import { checkContents, validateGenerateContentRequest } from './validate-generate-content-request.ts';
 
-/**
- * `:countTokens` with `contents` or a whole `generateContentRequest` (docs/google-protocol.md §3.8). The count is the
- * same estimate generateContent reports as `promptTokenCount`, so the two agree.
- */
+/** `:countTokens` (docs/google-protocol.md §3.8), the same estimate generateContent reports as `promptTokenCount`. */
 export function answerCountTokens(options: { body: unknown; reply: ServerResponse; model: FakeGeminiModel }): void {
   const body = parseProtoJson(options.body, 'CountTokensRequest');
   let promptText: string;
@@ -35,10 +32,7 @@ export function answerCountTokens(options: { body: unknown; reply: ServerRespons
   sendGoogleJson(options.reply, { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] });
 }
 
-/**
- * `:embedContent` (one deterministic vector for the content's text) and `:batchEmbedContents` (one per request, in
- * order; each request may name the model, which must be the URL's).
- */
+/** `:embedContent` and `:batchEmbedContents` (one deterministic vector per request, whose model must be the URL's). */
 export function answerEmbedContent(options: {
   body: unknown;
   reply: ServerResponse;

@@ -17,9 +17,8 @@ const GEMINI_SCOPES = [
 ];
 
 /**
- * `x-goog-api-key` (or the older `?key=`) or `Authorization: Bearer <access token>` (docs/google-protocol.md §3.1,
- * §5.3). No credential is a 403, a bad key a 400 API_KEY_INVALID, a bad token a 401, a token without a Gemini scope a
- * 403.
+ * `x-goog-api-key` (or `?key=`) or a bearer token (docs/google-protocol.md §3.1, §5.3): none is a 403, a bad key a 400
+ * API_KEY_INVALID, a bad token a 401, one without a Gemini scope a 403.
  */
 export async function authorizeGeminiRequest(
   request: FakeRequest,

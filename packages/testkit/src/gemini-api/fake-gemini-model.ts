@@ -79,10 +79,7 @@ export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unkn
   };
 }
 
-/**
- * The model a call names, if it serves the method (`requiredMethod` of `supportedGenerationMethods`). Unknown,
- * retired-as-404 and unsupported models get the real NOT_FOUND wording; one retired as 503 is UNAVAILABLE.
- */
+/** The named model if it serves `requiredMethod`; else the real NOT_FOUND (or, retired as 503, UNAVAILABLE). */
 export function resolveGeminiModel(options: {
   models: readonly FakeGeminiModel[];
   id: string;

@@ -21,10 +21,7 @@ import { googleError, rejectInvalidPayload, sendGoogleJson } from './google-api-
 export const DEFAULT_FAKE_GEMINI_API_KEY = 'AIzaSyFAKE-gemini-api-key-000000000000';
 
 export type FakeGeminiApiOptions = ModelApiOptions<FakeGeminiScenarioInput, FakeGeminiModelOptions> & {
-  /**
-   * Decides `Authorization: Bearer <token>` (a fake Google OAuth issues them): false is a 401; an object may name the
-   * account and its scopes, and scopes without a Gemini one get a 403. Without it every bearer token is a 401.
-   */
+  /** Judges bearer tokens (a fake Google OAuth's): false is a 401, scopes without a Gemini one a 403. Default: 401. */
   verifyAccessToken?: VerifyAccessToken;
 };
 
@@ -49,11 +46,7 @@ const REQUIRED_METHODS: Record<string, string> = {
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 
-/**
- * A strict fake of generativelanguage.googleapis.com (v1beta, API key or OAuth bearer), following
- * docs/google-protocol.md §3 and §5.3: models, generateContent, SSE streaming, countTokens, embeddings, thought
- * signatures.
- */
+/** A strict fake of generativelanguage.googleapis.com v1beta, following docs/google-protocol.md §3 and §5.3. */
 export const geminiApiFake = defineFake({
   name: 'gemini-api',
   summary: 'generativelanguage.googleapis.com v1beta: models, generateContent, countTokens, embeddings',

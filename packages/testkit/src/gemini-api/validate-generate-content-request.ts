@@ -18,10 +18,7 @@ const PART_DATA_FIELDS = [
 ];
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 
-/**
- * Checks a generateContent body (or a countTokens `generate_content_request`, named by `requestName`) as the real API
- * does; throws an `ApiRejection` on the first problem.
- */
+/** Checks a generateContent body (or countTokens' `generate_content_request`); throws on the first problem. */
 export function validateGenerateContentRequest(options: {
   body: unknown;
   model: FakeGeminiModel;
