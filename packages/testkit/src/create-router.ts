@@ -29,10 +29,7 @@ type Segment = { param: boolean; text: string };
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/**
- * A tiny exact-match router. Anything it does not know gets a 404 naming the fake, because a fake that answers
- * unknown requests would hide requests the gateway should never have sent.
- */
+/** An exact-match router; anything else is a 404, since answering it would hide a request nobody should send. */
 export function createRouter(): Router {
   const routes: { method: string; path: string; segments: Segment[]; handler: FakeHandler }[] = [];
   const router: Router = {

@@ -9,7 +9,6 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** A JSON content type with a truncated body. */
   | { kind: 'malformed-json'; status?: number }
-  /** Destroys the socket without answering. */
   | { kind: 'drop-connection' };
 
 export type ScriptedFault = {

@@ -9,10 +9,7 @@ export type ScenarioCallRule = {
   problem: string;
 };
 
-/**
- * Turns a preset name into its scenario, or checks a scenario object, for the JS handle and the HTTP hooks alike: an
- * `http-error` needs an error status, and each call of a reply must pass the fake's rule.
- */
+/** A preset's scenario, or a checked scenario object (an error status for `http-error`, calls by the fake's rule). */
 export function resolveScenarioInput<Scenario extends { kind: string }>(
   input: unknown,
   presets: Readonly<Record<string, Scenario>>,

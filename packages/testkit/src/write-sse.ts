@@ -13,10 +13,7 @@ export type SseEvent = {
   delayMs?: number;
 };
 
-/**
- * Streams server-sent events with correct framing, stopping as soon as the client disconnects. Resolves with how many
- * events were written and whether the client went away first.
- */
+/** Streams server-sent events until done or the client disconnects; says how many were written and which it was. */
 export async function writeSse(options: {
   reply: ServerResponse;
   events: Iterable<SseEvent> | AsyncIterable<SseEvent>;
@@ -62,8 +59,7 @@ export function formatSseEvent(event: SseEvent): string {
   }
   const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
   if (data === undefined) throw invalidValue('"data" must be a string or JSON value');
-  // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the client
-  // joins them back with \n.
+  // A bare CR or LF would end the field early, so each line gets its own data: line (the client joins them with \n).
   for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
   return `${frame}\n`;
 }

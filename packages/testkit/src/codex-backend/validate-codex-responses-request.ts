@@ -71,13 +71,10 @@ function checkReasoning(reasoning: unknown, model: FakeCodexModelOptions): unkno
   if (!isPlainObject(reasoning)) return typeError('reasoning', 'an object', reasoning);
   const { effort, summary } = reasoning;
   if (!(effort == null || (typeof effort === 'string' && model.efforts.includes(effort)))) {
-    return openAiErrorBody({
-      message:
-        `Unsupported value: 'reasoning.effort' does not support ${quoteJsonValue(effort)} ` +
-        `with the '${model.slug}' model. Supported values are: ${schema.listQuoted(model.efforts)}.`,
-      param: 'reasoning.effort',
-      code: 'unsupported_value',
-    });
+    const message =
+      `Unsupported value: 'reasoning.effort' does not support ${quoteJsonValue(effort)} ` +
+      `with the '${model.slug}' model. Supported values are: ${schema.listQuoted(model.efforts)}.`;
+    return openAiErrorBody({ message, param: 'reasoning.effort', code: 'unsupported_value' });
   }
   return checkChoice({ param: 'reasoning.summary', value: summary, supported: ['auto', 'concise', 'detailed'] });
 }
@@ -133,11 +130,8 @@ function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>
   }
   if (typeof name !== 'string') return missing('tool_choice.name');
   if (names.get(name) === type) return undefined;
-  return openAiErrorBody({
-    message: `Tool choice '${type}' named '${name}' not found in 'tools' parameter.`,
-    param: 'tool_choice',
-    code: null,
-  });
+  const message = `Tool choice '${type}' named '${name}' not found in 'tools' parameter.`;
+  return openAiErrorBody({ message, param: 'tool_choice', code: null });
 }
 
 function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {

@@ -13,11 +13,8 @@ export function answerCountTokens(options: { body: unknown; reply: ServerRespons
   if (body.generateContentRequest != null) {
     if (body.contents != null) {
       // Unverified wording; the two fields are alternatives in the API reference.
-      throw rejectRequestField(
-        'CountTokensRequest',
-        'contents',
-        'contents and generate_content_request cannot both be set',
-      );
+      const problem = 'contents and generate_content_request cannot both be set';
+      throw rejectRequestField('CountTokensRequest', 'contents', problem);
     }
     promptText = validateGenerateContentRequest({
       body: body.generateContentRequest,
@@ -45,21 +42,17 @@ export function answerEmbedContent(options: {
     sendGoogleJson(options.reply, { embedding: { values } });
     return;
   }
-  const requests = (parseProtoJson(options.body, 'BatchEmbedContentsRequest').requests ?? []) as Record<
-    string,
-    unknown
-  >[];
-  if (requests.length === 0)
+  const batch = parseProtoJson(options.body, 'BatchEmbedContentsRequest');
+  const requests = (batch.requests ?? []) as Record<string, unknown>[];
+  if (requests.length === 0) {
     throw rejectRequestField('BatchEmbedContentsRequest', 'requests', 'requests is not specified');
+  }
   const embeddings = requests.map((request, index) => {
     const requestName = `BatchEmbedContentsRequest.requests[${index}]`;
     if (request.model != null && request.model !== `models/${model.id}`) {
       // Unverified wording; the rule that every request names the URL's model is from the API reference.
-      throw rejectRequestField(
-        'BatchEmbedContentsRequest',
-        `requests[${index}].model`,
-        `model must be models/${model.id}, the model in the URL`,
-      );
+      const problem = `model must be models/${model.id}, the model in the URL`;
+      throw rejectRequestField('BatchEmbedContentsRequest', `requests[${index}].model`, problem);
     }
     return { values: embedOne(request, model, requestName) };
   });

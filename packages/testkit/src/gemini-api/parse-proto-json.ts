@@ -82,10 +82,8 @@ function parseMessage(value: unknown, message: string, path: string): Record<str
     const camel = name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
     if (!fields.has(camel)) {
       const where = path === '' ? '' : ` at '${path}'`;
-      throw rejectInvalidPayload(
-        `Invalid JSON payload received. Unknown name "${name}"${where}: Cannot find field.`,
-        path === '' ? undefined : path,
-      );
+      const message = `Invalid JSON payload received. Unknown name "${name}"${where}: Cannot find field.`;
+      throw rejectInvalidPayload(message, path === '' ? undefined : path);
     }
     if (fieldValue === null) continue;
     const snake = camel.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

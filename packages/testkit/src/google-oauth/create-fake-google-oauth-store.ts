@@ -104,7 +104,6 @@ export type GrantRecord = {
 export type FakeGoogleOAuthStore = ReturnType<typeof createFakeGoogleOAuthStore>;
 export type GoogleOAuthContext = FakeContext<FakeGoogleOAuthOptions, FakeGoogleOAuthStore, never>;
 
-/** All mutable state of one fake; `reset()` replaces it with a fresh one. */
 export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
   const clients = new Map<string, FakeGoogleClient>();
   const modes = { isConsentDenied: false, shouldRotateRefreshTokens: false, autoApprove: options.autoApprove ?? false };
@@ -123,7 +122,6 @@ export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
     clients,
     codes: new Map<string, AuthorizationCode>(),
     grants: new Map<string, GrantRecord>(),
-    /** Each token to its grant. */
     refreshTokens: new Map<string, string>(),
     accessTokens: new Map<string, { grantId: string; scopes: string[]; expiresAt: number; isForcedExpired?: true }>(),
     /** `clientId sub` pairs that consented once: Google issues a refresh token only on the first consent. */

@@ -26,7 +26,6 @@ export type IssuedTokens<Grant extends string> = {
   accessToken: string;
 };
 
-/** Checks a partial update of a fake's modes; throws a coded TypeError naming the first bad key. */
 export function validateModes<Rules extends ModeRules>(rules: Rules, update: unknown): Partial<ModesOf<Rules>> {
   if (update == null || typeof update !== 'object' || Array.isArray(update)) {
     throw invalidType('"modes" must be an object');
@@ -73,10 +72,7 @@ export function createPendingSessions<Request extends object>(options: { now: ()
   };
 }
 
-/**
- * What both OAuth fakes keep in their state: the clock, accounts and issuer, the modes a test flips at run time, and
- * the sign-ins waiting on consent (alive as long as a code, `authorizationCodeTtlSeconds`, default 600).
- */
+/** What both OAuth fakes keep: accounts, issuer, modes, and sign-ins waiting on consent (as long as a code lives). */
 export function createOAuthState<Rules extends ModeRules, Request extends object, Account>(options: {
   fake: BaseFakeOptions & { authorizationCodeTtlSeconds?: number; modes?: Partial<ModesOf<Rules>> };
   modeRules: Rules;
