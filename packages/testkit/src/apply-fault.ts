@@ -23,11 +23,8 @@ export async function applyFault(options: {
         reply.end(fault.body);
         return false;
       }
-      const body =
-        fault.body === undefined
-          ? { error: `scripted status ${fault.status} from fake ${options.fakeName}` }
-          : fault.body;
-      sendJson({ reply, status: fault.status, headers, body });
+      const error = `scripted status ${fault.status} from fake ${options.fakeName}`;
+      sendJson({ reply, status: fault.status, headers, body: fault.body === undefined ? { error } : fault.body });
       return false;
     }
     case 'delay':

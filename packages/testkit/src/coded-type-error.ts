@@ -8,3 +8,11 @@ export class CodedTypeError extends TypeError {
     this.code = options.code;
   }
 }
+
+export function invalidValue(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+}
+
+export function invalidType(message: string): CodedTypeError {
+  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
+}

@@ -19,10 +19,7 @@ export class ApiRejection extends Error {
 
 export type AuthorizedRouteHandler = (request: FakeRequest, reply: ServerResponse) => void | Promise<void>;
 
-/**
- * Adds routes of a model API: credentials are checked first (as the real servers do, before reading the body), client
- * aborts are recorded, and an `ApiRejection` thrown by the handler becomes the error answer.
- */
+/** Model API routes: credentials first (as the real servers check), client aborts recorded, `ApiRejection` answered. */
 export function createAuthorizedRoutes(options: {
   context: Pick<FakeContext<unknown, unknown, unknown>, 'router' | 'watchClientClose'>;
   /** Throws an `ApiRejection` for a missing or refused credential. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A unit vector that depends only on the model and the text (SHA-256 in counter mode), so the same input always
- * embeds the same way. `dimensions` cuts the native vector and scales it back to unit length, as text-embedding-3 does.
+ * A unit vector from the model and text alone (SHA-256 in counter mode); `dimensions` cuts it and scales it back to
+ * unit length, as text-embedding-3 does.
  */
 export function createDeterministicEmbedding(options: {
   modelId: string;

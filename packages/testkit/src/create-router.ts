@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidValue } from './coded-type-error.ts';
 import type { FakeHandler, FakeRequest } from './fake-request.ts';
 import { sendJson } from './send-json.ts';
 
@@ -29,22 +29,19 @@ type Segment = { param: boolean; text: string };
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/**
- * A tiny exact-match router. Anything it does not know gets a 404 naming the fake, because a fake that answers
- * unknown requests would hide requests the gateway should never have sent.
- */
+/** An exact-match router; anything else is a 404, since answering it would hide a request nobody should send. */
 export function createRouter(): Router {
   const routes: { method: string; path: string; segments: Segment[]; handler: FakeHandler }[] = [];
   const router: Router = {
     on(method, path, handler) {
-      if (!METHODS.includes(method)) invalidRoute(`"method" must be one of ${METHODS.join(', ')}`);
-      if (!path.startsWith('/')) invalidRoute('"path" must start with "/"');
+      if (!METHODS.includes(method)) throw invalidValue(`"method" must be one of ${METHODS.join(', ')}`);
+      if (!path.startsWith('/')) throw invalidValue('"path" must start with "/"');
       const segments = path.split('/').map((part) => ({ param: part.startsWith(':'), text: part.replace(/^:/, '') }));
       const names = segments.filter((segment) => segment.param).map((segment) => segment.text);
       const bad = names.find((name, index) => !/^[A-Za-z_]\w*$/.test(name) || names.indexOf(name) !== index);
-      if (bad != null) invalidRoute(`"path" ${path} has an empty, invalid or repeated param name ":${bad}"`);
+      if (bad != null) throw invalidValue(`"path" ${path} has an empty, invalid or repeated param name ":${bad}"`);
       if (routes.some((route) => route.method === method && route.path === path)) {
-        invalidRoute(`"path" ${method} ${path} is already routed`);
+        throw invalidValue(`"path" ${method} ${path} is already routed`);
       }
       // The handler's params type comes from its own path, which this route guarantees at match time.
       routes.push({ method, path, segments, handler: handler as FakeHandler });
@@ -57,14 +54,19 @@ export function createRouter(): Router {
         await route.handler({ ...request, params }, reply);
         return;
       }
-      sendJson({
-        reply,
-        status: 404,
-        body: { error: `no route for ${request.method} ${request.path} in fake ${request.fakeName}` },
-      });
+      sendNoRoute(request, reply);
     },
   };
   return router;
+}
+
+/** The 404 of a request no route takes, naming the fake. */
+export function sendNoRoute(request: FakeRequest, reply: ServerResponse): void {
+  sendJson({
+    reply,
+    status: 404,
+    body: { error: `no route for ${request.method} ${request.path} in fake ${request.fakeName}` },
+  });
 }
 
 function matchSegments(segments: Segment[], path: string): Record<string, string> | undefined {
@@ -86,8 +88,4 @@ function matchSegments(segments: Segment[], path: string): Record<string, string
     }
   }
   return params;
-}
-
-function invalidRoute(message: string): never {
-  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ParseArgsConfig } from 'node:util';
 import { applyFault } from './apply-fault.ts';
 import { trackFakeServer, untrackFakeServer } from './close-all-fake-servers.ts';
-import { CodedTypeError } from './coded-type-error.ts';
+import { CodedTypeError, invalidType, invalidValue } from './coded-type-error.ts';
 import { createResponseCloseSignal } from './create-response-close-signal.ts';
 import type { Router } from './create-router.ts';
 import { createRouter } from './create-router.ts';
@@ -17,39 +17,30 @@ import type { RecordedRequest, RequestRecorder } from './request-recorder.ts';
 import { createRequestRecorder } from './request-recorder.ts';
 import { sendJson } from './send-json.ts';
 
-/** Where every fake's test hooks live: outside any real upstream's paths, so no client under test hits one by chance. */
+/** Outside every real upstream's paths, so no client under test hits a hook by chance. */
 export const TEST_HOOK_PREFIX = '/__testkit';
 
-/** What every fake accepts, besides its own options. */
 export type BaseFakeOptions<Input = never> = {
-  /** A fixed loopback port (for the CLI and out-of-process tests) instead of an ephemeral one. */
+  /** A fixed loopback port (CLI, out-of-process tests); default an ephemeral one. */
   port?: number;
   /** Queued scenarios; each request that plays one takes the next. */
   scenarios?: readonly Input[];
   /** Played when the queue is empty; default the fake's own. */
   defaultScenario?: Input;
-  /** Milliseconds since the epoch, for every clock the fake reads. Default `Date.now`. */
+  /** Every clock the fake reads, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
 };
 
-/** A request the client abandoned before the fake finished answering it. */
-export type FakeClientClose = {
-  method: string;
-  path: string;
-  /** Milliseconds since the epoch when the connection closed. */
-  closedAt: number;
-  /** Whether the answer was a stream (headers already sent) rather than a pending JSON body. */
-  wasStreaming: boolean;
-};
+/** A request whose client went away before the answer was complete (`wasStreaming`: headers were already sent). */
+export type FakeClientClose = { method: string; path: string; closedAt: number; wasStreaming: boolean };
 
-/** A scenario queue's rules: how a preset name or object becomes a scenario, and what plays when nothing is queued. */
 export type ScenarioRules<Scenario, Input> = {
   /** Throws a `CodedTypeError` for an input that is not a preset or not a valid scenario. */
   resolve(input: Input): Scenario;
   fallback: Input;
 };
 
-/** What a fake's own code gets: its state (replaced on reset, so read it at request time), router and shared tools. */
+/** What a fake's own code gets. `state` is replaced on reset, so read it at request time. */
 export type FakeContext<Options, State, Scenario> = {
   readonly name: string;
   readonly options: Options;
@@ -58,50 +49,46 @@ export type FakeContext<Options, State, Scenario> = {
   readonly now: () => number;
   /** The next queued scenario, or the default one. */
   takeScenario(): Scenario;
-  /** The recorded entry of the request whose body is this very Buffer (the recorder and handler share it). */
+  /** The recorded entry of the request whose body is this very Buffer. */
   findRecorded(rawBody: Buffer): RecordedRequest | undefined;
   /** Records the request in `clientCloses` if the connection goes away before the response finished. */
   watchClientClose(request: FakeRequest, reply: ServerResponse): void;
-  /** Marks a connection the fake cuts on purpose (a disconnect scenario), so it is not counted as a client abort. */
+  /** A connection the fake cuts on purpose, which is no client abort. */
   markIntentionalClose(reply: ServerResponse): void;
-  /** The base URL once listening; empty while routes are being registered. */
+  /** Empty until the server listens. */
   readonly url: string;
 };
 
-/**
- * A test hook: takes the JSON body (`{}` when empty), returns what to answer (nothing: `{ ok: true }`). A
- * `CodedTypeError` becomes a 400.
- */
+/** Takes the JSON body (`{}` when empty), returns the answer (nothing: `{ ok: true }`); a `CodedTypeError` is a 400. */
 export type TestHook = (body: Record<string, unknown>) => unknown;
 
 export type FakeCli<Options> = {
   /** Lines for `pag-testkit --help`, below the fake's name. */
   usage: string;
-  /** The fake's own flags; `--port` and (with scenarios) `--scenario` are common. */
+  /** The fake's own flags; `--port` and `--scenario` are common. */
   flags?: NonNullable<ParseArgsConfig['options']>;
-  /** Options from the parsed flags; throw a `CodedTypeError` for a bad value (exit 2 with usage). */
+  /** Throws a `CodedTypeError` for a bad value (exit 2 with usage). */
   toOptions?(values: Record<string, string | boolean | Array<string | boolean> | undefined>): Partial<Options>;
-  /** What stdout's first line says; default the fake's URL. */
+  /** stdout's first line; default the fake's URL. */
   printedUrl?(url: string): string;
   /** The lines after the URL on stderr. */
   banner?(url: string): string;
 };
 
 export type FakeDefinition<Options extends BaseFakeOptions<Input>, State, Scenario, Input, Extra> = {
-  /** Used in 404 and 500 bodies, the CLI and hook errors, so a failing test names the fake. */
+  /** Named in 404 and 500 bodies, the CLI and hook errors, so a failing test names the fake. */
   name: string;
   /** One line for `pag-testkit --help`. */
   summary: string;
-  /** Validates options (throwing a `CodedTypeError`) and makes the starting state; called again by `reset()`. */
+  /** Validates options (throwing a `CodedTypeError`) and makes the starting state; `reset()` calls it again. */
   createState(options: Options): State;
   scenarios?: ScenarioRules<Scenario, Input>;
-  /** Registers the upstream's own routes on `context.router`. */
   routes(context: FakeContext<Options, State, Scenario>): void;
-  /** Fake-specific hooks, keyed `"POST /path"` below `/__testkit`; the common ones are added by the harness. */
+  /** Keyed `"POST /path"` below `/__testkit`, besides the common ones. */
   testHooks?(context: FakeContext<Options, State, Scenario>): Record<string, TestHook>;
-  /** The fake-specific part of the JS handle (getters read `context.state` so they stay current across resets). */
+  /** The fake's own handle members; getters read `context.state`, so they stay current across resets. */
   handle?(context: FakeContext<Options, State, Scenario>): Extra;
-  /** Anything beyond the state to forget on `reset()` (it runs after the state was recreated). */
+  /** What else `reset()` forgets, after the state was recreated. */
   onReset?(context: FakeContext<Options, State, Scenario>): void;
   cli?: FakeCli<Options>;
 };
@@ -111,18 +98,17 @@ export type FakeHandle<Scenario, Input> = {
   /** `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly url: string;
   readonly port: number;
-  /** Every request received but test-hook calls, in arrival order; cleared in place by `reset()`. */
+  /** Every request but test-hook calls, in arrival order; `reset()` clears it in place. */
   readonly requests: readonly RecordedRequest[];
   findRequests: RequestRecorder['findRequests'];
   readonly faults: Pick<FaultScript, 'push' | 'clear' | 'pending'>;
-  /** Requests whose client went away before the answer was complete, in order. */
   readonly clientCloses: readonly FakeClientClose[];
-  /** Queues scenarios (preset names or objects); all are checked before any is queued. */
+  /** All inputs are checked before any is queued. */
   enqueueScenarios(...inputs: Input[]): void;
   clearScenarios(): void;
   setDefaultScenario(input: Input): void;
   readonly pendingScenarios: readonly Scenario[];
-  /** Forgets requests, faults, scenarios, client closes and state; restores the starting options. */
+  /** Forgets requests, faults, scenarios, client closes and state. */
   reset(): void;
   /** Closes the listener and every connection, keep-alive ones included. Safe to call twice. */
   close(): Promise<void>;
@@ -137,9 +123,8 @@ export type Fake<Options, Scenario, Input, Extra> = {
 };
 
 /**
- * The one skeleton every fake upstream shares: a loopback server with a request recorder, scripted faults, a scenario
- * queue, client-close tracking, test hooks over HTTP (for a fake served in another process), reset and close. A fake
- * brings only what is its own: state, routes (validation and answers) and its extra hooks.
+ * The skeleton every fake upstream shares: loopback server, request recorder, scripted faults, scenario queue,
+ * client-close tracking, test hooks over HTTP (for a fake in another process), reset and close.
  */
 export function defineFake<
   Options extends BaseFakeOptions<Input>,
@@ -167,11 +152,10 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   }
   const resolveAll = (inputs: readonly Input[]): Scenario[] => {
     if (rules == null) {
-      // A fake without scenarios starts with the empty queue like any other.
       if (inputs.length === 0) return [];
       throw invalidValue(`fake ${name} plays no scenarios`);
     }
-    // Resolve all first so one bad entry queues nothing.
+    // All resolved first, so one bad entry queues nothing.
     return inputs.map((input) => rules.resolve(input));
   };
   const initialQueue = options.scenarios == null ? [] : resolveAll(options.scenarios);
@@ -215,8 +199,43 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   };
   definition.routes(context);
 
-  const server = createServer((incoming, reply) => {
-    void handleRequest({ name, handler: context.router.handle, recorder, faults, now, incoming, reply });
+  const server = createServer(async (incoming, reply) => {
+    const timestamp = now();
+    const method = incoming.method ?? '';
+    const requestUrl = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+    const signal = createResponseCloseSignal(reply);
+    let rawBody: Buffer;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      rawBody = Buffer.concat(chunks);
+    } catch {
+      // The client aborted while sending; there is no one left to answer.
+      reply.destroy();
+      return;
+    }
+    // Hook traffic is the test talking to the fake: not something a client under test sent, nor a fault's target.
+    const isHook = requestUrl.pathname.startsWith(`${TEST_HOOK_PREFIX}/`);
+    if (!isHook) recorder.record({ incoming, url: requestUrl, rawBody, timestamp });
+    const where = `handler for ${method} ${requestUrl.pathname} in fake ${name}`;
+    try {
+      const fault = isHook ? undefined : faults.take({ method, path: requestUrl.pathname });
+      if (fault != null && !(await applyFault({ fault, fakeName: name, incoming, reply, signal }))) return;
+      const { headers } = incoming;
+      await context.router.handle(
+        createFakeRequest({ fakeName: name, method, url: requestUrl, headers, rawBody }),
+        reply,
+      );
+      if (!reply.headersSent && !reply.destroyed) {
+        sendJson({ reply, status: 500, body: { error: `${where} finished without responding` } });
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!reply.headersSent && !reply.destroyed)
+        sendJson({ reply, status: 500, body: { error: `${where} threw: ${message}` } });
+      // Too late for a status: cut the connection so the client sees a failure instead of waiting forever.
+      else reply.destroy();
+    }
   });
   let closing: Promise<void> | undefined;
   const common: FakeHandle<Scenario, Input> = {
@@ -255,13 +274,13 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error == null ? resolve() : reject(error)));
-        // close() only stops accepting; without this, a keep-alive or in-flight connection holds it open.
+        // close() only stops accepting; a keep-alive or in-flight connection would hold it open.
         server.closeAllConnections();
       }).finally(() => untrackFakeServer(common));
       return closing;
     },
   };
-  registerTestHooks({ context, common, extra: definition.testHooks?.(context) ?? {} });
+  registerTestHooks(context.router, common, definition.testHooks?.(context) ?? {});
   // Loopback only: fakes hold no secrets but must never be reachable from the network.
   server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   await once(server, 'listening');
@@ -271,12 +290,11 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   return handle as FakeHandle<Scenario, Input> & Extra;
 }
 
-function registerTestHooks<Options, State, Scenario, Input>(options: {
-  context: FakeContext<Options, State, Scenario>;
-  common: FakeHandle<Scenario, Input>;
-  extra: Record<string, TestHook>;
-}): void {
-  const { common } = options;
+function registerTestHooks<Scenario, Input>(
+  router: Router,
+  common: FakeHandle<Scenario, Input>,
+  extra: Record<string, TestHook>,
+): void {
   const hooks: Record<string, TestHook> = {
     'GET /requests': () => ({ requests: common.requests.map(({ rawBody: _rawBody, ...recorded }) => recorded) }),
     'GET /client-closes': () => ({ clientCloses: common.clientCloses }),
@@ -300,11 +318,11 @@ function registerTestHooks<Options, State, Scenario, Input>(options: {
     },
     'POST /default-scenario': (body) => common.setDefaultScenario(body.scenario as Input),
     'POST /reset': () => common.reset(),
-    ...options.extra,
+    ...extra,
   };
   for (const [key, hook] of Object.entries(hooks)) {
     const [method, path] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string];
-    options.context.router.on(method, `${TEST_HOOK_PREFIX}${path}`, async (request, reply) => {
+    router.on(method, `${TEST_HOOK_PREFIX}${path}`, async (request, reply) => {
       try {
         sendJson({ reply, body: (await hook(readHookBody(request))) ?? { ok: true } });
       } catch (error) {
@@ -325,61 +343,4 @@ function readHookBody(request: FakeRequest): Record<string, unknown> {
   }
   if (body == null || typeof body !== 'object' || Array.isArray(body)) throw invalidType('hook body must be an object');
   return body as Record<string, unknown>;
-}
-
-type HandleRequestOptions = {
-  name: string;
-  handler: Router['handle'];
-  recorder: RequestRecorder;
-  faults: FaultScript;
-  now: () => number;
-  incoming: IncomingMessage;
-  reply: ServerResponse;
-};
-
-async function handleRequest(options: HandleRequestOptions): Promise<void> {
-  const { name, incoming, reply } = options;
-  const timestamp = options.now();
-  const method = incoming.method ?? '';
-  const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
-  const signal = createResponseCloseSignal(reply);
-  let rawBody: Buffer;
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    rawBody = Buffer.concat(chunks);
-  } catch {
-    // The client aborted while sending; there is no one left to answer.
-    reply.destroy();
-    return;
-  }
-  // Hook traffic is the test talking to the fake: neither something a client under test sent nor a fault's target.
-  const isHook = url.pathname.startsWith(`${TEST_HOOK_PREFIX}/`);
-  if (!isHook) options.recorder.record({ incoming, url, rawBody, timestamp });
-  const where = `handler for ${method} ${url.pathname} in fake ${name}`;
-  try {
-    const fault = isHook ? undefined : options.faults.take({ method, path: url.pathname });
-    if (fault != null && !(await applyFault({ fault, fakeName: name, incoming, reply, signal }))) return;
-    await options.handler(
-      createFakeRequest({ fakeName: name, method, url, headers: incoming.headers, rawBody }),
-      reply,
-    );
-    if (!reply.headersSent && !reply.destroyed) {
-      sendJson({ reply, status: 500, body: { error: `${where} finished without responding` } });
-    }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!reply.headersSent && !reply.destroyed)
-      sendJson({ reply, status: 500, body: { error: `${where} threw: ${message}` } });
-    // Too late for a status: cut the connection so the client sees a failure instead of waiting forever.
-    else reply.destroy();
-  }
-}
-
-function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
-}
-
-function invalidType(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
 }

@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from './close-all-fake-servers.ts';
-import {
-  codexRequestBody,
-  postResponses,
-  readSseEvents,
-  startCodexTestRig,
-} from './codex-backend/codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, startCodexTestRig } from './codex-backend/codex-backend-test-support.ts';
 import { DEFAULT_FAKE_GEMINI_API_KEY, startFakeGeminiApi } from './gemini-api/gemini-api-fake.ts';
 import { DEFAULT_FAKE_OPENAI_API_KEY, startFakeOpenAiApi } from './openai-api/openai-api-fake.ts';
+import { readSseBody } from './read-sse-body.ts';
 
 // The `echo` scenario of every fake model upstream: each caller gets its own last user message back, also when
 // requests overlap, so gateway concurrency tests can prove no answer crossed to another caller.
@@ -23,10 +19,10 @@ describe('echo scenarios', () => {
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'an answer' }] },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
       ];
-      const { events } = await readSseEvents(await postResponses({ rig, body: codexRequestBody({ input }) }));
-      return events
-        .filter((event) => event.event === 'response.output_text.delta')
-        .map((event) => event.data.delta)
+      const { data } = await readSseBody(await postResponses({ rig, body: codexRequestBody({ input }) }));
+      return data
+        .filter((event) => event.type === 'response.output_text.delta')
+        .map((event) => event.delta)
         .join('');
     };
     expect(await Promise.all([ask('first'), ask('second'), ask('third')])).toEqual([

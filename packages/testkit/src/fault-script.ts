@@ -1,4 +1,4 @@
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidType, invalidValue } from './coded-type-error.ts';
 import type { RequestMatch } from './request-recorder.ts';
 import { matchesRequest } from './request-recorder.ts';
 
@@ -9,7 +9,6 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** A JSON content type with a truncated body. */
   | { kind: 'malformed-json'; status?: number }
-  /** Destroys the socket without answering. */
   | { kind: 'drop-connection' };
 
 export type ScriptedFault = {
@@ -56,10 +55,7 @@ export function createFaultScript(): FaultScript {
 function validateScriptedFault(scripted: ScriptedFault): Required<ScriptedFault> {
   const { match, fault, times = 1 }: Partial<ScriptedFault> = scripted ?? {};
   if (match == null || typeof match !== 'object' || fault == null || typeof fault !== 'object') {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_TYPE',
-      message: '"match" and "fault" must be objects ({} matches all)',
-    });
+    throw invalidType('"match" and "fault" must be objects ({} matches all)');
   }
   if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
     throw invalidValue('"times" must be a positive integer or Infinity');
@@ -87,8 +83,4 @@ function validateScriptedFault(scripted: ScriptedFault): Required<ScriptedFault>
 
 function isStatus(value: number, lowest: number): boolean {
   return Number.isInteger(value) && value >= lowest && value <= 599;
-}
-
-function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -1,10 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 
-/**
- * A free port on 127.0.0.1, for processes that must know their address before they listen (a public URL, a
- * registered redirect URI). The probe closes before the caller binds; the moment between is harmless on loopback.
- */
+/** A free 127.0.0.1 port for a process that must know its URL before it listens (the probe race is harmless). */
 export async function findFreeLoopbackPort(): Promise<number> {
   const probe = createServer().unref();
   await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));

@@ -24,9 +24,9 @@ export {
   OPENAI_ISSUER,
   REFRESH_TOKEN_REUSED_MESSAGE,
 } from './openai-auth/openai-auth-constants.ts';
+export type { FakeOpenAiAuth } from './openai-auth/openai-auth-fake.ts';
+export { startFakeOpenAiAuth } from './openai-auth/openai-auth-fake.ts';
 export type { FakeOpenAiRefreshAnswerQuirk } from './openai-auth/register-token-routes.ts';
-export type { FakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
-export { startFakeOpenAiAuth } from './openai-auth/start-fake-openai-auth.ts';
 export { FAKE_REPLY_TEXT as FAKE_OPENAI_REPLY_TEXT } from './plan-reply-text.ts';
 export type { RecordedRequest } from './request-recorder.ts';
 export type { ChaosFault, ChaosProxy } from './start-chaos-proxy.ts';

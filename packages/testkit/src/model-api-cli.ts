@@ -1,4 +1,4 @@
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidValue } from './coded-type-error.ts';
 import type { FakeCli } from './define-fake.ts';
 
 type ModelApiOptions = { apiKeys?: readonly string[]; chunkCount?: number; perChunkDelayMs?: number };
@@ -19,9 +19,9 @@ export function createModelApiCli<Options extends ModelApiOptions>(
     },
     toOptions: (values) => {
       const chunkCount = readNumber(values['chunk-count'], (value) => Number.isInteger(value) && value > 0);
-      if (chunkCount === null) throw invalidFlag('--chunk-count must be a positive integer');
+      if (chunkCount === null) throw invalidValue('--chunk-count must be a positive integer');
       const perChunkDelayMs = readNumber(values['per-chunk-delay-ms'], (value) => Number.isFinite(value) && value >= 0);
-      if (perChunkDelayMs === null) throw invalidFlag('--per-chunk-delay-ms must be a number >= 0');
+      if (perChunkDelayMs === null) throw invalidValue('--per-chunk-delay-ms must be a number >= 0');
       const apiKeys = values['api-key'] as string[] | undefined;
       return { apiKeys, chunkCount, perChunkDelayMs } as Partial<Options>;
     },
@@ -33,8 +33,4 @@ export function createModelApiCli<Options extends ModelApiOptions>(
 function readNumber(text: unknown, isValid: (value: number) => boolean): number | undefined | null {
   if (text == null) return undefined;
   return isValid(Number(text)) ? Number(text) : null;
-}
-
-function invalidFlag(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

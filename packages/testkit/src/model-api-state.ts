@@ -26,7 +26,6 @@ export function createModelApiState<ModelOptions, Model>(
   };
 }
 
-/** The next answer's serial, zero-padded to four digits. */
 export function takeSerial(state: { serial: number }): string {
   state.serial += 1;
   return String(state.serial).padStart(4, '0');

@@ -20,9 +20,8 @@ export type BaseReplyScenario<Interruption> = {
 };
 
 /**
- * The visible text of a reply: the scenario's, else an echo of the last user text, else the default (none beside tool
- * calls). An output budget smaller than reasoning plus text cuts the text where it ends, as a real model stops
- * mid-sentence, and drops the calls.
+ * The scenario's text, else an echo, else the default (none beside calls). A budget smaller than reasoning plus text
+ * cuts the text where it runs out, as a real model stops mid-sentence, and drops the calls.
  */
 export function planReplyText(options: {
   scenario: { text?: string; echo?: boolean };

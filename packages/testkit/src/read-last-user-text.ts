@@ -1,7 +1,4 @@
-/**
- * The text of the last user message of a Chat Completions `messages` list or a Responses `input` (a string, or items
- * whose content is a string or text parts): what an `echo` scenario answers with.
- */
+/** What an `echo` scenario answers: the last user text of Chat Completions `messages` or a Responses `input`. */
 export function readLastUserText(body: Readonly<Record<string, unknown>>): string {
   if (typeof body.input === 'string') return body.input;
   const items = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [];

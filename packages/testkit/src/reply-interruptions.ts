@@ -6,20 +6,14 @@ import { wait } from './wait.ts';
 
 type Context = Pick<FakeContext<unknown, unknown, unknown>, 'markIntentionalClose'>;
 
-/**
- * Ends a stream with the chunked body unterminated, as a crashed upstream would: ending the socket (not the response)
- * flushes what was written; destroy() would discard writes still buffered.
- */
+/** Ends a stream unterminated, as a crashed upstream would; ending the socket, unlike destroy(), flushes the writes. */
 export async function cutStream(options: { context: Context; reply: ServerResponse }): Promise<void> {
   options.context.markIntentionalClose(options.reply);
   await handWritesToSocket(options.reply);
   options.reply.socket?.end();
 }
 
-/**
- * Answers a non-streaming request once its stream would have ended (so abort and timeout tests work on both), playing
- * the scenario's interruption: a dropped connection, or an error status instead of the body.
- */
+/** Answers JSON when the stream would have ended (so timeouts work on both), or plays the interruption. */
 export async function sendJsonAnswerLate(options: {
   context: Context;
   reply: ServerResponse;

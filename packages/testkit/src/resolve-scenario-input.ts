@@ -1,4 +1,4 @@
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidType, invalidValue } from './coded-type-error.ts';
 
 /** How a fake checks the calls of a reply scenario. */
 export type ScenarioCallRule = {
@@ -9,10 +9,7 @@ export type ScenarioCallRule = {
   problem: string;
 };
 
-/**
- * Turns a preset name into its scenario, or checks a scenario object, for the JS handle and the HTTP hooks alike: an
- * `http-error` needs an error status, and each call of a reply must pass the fake's rule.
- */
+/** A preset's scenario, or a checked scenario object (an error status for `http-error`, calls by the fake's rule). */
 export function resolveScenarioInput<Scenario extends { kind: string }>(
   input: unknown,
   presets: Readonly<Record<string, Scenario>>,
@@ -23,10 +20,7 @@ export function resolveScenarioInput<Scenario extends { kind: string }>(
     throw invalidValue(`"scenario" ${JSON.stringify(input)} is not a preset`);
   }
   if (input == null || typeof input !== 'object') {
-    throw new CodedTypeError({
-      code: 'ERR_INVALID_ARG_TYPE',
-      message: '"scenario" must be a preset name or an object',
-    });
+    throw invalidType('"scenario" must be a preset name or an object');
   }
   const scenario = input as Scenario & Record<string, unknown>;
   const { status } = scenario;
@@ -37,8 +31,4 @@ export function resolveScenarioInput<Scenario extends { kind: string }>(
   const index = calls.findIndex((call) => !callRule.isValid(call));
   if (index >= 0) throw invalidValue(`"scenario.${callRule.field}[${index}]${callRule.problem}`);
   return scenario;
-}
-
-function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

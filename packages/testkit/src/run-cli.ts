@@ -33,10 +33,7 @@ Fakes that play scenarios also take:
 Fakes:
 ${FAKES.map((fake) => `  ${fake.name.padEnd(28)}${fake.summary}\n${fake.cli?.usage ?? ''}`).join('')}`;
 
-/**
- * Runs the CLI and resolves with the exit code: 0 for help or after a served fake stops, 1 when a fake cannot start,
- * 2 for a missing or unknown command or option.
- */
+/** Resolves with the exit code: 0 for help or a served fake that stopped, 1 if it cannot start, 2 for bad usage. */
 export async function runCli(options: RunCliOptions): Promise<number> {
   const [command, ...rest] = options.argv;
   if (command === 'help' || command === '--help' || command === '-h') {

@@ -3,10 +3,7 @@ import type { Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { CodedTypeError } from './coded-type-error.ts';
 
-/**
- * What happens to one TCP connection through the proxy. "The answer" is what the upstream sends back; `afterBytes`
- * counts its bytes, headers included, so 0 means before the status line.
- */
+/** What happens to one connection. `afterBytes` counts the upstream's answer, headers included (0: before any). */
 export type ChaosFault =
   | { kind: 'pass' }
   /** Forwards `afterBytes` of the answer, then nothing more, keeping both sockets open: a silent upstream. */
@@ -36,10 +33,9 @@ export type ChaosProxy = {
 };
 
 /**
- * A TCP-level fault injector between a client and an upstream on loopback. It works below HTTP on purpose: the
- * failures it makes (silence mid-answer, a cut, a reset, a trickle, a held request) are the ones a real network or
- * a crashed upstream produces, which a fake's own HTTP faults cannot imitate. Faults apply per connection, so give
- * the upstream `Connection: close` (or a fresh client) when each request must meet its own fault.
+ * A TCP fault injector between a client and a loopback upstream, below HTTP on purpose: silence mid-answer, cuts,
+ * resets, trickles and held requests are what a real network makes and a fake's HTTP faults cannot. Faults apply per
+ * connection: use `Connection: close` (or a fresh client) when each request must meet its own fault.
  */
 export async function startChaosProxy(options: { target: string; defaultFault?: ChaosFault }): Promise<ChaosProxy> {
   const target = new URL(options.target);

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { CodedTypeError } from './coded-type-error.ts';
+import { invalidValue } from './coded-type-error.ts';
 import { createResponseCloseSignal } from './create-response-close-signal.ts';
 import { wait } from './wait.ts';
 
@@ -13,10 +13,7 @@ export type SseEvent = {
   delayMs?: number;
 };
 
-/**
- * Streams server-sent events with correct framing, stopping as soon as the client disconnects. Resolves with how many
- * events were written and whether the client went away first.
- */
+/** Streams server-sent events until done or the client disconnects; says how many were written and which it was. */
 export async function writeSse(options: {
   reply: ServerResponse;
   events: Iterable<SseEvent> | AsyncIterable<SseEvent>;
@@ -57,13 +54,12 @@ export function formatSseEvent(event: SseEvent): string {
   for (const name of ['event', 'id'] as const) {
     const value = event[name];
     if (value == null) continue;
-    if (/[\r\n]/.test(value)) invalidValue(`"${name}" must not contain line breaks`);
+    if (/[\r\n]/.test(value)) throw invalidValue(`"${name}" must not contain line breaks`);
     frame += `${name}: ${value}\n`;
   }
   const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-  if (data === undefined) invalidValue('"data" must be a string or JSON value');
-  // A bare CR or LF would end the field early, so each line of the payload becomes its own data: line; the client
-  // joins them back with \n.
+  if (data === undefined) throw invalidValue('"data" must be a string or JSON value');
+  // A bare CR or LF would end the field early, so each line gets its own data: line (the client joins them with \n).
   for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
   return `${frame}\n`;
 }
@@ -82,8 +78,4 @@ function waitForDrain(reply: ServerResponse, signal: AbortSignal): Promise<boole
     reply.once('drain', onDrain);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function invalidValue(message: string): never {
-  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

@@ -43,10 +43,7 @@ export function buildBenchCompletion(answer: BenchAnswer & { content: string; us
   };
 }
 
-/**
- * Writes `chat.completion.chunk` frames in api.openai.com's wire form. The envelope's fixed part is serialised once
- * per request and each frame splices its delta in, so a chunk costs microseconds, not a whole object's encoding.
- */
+/** `chat.completion.chunk` frames; the fixed envelope is serialised once per request, so a chunk costs microseconds. */
 export function createBenchChunkWriter(answer: BenchAnswer & { includeUsage: boolean }) {
   const head = `data: {"id":${JSON.stringify(answer.id)},"object":"chat.completion.chunk","created":${answer.created},"model":${JSON.stringify(answer.model)},"service_tier":"default","system_fingerprint":"fp_bench","choices":`;
   const tail = answer.includeUsage ? ',"usage":null}\n\n' : '}\n\n';
@@ -58,10 +55,7 @@ export function createBenchChunkWriter(answer: BenchAnswer & { includeUsage: boo
   };
 }
 
-/**
- * The wall-clock time in milliseconds with microsecond resolution, comparable between processes on one machine:
- * the send stamp a stamped delta carries, and what a client subtracts it from to get the relay delay.
- */
+/** Wall-clock ms with microsecond resolution, comparable between processes on one machine (stamps, relay delay). */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -1,6 +1,6 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { readStamps, wallClockMs } from './bench-upstream-frames.ts';
 import { DEFAULT_BENCH_UPSTREAM_API_KEY, startBenchUpstream } from './start-bench-upstream.ts';
 
@@ -17,21 +17,6 @@ function post(url: string, body: unknown, headers: Record<string, string> = AUTH
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-}
-
-/** The SSE events of a whole response, each with the wall-clock time its bytes arrived. */
-async function readEvents(response: Response): Promise<{ data: string; arrivedAt: number }[]> {
-  const events: { data: string; arrivedAt: number }[] = [];
-  let arrivedAt = 0;
-  const parser = createParser({
-    onEvent: (event: EventSourceMessage) => events.push({ data: event.data, arrivedAt }),
-  });
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    arrivedAt = wallClockMs();
-    parser.feed(decoder.decode(chunk, { stream: true }));
-  }
-  return events;
 }
 
 describe('startBenchUpstream', () => {
@@ -82,9 +67,9 @@ describe('startBenchUpstream', () => {
     });
 
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const events = await readEvents(response);
-    expect(events.at(-1)?.data).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data));
+    const { data } = await readSseBody(response);
+    expect(data.at(-1)).toBe('[DONE]');
+    const chunks = data.slice(0, -1);
     expect(chunks).toHaveLength(6);
     for (const chunk of chunks) {
       expect(chunk).toMatchObject({ id: 'chatcmpl-bench1', object: 'chat.completion.chunk', model: 'gpt-bench' });
@@ -107,11 +92,11 @@ describe('startBenchUpstream', () => {
   it('should leave usage out of a stream unless include_usage asks for it', async () => {
     const upstream = await startBenchUpstream({ chunkCount: 2 });
 
-    const events = await readEvents(
+    const { data } = await readSseBody(
       await post(upstream.baseUrl, { model: 'gpt-bench', messages: MESSAGES, stream: true }),
     );
 
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data));
+    const chunks = data.slice(0, -1);
     expect(chunks).toHaveLength(4);
     expect(chunks.some((chunk) => 'usage' in chunk)).toBe(false);
   });
@@ -120,14 +105,14 @@ describe('startBenchUpstream', () => {
     const upstream = await startBenchUpstream({ chunkCount: 5, chunkDelayMs: 20, stampChunks: true });
 
     const startedAt = wallClockMs();
-    const events = await readEvents(
+    const { data } = await readSseBody(
       await post(upstream.baseUrl, { model: 'gpt-bench', messages: MESSAGES, stream: true }),
     );
     const elapsedMs = wallClockMs() - startedAt;
 
-    const content = events
+    const content = data
       .slice(0, -1)
-      .map((event) => JSON.parse(event.data).choices[0]?.delta.content ?? '')
+      .map((chunk) => chunk.choices[0]?.delta.content ?? '')
       .join('');
     const stamps = readStamps(content);
     expect(stamps).toHaveLength(5);

@@ -24,10 +24,7 @@ export type BenchUpstreamOptions = {
   chunkCount?: number;
   /** Wait before each content delta, like a model generating tokens; 0 (the default) writes them back to back. */
   chunkDelayMs?: number;
-  /**
-   * Each content delta is its send time (`t=<wall-clock ms>;`, see `readStamps`), so a client can measure how long
-   * every chunk took to reach it, directly or through a relay. Default false: a fixed text.
-   */
+  /** Each content delta is its send time (`t=<wall-clock ms>;`, see `readStamps`), to time relays. Default false. */
   stampChunks?: boolean;
   /** A fixed loopback port; default an ephemeral one. */
   port?: number;
@@ -37,9 +34,8 @@ const DELTA_TEXT = 'lorem ipsum ';
 
 // Deliberately not built on defineFake: recording every request would distort what a benchmark measures.
 /**
- * A fast OpenAI-compatible upstream for benchmarks: `POST /v1/chat/completions` (stream or not) and `GET /v1/models`
- * in api.openai.com's wire format. It checks only what decides the answer (key, JSON, model, messages) and counts
- * instead of recording, so a request costs it microseconds and a benchmark measures the client or relay in front.
+ * A fast OpenAI-compatible upstream for benchmarks (`POST /v1/chat/completions`, `GET /v1/models`): it checks only what
+ * decides the answer and counts instead of recording, so a benchmark measures the client or relay in front.
  */
 export async function startBenchUpstream(options: BenchUpstreamOptions = {}) {
   const config = configure(options);
@@ -202,16 +198,12 @@ function writeStream(
   };
   if (config.chunkDelayMs === 0) writeDeltas();
   else timer = setTimeout(writeDeltas, config.chunkDelayMs);
-  // The client left: stop generating for it.
   reply.once('close', () => clearTimeout(timer));
 }
 
 /** Answers with an error in api.openai.com's envelope and counts it. */
 function refuse(config: BenchConfig, reply: ServerResponse, status: number, message: string, code?: string): void {
   config.stats.rejected += 1;
-  sendJson({
-    reply,
-    status,
-    body: { error: { message, type: 'invalid_request_error', code: code ?? null, param: null } },
-  });
+  const error = { message, type: 'invalid_request_error', code: code ?? null, param: null };
+  sendJson({ reply, status, body: { error } });
 }

@@ -2,15 +2,10 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { startFakeOpenAiAuth } from '../index.ts';
+import { readSseBody } from '../read-sse-body.ts';
+import { TIMEOUT_MS } from '../test-fetch.ts';
 import { startFakeCodexBackend } from './codex-backend-fake.ts';
-import {
-  codexRequestBody,
-  getWithAuth,
-  postResponses,
-  readSseEvents,
-  startCodexTestRig,
-  TIMEOUT_MS,
-} from './codex-backend-test-support.ts';
+import { codexRequestBody, getWithAuth, postResponses, startCodexTestRig } from './codex-backend-test-support.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
 afterEach(closeAllFakeServers);
@@ -125,7 +120,7 @@ describe('authorizeCodexRequest', () => {
     expect(first.status).toBe(401);
     expect(await first.json()).toEqual(INVALIDATED);
     expect(second.status).toBe(200);
-    expect((await readSseEvents(second)).events.at(-1)?.data.type).toBe('response.completed');
+    expect((await readSseBody(second)).data.at(-1)?.type).toBe('response.completed');
   });
 
   it('should apply a token rejection only to that token, and count down `times`', async () => {

@@ -14,10 +14,8 @@ const TOKEN_EXPIRED_BODY = openAiErrorBody({
 });
 
 /**
- * Bearer token first, then the `chatgpt-account-id` header against the token's account (docs/codex-protocol.md §8.2
- * item 1). A bad token is a 401, which makes Codex reload and refresh; a wrong account is a 403, which no refresh can
- * fix. The 401 texts are the real ones; the 403 text is the fake's own (the real one is unverified). `rejections` are
- * consumed in order: the first matching entry answers 401 and counts down.
+ * Bearer token, then `chatgpt-account-id` against its account (docs/codex-protocol.md §8.2 item 1): a bad token is a
+ * 401 (real texts; Codex refreshes), a wrong account a 403 (the fake's text). The first matching rejection counts down.
  */
 export async function authorizeCodexRequest(options: {
   headers: IncomingHttpHeaders;
@@ -76,10 +74,7 @@ export function readCodexTokenClaims(payload: JWTPayload): FakeCodexTokenClaims 
   return { accountId, planType: text(auth.chatgpt_plan_type), email, userId: text(auth.chatgpt_user_id) };
 }
 
-/**
- * The fake's default verifier: any well-formed, unexpired JWT with an account id, signature unchecked — what every
- * client does with these tokens (§3). `verifyWithFakeOpenAiAuth` also proves where a token came from.
- */
+/** The default verifier: any unexpired JWT with an account id, signature unchecked, as clients read them (§3). */
 export function decodeCodexAccessToken(token: string, now: number): FakeCodexTokenClaims | 'expired' | null {
   try {
     const payload = decodeJwt(token);

@@ -17,10 +17,7 @@ export const TOKEN_INVALIDATED_BODY = openAiErrorBody({
   code: 'token_invalidated',
 });
 
-/**
- * Errors before the stream (docs/codex-protocol.md §7.1–7.3). Only the 429 `usage_limit_reached` body is a real
- * capture; the others use the OpenAI envelope with the codes clients key on (`token_invalidated`, …).
- */
+/** Errors before the stream (docs/codex-protocol.md §7.1–7.3); only the `usage_limit_reached` body is a capture. */
 export function buildCodexErrorAnswer(options: {
   scenario: Exclude<FakeCodexScenario, { kind: 'stream' }>;
   rateLimits: Readonly<FakeCodexRateLimits>;

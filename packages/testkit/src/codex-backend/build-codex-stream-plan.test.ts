@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import type { ParsedJson } from '../read-sse-body.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
-import type { ParsedSseEvent } from './codex-backend-test-support.ts';
-import { codexRequestBody, postResponses, readSseEvents, startCodexTestRig } from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, startCodexTestRig } from './codex-backend-test-support.ts';
 import type { FakeCodexScenarioInput, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
@@ -27,26 +28,26 @@ async function stream(options: { scenario: FakeCodexScenarioInput; body?: Record
   rig.backend.enqueueScenarios(options.scenario);
   const response = await postResponses({ rig, body: options.body ?? codexRequestBody() });
   expect(response.status).toBe(200);
-  const { events, text } = await readSseEvents(response);
-  expectWellFormed({ events, text });
-  return { rig, response, events, data: events.map((event) => event.data) };
+  const { events, data, rawText } = await readSseBody(response);
+  expectWellFormed({ events, data, text: rawText });
+  return { rig, response, events, data };
 }
 
 /** docs/codex-protocol.md §6.1 framing and numbering, which every stream must satisfy. */
-function expectWellFormed(options: { events: ParsedSseEvent[]; text: string }): void {
+function expectWellFormed(options: { events: { event?: string }[]; data: ParsedJson[]; text: string }): void {
   const { events, text } = options;
   expect(text).not.toContain('[DONE]');
   expect(text.split('\n\n').filter((frame) => frame !== '')).toHaveLength(events.length);
   for (const frame of text.split('\n\n').filter((part) => part !== '')) {
     expect(frame).toMatch(/^event: [a-z_.]+\ndata: \{.*\}$/);
   }
-  events.forEach((event, index) => {
-    expect(event.event).toBe(event.data.type);
-    expect(event.data.sequence_number).toBe(index);
+  options.data.forEach((data, index) => {
+    expect(events[index]?.event).toBe(data.type);
+    expect(data.sequence_number).toBe(index);
   });
   // Every delta/done event names the item that `output_item.added` opened at that index.
   const itemIds = new Map<number, unknown>();
-  for (const { data } of events) {
+  for (const data of options.data) {
     const item = data.item as Record<string, unknown> | undefined;
     if (data.type === 'response.output_item.added') itemIds.set(data.output_index as number, item?.id);
     if (data.item_id != null) expect(data.item_id).toBe(itemIds.get(data.output_index as number));
@@ -269,12 +270,12 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios('disconnect');
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, error } = await readSseEvents(response);
+    const { data, streamError } = await readSseBody(response);
     const exchange = await rig.backend.waitForClose({ index: 0 });
 
     expect(response.status).toBe(200);
-    expect(types(events.map((event) => event.data))).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 4)]);
-    expect(error).toBeInstanceOf(Error);
+    expect(types(data)).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 4)]);
+    expect(streamError).toBeInstanceOf(Error);
     expect(exchange).toMatchObject({ scenario: 'disconnect', isClientAbort: false, closedAt: expect.any(Number) });
   });
 
@@ -283,10 +284,10 @@ describe('buildCodexStreamPlan over HTTP', () => {
     rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 400, afterDeltas: 1 } });
 
     const response = await postResponses({ rig, body: codexRequestBody() });
-    const { events, arrivals } = await readSseEvents(response);
+    const { data, arrivals } = await readSseBody(response);
 
-    expect(events.at(-1)?.data.type).toBe('response.completed');
-    const firstDelta = events.findIndex((event) => event.data.type === 'response.output_text.delta');
+    expect(data.at(-1)?.type).toBe('response.completed');
+    const firstDelta = data.findIndex((event) => event.type === 'response.output_text.delta');
     const gap = (arrivals[firstDelta + 1] ?? 0) - (arrivals[firstDelta] ?? 0);
     expect(gap).toBeGreaterThanOrEqual(350);
     expect((arrivals[firstDelta] ?? 0) - (arrivals[0] ?? 0)).toBeLessThan(300);
@@ -312,7 +313,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
     });
     const rig = await startCodexTestRig();
     rig.backend.enqueueScenarios({ kind: 'stream', ending: { kind: 'disconnect', afterDeltas: 0 } });
-    const cut = await readSseEvents(await postResponses({ rig, body: codexRequestBody() }));
+    const cut = await readSseBody(await postResponses({ rig, body: codexRequestBody() }));
 
     expect(
       data
@@ -327,8 +328,8 @@ describe('buildCodexStreamPlan over HTTP', () => {
       output_tokens_details: { reasoning_tokens: 64 },
       total_tokens: 1280,
     });
-    expect(types(cut.events.map((event) => event.data))).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 2)]);
-    expect(cut.error).toBeInstanceOf(Error);
+    expect(types(cut.data)).toEqual([...LIFECYCLE, ...TEXT_ITEM.slice(0, 2)]);
+    expect(cut.streamError).toBeInstanceOf(Error);
   });
 });
 
@@ -403,10 +404,10 @@ describe('echo scenario', () => {
         instructions: 'Be brief.',
         input: [message('user', [inputText('the same first turn')]), message('user', [inputText(question)])],
       });
-      const { events } = await readSseEvents(await postResponses({ rig, body }));
-      return events
-        .filter((event) => event.event === 'response.output_text.delta')
-        .map((event) => event.data.delta)
+      const { data } = await readSseBody(await postResponses({ rig, body }));
+      return data
+        .filter((event) => event.type === 'response.output_text.delta')
+        .map((event) => event.delta)
         .join('');
     };
 

@@ -1,5 +1,6 @@
 import { isPlainObject } from '../describe-json-type.ts';
 import { readLastUserText } from '../read-last-user-text.ts';
+import { estimateTokens, splitIntoDeltas } from '../split-into-deltas.ts';
 import type { FakeCodexFunctionCall, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
@@ -18,9 +19,8 @@ export type CodexStreamPlan = {
 type ResponseFields = { status: string; output?: object[]; usage?: object; error?: object; incompleteDetails?: object };
 
 /**
- * The event sequence of docs/codex-protocol.md §6.2: created → in_progress → an output item per reasoning, text and
- * function call (added → parts/deltas → done) → a terminal event; every delta names its item, output index and part.
- * The `response` objects echo the request's settings, `defaultEffort` when it names none; `createdAt` is in seconds.
+ * The events of docs/codex-protocol.md §6.2: created, in_progress, an output item per reasoning, text and call (added,
+ * parts and deltas, done), a terminal event. The `response` objects echo the request's settings.
  */
 export function buildCodexStreamPlan(options: {
   scenario: FakeCodexStreamScenario;
@@ -33,14 +33,9 @@ export function buildCodexStreamPlan(options: {
   const ending = scenario.ending ?? { kind: 'completed' };
   const events: CodexStreamEvent[] = [];
   const push = (type: string, fields: object) => events.push({ type, sequence_number: events.length, ...fields });
+  const count = scenario.deltaCount ?? 3;
   const deltas = (text: string, type: string, at: object, extra: object = {}) => {
-    // At most `deltaCount` near-equal pieces, cut between code points so no surrogate pair breaks.
-    const characters = Array.from(text);
-    const count = Math.min(scenario.deltaCount ?? 3, characters.length);
-    for (let index = 0; index < count; index += 1) {
-      const [from, to] = [index, index + 1].map((part) => Math.floor((part * characters.length) / count));
-      push(type, { ...at, delta: characters.slice(from, to).join(''), ...extra });
-    }
+    for (const delta of count > 0 ? splitIntoDeltas({ text, count }) : []) push(type, { ...at, delta, ...extra });
   };
   const responseId = createId('resp');
   const reasoning = isPlainObject(request.reasoning) ? request.reasoning : {};
@@ -96,8 +91,7 @@ export function buildCodexStreamPlan(options: {
       push('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text } });
     }
     const summary = summaries.map((text) => ({ type: 'summary_text', text }));
-    // Only with `include: ["reasoning.encrypted_content"]`, which store:false clients need to replay reasoning. It
-    // looks like Fernet output (`gAAAAA…`) and is deterministic, so fixtures stay byte-stable.
+    // Asked for by store:false clients to replay reasoning; Fernet-like (`gAAAAA…`) and deterministic for fixtures.
     const isEncrypted = Array.isArray(request.include) && request.include.includes('reasoning.encrypted_content');
     const payload = Buffer.from(JSON.stringify({ fake: 'pag-testkit', id, summary })).toString('base64url');
     done({ id, type: 'reasoning', summary, ...(isEncrypted ? { encrypted_content: `gAAAAAB${payload}` } : {}) });
@@ -129,13 +123,13 @@ export function buildCodexStreamPlan(options: {
     done({ ...item, status: 'completed', arguments: argumentsText(call) });
   }
 
-  // §6.2 usage: integers, with cached and reasoning details; unset counts are estimated (about four characters a token).
-  const estimate = (value: string) => Math.ceil(Array.from(value).length / 4);
+  // §6.2 usage: integers, with cached and reasoning details; unset counts are estimated.
   const given = scenario.usage ?? {};
-  const inputTokens = given.inputTokens ?? estimate(JSON.stringify([request.instructions ?? '', request.input ?? []]));
-  const reasoningTokens = given.reasoningTokens ?? estimate(summaries.join(''));
+  const inputTokens =
+    given.inputTokens ?? estimateTokens(JSON.stringify([request.instructions ?? '', request.input ?? []]));
+  const reasoningTokens = given.reasoningTokens ?? estimateTokens(summaries.join(''));
   const calls = (scenario.functionCalls ?? []).map(argumentsText).join('');
-  const outputTokens = given.outputTokens ?? estimate(`${text ?? ''}${calls}`) + reasoningTokens;
+  const outputTokens = given.outputTokens ?? estimateTokens(`${text ?? ''}${calls}`) + reasoningTokens;
   const usage = {
     input_tokens: inputTokens,
     input_tokens_details: { cached_tokens: given.cachedTokens ?? 0 },

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { startFakeOpenAiAuth } from '../index.ts';
 import { runCli } from '../run-cli.ts';
+import { fetchWithTimeout } from '../test-fetch.ts';
 import type { FakeCodexBackend } from './codex-backend-fake.ts';
-import { codexRequestBody, fetchWithTimeout, postResponses } from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
 

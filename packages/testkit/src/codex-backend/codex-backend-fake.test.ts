@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
+import { readSseBody } from '../read-sse-body.ts';
+import { fetchWithTimeout } from '../test-fetch.ts';
 import { startFakeCodexBackend } from './codex-backend-fake.ts';
-import {
-  codexRequestBody,
-  fetchWithTimeout,
-  getWithAuth,
-  postResponses,
-  readSseEvents,
-  startCodexTestRig,
-} from './codex-backend-test-support.ts';
+import { codexRequestBody, getWithAuth, postResponses, startCodexTestRig } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -210,7 +205,7 @@ describe('codexBackendFake', () => {
     for (let index = 0; index < 3; index += 1) {
       const response = await postResponses({ rig, body: codexRequestBody() });
       statuses.push(response.status);
-      lastTypes.push(response.status === 200 ? (await readSseEvents(response)).events.at(-2)?.data.item : undefined);
+      lastTypes.push(response.status === 200 ? (await readSseBody(response)).data.at(-2)?.item : undefined);
     }
 
     expect(statuses).toEqual([503, 200, 200]);

@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidValue } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import { wait } from '../wait.ts';
@@ -24,38 +24,32 @@ export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & 
   createId?: (prefix: string) => string;
 };
 
-/** What a test can change while the fake runs; `reset()` makes it anew. */
-export type CodexBackendState = {
-  rateLimits: FakeCodexRateLimits;
-  rejections: FakeCodexTokenRejection[];
-  servesEmptyCatalogue: boolean;
-  exchanges: FakeCodexExchange[];
-};
+function createState(options: FakeCodexBackendOptions) {
+  return {
+    rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
+    rejections: [] as FakeCodexTokenRejection[],
+    servesEmptyCatalogue: false,
+    exchanges: [] as FakeCodexExchange[],
+  };
+}
 
+type CodexBackendState = ReturnType<typeof createState>;
 export type CodexBackendContext = FakeContext<FakeCodexBackendOptions, CodexBackendState, ResolvedFakeCodexScenario>;
 
 /**
- * A strict fake of chatgpt.com/backend-api for the Codex "responses" backend: the request checks, SSE scenarios,
- * errors and headers of docs/codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
+ * A strict fake of chatgpt.com/backend-api for Codex: the request checks, SSE scenarios, errors and headers of
+ * docs/codex-protocol.md §5–§7 and §8.2, corrected by what Codex 0.169 sends (§10).
  */
 export const codexBackendFake = defineFake({
   name: 'codex-backend',
   summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models).',
-  createState: (options: FakeCodexBackendOptions): CodexBackendState => ({
-    rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
-    rejections: [],
-    servesEmptyCatalogue: false,
-    exchanges: [],
-  }),
+  createState,
   scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
   routes: registerCodexRoutes,
   testHooks: (context) => {
     const handle = codexHandle(context);
     return {
-      'POST /reject-token': (body) => {
-        handle.rejectAccessToken(body);
-        return { ok: true };
-      },
+      'POST /reject-token': (body) => handle.rejectAccessToken(body),
       'POST /rate-limits': (body) => handle.setRateLimits(body),
       'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
     };
@@ -68,8 +62,7 @@ export const codexBackendFake = defineFake({
     toOptions: ({ 'auth-url': authUrl }) => {
       if (authUrl == null) return {};
       if (typeof authUrl !== 'string' || !/^https?:\/\/[^/]+$/.test(authUrl)) {
-        const message = '--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455';
-        throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+        throw invalidValue('--auth-url must be an http(s) origin without a path, like http://127.0.0.1:1455');
       }
       return { verifyAccessToken: verifyWithFakeOpenAiAuth({ url: authUrl }) };
     },
@@ -77,7 +70,6 @@ export const codexBackendFake = defineFake({
   },
 });
 
-/** The Codex-specific members of the handle; getters read `context.state` so they stay current across resets. */
 function codexHandle(context: CodexBackendContext) {
   return {
     /** `<url>/backend-api`: the ChatGPT base URL (`chatgpt_base_url` in Codex). */
@@ -117,5 +109,4 @@ function codexHandle(context: CodexBackendContext) {
 }
 
 export const startFakeCodexBackend = codexBackendFake.start;
-
 export type FakeCodexBackend = Awaited<ReturnType<typeof startFakeCodexBackend>>;

@@ -1,9 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import { buildCodexErrorAnswer } from './build-codex-error-answer.ts';
 import { buildCodexStreamPlan } from './build-codex-stream-plan.ts';
-import { codexRequestBody, postResponses, readSseEvents, startCodexTestRig } from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, startCodexTestRig } from './codex-backend-test-support.ts';
 import { DEFAULT_FAKE_CODEX_RATE_LIMITS } from './codex-rate-limits.ts';
 import type { FakeCodexScenarioName } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_SCENARIOS } from './fake-codex-scenario.ts';
@@ -87,10 +88,10 @@ describe('codex fixtures', () => {
 
   it.each(STREAM_NAMES)('should be what the live fake streams for %s', async (name) => {
     const response = await answerLive(name);
-    const { events } = await readSseEvents(response);
+    const { events } = await readSseBody(response);
 
     expect(response.status).toBe(200);
-    expect(`${events.map((event) => event.rawData).join('\n')}\n`).toBe(
+    expect(`${events.map((event) => event.data).join('\n')}\n`).toBe(
       buildFixtureFiles().get(`codex-${name}.chunks.txt`),
     );
   });

@@ -36,9 +36,8 @@ const CONTEXT_WINDOW = 272_000;
 const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. (Served by the pag testkit fake Codex backend.)';
 
 /**
- * The `/codex/models` body and its ETag (which changes whenever the served list does), without models newer than the
- * client's `client_version` (all without one). Entries have the fields of §5.6, laid out like Codex 0.169's bundled
- * catalogue. Versions compare numerically ('0.155.0' > '0.99.0').
+ * The `/codex/models` body (§5.6, laid out like Codex 0.169's bundled catalogue) without models newer than the client's
+ * `client_version`, compared numerically, and its ETag.
  */
 export function listCodexModels(options: { models: readonly FakeCodexModelOptions[]; clientVersion?: string }) {
   const { clientVersion } = options;

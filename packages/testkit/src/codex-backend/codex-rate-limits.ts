@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { FakeCodexTokenClaims } from './authorize-codex-request.ts';
 
 /** The values behind the `x-codex-*` headers of docs/codex-protocol.md §7.3 and `/wham/usage` (§7.4). */
@@ -21,9 +21,8 @@ export const DEFAULT_FAKE_CODEX_RATE_LIMITS = {
 export type FakeCodexRateLimits = typeof DEFAULT_FAKE_CODEX_RATE_LIMITS;
 
 /**
- * The full header set, as sent on every `/responses` answer (200 and 429): each field as `x-codex-<kebab-case name>`,
- * each `*-reset-after-seconds` followed by its `*-reset-at` (from `now`, in ms), booleans as Python's str(bool) (the
- * real backend's; clients must parse case-insensitively, §7.3), an unset plan as the caller's, an unset promo left out.
+ * The headers of every `/responses` answer (200 and 429): `x-codex-<kebab-case field>`, each `*-reset-after-seconds`
+ * with its `*-reset-at`, booleans as Python's str(bool) as the real backend sends (§7.3), an unset promo left out.
  */
 export function buildCodexRateLimitHeaders(options: {
   rateLimits: Readonly<FakeCodexRateLimits>;
@@ -44,10 +43,7 @@ export function buildCodexRateLimitHeaders(options: {
   return headers;
 }
 
-/**
- * The `GET /wham/usage` body (§7.4), from the same values as the headers so the two never disagree. The shape comes
- * from third-party clients; field order and extras are unverified.
- */
+/** The `GET /wham/usage` body (§7.4; shape from third-party clients), from the values the headers report. */
 export function buildWhamUsageBody(options: {
   rateLimits: Readonly<FakeCodexRateLimits>;
   now: number;
@@ -86,13 +82,13 @@ export function buildWhamUsageBody(options: {
 export function mergeFakeCodexRateLimits(current: FakeCodexRateLimits, update: object): FakeCodexRateLimits {
   for (const [key, value] of Object.entries(update)) {
     if (!Object.hasOwn(DEFAULT_FAKE_CODEX_RATE_LIMITS, key)) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"rateLimits.${key}" is not a known field` });
+      throw invalidValue(`"rateLimits.${key}" is not a known field`);
     }
     const isText = key === 'planType' || key === 'promoMessage';
     const expected = isText ? 'string' : typeof DEFAULT_FAKE_CODEX_RATE_LIMITS[key as keyof FakeCodexRateLimits];
     const isFiniteOrNotNumber = typeof value !== 'number' || Number.isFinite(value);
     if (!((isText && value === undefined) || (typeof value === expected && isFiniteOrNotNumber))) {
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: `"rateLimits.${key}" must be a ${expected}` });
+      throw invalidType(`"rateLimits.${key}" must be a ${expected}`);
     }
   }
   return { ...current, ...update };

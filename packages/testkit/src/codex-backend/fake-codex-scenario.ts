@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidValue } from '../coded-type-error.ts';
 
 /** `arguments`: an object is sent as its JSON text, a string as is (to send invalid JSON); `callId` default random. */
 export type FakeCodexFunctionCall = { name: string; arguments: string | Record<string, unknown>; callId?: string };
@@ -106,22 +106,15 @@ export type FakeCodexScenarioInput = FakeCodexScenarioName | FakeCodexScenario;
 /** A scenario ready to play, named (preset name or kind) for the exchange log. */
 export type ResolvedFakeCodexScenario = { name: string; scenario: FakeCodexScenario };
 
-/**
- * Turns a preset name into its scenario. Objects are taken as they are, but for their kind: a test that builds one
- * is type-checked, and a bad field shows in what the fake answers.
- */
+/** Objects are taken as they are but for their kind: a test's own scenario is type-checked already. */
 export function resolveFakeCodexScenario(input: FakeCodexScenarioInput): ResolvedFakeCodexScenario {
   if (typeof input === 'string') {
     if (!Object.hasOwn(FAKE_CODEX_SCENARIOS, input))
-      throw invalid(`"scenario" ${JSON.stringify(input)} is not a preset`);
+      throw invalidValue(`"scenario" ${JSON.stringify(input)} is not a preset`);
     return { name: input, scenario: FAKE_CODEX_SCENARIOS[input] };
   }
   if (!['stream', 'usage-limit', 'rate-limit', 'http-error'].includes(input?.kind)) {
-    throw invalid('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
+    throw invalidValue('"scenario.kind" must be stream, usage-limit, rate-limit or http-error');
   }
   return { name: input.kind, scenario: input };
-}
-
-function invalid(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
 }

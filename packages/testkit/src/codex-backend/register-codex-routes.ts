@@ -17,9 +17,8 @@ import { buildCodexRateLimitHeaders, buildWhamUsageBody } from './codex-rate-lim
 import { DEFAULT_UNSUPPORTED_PARAMETERS, validateCodexResponsesRequest } from './validate-codex-responses-request.ts';
 
 /**
- * One `POST /codex/responses`, in arrival order: the token's account, the status sent, the preset name or kind that
- * answered (unset when auth or validation refused it, with the error body as `rejection`), when the connection closed
- * (ms), and whether the client left before the answer was complete (not a disconnect the scenario asked for).
+ * One `POST /codex/responses`: `scenario` is unset when auth or validation refused it (the body is then `rejection`);
+ * `isClientAbort` says the client left before the answer was complete (not a disconnect the scenario asked for).
  */
 export type FakeCodexExchange = {
   index: number;
@@ -79,8 +78,7 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
     };
     state.exchanges.push(exchange);
     let isCut = false;
-    // 'close' fires when the answer is done or the socket dies, whichever comes first; only the second, when not the
-    // fake's own doing, is a client abort.
+    // 'close' fires when the answer is done or the socket dies; only the second, unless the fake cut it, is an abort.
     reply.once('close', () => {
       exchange.closedAt = context.now();
       exchange.isClientAbort = !reply.writableFinished && !isCut;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { readSseBody } from '../read-sse-body.ts';
 import type { CodexTestRig } from './codex-backend-test-support.ts';
-import { codexRequestBody, postResponses, readSseEvents, startCodexTestRig } from './codex-backend-test-support.ts';
+import { codexRequestBody, postResponses, startCodexTestRig } from './codex-backend-test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -332,10 +333,10 @@ describe('validateCodexResponsesRequest over POST /backend-api/codex/responses',
     const rig = await startCodexTestRig();
 
     const response = await postResponses({ rig, body });
-    const { events } = await readSseEvents(response);
+    const { data } = await readSseBody(response);
 
     expect(response.status).toBe(200);
-    expect(events.at(-1)?.data.type).toBe('response.completed');
+    expect(data.at(-1)?.type).toBe('response.completed');
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -411,10 +412,10 @@ describe('validateCodexResponsesRequest over POST /backend-api/codex/responses',
     const rig = await startCodexTestRig();
 
     const response = await postResponses({ rig, body });
-    const { events } = await readSseEvents(response);
+    const { data } = await readSseBody(response);
 
     expect(response.status).toBe(200);
-    expect(events.at(-1)?.data.type).toBe('response.completed');
+    expect(data.at(-1)?.type).toBe('response.completed');
     expect(rig.backend.exchanges).toMatchObject([{ status: 200, scenario: 'text', rejection: undefined }]);
   });
 

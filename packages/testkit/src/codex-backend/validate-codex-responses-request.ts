@@ -1,4 +1,5 @@
-import { describeJsonType, isPlainObject } from '../describe-json-type.ts';
+import { isPlainObject } from '../describe-json-type.ts';
+import * as schema from '../openai-api/openai-request-checks.ts';
 import { openAiErrorBody } from './build-codex-error-answer.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 
@@ -17,14 +18,12 @@ export type CodexRequestValidation =
   | { ok: false; status: number; body: unknown };
 
 const NAMED_TOOL_TYPES = ['function', 'custom', 'namespace'];
-const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const CALL_TYPES = ['function_call', 'custom_tool_call', 'local_shell_call'];
 
 /**
  * Checks a `POST /codex/responses` body in the order of §8.2, with the real `{"detail": …}` texts of §5.3/§7.1, then
- * the OpenAI platform's schema checks in its wording. From §10 (what Codex 0.169 sends and the backend takes):
- * instructions may come as a first `developer` message, and input items may carry ids — only `item_reference` items
- * and id-only reasoning items point at storage that `store: false` never wrote.
+ * the platform's schema checks. Per §10, instructions may come as a first `developer` message, and only
+ * `item_reference` and id-only reasoning items point at storage that `store: false` never wrote.
  */
 export function validateCodexResponsesRequest(options: {
   body: unknown;
@@ -33,11 +32,11 @@ export function validateCodexResponsesRequest(options: {
 }): CodexRequestValidation {
   const { body } = options;
   const reject = (problem: unknown, status = 400): CodexRequestValidation => ({ ok: false, status, body: problem });
-  if (!isPlainObject(body)) return reject(invalidTypeBody({ param: 'body', expected: 'an object', value: body }));
+  if (!isPlainObject(body)) return reject(typeError('body', 'an object', body));
   if (body.store !== false) return reject({ detail: 'Store must be set to false' });
   if (body.stream !== true) return reject({ detail: 'Stream must be set to true' });
   if (body.instructions != null && typeof body.instructions !== 'string') {
-    return reject(invalidTypeBody({ param: 'instructions', expected: 'a string', value: body.instructions }));
+    return reject(typeError('instructions', 'a string', body.instructions));
   }
   if (body.instructions == null && !startsWithDeveloperMessage(body.input)) {
     return reject({ detail: 'Instructions are required' });
@@ -69,24 +68,20 @@ function startsWithDeveloperMessage(input: unknown): boolean {
  */
 function checkReasoning(reasoning: unknown, model: FakeCodexModelOptions): unknown {
   if (reasoning == null) return undefined;
-  if (!isPlainObject(reasoning))
-    return invalidTypeBody({ param: 'reasoning', expected: 'an object', value: reasoning });
+  if (!isPlainObject(reasoning)) return typeError('reasoning', 'an object', reasoning);
   const { effort, summary } = reasoning;
   if (!(effort == null || (typeof effort === 'string' && model.efforts.includes(effort)))) {
-    return openAiErrorBody({
-      message:
-        `Unsupported value: 'reasoning.effort' does not support ${quoteJsonValue(effort)} ` +
-        `with the '${model.slug}' model. Supported values are: ${listQuoted(model.efforts)}.`,
-      param: 'reasoning.effort',
-      code: 'unsupported_value',
-    });
+    const message =
+      `Unsupported value: 'reasoning.effort' does not support ${quoteJsonValue(effort)} ` +
+      `with the '${model.slug}' model. Supported values are: ${schema.listQuoted(model.efforts)}.`;
+    return openAiErrorBody({ message, param: 'reasoning.effort', code: 'unsupported_value' });
   }
   return checkChoice({ param: 'reasoning.summary', value: summary, supported: ['auto', 'concise', 'detailed'] });
 }
 
 function checkText(text: unknown): unknown {
   if (text == null) return undefined;
-  if (!isPlainObject(text)) return invalidTypeBody({ param: 'text', expected: 'an object', value: text });
+  if (!isPlainObject(text)) return typeError('text', 'an object', text);
   // `text.format` is left to the model's own checks.
   return checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: ['low', 'medium', 'high'] });
 }
@@ -103,37 +98,18 @@ function checkChoice(options: { param: string; value: unknown; supported: readon
  * name (`web_search`, …) pass, `name: null` included (§10).
  */
 function checkTools(tools: unknown, toolChoice: unknown): unknown {
-  if (tools != null && !Array.isArray(tools))
-    return invalidTypeBody({ param: 'tools', expected: 'an array', value: tools });
+  if (tools != null && !Array.isArray(tools)) return typeError('tools', 'an array', tools);
   const names = new Map<string, string>();
   for (const [index, tool] of (tools ?? []).entries()) {
     const param = `tools[${index}]`;
-    if (!isPlainObject(tool)) return invalidTypeBody({ param, expected: 'an object', value: tool });
-    if (typeof tool.type !== 'string') return missingParameterBody(`${param}.type`);
+    if (!isPlainObject(tool)) return typeError(param, 'an object', tool);
+    if (typeof tool.type !== 'string') return missing(`${param}.type`);
     if (!NAMED_TOOL_TYPES.includes(tool.type)) continue;
-    const problem = checkToolName(`${param}.name`, tool.name);
-    if (problem != null) return problem;
+    const problem = schema.functionNameError(`${param}.name`, tool.name);
+    if (problem != null) return openAiErrorBody(problem);
     names.set(tool.name as string, tool.type);
   }
   return checkToolChoice(toolChoice, names);
-}
-
-function checkToolName(param: string, name: unknown): unknown {
-  if (name == null) return missingParameterBody(param);
-  if (typeof name !== 'string') return invalidTypeBody({ param, expected: 'a string', value: name });
-  if (!TOOL_NAME_PATTERN.test(name)) {
-    return openAiErrorBody({
-      message: `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '${TOOL_NAME_PATTERN.source}'.`,
-      param,
-      code: 'invalid_value',
-    });
-  }
-  if (name.length <= 64) return undefined;
-  return openAiErrorBody({
-    message: `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
-    param,
-    code: 'string_above_max_length',
-  });
 }
 
 /**
@@ -146,29 +122,25 @@ function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>
     return checkChoice({ param: 'tool_choice', value: toolChoice, supported: ['none', 'auto', 'required'] });
   }
   if (!isPlainObject(toolChoice)) {
-    return invalidTypeBody({ param: 'tool_choice', expected: 'a string or an object', value: toolChoice });
+    return typeError('tool_choice', 'a string or an object', toolChoice);
   }
   const { type, name } = toolChoice;
   if (type !== 'function' && type !== 'custom') {
     return invalidValueBody({ param: 'tool_choice.type', value: type, supported: ['function', 'custom'] });
   }
-  if (typeof name !== 'string') return missingParameterBody('tool_choice.name');
+  if (typeof name !== 'string') return missing('tool_choice.name');
   if (names.get(name) === type) return undefined;
-  return openAiErrorBody({
-    message: `Tool choice '${type}' named '${name}' not found in 'tools' parameter.`,
-    param: 'tool_choice',
-    code: null,
-  });
+  const message = `Tool choice '${type}' named '${name}' not found in 'tools' parameter.`;
+  return openAiErrorBody({ message, param: 'tool_choice', code: null });
 }
 
 function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {
   const callIds = new Set<string>();
   for (const [index, item] of input.entries()) {
     const param = `input[${index}]`;
-    if (!isPlainObject(item))
-      return { status: 400, body: invalidTypeBody({ param, expected: 'an object', value: item }) };
+    if (!isPlainObject(item)) return { status: 400, body: typeError(param, 'an object', item) };
     const type = item.type ?? (item.role == null ? undefined : 'message');
-    if (typeof type !== 'string') return { status: 400, body: missingParameterBody(`${param}.type`) };
+    if (typeof type !== 'string') return { status: 400, body: missing(`${param}.type`) };
     if (type === 'item_reference' || (type === 'reasoning' && item.id != null && item.encrypted_content == null)) {
       // With `store: false` nothing is persisted, so an id that must be looked up cannot be found (§7.1, §10).
       const message =
@@ -190,29 +162,14 @@ function checkInputItems(input: readonly unknown[]): { status: number; body: unk
 
 // The OpenAI platform's schema errors (§7.1 quotes "Invalid value: 'other'. Supported values are: …"), which the
 // backend shares for fields inside the body.
-
-function invalidTypeBody(options: { param: string; expected: string; value: unknown }) {
-  const { param, expected, value } = options;
-  const message = `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`;
-  return openAiErrorBody({ message, param, code: 'invalid_type' });
-}
-
-function missingParameterBody(param: string) {
-  const message = `Missing required parameter: '${param}'.`;
-  return openAiErrorBody({ message, param, code: 'missing_required_parameter' });
-}
+const typeError = (...args: Parameters<typeof schema.invalidTypeError>) =>
+  openAiErrorBody(schema.invalidTypeError(...args));
+const missing = (param: string) => openAiErrorBody(schema.missingParameterError(param));
 
 /** "Invalid value: 'x'. Supported values are: 'a', 'b', and 'c'." */
 function invalidValueBody(options: { param: string; value: unknown; supported: readonly string[] }) {
-  const message = `Invalid value: ${quoteJsonValue(options.value)}. Supported values are: ${listQuoted(options.supported)}.`;
+  const message = `Invalid value: ${quoteJsonValue(options.value)}. Supported values are: ${schema.listQuoted(options.supported)}.`;
   return openAiErrorBody({ message, param: options.param, code: 'invalid_value' });
-}
-
-/** "'a' and 'b'" for two, "'a', 'b', and 'c'" for more, as the real messages read. */
-function listQuoted(values: readonly string[]): string {
-  const quoted = values.map((value) => `'${value}'`);
-  if (quoted.length <= 2) return quoted.join(' and ');
-  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
 }
 
 /** A value as the messages quote it: strings in single quotes, anything else as its JSON text. */

@@ -5,9 +5,8 @@ import type { FakeCodexAccessTokenVerifier } from './authorize-codex-request.ts'
 import { readCodexTokenClaims } from './authorize-codex-request.ts';
 
 /**
- * Accepts exactly the access tokens a fake auth.openai.com issued and that have not expired: RS256 signature against
- * its JWKS, its issuer, the Codex client as audience, `exp` against the real clock. Give it the started fake, or only
- * the URL of one running elsewhere (JWKS fetched from it; its tokens then name the real issuer or that URL).
+ * Accepts exactly the unexpired access tokens a fake auth.openai.com issued (RS256 against its JWKS, its issuer, the
+ * Codex client as audience). Give it the started fake, or the URL of one running elsewhere (JWKS fetched from it).
  */
 export function verifyWithFakeOpenAiAuth(fakeAuth: {
   url: string;

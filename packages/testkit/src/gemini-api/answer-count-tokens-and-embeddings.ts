@@ -6,21 +6,15 @@ import { rejectRequestField, sendGoogleJson } from './google-api-error.ts';
 import { parseProtoJson } from './parse-proto-json.ts';
 import { checkContents, validateGenerateContentRequest } from './validate-generate-content-request.ts';
 
-/**
- * `:countTokens` with `contents` or a whole `generateContentRequest` (docs/google-protocol.md §3.8). The count is the
- * same estimate generateContent reports as `promptTokenCount`, so the two agree.
- */
+/** `:countTokens` (docs/google-protocol.md §3.8), the same estimate generateContent reports as `promptTokenCount`. */
 export function answerCountTokens(options: { body: unknown; reply: ServerResponse; model: FakeGeminiModel }): void {
   const body = parseProtoJson(options.body, 'CountTokensRequest');
   let promptText: string;
   if (body.generateContentRequest != null) {
     if (body.contents != null) {
       // Unverified wording; the two fields are alternatives in the API reference.
-      throw rejectRequestField(
-        'CountTokensRequest',
-        'contents',
-        'contents and generate_content_request cannot both be set',
-      );
+      const problem = 'contents and generate_content_request cannot both be set';
+      throw rejectRequestField('CountTokensRequest', 'contents', problem);
     }
     promptText = validateGenerateContentRequest({
       body: body.generateContentRequest,
@@ -35,10 +29,7 @@ export function answerCountTokens(options: { body: unknown; reply: ServerRespons
   sendGoogleJson(options.reply, { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] });
 }
 
-/**
- * `:embedContent` (one deterministic vector for the content's text) and `:batchEmbedContents` (one per request, in
- * order; each request may name the model, which must be the URL's).
- */
+/** `:embedContent` and `:batchEmbedContents` (one deterministic vector per request, whose model must be the URL's). */
 export function answerEmbedContent(options: {
   body: unknown;
   reply: ServerResponse;
@@ -51,21 +42,17 @@ export function answerEmbedContent(options: {
     sendGoogleJson(options.reply, { embedding: { values } });
     return;
   }
-  const requests = (parseProtoJson(options.body, 'BatchEmbedContentsRequest').requests ?? []) as Record<
-    string,
-    unknown
-  >[];
-  if (requests.length === 0)
+  const batch = parseProtoJson(options.body, 'BatchEmbedContentsRequest');
+  const requests = (batch.requests ?? []) as Record<string, unknown>[];
+  if (requests.length === 0) {
     throw rejectRequestField('BatchEmbedContentsRequest', 'requests', 'requests is not specified');
+  }
   const embeddings = requests.map((request, index) => {
     const requestName = `BatchEmbedContentsRequest.requests[${index}]`;
     if (request.model != null && request.model !== `models/${model.id}`) {
       // Unverified wording; the rule that every request names the URL's model is from the API reference.
-      throw rejectRequestField(
-        'BatchEmbedContentsRequest',
-        `requests[${index}].model`,
-        `model must be models/${model.id}, the model in the URL`,
-      );
+      const problem = `model must be models/${model.id}, the model in the URL`;
+      throw rejectRequestField('BatchEmbedContentsRequest', `requests[${index}].model`, problem);
     }
     return { values: embedOne(request, model, requestName) };
   });

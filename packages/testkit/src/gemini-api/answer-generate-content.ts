@@ -80,9 +80,8 @@ export async function answerGenerateContent(options: {
 type Usage = Required<NonNullable<FakeGeminiReplyScenario['usage']>>;
 
 /**
- * A reply as the GenerateContentResponse chunks a stream sends, and the single response they add up to: thought parts
- * (only with `includeThoughts`; thought tokens count either way), text parts, then all function calls in one chunk;
- * the last chunk finishes. Gemini 3 signs the first function call, or the last text part of an answer without calls.
+ * A reply as stream chunks and the response they add up to: thoughts (only with `includeThoughts`), text, then all
+ * calls in one chunk. Gemini 3 signs the first call, or the last text part of an answer without calls.
  */
 function planGeminiTurn(
   options: GenerateContentRequest & {
@@ -191,9 +190,8 @@ function buildBlockedSafetyRatings(): Record<string, unknown>[] {
 }
 
 /**
- * Streams GenerateContentResponse chunks: with `alt=sse` as events ending in `\r\n\r\n` as Google's do, with no
- * `[DONE]` (the stream ends when the connection closes); otherwise as one JSON array written piece by piece. A
- * mid-stream failure is a bare, pretty-printed error object with no `data:` prefix (docs/google-protocol.md §3.5).
+ * With `alt=sse` events ending in `\r\n\r\n` and no `[DONE]`, else one JSON array written piece by piece; a failure
+ * mid-stream is a bare, pretty-printed error object without `data:` (docs/google-protocol.md §3.5).
  */
 async function writeGeminiStream(options: {
   context: GeminiApiContext;

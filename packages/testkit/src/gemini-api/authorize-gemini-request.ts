@@ -10,6 +10,12 @@ export type FakeGeminiCaller =
   | { method: string; path: string; kind: 'api-key'; apiKey: string }
   | { method: string; path: string; kind: 'oauth'; email: string | undefined };
 
+const UNREGISTERED_CALLER =
+  "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or " +
+  'other form of API consumer identity to call this API.';
+const INVALID_CREDENTIALS =
+  'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid ' +
+  'authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
 const GEMINI_SCOPES = [
   'https://www.googleapis.com/auth/generative-language',
   'https://www.googleapis.com/auth/generative-language.retriever',
@@ -17,9 +23,8 @@ const GEMINI_SCOPES = [
 ];
 
 /**
- * `x-goog-api-key` (or the older `?key=`) or `Authorization: Bearer <access token>` (docs/google-protocol.md §3.1,
- * §5.3). No credential is a 403, a bad key a 400 API_KEY_INVALID, a bad token a 401, a token without a Gemini scope a
- * 403.
+ * `x-goog-api-key` (or `?key=`) or a bearer token (docs/google-protocol.md §3.1, §5.3): none is a 403, a bad key a 400
+ * API_KEY_INVALID, a bad token a 401, one without a Gemini scope a 403.
  */
 export async function authorizeGeminiRequest(
   request: FakeRequest,
@@ -36,21 +41,9 @@ export async function authorizeGeminiRequest(
     throw googleError(400, message, [errorInfo('API_KEY_INVALID'), localized]);
   }
   const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer == null) {
-    throw googleError(
-      403,
-      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or " +
-        'other form of API consumer identity to call this API.',
-    );
-  }
+  if (bearer == null) throw googleError(403, UNREGISTERED_CALLER);
   const verdict = (await verifyAccessToken?.(bearer)) ?? false;
-  if (verdict === false) {
-    throw googleError(
-      401,
-      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid ' +
-        'authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-    );
-  }
+  if (verdict === false) throw googleError(401, INVALID_CREDENTIALS);
   const { email, scopes } = verdict === true ? {} : verdict;
   if (scopes != null && !scopes.some((scope) => GEMINI_SCOPES.includes(scope))) {
     throw googleError(403, 'Request had insufficient authentication scopes.', [

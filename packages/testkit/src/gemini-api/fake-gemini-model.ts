@@ -79,10 +79,7 @@ export function toGeminiModelObject(model: FakeGeminiModel): Record<string, unkn
   };
 }
 
-/**
- * The model a call names, if it serves the method (`requiredMethod` of `supportedGenerationMethods`). Unknown,
- * retired-as-404 and unsupported models get the real NOT_FOUND wording; one retired as 503 is UNAVAILABLE.
- */
+/** The named model if it serves `requiredMethod`; else the real NOT_FOUND (or, retired as 503, UNAVAILABLE). */
 export function resolveGeminiModel(options: {
   models: readonly FakeGeminiModel[];
   id: string;
@@ -91,16 +88,10 @@ export function resolveGeminiModel(options: {
 }): FakeGeminiModel {
   const model = options.models.find((candidate) => candidate.id === options.id);
   if (model?.retiredStatus === 503) throw googleError(503, 'The service is currently unavailable.');
-  if (
-    model == null ||
-    model.retiredStatus === 404 ||
-    !model.supportedGenerationMethods.includes(options.requiredMethod)
-  ) {
-    throw googleError(
-      404,
-      `models/${options.id} is not found for API version v1beta, or is not supported for ${options.method}. ` +
-        'Call ListModels to see the list of available models and their supported methods.',
-    );
-  }
-  return model;
+  if (model?.retiredStatus !== 404 && model?.supportedGenerationMethods.includes(options.requiredMethod)) return model;
+  const notFound = `models/${options.id} is not found for API version v1beta, or is not supported for ${options.method}.`;
+  throw googleError(
+    404,
+    `${notFound} Call ListModels to see the list of available models and their supported methods.`,
+  );
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
+import { TIMEOUT_MS } from '../test-fetch.ts';
 import type { FakeGeminiScenarioInput } from './fake-gemini-scenario.ts';
 import { startFakeGeminiApi } from './gemini-api-fake.ts';
-import { API_KEY, postGemini, TIMEOUT_MS, USER_CONTENTS } from './test-support.ts';
+import { API_KEY, postGemini, USER_CONTENTS } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 

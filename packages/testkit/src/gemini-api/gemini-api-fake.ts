@@ -1,11 +1,11 @@
 import { createAuthorizedRoutes } from '../create-authorized-routes.ts';
+import { sendNoRoute } from '../create-router.ts';
 import type { FakeContext } from '../define-fake.ts';
 import { defineFake } from '../define-fake.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { createModelApiCli } from '../model-api-cli.ts';
 import type { ModelApiOptions } from '../model-api-state.ts';
 import { createModelApiState } from '../model-api-state.ts';
-import { sendJson } from '../send-json.ts';
 import { answerCountTokens, answerEmbedContent } from './answer-count-tokens-and-embeddings.ts';
 import { answerGenerateContent } from './answer-generate-content.ts';
 import type { FakeGeminiCaller, VerifyAccessToken } from './authorize-gemini-request.ts';
@@ -21,10 +21,7 @@ import { googleError, rejectInvalidPayload, sendGoogleJson } from './google-api-
 export const DEFAULT_FAKE_GEMINI_API_KEY = 'AIzaSyFAKE-gemini-api-key-000000000000';
 
 export type FakeGeminiApiOptions = ModelApiOptions<FakeGeminiScenarioInput, FakeGeminiModelOptions> & {
-  /**
-   * Decides `Authorization: Bearer <token>` (a fake Google OAuth issues them): false is a 401; an object may name the
-   * account and its scopes, and scopes without a Gemini one get a 403. Without it every bearer token is a 401.
-   */
+  /** Judges bearer tokens (a fake Google OAuth's): false is a 401, scopes without a Gemini one a 403. Default: 401. */
   verifyAccessToken?: VerifyAccessToken;
 };
 
@@ -49,11 +46,7 @@ const REQUIRED_METHODS: Record<string, string> = {
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 
-/**
- * A strict fake of generativelanguage.googleapis.com (v1beta, API key or OAuth bearer), following
- * docs/google-protocol.md §3 and §5.3: models, generateContent, SSE streaming, countTokens, embeddings, thought
- * signatures.
- */
+/** A strict fake of generativelanguage.googleapis.com v1beta, following docs/google-protocol.md §3 and §5.3. */
 export const geminiApiFake = defineFake({
   name: 'gemini-api',
   summary: 'generativelanguage.googleapis.com v1beta: models, generateContent, countTokens, embeddings',
@@ -95,6 +88,7 @@ export const geminiApiFake = defineFake({
       if (model == null) throw googleError(404, `models/${id} is not found for API version v1beta.`);
       sendGoogleJson(reply, toGeminiModelObject(model));
     });
+    // A method suffix the fake does not serve gets the router's own 404 (the real API answers with HTML).
     on('POST', '/v1beta/models/:action', async (request, reply) => {
       const action = request.params.action ?? '';
       const colon = action.lastIndexOf(':');
@@ -152,10 +146,4 @@ function readGeminiJsonBody(request: FakeRequest): unknown {
 function decodePageToken(token: string): number | undefined {
   const match = /^fake-models:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   return match?.[1] == null ? undefined : Number(match[1]);
-}
-
-/** The router's own 404, for method suffixes the fake does not serve (the real API answers those with HTML). */
-function sendNoRoute(request: FakeRequest, reply: Parameters<typeof sendJson>[0]['reply']): void {
-  const error = `no route for ${request.method} ${request.path} in fake ${request.fakeName}`;
-  sendJson({ reply, status: 404, body: { error } });
 }

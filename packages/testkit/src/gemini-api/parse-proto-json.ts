@@ -4,9 +4,8 @@ import { rejectInvalidPayload } from './google-api-error.ts';
 const PREFIX = 'type.googleapis.com/google.ai.generativelanguage.v1beta';
 
 /**
- * The proto messages the fake parses, reduced to what it checks: `name:type` per field (lowerCamelCase as on the wire),
- * `[]` for a repeated one, and no type for a free-form one (schemas, args). Types are scalars, `struct`, messages below
- * or enums.
+ * The proto messages the fake parses, reduced to what it checks: `name:type` per field (lowerCamelCase), `[]` when
+ * repeated, no type when free-form; types are scalars, `struct`, messages below or enums.
  */
 const MESSAGES: Record<string, string> = {
   Blob: 'mimeType:string data:bytes',
@@ -65,9 +64,8 @@ const SCALAR_CHECKS: Record<string, (value: unknown) => boolean> = {
 };
 
 /**
- * Parses a request body against a proto message the way Google's JSON transcoding does: unknown names and wrongly
- * typed values fail with its "Invalid JSON payload received" / "Invalid value at" messages; snake_case names are
- * accepted and the result uses lowerCamelCase throughout, so later checks read one spelling.
+ * Parses a body as Google's JSON transcoding does: unknown names and wrong types fail in its words; snake_case names
+ * are accepted and come out lowerCamelCase, so later checks read one spelling.
  */
 export function parseProtoJson(value: unknown, message: keyof typeof MESSAGES): Record<string, unknown> {
   if (!isPlainObject(value)) throw rejectInvalidPayload('Invalid JSON payload received. Expected an object.');
@@ -84,10 +82,8 @@ function parseMessage(value: unknown, message: string, path: string): Record<str
     const camel = name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
     if (!fields.has(camel)) {
       const where = path === '' ? '' : ` at '${path}'`;
-      throw rejectInvalidPayload(
-        `Invalid JSON payload received. Unknown name "${name}"${where}: Cannot find field.`,
-        path === '' ? undefined : path,
-      );
+      const message = `Invalid JSON payload received. Unknown name "${name}"${where}: Cannot find field.`;
+      throw rejectInvalidPayload(message, path === '' ? undefined : path);
     }
     if (fieldValue === null) continue;
     const snake = camel.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

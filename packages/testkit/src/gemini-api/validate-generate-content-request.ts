@@ -18,10 +18,7 @@ const PART_DATA_FIELDS = [
 ];
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 
-/**
- * Checks a generateContent body (or a countTokens `generate_content_request`, named by `requestName`) as the real API
- * does; throws an `ApiRejection` on the first problem.
- */
+/** Checks a generateContent body (or countTokens' `generate_content_request`); throws on the first problem. */
 export function validateGenerateContentRequest(options: {
   body: unknown;
   model: FakeGeminiModel;
@@ -65,62 +62,47 @@ export function validateGenerateContentRequest(options: {
 
 /** The contents checks, shared with countTokens. */
 export function checkContents(contents: Content[] | undefined, requestName: string): Content[] {
-  if (contents == null || contents.length === 0) {
-    throw rejectRequestField(requestName, 'contents', 'contents is not specified');
-  }
+  const reject = (field: string, problem: string) => rejectRequestField(requestName, field, problem);
+  if (contents == null || contents.length === 0) throw reject('contents', 'contents is not specified');
   for (const [index, content] of contents.entries()) {
     if (content.role != null && content.role !== 'user' && content.role !== 'model') {
       throw googleError(400, 'Please use a valid role: user, model.');
     }
     const parts = content.parts ?? [];
-    if (parts.length === 0) {
-      throw rejectRequestField(requestName, `contents[${index}].parts`, 'contents.parts must not be empty.');
-    }
+    if (parts.length === 0) throw reject(`contents[${index}].parts`, 'contents.parts must not be empty.');
     for (const [partIndex, part] of parts.entries()) {
       const set = PART_DATA_FIELDS.filter((field) => part[field] != null);
       const path = `contents[${index}].parts[${partIndex}]`;
-      if (set.length === 0) {
-        throw rejectRequestField(
-          requestName,
-          `${path}.data`,
-          "required oneof field 'data' must have one initialized field",
-        );
-      }
+      if (set.length === 0) throw reject(`${path}.data`, "required oneof field 'data' must have one initialized field");
       if (set.length > 1) {
-        throw rejectInvalidPayload(
-          `Invalid JSON payload received. Oneof field 'data' is already set. Cannot set '${set[1]}'`,
-          path,
-        );
+        const message = `Invalid JSON payload received. Oneof field 'data' is already set. Cannot set '${set[1]}'`;
+        throw rejectInvalidPayload(message, path);
       }
       const call = (part.functionCall ?? part.functionResponse) as { name?: string } | undefined;
       if (call != null && (call.name == null || call.name === '')) {
         const field = part.functionCall != null ? 'function_call' : 'function_response';
-        throw rejectRequestField(requestName, `${path}.${field}.name`, 'Name cannot be empty.');
+        throw reject(`${path}.${field}.name`, 'Name cannot be empty.');
       }
     }
   }
   return contents;
 }
 
+const INVALID_FUNCTION_NAME =
+  'Invalid function name. Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or contain ' +
+  'underscores, dots, colons and dashes, with a maximum length of 128.';
+
 function checkTools(tools: Part[] | undefined, requestName: string): void {
   for (const [toolIndex, tool] of (tools ?? []).entries()) {
     for (const [index, declaration] of ((tool.functionDeclarations ?? []) as Part[]).entries()) {
       const path = `tools[${toolIndex}].function_declarations[${index}]`;
       if (typeof declaration.name !== 'string' || !FUNCTION_NAME.test(declaration.name)) {
-        throw rejectRequestField(
-          requestName,
-          `${path}.name`,
-          'Invalid function name. Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or contain ' +
-            'underscores, dots, colons and dashes, with a maximum length of 128.',
-        );
+        throw rejectRequestField(requestName, `${path}.name`, INVALID_FUNCTION_NAME);
       }
       if (declaration.parameters != null && declaration.parametersJsonSchema != null) {
         // Unverified wording; the rule (one schema field or the other) is from docs/google-protocol.md §3.3.
-        throw rejectRequestField(
-          requestName,
-          `${path}.parameters`,
-          'parameters and parameters_json_schema cannot both be set.',
-        );
+        const problem = 'parameters and parameters_json_schema cannot both be set.';
+        throw rejectRequestField(requestName, `${path}.parameters`, problem);
       }
     }
   }

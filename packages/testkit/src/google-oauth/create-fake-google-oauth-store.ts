@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { BaseFakeOptions, FakeContext } from '../define-fake.ts';
-import { invalidValue } from '../oauth-server/hook-fields.ts';
 import type { IssuedTokens, ModesOf } from '../oauth-server/oauth-state.ts';
 import { createOAuthState, isBoolean } from '../oauth-server/oauth-state.ts';
 
@@ -64,23 +63,18 @@ export type FakeGoogleAccount = typeof DEFAULT_FAKE_GOOGLE_ACCOUNT;
 /** Everything but `email` has a default derived from the account's position. */
 export type FakeGoogleAccountOptions = Partial<FakeGoogleAccount> & { email: string };
 
-/**
- * The scope the fake demands by default: a Gemini API call with a bearer token needs a `generative-language.*` scope,
- * `cloud-platform` alone gets 403 (docs/google-protocol.md §1.1). Google's Gemini OAuth quickstart asks for this one.
- */
+/** Demanded by default: a bearer Gemini call needs a `generative-language.*` scope (docs/google-protocol.md §1.1). */
 export const GENERATIVE_LANGUAGE_SCOPE = 'https://www.googleapis.com/auth/generative-language.retriever';
 export const EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
 export const PROFILE_SCOPE = 'https://www.googleapis.com/auth/userinfo.profile';
 
-/** A grant is one sign-in, which refreshes extend. */
 export type FakeGoogleIssuedTokens = IssuedTokens<'authorization_code' | 'refresh_token' | 'minted'> & {
   grantId: string;
   clientId: string;
   sub: string;
   scopes: string[];
-  /** Only when the answer carried one: a first or forced offline consent, or rotation. */
+  /** Only when the answer carried one (first or forced offline consent, rotation); `idToken` only with `openid`. */
   refreshToken: string | undefined;
-  /** Only when `openid` was granted. */
   idToken: string | undefined;
 };
 
@@ -110,15 +104,10 @@ export type GrantRecord = {
 export type FakeGoogleOAuthStore = ReturnType<typeof createFakeGoogleOAuthStore>;
 export type GoogleOAuthContext = FakeContext<FakeGoogleOAuthOptions, FakeGoogleOAuthStore, never>;
 
-/** All mutable state of one fake; `reset()` replaces it with a fresh one. */
 export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
   const clients = new Map<string, FakeGoogleClient>();
-  const modes = { isConsentDenied: false, shouldRotateRefreshTokens: false };
-  const defaultModes = {
-    ...modes,
-    autoApprove: options.autoApprove ?? false,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599,
-  };
+  const modes = { isConsentDenied: false, shouldRotateRefreshTokens: false, autoApprove: options.autoApprove ?? false };
+  const defaultModes = { ...modes, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3599 };
   const accounts = options.accounts?.length ? options.accounts.map(withAccountDefaults) : [DEFAULT_FAKE_GOOGLE_ACCOUNT];
   const base = createOAuthState<typeof GOOGLE_OAUTH_MODE_RULES, AuthorizeRequest, FakeGoogleAccount>({
     fake: options,
@@ -133,7 +122,6 @@ export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
     clients,
     codes: new Map<string, AuthorizationCode>(),
     grants: new Map<string, GrantRecord>(),
-    /** Each token to its grant; a test may expire an access token early. */
     refreshTokens: new Map<string, string>(),
     accessTokens: new Map<string, { grantId: string; scopes: string[]; expiresAt: number; isForcedExpired?: true }>(),
     /** `clientId sub` pairs that consented once: Google issues a refresh token only on the first consent. */
@@ -147,7 +135,6 @@ export function createFakeGoogleOAuthStore(options: FakeGoogleOAuthOptions) {
     /** Adds or replaces a registration, as editing the client in Google Cloud does; a coded TypeError names a bad field. */
     registerClient(client: FakeGoogleClient, name = 'client'): void {
       const { clientId, clientSecret, redirectUris } = client;
-      const invalidType = (message: string) => new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
       const emptyField = Object.entries({ clientId, clientSecret }).find(
         ([, value]) => typeof value !== 'string' || value === '',
       );
@@ -177,11 +164,8 @@ type AuthorizationCode = Pick<AuthorizeRequest, 'clientId' | 'redirectUri' | 'co
   grantId?: string;
 };
 
-/** A new code; real ones start `4/0A` and carry a slash, which breaks a client that forgets to URL-decode it. */
-export function createAuthorizationCode(
-  context: GoogleOAuthContext,
-  code: Omit<AuthorizationCode, 'issuedAt'>,
-): string {
+/** Real codes start `4/0A`: the slash breaks a client that forgets to URL-decode it. */
+export function createAuthorizationCode(context: GoogleOAuthContext, code: Omit<AuthorizationCode, 'issuedAt'>) {
   const id = `4/0A${randomBytes(48).toString('base64url')}`;
   context.state.codes.set(id, { ...code, issuedAt: context.now() });
   return id;
@@ -192,8 +176,8 @@ export function consentKey(clientId: string, account: FakeGoogleAccount): string
 }
 
 /**
- * Splits a space-delimited `scope`, expands `email` and `profile` to the URLs Google answers with and drops repeats.
- * Known: `openid`, an alias or a googleapis.com auth URL; the fake cannot know every Google scope, so that is the line.
+ * Splits a `scope`, expands `email` and `profile` to Google's URLs and drops repeats. Known: `openid`, an alias or a
+ * googleapis.com auth URL (the fake cannot know every Google scope).
  */
 export function parseGoogleScopes(scope: string): { valid: string[]; invalid: string[] } {
   const parsed = { valid: [] as string[], invalid: [] as string[] };

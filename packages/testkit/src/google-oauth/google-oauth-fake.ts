@@ -1,3 +1,4 @@
+import { invalidValue } from '../coded-type-error.ts';
 import { defineFake } from '../define-fake.ts';
 import * as fields from '../oauth-server/hook-fields.ts';
 import { updateModes } from '../oauth-server/oauth-state.ts';
@@ -8,9 +9,9 @@ import * as tokens from './register-google-token-routes.ts';
 import { findLiveAccessToken, registerGoogleUserinfoRoutes } from './register-google-userinfo-routes.ts';
 
 /**
- * A strict fake of Google's OAuth server for a user's own web client: authorization code with PKCE, consent (with
- * Google's refresh-token-on-first-consent rule), token exchange and refresh without rotation, revocation, id_tokens,
- * userinfo and tokeninfo, and test hooks. Behaviour follows docs/google-protocol.md §1.1, §1.4 and §5.1.
+ * A strict fake of Google's OAuth server for a user's own web client: code flow with PKCE, consent (refresh token on
+ * first consent only), refresh without rotation, revocation, id_tokens, userinfo, tokeninfo (docs/google-protocol.md
+ * §1.1, §1.4, §5.1).
  */
 export const googleOAuthFake = defineFake({
   name: 'google-oauth',
@@ -71,14 +72,9 @@ export const googleOAuthFake = defineFake({
       issuer: { type: 'string' },
     },
     toOptions(values) {
-      const [clientId, clientSecret, issuer] = [
-        values['client-id'],
-        values['client-secret'],
-        values.issuer,
-      ] as string[];
-      if ((clientId == null) !== (clientSecret == null)) {
-        throw fields.invalidValue('--client-id and --client-secret go together');
-      }
+      const { 'client-id': clientId, 'client-secret': clientSecret, issuer } = values as Record<string, string>;
+      if ((clientId == null) !== (clientSecret == null))
+        throw invalidValue('--client-id and --client-secret go together');
       const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
       const client = { ...store.DEFAULT_FAKE_GOOGLE_CLIENT, ...(clientId == null ? {} : { clientId, clientSecret }) };
       const clients = [{ ...client, ...(redirectUris.length > 0 ? { redirectUris } : {}) }];
@@ -105,10 +101,10 @@ function createControls(context: store.GoogleOAuthContext) {
     const { pending } = context.state.sessions;
     const session = id == null ? pending.at(-1) : pending.find((candidate) => candidate.id === id);
     const problem = id == null ? 'no sign-in is waiting for consent' : `"session" "${id}" is not pending`;
-    if (session == null) throw fields.invalidValue(problem);
+    if (session == null) throw invalidValue(problem);
     return context.state.sessions.take(session.id) ?? session;
   };
-  const updateGrants = (account: string | undefined, change: 'revoke' | 'expire-access' | 'expire-refresh') =>
+  const updateGrants = (account: string | undefined, change: tokens.GrantChange) =>
     tokens.updateGrants(context, { account: findAccount(account), change });
   return {
     /** `iss` of the id_tokens; what a client must expect. */
@@ -175,7 +171,7 @@ function createControls(context: store.GoogleOAuthContext) {
       const { state } = context;
       const account = findAccount(options.account) ?? state.accounts[0];
       const client = state.clients.get(options.clientId ?? [...state.clients.keys()][0] ?? '');
-      if (client == null) throw fields.invalidValue(`"clientId" ${JSON.stringify(options.clientId)} is not registered`);
+      if (client == null) throw invalidValue(`"clientId" ${JSON.stringify(options.clientId)} is not registered`);
       const scopes = store.expandScopes(options.scopes ?? ['openid', store.EMAIL_SCOPE, ...state.requiredScopes]);
       state.consents.add(store.consentKey(client.clientId, account));
       const record = tokens.createGrant(context, { clientId: client.clientId, account, scopes });

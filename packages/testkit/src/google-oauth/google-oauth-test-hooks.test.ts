@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { get, TIMEOUT_MS } from '../oauth-server/oauth-test-support.ts';
+import { get } from '../oauth-server/oauth-test-support.ts';
+import { TIMEOUT_MS } from '../test-fetch.ts';
 import { DEFAULT_FAKE_GOOGLE_ACCOUNT, GENERATIVE_LANGUAGE_SCOPE } from './create-fake-google-oauth-store.ts';
 import type { FakeGoogleOAuth } from './google-oauth-fake.ts';
 import { startFakeGoogleOAuth } from './google-oauth-fake.ts';

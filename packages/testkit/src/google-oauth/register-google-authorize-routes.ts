@@ -2,21 +2,14 @@ import type { ServerResponse } from 'node:http';
 import * as pages from '../oauth-server/consent-pages.ts';
 import { findRepeatedParam, isValidS256Challenge, redirectTo } from '../oauth-server/oauth-wire.ts';
 import type { AuthorizeRequest, FakeGoogleAccount, GoogleOAuthContext } from './create-fake-google-oauth-store.ts';
-import {
-  consentKey,
-  createAuthorizationCode,
-  EMAIL_SCOPE,
-  PROFILE_SCOPE,
-  parseGoogleScopes,
-} from './create-fake-google-oauth-store.ts';
+import * as store from './create-fake-google-oauth-store.ts';
 
 export const AUTHORIZE_PATH = '/o/oauth2/v2/auth';
 const DECISION_PATH = '/o/oauth2/v2/auth/decision';
 
 /**
- * `GET /o/oauth2/v2/auth` and its consent page. A request that fails validation gets a 400/401 error page and never a
- * redirect, as Google shows "Error 400: redirect_uri_mismatch" and the like on its own page: the request is not
- * trusted yet. Only the user's decision (or `prompt=none`) goes back to the client.
+ * `GET /o/oauth2/v2/auth` and its consent page. A request failing validation gets an error page, never a redirect (as
+ * Google's "Error 400: redirect_uri_mismatch"): only the user's decision (or `prompt=none`) goes back to the client.
  */
 export function registerGoogleAuthorizeRoutes(context: GoogleOAuthContext): void {
   context.router.on('GET', AUTHORIZE_PATH, (request, reply) => {
@@ -27,14 +20,8 @@ export function registerGoogleAuthorizeRoutes(context: GoogleOAuthContext): void
     const approve = () => redirectTo(reply, approveAuthorization(context, validated, account));
     if (validated.prompts.includes('none')) {
       // Google cannot ask, so without an earlier consent it answers with an error instead.
-      if (state.consents.has(consentKey(validated.clientId, account))) return approve();
-      return redirectTo(
-        reply,
-        callbackUrl(validated, [
-          ['error', 'consent_required'],
-          ['state', validated.state],
-        ]),
-      );
+      if (state.consents.has(store.consentKey(validated.clientId, account))) return approve();
+      return redirectTo(reply, callbackUrl(validated, { error: 'consent_required', state: validated.state }));
     }
     if (state.modes.autoApprove) return approve();
     sendConsentPage(context, reply, { ...state.sessions.create(validated), account });
@@ -53,10 +40,9 @@ export function registerGoogleAuthorizeRoutes(context: GoogleOAuthContext): void
 }
 
 /**
- * The user approved: issues a code bound to the request's client, redirect URI and PKCE challenge and returns the
- * callback URL. `grantedScopes` unticks optional scopes, as Google's granular consent allows. A refresh token will come
- * with the code only for `access_type=offline` on a first consent or with `prompt=consent` (docs/google-protocol.md
- * §1.4, §5.1).
+ * The user approved: a code bound to the client, redirect URI and PKCE challenge; `grantedScopes` unticks optional
+ * scopes (granular consent). A refresh token comes only for `access_type=offline` on a first consent or with
+ * `prompt=consent` (docs/google-protocol.md §1.4, §5.1). Returns the callback URL.
  */
 export function approveAuthorization(
   context: GoogleOAuthContext,
@@ -69,9 +55,9 @@ export function approveAuthorization(
   const scopes = request.scopes.filter(
     (scope) => !isOptionalScope(scope) || (grantedScopes ?? [scope]).includes(scope),
   );
-  const key = consentKey(request.clientId, account);
+  const key = store.consentKey(request.clientId, account);
   const isConsentShown = !state.consents.has(key) || request.prompts.includes('consent');
-  const code = createAuthorizationCode(context, {
+  const code = store.createAuthorizationCode(context, {
     clientId: request.clientId,
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
@@ -81,26 +67,21 @@ export function approveAuthorization(
   });
   state.consents.add(key);
   // Google's order: state first, then code and scope, then its own authuser/prompt extras.
-  return callbackUrl(request, [
-    ['state', request.state],
-    ['code', code],
-    ['scope', scopes.join(' ')],
-    ['authuser', String(Math.max(0, state.accounts.indexOf(account)))],
-    ['prompt', isConsentShown ? 'consent' : 'none'],
-  ]);
+  const authuser = String(Math.max(0, state.accounts.indexOf(account)));
+  const prompt = isConsentShown ? 'consent' : 'none';
+  return callbackUrl(request, { state: request.state, code, scope: scopes.join(' '), authuser, prompt });
 }
 
 /** The user clicked Cancel: Google redirects with `error=access_denied` and the state, nothing else. */
 export function denyAuthorization(request: AuthorizeRequest): string {
-  return callbackUrl(request, [
-    ['error', 'access_denied'],
-    ['state', request.state],
-  ]);
+  return callbackUrl(request, { error: 'access_denied', state: request.state });
 }
 
-/** Percent-encoded (a space is `%20`), as Google writes its callbacks. */
-function callbackUrl(request: AuthorizeRequest, params: ReadonlyArray<readonly [string, string]>): string {
-  const query = params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+/** Percent-encoded (a space is `%20`), in the given order, as Google writes its callbacks. */
+function callbackUrl(request: AuthorizeRequest, params: Record<string, string>): string {
+  const query = Object.entries(params)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join('&');
   return `${request.redirectUri}${request.redirectUri.includes('?') ? '&' : '?'}${query}`;
 }
 
@@ -128,7 +109,7 @@ function validateAuthorizeRequest(
   }
   const scope = query.get('scope')?.trim() ?? '';
   if (scope === '') return invalid('Missing required parameter: scope');
-  const { valid, invalid: unknown } = parseGoogleScopes(scope);
+  const { valid, invalid: unknown } = store.parseGoogleScopes(scope);
   if (unknown.length > 0) {
     const description = `Some requested scopes were invalid. {valid=[${valid.join(', ')}], invalid=[${unknown.join(', ')}]}`;
     return { status: 400, error: 'invalid_scope', description };
@@ -182,5 +163,5 @@ function sendConsentPage(
 
 /** Scopes Google's granular consent screen lets the user untick: all but the basic sign-in ones. */
 function isOptionalScope(scope: string): boolean {
-  return !['openid', EMAIL_SCOPE, PROFILE_SCOPE].includes(scope);
+  return !['openid', store.EMAIL_SCOPE, store.PROFILE_SCOPE].includes(scope);
 }

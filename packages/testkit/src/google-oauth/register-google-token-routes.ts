@@ -14,9 +14,8 @@ type Grant = { context: store.GoogleOAuthContext; reply: ServerResponse; params:
 type Client = store.FakeGoogleClient;
 
 /**
- * `POST /token` (authorization_code and refresh_token grants, form bodies only) and `POST /revoke`, with Google's
- * answers: a flat `{"error","error_description"}`, never the nested googleapis shape (docs/google-protocol.md §1.4,
- * §5.1).
+ * `POST /token` (authorization_code and refresh_token grants, forms only) and `POST /revoke`; errors are the flat
+ * `{"error","error_description"}`, never the nested googleapis shape (docs/google-protocol.md §1.4, §5.1).
  */
 export function registerGoogleTokenRoutes(context: store.GoogleOAuthContext): void {
   const repeated = (name: string) => `Parameter "${name}" must be provided only once.`;
@@ -53,7 +52,7 @@ export function registerGoogleTokenRoutes(context: store.GoogleOAuthContext): vo
   });
 }
 
-/** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 and RFC 7636 §4.6 */
+/** RFC 6749 §4.1.3 and RFC 7636 §4.6. */
 async function exchangeAuthorizationCode({ context, reply, params, client }: Grant, fail: Fail) {
   const { state } = context;
   const code = params.get('code') ?? '';
@@ -79,12 +78,8 @@ async function exchangeAuthorizationCode({ context, reply, params, client }: Gra
   record.isUsed = true;
   const grant = createGrant(context, { clientId: client.clientId, account: record.account, scopes: record.scopes });
   record.grantId = grant.id;
-  const issue = {
-    record: grant,
-    grant: 'authorization_code',
-    shouldIssueRefreshToken: record.isRefreshTokenIssued,
-  } as const;
-  const tokens = await issueGoogleTokens(context, issue);
+  const issue = { grant: 'authorization_code', shouldIssueRefreshToken: record.isRefreshTokenIssued } as const;
+  const tokens = await issueGoogleTokens(context, { ...issue, record: grant });
   sendJson({ reply, body: toTokenResponse(tokens), headers: NO_STORE });
 }
 
@@ -109,9 +104,8 @@ async function refreshAccessToken({ context, reply, params, client }: Grant, fai
 }
 
 /**
- * Client authentication both ways Google's discovery document lists: `client_secret_basic` (RFC 6749 §2.3.1: id and
- * secret form-encoded, then Base64 in `Authorization: Basic`) and `client_secret_post`. Both at once is refused, as
- * RFC 6749 §2.3 forbids it. Answers follow docs/google-protocol.md §5.1; undefined once refused.
+ * `client_secret_basic` (RFC 6749 §2.3.1: form-encoded, then Base64) or `client_secret_post`, as Google's discovery
+ * lists; both at once is refused (§2.3). Answers follow docs/google-protocol.md §5.1; undefined once refused.
  */
 function authenticateClient(
   context: store.GoogleOAuthContext,
@@ -164,18 +158,11 @@ export function createGrant(
   return created;
 }
 
-/**
- * Ends or expires live grants of the account (all when undefined), or of one client and user as `/revoke` does;
- * revoking makes the next sign-in a first consent again. Returns how many grants changed.
- */
-export function updateGrants(
-  context: store.GoogleOAuthContext,
-  update: {
-    account?: store.FakeGoogleAccount;
-    clientId?: string;
-    change: 'revoke' | 'expire-refresh' | 'expire-access';
-  },
-): number {
+export type GrantChange = 'revoke' | 'expire-refresh' | 'expire-access';
+type GrantUpdate = { account?: store.FakeGoogleAccount; clientId?: string; change: GrantChange };
+
+/** Ends or expires live grants (by account, client or all); a revoke makes the next sign-in a first consent. */
+export function updateGrants(context: store.GoogleOAuthContext, update: GrantUpdate): number {
   const { state } = context;
   const matching = [...state.grants.values()].filter(
     (grant) =>
@@ -197,9 +184,8 @@ export function updateGrants(
 }
 
 /**
- * Makes an access token in the grant, a refresh token when asked (replacing the old one), and an id_token when
- * `openid` was granted: RS256, one hour, with Google's claims (`azp`, `at_hash`; email claims with the email scope,
- * profile ones with the profile scope).
+ * An access token, a refresh token when asked (replacing the old one), and with `openid` an id_token: RS256, one hour,
+ * Google's claims (`azp`, `at_hash`, email and profile ones by scope).
  */
 export async function issueGoogleTokens(
   context: store.GoogleOAuthContext,
@@ -228,19 +214,9 @@ export async function issueGoogleTokens(
   const iat = Math.floor(issuedAt / 1000);
   const sign = () => signingKeyOf(context).sign({ payload, iss: state.issuer, aud: clientId, iat, exp: iat + 3600 });
   const idToken = scopes.includes('openid') ? await sign() : undefined;
-  const tokens = {
-    grantId,
-    grant: issue.grant,
-    clientId,
-    email,
-    sub,
-    scopes,
-    issuedAt,
-    accessTokenExpiresAt,
-    expiresIn,
-  };
-  state.issued.push({ ...tokens, accessToken, refreshToken, idToken });
-  return { ...tokens, accessToken, refreshToken, idToken };
+  const tokens = { grantId, grant: issue.grant, clientId, email, sub, scopes, issuedAt, accessTokenExpiresAt };
+  state.issued.push({ ...tokens, expiresIn, accessToken, refreshToken, idToken });
+  return { ...tokens, expiresIn, accessToken, refreshToken, idToken };
 }
 
 /** Google's field order; `refresh_token` and `id_token` only when issued. */

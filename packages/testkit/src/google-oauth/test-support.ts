@@ -21,17 +21,15 @@ type Options = {
 export function buildAuthorizeUrl({ fake, overrides }: Options): string {
   const client = { client_id: fake.clients[0]?.clientId, redirect_uri: fake.clients[0]?.redirectUris[0] };
   const pkce = { code_challenge: computePkceChallenge(CODE_VERIFIER), code_challenge_method: 'S256' };
-  const offline = { access_type: 'offline', prompt: 'consent' };
-  const query = toQuery({
+  const params = {
     ...client,
     response_type: 'code',
     scope: SCOPE,
     state: 'state-123',
     ...pkce,
-    ...offline,
-    ...overrides,
-  });
-  return `${fake.authorizationEndpoint}${query}`;
+    access_type: 'offline',
+  };
+  return `${fake.authorizationEndpoint}${toQuery({ ...params, prompt: 'consent', ...overrides })}`;
 }
 
 /** Signs in through the consent page (or auto-approval) and returns the callback URL. */

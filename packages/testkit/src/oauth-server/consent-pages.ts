@@ -34,10 +34,7 @@ export function sendHtmlErrorPage(options: {
   sendHtmlPage({ reply: options.reply, status: options.status, title: 'Authorization error', body });
 }
 
-/**
- * The approve/deny form of a consent or device page: radios pick the account, `data-testid`s let browser tests click.
- * `fields` and `extra` are trusted markup placed before and after the account choices.
- */
+/** The approve/deny form, with account radios and `data-testid`s; `fields` and `extra` are trusted markup. */
 export function renderDecisionForm(options: {
   action: string;
   fields: string;
@@ -61,8 +58,8 @@ ${options.extra ?? ''}<p><button type="submit" name="decision" value="approve" d
 }
 
 /**
- * The POST of a consent page: one decision per pending sign-in, then a redirect to the client that `deny` or `approve`
- * builds. Anything malformed is an error page, never a redirect, so the fake is no open redirector (RFC 6749 §4.1.2.1).
+ * The POST of a consent page: one decision per sign-in, then a redirect built by `deny` or `approve`. Anything
+ * malformed is an error page, never a redirect, so the fake is no open redirector (RFC 6749 §4.1.2.1).
  */
 export function registerConsentDecision<Session, Account>(options: {
   router: Router;

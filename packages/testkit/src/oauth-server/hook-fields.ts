@@ -1,4 +1,4 @@
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 
 /** Readers of test-hook bodies (snake_case JSON); misuse is a coded TypeError, which the harness answers with a 400. */
 
@@ -41,12 +41,4 @@ export function findNamedAccount<Account>(
   const account = selector == null ? undefined : find(selector);
   if (selector != null && account == null) throw invalidValue(`"account" "${selector}" is not a known ${kinds}`);
   return account;
-}
-
-export function invalidValue(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
-}
-
-function invalidType(message: string): CodedTypeError {
-  return new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { BaseFakeOptions } from '../define-fake.ts';
 
 /** How each mode's value is checked; the type of the modes follows from their rules. */
@@ -26,16 +26,14 @@ export type IssuedTokens<Grant extends string> = {
   accessToken: string;
 };
 
-/** Checks a partial update of a fake's modes; throws a coded TypeError naming the first bad key. */
 export function validateModes<Rules extends ModeRules>(rules: Rules, update: unknown): Partial<ModesOf<Rules>> {
   if (update == null || typeof update !== 'object' || Array.isArray(update)) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"modes" must be an object' });
+    throw invalidType('"modes" must be an object');
   }
   for (const [key, value] of Object.entries(update)) {
     const rule = rules[key];
     const problem = rule == null ? 'is not a mode' : rule(value) ? '' : `has an invalid value ${JSON.stringify(value)}`;
-    if (problem !== '')
-      throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message: `"modes.${key}" ${problem}` });
+    if (problem !== '') throw invalidValue(`"modes.${key}" ${problem}`);
   }
   return update as Partial<ModesOf<Rules>>;
 }
@@ -74,10 +72,7 @@ export function createPendingSessions<Request extends object>(options: { now: ()
   };
 }
 
-/**
- * What both OAuth fakes keep in their state: the clock, accounts and issuer, the modes a test flips at run time, and
- * the sign-ins waiting on consent (alive as long as a code, `authorizationCodeTtlSeconds`, default 600).
- */
+/** What both OAuth fakes keep: accounts, issuer, modes, and sign-ins waiting on consent (as long as a code lives). */
 export function createOAuthState<Rules extends ModeRules, Request extends object, Account>(options: {
   fake: BaseFakeOptions & { authorizationCodeTtlSeconds?: number; modes?: Partial<ModesOf<Rules>> };
   modeRules: Rules;

@@ -1,8 +1,5 @@
 import { expect } from 'vitest';
-
-/** HTTP helpers shared by the OAuth fakes' tests: plain fetch, the way a client talks to the real servers. */
-
-export const TIMEOUT_MS = 5000;
+import { fetchWithTimeout } from '../test-fetch.ts';
 
 /** A token endpoint's success body; which fields are there depends on the server and the grant. */
 export type TokenResponseBody = Record<
@@ -19,26 +16,16 @@ export function postForm(options: {
   headers?: Record<string, string>;
 }): Promise<Response> {
   const fields = Object.entries(options.fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return fetch(options.url, {
+  return fetchWithTimeout(options.url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-}
-
-export function postJson(options: { url: string; body: unknown }): Promise<Response> {
-  return fetch(options.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(options.body),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
 }
 
 export function get(url: string, headers?: Record<string, string>): Promise<Response> {
-  return fetch(url, { redirect: 'manual', headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  return fetchWithTimeout(url, { redirect: 'manual', headers });
 }
 
 /** `?a=b&…` percent-encoded (space as %20, as Codex and the gateway send it); undefined values are left out. */

@@ -10,9 +10,8 @@ export const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 export type OAuthParams = { kind: 'form' | 'json'; params: URLSearchParams } | { kind: 'invalid'; description: string };
 
 /**
- * Flat string parameters, by content type only (a server that sniffed bodies would hide a client sending the wrong
- * one): a form, or a JSON object when `isJsonAccepted`. A repeated form field is refused (RFC 6749 §3.2), in the
- * server's own words.
+ * Flat string parameters by content type only (sniffing would hide a client sending the wrong one): a form, or JSON
+ * when `isJsonAccepted`. A repeated form field is refused (RFC 6749 §3.2) in the server's own words.
  */
 export function readOAuthParams(
   request: FakeRequest,

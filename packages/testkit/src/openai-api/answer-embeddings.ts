@@ -26,11 +26,8 @@ export function answerEmbeddings(options: {
     throw check.openAiError({ message: 'This model does not support specifying dimensions.' });
   }
   if (dimensions != null && dimensions > native) {
-    throw check.openAiError({
-      message: `Invalid 'dimensions': integer above maximum value. Expected a value <= ${native}, but got ${dimensions} instead.`,
-      param: 'dimensions',
-      code: 'integer_above_max_value',
-    });
+    const message = `Invalid 'dimensions': integer above maximum value. Expected a value <= ${native}, but got ${dimensions} instead.`;
+    throw check.openAiError({ message, param: 'dimensions', code: 'integer_above_max_value' });
   }
   const data = inputs.map((text, index) => {
     const vector = createDeterministicEmbedding({ modelId: model.id, text, nativeDimensions: native, dimensions });

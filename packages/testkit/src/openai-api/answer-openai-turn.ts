@@ -49,10 +49,7 @@ const DEFAULT_STREAM_ERROR = {
   code: null,
 };
 
-/**
- * Plays the next scenario for a valid chat completions or responses request: an error status, or the reply as JSON
- * or as a stream, interrupted as the scenario says.
- */
+/** Plays the next scenario for a valid request: an error status, or the reply as JSON or a stream. */
 export async function answerOpenAiTurn(options: {
   context: OpenAiApiContext;
   reply: ServerResponse;
@@ -160,10 +157,7 @@ function buildScenarioError(scenario: FakeOpenAiHttpErrorScenario, model: string
   return new ApiRejection({ status, body, headers });
 }
 
-/**
- * Headers api.openai.com puts on every model answer; gateways read the `x-ratelimit-*` set to pace themselves. A
- * rate-limited answer reports nothing remaining and a reset in one second.
- */
+/** What api.openai.com puts on every model answer; gateways pace themselves by the `x-ratelimit-*` set. */
 export function buildOpenAiResponseHeaders(isRateLimited = false): OutgoingHttpHeaders {
   return {
     'openai-processing-ms': '1',

@@ -3,7 +3,7 @@ import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import type { ParsedJson } from '../read-sse-body.ts';
 import { readSseBody } from '../read-sse-body.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { FIXED_NOW, postJson, USER_MESSAGES } from './test-support.ts';
+import { FIXED_NOW, postOpenAi, USER_MESSAGES } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -20,7 +20,7 @@ async function streamChat(options: {
 }) {
   const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW });
   if (options.scenario != null) fake.enqueueScenarios(options.scenario);
-  const response = await postJson({
+  const response = await postOpenAi({
     url: `${fake.baseUrl}/chat/completions`,
     body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true, ...options.body },
   });
@@ -40,7 +40,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
   it('should answer a chat.completion with usage', async () => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
@@ -81,7 +81,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
   it('should answer tool calls with null content and finish_reason tool_calls', async () => {
     const fake = await startFakeOpenAiApi({ scenarios: ['parallel-tool-calls'] });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
@@ -113,7 +113,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
   it('should carry reasoning_content and count reasoning tokens', async () => {
     const fake = await startFakeOpenAiApi({ scenarios: ['reasoning'] });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-5-mini', messages: USER_MESSAGES },
     });
@@ -129,7 +129,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
   it('should stop with finish_reason length when max_completion_tokens is tiny', async () => {
     const fake = await startFakeOpenAiApi();
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, max_completion_tokens: 2 },
     });
@@ -145,7 +145,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       scenarios: [{ kind: 'reply', usage: { promptTokens: 1200, cachedTokens: 1024, completionTokens: 80 } }],
     });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
@@ -164,8 +164,8 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     const fake = await startFakeOpenAiApi({ scenarios: ['error-mid-stream', 'disconnect-mid-stream'] });
     const body = { model: 'gpt-4o-mini', messages: USER_MESSAGES };
 
-    const failed = await postJson({ url: `${fake.baseUrl}/chat/completions`, body });
-    const dropped = await postJson({ url: `${fake.baseUrl}/chat/completions`, body }).then(
+    const failed = await postOpenAi({ url: `${fake.baseUrl}/chat/completions`, body });
+    const dropped = await postOpenAi({ url: `${fake.baseUrl}/chat/completions`, body }).then(
       () => 'answered',
       () => 'failed',
     );
@@ -222,7 +222,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     const fake = await startFakeOpenAiApi({ chunkCount: 32 });
 
     const { data } = await readSseBody(
-      await postJson({
+      await postOpenAi({
         url: `${fake.baseUrl}/chat/completions`,
         body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true },
       }),
@@ -406,7 +406,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     const started = Date.now();
 
     await readSseBody(
-      await postJson({
+      await postOpenAi({
         url: `${fake.baseUrl}/chat/completions`,
         body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true },
       }),
@@ -419,7 +419,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
   it('should record a client that aborts mid-stream', async () => {
     const fake = await startFakeOpenAiApi({ perChunkDelayMs: 50 });
     const controller = new AbortController();
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES, stream: true },
       signal: controller.signal,
@@ -441,7 +441,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
   it('should record a client that gives up on a slow non-streaming answer', async () => {
     const fake = await startFakeOpenAiApi({ perChunkDelayMs: 100 });
 
-    const outcome = await postJson({
+    const outcome = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
       signal: AbortSignal.timeout(50),
@@ -742,7 +742,7 @@ describe('POST /v1/chat/completions (rejections)', () => {
   ])('should reject %s', async (_case, body, status, error) => {
     const fake = await startFakeOpenAiApi({ scenarios: ['tool-call'] });
 
-    const response = await postJson({ url: `${fake.baseUrl}/chat/completions`, body });
+    const response = await postOpenAi({ url: `${fake.baseUrl}/chat/completions`, body });
 
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { type: 'invalid_request_error', ...error } });
@@ -753,7 +753,7 @@ describe('POST /v1/chat/completions (rejections)', () => {
   it('should accept a full tool round trip and vendor fields when unknown parameters are allowed', async () => {
     const fake = await startFakeOpenAiApi({ shouldRejectUnknownParameters: false });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: {
         model: 'gpt-4o-mini',
@@ -790,12 +790,12 @@ describe('POST /v1/chat/completions (echo scenario)', () => {
   it('should answer with the last user message, streamed or not', async () => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: ['echo', 'echo'] });
 
-    const plain = await postJson({
+    const plain = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: messagesFor('plain one') },
     });
     const streamed = await readSseBody(
-      await postJson({
+      await postOpenAi({
         url: `${fake.baseUrl}/chat/completions`,
         body: {
           model: 'gpt-4o-mini',
@@ -818,7 +818,7 @@ describe('POST /v1/chat/completions (echo scenario)', () => {
     // A delay before each chunk keeps the streams in flight together.
     const fake = await startFakeOpenAiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
     const ask = async (question: string, stream: boolean) => {
-      const response = await postJson({
+      const response = await postOpenAi({
         url: `${fake.baseUrl}/chat/completions`,
         body: { model: 'gpt-4o-mini', messages: messagesFor(question), stream },
       });

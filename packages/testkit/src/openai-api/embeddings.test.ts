@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { postJson } from './test-support.ts';
+import { postOpenAi } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -14,7 +14,7 @@ type EmbeddingList = {
 
 async function embed(body: Record<string, unknown>) {
   const fake = await startFakeOpenAiApi();
-  const response = await postJson({ url: `${fake.baseUrl}/embeddings`, body });
+  const response = await postOpenAi({ url: `${fake.baseUrl}/embeddings`, body });
   return { response, body: (await response.json()) as EmbeddingList };
 }
 

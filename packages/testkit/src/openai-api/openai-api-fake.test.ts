@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
+import { TIMEOUT_MS } from '../test-fetch.ts';
 import type { FakeOpenAiScenarioInput } from './fake-openai-scenario.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { API_KEY, getJson, postJson, TIMEOUT_MS, USER_MESSAGES } from './test-support.ts';
+import { API_KEY, getJson, postOpenAi, USER_MESSAGES } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -95,7 +96,7 @@ describe('startFakeOpenAiApi', () => {
   it('should answer 404 for unknown paths and methods', async () => {
     const fake = await startFakeOpenAiApi();
 
-    const unknown = await postJson({ url: `${fake.baseUrl}/completions`, body: {} });
+    const unknown = await postOpenAi({ url: `${fake.baseUrl}/completions`, body: {} });
     const wrongMethod = await getJson({ url: `${fake.baseUrl}/chat/completions` });
     const noVersion = await getJson({ url: `${fake.url}/models` });
 
@@ -106,11 +107,11 @@ describe('startFakeOpenAiApi', () => {
   it('should record every request, rejected ones included', async () => {
     const fake = await startFakeOpenAiApi();
 
-    await postJson({
+    await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
-    await postJson({ url: `${fake.baseUrl}/embeddings`, body: {}, apiKey: null });
+    await postOpenAi({ url: `${fake.baseUrl}/embeddings`, body: {}, apiKey: null });
 
     expect(fake.requests.map((request) => [request.method, request.path])).toEqual([
       ['POST', '/v1/chat/completions'],
@@ -140,7 +141,7 @@ describe('startFakeOpenAiApi', () => {
     fake.enqueueScenarios('server-error');
     const send = async () =>
       (
-        await postJson({
+        await postOpenAi({
           url: `${fake.baseUrl}/chat/completions`,
           body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
         })
@@ -152,7 +153,7 @@ describe('startFakeOpenAiApi', () => {
 
   it('should reset to its starting state', async () => {
     const fake = await startFakeOpenAiApi({ scenarios: ['overloaded'] });
-    await postJson({
+    await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
@@ -178,11 +179,11 @@ describe('startFakeOpenAiApi', () => {
 
     const pushed = await hook('POST', '/scenarios', { scenarios: ['rate-limit', { kind: 'reply', text: 'Hi!' }] });
     const bad = await hook('POST', '/scenarios', { scenarios: ['nope'] });
-    const limited = await postJson({
+    const limited = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });
-    const answered = await postJson({
+    const answered = await postOpenAi({
       url: `${fake.baseUrl}/chat/completions`,
       body: { model: 'gpt-4o-mini', messages: USER_MESSAGES },
     });

@@ -36,10 +36,7 @@ function createState(options: FakeOpenAiApiOptions) {
   };
 }
 
-/**
- * A strict fake of api.openai.com: models, chat completions, responses and embeddings with the real validation and
- * error envelopes, answering with the queued scenarios.
- */
+/** A strict fake of api.openai.com: models, chat completions, responses and embeddings, validated as the real one. */
 export const openAiApiFake = defineFake({
   name: 'openai-api',
   summary: 'api.openai.com: models, chat completions, responses, embeddings',

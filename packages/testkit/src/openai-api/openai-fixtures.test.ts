@@ -3,7 +3,7 @@ import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { readSseBody } from '../read-sse-body.ts';
 import { FAKE_OPENAI_SCENARIOS } from './fake-openai-scenario.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { FIXED_NOW, postJson } from './test-support.ts';
+import { FIXED_NOW, postOpenAi } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -22,7 +22,7 @@ describe('openai-api fixtures', () => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
     const { events } = await readSseBody(
-      await postJson({
+      await postOpenAi({
         url: `${fake.baseUrl}/chat/completions`,
         body: {
           model: scenario === 'reasoning' ? 'gpt-5-mini' : 'gpt-4o-mini',
@@ -41,7 +41,7 @@ describe('openai-api fixtures', () => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: [scenario] });
 
     const { events } = await readSseBody(
-      await postJson({
+      await postOpenAi({
         url: `${fake.baseUrl}/responses`,
         body: {
           model: scenario === 'reasoning' ? 'gpt-5-mini' : 'gpt-4.1',

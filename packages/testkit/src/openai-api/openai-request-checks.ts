@@ -83,21 +83,48 @@ export function resolveRequestModel(options: {
   return model;
 }
 
+// The schema errors' wording, which the Codex backend shares for fields inside the body.
+type SchemaError = { message: string; param: string; code: string };
+
+export function missingParameterError(param: string): SchemaError {
+  return { message: `Missing required parameter: '${param}'.`, param, code: 'missing_required_parameter' };
+}
+
+export function invalidTypeError(param: string, expected: string, value: unknown): SchemaError {
+  const message = `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`;
+  return { message, param, code: 'invalid_type' };
+}
+
+/** Function names allowed by the API: letters, digits, underscores and dashes, at most 64. */
+export function functionNameError(param: string, name: unknown): SchemaError | undefined {
+  if (name == null) return missingParameterError(param);
+  if (typeof name !== 'string') return invalidTypeError(param, 'a string', name);
+  if (!/^[a-zA-Z0-9_-]+$/.test(name)) {
+    const message = `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`;
+    return { message, param, code: 'invalid_value' };
+  }
+  if (name.length <= 64) return undefined;
+  const message = `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`;
+  return { message, param, code: 'string_above_max_length' };
+}
+
+/** "'a' and 'b'" for two, "'a', 'b', and 'c'" for more, as the real messages read. */
+export function listQuoted(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
 export function rejectMissing(param: string): never {
-  throw openAiError({ message: `Missing required parameter: '${param}'.`, param, code: 'missing_required_parameter' });
+  throw openAiError(missingParameterError(param));
 }
 
 export function rejectType(param: string, expected: string, value: unknown): never {
-  const message = `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`;
-  throw openAiError({ message, param, code: 'invalid_type' });
+  throw openAiError(invalidTypeError(param, expected, value));
 }
 
-/** A value outside `supported`, listed "'a' and 'b'" or "'a', 'b', and 'c'" as the real messages read. */
-export function rejectValue(param: string, value: unknown, supported: readonly string[]): never {
-  const quoted = supported.map((entry) => `'${entry}'`);
-  const last = quoted.pop() ?? '';
-  const list = quoted.length === 0 ? last : `${quoted.join(', ')}${quoted.length > 1 ? ',' : ''} and ${last}`;
-  const message = `Invalid value: '${String(value)}'. Supported values are: ${list}.`;
+function rejectValue(param: string, value: unknown, supported: readonly string[]): never {
+  const message = `Invalid value: '${String(value)}'. Supported values are: ${listQuoted(supported)}.`;
   throw openAiError({ message, param, code: 'invalid_value' });
 }
 
@@ -135,15 +162,7 @@ export function readOptionalInteger(param: string, value: unknown, minimum = 1):
   return value;
 }
 
-/** Function names allowed by the API: letters, digits, underscores and dashes, at most 64. */
 export function checkFunctionName(param: string, value: unknown): void {
-  const name = readString(param, value);
-  if (!/^[a-zA-Z0-9_-]+$/.test(name)) {
-    const message = `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`;
-    throw openAiError({ message, param, code: 'invalid_value' });
-  }
-  if (name.length > 64) {
-    const message = `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`;
-    throw openAiError({ message, param, code: 'string_above_max_length' });
-  }
+  const problem = functionNameError(param, value);
+  if (problem != null) throw openAiError(problem);
 }

@@ -1,9 +1,8 @@
 import type { OpenAiRendering, OpenAiStreamFrame, OpenAiTurn } from './answer-openai-turn.ts';
 
 /**
- * A turn as a `chat.completion`, or as the `chat.completion.chunk` sequence api.openai.com streams: a role chunk,
- * reasoning deltas (`reasoning_content`, as DeepSeek and vLLM send), content deltas, each tool call as a header then
- * argument deltas, the finish chunk, the usage chunk when `stream_options.include_usage` asks for it, and `[DONE]`.
+ * A turn as a `chat.completion`, or as api.openai.com streams it: role chunk, reasoning deltas (`reasoning_content`,
+ * as DeepSeek and vLLM send), content deltas, tool call headers and argument deltas, finish, usage if asked, `[DONE]`.
  */
 export function renderChatCompletion(turn: OpenAiTurn, shouldIncludeUsage: boolean): OpenAiRendering {
   const base = {

@@ -1,9 +1,8 @@
 import type { OpenAiRendering, OpenAiStreamFrame, OpenAiTurn } from './answer-openai-turn.ts';
 
 /**
- * A turn as a Responses API `response`, or as its stream: created, in_progress, then per output item (reasoning,
- * message, function calls) its added/delta/done events, and a terminal `response.completed` or `response.incomplete`.
- * A failure mid-stream adds an `error` event, then `response.failed`.
+ * A turn as a Responses API `response`, or as its stream: created, in_progress, each output item's events, then
+ * completed or incomplete; a failure mid-stream adds `error`, then `response.failed`.
  */
 export function renderResponse(turn: OpenAiTurn, request: Record<string, unknown>): OpenAiRendering & { id: string } {
   const frames: OpenAiStreamFrame[] = [];
@@ -54,14 +53,8 @@ export function renderResponse(turn: OpenAiTurn, request: Record<string, unknown
   for (const [index, call] of turn.toolCalls.entries()) {
     const id = `fc_fake${turn.serial}_${index}`;
     const where = { item_id: id, output_index: output.length };
-    const item = {
-      id,
-      type: 'function_call',
-      status: 'completed',
-      arguments: call.arguments,
-      call_id: call.id,
-      name: call.name,
-    };
+    const fields = { arguments: call.arguments, call_id: call.id, name: call.name };
+    const item = { id, type: 'function_call', status: 'completed', ...fields };
     addItem(item, { ...item, status: 'in_progress', arguments: '' }, () => {
       for (const delta of call.argumentDeltas)
         emit('response.function_call_arguments.delta', { ...where, delta }, true);

@@ -4,7 +4,7 @@ import type { ParsedJson } from '../read-sse-body.ts';
 import { readSseBody } from '../read-sse-body.ts';
 import type { FakeOpenAiScenarioInput } from './fake-openai-scenario.ts';
 import { startFakeOpenAiApi } from './openai-api-fake.ts';
-import { FIXED_NOW, postJson } from './test-support.ts';
+import { FIXED_NOW, postOpenAi } from './test-support.ts';
 
 afterEach(closeAllFakeServers);
 
@@ -13,7 +13,7 @@ type ResponseEvent = { type: string; sequence_number: number; [key: string]: Par
 async function streamResponse(options: { scenario?: FakeOpenAiScenarioInput; body?: Record<string, unknown> }) {
   const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW });
   if (options.scenario != null) fake.enqueueScenarios(options.scenario);
-  const response = await postJson({
+  const response = await postOpenAi({
     url: `${fake.baseUrl}/responses`,
     body: { model: 'gpt-5-mini', input: 'Hello there', stream: true, ...options.body },
   });
@@ -177,7 +177,7 @@ describe('POST /v1/responses (non-streaming)', () => {
   it('should answer the completed response object echoing the request settings', async () => {
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW });
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/responses`,
       body: {
         model: 'gpt-4.1',
@@ -205,13 +205,13 @@ describe('POST /v1/responses (non-streaming)', () => {
   it('should accept previous_response_id for a stored response and a function_call_output for its call', async () => {
     const fake = await startFakeOpenAiApi({ scenarios: ['tool-call'] });
     const first = (await (
-      await postJson({ url: `${fake.baseUrl}/responses`, body: { model: 'gpt-4.1', input: 'Weather?' } })
+      await postOpenAi({ url: `${fake.baseUrl}/responses`, body: { model: 'gpt-4.1', input: 'Weather?' } })
     ).json()) as {
       id: string;
       output: { call_id: string }[];
     };
 
-    const second = await postJson({
+    const second = await postOpenAi({
       url: `${fake.baseUrl}/responses`,
       body: {
         model: 'gpt-4.1',
@@ -226,7 +226,7 @@ describe('POST /v1/responses (non-streaming)', () => {
   it('should accept a stateless round trip with the call in the input', async () => {
     const fake = await startFakeOpenAiApi();
 
-    const response = await postJson({
+    const response = await postOpenAi({
       url: `${fake.baseUrl}/responses`,
       body: {
         model: 'gpt-4.1',
@@ -352,7 +352,7 @@ describe('POST /v1/responses (non-streaming)', () => {
   ])('should reject %s', async (_case, body, status, error) => {
     const fake = await startFakeOpenAiApi();
 
-    const response = await postJson({ url: `${fake.baseUrl}/responses`, body });
+    const response = await postOpenAi({ url: `${fake.baseUrl}/responses`, body });
 
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { type: 'invalid_request_error', ...error } });
@@ -361,10 +361,10 @@ describe('POST /v1/responses (non-streaming)', () => {
   it('should not let a store:false response be continued', async () => {
     const fake = await startFakeOpenAiApi();
     const first = (await (
-      await postJson({ url: `${fake.baseUrl}/responses`, body: { model: 'gpt-4.1', input: 'x', store: false } })
+      await postOpenAi({ url: `${fake.baseUrl}/responses`, body: { model: 'gpt-4.1', input: 'x', store: false } })
     ).json()) as { id: string };
 
-    const second = await postJson({
+    const second = await postOpenAi({
       url: `${fake.baseUrl}/responses`,
       body: { model: 'gpt-4.1', input: 'y', previous_response_id: first.id },
     });
@@ -389,7 +389,7 @@ describe('POST /v1/responses (echo scenario)', () => {
   it('should echo a string input and the last user item of an input list, streamed or not', async () => {
     const { data } = await streamResponse({ scenario: 'echo', body: { input: 'a bare string input' } });
     const fake = await startFakeOpenAiApi({ now: () => FIXED_NOW, scenarios: ['echo'] });
-    const plain = await postJson({
+    const plain = await postOpenAi({
       url: `${fake.baseUrl}/responses`,
       body: {
         model: 'gpt-4.1',
@@ -419,7 +419,7 @@ describe('POST /v1/responses (echo scenario)', () => {
   it('should give every overlapping request its own echo when echo is the default', async () => {
     const fake = await startFakeOpenAiApi({ defaultScenario: 'echo', perChunkDelayMs: 10 });
     const ask = async (question: string, stream: boolean) => {
-      const response = await postJson({
+      const response = await postOpenAi({
         url: `${fake.baseUrl}/responses`,
         body: { model: 'gpt-4.1', input: [{ role: 'user', content: question }], stream },
       });

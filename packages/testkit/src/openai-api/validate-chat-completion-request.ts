@@ -52,19 +52,13 @@ export function validateChatCompletionRequest(options: {
   const model = check.resolveRequestModel({ models: options.models, id: modelId, endpoint: 'chat' });
   // Reasoning models (o-series, gpt-5) refuse `max_tokens` and a non-default `temperature`.
   if (model.isReasoning && body.max_tokens != null) {
-    throw check.openAiError({
-      message:
-        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
-      param: 'max_tokens',
-      code: 'unsupported_parameter',
-    });
+    const message =
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+    throw check.openAiError({ message, param: 'max_tokens', code: 'unsupported_parameter' });
   }
   if (model.isReasoning && body.temperature != null && body.temperature !== 1) {
-    throw check.openAiError({
-      message: `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
-      param: 'temperature',
-      code: 'unsupported_value',
-    });
+    const message = `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`;
+    throw check.openAiError({ message, param: 'temperature', code: 'unsupported_value' });
   }
   const maxOutputTokens = maxCompletionTokens ?? maxTokens;
   return { body, model, isStream, shouldIncludeUsage, maxOutputTokens, promptText: promptParts.join('\n') };
@@ -74,12 +68,9 @@ function checkMessages(messages: unknown, promptParts: string[]): void {
   if (messages == null) check.rejectMissing('messages');
   if (!Array.isArray(messages)) check.rejectType('messages', 'an array', messages);
   if (messages.length === 0) {
-    throw check.openAiError({
-      message:
-        "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      param: 'messages',
-      code: 'empty_array',
-    });
+    const message =
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
+    throw check.openAiError({ message, param: 'messages', code: 'empty_array' });
   }
   // The tool call ids of the last assistant message that no tool message has answered yet.
   let pending: { index: number; ids: Set<string> } | undefined;
@@ -89,11 +80,9 @@ function checkMessages(messages: unknown, promptParts: string[]): void {
     const role = check.readOneOf(`${param}.role`, message.role, ROLES, true);
     if (role === 'tool') {
       if (pending == null) {
-        throw check.openAiError({
-          message:
-            "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
-          param: `messages.[${index}].role`,
-        });
+        const message =
+          "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+        throw check.openAiError({ message, param: `messages.[${index}].role` });
       }
       pending.ids.delete(check.readString(`${param}.tool_call_id`, message.tool_call_id));
     } else {

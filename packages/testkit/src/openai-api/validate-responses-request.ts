@@ -37,11 +37,8 @@ export function validateResponsesRequest(options: {
   const promptParts = typeof body.instructions === 'string' ? [body.instructions] : [];
   const previousId = body.previous_response_id;
   if (previousId != null && (typeof previousId !== 'string' || !options.hasStoredResponse(previousId))) {
-    throw check.openAiError({
-      message: `Previous response with id '${String(previousId)}' not found.`,
-      param: 'previous_response_id',
-      code: 'previous_response_not_found',
-    });
+    const message = `Previous response with id '${String(previousId)}' not found.`;
+    throw check.openAiError({ message, param: 'previous_response_id', code: 'previous_response_not_found' });
   }
   checkInput(body.input, promptParts, previousId != null);
   checkTools(body.tools);

@@ -43,21 +43,19 @@ export const OPENAI_AUTH_MODE_RULES = {
 };
 export type FakeOpenAiAuthModes = ModesOf<typeof OPENAI_AUTH_MODE_RULES>;
 
-/** The default account, with fixed ids tests and fixtures can hard-code. */
+/** The default account, with fixed ids tests and fixtures can hard-code; the fields become JWT claims. */
 export const DEFAULT_FAKE_OPENAI_ACCOUNT = {
   email: 'user@example.com',
   /** The workspace UUID that clients send as `chatgpt-account-id`. */
   chatgptAccountId: '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b',
   /** Also the `user_id` claim. */
   chatgptUserId: 'user-FakeUser000000000000001',
-  /** `chatgpt_plan_type`: plus, pro, team, … */
   planType: 'plus',
   /** JWT `sub`. */
   subject: 'auth0|fakeuser000000000000001',
   /** Org ids are `org-…`, never the ChatGPT account id. */
   organizations: [{ id: 'org-FakeOrg00000000000000001', is_default: true, role: 'owner', title: 'Personal' }],
 };
-/** A ChatGPT user; the fields become JWT claims. */
 export type FakeOpenAiAccount = typeof DEFAULT_FAKE_OPENAI_ACCOUNT;
 /** Everything but `email` has a default derived from the account's position. */
 export type FakeOpenAiAccountOptions = Partial<FakeOpenAiAccount> & { email: string };
@@ -90,7 +88,6 @@ export type TokenFamily = {
 export type FakeOpenAiAuthStore = ReturnType<typeof createFakeOpenAiAuthStore>;
 export type OpenAiAuthContext = FakeContext<FakeOpenAiAuthOptions, FakeOpenAiAuthStore, never>;
 
-/** All mutable state of one fake; `reset()` replaces it with a fresh one. */
 export function createFakeOpenAiAuthStore(options: FakeOpenAiAuthOptions) {
   const modes = { isCodexEntitlementMissing: false, refreshTokenReusedStatus: 401, deviceCodeEnabled: true } as const;
   const defaultModes = { ...modes, autoApprove: options.autoApprove ?? false, devicePendingStatus: 403 } as const;

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { createManualClock, decodeJwtPayload, get, postForm, postJson } from '../oauth-server/oauth-test-support.ts';
+import { createManualClock, decodeJwtPayload, get, postForm } from '../oauth-server/oauth-test-support.ts';
 import { computePkceChallenge } from '../oauth-server/oauth-wire.ts';
+import { postJson } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import type { FakeOpenAiAuth } from './openai-auth-fake.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 
 afterEach(closeAllFakeServers);
 

@@ -4,7 +4,7 @@ import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
 import { get } from '../oauth-server/oauth-test-support.ts';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import { CODEX_REDIRECT_URI, CODEX_SCOPE } from './test-support.ts';
 
 afterEach(closeAllFakeServers);

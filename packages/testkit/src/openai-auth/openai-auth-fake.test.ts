@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import { decodeJwtPayload, get, postJson, TIMEOUT_MS } from '../oauth-server/oauth-test-support.ts';
+import { decodeJwtPayload, get } from '../oauth-server/oauth-test-support.ts';
+import { postJson, TIMEOUT_MS } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import type { FakeOpenAiAuth } from './openai-auth-fake.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import { refreshAsCodex, refreshedBody } from './test-support.ts';
 
 let fake: FakeOpenAiAuth;

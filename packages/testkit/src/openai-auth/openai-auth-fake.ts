@@ -1,3 +1,4 @@
+import { invalidValue } from '../coded-type-error.ts';
 import { defineFake } from '../define-fake.ts';
 import * as fields from '../oauth-server/hook-fields.ts';
 import { updateModes } from '../oauth-server/oauth-state.ts';
@@ -9,10 +10,7 @@ import { DEFAULT_SCOPE, OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.t
 import { decideDevice, registerAuthorizeRoutes } from './register-authorize-routes.ts';
 import * as tokens from './register-token-routes.ts';
 
-/**
- * A strict fake of auth.openai.com for the Codex client: browser PKCE login, device login, refresh with rotation,
- * revocation, and test hooks. Behaviour follows docs/codex-protocol.md §1–4 and §8.1.
- */
+/** A strict fake of auth.openai.com for the Codex client, following docs/codex-protocol.md §1–4 and §8.1. */
 export const openAiAuthFake = defineFake({
   name: 'openai-auth',
   summary: 'auth.openai.com for the Codex client (PKCE login, device login, refresh, revoke).',
@@ -77,16 +75,15 @@ export const openAiAuthFake = defineFake({
   },
 });
 
-/** The fake's own members of the handle; they read the state at call time, as `reset()` replaces it. */
+/** The handle's own members; they read the state at call time, as `reset()` replaces it. */
 function createControls(context: store.OpenAiAuthContext) {
   const findAccount = (selector: string | undefined) =>
     fields.findNamedAccount(selector, (known) => context.state.findAccount(known), 'email or account id');
   const decide = (options: { userCode: string; account?: string | undefined }, decision: 'approve' | 'deny') => {
     const problem = decideDevice(context, { ...options, decision });
-    if (problem != null) throw fields.invalidValue(`"userCode" ${options.userCode}: ${problem.message}`);
+    if (problem != null) throw invalidValue(`"userCode" ${options.userCode}: ${problem.message}`);
     return { ok: true };
   };
-  /** Returns how many sign-ins changed. */
   const updateFamilies = (selector: string | undefined, change: Partial<store.TokenFamily>) => {
     const account = findAccount(selector);
     const families = [...context.state.families.values()].filter((family) =>
@@ -96,13 +93,12 @@ function createControls(context: store.OpenAiAuthContext) {
     return families.length;
   };
   return {
-    /** The `iss` of every JWT it signs: the `issuer` option, else `https://auth.openai.com`. */
     issuer: context.state.issuer,
     clientId: OPENAI_CODEX_CLIENT_ID,
     get accounts() {
       return context.state.accounts;
     },
-    /** The public key that verifies every JWT, as served at `/.well-known/jwks.json`. */
+    /** Verifies every JWT, as served at `/.well-known/jwks.json`. */
     jwks: signingKeyOf(context).jwks,
     /** Approves a user code (any case) for the account (email or account id; the first one when omitted). */
     approveDevice: (options: { userCode: string; account?: string | undefined }) => decide(options, 'approve'),
@@ -145,3 +141,6 @@ function createControls(context: store.OpenAiAuthContext) {
     },
   };
 }
+
+export const startFakeOpenAiAuth = openAiAuthFake.start;
+export type FakeOpenAiAuth = Awaited<ReturnType<typeof startFakeOpenAiAuth>>;

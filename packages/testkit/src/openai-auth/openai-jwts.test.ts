@@ -4,7 +4,7 @@ import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { decodeJwtPayload, get } from '../oauth-server/oauth-test-support.ts';
 import { DEFAULT_FAKE_OPENAI_ACCOUNT } from './create-fake-openai-auth-store.ts';
 import { OPENAI_CODEX_CLIENT_ID, OPENAI_ISSUER } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import { signIn } from './test-support.ts';
 
 afterEach(closeAllFakeServers);

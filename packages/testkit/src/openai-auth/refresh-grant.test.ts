@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import type { TokenResponseBody } from '../oauth-server/oauth-test-support.ts';
-import { createManualClock, decodeJwtPayload, postForm, postJson } from '../oauth-server/oauth-test-support.ts';
+import { createManualClock, decodeJwtPayload, postForm } from '../oauth-server/oauth-test-support.ts';
+import { postJson } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
+import type { FakeOpenAiAuth } from './openai-auth-fake.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import type { FakeOpenAiRefreshAnswerQuirk } from './register-token-routes.ts';
-import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
 import { refreshAsCodex, refreshedBody, signIn } from './test-support.ts';
 
 let fake: FakeOpenAiAuth;

@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
-import {
-  createManualClock,
-  get,
-  postForm,
-  postJson,
-  readErrorPage,
-  readSession,
-} from '../oauth-server/oauth-test-support.ts';
+import { createManualClock, get, postForm, readErrorPage, readSession } from '../oauth-server/oauth-test-support.ts';
+import { postJson } from '../test-fetch.ts';
 import { AUTHORIZE_SESSION_EXPIRED_MESSAGE } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import { buildAuthorizeUrl, CODE_VERIFIER, CODEX_SCOPE, decideConsent } from './test-support.ts';
 
 afterEach(closeAllFakeServers);

@@ -10,9 +10,8 @@ import * as facts from './openai-auth-constants.ts';
 import { openAiErrorSender } from './register-token-routes.ts';
 
 /**
- * The two ways to sign in: `GET /oauth/authorize` with its consent page, and device-code login as
- * `codex login --device-auth` uses it (docs/codex-protocol.md §1.6) with the page where a person enters the code.
- * Validation failures of authorize are a 400 page, never a redirect: the request may come from anywhere.
+ * `GET /oauth/authorize` with its consent page (a failed validation is a 400 page, never a redirect: the request may
+ * come from anywhere), and device login as `codex login --device-auth` uses it (docs/codex-protocol.md §1.6).
  */
 export function registerAuthorizeRoutes(context: OpenAiAuthContext): void {
   const { router } = context;
@@ -83,12 +82,8 @@ export function registerAuthorizeRoutes(context: OpenAiAuthContext): void {
 
   router.on('GET', '/codex/device', (request, reply) => {
     const userCode = pages.escapeHtml(request.url.searchParams.get('user_code') ?? '');
-    const input = `<input name="user_code" value="${userCode}" placeholder="ABCD-12345" autocomplete="off" data-testid="user-code">`;
-    const form = pages.renderDecisionForm({
-      action: '/codex/device',
-      fields: `<p>${input}</p>`,
-      accounts: choices(context),
-    });
+    const fields = `<p><input name="user_code" value="${userCode}" placeholder="ABCD-12345" autocomplete="off" data-testid="user-code"></p>`;
+    const form = pages.renderDecisionForm({ action: '/codex/device', fields, accounts: choices(context) });
     pages.sendHtmlPage({ reply, title: 'Enter your one-time code', body: form });
   });
   router.on('POST', '/codex/device', (request, reply) => {

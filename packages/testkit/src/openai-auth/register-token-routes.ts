@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import { CodedTypeError } from '../coded-type-error.ts';
+import { invalidType, invalidValue } from '../coded-type-error.ts';
 import type { FakeRequest } from '../fake-request.ts';
 import { isPkceVerifierFor, oauthErrorSender, readOAuthParams } from '../oauth-server/oauth-wire.ts';
 import { signingKeyOf } from '../oauth-server/signing-key-of.ts';
@@ -56,7 +56,7 @@ export function registerTokenRoutes(context: OpenAiAuthContext): void {
   });
 }
 
-/** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 and RFC 7636 §4.6 */
+/** RFC 6749 §4.1.3 and RFC 7636 §4.6. */
 async function exchangeAuthorizationCode({ context, reply, params }: Grant) {
   const { state } = context;
   const fail = oauthErrorSender(reply);
@@ -122,13 +122,12 @@ function exchangeIdTokenForApiKey({ context, reply, params }: Grant) {
 }
 
 /**
- * A way one refresh answer may differ from the usual one: something the official client takes in its stride (it only
- * decodes the tokens' claims and overwrites only the fields present, docs/codex-protocol.md §3, §4.2) but a
- * spec-strict OAuth/OIDC client refuses. `id-token-for-another-audience` changes the id_token's `aud`.
+ * How one refresh answer may differ: what the official client shrugs off (it decodes claims and keeps fields left out,
+ * docs/codex-protocol.md §3, §4.2) but a spec-strict OAuth/OIDC client refuses.
  */
 export type FakeOpenAiRefreshAnswerQuirk = keyof typeof RESHAPE;
 
-/** How each quirk reshapes the answer; the audience one acts when signing. */
+/** How each quirk reshapes the answer; the audience one (the id_token's `aud`) acts when signing. */
 const RESHAPE = {
   'id-token-for-another-audience': () => {},
   'lowercase-token-type': (body: Record<string, unknown>) => Object.assign(body, { token_type: 'bearer' }),
@@ -138,16 +137,14 @@ const RESHAPE = {
   'no-expires-in': (body: Record<string, unknown>) => delete body.expires_in,
 };
 
-/** Checks the quirks of one answer; throws a coded TypeError naming the first bad entry. */
 export function validateRefreshAnswerQuirks(quirks: unknown): FakeOpenAiRefreshAnswerQuirk[] {
   if (!Array.isArray(quirks) || quirks.length === 0) {
-    throw new CodedTypeError({ code: 'ERR_INVALID_ARG_TYPE', message: '"quirks" must be a non-empty array' });
+    throw invalidType('"quirks" must be a non-empty array');
   }
   const known = Object.keys(RESHAPE);
   const unknown = quirks.find((quirk) => !known.includes(quirk));
   if (unknown === undefined) return [...quirks];
-  const message = `"quirks" has an unknown quirk ${JSON.stringify(unknown)}; known: ${known.join(', ')}`;
-  throw new CodedTypeError({ code: 'ERR_INVALID_ARG_VALUE', message });
+  throw invalidValue(`"quirks" has an unknown quirk ${JSON.stringify(unknown)}; known: ${known.join(', ')}`);
 }
 
 // The wording of all but the reuse message is not public; the codes are what Codex matches on (§4.5).
@@ -159,9 +156,8 @@ const REFUSALS = {
 } as const;
 
 /**
- * What a refresh token is worth now. Invalidation wins over reuse and expiry: the real server then says so for every
- * member of the family. Revocation for reuse is weaker: a rotated token keeps answering `refresh_token_reused`, an
- * expired one `refresh_token_expired`, and only the still usable ones turn `refresh_token_invalidated`.
+ * What a refresh token is worth now. Invalidation wins over reuse and expiry for the whole family; revocation for reuse
+ * turns only the still usable tokens `invalidated` (rotated ones stay `reused`, expired ones `expired`).
  */
 export function checkRefreshToken(context: OpenAiAuthContext, token: string) {
   const { state } = context;
@@ -177,10 +173,8 @@ export function checkRefreshToken(context: OpenAiAuthContext, token: string) {
 }
 
 /**
- * The refresh grant with rotation: each success returns a new refresh token and retires the old one; a retired one
- * coming back gets `refresh_token_reused` and revokes its whole family, the successor and every access token included
- * (docs/codex-protocol.md §4.3, §4.5; RFC 9700 §4.14.2). Extra fields such as `scope` or Codex 0.169's
- * `refresh_reason` (§4.1, §10) are ignored; the recorded request keeps them for tests.
+ * The refresh grant with rotation: a retired token coming back gets `refresh_token_reused` and revokes its whole family
+ * (docs/codex-protocol.md §4.3, §4.5; RFC 9700 §4.14.2). Extra fields (`scope`, Codex 0.169's `refresh_reason`, §10) are ignored.
  */
 async function refreshTokens({ context, reply, params }: Grant) {
   const { state } = context;
@@ -209,10 +203,7 @@ async function refreshTokens({ context, reply, params }: Grant) {
   openAiErrorSender(reply)(status, code, message);
 }
 
-/**
- * The OpenAI API error envelope, which auth.openai.com uses for the refresh-token family and device polling; OAuth
- * validation uses the RFC 6749 one (docs/codex-protocol.md §2.3).
- */
+/** The OpenAI envelope, for refresh-token and device-polling errors; OAuth validation uses RFC 6749's (§2.3). */
 export function openAiErrorSender(reply: ServerResponse) {
   return (status: number, code: string, message: string, param: string | null = null): void =>
     sendJson({

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllFakeServers } from '../close-all-fake-servers.ts';
 import { findFreeLoopbackPort } from '../find-free-loopback-port.ts';
-import { decodeJwtPayload, get, postJson, TIMEOUT_MS } from '../oauth-server/oauth-test-support.ts';
+import { decodeJwtPayload, get } from '../oauth-server/oauth-test-support.ts';
+import { postJson, TIMEOUT_MS } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import { startFakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import { startFakeOpenAiAuth } from './openai-auth-fake.ts';
 import { refreshAsCodex, signIn } from './test-support.ts';
 
 afterEach(closeAllFakeServers);

@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
 import type { TokenResponseBody } from '../oauth-server/oauth-test-support.ts';
-import { get, postForm, postJson, readSession, toQuery } from '../oauth-server/oauth-test-support.ts';
+import { get, postForm, readSession, toQuery } from '../oauth-server/oauth-test-support.ts';
 import { computePkceChallenge } from '../oauth-server/oauth-wire.ts';
+import { postJson } from '../test-fetch.ts';
 import { OPENAI_CODEX_CLIENT_ID } from './openai-auth-constants.ts';
-import type { FakeOpenAiAuth } from './start-fake-openai-auth.ts';
+import type { FakeOpenAiAuth } from './openai-auth-fake.ts';
 
 /** Helpers of the openai-auth tests, the way Codex talks to auth.openai.com. */
 
