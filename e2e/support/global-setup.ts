@@ -75,6 +75,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       GATEWAY_GEMINI_API_URL: fakeGemini.url,
       // The fake OpenAI-compatible API listens on loopback, which the outbound policy refuses by default.
       GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
+      // The browser and the specs' API clients all connect from 127.0.0.1, where sign-ins are limited to 5 a minute;
+      // trusting the loopback proxy lets an API client name another address (x-forwarded-for) for its own sign-ins.
+      GATEWAY_TRUST_PROXY: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
