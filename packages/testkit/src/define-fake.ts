@@ -30,6 +30,11 @@ export type BaseFakeOptions<Input = never> = {
   defaultScenario?: Input;
   /** Milliseconds since the epoch, for every clock the fake reads. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Answers every request with `Connection: close`, so no connection is kept alive: each request opens its own,
+   * which is what a per-connection fault (the chaos proxy's) needs to meet every request.
+   */
+  closeConnections?: boolean;
 };
 
 /** A request the client abandoned before the fake finished answering it. */
@@ -216,6 +221,7 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   definition.routes(context);
 
   const server = createServer((incoming, reply) => {
+    if (options.closeConnections === true) reply.setHeader('connection', 'close');
     void handleRequest({ name, handler: context.router.handle, recorder, faults, now, incoming, reply });
   });
   let closing: Promise<void> | undefined;

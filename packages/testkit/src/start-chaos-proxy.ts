@@ -122,11 +122,24 @@ function forwardRequest(options: { client: Socket; upstream: Socket; fault: Chao
     client.pipe(upstream);
     return;
   }
-  client.pause();
+  // Held requests are read and kept, not paused: a paused socket never sees its client go away, so a request the
+  // client gave up on (a timeout) would stay open here forever and look like a leak. Such a request is dropped.
+  const kept: Buffer[] = [];
+  const keep = (chunk: Buffer) => kept.push(chunk);
+  const abandon = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('data', keep);
+  client.once('end', abandon);
   const release = () => {
     clearTimeout(timer);
     options.held.delete(release);
-    if (!client.destroyed) client.pipe(upstream);
+    client.off('data', keep);
+    client.off('end', abandon);
+    if (client.destroyed) return;
+    for (const chunk of kept) upstream.write(chunk);
+    client.pipe(upstream);
   };
   const timer = fault.ms == null ? undefined : setTimeout(release, fault.ms);
   options.held.add(release);
