@@ -13,6 +13,7 @@ import { ChatgptTokenManager } from './domain/connections/chatgpt-token-manager.
 import { completeBrowserCallback } from './domain/connections/complete-browser-callback.ts';
 import { createConnectionsContext } from './domain/connections/connections-context.ts';
 import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
+import { resumeSignInsAfterRestart } from './domain/connections/resume-sign-ins-after-restart.ts';
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
@@ -133,6 +134,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     },
   });
   const devicePoller = new DeviceSignInPoller({ context: connections, log: app.log });
+  resumeSignInsAfterRestart(connections, devicePoller);
   app.addHook('onClose', async () => {
     devicePoller.stopAll();
     await loopbackCallback.close();

@@ -210,7 +210,7 @@ beforeAll(async () => {
       userId: member.id,
       provider,
       apiKey: provider === 'openai' ? DEFAULT_FAKE_OPENAI_API_KEY : DEFAULT_FAKE_GEMINI_API_KEY,
-      ...(provider === 'openai' ? { baseUrl: `${proxies.openai.url}/v1` } : {}),
+      baseUrl: provider === 'openai' ? `${proxies.openai.url}/v1` : null,
       validate: async () => {},
     });
     apiKeys[provider] = createApiKey(test.connections, { userId: member.id, name: 'chaos' }).secret;
