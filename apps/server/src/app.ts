@@ -13,9 +13,9 @@ import { ChatgptTokenManager } from './domain/connections/chatgpt-token-manager.
 import { completeBrowserCallback } from './domain/connections/complete-browser-callback.ts';
 import { createConnectionsContext } from './domain/connections/connections-context.ts';
 import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
-import { resumeSignInsAfterRestart } from './domain/connections/resume-sign-ins-after-restart.ts';
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
+import { resumeSignInsAfterRestart } from './domain/connections/resume-sign-ins-after-restart.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
 import { createProviderRegistry } from './domain/gateway/providers/provider-registry.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway-identity.ts';

@@ -50,16 +50,24 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
   const queue: ChaosFault[] = [];
   let defaultFault: ChaosFault = options.defaultFault ?? { kind: 'pass' };
   const sockets = new Set<Socket>();
+  /** Connections with at least one of their two sockets open (a stalled one may have lost its upstream side). */
+  let open = 0;
   const held = new Set<() => void>();
   let total = 0;
 
   const server: Server = createServer((client) => {
     total += 1;
+    open += 1;
+    let socketsLeft = 2;
     const fault = queue.shift() ?? defaultFault;
     const upstream = connect({ port: targetPort, host: '127.0.0.1' });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        socketsLeft -= 1;
+        if (socketsLeft === 0) open -= 1;
+      });
       // One side failing ends the other, as a real hop would.
       socket.on('error', () => {
         client.destroy();
@@ -93,9 +101,8 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
     },
     release: releaseAll,
     connections: {
-      // Each proxied connection is a client socket and an upstream socket.
       get open() {
-        return Math.ceil(sockets.size / 2);
+        return open;
       },
       get total() {
         return total;
@@ -103,8 +110,8 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
     },
     async waitForNoConnections(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
-      while (sockets.size > 0) {
-        if (Date.now() > deadline) throw new Error(`${Math.ceil(sockets.size / 2)} connection(s) still open`);
+      while (open > 0) {
+        if (Date.now() > deadline) throw new Error(`${open} connection(s) still open`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },

@@ -3,8 +3,8 @@
 // deterministic kill -9 at a point no timing could hit reliably. Without PAG_TEST_PAUSE_AT it changes nothing.
 //
 // PAG_TEST_PAUSE_AT:
-// - `key-file-written:<n>`: right after the n-th atomic replacement of the key file (a rotation's new key added);
-// - `key-file-write:<n>`: right before the n-th (a rotation's old key about to be removed);
+// - `key-file-write:<n>`: right before the n-th atomic replacement of the key file (the second of a rotation
+//   removes the old key);
 // - `reencrypt:<n>`: inside the n-th re-encryption of a stored value (a rotation's transaction, part done).
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -24,14 +24,13 @@ if (at != null) {
   const [point, countText] = at.split(':');
   const target = Number(countText);
   let count = 0;
-  if (point === 'key-file-written' || point === 'key-file-write') {
+  if (point === 'key-file-write') {
     const rename = fs.renameSync;
     fs.renameSync = (from, to) => {
       const isKeyFile = basename(String(to)) === 'encryption.key';
       if (isKeyFile) count += 1;
-      if (isKeyFile && count === target && point === 'key-file-write') pauseHere(at);
+      if (isKeyFile && count === target) pauseHere(at);
       rename(from, to);
-      if (isKeyFile && count === target && point === 'key-file-written') pauseHere(at);
     };
     // The vault imports `renameSync` by name; this makes ES module imports see the replacement.
     syncBuiltinESMExports();

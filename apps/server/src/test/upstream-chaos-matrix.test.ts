@@ -235,7 +235,10 @@ afterAll(async () => {
   ]);
 });
 
-async function send(upstream: Upstream, api: Api): Promise<{ outcome: Outcome; retryAfter: string | null; ms: number }> {
+async function send(
+  upstream: Upstream,
+  api: Api,
+): Promise<{ outcome: Outcome; retryAfter: string | null; ms: number }> {
   const startedAt = performance.now();
   const response = await fetch(`${url}${api.path}`, {
     method: 'POST',
@@ -326,10 +329,12 @@ function describeEnding(options: { api: Api; status: number; text: string }): st
       if (event === 'response.completed') isSuccessful = true;
     }
   }
-  if (isSuccessful) return assembled === ANSWER_TEXT ? 'complete' : `complete-looking but partial (${assembled.length})`;
+  if (isSuccessful)
+    return assembled === ANSWER_TEXT ? 'complete' : `complete-looking but partial (${assembled.length})`;
   if (api.path === '/api/ai/stream' && last?.event === 'error') return `error event ${data.code}`;
   if (api.path === '/v1/chat/completions' && data.error != null) return `error event ${data.error.code}`;
-  if (api.path === '/v1/responses' && last?.event === 'response.failed') return `error event ${data.response?.error?.code}`;
+  if (api.path === '/v1/responses' && last?.event === 'response.failed')
+    return `error event ${data.response?.error?.code}`;
   return `ended without a terminal event (last ${last?.event ?? JSON.stringify(last?.data)?.slice(0, 80)})`;
 }
 
@@ -363,10 +368,14 @@ describe('issue 16: the chaos matrix (every upstream × every API × each TCP fa
       for (const proxy of Object.values(proxies)) proxy.setDefault(faultCase.fault);
       const before = storedSecrets();
       const refreshesBefore = fakeAuth.findRequests({ method: 'POST', path: '/oauth/token' }).length;
-      const modelRequestsBefore = Object.fromEntries(UPSTREAMS.map((upstream) => [upstream, modelRequestCount(upstream)]));
+      const modelRequestsBefore = Object.fromEntries(
+        UPSTREAMS.map((upstream) => [upstream, modelRequestCount(upstream)]),
+      );
       const cases = UPSTREAMS.flatMap((upstream) => APIS.map((api) => ({ upstream, api })));
       try {
-        const results = await Promise.all(cases.map(async ({ upstream, api }) => ({ upstream, api, ...(await send(upstream, api)) })));
+        const results = await Promise.all(
+          cases.map(async ({ upstream, api }) => ({ upstream, api, ...(await send(upstream, api)) })),
+        );
         casesRun += results.length;
         for (const result of results) {
           process.stdout.write(
@@ -375,7 +384,11 @@ describe('issue 16: the chaos matrix (every upstream × every API × each TCP fa
           );
         }
         // The typed outcome of every case, as one table so a failure shows every case that differs.
-        expect(results.map((result) => `${result.upstream} ${result.api.name}: ${result.outcome.status} ${result.outcome.ending}`)).toEqual(
+        expect(
+          results.map(
+            (result) => `${result.upstream} ${result.api.name}: ${result.outcome.status} ${result.outcome.ending}`,
+          ),
+        ).toEqual(
           cases.map(({ upstream, api }) => {
             const expected = faultCase.expected(api);
             return `${upstream} ${api.name}: ${expected.status} ${expected.ending}`;
@@ -400,7 +413,8 @@ describe('issue 16: the chaos matrix (every upstream × every API × each TCP fa
       expect(fakeAuth.findRequests({ method: 'POST', path: '/oauth/token' })).toHaveLength(refreshesBefore);
       if (faultCase.fault.kind === 'hold') {
         // A held request never reached the upstream: the gateway gave up on it before the proxy let it through.
-        for (const upstream of UPSTREAMS) expect(modelRequestCount(upstream), upstream).toBe(modelRequestsBefore[upstream]);
+        for (const upstream of UPSTREAMS)
+          expect(modelRequestCount(upstream), upstream).toBe(modelRequestsBefore[upstream]);
       }
     }, 30_000);
   }

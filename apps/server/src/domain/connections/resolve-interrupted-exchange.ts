@@ -41,7 +41,9 @@ export function resolveInterruptedExchange(context: ConnectionsContext, row: Sig
         eq(signInFlows.id, row.id),
         eq(signInFlows.status, 'exchanging'),
         // Only the exchange that was judged dead: a later write (its own end, after all) wins.
-        row.exchangeOwner == null ? isNull(signInFlows.exchangeOwner) : eq(signInFlows.exchangeOwner, row.exchangeOwner),
+        row.exchangeOwner == null
+          ? isNull(signInFlows.exchangeOwner)
+          : eq(signInFlows.exchangeOwner, row.exchangeOwner),
       ),
     )
     .returning()

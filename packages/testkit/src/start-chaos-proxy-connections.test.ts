@@ -32,6 +32,26 @@ it('should close a held connection whose client gave up, and never pass its requ
   expect(upstreamRequests).toBe(0);
 });
 
+it('should count each stalled connection whose upstream finished as open until its client leaves', async () => {
+  let upstreamClosed = 0;
+  upstream.on('connection', (socket) => socket.on('close', () => (upstreamClosed += 1)));
+  proxy.setDefault({ kind: 'stall', afterBytes: 20 });
+  const controller = new AbortController();
+  const answers = [1, 2].map(() => fetch(proxy.url, { signal: controller.signal }));
+  // The upstream answers in full and closes its side (Connection: close); the clients' sides stay open.
+  for (let tries = 0; upstreamClosed < 2; tries++) {
+    if (tries > 100) throw new Error('the upstream never closed its connections');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(upstreamRequests).toBe(2);
+  // Not 1 (two sockets left, halved), as it was counted before.
+  expect(proxy.connections.open).toBe(2);
+  controller.abort();
+  for (const answer of answers) await expect(answer).rejects.toThrow(/abort/i);
+  proxy.setDefault({ kind: 'pass' });
+  await proxy.waitForNoConnections(1000);
+});
+
 it('should pass on a held request whose client waits, bytes read while held included', async () => {
   proxy.next({ kind: 'hold', ms: 100 });
   const answer = await fetch(proxy.url, { method: 'POST', body: 'x'.repeat(10_000) });
