@@ -15,6 +15,7 @@ import { createConnectionsContext } from './domain/connections/connections-conte
 import { DeviceSignInPoller } from './domain/connections/device-sign-in-poller.ts';
 import { hasPendingBrowserFlows } from './domain/connections/has-pending-browser-flows.ts';
 import { LoopbackCallbackServer } from './domain/connections/loopback-callback-server.ts';
+import { resumeSignInsAfterRestart } from './domain/connections/resume-sign-ins-after-restart.ts';
 import { AiGateway } from './domain/gateway/ai-gateway.ts';
 import { createProviderRegistry } from './domain/gateway/providers/provider-registry.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway-identity.ts';
@@ -133,6 +134,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     },
   });
   const devicePoller = new DeviceSignInPoller({ context: connections, log: app.log });
+  resumeSignInsAfterRestart(connections, devicePoller);
   app.addHook('onClose', async () => {
     devicePoller.stopAll();
     await loopbackCallback.close();

@@ -29,6 +29,11 @@ export type BaseFakeOptions<Input = never> = {
   defaultScenario?: Input;
   /** Every clock the fake reads, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Answers every request with `Connection: close`, so no connection is kept alive: each request opens its own,
+   * which is what a per-connection fault (the chaos proxy's) needs to meet every request.
+   */
+  closeConnections?: boolean;
 };
 
 /** A request whose client went away before the answer was complete (`wasStreaming`: headers were already sent). */
@@ -200,6 +205,8 @@ async function startFake<Options extends BaseFakeOptions<Input>, State, Scenario
   definition.routes(context);
 
   const server = createServer(async (incoming, reply) => {
+    // Each request on its own connection: a TCP-level fault then meets every request (the chaos matrix).
+    if (options.closeConnections === true) reply.setHeader('connection', 'close');
     const timestamp = now();
     const method = incoming.method ?? '';
     const requestUrl = new URL(incoming.url ?? '/', 'http://127.0.0.1');

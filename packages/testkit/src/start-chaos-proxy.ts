@@ -46,16 +46,24 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
   const queue: ChaosFault[] = [];
   let defaultFault: ChaosFault = options.defaultFault ?? { kind: 'pass' };
   const sockets = new Set<Socket>();
+  /** Connections with at least one of their two sockets open (a stalled one may have lost its upstream side). */
+  let open = 0;
   const held = new Set<() => void>();
   let total = 0;
 
   const server: Server = createServer((client) => {
     total += 1;
+    open += 1;
+    let socketsLeft = 2;
     const fault = queue.shift() ?? defaultFault;
     const upstream = connect({ port: targetPort, host: '127.0.0.1' });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        socketsLeft -= 1;
+        if (socketsLeft === 0) open -= 1;
+      });
       // One side failing ends the other, as a real hop would.
       socket.on('error', () => {
         client.destroy();
@@ -89,9 +97,8 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
     },
     release: releaseAll,
     connections: {
-      // Each proxied connection is a client socket and an upstream socket.
       get open() {
-        return Math.ceil(sockets.size / 2);
+        return open;
       },
       get total() {
         return total;
@@ -99,8 +106,8 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
     },
     async waitForNoConnections(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
-      while (sockets.size > 0) {
-        if (Date.now() > deadline) throw new Error(`${Math.ceil(sockets.size / 2)} connection(s) still open`);
+      while (open > 0) {
+        if (Date.now() > deadline) throw new Error(`${open} connection(s) still open`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
@@ -118,11 +125,24 @@ function forwardRequest(options: { client: Socket; upstream: Socket; fault: Chao
     client.pipe(upstream);
     return;
   }
-  client.pause();
+  // Held requests are read and kept, not paused: a paused socket never sees its client go away, so a request the
+  // client gave up on (a timeout) would stay open here forever and look like a leak. Such a request is dropped.
+  const kept: Buffer[] = [];
+  const keep = (chunk: Buffer) => kept.push(chunk);
+  const abandon = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('data', keep);
+  client.once('end', abandon);
   const release = () => {
     clearTimeout(timer);
     options.held.delete(release);
-    if (!client.destroyed) client.pipe(upstream);
+    client.off('data', keep);
+    client.off('end', abandon);
+    if (client.destroyed) return;
+    for (const chunk of kept) upstream.write(chunk);
+    client.pipe(upstream);
   };
   const timer = fault.ms == null ? undefined : setTimeout(release, fault.ms);
   options.held.add(release);

@@ -104,6 +104,11 @@ export const signInFlows = sqliteTable(
     verificationUrl: text('verification_url'),
     pollIntervalSeconds: integer('poll_interval_seconds'),
     lastPolledAt: integer('last_polled_at', { mode: 'timestamp_ms' }),
+    /**
+     * While `exchanging`: the process exchanging the code for tokens (domain/connections/refresh-lease-owner.ts), so
+     * a flow whose process died mid-exchange is failed instead of staying `exchanging` for good.
+     */
+    exchangeOwner: text('exchange_owner'),
     /** Why the flow failed, in words for the user. */
     failureReason: text('failure_reason'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),

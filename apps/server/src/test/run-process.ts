@@ -9,10 +9,13 @@ export type RunningProcess = { child: ChildProcess; output: () => string; exited
 export function startBin(options: {
   bin: 'gateway-server' | 'gateway';
   args?: string[];
+  /** Node's own flags, before the script (e.g. `--import` of a test hook). */
+  nodeArgs?: string[];
   env: Record<string, string>;
   cwd: string;
 }): RunningProcess {
-  const child = spawn(process.execPath, [`${SERVER_DIR}bin/${options.bin}.mjs`, ...(options.args ?? [])], {
+  const script = `${SERVER_DIR}bin/${options.bin}.mjs`;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

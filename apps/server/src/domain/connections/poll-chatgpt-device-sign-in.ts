@@ -5,6 +5,7 @@ import { signInFlows } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import { finishFlow, redeemAuthorizationCode } from './redeem-authorization-code.ts';
+import { resolveInterruptedExchange } from './resolve-interrupted-exchange.ts';
 import { flowContext } from './start-chatgpt-sign-in.ts';
 import { type SignInFlowRow, toSignInFlowDto } from './to-sign-in-flow-dto.ts';
 
@@ -24,8 +25,9 @@ export async function pollChatgptDeviceSignIn(
       .from(signInFlows)
       .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.provider, 'chatgpt')))
       .get();
-  const flow = load();
-  if (flow == null) throw new GatewayError('not_found', 'No such sign-in.');
+  const loaded = load();
+  if (loaded == null) throw new GatewayError('not_found', 'No such sign-in.');
+  const flow = resolveInterruptedExchange(context, loaded);
   if (flow.method !== 'device' || flow.status !== 'pending') return toSignInFlowDto(flow);
   const now = context.now();
   if (flow.expiresAt.getTime() <= now) {

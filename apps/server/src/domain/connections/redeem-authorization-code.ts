@@ -3,6 +3,7 @@ import { and, eq, gt } from 'drizzle-orm';
 import { signInFlows } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { ConnectionsContext } from './connections-context.ts';
+import { serializeLeaseOwner, thisProcessAsLeaseOwner } from './refresh-lease-owner.ts';
 import { saveChatgptConnection } from './save-chatgpt-connection.ts';
 import type { ConnectionRow } from './to-connection-dto.ts';
 import { toSignInGatewayError } from './to-gateway-error.ts';
@@ -21,7 +22,8 @@ export async function redeemAuthorizationCode(
   const now = context.now();
   const claimed = context.db
     .update(signInFlows)
-    .set({ status: 'exchanging' })
+    // The owner lets a later process tell an exchange that died with its process from one still running.
+    .set({ status: 'exchanging', exchangeOwner: serializeLeaseOwner(thisProcessAsLeaseOwner(), flow.id) })
     .where(
       and(eq(signInFlows.id, flow.id), eq(signInFlows.status, 'pending'), gt(signInFlows.expiresAt, new Date(now))),
     )
@@ -56,7 +58,7 @@ export function finishFlow(
 ): void {
   context.db
     .update(signInFlows)
-    .set({ ...outcome, finishedAt: new Date(context.now()) })
+    .set({ ...outcome, finishedAt: new Date(context.now()), exchangeOwner: null })
     .where(eq(signInFlows.id, flowId))
     .run();
 }
