@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
@@ -125,9 +128,14 @@ describe('issue 16: fuzzing every route', () => {
   let owner: SignedInClient;
   let apiKey: string;
   let routes: Route[];
+  let webDir: string;
 
   beforeAll(async () => {
-    test = await buildTestApp(ENVIRONMENT, { upstreamFetch: refusingFetch });
+    // A stand-in settings UI, so the pages answer as they do in a real install whether or not the UI was built
+    // (without one they answer 503 "build the UI first", which is about the install, not the input).
+    webDir = mkdtempSync(join(tmpdir(), 'pag-fuzz-ui-'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>settings</title>');
+    test = await buildTestApp(ENVIRONMENT, { upstreamFetch: refusingFetch, config: { webDir } });
     owner = await signInNewUser(test);
     apiKey = createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' }).secret;
     routes = listRoutes(test.app.printRoutes({ commonPrefix: false })).filter(
@@ -135,7 +143,10 @@ describe('issue 16: fuzzing every route', () => {
       (route) => !/^\/(assets\/|index\.html|favicon)/.test(route.path) && route.method !== 'HEAD',
     );
   });
-  afterAll(() => test.close());
+  afterAll(async () => {
+    await test.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
 
   it('should find the routes to fuzz in the app itself', () => {
     // A parse that silently found nothing would make every property below vacuous.
