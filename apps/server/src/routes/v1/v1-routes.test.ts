@@ -2,6 +2,7 @@ import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
+import { expectUpstreamWaitSubtracted, timeOverheadHeader } from '../../test/time-overhead-header.ts';
 
 // The OpenAI-compatible API driven by the official `openai` SDK, unmodified, against the gateway on loopback in
 // front of the strict fakes: the subscription (Codex) path and the API-key path.
@@ -537,12 +538,42 @@ describe('embeddings', () => {
 });
 
 describe('observability', () => {
+  it('issue 16: x-gateway-overhead-ms on the subscription is under the wall time and not inflated by a slow upstream', async () => {
+    const DELAY_MS = 1_000;
+    const send = (path: string, body: Record<string, unknown>) => () =>
+      fetch(`${gateway.url}/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(20_000),
+      });
+    const chat = { model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] };
+    const requests = [
+      send('/chat/completions', chat),
+      send('/chat/completions', { ...chat, stream: true }),
+      send('/responses', { model: 'chatgpt/gpt-5.5', input: 'Hi' }),
+      send('/responses', { model: 'chatgpt/gpt-5.5', input: 'Hi', stream: true }),
+    ];
+    for (const request of requests) {
+      const quick = await timeOverheadHeader(request);
+      expect(quick.response.status).toBe(200);
+      await quick.response.text();
+      gateway.fakeCodex.faults.push({
+        match: { method: 'POST', path: /\/responses$/ },
+        fault: { kind: 'delay', ms: DELAY_MS },
+      });
+      const slow = await timeOverheadHeader(request);
+      expect(slow.response.status).toBe(200);
+      await slow.response.text();
+      expectUpstreamWaitSubtracted(slow, DELAY_MS);
+    }
+    expect(gateway.fakeCodex.faults.pending).toEqual([]);
+  });
+
   it('should report the gateway’s own time and log one access line per request, without secrets', async () => {
     const { response } = await openai.chat.completions
       .create({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] })
       .withResponse();
-    const overhead = Number(response.headers.get('x-gateway-overhead-ms'));
-    expect(Number.isFinite(overhead) && overhead >= 0).toBe(true);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const stream = await openai.chat.completions.create({
       model: 'chatgpt/gpt-5.5',
