@@ -307,7 +307,8 @@ describe('issue 16: leaving the client’s loop', () => {
 });
 
 describe('issue 4: a client that goes away', () => {
-  it('should close the upstream request within 100 ms of the client aborting', async () => {
+  // How soon (within 100 ms) is asserted in client-abort.timing.test.ts, the tolerant timing job.
+  it('should close the upstream request when the client aborts', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -332,8 +333,9 @@ describe('issue 4: a client that goes away', () => {
       expect((error as Error).name).toBe('AbortError');
     }
     expect(events).toHaveLength(1);
-    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 2000 });
+    // Well inside the fake's 10 s stall: only the client leaving can close it this early.
+    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
     expect(exchange.isClientAbort).toBe(true);
-    expect((exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt).toBeLessThan(100);
+    expect(exchange.closedAt).toBeGreaterThanOrEqual(abortedAt);
   });
 });

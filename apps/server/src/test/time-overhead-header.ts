@@ -23,12 +23,12 @@ export async function timeOverheadHeader(send: () => Promise<Response>): Promise
 }
 
 /**
- * A slow upstream (held `delayMs` by the fake) must not inflate the gateway's own time: the overhead stays well
- * under the delay, and the client's wall time shows the delay really happened.
+ * A slow upstream (held `delayMs` by the fake) must not inflate the gateway's own time. The client's wall time
+ * shows the delay really happened; the gateway's elapsed time encloses it, so only the upstream-wait accounting can
+ * take it out again: the overhead stays at least half the delay below the wall time. Relative to the wall time, not
+ * an absolute bound, so a loaded machine cannot make it fail (absolute bounds live in `*.timing.test.ts`).
  */
 export function expectUpstreamWaitSubtracted(answer: TimedAnswer, delayMs: number): void {
   expect(answer.wallMs).toBeGreaterThanOrEqual(delayMs);
-  // The gateway's elapsed time encloses the delay; only the upstream-wait accounting takes it out again.
   expect(answer.overheadMs).toBeLessThan(answer.wallMs - delayMs / 2);
-  expect(answer.overheadMs).toBeLessThan(delayMs / 2);
 }
