@@ -1,10 +1,49 @@
-import { defineConfig } from 'vitest/config';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// One run covers every workspace package; each package's own config names its project and test files.
+const ROOT = new URL('./', import.meta.url);
+
+/**
+ * Tests whose assertions are upper bounds on wall time (a restart answers in under 2 s, a timeout fires within its
+ * margin): a loaded machine can miss them, so they run in `vitest.timing.config.ts`, with retries, and never here.
+ */
+export const TIMING_TESTS = '**/*.timing.test.ts';
+
+/**
+ * The folders `pnpm test` covers, each a vitest project named after its folder. packages/conformance is left out
+ * on purpose: it runs the real Codex CLI and has its own command. So is e2e/bench, the benchmark's smoke test (a
+ * timing job); the Playwright specs in e2e/ run with their own command.
+ */
+export const PROJECT_DIRS: readonly string[] = [
+  'apps/server',
+  'apps/web',
+  ...readdirSync(new URL('packages/', ROOT), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'conformance')
+    .map((entry) => `packages/${entry.name}`),
+];
+
+/** The folder's own vitest (or vite) config, whose settings and test files the project keeps. */
+export function projectConfigOf(dir: string): string | undefined {
+  return ['vitest.config.ts', 'vite.config.ts']
+    .map((name) => fileURLToPath(new URL(`${dir}/${name}`, ROOT)))
+    .find((file) => existsSync(file));
+}
+
+// Each project extends its folder's config; only the exclusion of the timing tests is added here, in one place.
 export default defineConfig({
   test: {
-    // packages/conformance is left out on purpose: it runs the real Codex CLI and has its own command. e2e/bench
-    // holds only the benchmark's quick smoke test (the Playwright specs in e2e/ run with their own command).
-    projects: ['apps/server', 'apps/web', 'packages/*', '!packages/conformance', 'e2e/bench'],
+    projects: PROJECT_DIRS.map((dir) => {
+      const config = projectConfigOf(dir);
+      return {
+        ...(config == null ? {} : { extends: config }),
+        test: {
+          name: basename(dir),
+          root: fileURLToPath(new URL(dir, ROOT)),
+          exclude: [...configDefaults.exclude, TIMING_TESTS],
+        },
+      };
+    }),
   },
 });

@@ -97,6 +97,19 @@ runPnpm('unit and integration tests (vitest)', [
   `--outputFile.json=${join(reports, 'vitest.json')}`,
 ]);
 countVitest();
+// Tests whose assertions are upper bounds on wall time, and the benchmark's smoke test: left out of `pnpm test`,
+// run here with retries (vitest.timing.config.ts), counted like the others.
+runPnpm('timing-sensitive tests (tolerant)', [
+  'exec',
+  'vitest',
+  'run',
+  '--config',
+  'vitest.timing.config.ts',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(reports, 'timing.json')}`,
+]);
+countVitest('timing.json', 'timing');
 // Conformance: the official Codex CLI (npm @openai/codex) must accept our fake auth.openai.com (refresh, revoke),
 // and the official MCP conformance suite (`conformance authorization`) must pass against our OAuth server.
 runPnpm('conformance: real Codex CLI and MCP authorization suite', [

@@ -58,6 +58,25 @@ describe('Vault', () => {
     expect(vault.decrypt(vault.encrypt(plaintext, CONTEXT), CONTEXT)).toBe(plaintext);
   });
 
+  it.each([
+    ['an access token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl'],
+    ['non-ASCII text', 'clé 🔑 ключ'],
+    ['a long value', 'x'.repeat(100_000)],
+  ])('issue 16: the ciphertext of %s is not the plaintext, and holds it in no readable form', (_name, plaintext) => {
+    // A round trip alone also passes for a cipher that copies its input; these cannot.
+    const ciphertext = vault.encrypt(plaintext, CONTEXT);
+    expect(ciphertext).not.toBe(plaintext);
+    expect(ciphertext).not.toContain(plaintext);
+    const bytes = Buffer.from(plaintext, 'utf8');
+    expect(ciphertext).not.toContain(bytes.toString('base64url'));
+    const body = Buffer.from(ciphertext.split('.')[3] as string, 'base64url');
+    expect(body).toHaveLength(bytes.length);
+    expect(body.equals(bytes)).toBe(false);
+    // Not even a 16-byte run of the plaintext shows through (a keystream of zeros would leave it all).
+    expect(body.includes(bytes.subarray(0, Math.min(16, bytes.length)))).toBe(false);
+    expect(vault.decrypt(ciphertext, CONTEXT)).toBe(plaintext);
+  });
+
   it('should produce pag1.<keyId>.<iv>.<ciphertext>.<tag> with a 12-byte IV and a 16-byte tag', () => {
     const ciphertext = vault.encrypt('secret', CONTEXT);
     const [version, keyId, iv, body, tag] = ciphertext.split('.');

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from './build-test-app.ts';
+import { type AppRoute, listAppRoutes } from './list-app-routes.ts';
+import { OFFLINE_APP_ENVIRONMENT, refusingFetch } from './offline-app-environment.ts';
 
 // Issue 16: property-based fuzzing of every route the app serves, found from the app itself so a new route is fuzzed
 // without a change here. Whatever the body, query or path parameter, the answer is never a 5xx. FUZZ_RUNS sets the
@@ -13,41 +12,6 @@ const FUZZ = { numRuns: Number(process.env.FUZZ_RUNS ?? 1000), ...seedFromEnviro
 
 function seedFromEnvironment(): { seed?: number } {
   return process.env.FUZZ_SEED == null ? {} : { seed: Number(process.env.FUZZ_SEED) };
-}
-
-// Nothing leaves the machine: the upstreams are a closed loopback port, and the fetch the app is given for
-// user-supplied upstreams refuses at once.
-const CLOSED = 'http://127.0.0.1:9';
-const ENVIRONMENT = {
-  GATEWAY_OPENAI_AUTH_URL: CLOSED,
-  GATEWAY_CHATGPT_BACKEND_URL: `${CLOSED}/backend-api`,
-  GATEWAY_GEMINI_API_URL: CLOSED,
-  GATEWAY_GOOGLE_AUTH_URL: `${CLOSED}/auth`,
-  GATEWAY_GOOGLE_TOKEN_URL: `${CLOSED}/token`,
-  GATEWAY_GOOGLE_REVOKE_URL: `${CLOSED}/revoke`,
-};
-const refusingFetch: typeof fetch = async () => {
-  throw new TypeError('fetch failed', {
-    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-  });
-};
-
-type Route = { method: string; path: string };
-
-/** Every method and path of `printRoutes()`, its tree flattened: the app's own inventory of what it serves. */
-function listRoutes(tree: string): Route[] {
-  const parents: string[] = [];
-  const routes: Route[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)$/.exec(line.replaceAll('\u00a0', ' '));
-    if (match == null) continue;
-    const [, indent = '', segment = '', methods = ''] = match;
-    const depth = indent.length / 4;
-    const path = `${parents[depth - 1] ?? ''}${segment}`;
-    parents[depth] = path;
-    for (const method of methods.split(', ')) routes.push({ method, path });
-  }
-  return routes;
 }
 
 // Field names the routes read, so generated objects reach past "unknown field" into each schema's own checks.
@@ -127,26 +91,16 @@ describe('issue 16: fuzzing every route', () => {
   let test: TestApp;
   let owner: SignedInClient;
   let apiKey: string;
-  let routes: Route[];
-  let webDir: string;
+  let routes: AppRoute[];
 
   beforeAll(async () => {
-    // A stand-in settings UI, so the pages answer as they do in a real install whether or not the UI was built
-    // (without one they answer 503 "build the UI first", which is about the install, not the input).
-    webDir = mkdtempSync(join(tmpdir(), 'pag-fuzz-ui-'));
-    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>settings</title>');
-    test = await buildTestApp(ENVIRONMENT, { upstreamFetch: refusingFetch, config: { webDir } });
+    test = await buildTestApp(OFFLINE_APP_ENVIRONMENT, { upstreamFetch: refusingFetch });
     owner = await signInNewUser(test);
     apiKey = createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' }).secret;
-    routes = listRoutes(test.app.printRoutes({ commonPrefix: false })).filter(
-      // The built UI's files are static; `*` is the 404 handler, reached by the random paths below anyway.
-      (route) => !/^\/(assets\/|index\.html|favicon)/.test(route.path) && route.method !== 'HEAD',
-    );
+    // Nothing leaves the machine (offline-app-environment.ts). `*` is the 404 handler, reached by random paths anyway.
+    routes = listAppRoutes(test.app);
   });
-  afterAll(async () => {
-    await test.close();
-    rmSync(webDir, { recursive: true, force: true });
-  });
+  afterAll(() => test.close());
 
   it('should find the routes to fuzz in the app itself', () => {
     // A parse that silently found nothing would make every property below vacuous.

@@ -536,6 +536,47 @@ describe('issue 8: MCP authorization server, negative cases', () => {
     expect(apps.map((app) => app.clientId)).toEqual([second.client.client_id]);
   });
 
+  it('issue 16: "revoke all" in Connected apps ends every grant of the user: access and refresh tokens, none of another user', async () => {
+    const owner = await gateway.addUser({ email: 'mcp-revoke-all@home.test' });
+    const neighbour = await gateway.addUser({ email: 'mcp-revoke-all-neighbour@home.test' });
+    const connect = async (session: AiTestUser['session'], authMethod: AuthMethod) => {
+      const registered = await registerClient({ authMethod });
+      const pending = await buildAuthorization(registered);
+      const callback = await approve(registered, pending, { session });
+      const response = await exchangeCode(registered, pending, callback);
+      expect(response.status).toBe(200);
+      const tokens = (await oauth.processAuthorizationCodeResponse(as, registered.client, response)) as Tokens;
+      return { registered, tokens };
+    };
+    const apps = [
+      await connect(owner.session, 'none'),
+      await connect(owner.session, 'client_secret_post'),
+      await connect(owner.session, 'client_secret_basic'),
+    ];
+    const kept = await connect(neighbour.session, 'none');
+    for (const app of [...apps, kept]) expect((await initializeMcp(app.tokens.access_token)).status).toBe(200);
+    const listed = async (who: AiTestUser) =>
+      ((await (await gateway.sessionRequest(who, 'GET', '/api/connected-apps')).json()) as { apps: unknown[] }).apps;
+    expect(await listed(owner)).toHaveLength(3);
+
+    const revoked = await gateway.sessionRequest(owner, 'DELETE', '/api/connected-apps');
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toEqual({ revoked: 3 });
+
+    expect(await listed(owner)).toEqual([]);
+    for (const { registered, tokens } of apps) {
+      expect((await initializeMcp(tokens.access_token)).status).toBe(401);
+      await expectTokenEndpointError(registered, await refresh(registered, tokens.refresh_token ?? ''), {
+        status: 400,
+        error: 'invalid_grant',
+      });
+    }
+    // The neighbour's app is untouched: its token still opens /mcp and its refresh token still works.
+    expect(await listed(neighbour)).toHaveLength(1);
+    expect((await initializeMcp(kept.tokens.access_token)).status).toBe(200);
+    expect((await refresh(kept.registered, kept.tokens.refresh_token ?? '')).status).toBe(200);
+  });
+
   it('17. re-approving an app extends its one grant: Connected apps lists it once, the consent page knows it', async () => {
     const owner = await gateway.addUser({ email: 'mcp-reapprove@home.test' });
     const registered = await registerClient();

@@ -226,8 +226,89 @@ describe('issue 4: usage limits and the API-key fallback', () => {
   });
 });
 
+describe('issue 16: fallback on, but never mid-answer', () => {
+  // README, "Fallback": a request goes to the API-key providers only before anything was sent to the client. Bob has
+  // fallback on and an OpenAI key; each failure comes after the subscription's first words, including the usage
+  // limit, which would be a reason to fall back before them.
+  const FAILURES_AFTER_OUTPUT = [
+    ['cut off', { kind: 'disconnect', afterDeltas: 2 }],
+    [
+      'a usage limit',
+      { kind: 'failed', error: { type: 'usage_limit_reached', code: 'usage_limit_reached', message: 'limit' } },
+    ],
+    ['a server error', { kind: 'failed', error: { code: 'server_error', message: 'The server had an error.' } }],
+  ] as const;
+
+  it.each(FAILURES_AFTER_OUTPUT)(
+    'issue 16: stream: the subscription’s words, then an error event (%s)',
+    async (_what, ending) => {
+      gateway.fakeCodex.enqueueScenarios({
+        kind: 'stream',
+        text: 'The first words of an answer',
+        deltaCount: 4,
+        ending,
+      });
+      const events = await collect(bob.client.stream({ model: 'chatgpt/gpt-5.5', content: 'Summarise my day' }));
+      const deltas = events.filter((event) => event.type === 'delta');
+      expect(deltas.length).toBeGreaterThan(0);
+      expect(textOf(events)).toBe('The first words of an answer'.slice(0, textOf(events).length));
+      expect(events.at(-1)?.type).toBe('error');
+      expect(events.some((event) => event.type === 'done')).toBe(false);
+      expect(gateway.fakeCodex.exchanges).toHaveLength(1);
+      expect(gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST')).toEqual([]);
+    },
+  );
+
+  it.each(FAILURES_AFTER_OUTPUT)(
+    'issue 16: chat: an error, not another provider’s answer (%s)',
+    async (_what, ending) => {
+      gateway.fakeCodex.enqueueScenarios({
+        kind: 'stream',
+        text: 'The first words of an answer',
+        deltaCount: 4,
+        ending,
+      });
+      const error = await bob.client
+        .chat({ model: 'chatgpt/gpt-5.5', content: 'Summarise my day' })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GatewayClientError);
+      expect((error as GatewayClientError).status).toBeGreaterThanOrEqual(400);
+      expect(gateway.fakeCodex.exchanges).toHaveLength(1);
+      expect(gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST')).toEqual([]);
+    },
+  );
+
+  it('issue 16: the same failure before any output does fall back (so the tests above can fail)', async () => {
+    gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit' });
+    const events = await collect(bob.client.stream({ model: 'chatgpt/gpt-5.5', content: 'Summarise my day' }));
+    expect(events.at(-1)).toMatchObject({ type: 'done', provider: 'openai' });
+    expect(gateway.fakeOpenAi.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('issue 16: leaving the client’s loop', () => {
+  it('issue 16: a break out of stream() makes the gateway close the upstream request', async () => {
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'A long answer that takes its time to arrive, word after word.',
+      deltaCount: 6,
+      stall: { ms: 10_000, afterDeltas: 1 },
+    });
+    const events: AiStreamEvent[] = [];
+    for await (const event of alice.client.stream({ model: 'chatgpt/gpt-5.5', content: 'Tell me a long story' })) {
+      events.push(event);
+      if (event.type === 'delta') break;
+    }
+    expect(events.map((event) => event.type)).toEqual(['delta']);
+    // Well inside the fake's 10 s stall: only the client leaving can close it this early.
+    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
+    expect(exchange.isClientAbort).toBe(true);
+  });
+});
+
 describe('issue 4: a client that goes away', () => {
-  it('should close the upstream request within 100 ms of the client aborting', async () => {
+  // How soon (within 100 ms) is asserted in client-abort.timing.test.ts, the tolerant timing job.
+  it('should close the upstream request when the client aborts', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -252,8 +333,9 @@ describe('issue 4: a client that goes away', () => {
       expect((error as Error).name).toBe('AbortError');
     }
     expect(events).toHaveLength(1);
-    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 2000 });
+    // Well inside the fake's 10 s stall: only the client leaving can close it this early.
+    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
     expect(exchange.isClientAbort).toBe(true);
-    expect((exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt).toBeLessThan(100);
+    expect(exchange.closedAt).toBeGreaterThanOrEqual(abortedAt);
   });
 });

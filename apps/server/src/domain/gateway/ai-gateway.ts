@@ -6,6 +6,7 @@ import type { DomainContext } from '../domain-context.ts';
 import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
+import { withUpstreamWait } from '../upstream-wait.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
@@ -136,10 +137,10 @@ export class AiGateway {
         };
       } catch (error) {
         upstreamWaitMs += performance.now() - stepStartedAt;
-        lastError = error;
-        if (options.abortSignal.aborted) throw error;
+        lastError = withUpstreamWait(error, upstreamWaitMs);
+        if (options.abortSignal.aborted) throw lastError;
         const hasNext = index < plan.length - 1;
-        if (!hasNext || !isFallbackWorthy(error)) throw error;
+        if (!hasNext || !isFallbackWorthy(error)) throw lastError;
         this.#log.warn(
           { provider: step.provider, next: plan[index + 1]?.provider, reason: describeUpstreamError(error)?.code },
           'falling back to the next provider before the first byte',
@@ -157,7 +158,9 @@ export class AiGateway {
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
-    const catalogue = await this.#catalogue(userId, upstreams);
+    const catalogue = await this.#catalogue(userId, upstreams).catch((error: unknown) => {
+      throw withUpstreamWait(error, performance.now() - catalogueStartedAt);
+    });
     const upstreamWaitMs = performance.now() - catalogueStartedAt;
     const availability: Record<string, unknown> = {};
     for (const binding of this.#registry.all) {

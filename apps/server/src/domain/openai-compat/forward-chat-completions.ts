@@ -6,6 +6,7 @@ import {
 } from '@pag/providers';
 import type { AiGateway, PlannedRoute } from '../gateway/ai-gateway.ts';
 import { upstreamFor } from '../gateway/providers/provider-binding.ts';
+import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 
 // Every field the relay forwards is one our request schema knows and checks (a field it does not know would reach
@@ -36,6 +37,8 @@ export async function forwardChatCompletions(
     ...openai.relayTarget(options.userId, row),
     body: toOpenAiCompatibleChatBody(options.request, step.upstreamModel),
     abortSignal: options.abortSignal,
+  }).catch((error: unknown) => {
+    throw withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt));
   });
   return {
     kind: 'relayed',

@@ -2,6 +2,7 @@ import { type CodexToolNames, forwardCodexResponses, type UpstreamResponse } fro
 import type { AiGateway, PlannedRoute, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { deriveConversationId } from '../gateway/derive-conversation-id.ts';
 import { upstreamFor } from '../gateway/providers/provider-binding.ts';
+import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 import { toCodexResponsesBody } from './to-codex-responses-body.ts';
 
@@ -55,6 +56,8 @@ export async function forwardResponses(
     }),
     body,
     abortSignal: options.abortSignal,
+  }).catch((error: unknown) => {
+    throw withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt));
   });
   return {
     kind: 'relayed',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderName, ReasoningOutput } from '@pag/contracts';
 import { readForwardedJson, readSseData, type SharedV3Warning } from '@pag/providers';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
+import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
 import { collectChatCompletion } from './collect-chat-completion.ts';
@@ -55,9 +56,12 @@ export async function startChatCompletion(
     const { model, forwarded: upstream } = forwarded;
     const base = { provider: 'openai' as const, model, warnings: [] };
     const readStartedAt = performance.now();
+    const waitedMs = () => forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
     if (!isStream) {
-      const answer = await readForwardedJson(upstream);
-      const upstreamWaitMs = forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
+      const answer = await readForwardedJson(upstream).catch((error: unknown) => {
+        throw withUpstreamWait(error, waitedMs());
+      });
+      const upstreamWaitMs = waitedMs();
       const { completion, usage } = relayChatCompletion(answer, { model, reasoningOutput, url: upstream.url });
       return { ...base, kind: 'completion', completion, usage, upstreamWaitMs };
     }
@@ -71,9 +75,9 @@ export async function startChatCompletion(
     if (!first.done && first.value.kind === 'error') {
       // Closing the items stops reading the upstream body, which frees its connection.
       await items.return(undefined);
-      throw first.value.error;
+      throw withUpstreamWait(first.value.error, waitedMs());
     }
-    const upstreamWaitMs = forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
+    const upstreamWaitMs = waitedMs();
     return { ...base, kind: 'stream', items: prepend(first, items), upstreamWaitMs };
   }
 
@@ -99,7 +103,9 @@ export async function startChatCompletion(
   };
   if (!isStream) {
     const collectStartedAt = performance.now();
-    const completion = await collectChatCompletion(chat.parts, identity);
+    const completion = await collectChatCompletion(chat.parts, identity).catch((error: unknown) => {
+      throw withUpstreamWait(error, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+    });
     const upstreamWaitMs = chat.upstreamWaitMs + (performance.now() - collectStartedAt);
     return { ...base, kind: 'completion', completion, usage: completion.usage, upstreamWaitMs };
   }

@@ -479,11 +479,23 @@ describe('ChatGPT sign-in: device code', () => {
     expectNoTokensStored();
   });
 
-  it('should stop polling a cancelled flow', async () => {
+  it('issue 16: should stop polling a cancelled flow (the fake’s token endpoint counts the polls)', async () => {
+    /** The polls auth.openai.com received for one flow, told apart by the user code in their body. */
+    const pollsOf = (userCode: string) =>
+      fake
+        .findRequests({ method: 'POST', path: '/api/accounts/deviceauth/token' })
+        .filter((request) => (request.json as { user_code?: unknown } | undefined)?.user_code === userCode);
     const flow = (await api(owner, 'POST', '/api/connections/chatgpt/sign-in', { method: 'device' })).json();
+    // The poller is running: its first poll arrives one interval (1 s) after the start.
+    await waitFor(() => (pollsOf(flow.userCode).length >= 1 ? true : null), 10_000);
     expect((await api(owner, 'POST', `/api/connections/chatgpt/sign-in/${flow.id}/cancel`)).statusCode).toBe(204);
+    const pollsAtCancel = pollsOf(flow.userCode).length;
     fake.approveDevice({ userCode: flow.userCode });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The clock for "long enough": a second flow started now, on the same 1 s interval, polls twice. By its second
+    // poll the cancelled flow's timer (due one interval after its last poll, before the cancel) has fired twice over.
+    const control = (await api(owner, 'POST', '/api/connections/chatgpt/sign-in', { method: 'device' })).json();
+    await waitFor(() => (pollsOf(control.userCode).length >= 2 ? true : null), 10_000);
+    expect(pollsOf(flow.userCode)).toHaveLength(pollsAtCancel);
     expect((await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json().status).toBe('cancelled');
     expectNoTokensStored();
   });
@@ -520,11 +532,15 @@ describe('disconnect', () => {
     expect((await api(owner, 'DELETE', '/api/connections/chatgpt')).statusCode).toBe(404);
   });
 
-  it('should still disconnect when the revoke fails, and keep the connection after a gateway sign-out', async () => {
+  it('issue 16: should still disconnect when the revoke fails, and keep the connection after a gateway sign-out', async () => {
     const flow = await startFlow(owner, 'paste');
     const callback = await authorizeAtFake(flow.authorizeUrl ?? '');
     await api(owner, 'POST', `/api/connections/chatgpt/sign-in/${flow.id}/complete`, { input: callback });
-    await api(owner, 'POST', '/api/auth/logout');
+    expect((await api(owner, 'POST', '/api/auth/logout')).statusCode).toBe(204);
+    // The sign-out worked: the old session is refused from now on.
+    const refused = await api(owner, 'GET', '/api/connections');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.code).toBe('unauthenticated');
     const again = await signInNewUser(test, 'second@example.com', '10.0.0.3');
     expect(await listConnections(again)).toEqual([]);
     const { signIn } = await import('../../test/build-test-app.ts');

@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
 import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
@@ -134,15 +135,6 @@ describe('issue 8: the authorization server’s discovery documents and registra
     expect(clients).toEqual({ count: 1 });
   });
 
-  it('rate-limits registration per address', async () => {
-    const metadata = { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none' };
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 31; attempt += 1) {
-      statuses.push((await register(test, metadata, '10.9.9.9')).statusCode);
-    }
-    expect(statuses.at(-1)).toBe(429);
-  });
-
   it('shows an error page — and never redirects — for an unknown client', async () => {
     const response = await test.app.inject({
       url: '/oauth/authorize?response_type=code&client_id=nobody&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&code_challenge=abc&code_challenge_method=S256',
@@ -180,6 +172,62 @@ describe('issue 8: the authorization server’s discovery documents and registra
     const bytes = readDatabaseBytes(test.config.databaseFile);
     expect(bytes).not.toContain(confidential.client_secret);
     expect(bytes).not.toContain(confidential.registration_access_token);
+  });
+});
+
+describe('issue 16: the authorization server’s endpoints are rate-limited per client address', () => {
+  let test: TestApp;
+
+  beforeEach(async () => {
+    // Room for every registration, so only the rate limit can refuse one.
+    test = await buildTestApp({ GATEWAY_PUBLIC_URL: PUBLIC_URL, GATEWAY_OAUTH_MAX_CLIENTS: '1000' });
+  });
+  afterEach(async () => {
+    await test.close();
+  });
+
+  /** Sends `send(address)` `allowed` times, then once more: every one but the last is answered, the last is 429. */
+  async function expectLimit(allowed: number, send: (address: string) => Promise<LightMyRequestResponse>) {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < allowed; attempt += 1) statuses.push((await send('10.9.9.9')).statusCode);
+    expect(statuses.filter((status) => status === 429)).toEqual([]);
+    const refused = await send('10.9.9.9');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The limit is the address’s own: another client is still served.
+    expect((await send('10.9.9.10')).statusCode).not.toBe(429);
+    return statuses;
+  }
+
+  it('issue 16: registration: 30 succeed, the 31st is 429 with Retry-After, another address still registers', async () => {
+    const metadata = { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none' };
+    const statuses = await expectLimit(30, (address) => register(test, metadata, address));
+    expect(statuses).toEqual(Array.from({ length: 30 }, () => 201));
+  });
+
+  it('issue 16: /oauth/token: 120 answers a minute, then 429 with Retry-After', async () => {
+    const statuses = await expectLimit(120, (address) =>
+      test.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: 'grant_type=authorization_code&code=nothing&client_id=nobody',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress: address,
+      }),
+    );
+    // oidc-provider answers each of them itself (an unknown client), so the limit is the only 429.
+    expect(new Set(statuses)).toEqual(new Set([401]));
+  });
+
+  it('issue 16: /oauth/authorize: 60 answers a minute, then 429 with Retry-After', async () => {
+    const statuses = await expectLimit(60, (address) =>
+      test.app.inject({
+        url: '/oauth/authorize?response_type=code&client_id=nobody&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_challenge=abc&code_challenge_method=S256',
+        remoteAddress: address,
+      }),
+    );
+    expect(new Set(statuses)).toEqual(new Set([400]));
   });
 });
 

@@ -3,7 +3,7 @@ import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/ope
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
-import { logV1Access } from './log-v1-access.ts';
+import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
 import type { V1App } from './v1-app.ts';
 
 /** `POST /v1/embeddings`: through an OpenAI-compatible or Gemini connection; `float` or `base64` as asked. */
@@ -18,6 +18,8 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
     async (request, reply) => {
       const body = request.body;
       const values = typeof body.input === 'string' ? [body.input] : body.input;
+      // Embedding is one upstream call: all of it counts as upstream time, the rest is the gateway's.
+      const embedStartedAt = performance.now();
       const result = await embedTexts(services.gateway, {
         userId: requireAuth(request).user.id,
         model: body.model,
@@ -25,7 +27,8 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
         dimensions: body.dimensions,
         abortSignal: clientAbortSignal(reply),
       });
-      logV1Access(request, reply, { status: 200, model: result.model, promptTokens: result.tokens });
+      const overheadMs = setOverheadHeader(reply, performance.now() - embedStartedAt);
+      logV1Access(request, reply, { status: 200, model: result.model, promptTokens: result.tokens, overheadMs });
       reply.header('x-gateway-model', result.model);
       const isBase64 = body.encoding_format === 'base64';
       return {

@@ -1,22 +1,24 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../domain/gateway-error.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
+import { setOverheadHeader } from './log-v1-access.ts';
 import type { V1App } from './v1-app.ts';
 
 /** `GET /v1/models` and `GET /v1/models/{id}`: the router's catalogue for this key's user, ids usable as `model`. */
 export function registerModelsRoutes(app: V1App, services: RouteServices): void {
-  app.get('/models', { config: { access: 'api-key' } }, async (request) => {
-    const models = await services.gateway.listModels(requireAuth(request).user.id);
+  app.get('/models', { config: { access: 'api-key' } }, async (request, reply) => {
+    const models = await listModelsTimed(services, requireAuth(request).user.id, reply);
     return { object: 'list', data: models.map(toOpenAiModel) };
   });
 
   app.get(
     '/models/*',
     { schema: { params: z.object({ '*': z.string().min(1) }) }, config: { access: 'api-key' } },
-    async (request) => {
+    async (request, reply) => {
       const id = request.params['*'];
-      const models = await services.gateway.listModels(requireAuth(request).user.id);
+      const models = await listModelsTimed(services, requireAuth(request).user.id, reply);
       const model = models.find((candidate) => candidate.id === id || candidate.upstreamId === id);
       if (model == null) {
         throw new GatewayError(
@@ -30,6 +32,17 @@ export function registerModelsRoutes(app: V1App, services: RouteServices): void 
       return toOpenAiModel(model);
     },
   );
+}
+
+/**
+ * The user's catalogue, with `x-gateway-overhead-ms` set: the catalogue is the upstreams' model lists (cached), so
+ * the whole call counts as upstream time and the overhead is the gateway's time around it.
+ */
+async function listModelsTimed(services: RouteServices, userId: string, reply: FastifyReply) {
+  const startedAt = performance.now();
+  const models = await services.gateway.listModels(userId);
+  setOverheadHeader(reply, performance.now() - startedAt);
+  return models;
 }
 
 /** A catalogue entry as OpenAI lists models; the id is what `model` takes. */

@@ -5,6 +5,7 @@ import { relayCodexEvents } from '../../domain/openai-compat/relay-codex-events.
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
 import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
+import { withUpstreamWait } from '../../domain/upstream-wait.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
@@ -64,7 +65,11 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         if (!isStream) {
           const collectStartedAt = performance.now();
           let last: Record<string, unknown> | undefined;
-          for await (const event of events) last = event;
+          try {
+            for await (const event of events) last = event;
+          } catch (error) {
+            throw withUpstreamWait(error, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+          }
           const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
           logV1Access(request, reply, { status: 200, provider: chat.provider, model: chat.model, overheadMs });
           return last?.response;
@@ -91,7 +96,9 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
       const body = restoreCodexToolNames(forwarded.response.body, forwarded.toolNames);
       if (request.body.stream !== true) {
         const collectStartedAt = performance.now();
-        const response = await collectCodexResponse({ body, url: forwarded.url });
+        const response = await collectCodexResponse({ body, url: forwarded.url }).catch((error: unknown) => {
+          throw withUpstreamWait(error, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
+        });
         const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
         logV1Access(request, reply, { status: 200, provider: 'chatgpt', model: forwarded.model, overheadMs });
         return response;

@@ -2,6 +2,7 @@ import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
+import { expectUpstreamWaitSubtracted, timeOverheadHeader } from '../../test/time-overhead-header.ts';
 
 // The OpenAI-compatible API driven by the official `openai` SDK, unmodified, against the gateway on loopback in
 // front of the strict fakes: the subscription (Codex) path and the API-key path.
@@ -537,12 +538,105 @@ describe('embeddings', () => {
 });
 
 describe('observability', () => {
+  it('issue 16: every answer carries x-request-id and x-gateway-overhead-ms, error answers included', async () => {
+    const call =
+      (path: string, init: { method?: string; apiKey?: string; body?: unknown } = {}) =>
+      () =>
+        fetch(`${gateway.url}/v1${path}`, {
+          method: init.method ?? 'GET',
+          headers: {
+            authorization: `Bearer ${init.apiKey ?? user.apiKey}`,
+            ...(init.body == null ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(init.body == null ? {} : { body: JSON.stringify(init.body) }),
+          signal: AbortSignal.timeout(20_000),
+        });
+    const chat = { model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] };
+    const cases: [string, number, () => Promise<Response>][] = [
+      ['the model list', 200, call('/models')],
+      ['a wrong key', 401, call('/models', { apiKey: 'gwk_wrong' })],
+      ['an invalid body', 400, call('/chat/completions', { method: 'POST', body: { model: 'chatgpt/gpt-5.5' } })],
+      ['an unknown endpoint', 404, call('/nothing-here')],
+      ['an unknown model', 404, call('/models/chatgpt/nope')],
+      ['an unknown chat model', 404, call('/chat/completions', { method: 'POST', body: { ...chat, model: 'x/y' } })],
+      [
+        'embeddings',
+        200,
+        call('/embeddings', { method: 'POST', body: { model: 'openai/text-embedding-3-small', input: 'a' } }),
+      ],
+    ];
+    for (const [what, status, send] of cases) {
+      const answer = await timeOverheadHeader(send);
+      expect(answer.response.status, what).toBe(status);
+      expect(answer.response.headers.get('x-request-id'), what).toMatch(/^[0-9a-f-]{36}$/);
+      await answer.response.text();
+    }
+    // A slow upstream that then fails: the answer has both headers, and the wait is not counted as the gateway's.
+    // Each front door's own path: the relays (forward…) and the runner (startModelStream).
+    const DELAY_MS = 1_000;
+    const slowFailures: [string, Record<string, unknown>, 'codex' | 'openai', number][] = [
+      ['/chat/completions', { ...chat, model: 'openai/gpt-4.1' }, 'openai', 502],
+      ['/responses', { model: 'openai/gpt-4.1', input: 'Hi' }, 'openai', 502],
+      ['/chat/completions', chat, 'codex', 429],
+      ['/responses', { model: 'chatgpt/gpt-5.5', input: 'Hi' }, 'codex', 429],
+    ];
+    for (const [path, body, upstream, status] of slowFailures) {
+      const what = `${path} on ${upstream}`;
+      if (upstream === 'codex') {
+        gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit' });
+        gateway.fakeCodex.faults.push({ match: { path: /\/responses$/ }, fault: { kind: 'delay', ms: DELAY_MS } });
+      } else {
+        gateway.fakeOpenAi.enqueueScenarios('server-error');
+        gateway.fakeOpenAi.faults.push({
+          match: { path: /\/chat\/completions$/ },
+          fault: { kind: 'delay', ms: DELAY_MS },
+        });
+      }
+      const failed = await timeOverheadHeader(call(path, { method: 'POST', body }));
+      expect(failed.response.status, what).toBe(status);
+      expect(failed.response.headers.get('x-request-id'), what).toMatch(/^[0-9a-f-]{36}$/);
+      expectUpstreamWaitSubtracted(failed, DELAY_MS);
+      await failed.response.text();
+    }
+    expect([...gateway.fakeCodex.pendingScenarios, ...gateway.fakeOpenAi.pendingScenarios]).toEqual([]);
+  });
+
+  it('issue 16: x-gateway-overhead-ms on the subscription is under the wall time and not inflated by a slow upstream', async () => {
+    const DELAY_MS = 1_000;
+    const send = (path: string, body: Record<string, unknown>) => () =>
+      fetch(`${gateway.url}/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(20_000),
+      });
+    const chat = { model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] };
+    const requests = [
+      send('/chat/completions', chat),
+      send('/chat/completions', { ...chat, stream: true }),
+      send('/responses', { model: 'chatgpt/gpt-5.5', input: 'Hi' }),
+      send('/responses', { model: 'chatgpt/gpt-5.5', input: 'Hi', stream: true }),
+    ];
+    for (const request of requests) {
+      const quick = await timeOverheadHeader(request);
+      expect(quick.response.status).toBe(200);
+      await quick.response.text();
+      gateway.fakeCodex.faults.push({
+        match: { method: 'POST', path: /\/responses$/ },
+        fault: { kind: 'delay', ms: DELAY_MS },
+      });
+      const slow = await timeOverheadHeader(request);
+      expect(slow.response.status).toBe(200);
+      await slow.response.text();
+      expectUpstreamWaitSubtracted(slow, DELAY_MS);
+    }
+    expect(gateway.fakeCodex.faults.pending).toEqual([]);
+  });
+
   it('should report the gateway’s own time and log one access line per request, without secrets', async () => {
     const { response } = await openai.chat.completions
       .create({ model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] })
       .withResponse();
-    const overhead = Number(response.headers.get('x-gateway-overhead-ms'));
-    expect(Number.isFinite(overhead) && overhead >= 0).toBe(true);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const stream = await openai.chat.completions.create({
       model: 'chatgpt/gpt-5.5',

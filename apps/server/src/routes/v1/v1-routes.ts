@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { GatewayError } from '../../domain/gateway-error.ts';
+import { upstreamWaitOf } from '../../domain/upstream-wait.ts';
 import { sendOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import type { RouteServices } from '../route-services.ts';
 import { registerChatCompletionsRoute } from './chat-completions-route.ts';
 import { registerEmbeddingsRoute } from './embeddings-route.ts';
-import { logV1Access } from './log-v1-access.ts';
+import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
 import { registerModelsRoutes } from './models-routes.ts';
 import { registerResponsesRoute } from './responses-route.ts';
 
@@ -21,17 +22,21 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
     request.hasAccessLine = true;
     done();
   });
+  // Error answers carry the gateway's own time too (README: every answer); what the domain spent waiting on an
+  // upstream before it failed is kept beside the error (domain/upstream-wait.ts).
   app.setErrorHandler((error, request, reply) => {
+    const overheadMs = setOverheadHeader(reply, upstreamWaitOf(error));
     sendOpenAiError(reply, error);
-    logV1Access(request, reply, { status: reply.statusCode });
+    logV1Access(request, reply, { status: reply.statusCode, overheadMs });
     return reply;
   });
   app.setNotFoundHandler({}, (request, reply) => {
+    const overheadMs = setOverheadHeader(reply, 0);
     sendOpenAiError(
       reply,
       new GatewayError('not_found', `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}.`),
     );
-    logV1Access(request, reply, { status: reply.statusCode });
+    logV1Access(request, reply, { status: reply.statusCode, overheadMs });
     return reply;
   });
 
