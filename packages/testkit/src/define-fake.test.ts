@@ -189,7 +189,8 @@ describe('defineFake: server', () => {
     const started = performance.now();
     await fake.close();
 
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Not Node's 5 s keep-alive wait (a margin wide enough for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(3000);
     await expect(send(fake, '/ok')).rejects.toThrow();
   });
 
@@ -206,7 +207,7 @@ describe('defineFake: server', () => {
 
     // Rejected by the dropped socket, not by the 2 s timeout.
     expect(await outcome).toBeInstanceOf(TypeError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it('should return the same promise when closed twice', async () => {

@@ -281,7 +281,7 @@ describe('buildCodexStreamPlan over HTTP', () => {
 
   it('should stall after the first delta, then go on', async () => {
     const rig = await startCodexTestRig();
-    rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 400, afterDeltas: 1 } });
+    rig.backend.enqueueScenarios({ kind: 'stream', text: 'abcdef', stall: { ms: 1500, afterDeltas: 1 } });
 
     const response = await postResponses({ rig, body: codexRequestBody() });
     const { data, arrivals } = await readSseBody(response);
@@ -289,8 +289,9 @@ describe('buildCodexStreamPlan over HTTP', () => {
     expect(data.at(-1)?.type).toBe('response.completed');
     const firstDelta = data.findIndex((event) => event.type === 'response.output_text.delta');
     const gap = (arrivals[firstDelta + 1] ?? 0) - (arrivals[firstDelta] ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(350);
-    expect((arrivals[firstDelta] ?? 0) - (arrivals[0] ?? 0)).toBeLessThan(300);
+    expect(gap).toBeGreaterThanOrEqual(1450);
+    // The stall comes after the first delta, not before it (a wide margin: a loaded machine is not the point).
+    expect((arrivals[firstDelta] ?? 0) - (arrivals[0] ?? 0)).toBeLessThan(1000);
   });
 
   it('should stall for a second in the idle preset', async () => {

@@ -238,7 +238,8 @@ describe('codexBackendFake', () => {
 
     expect(exchange.isClientAbort).toBe(true);
     expect(exchange.closedAt).toBeDefined();
-    expect((exchange.closedAt ?? 0) - abortedAt).toBeLessThan(100);
+    // Promptly, not when the 10 s stall ends: a margin wide enough for a loaded machine (timing is not the point).
+    expect((exchange.closedAt ?? 0) - abortedAt).toBeLessThan(2000);
   });
 
   it('should not count a completed stream as a client abort', async () => {
