@@ -28,8 +28,12 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   invalid_upstream_key: 400,
   /** The outbound policy refuses the upstream's scheme or address (domain/outbound); the message names the rule. */
   upstream_address_refused: 400,
-  /** Nothing connected can make embeddings (the subscription cannot): the message names what would. */
-  embeddings_unavailable: 501,
+  /**
+   * Nothing connected can make embeddings (the subscription cannot): the message names what would. A 409 like
+   * `no_provider`, the user's setup and not the server lacks it (was 501; a 5xx for a request the user can fix was
+   * found by the route fuzzing of issue 16).
+   */
+  embeddings_unavailable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

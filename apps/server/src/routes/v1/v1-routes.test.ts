@@ -511,7 +511,7 @@ describe('embeddings', () => {
     expect(result.data[0]?.embedding.length).toBeGreaterThan(0);
   });
 
-  it('should say which connection would enable embeddings when none can make them', async () => {
+  it('issue 16: should say which connection would enable embeddings when none can make them, with a 4xx', async () => {
     const subscriptionOnly = await gateway.addUser({ email: 'no-embed@home.test', chatgptAccount: 'bob@example.com' });
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: subscriptionOnly.apiKey, maxRetries: 0 });
     const error = await client.embeddings
@@ -519,7 +519,7 @@ describe('embeddings', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     const apiError = error as InstanceType<typeof OpenAI.APIError>;
-    expect(apiError.status).toBe(501);
+    expect(apiError.status).toBe(409);
     expect(apiError.code).toBe('embeddings_unavailable');
     expect(apiError.message).toMatch(/OpenAI-compatible API key .* or a Gemini API key/);
   });
