@@ -13,6 +13,8 @@ export const users = sqliteTable('users', {
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  /** The first answer the user got in the settings UI (the Playground): ticks "try it" on Getting started. */
+  firstPlaygroundAnswerAt: integer('first_playground_answer_at', { mode: 'timestamp_ms' }),
 });
 
 /**

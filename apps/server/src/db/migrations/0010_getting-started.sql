@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `first_playground_answer_at` integer;
