@@ -8,6 +8,8 @@ export type UpstreamErrorDescription = {
   retryAfterSeconds: number | undefined;
   /** When a usage limit resets: the body carries it next to `Retry-After`, for clients that schedule. */
   resetsAt?: Date | undefined;
+  /** The technical account behind a plain message, when the error carries one. */
+  details?: string | undefined;
 };
 
 /**
@@ -22,6 +24,7 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
       message: error.message,
       retryAfterSeconds: error.retryAfterSeconds,
       ...(error.resetsAt == null ? {} : { resetsAt: error.resetsAt }),
+      ...(error.details == null ? {} : { details: error.details }),
     };
   }
   // The outbound policy refuses a connection from inside the transport (domain/outbound/outbound-policy.ts), so its

@@ -8,6 +8,11 @@ export type GatewayErrorOptions = {
   param?: string;
   /** When a usage limit resets: sent in the body next to `Retry-After`, for clients that schedule (issue 17). */
   resetsAt?: Date;
+  /**
+   * The technical account behind a plain `message` (an upstream's own words): the envelope's `details`, which the
+   * settings UI folds behind "Details" (issue 17). Never a secret.
+   */
+  details?: string;
 };
 
 /**
@@ -20,6 +25,7 @@ export class GatewayError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly param: string | undefined;
   readonly resetsAt: Date | undefined;
+  readonly details: string | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -27,5 +33,6 @@ export class GatewayError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.param = options.param;
     this.resetsAt = options.resetsAt;
+    this.details = options.details;
   }
 }

@@ -71,6 +71,8 @@ type ClassifiedError = {
   retryAfterSeconds?: number | undefined;
   /** When a usage limit resets. */
   resetsAt?: Date | undefined;
+  /** The technical account behind a plain message. */
+  details?: string | undefined;
 };
 
 /**
@@ -116,6 +118,7 @@ export function sendError(reply: FastifyReply, error: ClassifiedError): FastifyR
       code: error.code,
       message: error.message,
       ...(error.resetsAt == null ? {} : { resetsAt: error.resetsAt.toISOString() }),
+      ...(error.details == null ? {} : { details: error.details }),
     },
   };
   return reply.code(STATUS_BY_CODE[error.code]).type('application/json; charset=utf-8').send(body);

@@ -59,7 +59,8 @@ export function toOpenAiError(error: unknown): {
     isInternal: classified.code === 'internal_error',
     body: {
       error: {
-        message: classified.message,
+        // OpenAI's envelope has one text field: a developer reading it wants the technical account too.
+        message: classified.details == null ? classified.message : `${classified.message} (${classified.details})`,
         type: typeOf(classified.code, status),
         code: codeOf(classified.code),
         param: paramOf(error),
