@@ -19,7 +19,7 @@ import { TextField } from './text-field.tsx';
 export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
-  const redirectRef = useRef<HTMLInputElement>(null);
+  const redirectRef = useRef<HTMLTextAreaElement>(null);
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
   const [isEditing, setIsEditing] = useState(false);
@@ -80,10 +80,11 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
         API, and register this redirect URI exactly:
       </p>
       <div className="device-code">
-        <input
+        <textarea
           ref={redirectRef}
-          className="input input-mono"
+          className="input input-mono wrapped-value"
           readOnly
+          rows={1}
           value={status.redirectUri}
           aria-label="Redirect URI"
         />

@@ -18,7 +18,7 @@ export type SecretKeyDialogProps = {
  * API, the OpenAI SDK and curl, with the key and this gateway's address already in them.
  */
 export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
-  const secretInputRef = useRef<HTMLInputElement>(null);
+  const secretInputRef = useRef<HTMLTextAreaElement>(null);
 
   return (
     <ModalDialog
@@ -43,12 +43,14 @@ export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
                 API key
               </label>
               <div className="input-group">
-                <input
+                {/* Wrapped, so the whole key is in view on a phone too (an input cut it off). */}
+                <textarea
                   ref={secretInputRef}
                   id="new-api-key-secret"
-                  className="input input-mono"
+                  className="input input-mono wrapped-value"
                   value={createdKey.secret}
                   readOnly
+                  rows={2}
                   spellCheck={false}
                   autoComplete="off"
                   onFocus={(event) => event.currentTarget.select()}

@@ -254,11 +254,19 @@ function ConnectedAppsTable({ apps, onRevoke }: { apps: ConnectedApp[]; onRevoke
 
 /** The MCP address, read-only with a copy button (the selection fallback needs the input). */
 function McpUrlField({ url }: { url: string }) {
-  const inputRef = useRef<HTMLInputElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
   return (
     <>
       <div className="device-code mcp-url">
-        <input ref={inputRef} className="input input-mono" readOnly value={url} aria-label="MCP server address" />
+        {/* Wrapped, so a long address is whole on a phone too. */}
+        <textarea
+          ref={inputRef}
+          className="input input-mono wrapped-value"
+          readOnly
+          rows={1}
+          value={url}
+          aria-label="MCP server address"
+        />
         <CopyButton value={url} sourceRef={inputRef} subject="MCP server address" />
       </div>
       {isReachableFromCloud(url) ? null : (

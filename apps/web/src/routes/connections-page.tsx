@@ -99,15 +99,26 @@ export function ConnectionsPage() {
             </h2>
             <FallbackSetting credentials={credentials.data ?? []} google={google.data ?? null} />
             {google.data == null ? null : (
-              <details className="fold" open={isGoogleInUse || outcome != null}>
-                <summary className="fold-summary">Use a Google account instead of a Gemini API key</summary>
-                <GoogleConnectionCard status={google.data} />
-              </details>
+              <GoogleFold status={google.data} isInitiallyOpen={isGoogleInUse || outcome != null} />
             )}
           </section>
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * The Google account behind "Use a Google account instead" (issue 17: it took a third of the page for what most
+ * people do with a key). Open at first when it is in use or Google just sent the user back; then the user's.
+ */
+function GoogleFold({ status, isInitiallyOpen }: { status: GoogleStatus; isInitiallyOpen: boolean }) {
+  const [isOpen] = useState(isInitiallyOpen);
+  return (
+    <details className="fold" open={isOpen}>
+      <summary className="fold-summary">Use a Google account instead of a Gemini API key</summary>
+      <GoogleConnectionCard status={status} />
+    </details>
   );
 }
 
