@@ -17,7 +17,7 @@ export function toGoogleSignInError(error: unknown): GatewayError {
     case 'invalid_client':
       return new GatewayError(
         'sign_in_failed',
-        'Google refused the OAuth client: check the client id and secret under Settings → Connections → Google.',
+        'Google refused the OAuth client: check the client id and secret under Settings → Connections → Advanced (Google account).',
         { cause: error },
       );
     case 'invalid_grant':
