@@ -115,7 +115,7 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await nav(page, 'Connections').click();
     await expect(chatgpt.getByRole('meter', { name: '5-hour limit' })).toBeVisible();
     await expect(chatgpt.getByRole('meter', { name: 'Weekly limit' })).toBeVisible();
-    await expect(chatgpt.getByText(/Resets in/).first()).toBeVisible();
+    await expect(chatgpt.getByText(/Resets (at|on) .+ \(in .+\)/).first()).toBeVisible();
     await screenshot(page, 'connections-quota');
   });
 

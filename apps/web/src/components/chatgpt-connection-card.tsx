@@ -354,7 +354,14 @@ function ConnectedDetails({ connection, onDisconnect }: { connection: Connection
         {windows.length === 0 ? (
           <p className="muted">Usage limits appear here after the first request through the subscription.</p>
         ) : (
-          windows.map((window) => <QuotaMeter key={window.windowMinutes ?? 0} meter={toQuotaMeter(window, now)} />)
+          windows.map((window) => (
+            <QuotaMeter
+              key={window.windowMinutes ?? 0}
+              meter={toQuotaMeter(window, now)}
+              resetsAt={window.resetsAt}
+              now={now}
+            />
+          ))
         )}
       </div>
       <div className="button-row">
