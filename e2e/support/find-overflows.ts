@@ -18,7 +18,7 @@ export async function findOverflows(page: Page): Promise<string[]> {
         typeof element.className === 'string' && element.className !== ''
           ? `.${element.className.trim().split(/\s+/).join('.')}`
           : '';
-      const label = element.getAttribute('aria-label') ?? (element as HTMLElement).innerText?.slice(0, 40) ?? '';
+      const label = element.getAttribute('aria-label') ?? element.textContent?.slice(0, 40) ?? '';
       return `<${element.tagName.toLowerCase()}${id}${classes}> "${label.replace(/\s+/g, ' ')}"`;
     };
     const isIntentionallyClipped = (element: Element) =>
