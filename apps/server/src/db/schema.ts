@@ -13,8 +13,6 @@ export const users = sqliteTable('users', {
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-  /** The first answer the user got in the settings UI (the Playground): ticks "try it" on Getting started. */
-  firstPlaygroundAnswerAt: integer('first_playground_answer_at', { mode: 'timestamp_ms' }),
 });
 
 /**
@@ -214,6 +212,17 @@ export const userSettings = sqliteTable('user_settings', {
   /** JSON list of the API-key providers to fall back to, in order; null means all of them (the default). */
   fallbackProviders: text('fallback_providers', { mode: 'json' }).$type<('openai' | 'gemini')[]>(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * What Getting started reads besides the other tables (issue 17): when the user first got an answer in the settings
+ * UI's Playground. A row per user once it happened; its own table, so the users table keeps its shape.
+ */
+export const gettingStartedProgress = sqliteTable('getting_started_progress', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  firstPlaygroundAnswerAt: integer('first_playground_answer_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
 /**

@@ -1,6 +1,6 @@
 import type { GettingStarted } from '@pag/contracts';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { apiCredentials, apiKeys, connections, users } from '../../db/schema.ts';
+import { apiCredentials, apiKeys, connections, gettingStartedProgress } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
 /** The first-run checklist of one user, read from what is stored (issue 17). */
@@ -25,15 +25,16 @@ export function readGettingStarted(context: DomainContext, userId: string): Gett
       .from(apiKeys)
       .where(and(eq(apiKeys.userId, userId), isNotNull(apiKeys.lastUsedAt)))
       .get() != null;
-  const user = db
-    .select({ firstPlaygroundAnswerAt: users.firstPlaygroundAnswerAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
+  const hasTriedPlayground =
+    db
+      .select({ userId: gettingStartedProgress.userId })
+      .from(gettingStartedProgress)
+      .where(eq(gettingStartedProgress.userId, userId))
+      .get() != null;
   return {
     hasProvider: hasConnection || hasCredential,
     hasApiKey,
-    hasTriedPlayground: user?.firstPlaygroundAnswerAt != null,
+    hasTriedPlayground,
     hasUsedApiKey,
   };
 }

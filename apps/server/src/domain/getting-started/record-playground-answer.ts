@@ -1,5 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { users } from '../../db/schema.ts';
+import { gettingStartedProgress } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
 /**
@@ -8,8 +7,8 @@ import type { DomainContext } from '../domain-context.ts';
  */
 export function recordPlaygroundAnswer(context: DomainContext, userId: string): void {
   context.db
-    .update(users)
-    .set({ firstPlaygroundAnswerAt: new Date(context.now()) })
-    .where(and(eq(users.id, userId), isNull(users.firstPlaygroundAnswerAt)))
+    .insert(gettingStartedProgress)
+    .values({ userId, firstPlaygroundAnswerAt: new Date(context.now()) })
+    .onConflictDoNothing()
     .run();
 }
