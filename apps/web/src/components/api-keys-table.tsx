@@ -60,7 +60,11 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput }: ApiKey
                     Created <time dateTime={key.createdAt}>{formatDate(key.createdAt)}</time>
                   </span>
                 </td>
-                <td>
+                <td className="keys-table-reasoning">
+                  {/* The column header is hidden on a phone, where each key is a block: say what the choice is. */}
+                  <span className="keys-table-phone-label" aria-hidden="true">
+                    Reasoning in apps
+                  </span>
                   <select
                     className="input input-compact keys-table-select"
                     aria-label={`Reasoning in apps, for ${key.name}`}
