@@ -13,7 +13,7 @@ function waitForApi(page: Page, method: string, path: string | RegExp) {
   });
 }
 
-test('an admin sets up the gateway, signs in, and issues and revokes an API key', async ({
+test('an admin sets up the gateway (signed in at once), and issues and revokes an API key', async ({
   page,
   context,
   request,
@@ -32,14 +32,16 @@ test('an admin sets up the gateway, signs in, and issues and revokes an API key'
     const setupAnswer = waitForApi(page, 'POST', '/api/auth/setup');
     await page.getByRole('button', { name: 'Create admin account' }).click();
     expect((await setupAnswer).status()).toBe(201);
-    await expect(page).toHaveURL(/\/login$/);
-    await expect(page.getByRole('status').filter({ hasText: 'Admin account created — sign in' })).toBeVisible();
+    // Issue 17: setup signs the new admin in and opens Getting started.
+    await expect(page).toHaveURL(/\/settings\/start$/);
+    await expect(page.getByRole('status').filter({ hasText: 'you are signed in' })).toBeVisible();
   });
 
-  await test.step('sign in and land on the API keys page', async () => {
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  await test.step('open the API keys page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Settings' })
+      .getByRole('link', { name: 'API keys', exact: true })
+      .click();
     await expect(page).toHaveURL(/\/settings\/api-keys$/);
     await expect(page.getByRole('heading', { level: 1, name: 'API keys' })).toBeVisible();
     await expect(page.getByText('No API keys yet')).toBeVisible();
@@ -58,7 +60,7 @@ test('an admin sets up the gateway, signs in, and issues and revokes an API key'
     secret = await secretDialog.getByLabel('API key').inputValue();
     expect(secret).toMatch(/^gwk_/);
 
-    await secretDialog.getByRole('button', { name: 'Copy' }).click();
+    await secretDialog.getByRole('button', { name: 'Copy', exact: true }).click();
     await expect(secretDialog.getByRole('button', { name: 'Copied' })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   });

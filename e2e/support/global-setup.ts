@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DEFAULT_FAKE_GOOGLE_CLIENT,
@@ -13,17 +11,13 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
-import { ARTIFACTS_DIR, REPO_ROOT, WEB_DIST_INDEX } from './paths.ts';
+import { ARTIFACTS_DIR, WEB_DIST_INDEX } from './paths.ts';
+import { startGatewayProcess } from './start-gateway-process.ts';
 
-const STARTUP_TIMEOUT_MS = 30_000;
 const GOOGLE_CLIENT = {
   clientId: DEFAULT_FAKE_GOOGLE_CLIENT.clientId,
   clientSecret: DEFAULT_FAKE_GOOGLE_CLIENT.clientSecret,
 };
-const POLL_INTERVAL_MS = 200;
-const SHUTDOWN_GRACE_MS = 5_000;
-const SETUP_LINK_PATTERN = /\/setup#token=([A-Za-z0-9_-]+)/;
-const SERVER_LOG_FILE = join(ARTIFACTS_DIR, 'server.log');
 
 /**
  * Starts the real server on a free loopback port with an empty data directory, waits until it is healthy and
@@ -54,112 +48,45 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       return info == null ? false : { email: info.email, scopes: info.scopes };
     },
   });
-  const dataDir = await mkdtemp(join(tmpdir(), 'pag-e2e-'));
-  const log = createWriteStream(SERVER_LOG_FILE);
-
-  // The server's real entry, as `pnpm start` and the image run it (Node strips the types itself).
-  const server = spawn(process.execPath, ['apps/server/bin/gateway-server.mjs'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: String(port),
-      GATEWAY_PUBLIC_URL: baseUrl,
-      GATEWAY_DATA_DIR: dataDir,
-      GATEWAY_LOG_LEVEL: 'info',
-      GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
-      GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
-      GATEWAY_GOOGLE_AUTH_URL: fakeGoogle.authorizationEndpoint,
-      GATEWAY_GOOGLE_TOKEN_URL: fakeGoogle.tokenEndpoint,
-      GATEWAY_GOOGLE_REVOKE_URL: fakeGoogle.revocationEndpoint,
-      GATEWAY_GEMINI_API_URL: fakeGemini.url,
-      // The fake OpenAI-compatible API listens on loopback, which the outbound policy refuses by default.
-      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
-      // The browser and the specs' API clients all connect from 127.0.0.1, where sign-ins are limited to 5 a minute;
-      // trusting the loopback proxy lets an API client name another address (x-forwarded-for) for its own sign-ins.
-      GATEWAY_TRUST_PROXY: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    log.write(chunk);
+  // The upstream settings every gateway of the run uses (specs may start their own, with a fresh database).
+  const upstreams = {
+    GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
+    GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
+    GATEWAY_GOOGLE_AUTH_URL: fakeGoogle.authorizationEndpoint,
+    GATEWAY_GOOGLE_TOKEN_URL: fakeGoogle.tokenEndpoint,
+    GATEWAY_GOOGLE_REVOKE_URL: fakeGoogle.revocationEndpoint,
+    GATEWAY_GEMINI_API_URL: fakeGemini.url,
+    // The fake OpenAI-compatible API listens on loopback, which the outbound policy refuses by default.
+    GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
+    // The browser and the specs' API clients all connect from 127.0.0.1, where sign-ins are limited to 5 a minute;
+    // trusting the loopback proxy lets an API client name another address (x-forwarded-for) for its own sign-ins.
+    GATEWAY_TRUST_PROXY: '127.0.0.1',
   };
-  server.stdout?.on('data', collect);
-  server.stderr?.on('data', collect);
+  const closeFakes = () =>
+    Promise.all([fakeAuth.close(), fakeOpenAi.close(), fakeCodex.close(), fakeGoogle.close(), fakeGemini.close()]);
 
-  const teardown = async () => {
-    await stopServer(server);
-    await Promise.all([
-      fakeAuth.close(),
-      fakeOpenAi.close(),
-      fakeCodex.close(),
-      fakeGoogle.close(),
-      fakeGemini.close(),
-    ]);
-    await new Promise<void>((resolve) => log.end(resolve));
-    await rm(dataDir, { recursive: true, force: true });
-  };
-
+  let gateway: Awaited<ReturnType<typeof startGatewayProcess>>;
   try {
-    const token = await waitForServer({ baseUrl, server, readOutput: () => output });
-    process.env.E2E_BASE_URL = baseUrl;
-    process.env.E2E_SETUP_TOKEN = token;
-    process.env.E2E_FAKE_AUTH_URL = fakeAuth.url;
-    process.env.E2E_FAKE_OPENAI_URL = fakeOpenAi.baseUrl;
-    process.env.E2E_FAKE_CODEX_URL = fakeCodex.url;
-    process.env.E2E_GOOGLE_CLIENT_ID = GOOGLE_CLIENT.clientId;
-    process.env.E2E_GOOGLE_CLIENT_SECRET = GOOGLE_CLIENT.clientSecret;
+    gateway = await startGatewayProcess({
+      port,
+      environment: upstreams,
+      logFile: join(ARTIFACTS_DIR, 'server.log'),
+    });
   } catch (error) {
-    await teardown();
-    const logText = await readFile(SERVER_LOG_FILE, 'utf8').catch(() => '');
-    throw new Error(
-      `${(error as Error).message}\nServer log (${SERVER_LOG_FILE}), last lines:\n${logText.split('\n').slice(-30).join('\n')}`,
-    );
+    await closeFakes();
+    throw error;
   }
+  process.env.E2E_BASE_URL = gateway.baseUrl;
+  process.env.E2E_SETUP_TOKEN = gateway.setupToken;
+  process.env.E2E_UPSTREAM_ENVIRONMENT = JSON.stringify(upstreams);
+  process.env.E2E_FAKE_AUTH_URL = fakeAuth.url;
+  process.env.E2E_FAKE_OPENAI_URL = fakeOpenAi.baseUrl;
+  process.env.E2E_FAKE_CODEX_URL = fakeCodex.url;
+  process.env.E2E_GOOGLE_CLIENT_ID = GOOGLE_CLIENT.clientId;
+  process.env.E2E_GOOGLE_CLIENT_SECRET = GOOGLE_CLIENT.clientSecret;
 
-  return teardown;
-}
-
-type WaitForServerOptions = { baseUrl: string; server: ChildProcess; readOutput: () => string };
-
-async function waitForServer({ baseUrl, server, readOutput }: WaitForServerOptions): Promise<string> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.exitCode != null || server.signalCode != null) {
-      throw new Error(`The server exited during startup (code ${server.exitCode}, signal ${server.signalCode}).`);
-    }
-    const token = SETUP_LINK_PATTERN.exec(readOutput())?.[1];
-    if (token != null && (await isHealthy(baseUrl))) return token;
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-  }
-  throw new Error(
-    `The server at ${baseUrl} did not become healthy and print its setup link within ${STARTUP_TIMEOUT_MS / 1000} s.`,
-  );
-}
-
-async function isHealthy(baseUrl: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode != null || server.signalCode != null) return;
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  server.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS);
-  });
-  if ((await Promise.race([exited, timedOut])) === 'timeout') {
-    server.kill('SIGKILL');
-    await exited;
-  }
-  clearTimeout(timer);
+  return async () => {
+    await gateway.stop();
+    await closeFakes();
+  };
 }

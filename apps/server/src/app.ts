@@ -40,6 +40,7 @@ import { apiKeyRoutes } from './routes/api-keys/api-key-routes.ts';
 import { authRoutes } from './routes/auth/auth-routes.ts';
 import { connectionRoutes } from './routes/connections/connection-routes.ts';
 import { googleConnectionRoutes } from './routes/connections/google-connection-routes.ts';
+import { gettingStartedRoutes } from './routes/getting-started/getting-started-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { mcpRoutes } from './routes/mcp/mcp-routes.ts';
 import { connectedAppsRoutes } from './routes/oauth/connected-apps-routes.ts';
@@ -199,6 +200,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     gateway,
     loopbackCallback,
     devicePoller,
+    signInEnvironment: {
+      browserSignIn: config.browserSignIn,
+      runsInContainer: config.runsInContainer,
+      publicUrl: config.publicUrl,
+    },
     sessionPolicy: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
     cookie: sessionCookieSettings(config.isHttps),
     setupToken: dependencies.setupToken ?? new SetupToken(),
@@ -228,6 +234,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(connectionRoutes, services);
     await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
+    await routes.register(gettingStartedRoutes, services);
     await routes.register(adminRoutes, services);
     await routes.register(v1Routes, { ...services, prefix: '/v1' });
     await routes.register(aiRoutes, services);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -29,6 +30,13 @@ export type Config = Readonly<{
   openaiAuthUrl: string;
   /** Redirect URI of browser and paste sign-in; must be byte-identical at authorize and exchange. */
   codexRedirectUri: string;
+  /**
+   * Whether browser sign-in can receive OpenAI's redirect on the loopback port: `auto` decides from where the gateway
+   * runs (a container, a public URL on another host), `on` and `off` say so outright (docker-compose.yml sets off).
+   */
+  browserSignIn: 'auto' | 'on' | 'off';
+  /** The gateway runs in a container (Docker's /.dockerenv, Podman's /run/.containerenv): its loopback is its own. */
+  runsInContainer: boolean;
   /** Refresh a ChatGPT access token when it expires within this many milliseconds. */
   codexRefreshWindowMs: number;
   /** ChatGPT backend base; model calls go to `{it}/codex/responses`, the catalogue to `{it}/codex/models`. */
@@ -149,6 +157,7 @@ const environmentSchema = z.object({
       message: 'must be http://127.0.0.1:<port>/auth/callback or http://localhost:<port>/auth/callback',
     })
     .default('http://127.0.0.1:1455/auth/callback'),
+  GATEWAY_BROWSER_SIGN_IN: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   GATEWAY_CHATGPT_BACKEND_URL: httpUrl('https://chatgpt.com/backend-api'),
   GATEWAY_CODEX_CLIENT_VERSION: z
     .string()
@@ -244,6 +253,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     keyFilePath: resolve(dataDir, 'encryption.key'),
     openaiAuthUrl: env.GATEWAY_OPENAI_AUTH_URL.replace(/\/+$/, ''),
     codexRedirectUri: env.GATEWAY_CODEX_REDIRECT_URI,
+    browserSignIn: env.GATEWAY_BROWSER_SIGN_IN,
+    runsInContainer: CONTAINER_MARKERS.some((path) => existsSync(path)),
     codexRefreshWindowMs: env.GATEWAY_CODEX_REFRESH_WINDOW_MINUTES * 60_000,
     chatgptBackendUrl: env.GATEWAY_CHATGPT_BACKEND_URL,
     codexClientVersion: env.GATEWAY_CODEX_CLIENT_VERSION,
@@ -264,6 +275,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     allowPrivateUpstreams: env.GATEWAY_ALLOW_PRIVATE_UPSTREAMS,
   });
 }
+
+/** Files container runtimes put in every container's root (Docker, Podman). */
+const CONTAINER_MARKERS = ['/.dockerenv', '/run/.containerenv'];
 
 function decodeKey(value: string): Buffer | null {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');

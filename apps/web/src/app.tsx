@@ -30,9 +30,8 @@ export function App() {
               Try again
             </button>
           }
-        >
-          {session.error.message}
-        </ErrorBanner>
+          error={session.error}
+        />
       </main>
     );
   }

@@ -51,6 +51,10 @@ export const setupRequestSchema = z.object({
 });
 export type SetupRequest = z.infer<typeof setupRequestSchema>;
 
+/** The answer to setup (201): the new admin, already signed in (the session cookie is set), and its CSRF token. */
+export const setupResponseSchema = z.object({ user: userSchema, csrfToken: z.string() });
+export type SetupResponse = z.infer<typeof setupResponseSchema>;
+
 /** `POST /api/auth/login` (public). Answers 200 with a {@link SessionState} and sets the session cookie. */
 export const loginRequestSchema = z.object({
   email: emailSchema,

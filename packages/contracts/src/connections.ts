@@ -94,3 +94,22 @@ export const completeSignInRequestSchema = z.object({
     .max(8192, { message: 'is too long to be a sign-in address' }),
 });
 export type CompleteSignInRequest = z.infer<typeof completeSignInRequestSchema>;
+
+/**
+ * `GET /api/connections/chatgpt/sign-in-options`: which sign-in the gateway recommends from what it knows about
+ * where it runs. Browser sign-in needs OpenAI's redirect to reach the gateway's loopback port (1455) from the
+ * user's browser: not from another machine, and not into a container whose port is not published. Every method is
+ * always offered; `browser.reason` says in words why browser sign-in would not come back here.
+ */
+export const signInOptionsSchema = z.object({
+  recommended: signInMethodSchema,
+  browser: z.object({
+    /** True when the redirect can reach the gateway's callback port (the page must also be on the same machine). */
+    isAvailable: z.boolean(),
+    /** Why not, as one sentence; null when it is available. */
+    reason: z.string().nullable(),
+  }),
+  /** The gateway found it runs in a container (Docker, Podman). */
+  runsInContainer: z.boolean(),
+});
+export type SignInOptions = z.infer<typeof signInOptionsSchema>;

@@ -42,12 +42,19 @@ export const gatewayErrorCodeSchema = z.enum([
 ]);
 export type GatewayErrorCode = z.infer<typeof gatewayErrorCodeSchema>;
 
-/** The body of every non-2xx answer under `/api/*`: `{ error: { code, message } }`. */
+/** The body of every non-2xx answer under `/api/*`: `{ error: { code, message, resetsAt?, details? } }`. */
 export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: gatewayErrorCodeSchema,
     /** Human-readable, says what to fix. Never contains secrets. */
     message: z.string(),
+    /**
+     * `usage_limit_reached` only: when the limit resets (ISO 8601), next to `Retry-After`. Such answers also carry
+     * `x-should-retry: false`: waiting for the reset is the caller's decision, not an SDK's automatic retry.
+     */
+    resetsAt: z.string().optional(),
+    /** The technical account behind `message` (an upstream's own words), for a "Details" fold; never a secret. */
+    details: z.string().optional(),
   }),
 });
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;

@@ -66,8 +66,10 @@ export {
   passwordSchema,
   type SessionState,
   type SetupRequest,
+  type SetupResponse,
   sessionStateSchema,
   setupRequestSchema,
+  setupResponseSchema,
   type User,
   userSchema,
 } from './auth.ts';
@@ -84,9 +86,11 @@ export {
   rateLimitSnapshotSchema,
   type SignInFlow,
   type SignInMethod,
+  type SignInOptions,
   type StartSignInRequest,
   signInFlowSchema,
   signInMethodSchema,
+  signInOptionsSchema,
   startSignInRequestSchema,
 } from './connections.ts';
 export {
@@ -95,6 +99,7 @@ export {
   type GatewayErrorCode,
   gatewayErrorCodeSchema,
 } from './errors.ts';
+export { type GettingStarted, gettingStartedSchema } from './getting-started.ts';
 export {
   type GoogleConnection,
   type GoogleSignIn,

@@ -1,29 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createUpstreamFetch, type UpstreamFetch } from '@pag/providers';
-import { KeyFileError } from '@pag/vault';
-import { ConfigError, loadConfig } from '../config.ts';
-import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
-import { createApiKey } from '../domain/accounts/create-api-key.ts';
-import { createUser } from '../domain/accounts/create-user.ts';
-import { deleteUser } from '../domain/accounts/delete-user.ts';
-import { findUserByEmail } from '../domain/accounts/find-user.ts';
-import { listApiKeys } from '../domain/accounts/list-api-keys.ts';
-import { isSetupRequired, listUsers } from '../domain/accounts/list-users.ts';
-import { resetPassword } from '../domain/accounts/reset-password.ts';
-import { revokeApiKey } from '../domain/accounts/revoke-api-key.ts';
-import { createConnectionsContext } from '../domain/connections/connections-context.ts';
+import type { UpstreamFetch } from '@pag/providers';
+import type { GatewayDatabase } from '../db/open-database.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
-import { openGatewayVault, VaultKeyMismatchError } from '../domain/vault/open-gateway-vault.ts';
-import { rotateEncryptionKey } from '../domain/vault/rotate-encryption-key.ts';
-import {
-  connectChatgptByPaste,
-  connectChatgptWithDeviceCode,
-  disconnectChatgptCommand,
-  printConnections,
-} from './connection-commands.ts';
 import { LineReader } from './line-reader.ts';
 import { readPassword } from './read-password.ts';
+import { USAGE } from './usage.ts';
 
 export type CliIo = {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
@@ -34,23 +16,26 @@ export type CliIo = {
   cwd: string;
 };
 
-const USAGE = `Usage: pnpm gateway <command>
+/** Every command, so a typo is answered with the usage text before anything is loaded. */
+const COMMANDS = new Set([
+  'user create',
+  'user list',
+  'user reset-password',
+  'user delete',
+  'key create',
+  'key list',
+  'key revoke',
+  'connect chatgpt',
+  'connections',
+  'disconnect chatgpt',
+  'vault rotate-key',
+]);
 
-  user create --email E [--admin]      create a user; the password is prompted (or read from stdin)
-  user list [--json]                   list users
-  user reset-password --email E        set a new password (prompted or stdin); signs the user out everywhere
-  user delete --email E                delete a user with their sessions and API keys
-  key create --user E --name N         create an API key; prints only the key
-  key list --user E [--json]           list a user's API keys (never the secrets)
-  key revoke --user E --id ID          revoke an API key at once
-  connect chatgpt --user E --device    sign in with a device code (recommended on a remote gateway)
-  connect chatgpt --user E --paste     sign in in any browser, then paste the address it ends up on
-  connections --user E [--json]        show a user's connected accounts and their state
-  disconnect chatgpt --user E          revoke and delete a user's ChatGPT sign-in
-  vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
-                                       with GATEWAY_ENCRYPTION_KEY set, under that key
+/** The commands that call auth.openai.com (and so need the upstream HTTP client). */
+const UPSTREAM_COMMANDS = new Set(['connect chatgpt', 'disconnect chatgpt']);
 
-The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;
+/** Errors whose message is the whole story (configuration, key file, vault key): one line, exit code 1. */
+const ONE_LINE_ERRORS = new Set(['ConfigError', 'VaultKeyMismatchError', 'KeyFileError']);
 
 /** Thrown for a malformed command line: exit code 2 and the usage text. */
 class UsageError extends Error {}
@@ -90,6 +75,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (value == null || value === '') throw new UsageError(`"${command}" needs --${name}`);
       return value;
     };
+    if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}"`);
+    // Loaded only now, and only what the command needs: `--help` and a typo never pay for the database, and only
+    // the sign-in commands load the providers' HTTP client (issue 17: the CLI answers in well under a second).
+    const [{ loadConfig }, { openDatabase }, { openGatewayVault }, { createConnectionsContext }] = await Promise.all([
+      import('../config.ts'),
+      import('../db/open-database.ts'),
+      import('../domain/vault/open-gateway-vault.ts'),
+      import('../domain/connections/connections-context.ts'),
+    ]);
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
     const vault = openGatewayVault({
@@ -99,13 +93,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Only the rotation may find stored values under another key than the primary: moving them is its job.
       isKeyChangeAllowed: command === 'vault rotate-key',
     });
-    // The CLI's sign-in calls (device code, token exchange) get the server's upstream timeouts.
-    upstreamFetch = createUpstreamFetch({
-      connectTimeoutMs: config.upstreamConnectTimeoutMs,
-      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
-      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    if (UPSTREAM_COMMANDS.has(command)) {
+      const { createUpstreamFetch } = await import('@pag/providers');
+      // The CLI's sign-in calls (device code, token exchange, revoke) get the server's upstream timeouts.
+      upstreamFetch = createUpstreamFetch({
+        connectTimeoutMs: config.upstreamConnectTimeoutMs,
+        firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+        idleTimeoutMs: config.upstreamIdleTimeoutMs,
+      });
+    }
+    const context = createConnectionsContext({
+      config,
+      db,
+      vault,
+      ...(upstreamFetch == null ? {} : { fetch: upstreamFetch }),
     });
-    const context = createConnectionsContext({ config, db, vault, fetch: upstreamFetch });
     const print = (line: string) => io.stdout.write(`${line}\n`);
     // One line per prompt, from a terminal or a pipe. Piped, the confirmation is the second line if there is one
     // (`printf 'P\nP\n' | …`); a pipe that ends after the password is taken as is, as scripts have always sent it.
@@ -126,16 +128,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return password;
     };
 
+    const { findUserByEmail } = await import('../domain/accounts/find-user.ts');
     switch (command) {
       case 'user create': {
         const email = need('email');
         // The first user administers the gateway, as with browser setup.
+        const [{ createUser }, { isSetupRequired }] = await Promise.all([
+          import('../domain/accounts/create-user.ts'),
+          import('../domain/accounts/list-users.ts'),
+        ]);
         const isAdmin = values.admin === true || isSetupRequired(context);
         const user = await createUser(context, { email, password: await askPassword(), isAdmin });
         io.stderr.write(`created user ${user.email}${user.isAdmin ? ' (admin)' : ''}\n`);
         return 0;
       }
       case 'user list': {
+        const { listUsers } = await import('../domain/accounts/list-users.ts');
         const users = listUsers(context);
         if (values.json === true) print(JSON.stringify(users, null, 2));
         else for (const user of users) print(`${user.email}\t${user.isAdmin ? 'admin' : 'user'}\t${user.createdAt}`);
@@ -143,6 +151,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'user reset-password': {
         const email = need('email');
+        const { resetPassword } = await import('../domain/accounts/reset-password.ts');
         findUserByEmail(context, email);
         await resetPassword(context, { email, password: await askPassword() });
         io.stderr.write(`password changed for ${email}; their sessions were ended\n`);
@@ -150,16 +159,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'user delete': {
         const email = need('email');
+        const { deleteUser } = await import('../domain/accounts/delete-user.ts');
         await deleteUser(context, email);
         io.stderr.write(`deleted user ${email}\n`);
         return 0;
       }
       case 'key create': {
+        const { createApiKey } = await import('../domain/accounts/create-api-key.ts');
         const user = findUserByEmail(context, need('user'));
         print(createApiKey(context, { userId: user.id, name: need('name') }).secret);
         return 0;
       }
       case 'key list': {
+        const { listApiKeys } = await import('../domain/accounts/list-api-keys.ts');
         const keys = listApiKeys(context, findUserByEmail(context, need('user')).id);
         if (values.json === true) print(JSON.stringify(keys, null, 2));
         else
@@ -168,6 +180,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'key revoke': {
+        const { revokeApiKey } = await import('../domain/accounts/revoke-api-key.ts');
         const user = findUserByEmail(context, need('user'));
         revokeApiKey(context, { userId: user.id, keyId: need('id') });
         io.stderr.write(`revoked key ${need('id')}\n`);
@@ -177,20 +190,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const userId = findUserByEmail(context, need('user')).id;
         if (values.device === values.paste)
           throw new UsageError('"connect chatgpt" needs exactly one of --device or --paste');
+        const { connectChatgptByPaste, connectChatgptWithDeviceCode } = await import('./connection-commands.ts');
         return values.device === true
           ? await connectChatgptWithDeviceCode({ context, io, userId })
           : await connectChatgptByPaste({ context, io, lines, userId });
       }
-      case 'connections':
+      case 'connections': {
+        const { printConnections } = await import('./connection-commands.ts');
         return printConnections({
           context,
           io,
           userId: findUserByEmail(context, need('user')).id,
           isJson: values.json === true,
         });
-      case 'disconnect chatgpt':
+      }
+      case 'disconnect chatgpt': {
+        const { disconnectChatgptCommand } = await import('./connection-commands.ts');
         return await disconnectChatgptCommand({ context, io, userId: findUserByEmail(context, need('user')).id });
+      }
       case 'vault rotate-key': {
+        const { rotateEncryptionKey } = await import('../domain/vault/rotate-encryption-key.ts');
         const result = rotateEncryptionKey({
           db,
           vault,
@@ -214,7 +233,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`gateway: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof VaultKeyMismatchError || error instanceof KeyFileError) {
+    // By name: these classes live in modules that are loaded only once a command runs.
+    if (error instanceof Error && ONE_LINE_ERRORS.has(error.name)) {
       io.stderr.write(`gateway: ${error.message.replace(/\n\s*/g, ' ')}\n`);
       return 1;
     }

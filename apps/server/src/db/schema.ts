@@ -220,6 +220,17 @@ export const userSettings = sqliteTable('user_settings', {
 });
 
 /**
+ * What Getting started reads besides the other tables (issue 17): when the user first got an answer in the settings
+ * UI's Playground. A row per user once it happened; its own table, so the users table keeps its shape.
+ */
+export const gettingStartedProgress = sqliteTable('getting_started_progress', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  firstPlaygroundAnswerAt: integer('first_playground_answer_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
  * Settings of the whole gateway that an admin changes in the settings UI (`/api/admin/operator-settings`): at most
  * one row (id 1). A missing row or a null column means the default from the environment (config.ts).
  */

@@ -6,6 +6,10 @@ export type UpstreamErrorDescription = {
   code: GatewayErrorCode;
   message: string;
   retryAfterSeconds: number | undefined;
+  /** When a usage limit resets: the body carries it next to `Retry-After`, for clients that schedule. */
+  resetsAt?: Date | undefined;
+  /** The technical account behind a plain message, when the error carries one. */
+  details?: string | undefined;
 };
 
 /**
@@ -15,7 +19,13 @@ export type UpstreamErrorDescription = {
  */
 export function describeUpstreamError(error: unknown, now: number = Date.now()): UpstreamErrorDescription | null {
   if (error instanceof GatewayError) {
-    return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    return {
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+      ...(error.resetsAt == null ? {} : { resetsAt: error.resetsAt }),
+      ...(error.details == null ? {} : { details: error.details }),
+    };
   }
   // The outbound policy refuses a connection from inside the transport (domain/outbound/outbound-policy.ts), so its
   // error reaches us wrapped by fetch, the AI SDK and the adapter's connection error: its own words are the answer.
@@ -25,16 +35,23 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
   const withRetry = (seconds: number | undefined) => (seconds == null ? undefined : Math.max(1, Math.ceil(seconds)));
   switch (error.code) {
     case 'usage_limit_reached': {
-      const resetsAt = error.resetsAt;
       const retryAfterSeconds = withRetry(
-        resetsAt != null ? (resetsAt.getTime() - now) / 1000 : error.retryAfterSeconds,
+        error.resetsAt != null ? (error.resetsAt.getTime() - now) / 1000 : error.retryAfterSeconds,
       );
+      const resetsAt =
+        error.resetsAt ?? (retryAfterSeconds == null ? undefined : new Date(now + retryAfterSeconds * 1000));
       const plan = error.planType == null ? '' : ` (${error.planType} plan)`;
-      const when = resetsAt == null ? '' : ` It resets at ${resetsAt.toISOString()}.`;
+      // A wait in words and the time in UTC (the server does not know the reader's zone; the settings UI shows
+      // `resetsAt` in the user's own), never an ISO timestamp in the sentence (issue 17).
+      const when =
+        resetsAt == null || retryAfterSeconds == null
+          ? ' Try again later.'
+          : ` It resets in ${formatWait(retryAfterSeconds)} (${formatUtc(resetsAt)}).`;
       return {
         code: 'usage_limit_reached',
-        message: `The ChatGPT subscription's usage limit is reached${plan}.${when}`,
+        message: `Your ChatGPT usage limit is reached${plan}.${when}`,
         retryAfterSeconds,
+        ...(resetsAt == null ? {} : { resetsAt }),
       };
     }
     case 'quota_exceeded':
@@ -81,6 +98,23 @@ export function describeUpstreamError(error: unknown, now: number = Date.now()):
       error satisfies never;
       return null;
   }
+}
+
+/** A wait in words, to the unit a person plans with: `45 s`, `12 min`, `2 h 30 min`, `3 d 4 h`. */
+export function formatWait(seconds: number): string {
+  const total = Math.max(0, Math.ceil(seconds));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  if (minutes > 0) return `${minutes} min`;
+  return `${total} s`;
+}
+
+/** `2026-12-06 16:56 UTC`. */
+function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /**

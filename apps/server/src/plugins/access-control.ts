@@ -55,6 +55,10 @@ export type AccessControlOptions = {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What a program that sent no credentials needs to hear. */
+const API_KEY_MISSING =
+  'Send a gateway API key as "Authorization: Bearer gwk_…" (create one under Settings → API keys).';
+
 /**
  * Authenticates every route by its declared access mode, before the body is read. A route that declares no
  * mode fails at startup: nothing is reachable by accident.
@@ -134,7 +138,7 @@ export const accessControlPlugin = fp(
               return;
             }
             if (access === 'api-key') {
-              throw new GatewayError('unauthenticated', 'Send a gateway API key as "Authorization: Bearer gwk_…".');
+              throw new GatewayError('unauthenticated', API_KEY_MISSING);
             }
             break;
           }
@@ -149,6 +153,10 @@ export const accessControlPlugin = fp(
         }
         const auth = authenticateSession(request);
         if (auth == null) {
+          // A program that sent nothing is told what to send (issue 17); a browser whose session ran out, to sign in.
+          if (access === 'session-or-api-key' && readSessionCookie(request, options.cookie) == null) {
+            throw new GatewayError('unauthenticated', API_KEY_MISSING);
+          }
           throw new GatewayError('unauthenticated', 'Not signed in, or the session has expired: sign in again.');
         }
         requireCsrfToken(request, auth);

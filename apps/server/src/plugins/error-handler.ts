@@ -69,7 +69,24 @@ const CODE_BY_STATUS: Readonly<Record<number, GatewayErrorCode>> = {
   429: 'rate_limited',
 };
 
-type ClassifiedError = { code: GatewayErrorCode; message: string; retryAfterSeconds?: number | undefined };
+type ClassifiedError = {
+  code: GatewayErrorCode;
+  message: string;
+  retryAfterSeconds?: number | undefined;
+  /** When a usage limit resets. */
+  resetsAt?: Date | undefined;
+  /** The technical account behind a plain message. */
+  details?: string | undefined;
+};
+
+/**
+ * Answers a client should not send again by itself: a usage limit lasts until its reset, hours or days away, and an
+ * SDK that honours `Retry-After` (openai-node waits exactly that long, and again) would hang for all of it. The
+ * OpenAI and Anthropic SDKs obey `x-should-retry: false` before their own rules (docs/architecture.md §3.4).
+ */
+export function isRetryRefused(code: GatewayErrorCode): boolean {
+  return code === 'usage_limit_reached';
+}
 
 /** Turns anything thrown into a code and a client-safe message. Unknown errors become a generic 500. */
 export function classifyError(error: unknown): ClassifiedError {
@@ -99,7 +116,15 @@ export function classifyError(error: unknown): ClassifiedError {
 /** Writes an error answer in the `/api` envelope; the status comes from {@link STATUS_BY_CODE}. */
 export function sendError(reply: FastifyReply, error: ClassifiedError): FastifyReply {
   if (error.retryAfterSeconds != null) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
-  const body: ErrorEnvelope = { error: { code: error.code, message: error.message } };
+  if (isRetryRefused(error.code)) reply.header('x-should-retry', 'false');
+  const body: ErrorEnvelope = {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.resetsAt == null ? {} : { resetsAt: error.resetsAt.toISOString() }),
+      ...(error.details == null ? {} : { details: error.details }),
+    },
+  };
   return reply.code(STATUS_BY_CODE[error.code]).type('application/json; charset=utf-8').send(body);
 }
 

@@ -1,10 +1,15 @@
 import type { GatewayErrorCode } from '@pag/contracts';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { GatewayError } from '../domain/gateway-error.ts';
-import { classifyError, STATUS_BY_CODE } from './error-handler.ts';
+import { classifyError, isRetryRefused, STATUS_BY_CODE } from './error-handler.ts';
 
-/** The error body of the OpenAI API, which SDKs parse: `{ error: { message, type, code, param } }`. */
-export type OpenAiErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
+/**
+ * The error body of the OpenAI API, which SDKs parse: `{ error: { message, type, code, param } }`; a usage limit
+ * adds `resets_at` (Unix seconds, as the Codex backend states it: docs/codex-protocol.md §7.2).
+ */
+export type OpenAiErrorBody = {
+  error: { message: string; type: string; code: string; param: string | null; resets_at?: number };
+};
 
 /** OpenAI's `type` for our codes; SDKs pick their exception class from the status, tools show `type`/`code`. */
 function typeOf(code: GatewayErrorCode, status: number): string {
@@ -40,6 +45,8 @@ function paramOf(error: unknown): string | null {
 export function toOpenAiError(error: unknown): {
   status: number;
   retryAfterSeconds: number | undefined;
+  /** True when the client must not send the request again by itself (`x-should-retry: false`). */
+  isRetryRefused: boolean;
   body: OpenAiErrorBody;
   isInternal: boolean;
 } {
@@ -48,22 +55,26 @@ export function toOpenAiError(error: unknown): {
   return {
     status,
     retryAfterSeconds: classified.retryAfterSeconds,
+    isRetryRefused: isRetryRefused(classified.code),
     isInternal: classified.code === 'internal_error',
     body: {
       error: {
-        message: classified.message,
+        // OpenAI's envelope has one text field: a developer reading it wants the technical account too.
+        message: classified.details == null ? classified.message : `${classified.message} (${classified.details})`,
         type: typeOf(classified.code, status),
         code: codeOf(classified.code),
         param: paramOf(error),
+        ...(classified.resetsAt == null ? {} : { resets_at: Math.floor(classified.resetsAt.getTime() / 1000) }),
       },
     },
   };
 }
 
-/** Sends an error in the OpenAI envelope, with `Retry-After` when there is a hint. */
+/** Sends an error in the OpenAI envelope, with `Retry-After` when there is a hint and `x-should-retry` when not to. */
 export function sendOpenAiError(reply: FastifyReply, error: unknown): FastifyReply {
   const answer = toOpenAiError(error);
   if (answer.retryAfterSeconds != null) reply.header('retry-after', String(Math.ceil(answer.retryAfterSeconds)));
+  if (answer.isRetryRefused) reply.header('x-should-retry', 'false');
   if (answer.isInternal) reply.log.error({ err: error }, 'request failed');
   else reply.log.info({ code: answer.body.error.code }, answer.body.error.message);
   return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);

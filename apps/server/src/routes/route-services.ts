@@ -5,6 +5,7 @@ import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
 import type { SetupToken } from '../domain/accounts/setup-token.ts';
 import type { ChatgptTokenManager } from '../domain/connections/chatgpt-token-manager.ts';
 import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
+import type { SignInEnvironment } from '../domain/connections/describe-sign-in-options.ts';
 import type { DeviceSignInPoller } from '../domain/connections/device-sign-in-poller.ts';
 import type { LoopbackCallbackServer } from '../domain/connections/loopback-callback-server.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
@@ -27,6 +28,8 @@ export type RouteServices = {
   googleTokens: GoogleTokenManager;
   loopbackCallback: LoopbackCallbackServer;
   devicePoller: DeviceSignInPoller;
+  /** Where the gateway runs, for recommending a ChatGPT sign-in method. */
+  signInEnvironment: SignInEnvironment;
   gateway: AiGateway;
   /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */
   oauth: {

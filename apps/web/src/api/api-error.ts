@@ -15,6 +15,10 @@ export type ApiErrorOptions = {
   status: number;
   /** Seconds from the `Retry-After` header, when the server sent one. */
   retryAfter?: number | null;
+  /** When a usage limit resets (ISO 8601), from the envelope. */
+  resetsAt?: string | null;
+  /** The technical account behind `message`, from the envelope: shown folded, under "Details". */
+  details?: string | null;
   cause?: unknown;
 };
 
@@ -24,12 +28,16 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly status: number;
   readonly retryAfter: number | null;
+  readonly resetsAt: string | null;
+  readonly details: string | null;
 
   constructor(options: ApiErrorOptions) {
     super(options.message, { cause: options.cause });
     this.code = options.code;
     this.status = options.status;
     this.retryAfter = options.retryAfter ?? null;
+    this.resetsAt = options.resetsAt ?? null;
+    this.details = options.details ?? null;
   }
 }
 

@@ -2,22 +2,19 @@ import {
   type LoginRequest,
   type SessionState,
   type SetupRequest,
+  type SetupResponse,
   sessionStateSchema,
-  userSchema,
+  setupResponseSchema,
 } from '@pag/contracts';
-import { z } from 'zod';
 import { requestApi } from './request-api.ts';
-
-// The contracts describe the setup answer (201 `{ user }`) only in prose, so its schema lives here.
-const setupResponseSchema = z.object({ user: userSchema });
 
 /** `GET /api/auth/session`: public; tells the UI whether to show setup, login or the app. */
 export function fetchSession(signal?: AbortSignal): Promise<SessionState> {
   return requestApi({ path: '/api/auth/session', schema: sessionStateSchema, signal });
 }
 
-/** `POST /api/auth/setup`: creates the first (admin) user. Does not sign in. */
-export function createAdminAccount(request: SetupRequest) {
+/** `POST /api/auth/setup`: creates the first (admin) user and signs them in (the cookie is set). */
+export function createAdminAccount(request: SetupRequest): Promise<SetupResponse> {
   return requestApi({ method: 'POST', path: '/api/auth/setup', body: request, schema: setupResponseSchema });
 }
 

@@ -4,7 +4,9 @@ import {
   connectionSchema,
   type SignInFlow,
   type SignInMethod,
+  type SignInOptions,
   signInFlowSchema,
+  signInOptionsSchema,
 } from '@pag/contracts';
 import { requestApi } from './request-api.ts';
 
@@ -60,4 +62,9 @@ export function cancelSignIn(options: { id: string; csrfToken: string | null }):
 /** `DELETE /api/connections/chatgpt`: revokes at OpenAI and forgets the tokens. */
 export function disconnectChatgpt(options: { csrfToken: string | null }): Promise<void> {
   return requestApi({ method: 'DELETE', path: '/api/connections/chatgpt', csrfToken: options.csrfToken });
+}
+
+/** `GET /api/connections/chatgpt/sign-in-options`: which sign-in fits where the gateway runs. */
+export function getSignInOptions(signal?: AbortSignal): Promise<SignInOptions> {
+  return requestApi({ path: '/api/connections/chatgpt/sign-in-options', schema: signInOptionsSchema, signal });
 }

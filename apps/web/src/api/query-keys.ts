@@ -3,6 +3,8 @@ export const queryKeys = {
   session: ['session'] as const,
   apiKeys: ['api-keys'] as const,
   connections: ['connections'] as const,
+  signInOptions: ['sign-in-options'] as const,
+  gettingStarted: ['getting-started'] as const,
   providerCredentials: ['provider-credentials'] as const,
   userSettings: ['user-settings'] as const,
   models: ['models'] as const,

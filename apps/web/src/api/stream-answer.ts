@@ -52,6 +52,7 @@ function toApiError(error: GatewayClientError): ApiError {
     status: error.status,
     message: error.message,
     retryAfter: error.retryAfter,
+    resetsAt: error.resetsAt?.toISOString() ?? null,
     cause: error,
   });
 }

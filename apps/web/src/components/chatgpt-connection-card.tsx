@@ -1,11 +1,12 @@
 import type { Connection, SignInFlow, SignInMethod } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import {
   cancelSignIn,
   completePastedSignIn,
   disconnectChatgpt,
   getSignInFlow,
+  getSignInOptions,
   startChatgptSignIn,
 } from '../api/connections.ts';
 import { queryKeys } from '../api/query-keys.ts';
@@ -14,21 +15,18 @@ import { useSession } from '../hooks/use-session.ts';
 import { checkPastedRedirect } from '../lib/check-pasted-redirect.ts';
 import { formatCountdown } from '../lib/format-countdown.ts';
 import { formatDate } from '../lib/format-date.ts';
+import { recommendSignIn } from '../lib/recommend-sign-in.ts';
 import { toQuotaMeter } from '../lib/to-quota-meter.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { ErrorBanner } from './error-banner.tsx';
+import { FieldError } from './field-error.tsx';
 import { QuotaMeter } from './quota-meter.tsx';
 
-/** Browser sign-in needs the browser on the gateway's machine (the callback goes to its loopback port). */
-function isUiOnGatewayMachine(): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname);
-}
-
 /**
- * The ChatGPT subscription: connect it (device code, browser or pasted redirect — the right one recommended for
- * where the gateway runs), follow the sign-in, then see the account, its token state and the plan's usage windows,
- * and disconnect. `reconnect_required` says why and offers the sign-in again.
+ * The ChatGPT subscription: connect it (device code, browser or pasted redirect — the one that can work where the
+ * gateway runs recommended, the others always offered), follow the sign-in, then see the account, its token state
+ * and the plan's usage windows, and disconnect. `reconnect_required` says why and offers the sign-in again.
  */
 export function ChatgptConnectionCard({ connection }: { connection: Connection | null }) {
   const queryClient = useQueryClient();
@@ -38,6 +36,7 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
   const refreshConnections = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
     void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
   };
 
   const start = useMutation({
@@ -62,14 +61,14 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
   return (
     <section className="card" aria-labelledby="chatgpt-title">
       <div className="connection-heading">
-        <h2 id="chatgpt-title" className="card-title">
+        <h3 id="chatgpt-title" className="card-title">
           ChatGPT subscription
-        </h2>
+        </h3>
         <StatusPill connection={connection} />
       </div>
       {connection?.state === 'reconnect_required' ? (
         <div className="callout callout-warning" role="status">
-          <strong>Sign in again.</strong> {connection.stateMessage}
+          {connection.stateMessage}
         </div>
       ) : null}
       {connection != null && connection.state === 'connected' ? (
@@ -77,12 +76,10 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
       ) : null}
       {flow != null && !isSigningIn && flow.status !== 'completed' ? (
         <ErrorBanner title="The sign-in did not finish">
-          {flow.failureReason ?? `The sign-in ${flow.status === 'expired' ? 'expired' : 'was cancelled'}. Start again.`}
+          {flow.failureReason ?? `The sign-in ${flow.status === 'expired' ? 'expired' : 'was cancelled'}: start again.`}
         </ErrorBanner>
       ) : null}
-      {start.error == null ? null : (
-        <ErrorBanner title="Could not start the sign-in">{start.error.message}</ErrorBanner>
-      )}
+      {start.error == null ? null : <ErrorBanner title="Could not start the sign-in" error={start.error} />}
       {isSigningIn && flow != null ? (
         <SignInProgress
           flow={flow}
@@ -103,14 +100,20 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
           }}
         />
       ) : null}
-      {showChooser ? <MethodChooser isPending={start.isPending} onChoose={(method) => start.mutate(method)} /> : null}
+      {showChooser ? (
+        <MethodChooser
+          isPending={start.isPending}
+          isReconnect={connection != null}
+          onChoose={(method) => start.mutate(method)}
+        />
+      ) : null}
       <ConfirmDialog
         isOpen={isConfirmingDisconnect}
         title="Disconnect ChatGPT?"
         confirmLabel="Disconnect"
         pendingLabel="Disconnecting…"
         isPending={disconnect.isPending}
-        errorMessage={disconnect.error?.message ?? null}
+        error={disconnect.error}
         onConfirm={() => disconnect.mutate()}
         onCancel={() => {
           setIsConfirmingDisconnect(false);
@@ -126,52 +129,62 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
 function StatusPill({ connection }: { connection: Connection | null }) {
   if (connection == null) return <span className="status-pill">Not connected</span>;
   if (connection.state === 'reconnect_required')
-    return <span className="status-pill status-pill-warning">Sign in again</span>;
+    return <span className="status-pill status-pill-warning">Signed out</span>;
   return <span className="status-pill status-pill-ok">Connected</span>;
 }
 
-function MethodChooser({ isPending, onChoose }: { isPending: boolean; onChoose: (method: SignInMethod) => void }) {
-  const isLocal = isUiOnGatewayMachine();
-  const methods: { method: SignInMethod; label: string; help: string }[] = [
-    {
-      method: 'device',
-      label: 'Sign in with a code',
-      help: 'Type a short code at OpenAI on any device. Needs "device code authorization" enabled in ChatGPT → Settings → Security.',
-    },
-    {
-      method: 'browser',
-      label: 'Sign in in this browser',
-      help: 'Only when this browser runs on the gateway’s machine: OpenAI sends you back to it on port 1455.',
-    },
-    {
-      method: 'paste',
-      label: 'Sign in and paste the address',
-      help: 'Sign in anywhere, then paste the address the browser could not load.',
-    },
-  ];
-  const recommended: SignInMethod = isLocal ? 'browser' : 'device';
+const METHODS: Record<SignInMethod, { label: string; help: string }> = {
+  device: {
+    label: 'Sign in with a code',
+    help: 'Type a short code at OpenAI on any device. Needs “device code authorization” turned on in ChatGPT → Settings → Security.',
+  },
+  browser: {
+    label: 'Sign in in this browser',
+    help: 'OpenAI sends this browser back to the gateway on port 1455: only when the browser runs on the gateway’s machine.',
+  },
+  paste: {
+    label: 'Sign in and paste the address',
+    help: 'Sign in in any browser, then paste the address of the page that could not load. Works everywhere.',
+  },
+};
+
+/** The three ways to sign in, the one that works here first and marked; the browser's problem said in words. */
+function MethodChooser(props: { isPending: boolean; isReconnect: boolean; onChoose: (method: SignInMethod) => void }) {
+  const options = useQuery({ queryKey: queryKeys.signInOptions, queryFn: ({ signal }) => getSignInOptions(signal) });
+  const { recommended, order, browserProblem } = recommendSignIn(options.data ?? null, window.location.hostname);
   return (
     <div className="method-chooser">
       <p className="muted">
-        Connect your own ChatGPT Plus or Pro account. It serves only you: the gateway never shares or rotates accounts.
+        {props.isReconnect
+          ? 'Choose how to sign in:'
+          : 'Connect your own ChatGPT Plus or Pro account. It serves only you: the gateway never shares or rotates accounts.'}
       </p>
       <ul className="method-list">
-        {methods.map((option) => (
-          <li key={option.method} className={option.method === recommended ? 'method method-recommended' : 'method'}>
-            <button
-              type="button"
-              className={option.method === recommended ? 'button button-primary' : 'button button-secondary'}
-              disabled={isPending}
-              onClick={() => onChoose(option.method)}
-            >
-              {option.label}
-            </button>
-            <p className="field-hint">
-              {option.method === recommended ? <strong>Recommended here. </strong> : null}
-              {option.help}
-            </p>
-          </li>
-        ))}
+        {order.map((method) => {
+          const isRecommended = method === recommended;
+          return (
+            <li key={method} className={isRecommended ? 'method method-recommended' : 'method'}>
+              <button
+                type="button"
+                className={isRecommended ? 'button button-primary' : 'button button-secondary'}
+                disabled={props.isPending}
+                onClick={() => props.onChoose(method)}
+              >
+                {METHODS[method].label}
+              </button>
+              <p className="field-hint">
+                {isRecommended ? <strong>Recommended here. </strong> : null}
+                {METHODS[method].help}
+                {method === 'browser' && browserProblem != null ? (
+                  <>
+                    {' '}
+                    <span className="method-problem">Probably not here: {browserProblem}</span>
+                  </>
+                ) : null}
+              </p>
+            </li>
+          );
+        })}
       </ul>
     </div>
   );
@@ -185,10 +198,7 @@ function SignInProgress(props: {
 }) {
   const { flow } = props;
   const now = useNow();
-  const csrfToken = useSession().data?.csrfToken ?? null;
   const codeRef = useRef<HTMLInputElement>(null);
-  const [pasted, setPasted] = useState('');
-  const [pasteProblem, setPasteProblem] = useState<string | null>(null);
   const onUpdate = props.onUpdate;
 
   // Device and browser flows finish on the server; poll at the interval the upstream asked for.
@@ -202,19 +212,8 @@ function SignInProgress(props: {
     if (polled.data != null && polled.data.status !== flow.status) onUpdate(polled.data);
   }, [polled.data, flow.status, onUpdate]);
 
-  const complete = useMutation({
-    mutationFn: (input: string) => completePastedSignIn({ id: flow.id, input, csrfToken }),
-    onSuccess: props.onConnected,
-  });
-
-  function onPaste(event: FormEvent) {
-    event.preventDefault();
-    const check = checkPastedRedirect(pasted);
-    setPasteProblem(check.ok ? null : check.message);
-    if (check.ok) complete.mutate(pasted.trim());
-  }
-
   const remaining = Date.parse(flow.expiresAt) - now;
+  const code = flow.userCode ?? '';
   return (
     <div className="sign-in-progress" aria-live="polite">
       {flow.method === 'device' && flow.userCode != null ? (
@@ -231,10 +230,12 @@ function SignInProgress(props: {
               ref={codeRef}
               className="input device-code-value"
               readOnly
-              value={flow.userCode}
+              value={code}
               aria-label="Sign-in code"
+              // As wide as the code in this font (its letter spacing included): a fixed width cut it off.
+              style={{ width: `calc(${code.length + 1}ch + ${code.length * 0.15}em + 1.5rem + 2px)` }}
             />
-            <CopyButton value={flow.userCode} sourceRef={codeRef} />
+            <CopyButton value={code} sourceRef={codeRef} subject="sign-in code" />
           </div>
         </>
       ) : null}
@@ -247,45 +248,76 @@ function SignInProgress(props: {
           {flow.method === 'paste' ? ' and sign in. The last page will fail to load — that is expected.' : '.'}
         </p>
       ) : null}
-      {flow.method === 'paste' ? (
-        <form className="form" onSubmit={onPaste} noValidate>
-          <div className="field">
-            <label className="field-label" htmlFor="pasted-redirect">
-              2. Paste the address from the browser’s address bar
-            </label>
-            <input
-              id="pasted-redirect"
-              className="input input-mono"
-              value={pasted}
-              placeholder="http://localhost:1455/auth/callback?code=…"
-              aria-invalid={pasteProblem != null || complete.isError ? true : undefined}
-              onChange={(event) => {
-                setPasted(event.target.value);
-                if (pasteProblem != null) setPasteProblem(null);
-              }}
-            />
-            {(pasteProblem ?? complete.error?.message) ? (
-              <p className="field-error" role="alert">
-                {pasteProblem ?? complete.error?.message}
-              </p>
-            ) : null}
-          </div>
-          <div className="button-row">
-            <button type="submit" className="button button-primary" disabled={complete.isPending}>
-              {complete.isPending ? 'Connecting…' : 'Connect'}
-            </button>
-          </div>
-        </form>
-      ) : (
+      {flow.method === 'paste' ? null : (
         <p className="muted">
           <span className="spinner spinner-inline" aria-hidden="true" /> Waiting for you to approve at OpenAI… expires
           in {formatCountdown(remaining)}
         </p>
       )}
+      {flow.method === 'device' ? null : (
+        <PastedAddressForm
+          flowId={flow.id}
+          label={
+            flow.method === 'paste'
+              ? '2. Paste the address from the browser’s address bar'
+              : 'Did the tab end on a page that could not load? Paste its address here'
+          }
+          onConnected={props.onConnected}
+        />
+      )}
       <button type="button" className="button button-secondary button-small" onClick={() => void props.onCancel()}>
         Cancel sign-in
       </button>
     </div>
+  );
+}
+
+/**
+ * Finishes a paste sign-in, and is the way out of a browser sign-in whose redirect cannot reach the gateway (a
+ * container, another machine): the address of the page that failed to load carries the code.
+ */
+function PastedAddressForm(props: { flowId: string; label: string; onConnected: () => void }) {
+  const csrfToken = useSession().data?.csrfToken ?? null;
+  const inputId = useId();
+  const [pasted, setPasted] = useState('');
+  const [pasteProblem, setPasteProblem] = useState<string | null>(null);
+  const complete = useMutation({
+    mutationFn: (input: string) => completePastedSignIn({ id: props.flowId, input, csrfToken }),
+    onSuccess: props.onConnected,
+  });
+
+  function onPaste(event: FormEvent) {
+    event.preventDefault();
+    const check = checkPastedRedirect(pasted);
+    setPasteProblem(check.ok ? null : check.message);
+    if (check.ok) complete.mutate(pasted.trim());
+  }
+
+  return (
+    <form className="form pasted-address-form" onSubmit={onPaste} noValidate>
+      <div className="field">
+        <label className="field-label" htmlFor={inputId}>
+          {props.label}
+        </label>
+        <input
+          id={inputId}
+          className="input input-mono"
+          value={pasted}
+          placeholder="http://localhost:1455/auth/callback?code=…"
+          aria-invalid={pasteProblem != null || complete.isError ? true : undefined}
+          onChange={(event) => {
+            setPasted(event.target.value);
+            if (pasteProblem != null) setPasteProblem(null);
+          }}
+        />
+        <FieldError error={pasteProblem ?? complete.error} />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={complete.isPending}>
+          {complete.isPending ? 'Connecting…' : 'Connect'}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -322,7 +354,14 @@ function ConnectedDetails({ connection, onDisconnect }: { connection: Connection
         {windows.length === 0 ? (
           <p className="muted">Usage limits appear here after the first request through the subscription.</p>
         ) : (
-          windows.map((window) => <QuotaMeter key={window.windowMinutes ?? 0} meter={toQuotaMeter(window, now)} />)
+          windows.map((window) => (
+            <QuotaMeter
+              key={window.windowMinutes ?? 0}
+              meter={toQuotaMeter(window, now)}
+              resetsAt={window.resetsAt}
+              now={now}
+            />
+          ))
         )}
       </div>
       <div className="button-row">

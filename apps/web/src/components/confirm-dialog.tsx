@@ -9,7 +9,8 @@ export type ConfirmDialogProps = {
   confirmLabel: string;
   pendingLabel: string;
   isPending: boolean;
-  errorMessage?: string | null;
+  /** A failure of the confirmed action, described in plain words with its details folded. */
+  error?: unknown;
   onConfirm: () => void;
   onCancel: () => void;
   fallbackFocusRef?: RefObject<HTMLElement | null>;
@@ -29,7 +30,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       isDismissBlocked={props.isPending}
     >
       <div className="dialog-body">{props.children}</div>
-      {props.errorMessage == null ? null : <ErrorBanner>{props.errorMessage}</ErrorBanner>}
+      {props.error == null ? null : <ErrorBanner error={props.error} />}
       <div className="dialog-actions">
         <button
           ref={cancelRef}

@@ -2,10 +2,12 @@ import { type RefObject, useEffect, useState } from 'react';
 
 export type CopyButtonProps = {
   value: string;
-  /** The field showing the value; selected as a fallback when the Clipboard API is unavailable. */
-  sourceRef: RefObject<HTMLInputElement | null>;
+  /** The field or block showing the value; selected as a fallback when the Clipboard API is unavailable. */
+  sourceRef: RefObject<HTMLElement | null>;
   /** What is copied, for the screen-reader announcement ("API key copied to the clipboard."). */
   subject?: string;
+  /** The button's visible label (default "Copy"); unique labels tell several copy buttons apart. */
+  label?: string;
 };
 
 type CopyStatus = 'idle' | 'copied' | 'failed';
@@ -16,7 +18,7 @@ const RESET_AFTER_MS = 2500;
  * Copies to the clipboard. The Clipboard API only exists in secure contexts, and a self-hosted gateway is often
  * opened over plain http on a LAN address, so it falls back to selecting the text and `execCommand('copy')`.
  */
-export function CopyButton({ value, sourceRef, subject = 'API key' }: CopyButtonProps) {
+export function CopyButton({ value, sourceRef, subject = 'API key', label = 'Copy' }: CopyButtonProps) {
   const [status, setStatus] = useState<CopyStatus>('idle');
 
   useEffect(() => {
@@ -31,9 +33,10 @@ export function CopyButton({ value, sourceRef, subject = 'API key' }: CopyButton
       await navigator.clipboard.writeText(value);
       setStatus('copied');
     } catch {
-      const input = sourceRef.current;
-      input?.select();
-      const isCopied = input != null && document.execCommand('copy');
+      const source = sourceRef.current;
+      if (source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement) source.select();
+      else if (source != null) window.getSelection()?.selectAllChildren(source);
+      const isCopied = source != null && document.execCommand('copy');
       setStatus(isCopied ? 'copied' : 'failed');
     }
   }
@@ -51,7 +54,7 @@ export function CopyButton({ value, sourceRef, subject = 'API key' }: CopyButton
             </>
           )}
         </svg>
-        {status === 'copied' ? 'Copied' : 'Copy'}
+        {status === 'copied' ? 'Copied' : label}
       </button>
       <span className="visually-hidden" aria-live="polite">
         {status === 'copied' ? `${subject} copied to the clipboard.` : null}

@@ -5,7 +5,8 @@ import { TextField } from './text-field.tsx';
 
 export type CreateApiKeyFormProps = {
   isPending: boolean;
-  errorMessage: string | null;
+  /** The last failure to create, described in plain words. */
+  error: unknown;
   /** Resolves once the key exists; the form clears only then, so a failure keeps what was typed. */
   onCreate: (request: CreateApiKeyRequest) => Promise<unknown>;
 };
@@ -13,7 +14,7 @@ export type CreateApiKeyFormProps = {
 const CREATE_KEY_FIELDS = ['name'] as const;
 
 /** Names and creates a key; the secret itself is shown by the page's dialog. */
-export function CreateApiKeyForm({ isPending, errorMessage, onCreate }: CreateApiKeyFormProps) {
+export function CreateApiKeyForm({ isPending, error, onCreate }: CreateApiKeyFormProps) {
   const form = useValidatedForm({
     fields: CREATE_KEY_FIELDS,
     initialValues: { name: '' },
@@ -25,7 +26,7 @@ export function CreateApiKeyForm({ isPending, errorMessage, onCreate }: CreateAp
 
   return (
     <form className="form" noValidate onSubmit={form.handleSubmit}>
-      {errorMessage == null ? null : <ErrorBanner title="Could not create the key">{errorMessage}</ErrorBanner>}
+      {error == null ? null : <ErrorBanner title="Could not create the key" error={error} />}
       <div className="inline-form">
         <TextField
           label="Key name"

@@ -6,7 +6,8 @@ import { TextField } from './text-field.tsx';
 
 export type CreateUserFormProps = {
   isPending: boolean;
-  errorMessage: string | null;
+  /** The last failure to create, described in plain words. */
+  error: unknown;
   /** Resolves once the user exists; the form clears only then, so a failure keeps what was typed. */
   onCreate: (request: CreateUserRequest) => Promise<unknown>;
 };
@@ -15,7 +16,7 @@ const CREATE_USER_FIELDS = ['email', 'password'] as const;
 const credentialsSchema = createUserRequestSchema.pick({ email: true, password: true });
 
 /** Email, initial password and role of a new user; the admin tells them the password out of band. */
-export function CreateUserForm({ isPending, errorMessage, onCreate }: CreateUserFormProps) {
+export function CreateUserForm({ isPending, error, onCreate }: CreateUserFormProps) {
   const [isAdmin, setIsAdmin] = useState(false);
   const form = useValidatedForm({
     fields: CREATE_USER_FIELDS,
@@ -34,7 +35,7 @@ export function CreateUserForm({ isPending, errorMessage, onCreate }: CreateUser
 
   return (
     <form className="form" noValidate onSubmit={form.handleSubmit}>
-      {errorMessage == null ? null : <ErrorBanner title="Could not create the user">{errorMessage}</ErrorBanner>}
+      {error == null ? null : <ErrorBanner title="Could not create the user" error={error} />}
       <TextField
         label="Email"
         name="email"

@@ -8,6 +8,7 @@ import { formatDate } from '../lib/format-date.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { ErrorBanner } from './error-banner.tsx';
+import { FieldError } from './field-error.tsx';
 import { TextField } from './text-field.tsx';
 
 /**
@@ -18,7 +19,7 @@ import { TextField } from './text-field.tsx';
 export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
-  const redirectRef = useRef<HTMLInputElement>(null);
+  const redirectRef = useRef<HTMLTextAreaElement>(null);
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
   const [isEditing, setIsEditing] = useState(false);
@@ -26,6 +27,7 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.google });
     void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
   };
 
   const save = useMutation({
@@ -62,30 +64,31 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
     ) : connection.state === 'connected' ? (
       <span className="status-pill status-pill-ok">Connected</span>
     ) : (
-      <span className="status-pill status-pill-warning">Sign in again</span>
+      <span className="status-pill status-pill-warning">Signed out</span>
     );
   return (
     <section className="card" aria-labelledby="google-title">
       <div className="connection-heading">
-        <h2 id="google-title" className="card-title">
+        <h3 id="google-title" className="card-title">
           Google account for Gemini
-        </h2>
+        </h3>
         {pill}
       </div>
       <p className="muted">
-        Optional: a Gemini API key (below) is simpler. To use your Google account instead, create an OAuth client of
-        type “Web application” in Google Cloud (APIs & Services → Credentials), enable the Generative Language API, and
-        register this redirect URI exactly:
+        A Gemini API key (under Provider keys, above) is simpler. To use your Google account instead, create an OAuth
+        client of type “Web application” in Google Cloud (APIs & Services → Credentials), enable the Generative Language
+        API, and register this redirect URI exactly:
       </p>
       <div className="device-code">
-        <input
+        <textarea
           ref={redirectRef}
-          className="input input-mono"
+          className="input input-mono wrapped-value"
           readOnly
+          rows={1}
           value={status.redirectUri}
           aria-label="Redirect URI"
         />
-        <CopyButton value={status.redirectUri} sourceRef={redirectRef} />
+        <CopyButton value={status.redirectUri} sourceRef={redirectRef} subject="redirect URI" />
       </div>
       {connection?.state === 'reconnect_required' ? (
         <div className="callout callout-warning" role="status">
@@ -134,11 +137,7 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
             onChange={(event) => setClientSecret(event.target.value)}
             autoComplete="off"
           />
-          {save.error == null ? null : (
-            <p className="field-error" role="alert">
-              {save.error.message}
-            </p>
-          )}
+          <FieldError error={save.error} />
           <div className="button-row">
             <button
               type="submit"
@@ -155,12 +154,8 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
           </div>
         </form>
       )}
-      {connect.error == null ? null : (
-        <ErrorBanner title="Could not start the Google sign-in">{connect.error.message}</ErrorBanner>
-      )}
-      {disconnect.error == null ? null : (
-        <ErrorBanner title="Could not disconnect">{disconnect.error.message}</ErrorBanner>
-      )}
+      {connect.error == null ? null : <ErrorBanner title="Could not start the Google sign-in" error={connect.error} />}
+      {disconnect.error == null ? null : <ErrorBanner title="Could not disconnect" error={disconnect.error} />}
       {client != null && !isEditing ? (
         <div className="button-row">
           {connection == null || connection.state === 'reconnect_required' ? (
@@ -196,7 +191,7 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
         confirmLabel="Remove"
         pendingLabel="Removing…"
         isPending={remove.isPending}
-        errorMessage={remove.error?.message ?? null}
+        error={remove.error}
         onConfirm={() => remove.mutate()}
         onCancel={() => {
           setIsConfirmingRemove(false);

@@ -10,6 +10,7 @@ import { queryKeys } from '../api/query-keys.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { formatDate } from '../lib/format-date.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { FieldError } from './field-error.tsx';
 import { TextField } from './text-field.tsx';
 
 const COPY: Record<UpstreamProvider, { title: string; description: string; keyLabel: string }> = {
@@ -39,8 +40,9 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
   const copy = COPY[provider];
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.providerCredentials });
-    // The model list depends on the keys.
+    // The model list depends on the keys, and a saved key ticks "connect a provider".
     void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
   };
 
   const save = useMutation({
@@ -65,13 +67,14 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
     save.mutate();
   }
 
-  const isFormShown = saved == null || isEditing;
+  // A card without a key stays one line tall until asked: the page is a list of choices, not a stack of forms.
+  const isFormShown = isEditing;
   return (
     <section className="card" aria-labelledby={`${provider}-key-title`}>
       <div className="connection-heading">
-        <h2 id={`${provider}-key-title`} className="card-title">
+        <h3 id={`${provider}-key-title`} className="card-title">
           {copy.title}
-        </h2>
+        </h3>
         <span className={saved == null ? 'status-pill' : 'status-pill status-pill-ok'}>
           {saved == null ? 'Not set' : 'Saved'}
         </span>
@@ -119,29 +122,29 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
               hint="Leave empty for OpenAI. For Ollama: http://127.0.0.1:11434/v1"
             />
           ) : null}
-          {save.error == null ? null : (
-            <p className="field-error" role="alert">
-              {save.error.message}
-            </p>
-          )}
+          <FieldError error={save.error} />
           <div className="button-row">
             <button type="submit" className="button button-primary" disabled={save.isPending || apiKey.trim() === ''}>
               {save.isPending ? 'Checking the key…' : saved == null ? 'Check and save' : 'Check and replace'}
             </button>
-            {saved != null ? (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => {
-                  setIsEditing(false);
-                  save.reset();
-                }}
-              >
-                Cancel
-              </button>
-            ) : null}
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                setIsEditing(false);
+                save.reset();
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
+      ) : saved == null ? (
+        <div className="button-row">
+          <button type="button" className="button button-secondary" onClick={() => setIsEditing(true)}>
+            Add a key
+          </button>
+        </div>
       ) : (
         <div className="button-row">
           <button type="button" className="button button-secondary" onClick={() => setIsEditing(true)}>
@@ -158,7 +161,7 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
         confirmLabel="Remove"
         pendingLabel="Removing…"
         isPending={remove.isPending}
-        errorMessage={remove.error?.message ?? null}
+        error={remove.error}
         onConfirm={() => remove.mutate()}
         onCancel={() => {
           setIsConfirmingRemove(false);

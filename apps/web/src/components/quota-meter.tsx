@@ -1,8 +1,13 @@
 import { formatCountdown } from '../lib/format-countdown.ts';
+import { describeWhen } from '../lib/format-wait.ts';
 import type { QuotaMeter as QuotaMeterModel } from '../lib/to-quota-meter.ts';
 
-/** One usage window of the subscription: how full it is and when it resets. */
-export function QuotaMeter({ meter }: { meter: QuotaMeterModel }) {
+/**
+ * One usage window of the subscription: how full it is and when it resets, in the reader's local time and as a
+ * wait (issue 17).
+ */
+export function QuotaMeter({ meter, resetsAt, now }: { meter: QuotaMeterModel; resetsAt: string | null; now: number }) {
+  const when = resetsAt == null ? null : describeWhen(resetsAt, now);
   const percent = meter.usedPercent;
   return (
     <div className={`quota-meter quota-meter-${meter.level}`}>
@@ -24,7 +29,11 @@ export function QuotaMeter({ meter }: { meter: QuotaMeterModel }) {
         {percent == null ? 'unknown' : `${Math.round(percent)}%`}
       </meter>
       <p className="quota-meter-reset muted">
-        {meter.resetsInMs == null ? 'Reset time not reported' : `Resets in ${formatCountdown(meter.resetsInMs)}`}
+        {when != null
+          ? `Resets ${when}`
+          : meter.resetsInMs == null
+            ? 'Reset time not reported'
+            : `Resets in ${formatCountdown(meter.resetsInMs)}`}
       </p>
     </div>
   );

@@ -8,7 +8,8 @@ import { TextField } from './text-field.tsx';
 export type ResetPasswordDialogProps = {
   user: User | null;
   isPending: boolean;
-  errorMessage: string | null;
+  /** The last failure to reset, described in plain words. */
+  error: unknown;
   onReset: (password: string) => void;
   onCancel: () => void;
 };
@@ -16,7 +17,7 @@ export type ResetPasswordDialogProps = {
 const RESET_FIELDS = ['password'] as const;
 
 /** Sets a new password for another user; their sessions end, so they sign in again with it. */
-export function ResetPasswordDialog({ user, isPending, errorMessage, onReset, onCancel }: ResetPasswordDialogProps) {
+export function ResetPasswordDialog({ user, isPending, error, onReset, onCancel }: ResetPasswordDialogProps) {
   const passwordRef = useRef<HTMLInputElement>(null);
   const form = useValidatedForm({
     fields: RESET_FIELDS,
@@ -52,7 +53,7 @@ export function ResetPasswordDialog({ user, isPending, errorMessage, onReset, on
           error={form.fieldErrors.password}
           autoComplete="new-password"
         />
-        {errorMessage == null ? null : <ErrorBanner>{errorMessage}</ErrorBanner>}
+        {error == null ? null : <ErrorBanner error={error} />}
         <div className="dialog-actions">
           <button type="button" className="button button-secondary" onClick={close} disabled={isPending}>
             Cancel

@@ -1,5 +1,9 @@
 import type { CreatedApiKey } from '@pag/contracts';
-import { useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { queryKeys } from '../api/query-keys.ts';
+import { listModels } from '../api/stream-answer.ts';
+import { buildKeySnippets, type KeySnippet } from '../lib/build-key-snippets.ts';
 import { CopyButton } from './copy-button.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
 
@@ -9,9 +13,12 @@ export type SecretKeyDialogProps = {
   onDone: () => void;
 };
 
-/** Shows a new key's secret the one time the server sends it. */
+/**
+ * Shows a new key's secret the one time the server sends it, and how to use it (issue 17): snippets for the note
+ * API, the OpenAI SDK and curl, with the key and this gateway's address already in them.
+ */
 export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
-  const secretInputRef = useRef<HTMLInputElement>(null);
+  const secretInputRef = useRef<HTMLTextAreaElement>(null);
 
   return (
     <ModalDialog
@@ -36,12 +43,14 @@ export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
                 API key
               </label>
               <div className="input-group">
-                <input
+                {/* Wrapped, so the whole key is in view on a phone too (an input cut it off). */}
+                <textarea
                   ref={secretInputRef}
                   id="new-api-key-secret"
-                  className="input input-mono"
+                  className="input input-mono wrapped-value"
                   value={createdKey.secret}
                   readOnly
+                  rows={2}
                   spellCheck={false}
                   autoComplete="off"
                   onFocus={(event) => event.currentTarget.select()}
@@ -49,9 +58,7 @@ export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
                 <CopyButton value={createdKey.secret} sourceRef={secretInputRef} />
               </div>
             </div>
-            <p className="field-hint">
-              Clients send it in the <code>Authorization: Bearer &lt;key&gt;</code> header.
-            </p>
+            <KeySnippets secret={createdKey.secret} />
           </div>
           <div className="dialog-actions">
             <button type="button" className="button button-primary" onClick={onDone}>
@@ -61,5 +68,81 @@ export function SecretKeyDialog({ createdKey, onDone }: SecretKeyDialogProps) {
         </>
       )}
     </ModalDialog>
+  );
+}
+
+/** The snippets as tabs (arrow keys move between them, as the WAI-ARIA tabs pattern asks). */
+function KeySnippets({ secret }: { secret: string }) {
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: ({ signal }) => listModels(signal) });
+  const snippets = buildKeySnippets({
+    origin: window.location.origin,
+    secret,
+    model: models.data?.[0]?.id ?? null,
+  });
+  const [selected, setSelected] = useState<KeySnippet['id']>('note-api');
+  const baseId = useId();
+  const tabRefs = useRef<Partial<Record<KeySnippet['id'], HTMLButtonElement | null>>>({});
+  const current = snippets.find((snippet) => snippet.id === selected) ?? snippets[0];
+
+  function onKeyDown(event: KeyboardEvent) {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const index = snippets.findIndex((snippet) => snippet.id === selected);
+    const next = snippets[(index + step + snippets.length) % snippets.length];
+    if (next == null) return;
+    setSelected(next.id);
+    tabRefs.current[next.id]?.focus();
+  }
+
+  return (
+    <section className="snippets" aria-labelledby={`${baseId}-title`}>
+      <h3 id={`${baseId}-title`} className="snippets-title">
+        Use it
+      </h3>
+      <div className="snippet-tabs" role="tablist" aria-labelledby={`${baseId}-title`} onKeyDown={onKeyDown}>
+        {snippets.map((snippet) => (
+          <button
+            key={snippet.id}
+            ref={(element) => {
+              tabRefs.current[snippet.id] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`${baseId}-tab-${snippet.id}`}
+            aria-selected={snippet.id === selected}
+            aria-controls={`${baseId}-panel`}
+            tabIndex={snippet.id === selected ? 0 : -1}
+            className="snippet-tab"
+            onClick={() => setSelected(snippet.id)}
+          >
+            {snippet.label}
+          </button>
+        ))}
+      </div>
+      {current == null ? null : (
+        <div
+          id={`${baseId}-panel`}
+          role="tabpanel"
+          aria-labelledby={`${baseId}-tab-${current.id}`}
+          className="snippet-panel"
+        >
+          <p className="field-hint">{current.intro}</p>
+          <SnippetCode snippet={current} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SnippetCode({ snippet }: { snippet: KeySnippet }) {
+  const codeRef = useRef<HTMLElement>(null);
+  return (
+    <div className="snippet">
+      <pre className="snippet-code">
+        <code ref={codeRef}>{snippet.code}</code>
+      </pre>
+      <CopyButton value={snippet.code} sourceRef={codeRef} subject={`${snippet.label} snippet`} label="Copy snippet" />
+    </div>
   );
 }

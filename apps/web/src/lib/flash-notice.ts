@@ -1,4 +1,7 @@
-/** Notices that must survive one redirect: the router, not the page that succeeded, decides where to go next. */
+/**
+ * Notices that must survive one redirect: the router, not the page that succeeded, decides where to go next.
+ * `admin-created` is shown by Getting started (setup signs the admin in), `signed-out` by the sign-in page.
+ */
 export type FlashNotice = 'admin-created' | 'signed-out';
 
 let pending: FlashNotice | null = null;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeScope, isUnanswerableRequest, shortenClientId, toMcpUrl, toNavigableUrl } from './mcp-apps.ts';
+import {
+  describeScope,
+  isReachableFromCloud,
+  isUnanswerableRequest,
+  shortenClientId,
+  toMcpUrl,
+  toNavigableUrl,
+} from './mcp-apps.ts';
 
 describe('describeScope', () => {
   it('should put the MCP tools scope in words', () => {
@@ -56,5 +63,19 @@ describe('toNavigableUrl', () => {
   it('should refuse anything but http(s)', () => {
     expect(toNavigableUrl('javascript:alert(1)', base)).toBeNull();
     expect(toNavigableUrl('data:text/html,hi', base)).toBeNull();
+  });
+});
+
+describe('isReachableFromCloud', () => {
+  it.each([
+    ['http://localhost:8787/mcp', false],
+    ['http://127.0.0.1:8787/mcp', false],
+    ['https://localhost/mcp', false],
+    ['https://192.168.1.20/mcp', false],
+    ['https://gateway.local/mcp', false],
+    ['http://gateway.example.com/mcp', false],
+    ['https://gateway.example.com/mcp', true],
+  ])('issue 17: %s reachable by ChatGPT and Claude: %s', (url, expected) => {
+    expect(isReachableFromCloud(url)).toBe(expected);
   });
 });

@@ -15,6 +15,25 @@ export function toMcpUrl(origin: string): string {
   return `${origin.replace(/\/+$/, '')}/mcp`;
 }
 
+/**
+ * Whether clients in the cloud (ChatGPT, Claude) can reach this MCP address: they connect from their own servers, so
+ * it must be https on a name the internet resolves, not plain http, localhost or a private address (issue 17).
+ */
+export function isReachableFromCloud(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:') return false;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return false;
+  if (/^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host)) return false;
+  if (host === '::1' || /^(fc|fd|fe80)/i.test(host)) return false;
+  return true;
+}
+
 /** A client id short enough for a table cell; the full id stays available as a tooltip. */
 export function shortenClientId(clientId: string, keep = 8): string {
   return clientId.length <= keep + 2 ? clientId : `${clientId.slice(0, keep)}…`;

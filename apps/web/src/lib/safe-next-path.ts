@@ -1,4 +1,5 @@
-export const HOME_PATH = '/settings/api-keys';
+/** Where a signed-in user lands: the Getting started checklist (issue 17). */
+export const HOME_PATH = '/settings/start';
 
 /**
  * Picks where to go after signing in. Only paths inside the app are honoured, so a crafted `?next=` cannot send

@@ -26,6 +26,7 @@ export function ApiKeysPage() {
     onSuccess: (created) => {
       setCreatedKey(created);
       void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
     },
   });
 
@@ -37,6 +38,7 @@ export function ApiKeysPage() {
         current?.filter((key) => key.id !== id),
       );
       setKeyToRevoke(null);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
       void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
     },
   });
@@ -66,7 +68,7 @@ export function ApiKeysPage() {
         </h2>
         <CreateApiKeyForm
           isPending={create.isPending}
-          errorMessage={create.error?.message ?? null}
+          error={create.error}
           onCreate={(request) => create.mutateAsync({ request, csrfToken })}
         />
       </section>
@@ -92,9 +94,8 @@ export function ApiKeysPage() {
                   Try again
                 </button>
               }
-            >
-              {keys.error.message}
-            </ErrorBanner>
+              error={keys.error}
+            />
           </div>
         ) : null}
         {keys.data?.length === 0 ? (
@@ -114,7 +115,7 @@ export function ApiKeysPage() {
         ) : null}
         {changeReasoning.error == null ? null : (
           <div className="card-padding">
-            <ErrorBanner title="Could not change the key">{changeReasoning.error.message}</ErrorBanner>
+            <ErrorBanner title="Could not change the key" error={changeReasoning.error} />
           </div>
         )}
       </section>
@@ -128,7 +129,7 @@ export function ApiKeysPage() {
         pendingLabel="Revoking…"
         isPending={revoke.isPending}
         fallbackFocusRef={keyListTitleRef}
-        errorMessage={revoke.error?.message ?? null}
+        error={revoke.error}
         onConfirm={() => {
           if (keyToRevoke != null) revoke.mutate({ id: keyToRevoke.id, csrfToken });
         }}

@@ -10,7 +10,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { useSession } from '../hooks/use-session.ts';
 import { formatDate } from '../lib/format-date.ts';
-import { describeScope, shortenClientId, toMcpUrl } from '../lib/mcp-apps.ts';
+import { describeScope, isReachableFromCloud, shortenClientId, toMcpUrl } from '../lib/mcp-apps.ts';
 
 /** The MCP clients (ChatGPT, Claude, CLIs) the user approved, and revoking them one by one or all at once. */
 export function ConnectedAppsPage() {
@@ -90,9 +90,8 @@ export function ConnectedAppsPage() {
                   Try again
                 </button>
               }
-            >
-              {apps.error.message}
-            </ErrorBanner>
+              error={apps.error}
+            />
           </div>
         ) : null}
         {apps.data?.length === 0 ? (
@@ -132,7 +131,7 @@ export function ConnectedAppsPage() {
         pendingLabel="Revoking…"
         isPending={revoke.isPending}
         fallbackFocusRef={listTitleRef}
-        errorMessage={revoke.error?.message ?? null}
+        error={revoke.error}
         onConfirm={() => {
           if (appToRevoke != null) revoke.mutate({ grantId: appToRevoke.grantId, csrfToken });
         }}
@@ -154,7 +153,7 @@ export function ConnectedAppsPage() {
         pendingLabel="Revoking…"
         isPending={revokeAll.isPending}
         fallbackFocusRef={listTitleRef}
-        errorMessage={revokeAll.error?.message ?? null}
+        error={revokeAll.error}
         onConfirm={() => revokeAll.mutate({ csrfToken })}
         onCancel={() => {
           setIsRevokeAllAsked(false);
@@ -255,11 +254,29 @@ function ConnectedAppsTable({ apps, onRevoke }: { apps: ConnectedApp[]; onRevoke
 
 /** The MCP address, read-only with a copy button (the selection fallback needs the input). */
 function McpUrlField({ url }: { url: string }) {
-  const inputRef = useRef<HTMLInputElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
   return (
-    <div className="device-code mcp-url">
-      <input ref={inputRef} className="input input-mono" readOnly value={url} aria-label="MCP server address" />
-      <CopyButton value={url} sourceRef={inputRef} subject="MCP server address" />
-    </div>
+    <>
+      <div className="device-code mcp-url">
+        {/* Wrapped, so a long address is whole on a phone too. */}
+        <textarea
+          ref={inputRef}
+          className="input input-mono wrapped-value"
+          readOnly
+          rows={1}
+          value={url}
+          aria-label="MCP server address"
+        />
+        <CopyButton value={url} sourceRef={inputRef} subject="MCP server address" />
+      </div>
+      {isReachableFromCloud(url) ? null : (
+        <p className="callout callout-warning mcp-url-warning">
+          <strong>ChatGPT and Claude cannot use this address.</strong> They connect from their own servers, so they need
+          a public https address for this gateway: put it behind a reverse proxy with TLS and set{' '}
+          <code>GATEWAY_PUBLIC_URL</code> to that address (see the README). This one works for MCP clients on this
+          machine, such as Claude Code or MCP Inspector.
+        </p>
+      )}
+    </>
   );
 }

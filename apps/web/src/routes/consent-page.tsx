@@ -95,9 +95,8 @@ function SignedInConsent({ uid, user }: { uid: string; user: User }) {
               Try again
             </button>
           }
-        >
-          {request.error.message}
-        </ErrorBanner>
+          error={request.error}
+        />
       </AuthLayout>
     );
   }
@@ -180,12 +179,8 @@ function SignedInConsent({ uid, user }: { uid: string; user: User }) {
           the gateway uses them. You can revoke it at any time under Settings → Connected apps.
         </p>
 
-        {decide.error == null ? null : (
-          <ErrorBanner title="Could not record your decision">{decide.error.message}</ErrorBanner>
-        )}
-        {logout.visibleError == null ? null : (
-          <ErrorBanner title="Could not sign out">{logout.visibleError.message}</ErrorBanner>
-        )}
+        {decide.error == null ? null : <ErrorBanner title="Could not record your decision" error={decide.error} />}
+        {logout.visibleError == null ? null : <ErrorBanner title="Could not sign out" error={logout.visibleError} />}
         {decide.isSuccess ? (
           <p className="muted" role="status">
             Taking you to {view.redirectHost}…

@@ -11,16 +11,7 @@ export function LoginPage() {
 
   return (
     <AuthLayout title="Sign in" description="Sign in to manage your gateway's connections and API keys.">
-      <SignInForm
-        notice={
-          <>
-            {notice === 'admin-created' ? (
-              <NoticeBanner>Admin account created — sign in to continue.</NoticeBanner>
-            ) : null}
-            {notice === 'signed-out' ? <NoticeBanner>You have signed out.</NoticeBanner> : null}
-          </>
-        }
-      />
+      <SignInForm notice={notice === 'signed-out' ? <NoticeBanner>You have signed out.</NoticeBanner> : null} />
     </AuthLayout>
   );
 }

@@ -6,6 +6,7 @@ import { getUserSettings, updateUserSettings } from '../api/provider-credentials
 import { queryKeys } from '../api/query-keys.ts';
 import { listModels } from '../api/stream-answer.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { FieldError } from '../components/field-error.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { useSession } from '../hooks/use-session.ts';
 
@@ -24,7 +25,7 @@ export function ModelsPage() {
       </header>
       {models.isPending || features.isPending ? <LoadingState label="Loading models…" /> : null}
       {(models.error ?? features.error) ? (
-        <ErrorBanner title="Could not load the models">{(models.error ?? features.error)?.message}</ErrorBanner>
+        <ErrorBanner title="Could not load the models" error={models.error ?? features.error} />
       ) : null}
       {models.data != null ? <DefaultModelCard models={models.data} /> : null}
       {models.data != null && features.data != null
@@ -97,7 +98,7 @@ function DefaultModelCard({ models }: { models: ModelEntry[] }) {
           Saved.
         </p>
       ) : null}
-      {save.error == null ? null : <ErrorBanner title="Could not save">{save.error.message}</ErrorBanner>}
+      {save.error == null ? null : <ErrorBanner title="Could not save" error={save.error} />}
     </section>
   );
 }
@@ -155,11 +156,7 @@ function FeatureCard({ feature, models }: { feature: Feature; models: ModelEntry
           emptyLabel="Your default model"
           onChange={setModel}
         />
-        {save.error == null ? null : (
-          <p className="field-error" role="alert">
-            {save.error.message}
-          </p>
-        )}
+        <FieldError error={save.error} />
         <div className="button-row">
           <button
             type="submit"

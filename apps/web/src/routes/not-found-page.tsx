@@ -10,7 +10,7 @@ export function NotFoundPage() {
       </header>
       <p>
         <Link href={`~${HOME_PATH}`} className="link">
-          Go to your API keys
+          Go to Getting started
         </Link>
       </p>
     </div>

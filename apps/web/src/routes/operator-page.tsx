@@ -46,9 +46,7 @@ function PrivateUpstreamsSetting() {
         Upstream addresses
       </h2>
       {settings.isPending ? <LoadingState label="Loading settings…" /> : null}
-      {settings.isError ? (
-        <ErrorBanner title="Could not load the settings">{settings.error.message}</ErrorBanner>
-      ) : null}
+      {settings.isError ? <ErrorBanner title="Could not load the settings" error={settings.error} /> : null}
       <label className="toggle">
         <input
           type="checkbox"
@@ -68,7 +66,7 @@ function PrivateUpstreamsSetting() {
         Ollama or LM Studio next to the gateway. Turn it on only if you trust every user with your network. Cloud
         metadata addresses stay refused either way.
       </p>
-      {update.error == null ? null : <ErrorBanner title="Could not save">{update.error.message}</ErrorBanner>}
+      {update.error == null ? null : <ErrorBanner title="Could not save" error={update.error} />}
     </section>
   );
 }

@@ -1,12 +1,11 @@
-import type { AiStreamEvent, AiUsage } from '@pag/contracts';
+import { type AiStreamEvent, type AiUsage, gatewayErrorCodeSchema } from '@pag/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
-import { isApiError } from '../api/api-error.ts';
+import { ApiError } from '../api/api-error.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { listModels, streamAnswer } from '../api/stream-answer.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { useSession } from '../hooks/use-session.ts';
-import { formatCountdown } from '../lib/format-countdown.ts';
 
 type Outcome = { model: string; provider: string; usage: AiUsage; firstTokenMs: number | null; totalMs: number };
 
@@ -23,7 +22,7 @@ export function PlaygroundPage() {
   const [answer, setAnswer] = useState('');
   const [reasoning, setReasoning] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [isStreaming, setIsStreaming] = useState(false);
   const controllerRef = useRef<AbortController | null>(null);
 
@@ -53,15 +52,16 @@ export function PlaygroundPage() {
         else if (part.type === 'reasoning') setReasoning((current) => current + part.text);
         else if (part.type === 'done') {
           setOutcome({ ...part, firstTokenMs, totalMs: performance.now() - startedAt });
-        } else if (part.type === 'error') setError(part.message);
+        } else if (part.type === 'error') setError(toApiError(part));
       }
     } catch (caught) {
-      if (!(caught instanceof DOMException && caught.name === 'AbortError')) setError(describeError(caught));
+      if (!(caught instanceof DOMException && caught.name === 'AbortError')) setError(caught);
     } finally {
       setIsStreaming(false);
       controllerRef.current = null;
-      // The subscription's usage windows were just updated by this answer.
+      // The subscription's usage windows were just updated by this answer, and a first answer ticks Getting started.
       void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
     }
   }
 
@@ -123,7 +123,7 @@ export function PlaygroundPage() {
           </div>
         </form>
       </section>
-      {error == null ? null : <ErrorBanner title="The request failed">{error}</ErrorBanner>}
+      {error == null ? null : <ErrorBanner title="The request failed" error={error} />}
       {answer === '' && reasoning === '' && outcome == null ? null : (
         <section className="card" aria-labelledby="answer-title" aria-busy={isStreaming}>
           <h2 id="answer-title" className="card-title">
@@ -151,9 +151,13 @@ export function PlaygroundPage() {
   );
 }
 
-/** The server's message, plus when to retry in words for limits. */
-function describeError(error: unknown): string {
-  if (!isApiError(error)) return 'The answer could not be streamed.';
-  if (error.retryAfter == null) return error.message;
-  return `${error.message} Try again in ${formatCountdown(error.retryAfter * 1000)}.`;
+/** An `error` event that ended a stream, as the rest of the page reports failures (a plain sentence, details). */
+function toApiError(event: Extract<AiStreamEvent, { type: 'error' }>): ApiError {
+  const code = gatewayErrorCodeSchema.safeParse(event.code);
+  return new ApiError({
+    code: code.success ? code.data : 'unexpected_response',
+    status: 200,
+    message: event.message,
+    retryAfter: event.retryAfter ?? null,
+  });
 }

@@ -8,6 +8,7 @@ import { setFlashNotice } from '../lib/flash-notice.ts';
 import { ApiKeysPage } from './api-keys-page.tsx';
 import { ConnectedAppsPage } from './connected-apps-page.tsx';
 import { ConnectionsPage } from './connections-page.tsx';
+import { GettingStartedPage } from './getting-started-page.tsx';
 import { ModelsPage } from './models-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { OperatorPage } from './operator-page.tsx';
@@ -18,6 +19,7 @@ type NavigationItem = { href: string; label: string; isComingSoon: boolean };
 
 // Paths are relative: this layout is mounted under the nested `/settings` route.
 const NAVIGATION: NavigationItem[] = [
+  { href: '/start', label: 'Getting started', isComingSoon: false },
   { href: '/api-keys', label: 'API keys', isComingSoon: false },
   { href: '/connections', label: 'Connections', isComingSoon: false },
   { href: '/connected-apps', label: 'Connected apps', isComingSoon: false },
@@ -44,7 +46,7 @@ export function SettingsLayout({ user }: { user: User }) {
         Skip to content
       </a>
       <header className="app-header">
-        <Link href="/api-keys" className="app-header-brand">
+        <Link href="/start" className="app-header-brand">
           <Brand />
         </Link>
         <div className="app-header-account">
@@ -76,10 +78,9 @@ export function SettingsLayout({ user }: { user: User }) {
           ) : null}
         </nav>
         <main className="app-main" id="main-content" tabIndex={-1}>
-          {logout.visibleError == null ? null : (
-            <ErrorBanner title="Could not sign out">{logout.visibleError.message}</ErrorBanner>
-          )}
+          {logout.visibleError == null ? null : <ErrorBanner title="Could not sign out" error={logout.visibleError} />}
           <Switch>
+            <Route path="/start" component={GettingStartedPage} />
             <Route path="/api-keys" component={ApiKeysPage} />
             <Route path="/connections" component={ConnectionsPage} />
             <Route path="/connected-apps" component={ConnectedAppsPage} />
@@ -88,7 +89,7 @@ export function SettingsLayout({ user }: { user: User }) {
             <Route path="/users">{user.isAdmin ? <UsersPage /> : <AdminOnlyPage />}</Route>
             <Route path="/operator">{user.isAdmin ? <OperatorPage /> : <AdminOnlyPage />}</Route>
             <Route path="/">
-              <Redirect to="/api-keys" replace />
+              <Redirect to="/start" replace />
             </Route>
             <Route component={NotFoundPage} />
           </Switch>

@@ -26,10 +26,10 @@ export function SetupPage() {
 
   const setup = useMutation({
     mutationFn: createAdminAccount,
-    onSuccess: () => {
+    onSuccess: ({ user, csrfToken }) => {
       setFlashNotice('admin-created');
-      // Setup does not sign in; with setup no longer required the router moves on to the sign-in page.
-      queryClient.setQueryData<SessionState>(queryKeys.session, { setupRequired: false, user: null, csrfToken: null });
+      // Setup signs the new admin in (issue 17): the router moves on to Getting started, which welcomes them.
+      queryClient.setQueryData<SessionState>(queryKeys.session, { setupRequired: false, user, csrfToken });
       void queryClient.invalidateQueries({ queryKey: queryKeys.session });
     },
   });
@@ -47,7 +47,7 @@ export function SetupPage() {
       description="Create the administrator account. You will use it to sign in, connect your subscription and issue API keys."
     >
       <form className="form" noValidate onSubmit={form.handleSubmit}>
-        {setup.error == null ? null : <ErrorBanner title="Setup failed">{setup.error.message}</ErrorBanner>}
+        {setup.error == null ? null : <ErrorBanner title="Setup failed" error={setup.error} />}
         <TextField
           label="Setup token"
           name="token"

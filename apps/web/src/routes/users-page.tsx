@@ -79,7 +79,7 @@ export function UsersPage() {
         </h2>
         <CreateUserForm
           isPending={create.isPending}
-          errorMessage={create.error?.message ?? null}
+          error={create.error}
           onCreate={(request) => create.mutateAsync({ request, csrfToken })}
         />
       </section>
@@ -98,12 +98,12 @@ export function UsersPage() {
         {users.isPending ? <LoadingState label="Loading users…" /> : null}
         {users.isError ? (
           <div className="card-padding">
-            <ErrorBanner title="Could not load the users">{users.error.message}</ErrorBanner>
+            <ErrorBanner title="Could not load the users" error={users.error} />
           </div>
         ) : null}
         {changeRole.error == null ? null : (
           <div className="card-padding">
-            <ErrorBanner title="Could not change the role">{changeRole.error.message}</ErrorBanner>
+            <ErrorBanner title="Could not change the role" error={changeRole.error} />
           </div>
         )}
         {users.data == null ? null : (
@@ -127,7 +127,7 @@ export function UsersPage() {
       <ResetPasswordDialog
         user={userToReset}
         isPending={reset.isPending}
-        errorMessage={reset.error?.message ?? null}
+        error={reset.error}
         onReset={(password) => {
           if (userToReset != null) reset.mutate({ id: userToReset.id, password, csrfToken });
         }}
@@ -141,7 +141,7 @@ export function UsersPage() {
         pendingLabel="Deleting…"
         isPending={remove.isPending}
         fallbackFocusRef={listTitleRef}
-        errorMessage={remove.error?.message ?? null}
+        error={remove.error}
         onConfirm={() => {
           if (userToDelete != null) remove.mutate({ id: userToDelete.id, csrfToken });
         }}

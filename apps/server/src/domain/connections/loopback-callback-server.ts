@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { CODEX_FALLBACK_PORT } from '@pag/oauth-client';
 import { GatewayError } from '../gateway-error.ts';
 
@@ -35,13 +36,23 @@ export class LoopbackCallbackServer {
     this.#options = options;
   }
 
+  /**
+   * Whether a browser sign-in could take its redirect now: the listener is ours already, or one of the ports has
+   * nobody listening. Probed by connecting, never by binding, so asking does not take a port from anyone.
+   */
+  async canReceiveRedirect(): Promise<boolean> {
+    if (this.#server != null) return true;
+    for (const port of this.#ports()) {
+      if (!(await isSomeoneListening(port))) return true;
+    }
+    return false;
+  }
+
   /** Starts listening if needed and returns the redirect URI to put in the authorize URL. */
   async ensureListening(): Promise<string> {
     if (this.#server != null && this.#redirectUri != null) return this.#redirectUri;
     const configured = new URL(this.#options.redirectUri);
-    const ports = [Number(configured.port || 80), CODEX_FALLBACK_PORT].filter(
-      (port, index, all) => all.indexOf(port) === index,
-    );
+    const ports = this.#ports();
     for (const port of ports) {
       const server = createServer((request, response) => {
         void this.#handle(request, response);
@@ -99,6 +110,12 @@ export class LoopbackCallbackServer {
     });
   }
 
+  /** The configured port, then the one other port registered upstream. */
+  #ports(): number[] {
+    const configured = Number(new URL(this.#options.redirectUri).port || 80);
+    return [configured, CODEX_FALLBACK_PORT].filter((port, index, all) => all.indexOf(port) === index);
+  }
+
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (request.method !== 'GET') return this.#page(response, 405, 'Method not allowed', 'Only GET is served here.');
@@ -148,4 +165,21 @@ export class LoopbackCallbackServer {
           `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${back}</html>`,
       );
   }
+}
+
+/** How long a connection probe of a loopback port may take: a listener answers at once, a free port refuses at once. */
+const PROBE_TIMEOUT_MS = 500;
+
+/** True when something accepts connections on 127.0.0.1:`port`. */
+function isSomeoneListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const finish = (isListening: boolean) => {
+      socket.destroy();
+      resolve(isListening);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
 }

@@ -13,8 +13,12 @@ export function toSignInGatewayError(error: unknown): GatewayError {
       case 'transient':
         return new GatewayError(
           'upstream_unavailable',
-          `auth.openai.com is not answering properly (${error.message}). Try again in a moment.`,
-          { cause: error, retryAfterSeconds: error.retryAfterSeconds ?? 30 },
+          'OpenAI’s sign-in is not answering properly: try again in a moment.',
+          {
+            cause: error,
+            retryAfterSeconds: error.retryAfterSeconds ?? 30,
+            details: error.message,
+          },
         );
       case 'device_code_disabled':
         return new GatewayError(
@@ -29,12 +33,13 @@ export function toSignInGatewayError(error: unknown): GatewayError {
       case 'invalid_grant':
         return new GatewayError(
           'sign_in_failed',
-          `ChatGPT refused the sign-in code (it may have expired or been used already): start again. (${error.message})`,
-          { cause: error },
+          'ChatGPT refused the sign-in code (it may have expired or been used already): start the sign-in again.',
+          { cause: error, details: error.message },
         );
       default:
-        return new GatewayError('sign_in_failed', `The sign-in could not be completed: ${error.message}`, {
+        return new GatewayError('sign_in_failed', 'The sign-in could not be completed: start it again.', {
           cause: error,
+          details: error.message,
         });
     }
   }

@@ -28,7 +28,7 @@ export async function embedTexts(
     throw new GatewayError(
       'embeddings_unavailable',
       `No connection that makes embeddings is set up for "${options.model}".${asked} Add an OpenAI-compatible ` +
-        'API key (OpenAI, Ollama, LM Studio…) or a Gemini API key under Settings → API keys for providers.',
+        'API key (OpenAI, Ollama, LM Studio…) or a Gemini API key under Settings → Connections → Provider keys.',
       { param: 'model' },
     );
   }

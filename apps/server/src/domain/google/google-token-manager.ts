@@ -110,7 +110,7 @@ function googleTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<s
 /** The stored reason in words, with what to do. */
 export function describeGoogleReconnectReason(reason: string | null): string {
   return reason === 'invalid_client'
-    ? 'Google refused the OAuth client (its secret changed or it was deleted): update it under Settings → Connections → Google, then connect again.'
+    ? 'Google refused the OAuth client (its secret changed or it was deleted): update it under Settings → Connections → Advanced (Google account), then connect again.'
     : 'Google no longer accepts the saved sign-in (revoked, expired or the password changed): connect the Google account again.';
 }
 

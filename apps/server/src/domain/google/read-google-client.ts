@@ -20,7 +20,7 @@ export function readGoogleClientCredentials(
   if (row == null) {
     throw new GatewayError(
       'not_connected',
-      'No Google OAuth client is saved: add your client id and secret under Settings → Connections → Google first.',
+      'No Google OAuth client is saved: add your client id and secret under Settings → Connections → Advanced (Google account) first.',
     );
   }
   return {

@@ -17,23 +17,26 @@ export function toGoogleSignInError(error: unknown): GatewayError {
     case 'invalid_client':
       return new GatewayError(
         'sign_in_failed',
-        'Google refused the OAuth client: check the client id and secret under Settings → Connections → Google.',
+        'Google refused the OAuth client: check the client id and secret under Settings → Connections → Advanced (Google account).',
         { cause: error },
       );
     case 'invalid_grant':
       return new GatewayError(
         'sign_in_failed',
-        `Google refused the sign-in code (expired, used, or the redirect URI differs): start again. (${error.message})`,
-        { cause: error },
+        'Google refused the sign-in code (expired, used, or the redirect URI differs): start again.',
+        { cause: error, details: error.message },
       );
     case 'transient':
-      return new GatewayError('upstream_unavailable', `Google is not answering properly: ${error.message}`, {
+      return new GatewayError('upstream_unavailable', 'Google is not answering properly: try again in a moment.', {
         cause: error,
         retryAfterSeconds: error.retryAfterSeconds ?? 30,
+        details: error.message,
       });
     default:
-      return new GatewayError('sign_in_failed', `The Google sign-in could not be completed: ${error.message}`, {
+      // Such as a token answer that fails its checks ("unexpected JWT iss claim value"): the words are for Details.
+      return new GatewayError('sign_in_failed', 'The Google sign-in could not be completed: start it again.', {
         cause: error,
+        details: error.message,
       });
   }
 }

@@ -1,6 +1,7 @@
 import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { recordPlaygroundAnswer } from '../../domain/getting-started/record-playground-answer.ts';
 import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
 import { type ErrorDescription, toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
@@ -19,6 +20,11 @@ const AI_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
  */
 export async function aiRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
+  // An answer in the settings UI (a session, not a program's key) ticks "try it" on Getting started.
+  const noteAnswer = (request: FastifyRequest) => {
+    const auth = requireAuth(request);
+    if (auth.method === 'session') recordPlaygroundAnswer(services.context, auth.user.id);
+  };
 
   app.post(
     '/api/ai/chat',
@@ -36,7 +42,9 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
-      return collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
+      const answer = await collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
+      noteAnswer(request);
+      return answer;
     },
   );
 
@@ -57,7 +65,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         reply,
         toNoteAppEvents(chat.parts, { provider: chat.provider, model: chat.model, describeError: describeStreamError }),
         {
-          toFrame: (event) => formatEventFrame(event.type, event),
+          toFrame: (event) => {
+            if (event.type === 'done') noteAnswer(request);
+            return formatEventFrame(event.type, event);
+          },
           errorFrame: (error) => formatEventFrame('error', { type: 'error', ...describeStreamError(error) }),
         },
       );

@@ -45,7 +45,6 @@ describe('first-run setup', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json().user).toMatchObject({ email: 'owner@example.com', isAdmin: true });
-    expect(created.cookies).toHaveLength(0);
 
     const again = await test.app.inject({
       method: 'POST',
@@ -55,6 +54,28 @@ describe('first-run setup', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('setup_unavailable');
     expect((await test.app.inject({ method: 'GET', url: '/api/auth/session' })).json().setupRequired).toBe(false);
+  });
+
+  it('issue 17: setup signs the new admin in (session cookie and CSRF token), so they need not type it all again', async () => {
+    const created = await test.app.inject({
+      method: 'POST',
+      url: '/api/auth/setup',
+      payload: { token: test.setupToken.issue(), email: 'owner@example.com', password: TEST_PASSWORD },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const cookie = sessionCookieOf(created);
+    const { csrfToken } = created.json();
+    expect(csrfToken).toEqual(expect.any(String));
+    const session = await test.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie } });
+    expect(session.json()).toMatchObject({ setupRequired: false, user: { email: 'owner@example.com' }, csrfToken });
+    const key = await test.app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      payload: { name: 'first key' },
+    });
+    expect(key.statusCode).toBe(201);
   });
 
   it('should name the field when the setup password is too short', async () => {

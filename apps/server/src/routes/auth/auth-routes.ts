@@ -1,7 +1,7 @@
-import { loginRequestSchema, sessionStateSchema, setupRequestSchema, userSchema } from '@pag/contracts';
+import { loginRequestSchema, sessionStateSchema, setupRequestSchema, setupResponseSchema } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { createSession } from '../../domain/accounts/create-session.ts';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import { deleteSession } from '../../domain/accounts/delete-session.ts';
 import { isSetupRequired } from '../../domain/accounts/list-users.ts';
@@ -15,7 +15,7 @@ import type { RouteServices } from '../route-services.ts';
 /** Per client address; the per-account limit lives in LoginThrottle. */
 const SIGN_IN_RATE_LIMIT = { max: 5, timeWindow: 60_000 };
 
-/** First-run setup, sign-in, sign-out and the session state the UI starts from. */
+/** First-run setup (which signs the new admin in), sign-in, sign-out and the session state the UI starts from. */
 export async function authRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { context } = services;
@@ -37,7 +37,7 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
   app.post(
     '/api/auth/setup',
     {
-      schema: { body: setupRequestSchema, response: { 201: z.object({ user: userSchema }) } },
+      schema: { body: setupRequestSchema, response: { 201: setupResponseSchema } },
       config: { access: 'public', rateLimit: SIGN_IN_RATE_LIMIT },
     },
     async (request, reply) => {
@@ -57,7 +57,22 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
         onlyIfFirst: true,
       });
       services.setupToken.revoke();
-      return reply.code(201).send({ user });
+      // The new admin is signed in at once: typing the same credentials again right after choosing them is a
+      // wrong turn in the first minute (issue 17).
+      const session = createSession(context, {
+        userId: user.id,
+        policy: services.sessionPolicy,
+        previousSessionId: readSessionCookie(request, services.cookie),
+        userAgent: request.headers['user-agent'] ?? null,
+        ipAddress: request.ip,
+      });
+      recordAuditEvent(context, { action: 'session.login', userId: user.id, detail: { ipAddress: request.ip } });
+      setSessionCookie(reply, {
+        settings: services.cookie,
+        sessionId: session.sessionId,
+        expiresAt: session.expiresAt,
+      });
+      return reply.code(201).header('cache-control', 'no-store').send({ user, csrfToken: session.csrfToken });
     },
   );
 

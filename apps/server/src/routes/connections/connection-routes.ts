@@ -3,6 +3,7 @@ import {
   connectionListSchema,
   connectionSchema,
   signInFlowSchema,
+  signInOptionsSchema,
   startSignInRequestSchema,
 } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listConnections } from '../../domain/connection-list/list-connections.ts';
 import { cancelSignInFlow } from '../../domain/connections/cancel-sign-in-flow.ts';
+import { checkAuthServerReachable } from '../../domain/connections/check-auth-server-reachable.ts';
 import { completePastedSignIn } from '../../domain/connections/complete-pasted-sign-in.ts';
+import { describeSignInOptions } from '../../domain/connections/describe-sign-in-options.ts';
 import { disconnectChatgpt } from '../../domain/connections/disconnect-chatgpt.ts';
 import { findSignInFlow } from '../../domain/connections/find-sign-in-flow.ts';
 import { startChatgptDeviceSignIn } from '../../domain/connections/start-chatgpt-device-sign-in.ts';
@@ -42,6 +45,16 @@ export async function connectionRoutes(parent: FastifyInstance, services: RouteS
     },
   );
 
+  // Which sign-in fits where the gateway runs (issue 17: in Docker, browser sign-in cannot come back).
+  app.get(
+    '/api/connections/chatgpt/sign-in-options',
+    { schema: { response: { 200: signInOptionsSchema } }, config: { access: 'session' } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return describeSignInOptions(services.signInEnvironment, await services.loopbackCallback.canReceiveRedirect());
+    },
+  );
+
   app.post(
     '/api/connections/chatgpt/sign-in',
     {
@@ -56,6 +69,8 @@ export async function connectionRoutes(parent: FastifyInstance, services: RouteS
         services.devicePoller.start(flow.id, flow.pollIntervalSeconds ?? 5);
         return reply.code(201).header('cache-control', 'no-store').send(flow);
       }
+      // The code is exchanged at auth.openai.com at the end: say now, not after the user signed in, if it is out of reach.
+      await checkAuthServerReachable(context);
       const redirectUri =
         method === 'browser' ? await services.loopbackCallback.ensureListening() : context.chatgpt.redirectUri;
       const flow = await startChatgptSignIn(context, { userId, method, redirectUri });

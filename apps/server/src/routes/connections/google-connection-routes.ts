@@ -100,7 +100,11 @@ export async function googleConnectionRoutes(parent: FastifyInstance, services: 
       } catch (error) {
         const classified = classifyError(error);
         request.log.warn({ err: error }, 'Google sign-in failed');
-        return back({ google_error: classified.message });
+        // The plain sentence, and the technical account for the page's "Details" fold (issue 17).
+        return back({
+          google_error: classified.message,
+          ...(classified.details == null ? {} : { google_error_details: classified.details }),
+        });
       }
     },
   );

@@ -1,0 +1,23 @@
+/**
+ * The CLI's usage text. Its own module with no imports, so `gateway --help` (and a malformed command line) prints
+ * it without loading the database, the vault or the providers (issue 17: the CLI starts in well under a second).
+ */
+export const USAGE = `Usage: pnpm gateway <command>
+   or: npx gateway <command>              (no pnpm on the PATH: npm's npx runs the same command)
+   or: node apps/server/bin/gateway.mjs <command>
+
+  user create --email E [--admin]      create a user; the password is prompted (or read from stdin)
+  user list [--json]                   list users
+  user reset-password --email E        set a new password (prompted or stdin); signs the user out everywhere
+  user delete --email E                delete a user with their sessions and API keys
+  key create --user E --name N         create an API key; prints only the key
+  key list --user E [--json]           list a user's API keys (never the secrets)
+  key revoke --user E --id ID          revoke an API key at once
+  connect chatgpt --user E --device    sign in with a device code (recommended on a remote gateway)
+  connect chatgpt --user E --paste     sign in in any browser, then paste the address it ends up on
+  connections --user E [--json]        show a user's connected accounts and their state
+  disconnect chatgpt --user E          revoke and delete a user's ChatGPT sign-in
+  vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
+                                       with GATEWAY_ENCRYPTION_KEY set, under that key
+
+The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;
