@@ -74,6 +74,13 @@ export {
   userSchema,
 } from './auth.ts';
 export {
+  type CallerPolicy,
+  callerPolicySchema,
+  modelPatternSchema,
+  originSchema,
+  UNRESTRICTED_POLICY,
+} from './caller-policy.ts';
+export {
   type CompleteSignInRequest,
   type Connection,
   type ConnectionList,
