@@ -36,22 +36,11 @@ export function CreateUserForm({ isPending, error, onCreate }: CreateUserFormPro
   return (
     <form className="form" noValidate onSubmit={form.handleSubmit}>
       {error == null ? null : <ErrorBanner title="Could not create the user" error={error} />}
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        value={form.values.email}
-        onChange={(event) => form.update('email', event.target.value)}
-        error={form.fieldErrors.email}
-        autoComplete="off"
-      />
+      <TextField label="Email" type="email" {...form.field('email')} autoComplete="off" />
       <TextField
         label="Initial password"
-        name="password"
         type="password"
-        value={form.values.password}
-        onChange={(event) => form.update('password', event.target.value)}
-        error={form.fieldErrors.password}
+        {...form.field('password')}
         autoComplete="new-password"
         hint="At least 12 characters. Tell it to the user privately; they sign in with it."
       />

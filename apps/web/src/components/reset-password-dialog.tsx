@@ -46,11 +46,8 @@ export function ResetPasswordDialog({ user, isPending, error, onReset, onCancel 
         <TextField
           ref={passwordRef}
           label="New password"
-          name="password"
           type="password"
-          value={form.values.password}
-          onChange={(event) => form.update('password', event.target.value)}
-          error={form.fieldErrors.password}
+          {...form.field('password')}
           autoComplete="new-password"
         />
         {error == null ? null : <ErrorBanner error={error} />}

@@ -46,24 +46,8 @@ export function SignInForm({ notice }: { notice?: ReactNode }) {
     <form className="form" noValidate onSubmit={form.handleSubmit}>
       {notice}
       {login.error == null ? null : <ErrorBanner>{describeLoginError(login.error)}</ErrorBanner>}
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        value={form.values.email}
-        onChange={(event) => form.update('email', event.target.value)}
-        error={form.fieldErrors.email}
-        autoComplete="username"
-      />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        value={form.values.password}
-        onChange={(event) => form.update('password', event.target.value)}
-        error={form.fieldErrors.password}
-        autoComplete="current-password"
-      />
+      <TextField label="Email" type="email" {...form.field('email')} autoComplete="username" />
+      <TextField label="Password" type="password" {...form.field('password')} autoComplete="current-password" />
       <button type="submit" className="button button-primary button-block" disabled={login.isPending}>
         {login.isPending ? 'Signing in…' : 'Sign in'}
       </button>

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useState } from 'react';
 import type { z } from 'zod';
 import { collectFieldErrors, type FieldErrors } from '../lib/collect-field-errors.ts';
 
@@ -53,5 +53,15 @@ export function useValidatedForm<TField extends string, TParsed>(options: UseVal
     }
   }
 
-  return { values, fieldErrors, update, reset, handleSubmit };
+  /** What a `TextField` needs to edit one field: spread it (`<TextField label="Email" {...form.field('email')} />`). */
+  function field(name: TField) {
+    return {
+      name,
+      value: values[name],
+      onChange: (event: ChangeEvent<HTMLInputElement>) => update(name, event.target.value),
+      error: fieldErrors[name],
+    };
+  }
+
+  return { values, fieldErrors, update, reset, handleSubmit, field };
 }

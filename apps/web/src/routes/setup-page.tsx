@@ -50,10 +50,7 @@ export function SetupPage() {
         {setup.error == null ? null : <ErrorBanner title="Setup failed" error={setup.error} />}
         <TextField
           label="Setup token"
-          name="token"
-          value={form.values.token}
-          onChange={(event) => form.update('token', event.target.value)}
-          error={form.fieldErrors.token}
+          {...form.field('token')}
           autoComplete="off"
           spellCheck={false}
           className="field-mono"
@@ -63,22 +60,11 @@ export function SetupPage() {
               : 'Filled in from your setup link.'
           }
         />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          value={form.values.email}
-          onChange={(event) => form.update('email', event.target.value)}
-          error={form.fieldErrors.email}
-          autoComplete="email"
-        />
+        <TextField label="Email" type="email" {...form.field('email')} autoComplete="email" />
         <TextField
           label="Password"
-          name="password"
           type="password"
-          value={form.values.password}
-          onChange={(event) => form.update('password', event.target.value)}
-          error={form.fieldErrors.password}
+          {...form.field('password')}
           autoComplete="new-password"
           hint={`At least ${PASSWORD_MIN_LENGTH} characters. A long passphrase is easiest to remember.`}
         />
