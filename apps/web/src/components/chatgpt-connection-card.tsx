@@ -17,7 +17,7 @@ import { formatCountdown } from '../lib/format-countdown.ts';
 import { formatDate } from '../lib/format-date.ts';
 import { recommendSignIn } from '../lib/recommend-sign-in.ts';
 import { toQuotaMeter } from '../lib/to-quota-meter.ts';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmMutationDialog } from './confirm-mutation-dialog.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { FieldError } from './field-error.tsx';
@@ -107,21 +107,16 @@ export function ChatgptConnectionCard({ connection }: { connection: Connection |
           onChoose={(method) => start.mutate(method)}
         />
       ) : null}
-      <ConfirmDialog
+      <ConfirmMutationDialog
         isOpen={isConfirmingDisconnect}
         title="Disconnect ChatGPT?"
         confirmLabel="Disconnect"
         pendingLabel="Disconnecting…"
-        isPending={disconnect.isPending}
-        error={disconnect.error}
-        onConfirm={() => disconnect.mutate()}
-        onCancel={() => {
-          setIsConfirmingDisconnect(false);
-          disconnect.reset();
-        }}
+        mutation={disconnect}
+        onClose={() => setIsConfirmingDisconnect(false)}
       >
         <p>The gateway signs out at OpenAI and deletes the tokens. Requests that need the subscription will fail.</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { deleteGoogleClient, disconnectGoogle, saveGoogleClient, startGoogleSign
 import { queryKeys } from '../api/query-keys.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { formatDate } from '../lib/format-date.ts';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmMutationDialog } from './confirm-mutation-dialog.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { FieldError } from './field-error.tsx';
@@ -185,21 +185,16 @@ export function GoogleConnectionCard({ status }: { status: GoogleStatus }) {
           </button>
         </div>
       ) : null}
-      <ConfirmDialog
+      <ConfirmMutationDialog
         isOpen={isConfirmingRemove}
         title="Remove the Google OAuth client?"
         confirmLabel="Remove"
         pendingLabel="Removing…"
-        isPending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate()}
-        onCancel={() => {
-          setIsConfirmingRemove(false);
-          remove.reset();
-        }}
+        mutation={remove}
+        onClose={() => setIsConfirmingRemove(false)}
       >
         <p>The Google account is disconnected too (its access is revoked at Google).</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </section>
   );
 }

@@ -9,7 +9,7 @@ import {
 import { queryKeys } from '../api/query-keys.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { formatDate } from '../lib/format-date.ts';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmMutationDialog } from './confirm-mutation-dialog.tsx';
 import { FieldError } from './field-error.tsx';
 import { TextField } from './text-field.tsx';
 
@@ -155,21 +155,16 @@ export function ProviderKeyCard({ provider, saved }: { provider: UpstreamProvide
           </button>
         </div>
       )}
-      <ConfirmDialog
+      <ConfirmMutationDialog
         isOpen={isConfirmingRemove}
         title={`Remove the ${copy.title}?`}
         confirmLabel="Remove"
         pendingLabel="Removing…"
-        isPending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate()}
-        onCancel={() => {
-          setIsConfirmingRemove(false);
-          remove.reset();
-        }}
+        mutation={remove}
+        onClose={() => setIsConfirmingRemove(false)}
       >
         <p>Requests for its models will fail until you add a key again.</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </section>
   );
 }
