@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { listConnections } from '../domain/connection-list/list-connections.ts';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
@@ -88,10 +89,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
     });
   }
 
-  const refreshRequests = () =>
-    fakeAuth
-      .findRequests({ method: 'POST', path: '/oauth/token' })
-      .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+  const refreshRequests = () => findRefreshRequests(fakeAuth);
 
   async function killHard(gateway: RunningProcess): Promise<void> {
     gateway.child.kill('SIGKILL');

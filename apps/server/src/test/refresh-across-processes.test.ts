@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
@@ -68,9 +69,7 @@ describe('refresh across processes', () => {
     }
     expect(reports[0]?.tokens[0]).toBe(reports[1]?.tokens[0]);
     expect(reports[0]?.tokens[0]).not.toBe(tokens.accessToken);
-    const refreshes = fake
-      .findRequests({ method: 'POST', path: '/oauth/token' })
-      .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+    const refreshes = findRefreshRequests(fake);
     expect(refreshes).toHaveLength(1);
   }, 60_000);
 
@@ -102,7 +101,4 @@ describe('refresh across processes', () => {
   }, 60_000);
 });
 
-const refreshRequestsSoFar = () =>
-  fake
-    .findRequests({ method: 'POST', path: '/oauth/token' })
-    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+const refreshRequestsSoFar = () => findRefreshRequests(fake);

@@ -8,6 +8,7 @@ import {
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { findRefreshRequests } from './find-refresh-requests.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
 // Issue 16 failure 8: an access token that lives shorter than the refresh window (5 minutes by default) was due the
@@ -60,9 +61,7 @@ it('issue 16: should refresh a token that lives shorter than the refresh window 
   }
 
   expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
-  const refreshes = fakeAuth
-    .findRequests({ method: 'POST', path: '/oauth/token' })
-    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+  const refreshes = findRefreshRequests(fakeAuth);
   expect(refreshes).toHaveLength(1);
   expect(fakeCodex.findRequests({ method: 'POST', path: '/backend-api/codex/responses' })).toHaveLength(10);
 });

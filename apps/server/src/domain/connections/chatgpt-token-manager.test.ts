@@ -1,6 +1,7 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
+import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -26,10 +27,7 @@ afterEach(async () => {
 });
 
 // Refreshes go out as JSON, as the newest official client sends them (docs/codex-protocol.md §10).
-const refreshRequests = () =>
-  fake
-    .findRequests({ method: 'POST', path: '/oauth/token' })
-    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+const refreshRequests = () => findRefreshRequests(fake);
 
 /** The refresh token the connection row holds now, decrypted. */
 function storedRefreshToken(connectionId: string): string {

@@ -3,6 +3,7 @@ import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth 
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
+import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { GoogleTokenManager } from '../google/google-token-manager.ts';
 import { saveGoogleClient } from '../google/save-google-client.ts';
@@ -62,9 +63,7 @@ it('issue 15: should let one of two processes refresh a Google token while the o
     new GoogleTokenManager(test.connections).getAccessToken(user.id),
     new GoogleTokenManager(test.connections).getAccessToken(user.id),
   ]);
-  const refreshes = google
-    .findRequests({ method: 'POST', path: tokenPath })
-    .filter((request) => request.form?.grant_type === 'refresh_token');
+  const refreshes = findRefreshRequests(google, tokenPath);
   expect(refreshes).toHaveLength(1);
   expect(first).not.toBe(minted.accessToken);
   expect(second).toBe(first);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
+import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { waitFor } from '../../test/run-process.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
@@ -31,10 +32,7 @@ afterEach(async () => {
   await test.close();
 });
 
-const refreshRequests = () =>
-  fake
-    .findRequests({ method: 'POST', path: '/oauth/token' })
-    .filter((request) => (request.json as { grant_type?: string } | undefined)?.grant_type === 'refresh_token');
+const refreshRequests = () => findRefreshRequests(fake);
 
 type LeaseColumns = { until: number | null; owner: string | null; interruptedAt: number | null };
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditLog } from '../../db/schema.ts';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
+import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -37,10 +38,7 @@ afterEach(async () => {
 /** Google's access tokens live an hour (docs/google-protocol.md §1.4). */
 const GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
 const TOKEN_PATH = () => new URL(google.tokenEndpoint).pathname;
-const refreshRequests = () =>
-  google
-    .findRequests({ method: 'POST', path: TOKEN_PATH() })
-    .filter((request) => request.form?.grant_type === 'refresh_token');
+const refreshRequests = () => findRefreshRequests(google, TOKEN_PATH());
 
 /** A user with the fake's client saved and a Google account connected whose access token lives `ttlSeconds`. */
 async function seedGoogleConnection(options: { ttlSeconds: number; email?: string; account?: string }) {
