@@ -1,29 +1,25 @@
 import { spawn } from 'node:child_process';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './build-test-app.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
+import { useTestAppWithFake } from './use-test-app-with-fake.ts';
 
 // Two gateway processes sharing one database file must still refresh a connection only once: the lease is taken
 // by compare-and-swap in SQLite, and the losing process reloads the row instead of using the dead refresh token.
 
 let fake: FakeOpenAiAuth;
 let test: TestApp;
-beforeAll(async () => {
-  fake = await startFakeOpenAiAuth();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  fake.reset();
-  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
-});
-afterEach(async () => {
-  await test.close();
-});
+useTestAppWithFake(
+  startFakeOpenAiAuth,
+  (started) => ({ GATEWAY_OPENAI_AUTH_URL: started.url }),
+  (started) => {
+    fake = started.fake;
+    test = started.test;
+  },
+);
 
 function startChild(userId: string): RunningProcess & { lines: () => string[] } {
   const child = spawn(process.execPath, [`${SERVER_DIR}src/test/refresh-storm-child.ts`, userId, '100'], {

@@ -1,8 +1,9 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
+import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway-identity.ts';
@@ -11,20 +12,14 @@ import { tokenContext } from './save-chatgpt-connection.ts';
 
 let fake: FakeOpenAiAuth;
 let test: TestApp;
-beforeAll(async () => {
-  // Signing the real issuer while reached at 127.0.0.1, as auth.openai.com does behind any other URL.
-  fake = await startFakeOpenAiAuth({ issuer: OPENAI_ISSUER });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  fake.reset();
-  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
-});
-afterEach(async () => {
-  await test.close();
-});
+useTestAppWithFake(
+  () => startFakeOpenAiAuth({ issuer: OPENAI_ISSUER }),
+  (started) => ({ GATEWAY_OPENAI_AUTH_URL: started.url }),
+  (started) => {
+    fake = started.fake;
+    test = started.test;
+  },
+);
 
 // Refreshes go out as JSON, as the newest official client sends them (docs/codex-protocol.md §10).
 const refreshRequests = () => findRefreshRequests(fake);

@@ -1,9 +1,10 @@
 import { readGoogleIdTokenClaims } from '@pag/oauth-client';
 import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth } from '@pag/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
-import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
+import { TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
+import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { GoogleTokenManager } from '../google/google-token-manager.ts';
 import { saveGoogleClient } from '../google/save-google-client.ts';
@@ -13,22 +14,17 @@ import { saveGoogleConnection } from '../google/save-google-connection.ts';
 // lease shared by processes through the row — now serves Google too (the managers' own tests cover the rest).
 let google: FakeGoogleOAuth;
 let test: TestApp;
-beforeAll(async () => {
-  google = await startFakeGoogleOAuth();
-});
-afterAll(async () => {
-  await google?.close();
-});
-beforeEach(async () => {
-  google.reset();
-  test = await buildTestApp({
-    GATEWAY_GOOGLE_TOKEN_URL: google.tokenEndpoint,
-    GATEWAY_GOOGLE_REVOKE_URL: google.revocationEndpoint,
-  });
-});
-afterEach(async () => {
-  await test.close();
-});
+useTestAppWithFake(
+  startFakeGoogleOAuth,
+  (started) => ({
+    GATEWAY_GOOGLE_TOKEN_URL: started.tokenEndpoint,
+    GATEWAY_GOOGLE_REVOKE_URL: started.revocationEndpoint,
+  }),
+  (started) => {
+    google = started.fake;
+    test = started.test;
+  },
+);
 
 it('issue 15: should let one of two processes refresh a Google token while the other waits for its lease', async () => {
   const user = await createUser(test.connections, {

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { waitFor } from '../../test/run-process.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
+import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { ChatgptTokenManager } from './chatgpt-token-manager.ts';
@@ -18,19 +19,14 @@ import { type RefreshLeaseOwner, serializeLeaseOwner, thisProcessAsLeaseOwner } 
 
 let fake: FakeOpenAiAuth;
 let test: TestApp;
-beforeAll(async () => {
-  fake = await startFakeOpenAiAuth();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  fake.reset();
-  test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
-});
-afterEach(async () => {
-  await test.close();
-});
+useTestAppWithFake(
+  startFakeOpenAiAuth,
+  (started) => ({ GATEWAY_OPENAI_AUTH_URL: started.url }),
+  (started) => {
+    fake = started.fake;
+    test = started.test;
+  },
+);
 
 const refreshRequests = () => findRefreshRequests(fake);
 

@@ -1,11 +1,12 @@
 import { readGoogleIdTokenClaims } from '@pag/oauth-client';
 import { DEFAULT_FAKE_GOOGLE_CLIENT, type FakeGoogleOAuth, startFakeGoogleOAuth } from '@pag/testkit';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema.ts';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
-import { buildTestApp, TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
+import { TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
+import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -18,22 +19,17 @@ import { saveGoogleConnection } from './save-google-connection.ts';
 // skipped (the fake mints a signed-in token set), everything after it is real.
 let google: FakeGoogleOAuth;
 let test: TestApp;
-beforeAll(async () => {
-  google = await startFakeGoogleOAuth();
-});
-afterAll(async () => {
-  await google?.close();
-});
-beforeEach(async () => {
-  google.reset();
-  test = await buildTestApp({
-    GATEWAY_GOOGLE_TOKEN_URL: google.tokenEndpoint,
-    GATEWAY_GOOGLE_REVOKE_URL: google.revocationEndpoint,
-  });
-});
-afterEach(async () => {
-  await test.close();
-});
+useTestAppWithFake(
+  startFakeGoogleOAuth,
+  (started) => ({
+    GATEWAY_GOOGLE_TOKEN_URL: started.tokenEndpoint,
+    GATEWAY_GOOGLE_REVOKE_URL: started.revocationEndpoint,
+  }),
+  (started) => {
+    google = started.fake;
+    test = started.test;
+  },
+);
 
 /** Google's access tokens live an hour (docs/google-protocol.md §1.4). */
 const GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
