@@ -31,3 +31,8 @@ export function useTestAppWithFake<Fake extends ResettableFake>(
     await test?.close();
   });
 }
+
+/** Aims the test app's Google sign-in steps at the fake oauth2.googleapis.com. */
+export function googleOAuthEnvironment(google: { tokenEndpoint: string; revocationEndpoint: string }) {
+  return { GATEWAY_GOOGLE_TOKEN_URL: google.tokenEndpoint, GATEWAY_GOOGLE_REVOKE_URL: google.revocationEndpoint };
+}

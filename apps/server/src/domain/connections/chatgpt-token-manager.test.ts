@@ -15,10 +15,7 @@ let test: TestApp;
 useTestAppWithFake(
   () => startFakeOpenAiAuth({ issuer: OPENAI_ISSUER }),
   (started) => ({ GATEWAY_OPENAI_AUTH_URL: started.url }),
-  (started) => {
-    fake = started.fake;
-    test = started.test;
-  },
+  (started) => ({ fake, test } = started),
 );
 
 // Refreshes go out as JSON, as the newest official client sends them (docs/codex-protocol.md §10).

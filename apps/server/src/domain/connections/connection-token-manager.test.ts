@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
-import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
+import { googleOAuthEnvironment, useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { GoogleTokenManager } from '../google/google-token-manager.ts';
 import { saveGoogleClient } from '../google/save-google-client.ts';
@@ -14,17 +14,7 @@ import { saveGoogleConnection } from '../google/save-google-connection.ts';
 // lease shared by processes through the row — now serves Google too (the managers' own tests cover the rest).
 let google: FakeGoogleOAuth;
 let test: TestApp;
-useTestAppWithFake(
-  startFakeGoogleOAuth,
-  (started) => ({
-    GATEWAY_GOOGLE_TOKEN_URL: started.tokenEndpoint,
-    GATEWAY_GOOGLE_REVOKE_URL: started.revocationEndpoint,
-  }),
-  (started) => {
-    google = started.fake;
-    test = started.test;
-  },
-);
+useTestAppWithFake(startFakeGoogleOAuth, googleOAuthEnvironment, (started) => ({ fake: google, test } = started));
 
 it('issue 15: should let one of two processes refresh a Google token while the other waits for its lease', async () => {
   const user = await createUser(test.connections, {

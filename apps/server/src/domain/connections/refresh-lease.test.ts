@@ -22,10 +22,7 @@ let test: TestApp;
 useTestAppWithFake(
   startFakeOpenAiAuth,
   (started) => ({ GATEWAY_OPENAI_AUTH_URL: started.url }),
-  (started) => {
-    fake = started.fake;
-    test = started.test;
-  },
+  (started) => ({ fake, test } = started),
 );
 
 const refreshRequests = () => findRefreshRequests(fake);

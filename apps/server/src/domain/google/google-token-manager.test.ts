@@ -6,7 +6,7 @@ import { auditLog } from '../../db/schema.ts';
 import { backdateTokenReceipt } from '../../test/backdate-token-receipt.ts';
 import { TEST_PASSWORD, type TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
-import { useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
+import { googleOAuthEnvironment, useTestAppWithFake } from '../../test/use-test-app-with-fake.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { listConnections } from '../connection-list/list-connections.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -19,17 +19,7 @@ import { saveGoogleConnection } from './save-google-connection.ts';
 // skipped (the fake mints a signed-in token set), everything after it is real.
 let google: FakeGoogleOAuth;
 let test: TestApp;
-useTestAppWithFake(
-  startFakeGoogleOAuth,
-  (started) => ({
-    GATEWAY_GOOGLE_TOKEN_URL: started.tokenEndpoint,
-    GATEWAY_GOOGLE_REVOKE_URL: started.revocationEndpoint,
-  }),
-  (started) => {
-    google = started.fake;
-    test = started.test;
-  },
-);
+useTestAppWithFake(startFakeGoogleOAuth, googleOAuthEnvironment, (started) => ({ fake: google, test } = started));
 
 /** Google's access tokens live an hour (docs/google-protocol.md §1.4). */
 const GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS = 3599;
