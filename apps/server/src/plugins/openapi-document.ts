@@ -18,7 +18,8 @@ export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
  * sign-in, the OAuth server, MCP) is the settings UI's or has its own protocol document, and stays out.
  */
 const PUBLIC_PATH_PREFIXES = ['/api/ai/', '/v1/'];
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_DOCUMENT_PATH]);
+/** `/api/me` tells a program which user and key it authenticates as: the first call a new integration makes. */
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/api/me', OPENAPI_DOCUMENT_PATH]);
 /** Access modes of the settings UI and of endpoints with credentials of their own: never in the public document. */
 const UNDOCUMENTED_ACCESS = new Set<AccessMode>(['session', 'admin', 'optional-session', 'own-credentials']);
 

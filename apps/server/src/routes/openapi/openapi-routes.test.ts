@@ -71,7 +71,7 @@ describe('GET /api/openapi.json', () => {
     const paths = Object.keys(document.paths);
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) {
-      expect(path).toMatch(/^(\/api\/ai\/|\/v1\/|\/healthz$|\/readyz$|\/api\/openapi\.json$)/);
+      expect(path).toMatch(/^(\/api\/ai\/|\/v1\/|\/healthz$|\/readyz$|\/api\/me$|\/api\/openapi\.json$)/);
     }
     expect(paths).not.toContain('/api/settings');
     expect(paths.some((path) => path.startsWith('/api/admin'))).toBe(false);
