@@ -29,6 +29,7 @@ import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-pol
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
+import { openApiDocumentPlugin } from './plugins/openapi-document.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
@@ -46,6 +47,7 @@ import { mcpRoutes } from './routes/mcp/mcp-routes.ts';
 import { connectedAppsRoutes } from './routes/oauth/connected-apps-routes.ts';
 import { consentRoutes } from './routes/oauth/consent-routes.ts';
 import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
+import { openApiRoutes } from './routes/openapi/openapi-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
 import { v1Routes } from './routes/v1/v1-routes.ts';
@@ -104,6 +106,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(securityHeadersPlugin, { isHttps: config.isHttps });
   await app.register(cookie);
   await app.register(rateLimitPlugin);
+  // Before any route: it collects the route table as it is built (docs/note-app-api.md, "OpenAPI").
+  await app.register(openApiDocumentPlugin, { serverUrl: config.publicUrl.origin });
 
   const context = { db, now };
   // Every upstream call (model calls and lists, key checks, sign-in and token endpoints) goes through this one
@@ -229,6 +233,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       publicOrigin: config.publicUrl.origin,
     });
     await routes.register(healthRoutes, services);
+    await routes.register(openApiRoutes);
     await routes.register(authRoutes, services);
     await routes.register(apiKeyRoutes, services);
     await routes.register(connectionRoutes, services);

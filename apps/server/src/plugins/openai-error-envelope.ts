@@ -1,15 +1,24 @@
 import type { GatewayErrorCode } from '@pag/contracts';
 import type { FastifyError, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { GatewayError } from '../domain/gateway-error.ts';
 import { classifyError, isRetryRefused, STATUS_BY_CODE } from './error-handler.ts';
 
 /**
  * The error body of the OpenAI API, which SDKs parse: `{ error: { message, type, code, param } }`; a usage limit
- * adds `resets_at` (Unix seconds, as the Codex backend states it: docs/codex-protocol.md §7.2).
+ * adds `resets_at` (Unix seconds, as the Codex backend states it: docs/codex-protocol.md §7.2). A schema, not only
+ * a type, so the OpenAPI document states the `/v1` error answers from the same definition (plugins/openapi-document.ts).
  */
-export type OpenAiErrorBody = {
-  error: { message: string; type: string; code: string; param: string | null; resets_at?: number };
-};
+export const openAiErrorBodySchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string().describe('OpenAI error type: invalid_request_error, authentication_error, rate_limit_error, …'),
+    code: z.string(),
+    param: z.string().nullable().describe('The request field to fix, as messages[0].content'),
+    resets_at: z.number().optional().describe('usage_limit_reached only: when the limit resets (Unix seconds)'),
+  }),
+});
+export type OpenAiErrorBody = z.infer<typeof openAiErrorBodySchema>;
 
 /** OpenAI's `type` for our codes; SDKs pick their exception class from the status, tools show `type`/`code`. */
 function typeOf(code: GatewayErrorCode, status: number): string {

@@ -1,4 +1,4 @@
-import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
+import { aiChatResponseSchema, aiRequestSchema, aiStreamEventSchema, modelListSchema } from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { recordPlaygroundAnswer } from '../../domain/getting-started/record-playground-answer.ts';
@@ -13,6 +13,18 @@ import type { RouteServices } from '../route-services.ts';
 
 /** Notes and conversations can be long; 8 MiB bounds a request without getting in the way. */
 const AI_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What the stream answers, for the OpenAPI document (the route writes the frames itself through the pump, so
+ * nothing is serialized with it): each SSE event's `data` is one of these, its `event:` name equals `type`
+ * (docs/note-app-api.md, "The event stream").
+ */
+const AI_STREAM_RESPONSE = {
+  description:
+    'Server-Sent Events: `event: <type>` and one `data:` line of JSON per event, `delta` / `reasoning` … then ' +
+    'exactly one `done` or `error`; `: keep-alive` comments in quiet stretches. See docs/note-app-api.md.',
+  content: { 'text/event-stream': { schema: aiStreamEventSchema } },
+};
 
 /**
  * The note-app API: one answer as JSON, or the answer as it is generated over SSE. Both reachable with a session
@@ -50,7 +62,11 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
 
   app.post(
     '/api/ai/stream',
-    { bodyLimit: AI_BODY_LIMIT_BYTES, schema: { body: aiRequestSchema }, config: { access: 'session-or-api-key' } },
+    {
+      bodyLimit: AI_BODY_LIMIT_BYTES,
+      schema: { body: aiRequestSchema, response: { 200: AI_STREAM_RESPONSE } },
+      config: { access: 'session-or-api-key' },
+    },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
       // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
