@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The whole test suite in one command (`pnpm test:all`): static checks, the builds of the web UI and the example
-// note app, every vitest project and the Playwright e2e suite in Debian's Chromium. Each runner writes a JSON report; this script adds them up and
-// ends with one plain line `N passed, N failed` (CI does not read vitest's or Playwright's own summaries).
+// note app, every vitest project and the Playwright e2e suite in Debian's Chromium. Each runner writes a JSON
+// report; this script adds them up and ends with one plain line `N passed, N failed` (CI does not read vitest's or
+// Playwright's own summaries).
 // Every step runs even when an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
