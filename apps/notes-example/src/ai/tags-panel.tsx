@@ -28,7 +28,7 @@ export function TagsPanel({ client, note }: { client: GatewayClient; note: Note 
       const tags = readTags(answer.output);
       setState(
         tags == null
-          ? { status: 'error', error: null, message: 'The answer had no tags. Please try again.' }
+          ? { status: 'error', error: null, message: 'The answer had no tags: please try again.' }
           : { status: 'done', tags },
       );
     } catch (error) {

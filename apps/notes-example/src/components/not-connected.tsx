@@ -10,7 +10,7 @@ export function NotConnected() {
       <p role="status">
         {loss == null
           ? 'Not connected: connect your AI gateway to summarize, tag, translate and ask about your notes.'
-          : 'Not connected: the gateway no longer accepts this app. Connect it again to use AI on your notes.'}
+          : 'Not connected: the gateway no longer accepts this app, so connect it again to use AI on your notes.'}
       </p>
       <p>
         <Link href="/settings" className="button">

@@ -6,16 +6,16 @@ import { GatewayClientError } from '@pag/client';
  * knows better what the user can do.
  */
 export function describeAiError(error: unknown): string {
-  if (!(error instanceof GatewayClientError)) return 'Something went wrong. Please try again.';
+  if (!(error instanceof GatewayClientError)) return 'Something went wrong: please try again.';
   switch (error.code) {
     case 'network_error':
-      return 'The gateway cannot be reached. Check that it is running and try again.';
+      return 'The gateway cannot be reached: check that it is running and try again.';
     case 'unauthenticated':
-      return 'The gateway no longer accepts this app. Connect it again in Settings.';
+      return 'The gateway no longer accepts this app: connect it again in Settings.';
     case 'stream_lost':
-      return 'The connection dropped and the answer could not be recovered. Please try again.';
+      return 'The connection dropped and the answer could not be recovered: please try again.';
     case 'origin_not_allowed':
-      return 'The gateway does not accept requests from this app’s address. Connect the app again in Settings.';
+      return 'The gateway does not accept requests from this app’s address: connect the app again in Settings.';
     case 'embeddings_unavailable':
       return 'Related notes need a provider that makes embeddings: add an OpenAI or Gemini key in the gateway.';
     default:
@@ -25,7 +25,7 @@ export function describeAiError(error: unknown): string {
 
 function asSentence(message: string): string {
   const trimmed = message.trim();
-  if (trimmed === '') return 'The gateway could not answer. Please try again.';
+  if (trimmed === '') return 'The gateway could not answer: please try again.';
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 

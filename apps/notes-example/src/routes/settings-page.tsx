@@ -30,7 +30,7 @@ export function SettingsPage() {
     try {
       await beginAppConnect(gatewayUrl);
     } catch (cause) {
-      setError(describeConnectError(cause, gatewayUrl));
+      setError(describeConnectError(cause));
       setIsStarting(false);
     }
   };
