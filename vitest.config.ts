@@ -19,6 +19,7 @@ export const TIMING_TESTS = '**/*.timing.test.ts';
 export const PROJECT_DIRS: readonly string[] = [
   'apps/server',
   'apps/web',
+  'apps/notes-example',
   ...readdirSync(new URL('packages/', ROOT), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'conformance')
     .map((entry) => `packages/${entry.name}`),

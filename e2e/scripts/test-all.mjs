@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The whole test suite in one command (`pnpm test:all`): static checks, the web build, every vitest project and
-// the Playwright e2e suite in Debian's Chromium. Each runner writes a JSON report; this script adds them up and
-// ends with one plain line `N passed, N failed` (CI does not read vitest's or Playwright's own summaries).
+// The whole test suite in one command (`pnpm test:all`): static checks, the builds of the web UI and the example
+// note app, every vitest project and the Playwright e2e suite in Debian's Chromium. Each runner writes a JSON
+// report; this script adds them up and ends with one plain line `N passed, N failed` (CI does not read vitest's or
+// Playwright's own summaries).
 // Every step runs even when an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -88,6 +89,9 @@ mkdirSync(reports, { recursive: true });
 runPnpm('typecheck', ['-r', 'typecheck']);
 runPnpm('lint', ['exec', 'biome', 'ci', '.']);
 const built = runPnpm('build web UI', ['--filter', '@pag/web', 'build']);
+// The example note app the notes-example spec serves; `...` builds what it depends on first (the SDK), when that has
+// a build step of its own.
+const builtExample = runPnpm('build the example note app', ['--filter', '@pag/notes-example...', 'build']);
 runPnpm('unit and integration tests (vitest)', [
   'exec',
   'vitest',
@@ -123,7 +127,7 @@ runPnpm('conformance: real Codex CLI and MCP authorization suite', [
   `--outputFile.json=${join(reports, 'conformance.json')}`,
 ]);
 countVitest('conformance.json', 'conformance');
-if (built && ensureChromium()) {
+if (built && builtExample && ensureChromium()) {
   runPnpm('end-to-end tests (Playwright, Chromium)', ['--filter', '@pag/e2e', 'test']);
   countPlaywright();
 } else {

@@ -75,3 +75,38 @@ describe('startChaosProxy', () => {
     await expect(startChaosProxy({ target: 'http://example.com' })).rejects.toThrow(/loopback/);
   });
 });
+
+describe('startChaosProxy cutOpenConnections', () => {
+  it('issue 18: resets a connection mid-answer, whatever its fault, and lets the next connection through', async () => {
+    // An upstream that sends the first part of its answer, then waits: the client is reading when the cut comes.
+    const slow = createServer((request, reply) => {
+      reply.writeHead(200, { 'content-type': 'text/plain' });
+      if (request.url === '/whole') reply.end('whole');
+      else reply.write('first part;');
+    });
+    slow.listen(0, '127.0.0.1');
+    await once(slow, 'listening');
+    const slowProxy = await startChaosProxy({
+      target: `http://127.0.0.1:${(slow.address() as { port: number }).port}`,
+    });
+    try {
+      const response = await fetch(`${slowProxy.url}/slow`, { signal: AbortSignal.timeout(5000) });
+      const reader = response.body?.getReader();
+      if (reader == null) throw new Error('no body');
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toBe('first part;');
+
+      expect(slowProxy.cutOpenConnections()).toBe(1);
+
+      await expect(reader.read()).rejects.toThrow();
+      await slowProxy.waitForNoConnections();
+      const next = await fetch(`${slowProxy.url}/whole`, { signal: AbortSignal.timeout(5000) });
+      expect(await next.text()).toBe('whole');
+    } finally {
+      slowProxy.cutOpenConnections();
+      await slowProxy.close();
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+});

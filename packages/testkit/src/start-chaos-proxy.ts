@@ -25,6 +25,12 @@ export type ChaosProxy = {
   setDefault(fault: ChaosFault): void;
   /** Lets every held request through. */
   release(): void;
+  /**
+   * Resets every connection open now, both sides (RST), whatever its fault: the network dropping under a client
+   * in the middle of an answer it is already reading, on a connection it chose itself (a browser's keep-alive pool
+   * decides which connection a request takes, so a queued fault cannot aim at it). Returns how many were open.
+   */
+  cutOpenConnections(): number;
   /** Connections open now, and ever accepted. */
   readonly connections: { readonly open: number; readonly total: number };
   /** Resolves once no connection is open; rejects after `timeoutMs` naming how many still are. */
@@ -46,6 +52,8 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
   const queue: ChaosFault[] = [];
   let defaultFault: ChaosFault = options.defaultFault ?? { kind: 'pass' };
   const sockets = new Set<Socket>();
+  /** Each open connection's two sockets, for `cutOpenConnections`. */
+  const pairs = new Set<readonly [Socket, Socket]>();
   /** Connections with at least one of their two sockets open (a stalled one may have lost its upstream side). */
   let open = 0;
   const held = new Set<() => void>();
@@ -57,7 +65,10 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
     let socketsLeft = 2;
     const fault = queue.shift() ?? defaultFault;
     const upstream = connect({ port: targetPort, host: '127.0.0.1' });
-    for (const socket of [client, upstream]) {
+    const pair = [client, upstream] as const;
+    pairs.add(pair);
+    client.once('close', () => pairs.delete(pair));
+    for (const socket of pair) {
       sockets.add(socket);
       socket.on('close', () => {
         sockets.delete(socket);
@@ -96,6 +107,14 @@ export async function startChaosProxy(options: { target: string; defaultFault?: 
       defaultFault = fault;
     },
     release: releaseAll,
+    cutOpenConnections: () => {
+      const cut = [...pairs];
+      for (const [client, upstream] of cut) {
+        client.resetAndDestroy();
+        upstream.resetAndDestroy();
+      }
+      return cut.length;
+    },
     connections: {
       get open() {
         return open;

@@ -242,6 +242,24 @@ describe('codexBackendFake', () => {
     expect((exchange.closedAt ?? 0) - abortedAt).toBeLessThan(2000);
   });
 
+  it('issue 18: a slow stream waits deltaDelayMs before every delta, so a client can stop or lose it mid-answer', async () => {
+    const rig = await startCodexTestRig();
+    rig.backend.enqueueScenarios({ kind: 'stream', text: 'one two three four', deltaCount: 4, deltaDelayMs: 150 });
+
+    const startedAt = Date.now();
+    const response = await postResponses({ rig, body: codexRequestBody() });
+    const { data } = await readSseBody(response);
+
+    const text = data
+      .filter((event) => event.type === 'response.output_text.delta')
+      .map((event) => event.delta)
+      .join('');
+    expect(text).toBe('one two three four');
+    // Four deltas, each after 150 ms: a lower bound only (a loaded machine is slower, never faster).
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4 * 150);
+    expect(data.at(-1)).toMatchObject({ type: 'response.completed' });
+  });
+
   it('should not count a completed stream as a client abort', async () => {
     const rig = await startCodexTestRig();
 

@@ -30,6 +30,11 @@ export type FakeCodexStreamScenario = {
     | { kind: 'disconnect'; afterDeltas?: number };
   /** Stops writing for `ms` after `afterDeltas` deltas (default 0: before any), then goes on. */
   stall?: { ms: number; afterDeltas?: number };
+  /**
+   * Waits this long before every delta: a model that writes slowly, so a client has time to stop the answer or to
+   * lose its connection in the middle of it. Default 0.
+   */
+  deltaDelayMs?: number;
   /** Token counts for the terminal event; unset ones are estimated (about four characters a token). */
   usage?: { inputTokens?: number; cachedTokens?: number; outputTokens?: number; reasoningTokens?: number };
   /** Answer without `content-type`, as the backend sometimes does (§6.1). */

@@ -131,14 +131,18 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
       reply.flushHeaders();
     }
     const { stall } = plan;
+    const deltaDelayMs = scenario.deltaDelayMs ?? 0;
+    const delayBefore = (event: { type: string }, index: number) => {
+      if (stall?.beforeEvent === index) return stall.ms;
+      return deltaDelayMs > 0 && event.type.endsWith('.delta') ? deltaDelayMs : undefined;
+    };
     const { hasClientDisconnected } = await writeSse({
       reply,
       headers,
-      events: plan.events.map((event, index) => ({
-        event: event.type,
-        data: event,
-        ...(stall?.beforeEvent === index ? { delayMs: stall.ms } : {}),
-      })),
+      events: plan.events.map((event, index) => {
+        const delayMs = delayBefore(event, index);
+        return { event: event.type, data: event, ...(delayMs == null ? {} : { delayMs }) };
+      }),
       shouldEnd: !plan.shouldDisconnect,
     });
     if (hasClientDisconnected || !plan.shouldDisconnect) return;
