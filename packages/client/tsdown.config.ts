@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsdown';
 
-// The published build (docs/client-sdk.md): ESM and one bundled `.d.ts` per entry. `@pag/contracts` (workspace-only)
+// The published build (docs/client-sdk.md §1): ESM and one bundled `.d.ts` per entry. `@pag/contracts` (workspace-only)
 // is bundled, code and types, so the package depends on public packages alone; `onlyImport` fails the build if
 // anything else (a Node built-in, another workspace package) would be imported at run time.
 export default defineConfig({

@@ -17,7 +17,7 @@ import { GatewayClientError, isAbortError } from './gateway-client-error.ts';
 import { readEventStream } from './read-event-stream.ts';
 
 /**
- * How long to wait before each attempt to resume a dropped stream (docs/note-app-stream.md: 0.25, 0.5, 1, 2, 4 s,
+ * How long to wait before each attempt to resume a dropped stream (docs/client-sdk.md §2: 0.25, 0.5, 1, 2, 4 s,
  * at most five attempts in a row without a new event).
  */
 export const RESUME_BACKOFF_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000];

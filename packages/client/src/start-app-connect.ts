@@ -22,7 +22,7 @@ export type StartAppConnectOptions = {
 
 /**
  * Step one of "Connect AI gateway": OAuth 2.1 authorization code with PKCE S256 against the gateway's own
- * authorization server (docs/note-app-connect.md). Discovers the server, registers the app as a public client when
+ * authorization server (docs/client-sdk.md §3). Discovers the server, registers the app as a public client when
  * no `clientId` is given, keeps a fresh state and code verifier in `storage`, and returns the URL to send the user
  * to (`location.assign(authorizationUrl)`).
  */

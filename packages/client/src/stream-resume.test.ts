@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGatewayClient, RESUME_BACKOFF_MS } from './create-gateway-client.ts';
 import { GatewayClientError } from './gateway-client-error.ts';
 
-// The resumable stream as the SDK sees it (docs/note-app-stream.md): `x-stream-id`, numbered event ids, and
+// The resumable stream as the SDK sees it (docs/client-sdk.md §2): `x-stream-id`, numbered event ids, and
 // `GET /api/ai/streams/{id}` with `Last-Event-ID` after a drop. A scripted fetch plays the gateway.
 
 const BASE = 'http://gateway.test';
