@@ -38,7 +38,8 @@ for await (const event of client.stream({ content: 'Say hello' })) {
 const refused = await createGatewayClient({ baseUrl: process.env.GATEWAY_URL, apiKey: 'gwk_wrong' })
   .chat({ content: 'Hi' })
   .catch((error) => ({ isTyped: error instanceof GatewayClientError, status: error.status, code: error.code }));
-console.log(JSON.stringify({ text, types: [...new Set(types)], refused }));
+const models = (await client.models()).map((model) => model.id);
+console.log(JSON.stringify({ text, types: [...new Set(types)], refused, hasModels: models.some((id) => id.startsWith('chatgpt/')) }));
 `;
 
 let gateway: AiTestGateway;
@@ -107,6 +108,7 @@ describe('issue 18: the packed @pag/client installs outside the workspace and st
       text: FAKE_CODEX_REPLY_TEXT,
       types: ['delta', 'done'],
       refused: { isTyped: true, status: 401, code: 'unauthenticated' },
+      hasModels: true,
     });
   }, 240_000);
 });
