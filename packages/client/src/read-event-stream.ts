@@ -8,7 +8,9 @@ export type EventStreamMessage = { id: string | undefined; event: string | undef
  * A reader, not `for await` over the stream: Safari's ReadableStream is not async iterable, and browsers are
  * first-class callers of this package. Cancelling the iterator releases the body.
  */
-export async function* readEventStream(body: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<EventStreamMessage> {
+export async function* readEventStream(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): AsyncGenerator<EventStreamMessage> {
   const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
   try {
     for (;;) {
