@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { name: 'client', include: ['src/**/*.test.ts'] } });
+// The React hooks' tests name their DOM (happy-dom) in a comment at the top; the rest run in plain Node.
+export default defineConfig({ test: { name: 'client', include: ['src/**/*.test.{ts,tsx}'] } });

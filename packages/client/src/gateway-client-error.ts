@@ -1,11 +1,14 @@
 /**
  * An error answer of the gateway, or a failure to reach it. `code` is the gateway's stable error code
- * (`usage_limit_reached`, `unauthenticated`, …) or `network_error`; `retryAfter` is in seconds when the gateway
- * said when to try again, and `resetsAt` says when a usage limit resets (such answers also say `x-should-retry:
- * false`: nothing here retries by itself).
+ * (`usage_limit_reached`, `unauthenticated`, …) or one of the client's own: `network_error` (no answer at all),
+ * `stream_lost` (a stream dropped and could not be resumed), `unauthenticated` (an app connection the gateway no
+ * longer accepts: connect again). `retryAfter` is in seconds when the gateway said when to try again, and
+ * `resetsAt` says when a usage limit resets (such answers also say `x-should-retry: false`: nothing here retries
+ * them by itself).
  */
 export class GatewayClientError extends Error {
   override name = 'GatewayClientError';
+  /** The HTTP status; null when there was no answer, or when the error came inside a stream that had started. */
   readonly status: number | null;
   readonly code: string;
   readonly retryAfter: number | null;
@@ -51,4 +54,20 @@ export class GatewayClientError extends Error {
       resetsAt,
     });
   }
+
+  /** The gateway could not be reached (DNS, refused connection, CORS refusal in a browser, offline). */
+  static network(baseUrl: string, cause: unknown): GatewayClientError {
+    return new GatewayClientError({
+      status: null,
+      code: 'network_error',
+      message: `Could not reach the gateway at ${baseUrl}: ${(cause as Error)?.message ?? String(cause)}`,
+      retryAfter: null,
+      cause,
+    });
+  }
+}
+
+/** Whether `error` is the abort of a signal (fetch, a reader or a sleep), which callers handle as "stopped". */
+export function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
 }

@@ -40,6 +40,12 @@ export {
   updateFeatureRequestSchema,
 } from './ai.ts';
 export {
+  type AiEmbedRequest,
+  type AiEmbedResponse,
+  aiEmbedRequestSchema,
+  aiEmbedResponseSchema,
+} from './ai-embed.ts';
+export {
   API_KEY_PREFIX,
   type ApiKeyList,
   type ApiKeySummary,

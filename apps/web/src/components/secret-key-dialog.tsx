@@ -1,8 +1,8 @@
 import type { CreatedApiKey } from '@pag/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { listModels } from '../api/list-models.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { listModels } from '../api/stream-answer.ts';
 import { buildKeySnippets, type KeySnippet } from '../lib/build-key-snippets.ts';
 import { CopyButton } from './copy-button.tsx';
 import { ModalDialog } from './modal-dialog.tsx';

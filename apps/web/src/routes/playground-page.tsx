@@ -1,9 +1,11 @@
-import { type AiStreamEvent, type AiUsage, gatewayErrorCodeSchema } from '@pag/contracts';
+import { useAiStream } from '@pag/client/react';
+import type { AiUsage } from '@pag/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
-import { ApiError } from '../api/api-error.ts';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { createSessionGatewayClient } from '../api/create-session-gateway-client.ts';
+import { gatewayClientErrorToApiError } from '../api/gateway-client-error-to-api-error.ts';
+import { listModels } from '../api/list-models.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { listModels, streamAnswer } from '../api/stream-answer.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { useSession } from '../hooks/use-session.ts';
 
@@ -11,59 +13,59 @@ type Outcome = { model: string; provider: string; usage: AiUsage; firstTokenMs: 
 
 /**
  * Try the gateway from the browser: pick a model (or let the router choose), send a prompt and watch the answer
- * stream, with the reasoning folded away, a stop button, and what answered at what cost.
+ * stream, with the reasoning folded away, a stop button, and what answered at what cost. It streams through
+ * `@pag/client/react` (`useAiStream`), as a note app would, with the session cookie instead of a key.
  */
 export function PlaygroundPage() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
+  const client = useMemo(() => createSessionGatewayClient({ csrfToken }), [csrfToken]);
+  const stream = useAiStream(client);
   const models = useQuery({ queryKey: queryKeys.models, queryFn: ({ signal }) => listModels(signal) });
   const [model, setModel] = useState('');
   const [prompt, setPrompt] = useState('');
-  const [answer, setAnswer] = useState('');
-  const [reasoning, setReasoning] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isStreaming, setIsStreaming] = useState(false);
-  const controllerRef = useRef<AbortController | null>(null);
+  const timing = useRef<{ startedAt: number; firstTokenMs: number | null }>({ startedAt: 0, firstTokenMs: null });
+  const isStreaming = stream.status === 'streaming' || stream.status === 'resuming';
+  const { text: answer, reasoning, result, status } = stream;
 
-  async function onSubmit(event: FormEvent) {
+  // The first token's time: the first render that shows any answer or reasoning.
+  useEffect(() => {
+    if (timing.current.firstTokenMs == null && (answer !== '' || reasoning !== '')) {
+      timing.current.firstTokenMs = performance.now() - timing.current.startedAt;
+    }
+  }, [answer, reasoning]);
+
+  useEffect(() => {
+    if (result != null) {
+      setOutcome({
+        model: result.model,
+        provider: result.provider,
+        usage: result.usage,
+        firstTokenMs: timing.current.firstTokenMs,
+        totalMs: performance.now() - timing.current.startedAt,
+      });
+    }
+  }, [result]);
+
+  // Once an answer ends (however): the subscription's usage windows were just updated by it, and a first answer
+  // ticks Getting started.
+  const ended = status === 'done' || status === 'stopped' || status === 'error';
+  useEffect(() => {
+    if (!ended) return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
+  }, [ended, queryClient]);
+
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (prompt.trim() === '' || isStreaming) return;
-    const controller = new AbortController();
-    controllerRef.current = controller;
-    setAnswer('');
-    setReasoning('');
     setOutcome(null);
-    setError(null);
-    setIsStreaming(true);
-    const startedAt = performance.now();
-    let firstTokenMs: number | null = null;
-    try {
-      const events: AsyncIterable<AiStreamEvent> = streamAnswer({
-        request: { content: prompt, ...(model === '' ? {} : { model }) },
-        csrfToken,
-        signal: controller.signal,
-      });
-      for await (const part of events) {
-        if ((part.type === 'delta' || part.type === 'reasoning') && firstTokenMs == null) {
-          firstTokenMs = performance.now() - startedAt;
-        }
-        if (part.type === 'delta') setAnswer((current) => current + part.text);
-        else if (part.type === 'reasoning') setReasoning((current) => current + part.text);
-        else if (part.type === 'done') {
-          setOutcome({ ...part, firstTokenMs, totalMs: performance.now() - startedAt });
-        } else if (part.type === 'error') setError(toApiError(part));
-      }
-    } catch (caught) {
-      if (!(caught instanceof DOMException && caught.name === 'AbortError')) setError(caught);
-    } finally {
-      setIsStreaming(false);
-      controllerRef.current = null;
-      // The subscription's usage windows were just updated by this answer, and a first answer ticks Getting started.
-      void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.gettingStarted });
-    }
+    timing.current = { startedAt: performance.now(), firstTokenMs: null };
+    stream.start({ content: prompt, ...(model === '' ? {} : { model }) });
   }
+
+  const error = stream.error == null ? null : gatewayClientErrorToApiError(stream.error);
 
   return (
     <div className="page">
@@ -113,10 +115,10 @@ export function PlaygroundPage() {
           </div>
           <div className="button-row">
             <button type="submit" className="button button-primary" disabled={isStreaming || prompt.trim() === ''}>
-              {isStreaming ? 'Answering…' : 'Send'}
+              {status === 'resuming' ? 'Reconnecting…' : isStreaming ? 'Answering…' : 'Send'}
             </button>
             {isStreaming ? (
-              <button type="button" className="button button-secondary" onClick={() => controllerRef.current?.abort()}>
+              <button type="button" className="button button-secondary" onClick={stream.stop}>
                 Stop
               </button>
             ) : null}
@@ -149,15 +151,4 @@ export function PlaygroundPage() {
       )}
     </div>
   );
-}
-
-/** An `error` event that ended a stream, as the rest of the page reports failures (a plain sentence, details). */
-function toApiError(event: Extract<AiStreamEvent, { type: 'error' }>): ApiError {
-  const code = gatewayErrorCodeSchema.safeParse(event.code);
-  return new ApiError({
-    code: code.success ? code.data : 'unexpected_response',
-    status: 200,
-    message: event.message,
-    retryAfter: event.retryAfter ?? null,
-  });
 }

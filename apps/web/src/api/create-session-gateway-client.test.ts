@@ -1,10 +1,13 @@
-import { type AiStreamEvent, CSRF_HEADER } from '@pag/contracts';
+import { GatewayClientError } from '@pag/client';
+import { type AiRequest, type AiStreamEvent, CSRF_HEADER } from '@pag/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error.ts';
-import { streamAnswer } from './stream-answer.ts';
+import { createSessionGatewayClient } from './create-session-gateway-client.ts';
+import { gatewayClientErrorToApiError } from './gateway-client-error-to-api-error.ts';
 
 // Issue 15: the playground streams through `@pag/client` (the note apps' SSE reader) with the session cookie and
-// the CSRF header, and still reports failures as this app's ApiError.
+// the CSRF header, and still reports failures as this app's ApiError. Issue 18: through `useAiStream`, so this is
+// the client the page gives the hook, and the mapping of the hook's errors.
 const ORIGIN = 'http://gateway.test';
 const DONE = {
   type: 'done',
@@ -40,12 +43,27 @@ async function captureError(events: AsyncIterable<AiStreamEvent>): Promise<unkno
   try {
     await collect(events);
   } catch (error) {
-    return error;
+    return error instanceof GatewayClientError ? gatewayClientErrorToApiError(error) : error;
   }
   throw new Error('expected the stream to fail');
 }
 
-describe('streamAnswer', () => {
+function streamAnswer(options: {
+  request: AiRequest;
+  csrfToken: string | null;
+  signal: AbortSignal;
+  fetch: typeof fetch;
+  origin: string;
+}): AsyncIterable<AiStreamEvent> {
+  const client = createSessionGatewayClient({
+    csrfToken: options.csrfToken,
+    fetch: options.fetch,
+    origin: options.origin,
+  });
+  return client.stream(options.request, { signal: options.signal });
+}
+
+describe('createSessionGatewayClient', () => {
   it('should post with the CSRF header and no API key, and yield the events up to done', async () => {
     const { calls, fetch } = stubFetch(() =>
       sse([
@@ -127,6 +145,30 @@ describe('streamAnswer', () => {
     );
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'network_error', status: 0, message: 'Could not reach the gateway.' });
+  });
+
+  it('issue 18: an error inside a started stream keeps the gateway’s code, with the 200 it came in', () => {
+    const inStream = new GatewayClientError({
+      status: null,
+      code: 'upstream_error',
+      message: 'The model stopped.',
+      retryAfter: 5,
+    });
+    expect(gatewayClientErrorToApiError(inStream)).toMatchObject({
+      code: 'upstream_error',
+      status: 200,
+      retryAfter: 5,
+    });
+    const lost = new GatewayClientError({
+      status: null,
+      code: 'stream_lost',
+      message: 'The answer was lost.',
+      retryAfter: null,
+    });
+    expect(gatewayClientErrorToApiError(lost)).toMatchObject({
+      code: 'unexpected_response',
+      message: 'The answer was lost.',
+    });
   });
 
   it('should end with an AbortError, not an ApiError, when the user stops the answer', async () => {
