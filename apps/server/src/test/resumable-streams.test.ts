@@ -59,6 +59,10 @@ function parseFrames(text: string): Frame[] {
     });
 }
 
+async function errorOf(response: Response): Promise<{ code: string; message: string }> {
+  return ((await response.json()) as { error: { code: string; message: string } }).error;
+}
+
 /** The raw text of each frame (`id:` … blank line), to compare a replay byte for byte with what was first sent. */
 function rawFrames(text: string): string[] {
   return text.split('\n\n').filter((block) => /^data: /m.test(block));
@@ -149,13 +153,13 @@ describe('issue 18: resumable note-app streams', () => {
 
     const asBob = await resumeStream(gateway, bob, streamId, '0');
     expect(asBob.status).toBe(404);
-    expect(await asBob.json()).toEqual({ error: { code: 'stream_not_found', message: expect.any(String) } });
+    expect(await errorOf(asBob)).toEqual({ code: 'stream_not_found', message: expect.any(String) });
     const unknown = await resumeStream(gateway, alice, 'ais_AAAAAAAAAAAAAAAAAAAAAA', '0');
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe('stream_not_found');
+    expect((await errorOf(unknown)).code).toBe('stream_not_found');
     const malformed = await resumeStream(gateway, alice, streamId, 'last');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe('invalid_request');
+    expect((await errorOf(malformed)).code).toBe('invalid_request');
     const anonymous = await fetch(`${gateway.url}/api/ai/streams/${streamId}`);
     expect(anonymous.status).toBe(401);
 
@@ -165,7 +169,7 @@ describe('issue 18: resumable note-app streams', () => {
     gateway.test.advanceTime(RETENTION_MS);
     const expired = await resumeStream(gateway, alice, streamId, '0');
     expect(expired.status).toBe(404);
-    expect((await expired.json()).error.code).toBe('stream_not_found');
+    expect((await errorOf(expired)).code).toBe('stream_not_found');
   });
 
   it('issue 18: a client gone briefly does not abort the upstream, and the answer completes on resume', async () => {
@@ -221,7 +225,7 @@ describe('issue 18: resumable note-app streams', () => {
     expect(frames.map((frame) => frame.id)).toEqual(frames.map((_, index) => index + 1));
     const resumed = await resumeStream(smallCap, dave, streamId, '1');
     expect(resumed.status).toBe(404);
-    expect((await resumed.json()).error.code).toBe('stream_not_found');
+    expect((await errorOf(resumed)).code).toBe('stream_not_found');
   });
 
   it('issue 18: an error before the first byte is still a plain HTTP error, with no stream to resume', async () => {
@@ -229,6 +233,6 @@ describe('issue 18: resumable note-app streams', () => {
     const response = await startStream(gateway, alice);
     expect(response.status).toBe(429);
     expect(response.headers.get('x-stream-id')).toBeNull();
-    expect((await response.json()).error.code).toBe('usage_limit_reached');
+    expect((await errorOf(response)).code).toBe('usage_limit_reached');
   });
 });
