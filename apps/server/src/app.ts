@@ -21,6 +21,7 @@ import { createProviderRegistry } from './domain/gateway/providers/provider-regi
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway-identity.ts';
 import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
 import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
+import { ResumableStreamStore } from './domain/note-app/resumable-stream-store.ts';
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
 import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
 import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
@@ -196,12 +197,24 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     clearInterval(sweepMcpSessions);
     await mcpSessions.closeAll();
   });
+  // Note-app streams outlive their first response (docs/note-app-api.md, "Resuming a stream"); a shutdown ends them.
+  const streams = new ResumableStreamStore({
+    graceMs: config.streamResumeGraceMs,
+    retentionMs: config.streamRetentionMs,
+    maxBytesPerStream: config.streamMaxBytes,
+    maxTotalBytes: config.streamTotalMaxBytes,
+    now,
+  });
+  app.addHook('preClose', async () => {
+    streams.close();
+  });
   const services: RouteServices = {
     context,
     connections,
     tokenManager,
     googleTokens,
     gateway,
+    streams,
     loopbackCallback,
     devicePoller,
     signInEnvironment: {

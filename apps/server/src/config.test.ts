@@ -36,6 +36,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('issue 18: should read the resumable-stream settings (grace, retention, caps), with bounds', () => {
+    expect(loadConfig({}, '/')).toMatchObject({
+      streamResumeGraceMs: 30_000,
+      streamRetentionMs: 300_000,
+      streamMaxBytes: 4 * 1024 * 1024,
+      streamTotalMaxBytes: 256 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({ GATEWAY_STREAM_RESUME_GRACE_SECONDS: '0', GATEWAY_STREAM_RETENTION_SECONDS: '60' }, '/'),
+    ).toMatchObject({ streamResumeGraceMs: 0, streamRetentionMs: 60_000 });
+    expect(() => loadConfig({ GATEWAY_STREAM_RESUME_GRACE_SECONDS: '3601' }, '/')).toThrow(
+      /GATEWAY_STREAM_RESUME_GRACE_SECONDS must be a whole number of seconds between 0 and 3600/,
+    );
+    expect(() => loadConfig({ GATEWAY_STREAM_MAX_MIB: '8', GATEWAY_STREAM_TOTAL_MAX_MIB: '4' }, '/')).toThrow(
+      /GATEWAY_STREAM_MAX_MIB must not exceed GATEWAY_STREAM_TOTAL_MAX_MIB/,
+    );
+  });
+
   it('should derive the default public URL from the port and treat blank values as unset', () => {
     const config = loadConfig({ GATEWAY_PORT: '9000', GATEWAY_LOG_LEVEL: '  ' }, '/');
     expect(config.publicUrl.href).toBe('http://localhost:9000/');

@@ -79,6 +79,17 @@ export type Config = Readonly<{
    * the operator settings (domain/outbound): the default only, the database's setting wins once saved.
    */
   allowPrivateUpstreams: boolean;
+  /**
+   * How long a note-app stream's upstream keeps running while no client reads it (docs/note-app-api.md, "Resuming a
+   * stream"); then it is aborted. 0: at once, as before streams were resumable.
+   */
+  streamResumeGraceMs: number;
+  /** How long an ended note-app stream can still be resumed. */
+  streamRetentionMs: number;
+  /** Past this many bytes of events a note-app stream stops being resumable (its live client is unaffected). */
+  streamMaxBytes: number;
+  /** Every note-app stream's events together: ended ones are dropped first, then the growing one stops resuming. */
+  streamTotalMaxBytes: number;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -188,6 +199,10 @@ const environmentSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  GATEWAY_STREAM_RESUME_GRACE_SECONDS: boundedNumber({ min: 0, max: 3600, unit: 'seconds' }).default(30),
+  GATEWAY_STREAM_RETENTION_SECONDS: boundedNumber({ min: 0, max: 24 * 60 * 60, unit: 'seconds' }).default(300),
+  GATEWAY_STREAM_MAX_MIB: boundedNumber({ min: 1, max: 1024, unit: 'MiB' }).default(4),
+  GATEWAY_STREAM_TOTAL_MAX_MIB: boundedNumber({ min: 1, max: 64 * 1024, unit: 'MiB' }).default(256),
 });
 
 function boundedNumber(options: { min: number; max: number; unit: string }) {
@@ -234,6 +249,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
       'Invalid configuration:\n  GATEWAY_SESSION_IDLE_HOURS must not exceed GATEWAY_SESSION_MAX_HOURS',
     );
   }
+  if (env.GATEWAY_STREAM_MAX_MIB > env.GATEWAY_STREAM_TOTAL_MAX_MIB) {
+    throw new ConfigError(
+      'Invalid configuration:\n  GATEWAY_STREAM_MAX_MIB must not exceed GATEWAY_STREAM_TOTAL_MAX_MIB',
+    );
+  }
   const publicUrl = new URL(env.GATEWAY_PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`);
   const dataDir = isAbsolute(env.GATEWAY_DATA_DIR) ? env.GATEWAY_DATA_DIR : resolve(cwd, env.GATEWAY_DATA_DIR);
   const hour = 60 * 60 * 1000;
@@ -273,6 +293,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     oauthRefreshTokenTtlSeconds: env.GATEWAY_OAUTH_REFRESH_TOKEN_DAYS * 24 * 60 * 60,
     oauthMaxClients: env.GATEWAY_OAUTH_MAX_CLIENTS,
     allowPrivateUpstreams: env.GATEWAY_ALLOW_PRIVATE_UPSTREAMS,
+    streamResumeGraceMs: env.GATEWAY_STREAM_RESUME_GRACE_SECONDS * 1000,
+    streamRetentionMs: env.GATEWAY_STREAM_RETENTION_SECONDS * 1000,
+    streamMaxBytes: env.GATEWAY_STREAM_MAX_MIB * 1024 * 1024,
+    streamTotalMaxBytes: env.GATEWAY_STREAM_TOTAL_MAX_MIB * 1024 * 1024,
   });
 }
 

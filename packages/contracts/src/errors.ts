@@ -37,6 +37,11 @@ export const gatewayErrorCodeSchema = z.enum([
    */
   'upstream_address_refused',
   'embeddings_unavailable',
+  /**
+   * `GET /api/ai/streams/:streamId`: no stream to resume under this id for this caller (unknown, expired, too long to
+   * keep, or another user's: the answer never confirms that a stream exists).
+   */
+  'stream_not_found',
   'service_unavailable',
   'internal_error',
 ]);

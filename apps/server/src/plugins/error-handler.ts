@@ -34,6 +34,8 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
    * found by the route fuzzing of issue 16).
    */
   embeddings_unavailable: 409,
+  /** Never 403 for another user's stream: a 404 like an unknown one, so ids cannot be probed (docs/note-app-api.md). */
+  stream_not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEventStream } from './sse.ts';
+import { formatEventFrame, startEventStream } from './sse.ts';
 
 // The SSE helper on a real loopback server: headers first, events unbuffered, heartbeats while quiet.
 const apps: ReturnType<typeof Fastify>[] = [];
@@ -113,5 +113,16 @@ describe('startEventStream backpressure (issue 7)', () => {
     await fetch(url, { signal: controller.signal });
     controller.abort();
     await drainedAfterClose;
+  });
+});
+
+describe('formatEventFrame', () => {
+  it('issue 18: puts the id line first when the event has an id, and none otherwise', () => {
+    expect(formatEventFrame('delta', { type: 'delta', text: 'hi' }, 7)).toBe(
+      'id: 7\nevent: delta\ndata: {"type":"delta","text":"hi"}\n\n',
+    );
+    expect(formatEventFrame('delta', { type: 'delta', text: 'hi' })).toBe(
+      'event: delta\ndata: {"type":"delta","text":"hi"}\n\n',
+    );
   });
 });

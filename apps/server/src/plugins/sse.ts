@@ -32,9 +32,13 @@ export type EventStream = {
 /** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-/** One named event in wire form: `event: <name>` and one `data:` line of JSON (JSON has no raw line breaks). */
-export function formatEventFrame(name: string, data: unknown): string {
-  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+/**
+ * One named event in wire form: `event: <name>` and one `data:` line of JSON (JSON has no raw line breaks), after an
+ * `id: <id>` line when the stream can be resumed from it (`Last-Event-ID`, docs/note-app-api.md "Resuming a stream").
+ */
+export function formatEventFrame(name: string, data: unknown, id?: number): string {
+  const idLine = id === undefined ? '' : `id: ${id}\n`;
+  return `${idLine}event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { DomainContext } from '../domain/domain-context.ts';
 import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
 import type { GoogleTokenManager } from '../domain/google/google-token-manager.ts';
 import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
+import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
@@ -31,6 +32,8 @@ export type RouteServices = {
   /** Where the gateway runs, for recommending a ChatGPT sign-in method. */
   signInEnvironment: SignInEnvironment;
   gateway: AiGateway;
+  /** The note-app streams, resumable by their owner for a while (domain/note-app/resumable-stream-store.ts). */
+  streams: ResumableStreamStore;
   /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */
   oauth: {
     provider: Provider;

@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
 // Issue 4's "within 100 ms", a bound a loaded machine can miss: `vitest.timing.config.ts` runs it with retries,
-// `pnpm test` never does. That the abort reaches the upstream at all is note-app-ai.test.ts's.
+// `pnpm test` never does. That the abort reaches the upstream at all is note-app-ai.test.ts's. Since issue 18 the
+// upstream outlives its client for the resume grace period (docs/note-app-api.md, "Resuming a stream"): the 100 ms
+// now count from the end of that period.
 let gateway: AiTestGateway;
 let alice: AiTestUser;
+const GRACE_MS = 300;
 
 beforeAll(async () => {
-  gateway = await startAiTestGateway();
+  gateway = await startAiTestGateway({ config: { streamResumeGraceMs: GRACE_MS } });
   alice = await gateway.addUser({ email: 'alice@home.test', chatgptAccount: 'alice@example.com' });
 });
 afterAll(async () => {
@@ -16,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('issue 4: a client that goes away', () => {
-  it('should close the upstream request within 100 ms of the client aborting', async () => {
+  it('issue 18: should close the upstream request within 100 ms of the grace period after the client aborted', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -43,6 +46,8 @@ describe('issue 4: a client that goes away', () => {
     expect(events).toHaveLength(1);
     const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 2000 });
     expect(exchange.isClientAbort).toBe(true);
-    expect((exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt).toBeLessThan(100);
+    const closedAfter = (exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt;
+    expect(closedAfter).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(closedAfter).toBeLessThan(GRACE_MS + 100);
   });
 });

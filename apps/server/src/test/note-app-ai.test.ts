@@ -12,8 +12,14 @@ let carol: AiTestUser;
 /** Refresh grants the fake auth saw before the current test (its log is not reset: tokens must stay valid). */
 let refreshesBefore = 0;
 
+/**
+ * Issue 18: a stream's upstream outlives its client for the resume grace period; short here, so the tests of a client
+ * leaving (below) see the abort without waiting out the default 30 s.
+ */
+const GRACE_MS = 300;
+
 beforeAll(async () => {
-  gateway = await startAiTestGateway();
+  gateway = await startAiTestGateway({ config: { streamResumeGraceMs: GRACE_MS } });
   alice = await gateway.addUser({ email: 'alice@home.test', chatgptAccount: 'alice@example.com' });
   bob = await gateway.addUser({
     email: 'bob@home.test',
@@ -287,7 +293,7 @@ describe('issue 16: fallback on, but never mid-answer', () => {
 });
 
 describe('issue 16: leaving the client’s loop', () => {
-  it('issue 16: a break out of stream() makes the gateway close the upstream request', async () => {
+  it('issue 16: a break out of stream() makes the gateway close the upstream request (issue 18: after the grace period)', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -295,20 +301,23 @@ describe('issue 16: leaving the client’s loop', () => {
       stall: { ms: 10_000, afterDeltas: 1 },
     });
     const events: AiStreamEvent[] = [];
+    let leftAt = 0;
     for await (const event of alice.client.stream({ model: 'chatgpt/gpt-5.5', content: 'Tell me a long story' })) {
       events.push(event);
+      leftAt = Date.now();
       if (event.type === 'delta') break;
     }
     expect(events.map((event) => event.type)).toEqual(['delta']);
-    // Well inside the fake's 10 s stall: only the client leaving can close it this early.
+    // Well inside the fake's 10 s stall: only the client leaving can close it this early; not before the grace ended.
     const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
     expect(exchange.isClientAbort).toBe(true);
+    expect(exchange.closedAt ?? 0).toBeGreaterThanOrEqual(leftAt + GRACE_MS);
   });
 });
 
 describe('issue 4: a client that goes away', () => {
-  // How soon (within 100 ms) is asserted in client-abort.timing.test.ts, the tolerant timing job.
-  it('should close the upstream request when the client aborts', async () => {
+  // How soon (within 100 ms of the grace period's end) is asserted in client-abort.timing.test.ts, the timing job.
+  it('should close the upstream request when the client aborts (issue 18: once the grace period is over)', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -333,9 +342,9 @@ describe('issue 4: a client that goes away', () => {
       expect((error as Error).name).toBe('AbortError');
     }
     expect(events).toHaveLength(1);
-    // Well inside the fake's 10 s stall: only the client leaving can close it this early.
+    // Well inside the fake's 10 s stall: only the client leaving can close it this early, and not before the grace.
     const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
     expect(exchange.isClientAbort).toBe(true);
-    expect(exchange.closedAt).toBeGreaterThanOrEqual(abortedAt);
+    expect(exchange.closedAt).toBeGreaterThanOrEqual(abortedAt + GRACE_MS);
   });
 });

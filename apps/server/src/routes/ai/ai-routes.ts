@@ -1,8 +1,10 @@
 import { aiChatResponseSchema, aiRequestSchema, aiStreamEventSchema, modelListSchema } from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { recordPlaygroundAnswer } from '../../domain/getting-started/record-playground-answer.ts';
 import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
+import type { StoredStreamEvent } from '../../domain/note-app/resumable-stream-store.ts';
 import { type ErrorDescription, toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
@@ -28,7 +30,8 @@ const AI_STREAM_RESPONSE = {
 
 /**
  * The note-app API: one answer as JSON, or the answer as it is generated over SSE. Both reachable with a session
- * or a gateway API key. A client that goes away aborts the upstream request.
+ * or a gateway API key. A client that goes away from `/chat` aborts the upstream request; a stream's upstream keeps
+ * running for the grace period, so its owner can resume it (`GET /api/ai/streams/:streamId`, docs/note-app-api.md).
  */
 export async function aiRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
@@ -60,6 +63,12 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     },
   );
 
+  // One format for the first response and every resumed one: each event under the id it was first sent with.
+  const toFrame = (request: FastifyRequest) => (stored: StoredStreamEvent) => {
+    if (stored.event.type === 'done') noteAnswer(request);
+    return formatEventFrame(stored.event.type, stored.event, stored.id);
+  };
+
   app.post(
     '/api/ai/stream',
     {
@@ -68,26 +77,48 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
       config: { access: 'session-or-api-key' },
     },
     async (request, reply) => {
-      const abortSignal = clientAbortSignal(reply);
+      const userId = requireAuth(request).user.id;
       // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
-      const chat = await services.gateway.startChat({
-        userId: requireAuth(request).user.id,
-        request: request.body,
-        abortSignal,
-        log: request.log,
+      // From then on the answer runs into the stream store and this response is its first reader.
+      const stream = await services.streams.open({
+        userId,
+        clientSignal: clientAbortSignal(reply),
+        start: (abortSignal) =>
+          services.gateway.startChat({ userId, request: request.body, abortSignal, log: request.log }),
+        toEvents: (chat) =>
+          toNoteAppEvents(chat.parts, {
+            provider: chat.provider,
+            model: chat.model,
+            describeError: describeStreamError,
+          }),
+        describeError: describeStreamError,
       });
-      reply.header('x-gateway-provider', chat.provider);
-      await pipeEventStream(
-        reply,
-        toNoteAppEvents(chat.parts, { provider: chat.provider, model: chat.model, describeError: describeStreamError }),
-        {
-          toFrame: (event) => {
-            if (event.type === 'done') noteAnswer(request);
-            return formatEventFrame(event.type, event);
-          },
-          errorFrame: (error) => formatEventFrame('error', { type: 'error', ...describeStreamError(error) }),
-        },
-      );
+      reply.header('x-gateway-provider', stream.started.provider);
+      reply.header('x-stream-id', stream.streamId);
+      await pipeEventStream(reply, stream.events, { toFrame: toFrame(request) });
+    },
+  );
+
+  app.get(
+    '/api/ai/streams/:streamId',
+    {
+      schema: {
+        params: z.object({ streamId: z.string().max(100) }),
+        querystring: z.object({ lastEventId: z.string().max(20).optional() }),
+      },
+      config: { access: 'session-or-api-key' },
+    },
+    async (request, reply) => {
+      // `Last-Event-ID` is what EventSource and our client send; the query form serves clients that cannot set it.
+      const header = request.headers['last-event-id'];
+      const events = services.streams.resume({
+        streamId: request.params.streamId,
+        userId: requireAuth(request).user.id,
+        lastEventId: typeof header === 'string' && header !== '' ? header : request.query.lastEventId,
+        clientSignal: clientAbortSignal(reply),
+      });
+      reply.header('x-stream-id', request.params.streamId);
+      await pipeEventStream(reply, events, { toFrame: toFrame(request) });
     },
   );
 
