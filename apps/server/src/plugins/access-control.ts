@@ -85,10 +85,7 @@ export const accessControlPlugin = fp(
       if (header != null) {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         if (match?.[1] == null) {
-          throw new GatewayError(
-            'unauthenticated',
-            'The Authorization header must be "Bearer <gateway API key>" or "Bearer <app access token>".',
-          );
+          throw new GatewayError('unauthenticated', 'The Authorization header must be "Bearer <gateway API key>".');
         }
         return { value: match[1], isBearer: true };
       }
