@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
+import { deleteUnusedClients } from '../domain/oauth-server/collect-unused-clients.ts';
 import { ConsentingBrowser } from './consenting-browser.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
@@ -334,6 +335,9 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
     const clientId = registered.stdout.trim();
     expect(clientId).toMatch(/^app_[\w-]{20,}$/);
 
+    // Nobody connected it yet, and the cleanup of abandoned registrations must still leave it alone.
+    const store = { db: gateway.test.db, now: gateway.test.connections.now, vault: gateway.test.vault };
+    deleteUnusedClients(store, { olderThanMs: -60_000 });
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: 'none' };
     const { tokens, view } = await connect(client);
     expect(view).toMatchObject({ clientId, clientName: 'Notes (pre-registered)' });
