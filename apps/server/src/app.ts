@@ -25,6 +25,7 @@ import { ResumableStreamStore } from './domain/note-app/resumable-stream-store.t
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
 import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
 import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
+import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
@@ -185,6 +186,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const oauthProvider = createOAuthProvider(oauthStore, {
     issuer: config.oauthIssuer,
     resource: config.mcpResourceUrl,
+    aiResource: config.aiResourceUrl,
     accessTokenTtlSeconds: config.oauthAccessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.oauthRefreshTokenTtlSeconds,
     keys: await loadOrCreateOAuthKeys(oauthStore),
@@ -230,6 +232,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       provider: oauthProvider,
       issuer: config.oauthIssuer,
       resource: config.mcpResourceUrl,
+      aiResource: config.aiResourceUrl,
       store: oauthStore,
       maxClients: config.oauthMaxClients,
     },
@@ -244,6 +247,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       sessionPolicy: services.sessionPolicy,
       cookie: services.cookie,
       publicOrigin: config.publicUrl.origin,
+      resolveAppToken: (token) => resolveAppToken(oauthProvider, oauthStore, { token, resource: config.aiResourceUrl }),
     });
     await routes.register(healthRoutes, services);
     await routes.register(openApiRoutes);

@@ -66,6 +66,8 @@ export type Config = Readonly<{
   googleRevokeUrl: string;
   /** The MCP endpoint's canonical URL (`{public URL}/mcp`): the audience of every token the OAuth server issues. */
   mcpResourceUrl: string;
+  /** The AI APIs' OAuth resource (`{public origin}`): audience of connected apps' `ai` tokens (docs/app-connect.md §2). */
+  aiResourceUrl: string;
   /** The MCP authorization server's issuer (`{public URL}/oauth`), byte-identical everywhere it appears. */
   oauthIssuer: string;
   /** Lifetime of MCP access tokens, in seconds. */
@@ -288,6 +290,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     // Built from the origin only, so neither identifier gains a trailing slash or loses its path
     // (see docs/mcp-oauth.md §0).
     mcpResourceUrl: `${publicUrl.origin}/mcp`,
+    aiResourceUrl: publicUrl.origin,
     oauthIssuer: `${publicUrl.origin}/oauth`,
     oauthAccessTokenTtlSeconds: env.GATEWAY_OAUTH_ACCESS_TOKEN_MINUTES * 60,
     oauthRefreshTokenTtlSeconds: env.GATEWAY_OAUTH_REFRESH_TOKEN_DAYS * 24 * 60 * 60,

@@ -57,7 +57,8 @@ export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 /** `GET /api/me` (session or API key): who the caller is and how they authenticated. */
 export const whoAmISchema = z.object({
   user: z.object({ id: z.string(), email: z.string() }),
-  authenticatedWith: z.enum(['session', 'api-key']),
+  /** `app`: a connected app's OAuth access token (scope `ai`). */
+  authenticatedWith: z.enum(['session', 'api-key', 'app']),
   /** Set when authenticated with an API key. */
   apiKeyPrefix: z.string().nullable(),
 });

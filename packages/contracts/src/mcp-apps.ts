@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callerPolicySchema } from './caller-policy.ts';
 
 /** What the consent page shows about a pending MCP authorization request (`GET /oauth/interaction/:uid/details`). */
 export const authorizationRequestViewSchema = z.object({
@@ -24,7 +25,7 @@ export type AuthorizationDecisionRequest = z.infer<typeof authorizationDecisionR
 /** Where the browser goes next: back through the authorization server to the app, with a code or an error. */
 export const authorizationDecisionResponseSchema = z.object({ redirectTo: z.string() });
 
-/** An MCP client the user approved (Settings → Connected apps). */
+/** An app the user approved (Settings → Connected apps): an MCP client (`mcp:tools`) or an AI app (`ai`). */
 export const connectedAppSchema = z.object({
   grantId: z.string(),
   clientId: z.string(),
@@ -35,6 +36,8 @@ export const connectedAppSchema = z.object({
   approvedAt: z.string(),
   lastTokenAt: z.string().nullable(),
   expiresAt: z.string().nullable(),
+  /** What the app may do through the AI APIs (`GET/PUT /api/connected-apps/:clientId/policy`); null without `ai`. */
+  policy: callerPolicySchema.nullable(),
 });
 export type ConnectedApp = z.infer<typeof connectedAppSchema>;
 export const connectedAppListSchema = z.object({ apps: z.array(connectedAppSchema) });

@@ -29,6 +29,9 @@ const COMMANDS = new Set([
   'connections',
   'disconnect chatgpt',
   'vault rotate-key',
+  'app register',
+  'app list',
+  'app remove',
 ]);
 
 /** The commands that call auth.openai.com (and so need the upstream HTTP client). */
@@ -58,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         user: { type: 'string' },
         name: { type: 'string' },
         id: { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
         admin: { type: 'boolean' },
         device: { type: 'boolean' },
         paste: { type: 'boolean' },
@@ -69,7 +73,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return values.help === true ? 0 : 2;
     }
-    const command = positionals.join(' ');
+    // `app remove <client_id>` takes its one argument as a positional; every other command is its words alone.
+    const isAppRemove = positionals[0] === 'app' && positionals[1] === 'remove';
+    const command = isAppRemove ? 'app remove' : positionals.join(' ');
+    if (isAppRemove && positionals.length > 3) throw new UsageError('"app remove" takes one client id');
     const need = (name: 'email' | 'user' | 'name' | 'id'): string => {
       const value = values[name];
       if (value == null || value === '') throw new UsageError(`"${command}" needs --${name}`);
@@ -223,6 +230,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             : `re-encrypted ${result.reencrypted} values under GATEWAY_ENCRYPTION_KEY (key ${result.newKeyId}); ` +
                 `${config.keyFilePath} is left as it was. Keep GATEWAY_ENCRYPTION_KEY set from now on.\n`,
         );
+        return 0;
+      }
+      case 'app register': {
+        const { registerAppClient } = await import('../domain/oauth-server/register-app-client.ts');
+        const registered = await registerAppClient(
+          { db, now: context.now, vault },
+          { name: need('name'), redirectUris: values['redirect-uri'] ?? [] },
+        );
+        print(registered.clientId);
+        io.stderr.write(
+          `registered app "${registered.name}" (public client, PKCE) redirecting to ${registered.redirectUris.join(', ')}\n`,
+        );
+        return 0;
+      }
+      case 'app list': {
+        const { listRegisteredApps } = await import('../domain/oauth-server/list-registered-apps.ts');
+        const apps = listRegisteredApps({ db, now: context.now, vault });
+        if (values.json === true) print(JSON.stringify(apps, null, 2));
+        else
+          for (const app of apps)
+            print(
+              `${app.clientId}\t${app.name}\t${app.redirectUris.join(' ')}\t${app.connectedUsers} connected\t${app.createdAt}`,
+            );
+        return 0;
+      }
+      case 'app remove': {
+        const clientId = positionals[2] ?? values.id;
+        if (clientId == null || clientId === '') throw new UsageError('"app remove" needs the client id');
+        const { removeAppClient } = await import('../domain/oauth-server/remove-app-client.ts');
+        const { disconnectedUsers } = removeAppClient({ db, now: context.now, vault }, clientId);
+        io.stderr.write(`removed app ${clientId}; disconnected it for ${disconnectedUsers} user(s)\n`);
         return 0;
       }
       default:

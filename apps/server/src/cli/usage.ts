@@ -17,6 +17,11 @@ export const USAGE = `Usage: pnpm gateway <command>
   connect chatgpt --user E --paste     sign in in any browser, then paste the address it ends up on
   connections --user E [--json]        show a user's connected accounts and their state
   disconnect chatgpt --user E          revoke and delete a user's ChatGPT sign-in
+  app register --name N --redirect-uri U [--redirect-uri U2]
+                                       register an app that connects with "Connect AI gateway" (public OAuth
+                                       client, PKCE); prints only its client_id
+  app list [--json]                    list the apps registered with "app register"
+  app remove <client_id>               delete an app's registration and disconnect it for every user
   vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
                                        with GATEWAY_ENCRYPTION_KEY set, under that key
 

@@ -306,3 +306,35 @@ export const oauthRecords = sqliteTable(
     index('oauth_records_expires_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * What one connected app (an OAuth client holding scope `ai`) may do for one user: the `CallerPolicy` of
+ * `@pag/contracts`, set under Settings → Connected apps. No row: the default (every model, fallback as the user set
+ * it, the origins of the client's redirect URIs). Deleted with the app's grant (Disconnect) and with the user.
+ */
+export const appPolicies = sqliteTable(
+  'app_policies',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    /** Null: every model. Otherwise `provider/model` or `provider/*` patterns. */
+    allowedModels: text('allowed_models', { mode: 'json' }).$type<string[] | null>(),
+    subscriptionOnly: integer('subscription_only', { mode: 'boolean' }).notNull().default(false),
+    allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientId] })],
+);
+
+/**
+ * OAuth clients the operator registered with `gateway app register` (the client itself is an `oauth_records` row).
+ * Listed here so the cleanup of abandoned dynamic registrations never removes them: a pre-registered app may wait
+ * for its first user for as long as the operator wants.
+ */
+export const registeredApps = sqliteTable('registered_apps', {
+  clientId: text('client_id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});

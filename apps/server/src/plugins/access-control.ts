@@ -1,5 +1,5 @@
-import type { ReasoningOutput } from '@pag/contracts';
-import { CSRF_HEADER } from '@pag/contracts';
+import type { CallerPolicy, ReasoningOutput } from '@pag/contracts';
+import { API_KEY_PREFIX, CSRF_HEADER } from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { UserRow } from '../domain/accounts/find-user.ts';
@@ -8,6 +8,7 @@ import { resolveSession } from '../domain/accounts/resolve-session.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
+import type { ResolvedAppToken } from '../domain/oauth-server/resolve-app-token.ts';
 import { safeEqual } from '../domain/security/secret-tokens.ts';
 import { readSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
 
@@ -18,7 +19,8 @@ import { readSessionCookie, type SessionCookieSettings } from './session-cookie.
  * - `session`: the signed-in settings UI only (cookie; writes also need the CSRF header);
  * - `admin`: as `session`, and the signed-in user must be an admin (managing users, operator settings); members
  *   get 403. The role is read with the session on every request, so a demotion takes effect at once;
- * - `api-key`: programs only (`Authorization: Bearer gwk_…` or `x-api-key`);
+ * - `api-key`: programs only (`Authorization: Bearer gwk_…` or `x-api-key`), or a connected app's OAuth access
+ *   token with scope `ai` (`Authorization: Bearer <token>`, docs/app-connect.md §3);
  * - `session-or-api-key`: either;
  * - `own-credentials`: the route checks credentials of its own kind and this hook stays out of the way — the OAuth
  *   server (client authentication, Basic or none) and the MCP endpoint (its OAuth access tokens).
@@ -34,7 +36,15 @@ export type AccessMode =
 
 export type RequestAuth =
   | { method: 'session'; user: UserRow; sessionId: string; csrfToken: string }
-  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string; reasoningOutput: ReasoningOutput };
+  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string; reasoningOutput: ReasoningOutput }
+  | {
+      method: 'app';
+      user: UserRow;
+      clientId: string;
+      clientName: string | null;
+      grantId: string;
+      policy: CallerPolicy;
+    };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,6 +61,8 @@ export type AccessControlOptions = {
   cookie: SessionCookieSettings;
   /** Origins allowed to send cookie-authenticated writes (the public URL's); the request's own host is added. */
   publicOrigin: string;
+  /** Checks a connected app's access token (scope `ai`); throws `unauthenticated` when it is not one. */
+  resolveAppToken: (token: string) => Promise<ResolvedAppToken>;
 };
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -67,21 +79,28 @@ export const accessControlPlugin = fp(
   async (app: FastifyInstance, options: AccessControlOptions) => {
     app.decorateRequest('auth', null);
 
-    const readPresentedKey = (request: FastifyRequest): string | null => {
+    type PresentedKey = { value: string; isBearer: boolean };
+    const readPresentedKey = (request: FastifyRequest): PresentedKey | null => {
       const header = request.headers.authorization;
       if (header != null) {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         if (match?.[1] == null) {
           throw new GatewayError('unauthenticated', 'The Authorization header must be "Bearer <gateway API key>".');
         }
-        return match[1];
+        return { value: match[1], isBearer: true };
       }
       const apiKeyHeader = request.headers['x-api-key'];
-      return typeof apiKeyHeader === 'string' && apiKeyHeader !== '' ? apiKeyHeader : null;
+      return typeof apiKeyHeader === 'string' && apiKeyHeader !== '' ? { value: apiKeyHeader, isBearer: false } : null;
     };
 
-    const authenticateKey = (key: string): RequestAuth => {
-      const resolved = resolveApiKey(options.context, key);
+    // A gateway API key is recognisable by its prefix; any other bearer value is taken for a connected app's OAuth
+    // access token (opaque, from our authorization server). An app token in `x-api-key` is not one: OAuth bearer
+    // tokens travel in Authorization (RFC 6750 §2.1).
+    const authenticateKey = async (key: PresentedKey): Promise<RequestAuth> => {
+      if (key.isBearer && !key.value.startsWith(API_KEY_PREFIX)) {
+        return { method: 'app', ...(await options.resolveAppToken(key.value)) };
+      }
+      const resolved = resolveApiKey(options.context, key.value);
       if (resolved == null) throw new GatewayError('unauthenticated', 'The API key is invalid or has been revoked.');
       return { method: 'api-key', ...resolved };
     };
@@ -134,7 +153,7 @@ export const accessControlPlugin = fp(
           case 'api-key':
           case 'session-or-api-key': {
             if (presentedKey != null) {
-              request.auth = authenticateKey(presentedKey);
+              request.auth = await authenticateKey(presentedKey);
               return;
             }
             if (access === 'api-key') {
@@ -145,7 +164,10 @@ export const accessControlPlugin = fp(
           case 'session':
           case 'admin':
             if (presentedKey != null) {
-              throw new GatewayError('forbidden', 'API keys cannot use this endpoint: sign in to the settings UI.');
+              throw new GatewayError(
+                'forbidden',
+                'API keys cannot use this endpoint, nor can connected apps: sign in to the settings UI.',
+              );
             }
             break;
           default:

@@ -38,8 +38,10 @@ export type RouteServices = {
   oauth: {
     provider: Provider;
     issuer: string;
-    /** The canonical `/mcp` URL: the audience of every token. */
+    /** The canonical `/mcp` URL: the audience of MCP tokens (scope `mcp:tools`). */
     resource: string;
+    /** The public origin: the audience of connected apps' tokens (scope `ai`, docs/app-connect.md §2). */
+    aiResource: string;
     store: OAuthStoreContext;
     maxClients: number;
   };

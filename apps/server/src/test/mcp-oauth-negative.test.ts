@@ -326,6 +326,7 @@ describe('issue 8: MCP authorization server, negative cases', () => {
     const provider = createOAuthProvider(store, {
       issuer: test.config.oauthIssuer,
       resource,
+      aiResource: test.config.aiResourceUrl,
       accessTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 600,
       keys: await loadOrCreateOAuthKeys(store),

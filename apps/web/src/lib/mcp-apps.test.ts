@@ -4,6 +4,7 @@ import {
   isReachableFromCloud,
   isUnanswerableRequest,
   shortenClientId,
+  summarizePolicy,
   toMcpUrl,
   toNavigableUrl,
 } from './mcp-apps.ts';
@@ -15,6 +16,23 @@ describe('describeScope', () => {
 
   it('should show an unknown scope as its name', () => {
     expect(describeScope('read write')).toBe('read write');
+  });
+
+  it('issue 18: should put the ai scope of connected apps in words', () => {
+    expect(describeScope('ai')).toMatch(/^Use your AI models/);
+  });
+});
+
+describe('summarizePolicy', () => {
+  it('issue 18: should say what a default app policy and a restricted one allow', () => {
+    expect(
+      summarizePolicy({ allowedModels: null, subscriptionOnly: false, allowedOrigins: ['https://notes.example'] }),
+    ).toEqual(['Every model', 'May fall back to API keys', 'From https://notes.example']);
+    expect(summarizePolicy({ allowedModels: ['chatgpt/*'], subscriptionOnly: true, allowedOrigins: [] })).toEqual([
+      'Only chatgpt/*',
+      'Subscription only (never a paid API key)',
+      'No browser origin',
+    ]);
   });
 });
 

@@ -1,9 +1,22 @@
+import type { CallerPolicy } from '@pag/contracts';
 import type { ApiErrorCode } from '../api/api-error.ts';
 
-/** What each MCP scope lets an app do, in words (the consent page gets the server's own wording). */
+/** What each scope lets an app do, in words (the consent page gets the server's own wording). */
 const SCOPE_LABELS: Readonly<Record<string, string>> = {
   'mcp:tools': 'Use your gateway’s tools (ask your models, list them, read usage and connection status)',
+  ai: 'Use your AI models (note-app API and OpenAI-compatible API)',
 };
+
+/**
+ * A connected app's policy in one line each (models, spending, origins), for the Connected apps table. The editor
+ * lives elsewhere; this only says what applies.
+ */
+export function summarizePolicy(policy: CallerPolicy): string[] {
+  const models = policy.allowedModels == null ? 'Every model' : `Only ${policy.allowedModels.join(', ') || 'no model'}`;
+  const spending = policy.subscriptionOnly ? 'Subscription only (never a paid API key)' : 'May fall back to API keys';
+  const origins = policy.allowedOrigins.length === 0 ? 'No browser origin' : `From ${policy.allowedOrigins.join(', ')}`;
+  return [models, spending, origins];
+}
 
 /** A scope in words; an unknown scope is shown as its name rather than hidden. */
 export function describeScope(name: string): string {

@@ -10,9 +10,12 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { useSession } from '../hooks/use-session.ts';
 import { formatDate } from '../lib/format-date.ts';
-import { describeScope, isReachableFromCloud, shortenClientId, toMcpUrl } from '../lib/mcp-apps.ts';
+import { describeScope, isReachableFromCloud, shortenClientId, summarizePolicy, toMcpUrl } from '../lib/mcp-apps.ts';
 
-/** The MCP clients (ChatGPT, Claude, CLIs) the user approved, and revoking them one by one or all at once. */
+/**
+ * The apps the user approved — MCP clients (ChatGPT, Claude, CLIs) and apps using their AI models (a note app's
+ * "Connect AI gateway") — with what each may do, and revoking them one by one or all at once.
+ */
 export function ConnectedAppsPage() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
@@ -55,8 +58,9 @@ export function ConnectedAppsPage() {
       <header className="page-header">
         <h1 className="page-title">Connected apps</h1>
         <p className="page-description">
-          Apps you allowed to use your gateway over MCP, such as ChatGPT, Claude or a command-line client. Each acts as
-          you, with your connected accounts, but never receives your ChatGPT or Gemini tokens.
+          Apps you allowed to use your gateway: MCP clients such as ChatGPT, Claude or a command-line client, and apps
+          that connected with “Connect AI gateway” to use your models. Each acts as you, with your connected accounts,
+          but never receives your ChatGPT or Gemini tokens.
         </p>
       </header>
 
@@ -213,6 +217,13 @@ function ConnectedAppsTable({ apps, onRevoke }: { apps: ConnectedApp[]; onRevoke
                     <li key={scope}>{describeScope(scope)}</li>
                   ))}
                 </ul>
+                {app.policy == null ? null : (
+                  <ul className="plain-list muted" aria-label={`Policy of ${appName(app)}`}>
+                    {summarizePolicy(app.policy).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                )}
               </td>
               <td>
                 <dl className="connected-app-activity">

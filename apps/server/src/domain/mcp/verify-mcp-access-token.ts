@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import { MCP_SCOPE } from '../oauth-server/mcp-scopes.ts';
+import { MCP_SCOPE } from '../oauth-server/oauth-scopes.ts';
 
 /** Who is calling the MCP endpoint, as proven by an access token from our authorization server. */
 export type McpCaller = { userId: string; clientId: string; grantId: string; scopes: string[] };

@@ -4,7 +4,8 @@ import type Provider from 'oidc-provider';
 import { GatewayError } from '../gateway-error.ts';
 import { isLoopbackHost } from './check-redirect-uris.ts';
 import { findUserGrantId } from './connected-apps.ts';
-import { normalizeRequestedScope, SCOPE_DESCRIPTIONS } from './mcp-scopes.ts';
+import { SCOPE_DESCRIPTIONS } from './oauth-scopes.ts';
+import { type OAuthResources, planAuthorizationScope, scopeOfResource } from './plan-authorization-scope.ts';
 import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 type RawExchange = { req: IncomingMessage; res: ServerResponse };
@@ -38,12 +39,12 @@ async function loadInteraction(provider: Provider, exchange: RawExchange, uid: s
 export async function describeAuthorizationRequest(
   provider: Provider,
   exchange: RawExchange,
-  options: { uid: string; userId: string; defaultResource: string; store: OAuthStoreContext },
+  options: { uid: string; userId: string; resources: OAuthResources; store: OAuthStoreContext },
 ): Promise<AuthorizationRequestView> {
   const { details, client } = await loadInteraction(provider, exchange, options.uid);
   const redirectUri = String(details.params.redirect_uri ?? client.redirectUris?.[0] ?? '');
   const redirect = URL.parse(redirectUri);
-  const scope = normalizeRequestedScope(details.params.scope as string | undefined);
+  const planned = planRequest(options.resources, details.params);
   return {
     uid: details.uid,
     clientId: client.clientId,
@@ -52,8 +53,8 @@ export async function describeAuthorizationRequest(
     redirectHost: redirect?.host ?? redirectUri,
     isLoopbackRedirect: redirect != null && isLoopbackHost(redirect.hostname),
     isKnownApp: findUserGrantId(options.store, options.userId, client.clientId) != null,
-    scopes: scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
-    resource: firstResource(details.params.resource) ?? options.defaultResource,
+    scopes: planned.scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
+    resource: planned.resources[0] ?? options.resources.mcp,
   };
 }
 
@@ -65,7 +66,7 @@ export async function describeAuthorizationRequest(
 export async function decideAuthorizationRequest(
   provider: Provider,
   exchange: RawExchange,
-  options: { uid: string; userId: string; approve: boolean; defaultResource: string; store: OAuthStoreContext },
+  options: { uid: string; userId: string; approve: boolean; resources: OAuthResources; store: OAuthStoreContext },
 ): Promise<{ redirectTo: string }> {
   const { details, client } = await loadInteraction(provider, exchange, options.uid);
   if (!options.approve) {
@@ -94,12 +95,16 @@ export async function decideAuthorizationRequest(
     existing != null && existing.accountId === options.userId && existing.clientId === client.clientId
       ? existing
       : new provider.Grant({ accountId: options.userId, clientId: client.clientId });
-  const resource = firstResource(details.params.resource) ?? options.defaultResource;
-  const scope = normalizeRequestedScope(details.params.scope as string | undefined);
-  grant.addResourceScope(resource, scope);
-  // The same scope is also an OpenID-level scope to oidc-provider (see create-oauth-provider.ts), so it is granted
-  // at both levels or the request would come back to the consent page.
-  grant.addOIDCScope(scope);
+  // Each resource gets its own scope (mcp:tools for /mcp, ai for the AI APIs), never the other's.
+  const planned = planRequest(options.resources, details.params);
+  const scopes = planned.scope.split(' ');
+  for (const resource of planned.resources) {
+    const scope = scopeOfResource(options.resources, resource);
+    if (scope != null && scopes.includes(scope)) grant.addResourceScope(resource, scope);
+  }
+  // The same scopes are also OpenID-level scopes to oidc-provider (see create-oauth-provider.ts), so they are
+  // granted at both levels or the request would come back to the consent page.
+  grant.addOIDCScope(planned.scope);
   const grantId = await grant.save();
   const redirectTo = await provider.interactionResult(
     exchange.req,
@@ -110,7 +115,10 @@ export async function decideAuthorizationRequest(
   return { redirectTo };
 }
 
-function firstResource(value: unknown): string | undefined {
-  if (Array.isArray(value)) return value.length > 0 ? String(value[0]) : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** The scope and resources of the pending request, as /authorize planned them (plan-authorization-scope.ts). */
+function planRequest(resources: OAuthResources, params: Record<string, unknown>) {
+  return planAuthorizationScope(resources, {
+    scope: typeof params.scope === 'string' ? params.scope : undefined,
+    resource: params.resource,
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRedirectUris } from './check-redirect-uris.ts';
-import { normalizeRequestedScope } from './mcp-scopes.ts';
+import { normalizeRequestedScope } from './oauth-scopes.ts';
 
 describe('checkRedirectUris', () => {
   it('accepts the ChatGPT and Claude callbacks and loopback http', () => {

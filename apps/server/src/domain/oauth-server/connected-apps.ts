@@ -1,4 +1,7 @@
+import type { CallerPolicy } from '@pag/contracts';
 import type { AdapterPayload } from 'oidc-provider';
+import { AI_SCOPE } from './oauth-scopes.ts';
+import { readAppPolicy } from './read-app-policy.ts';
 import { type OAuthStoreContext, readOAuthPayload } from './sqlite-oauth-adapter.ts';
 
 /** One app a user approved: the grant, the client it belongs to, and when it was last used. */
@@ -15,6 +18,8 @@ export type ConnectedApp = {
   /** Last time the app obtained a token (code exchange or refresh); null if it never did. */
   lastTokenAt: string | null;
   expiresAt: string | null;
+  /** What the app may do through the AI APIs (scope `ai`); null for apps without that scope (MCP clients). */
+  policy: CallerPolicy | null;
 };
 
 type Row = { id: string; payload_ciphertext: string; created_at: number; expires_at: number | null };
@@ -23,7 +28,22 @@ function readPayload(context: OAuthStoreContext, row: Row): AdapterPayload {
   return readOAuthPayload(context, row.id, row.payload_ciphertext);
 }
 
-/** The user's connected apps (MCP clients holding a grant), most recently approved first. */
+/** The client behind a client id, as registered (name as declared, redirect URIs), or null if it is gone. */
+export function readClientMetadata(
+  context: OAuthStoreContext,
+  clientId: string,
+): { clientId: string; clientName: string | null; redirectUris: string[] } | null {
+  const row = context.db.$client
+    .prepare(
+      "select id, payload_ciphertext, created_at, expires_at from oauth_records where kind = 'Client' and client_id = ?",
+    )
+    .get(clientId) as Row | undefined;
+  if (row == null) return null;
+  const metadata = readPayload(context, row);
+  return { clientId, clientName: metadata.client_name ?? null, redirectUris: [...(metadata.redirect_uris ?? [])] };
+}
+
+/** The user's connected apps (MCP clients and apps holding a grant), most recently approved first. */
 export function listConnectedApps(context: OAuthStoreContext, userId: string): ConnectedApp[] {
   const now = context.now();
   const grants = context.db.$client
@@ -45,34 +65,41 @@ export function listConnectedApps(context: OAuthStoreContext, userId: string): C
     const clientMetadata = client == null ? null : readPayload(context, client);
     const resources = grant.resources ?? {};
     const lastTokenAt = (lastToken.get(grant.jti ?? '') as { at: number | null }).at;
+    const scopes = [...new Set(Object.values(resources).flatMap((scope) => scope.split(' ')))].filter(Boolean);
+    const redirectUris = clientMetadata?.redirect_uris ?? [];
     return {
       grantId: grant.jti ?? '',
       clientId,
       clientName: clientMetadata?.client_name ?? null,
-      redirectHosts: [...new Set((clientMetadata?.redirect_uris ?? []).map((uri) => URL.parse(uri)?.host ?? uri))],
-      scopes: [...new Set(Object.values(resources).flatMap((scope) => scope.split(' ')))].filter(Boolean),
+      redirectHosts: [...new Set(redirectUris.map((uri) => URL.parse(uri)?.host ?? uri))],
+      scopes,
       resources: Object.keys(resources),
       approvedAt: new Date(row.created_at).toISOString(),
       lastTokenAt: lastTokenAt == null ? null : new Date(lastTokenAt).toISOString(),
       expiresAt: row.expires_at == null ? null : new Date(row.expires_at).toISOString(),
+      policy: scopes.includes(AI_SCOPE) ? readAppPolicy(context, { userId, clientId, redirectUris }) : null,
     };
   });
 }
 
 /**
  * Revokes one of the user's grants (or all of them): the grant row goes with every code, access and refresh token
- * issued under it, so the app's next MCP request is refused at once. Returns how many grants were revoked; a
- * grant of another user is never touched.
+ * issued under it, so the app's next MCP or AI request is refused at once (401), and with the app's policy for this
+ * user. Returns how many grants were revoked; a grant of another user is never touched.
  */
 export function revokeConnectedApps(context: OAuthStoreContext, userId: string, grantId?: string): number {
   const grants = context.db.$client
     .prepare(
-      `select grant_id from oauth_records where kind = 'Grant' and user_id = ?${grantId == null ? '' : ' and grant_id = ?'}`,
+      `select grant_id, client_id from oauth_records where kind = 'Grant' and user_id = ?${grantId == null ? '' : ' and grant_id = ?'}`,
     )
-    .all(...(grantId == null ? [userId] : [userId, grantId])) as { grant_id: string }[];
+    .all(...(grantId == null ? [userId] : [userId, grantId])) as { grant_id: string; client_id: string | null }[];
   const deleteFamily = context.db.$client.prepare('delete from oauth_records where grant_id = ?');
+  const deletePolicy = context.db.$client.prepare('delete from app_policies where user_id = ? and client_id = ?');
   context.db.$client.transaction(() => {
-    for (const grant of grants) deleteFamily.run(grant.grant_id);
+    for (const grant of grants) {
+      deleteFamily.run(grant.grant_id);
+      if (grant.client_id != null) deletePolicy.run(userId, grant.client_id);
+    }
   })();
   return grants.length;
 }

@@ -1,8 +1,9 @@
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { findUserById } from '../accounts/find-user.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
-import { MCP_SCOPE, normalizeRequestedScope } from './mcp-scopes.ts';
 import type { OAuthKeys } from './oauth-keys.ts';
+import { AI_SCOPE, MCP_SCOPE } from './oauth-scopes.ts';
+import { canonicalResource, planAuthorizationScope, scopeOfResource } from './plan-authorization-scope.ts';
 import { refuseFetchedClientUris } from './refuse-fetched-client-uris.ts';
 import { OAUTH_ERROR_PAGE_CSP, renderOAuthErrorPage } from './render-oauth-error-page.ts';
 import { type OAuthStoreContext, SqliteOAuthAdapter } from './sqlite-oauth-adapter.ts';
@@ -11,8 +12,10 @@ import { toPublishedMetadata } from './to-published-metadata.ts';
 export type OAuthServerSettings = {
   /** `{public URL}/oauth`; the provider is mounted at that path. */
   issuer: string;
-  /** `{public URL}/mcp`: the only resource, so the audience of every access token. */
+  /** `{public URL}/mcp`: the MCP endpoint's resource (scope `mcp:tools`). */
   resource: string;
+  /** `{public origin}`: the AI APIs' resource (scope `ai`: `/api/ai/*`, `/v1/*`; docs/app-connect.md §2). */
+  aiResource: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** Cookie-signing keys and the JWKS, kept encrypted in the database (see oauth-keys.ts). */
@@ -30,19 +33,24 @@ const SESSION_TTL_SECONDS = 60 * 60;
 const GRANT_TTL_SECONDS = 365 * 24 * 60 * 60;
 
 /**
- * The MCP authorization server: panva's oidc-provider (OpenID Certified; docs/mcp-oauth.md §4.4), configured as a plain
- * OAuth 2.1 server for one resource. What the configuration pins down, and why:
+ * The gateway's authorization server: panva's oidc-provider (OpenID Certified; docs/mcp-oauth.md §4.4), configured as
+ * a plain OAuth 2.1 server for two resources. What the configuration pins down, and why:
  * - only `code` + PKCE S256 (oidc-provider knows no `plain`), `iss` on every authorization response (RFC 9207);
- * - RFC 8707: `/mcp` is the single resource — the default when a client sends none, anything else `invalid_target`
- *   — and it becomes the audience of opaque access tokens (opaque, so revocation is instant);
+ * - RFC 8707: two resources, each with one scope — `/mcp` (`mcp:tools`) and the gateway's AI APIs (`ai`,
+ *   docs/app-connect.md §2); a request without `resource` gets the resources of the scopes it asks for (`/mcp` when it
+ *   names none), anything else is `invalid_target`; the resource becomes the audience of opaque access tokens
+ *   (opaque, so revocation is instant);
  * - client auth `none`, `client_secret_post`, `client_secret_basic`; open dynamic registration with our redirect
  *   rules; refresh tokens for every client that registered the grant (no `offline_access` needed: Claude never
  *   asks for it), rotated on each use, reuse revoking the grant (oidc-provider's rotation);
  * - every authorization goes through the gateway's consent page, even for an app approved before (a custom check),
  *   so a request is never approved without the gateway user seeing it;
+ * - CORS on the token and revocation endpoints only for a public client's own redirect origins (browser apps,
+ *   docs/app-connect.md §4);
  * - no OpenID Connect surface (no `openid` scope, userinfo, logout or ID tokens): MCP does not use it.
  */
 export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthServerSettings): Provider {
+  const resources = { mcp: settings.resource, ai: settings.aiResource };
   const policy = interactionPolicy.base();
   policy.get('consent')?.checks.add(
     new interactionPolicy.Check(
@@ -74,14 +82,20 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       revocation: '/revoke',
       jwks: '/jwks',
     },
-    // `mcp:tools` is the resource's scope (getResourceServerInfo below); it is listed here too because clients
-    // register with `scope: "mcp:tools"` (the MCP SDK copies it from our metadata) and oidc-provider checks
+    // `mcp:tools` and `ai` are the resources' scopes (getResourceServerInfo below); they are listed here too because
+    // clients register with `scope: "mcp:tools"` (the MCP SDK copies it from our metadata) and oidc-provider checks
     // registered scopes against this list. `openid` cannot be removed; the scope filter never lets it through.
-    scopes: ['openid', MCP_SCOPE],
+    scopes: ['openid', MCP_SCOPE, AI_SCOPE],
     claims: { openid: ['sub'] },
     responseTypes: ['code'],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     pkce: { required: () => true },
+    // A browser app (public client) may call the token and revocation endpoints from its own origin, i.e. the origin
+    // of one of its redirect URIs; a confidential client's secret never belongs in a browser, so never cross-origin.
+    // The preflight cannot know the client and is answered for any origin; the request itself is then refused.
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.clientAuthMethod === 'none' &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -113,15 +127,26 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       rpInitiatedLogout: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => settings.resource,
+        // Without `resource`: at /authorize, the resources of the requested scopes; at /token, for a grant that
+        // holds both resources, the AI one (a client wanting the other names it: RFC 8707 §2.2).
+        defaultResource: (ctx, _client, oneOf) => {
+          if (oneOf != null) return oneOf.includes(resources.ai) ? resources.ai : (oneOf[0] ?? resources.mcp);
+          const scope = typeof ctx.oidc.params?.scope === 'string' ? ctx.oidc.params.scope : undefined;
+          const planned = planAuthorizationScope(resources, { scope, resource: undefined }).resources;
+          return planned.length === 1 ? (planned[0] ?? resources.mcp) : planned;
+        },
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== settings.resource) {
-            throw new errors.InvalidTarget(`this server only issues tokens for ${settings.resource}`);
+          const audience = canonicalResource(resources, resource);
+          const scope = scopeOfResource(resources, resource);
+          if (audience == null || scope == null) {
+            throw new errors.InvalidTarget(
+              `this server only issues tokens for ${settings.resource} (scope ${MCP_SCOPE}) and ${settings.aiResource} (scope ${AI_SCOPE})`,
+            );
           }
           return {
-            scope: MCP_SCOPE,
-            audience: settings.resource,
+            scope,
+            audience,
             accessTokenTTL: settings.accessTokenTtlSeconds,
             accessTokenFormat: 'opaque',
           };
@@ -163,7 +188,11 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       const request = ctx.req as typeof ctx.req & { originalUrl?: string };
       const mountPath = request.originalUrl?.slice(0, request.originalUrl.indexOf(ctx.url)) ?? '';
       const query = new URLSearchParams(ctx.querystring);
-      query.set('scope', normalizeRequestedScope(query.get('scope')));
+      const requestedResources = query.getAll('resource');
+      query.set(
+        'scope',
+        planAuthorizationScope(resources, { scope: query.get('scope'), resource: requestedResources }).scope,
+      );
       ctx.querystring = query.toString();
       request.originalUrl = `${mountPath}${ctx.url}`;
     }

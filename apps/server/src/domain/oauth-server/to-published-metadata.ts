@@ -1,4 +1,4 @@
-import { SUPPORTED_SCOPES } from './mcp-scopes.ts';
+import { SUPPORTED_SCOPES } from './oauth-scopes.ts';
 
 /** Authorization-server metadata fields we publish (RFC 8414 §2); oidc-provider's OpenID-only fields are left out. */
 const PUBLISHED_FIELDS = [

@@ -18,7 +18,10 @@ export type AuditAction =
   | 'connection.refused'
   | 'mcp_app.approved'
   | 'mcp_app.revoked'
-  | 'mcp_app.revoked_all';
+  | 'mcp_app.revoked_all'
+  | 'app_policy.updated'
+  | 'app_client.registered'
+  | 'app_client.removed';
 
 /** Appends an audit entry. `detail` must never contain secrets: ids, prefixes, addresses only. */
 export function recordAuditEvent(

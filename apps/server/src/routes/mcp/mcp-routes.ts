@@ -4,7 +4,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createGatewayMcpServer } from '../../domain/mcp/create-gateway-mcp-server.ts';
 import { McpAuthError, verifyMcpAccessToken } from '../../domain/mcp/verify-mcp-access-token.ts';
-import { MCP_SCOPE } from '../../domain/oauth-server/mcp-scopes.ts';
+import { MCP_SCOPE } from '../../domain/oauth-server/oauth-scopes.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';

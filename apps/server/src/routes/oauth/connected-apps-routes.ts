@@ -1,14 +1,20 @@
-import { connectedAppListSchema, revokedAppsSchema } from '@pag/contracts';
+import { callerPolicySchema, connectedAppListSchema, revokedAppsSchema } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../domain/gateway-error.ts';
+import { getConnectedAppPolicy, saveConnectedAppPolicy } from '../../domain/oauth-server/connected-app-policy.ts';
 import { listConnectedApps, revokeConnectedApps } from '../../domain/oauth-server/connected-apps.ts';
 import { recordAuditEvent } from '../../domain/security/record-audit-event.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
-/** Settings → Connected apps: the MCP clients a user approved, and revoking them (one, or all). */
+const clientParamsSchema = z.object({ clientId: z.string().min(1).max(200) });
+
+/**
+ * Settings → Connected apps: the MCP clients and AI apps a user approved, revoking them (one, or all), and the policy
+ * of an AI app (docs/app-connect.md §5).
+ */
 export async function connectedAppsRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { oauth } = services;
@@ -39,6 +45,40 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
         detail: { grantId: request.params.grantId },
       });
       return { revoked };
+    },
+  );
+
+  app.get(
+    '/api/connected-apps/:clientId/policy',
+    { schema: { params: clientParamsSchema, response: { 200: callerPolicySchema } }, config: { access: 'session' } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return getConnectedAppPolicy(oauth.store, {
+        userId: requireAuth(request).user.id,
+        clientId: request.params.clientId,
+      });
+    },
+  );
+
+  app.put(
+    '/api/connected-apps/:clientId/policy',
+    {
+      schema: { params: clientParamsSchema, body: callerPolicySchema, response: { 200: callerPolicySchema } },
+      config: { access: 'session' },
+    },
+    async (request) => {
+      const userId = requireAuth(request).user.id;
+      const policy = saveConnectedAppPolicy(oauth.store, {
+        userId,
+        clientId: request.params.clientId,
+        policy: request.body,
+      });
+      recordAuditEvent(services.context, {
+        action: 'app_policy.updated',
+        userId,
+        detail: { clientId: request.params.clientId },
+      });
+      return policy;
     },
   );
 

@@ -49,7 +49,7 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
         {
           uid: request.params.uid,
           userId: requireAuth(request).user.id,
-          defaultResource: oauth.resource,
+          resources: { mcp: oauth.resource, ai: oauth.aiResource },
           store: oauth.store,
         },
       );
@@ -76,7 +76,7 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
           uid: request.params.uid,
           userId,
           approve: request.body.approve,
-          defaultResource: oauth.resource,
+          resources: { mcp: oauth.resource, ai: oauth.aiResource },
           store: oauth.store,
         },
       );

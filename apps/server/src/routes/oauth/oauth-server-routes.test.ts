@@ -49,7 +49,8 @@ describe('issue 8: the authorization server’s discovery documents and registra
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       authorization_response_iss_parameter_supported: true,
-      scopes_supported: ['mcp:tools'],
+      // issue 18: `ai` for connected apps, beside the MCP scope (docs/app-connect.md §2).
+      scopes_supported: ['mcp:tools', 'ai'],
     });
     // No OpenID surface and no unadvertised Client ID Metadata Document support (it would break Claude).
     expect(metadata).not.toHaveProperty('client_id_metadata_document_supported');

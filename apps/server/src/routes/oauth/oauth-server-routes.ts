@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { countRegisteredClients, deleteUnusedClients } from '../../domain/oauth-server/collect-unused-clients.ts';
-import { SUPPORTED_SCOPES } from '../../domain/oauth-server/mcp-scopes.ts';
+import { MCP_SCOPE } from '../../domain/oauth-server/oauth-scopes.ts';
 import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -29,7 +29,19 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
   const publicUrl = new URL(oauth.issuer);
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST' && request.url.split('?', 1)[0] === `${OAUTH_MOUNT}/register`) {
+    if (request.url.split('?', 1)[0] === `${OAUTH_MOUNT}/register`) {
+      // Browser apps register themselves (docs/app-connect.md §4): any origin may, since registration carries no
+      // credentials and only creates a public client whose redirect URIs still pass our rules. oidc-provider
+      // answers no CORS on this endpoint, so the gateway does.
+      reply.header('access-control-allow-origin', '*');
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', 'POST')
+          .header('access-control-allow-headers', 'content-type')
+          .header('access-control-max-age', '600')
+          .send();
+      }
       const refusal = makeRoomForRegistration(services);
       if (refusal != null) return reply.code(503).header('cache-control', 'no-store').send(refusal);
     }
@@ -76,11 +88,12 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
     app.get(url, { config: { access: 'public' } }, sendMetadata);
   }
 
-  // Protected-resource metadata (RFC 9728) for /mcp: path-inserted, and at the root where clients fall back.
+  // Protected-resource metadata (RFC 9728) for /mcp: path-inserted, and at the root where clients fall back. Only
+  // the MCP scope: `ai` belongs to another resource (docs/app-connect.md §2).
   const resourceMetadata = {
     resource: oauth.resource,
     authorization_servers: [oauth.issuer],
-    scopes_supported: [...SUPPORTED_SCOPES],
+    scopes_supported: [MCP_SCOPE],
     bearer_methods_supported: ['header'],
     resource_name: 'Personal AI Gateway',
   };

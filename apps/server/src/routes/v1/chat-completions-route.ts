@@ -27,7 +27,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
       const answer = await startChatCompletion(services.gateway, {
         userId: auth.user.id,
         request: request.body,
-        // Session callers (the playground) see reasoning in its own field.
+        // Session callers (the playground) and connected apps (no per-app setting) see reasoning in its own field.
         reasoningOutput: auth.method === 'api-key' ? auth.reasoningOutput : 'field',
         abortSignal,
         log: request.log,

@@ -10,7 +10,7 @@ export type V1AccessFields = {
 };
 
 /**
- * One access line per `/v1` request, for the owner to see who used what: user, key prefix (never the key),
+ * One access line per `/v1` request, for the owner to see who used what: user, key prefix (never the key) or app,
  * route, provider, model, status, tokens and durations. Streams log when they end, so the duration is the whole
  * answer's.
  */
@@ -21,6 +21,7 @@ export function logV1Access(request: FastifyRequest, reply: FastifyReply, fields
       access: {
         userId: auth?.user.id ?? null,
         keyPrefix: auth?.method === 'api-key' ? auth.keyPrefix : null,
+        appClientId: auth?.method === 'app' ? auth.clientId : null,
         route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
         ...fields,
         durationMs: Math.round(reply.elapsedTime),

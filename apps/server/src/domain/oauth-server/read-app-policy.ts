@@ -1,0 +1,47 @@
+import type { CallerPolicy } from '@pag/contracts';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
+import { appPolicies } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+
+const selectPolicy = preparedQuery((db) =>
+  db
+    .select()
+    .from(appPolicies)
+    .where(
+      and(eq(appPolicies.userId, sql.placeholder('userId')), eq(appPolicies.clientId, sql.placeholder('clientId'))),
+    )
+    .prepare(),
+);
+
+/**
+ * The origins of a client's redirect URIs: where a browser app that connected runs, so the origins its requests come
+ * from by default (docs/app-connect.md §5). Only http(s) origins; duplicates once.
+ */
+export function redirectOrigins(redirectUris: readonly string[]): string[] {
+  const origins = redirectUris
+    .map((uri) => URL.parse(uri))
+    .filter((url) => url != null && (url.protocol === 'https:' || url.protocol === 'http:'))
+    .map((url) => url?.origin ?? '');
+  return [...new Set(origins)];
+}
+
+/**
+ * The policy of one connected app for one user: what they saved under Settings → Connected apps, or the default —
+ * every model, fallback as the user set it, and the origins of the app's redirect URIs. Read on every request the
+ * app makes, so a change applies to its next one.
+ */
+export function readAppPolicy(
+  context: DomainContext,
+  options: { userId: string; clientId: string; redirectUris: readonly string[] },
+): CallerPolicy {
+  const row = selectPolicy(context.db).get({ userId: options.userId, clientId: options.clientId });
+  if (row == null) {
+    return { allowedModels: null, subscriptionOnly: false, allowedOrigins: redirectOrigins(options.redirectUris) };
+  }
+  return {
+    allowedModels: row.allowedModels ?? null,
+    subscriptionOnly: row.subscriptionOnly,
+    allowedOrigins: row.allowedOrigins,
+  };
+}
