@@ -70,7 +70,7 @@ export type GatewayClient = {
 };
 
 type SendOptions = {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
   signal: AbortSignal | undefined;
@@ -183,6 +183,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       const onAbort = () => controller.abort(streamOptions.signal?.reason);
       if (streamOptions.signal?.aborted === true) onAbort();
       streamOptions.signal?.addEventListener('abort', onAbort, { once: true });
+      let streamId: string | null = null;
+      let hasEnded = false;
+      let hasFailed = false;
       try {
         let response = await send({
           method: 'POST',
@@ -191,7 +194,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           signal: controller.signal,
           accept: 'text/event-stream',
         });
-        const streamId = response.headers.get('x-stream-id');
+        streamId = response.headers.get('x-stream-id');
         /** The id of the last event handed to the caller: what a resume asks to continue after. */
         let lastEventId: number | null = null;
         let failedAttempts = 0;
@@ -208,8 +211,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
               // An event this client does not know (a newer gateway's) is skipped, as SSE readers skip them.
               if (event == null) continue;
               failedAttempts = 0;
+              if (event.type === 'done' || event.type === 'error') hasEnded = true;
               yield event;
-              if (event.type === 'done' || event.type === 'error') return;
+              if (hasEnded) return;
             }
           } catch (error) {
             if (controller.signal.aborted || isAbortError(error)) throw error;
@@ -261,10 +265,24 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
             lastError,
           );
         }
+      } catch (error) {
+        hasFailed = !(streamOptions.signal?.aborted ?? false);
+        throw error;
       } finally {
-        // Whether the loop ended, broke early or threw: stop the request so the gateway stops the upstream.
+        // Whether the loop ended, broke early or threw: stop the request. Leaving only detaches from the stream (the
+        // gateway keeps an answer running a while for a resume), so a caller that stops an unfinished answer also
+        // cancels it, and the gateway stops the model now. Best effort: the answer's grace period is the fallback.
+        // A stream that failed (lost, refused) is not cancelled: there is nothing left to stop.
         controller.abort();
         streamOptions.signal?.removeEventListener('abort', onAbort);
+        if (!hasEnded && !hasFailed && streamId != null) {
+          send({
+            method: 'DELETE',
+            path: `/api/ai/streams/${encodeURIComponent(streamId)}`,
+            signal: undefined,
+            accept: '*/*',
+          }).catch(() => undefined);
+        }
       }
     },
   };

@@ -220,9 +220,10 @@ describe('issue 18: stream() resumes a dropped connection by itself', () => {
     expect(old.calls).toHaveLength(1);
   });
 
-  it('issue 18: aborting stops without resuming: an AbortError, and no resume request', async () => {
+  it('issue 18: aborting stops without resuming: an AbortError, no resume request, and the answer cancelled', async () => {
     const gateway = scriptedGateway([
       (_call, init) => gateway.sse(body([{ id: 1, event: delta('Hel') }], 'hold', init?.signal)),
+      () => new Response(null, { status: 204 }),
     ]);
     const client = createGatewayClient({
       baseUrl: BASE,
@@ -241,7 +242,11 @@ describe('issue 18: stream() resumes a dropped connection by itself', () => {
     await expect(loop).rejects.toMatchObject({ name: 'AbortError' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen).toEqual([delta('Hel')]);
-    expect(gateway.calls).toHaveLength(1);
+    // No resume; the one request after the stream is the Stop that tells the gateway to end the answer now.
+    expect(gateway.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'POST /api/ai/stream',
+      `DELETE /api/ai/streams/${STREAM_ID}`,
+    ]);
   });
 
   it('issue 18: a 401 or 403 on resume is the gateway’s own error, not stream_lost', async () => {

@@ -214,6 +214,35 @@ describe('issue 18: resumable note-app streams', () => {
     ]);
   });
 
+  it('issue 18: Stop (DELETE /api/ai/streams/:id) aborts the upstream at once, not after the grace period; only the owner may', async () => {
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'An answer the user stops.',
+      deltaCount: 6,
+      stall: { ms: 10_000, afterDeltas: 1 },
+    });
+    const controller = new AbortController();
+    const first = await startStream(gateway, alice, controller.signal);
+    const streamId = first.headers.get('x-stream-id') ?? '';
+    await readFramesThenLeave(first, controller, 1);
+    const cancel = (user: AiTestUser) =>
+      fetch(`${gateway.url}/api/ai/streams/${streamId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${user.apiKey}` },
+      });
+    const byBob = await cancel(bob);
+    expect(byBob.status).toBe(404);
+    expect((await errorOf(byBob)).code).toBe('stream_not_found');
+    expect((await cancel(alice)).status).toBe(204);
+    // The grace period is 20 s and the fake pauses 10 s: only the Stop can close the upstream this soon.
+    const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
+    expect(exchange.isClientAbort).toBe(true);
+    const late = await resumeStream(gateway, alice, streamId, '1');
+    expect(parseFrames(await late.text())).toEqual([
+      { id: 2, event: 'error', data: expect.objectContaining({ type: 'error', code: 'stream_cancelled' }) },
+    ]);
+  });
+
   it('issue 18: a stream past its memory cap is not resumable, and its live client still gets the whole answer', async () => {
     const text = 'A very long answer. '.repeat(1000);
     smallCap.fakeCodex.enqueueScenarios({ kind: 'stream', text, deltaCount: 100 });

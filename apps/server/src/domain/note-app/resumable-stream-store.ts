@@ -141,17 +141,38 @@ export class ResumableStreamStore {
     clientSignal: AbortSignal;
   }): AsyncIterable<StoredStreamEvent> {
     const afterId = parseLastEventId(options.lastEventId);
-    const entry = this.#entries.get(options.streamId);
+    const entry = this.#ownEntry(options.streamId, options.userId, { mustBeResumable: true });
+    return this.#follow(entry, afterId, options.clientSignal);
+  }
+
+  /** The caller's own stream, or `stream_not_found` alike for every other case: never confirm a stream exists. */
+  #ownEntry(streamId: string, userId: string, options: { mustBeResumable: boolean }): Entry {
+    const entry = this.#entries.get(streamId);
     // The retention timer may not have run yet (or the clock was moved): expiry is decided by the clock.
     if (entry?.expiresAt != null && this.#settings.now() >= entry.expiresAt) this.#delete(entry);
-    if (entry == null || entry.isDeleted || entry.userId !== options.userId || !entry.isResumable) {
+    if (
+      entry == null ||
+      entry.isDeleted ||
+      entry.userId !== userId ||
+      (options.mustBeResumable && !entry.isResumable)
+    ) {
       throw new GatewayError(
         'stream_not_found',
-        'There is no stream with this id to resume: it ended too long ago, was too long to keep, or was never ' +
+        'There is no stream with this id: it ended too long ago, was too long to keep, or was never ' +
           'started with your credentials. Send the request again.',
       );
     }
-    return this.#follow(entry, afterId, options.clientSignal);
+    return entry;
+  }
+
+  /**
+   * The owner stops the answer (a Stop button): the upstream is aborted now rather than after the grace period, and
+   * the stream ends with a `stream_cancelled` event for any reader still attached. An ended stream stays as it was.
+   * Not the owner's, unknown or expired: `stream_not_found`, as for `resume`.
+   */
+  cancel(options: { streamId: string; userId: string }): void {
+    const entry = this.#ownEntry(options.streamId, options.userId, { mustBeResumable: false });
+    this.#finish(entry, { code: 'stream_cancelled', message: 'The answer was stopped.', retryAfter: null });
   }
 
   /**

@@ -122,6 +122,16 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     },
   );
 
+  // Stop: the client's own abort only detaches it (the answer waits the grace period for a resume); this ends it.
+  app.delete(
+    '/api/ai/streams/:streamId',
+    { schema: { params: z.object({ streamId: z.string().max(100) }) }, config: { access: 'session-or-api-key' } },
+    async (request, reply) => {
+      services.streams.cancel({ streamId: request.params.streamId, userId: requireAuth(request).user.id });
+      return reply.status(204).send();
+    },
+  );
+
   app.get(
     '/api/ai/models',
     { schema: { response: { 200: modelListSchema } }, config: { access: 'session-or-api-key' } },
