@@ -27,6 +27,7 @@ import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
+import { corsPlugin } from './plugins/cors.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
@@ -221,12 +222,19 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     operatorDefaults,
   };
 
+  // Preflights are answered before any route's access control: they carry no credentials (docs/cors.md).
+  await app.register(corsPlugin, {
+    context,
+    operatorOrigins: config.corsOrigins,
+    publicOrigin: config.publicUrl.origin,
+  });
   await app.register(async (routes) => {
     await routes.register(accessControlPlugin, {
       context: services.context,
       sessionPolicy: services.sessionPolicy,
       cookie: services.cookie,
       publicOrigin: config.publicUrl.origin,
+      corsOrigins: config.corsOrigins,
     });
     await routes.register(healthRoutes, services);
     await routes.register(authRoutes, services);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { originSchema } from '@pag/contracts';
 import { z } from 'zod';
 import { CODEX_CLIENT_VERSION } from './domain/gateway-identity.ts';
 
@@ -79,6 +80,11 @@ export type Config = Readonly<{
    * the operator settings (domain/outbound): the default only, the database's setting wins once saved.
    */
   allowPrivateUpstreams: boolean;
+  /**
+   * Browser origins the operator allows for every credential (CORS on `/api/ai/*`, `/v1/*`, `/api/openapi.json`),
+   * on top of each key's or app's own allowed origins. Exact origins; empty by default: no browser origin at all.
+   */
+  corsOrigins: readonly string[];
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -126,6 +132,24 @@ const trustProxySchema = z.string().transform((value, context) => {
   if (addresses.every((part) => /^[0-9a-fA-F:.]+(\/\d+)?$/.test(part))) return addresses;
   context.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or a comma list of addresses' });
   return z.NEVER;
+});
+
+const originListSchema = z.string().transform((value, context) => {
+  const origins = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const origin of origins) {
+    const parsed = originSchema.safeParse(origin);
+    if (!parsed.success) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be a comma-separated list of exact origins such as https://notes.example.com,http://localhost:5173 (scheme, host and port; no path, no wildcard): "${origin}" is not one`,
+      });
+      return z.NEVER;
+    }
+  }
+  return [...new Set(origins)];
 });
 
 function httpUrl(defaultValue: string) {
@@ -188,6 +212,7 @@ const environmentSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  GATEWAY_CORS_ORIGINS: originListSchema.default([]),
 });
 
 function boundedNumber(options: { min: number; max: number; unit: string }) {
@@ -273,6 +298,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     oauthRefreshTokenTtlSeconds: env.GATEWAY_OAUTH_REFRESH_TOKEN_DAYS * 24 * 60 * 60,
     oauthMaxClients: env.GATEWAY_OAUTH_MAX_CLIENTS,
     allowPrivateUpstreams: env.GATEWAY_ALLOW_PRIVATE_UPSTREAMS,
+    corsOrigins: Object.freeze(env.GATEWAY_CORS_ORIGINS),
   });
 }
 

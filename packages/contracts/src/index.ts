@@ -52,6 +52,7 @@ export {
   createdApiKeySchema,
   type ReasoningOutput,
   reasoningOutputSchema,
+  type UpdateApiKeyRequest,
   updateApiKeyRequestSchema,
   type WhoAmI,
   whoAmISchema,

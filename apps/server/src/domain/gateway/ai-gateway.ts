@@ -1,4 +1,4 @@
-import type { AiRequest, ModelEntry, ProviderName } from '@pag/contracts';
+import type { AiRequest, CallerPolicy, ModelEntry, ProviderName } from '@pag/contracts';
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart, SharedV3Warning } from '@pag/providers';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
@@ -11,10 +11,11 @@ import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
+import { policyAllowsModel } from './policy-allows-model.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
-import type { CatalogueEntry, ProviderAvailability, RouteStep } from './route-plan.ts';
+import type { CatalogueEntry, ProviderAvailability, RouteRequest, RouteStep } from './route-plan.ts';
 
 export type { UpstreamLog } from './providers/provider-binding.ts';
 
@@ -64,6 +65,7 @@ export class AiGateway {
   async startChat(options: {
     userId: string;
     request: AiRequest;
+    policy: CallerPolicy;
     abortSignal: AbortSignal;
     log?: UpstreamLog | undefined;
   }): Promise<StartedChat> {
@@ -72,7 +74,9 @@ export class AiGateway {
     const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
     return this.startModelStream({
       userId,
-      requestedModel: request.model ?? feature?.model ?? null,
+      requestedModel: request.model ?? null,
+      defaultModel: feature?.model,
+      policy: options.policy,
       call: { prompt },
       reasoningEffort: request.reasoning?.effort,
       clientConversationId: request.conversationId,
@@ -85,19 +89,19 @@ export class AiGateway {
    * Starts any answer (note-app or OpenAI-compatible): plans the route for this user and request, then tries each
    * step until one produced its first output part. `requestedModel` null means the user's default model.
    */
-  async startModelStream(options: {
-    userId: string;
-    requestedModel: string | null;
-    call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
-    reasoningEffort?: string | undefined;
-    clientConversationId?: string | undefined;
-    abortSignal: AbortSignal;
-    /** A route already planned for this request (a relay that could not relay hands it back), not planned twice. */
-    route?: PlannedRoute | undefined;
-    log?: UpstreamLog | undefined;
-  }): Promise<StartedChat> {
+  async startModelStream(
+    options: RouteRequest & {
+      call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+      reasoningEffort?: string | undefined;
+      clientConversationId?: string | undefined;
+      abortSignal: AbortSignal;
+      /** A route already planned for this request (a relay that could not relay hands it back), not planned twice. */
+      route?: PlannedRoute | undefined;
+      log?: UpstreamLog | undefined;
+    },
+  ): Promise<StartedChat> {
     const { userId } = options;
-    const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(userId, options.requestedModel));
+    const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(options));
     // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
     let upstreamWaitMs = route.upstreamWaitMs;
     const conversationId = deriveConversationId({
@@ -154,7 +158,7 @@ export class AiGateway {
    * Plans a request's route from the user's settings, upstreams and (cached) catalogue: the one planning step of
    * every front door. `requestedModel` null means the user's default model.
    */
-  async planRoute(userId: string, requestedModel: string | null): Promise<PlannedRoute> {
+  async planRoute({ userId, requestedModel, defaultModel, policy }: RouteRequest): Promise<PlannedRoute> {
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
@@ -169,7 +173,9 @@ export class AiGateway {
         : null;
     }
     const plan = resolveRoutePlan({
-      requestedModel: requestedModel ?? settings.defaultModel ?? null,
+      requestedModel,
+      defaultModel: defaultModel ?? settings.defaultModel ?? null,
+      policy,
       catalogue,
       availability: availability as ProviderAvailability,
       settings: {
@@ -181,10 +187,11 @@ export class AiGateway {
     return { upstreams, plan, upstreamWaitMs };
   }
 
-  /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */
-  async listModels(userId: string): Promise<ModelEntry[]> {
+  /** The user's merged catalogue (subscription first) as far as the caller's policy allows, for the model lists. */
+  async listModels(userId: string, policy: CallerPolicy): Promise<ModelEntry[]> {
     const entries = await this.#catalogue(userId, this.loadUpstreams(userId));
-    return entries.map((entry) => ({
+    const allowed = entries.filter((entry) => policyAllowsModel(policy, entry.provider, entry.upstreamId));
+    return allowed.map((entry) => ({
       id: `${entry.provider}/${entry.upstreamId}`,
       provider: entry.provider,
       upstreamId: entry.upstreamId,

@@ -8,6 +8,7 @@ import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
 import { formatEventFrame } from '../../plugins/sse.ts';
+import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -35,8 +36,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
+      const auth = requireAuth(request);
       const chat = await services.gateway.startChat({
-        userId: requireAuth(request).user.id,
+        userId: auth.user.id,
+        policy: callerPolicyOf(auth),
         request: request.body,
         abortSignal,
         log: request.log,
@@ -54,8 +57,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
       // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
+      const auth = requireAuth(request);
       const chat = await services.gateway.startChat({
-        userId: requireAuth(request).user.id,
+        userId: auth.user.id,
+        policy: callerPolicyOf(auth),
         request: request.body,
         abortSignal,
         log: request.log,
@@ -78,7 +83,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
   app.get(
     '/api/ai/models',
     { schema: { response: { 200: modelListSchema } }, config: { access: 'session-or-api-key' } },
-    async (request) => ({ models: await services.gateway.listModels(requireAuth(request).user.id) }),
+    async (request) => {
+      const auth = requireAuth(request);
+      return { models: await services.gateway.listModels(auth.user.id, callerPolicyOf(auth)) };
+    },
   );
 }
 
