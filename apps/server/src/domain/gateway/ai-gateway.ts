@@ -11,7 +11,7 @@ import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
-import { policyAllowsModel } from './policy-allows-model.ts';
+import { policyAllowsModel, policyAllowsProvider } from './policy-allows-model.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
@@ -162,7 +162,7 @@ export class AiGateway {
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
-    const catalogue = await this.#catalogue(userId, upstreams).catch((error: unknown) => {
+    const catalogue = await this.#catalogue(userId, upstreams, policy).catch((error: unknown) => {
       throw withUpstreamWait(error, performance.now() - catalogueStartedAt);
     });
     const upstreamWaitMs = performance.now() - catalogueStartedAt;
@@ -189,14 +189,11 @@ export class AiGateway {
 
   /** The user's merged catalogue (subscription first) as far as the caller's policy allows, for the model lists. */
   async listModels(userId: string, policy: CallerPolicy): Promise<ModelEntry[]> {
-    const entries = await this.#catalogue(userId, this.loadUpstreams(userId));
+    const entries = await this.#catalogue(userId, this.loadUpstreams(userId), policy);
     const allowed = entries.filter((entry) => policyAllowsModel(policy, entry.provider, entry.upstreamId));
-    return allowed.map((entry) => ({
-      id: `${entry.provider}/${entry.upstreamId}`,
-      provider: entry.provider,
-      upstreamId: entry.upstreamId,
-      displayName: entry.displayName,
-      reasoningEfforts: [...entry.reasoningEfforts],
+    return allowed.map(({ provider, upstreamId, displayName, reasoningEfforts }) => ({
+      ...{ id: `${provider}/${upstreamId}`, provider, upstreamId, displayName },
+      reasoningEfforts: [...reasoningEfforts],
     }));
   }
 
@@ -224,10 +221,11 @@ export class AiGateway {
     return upstreams;
   }
 
-  async #catalogue(userId: string, upstreams: UserUpstreams): Promise<CatalogueEntry[]> {
+  /** The catalogues of the providers the caller may use at all: a provider it may not use is not even asked. */
+  async #catalogue(userId: string, upstreams: UserUpstreams, policy: CallerPolicy): Promise<CatalogueEntry[]> {
     const lists: Promise<CatalogueEntry[]>[] = [];
     for (const binding of this.#registry.all) {
-      if (!upstreams.has(binding.name)) continue;
+      if (!upstreams.has(binding.name) || !policyAllowsProvider(policy, binding.name)) continue;
       const source = binding.catalogue(userId, upstreams.get(binding.name));
       if (source != null) lists.push(this.#catalogues.get({ ...source, provider: binding.name }));
     }
