@@ -58,7 +58,7 @@ export const apiKeys = sqliteTable(
     reasoningOutput: text('reasoning_output', { enum: ['field', 'think-tags', 'hidden'] })
       .notNull()
       .default('field'),
-    // The key's caller policy (`CallerPolicy` of @pag/contracts, docs/cors.md and docs/note-app-api.md "Policies"),
+    // The key's caller policy (`CallerPolicy` of @pag/contracts, docs/cors.md §1),
     // as three columns so the CORS preflight can ask SQLite for an origin (json_each) without reading every row.
     /** Null: every model of the user; else a JSON array of `provider/model` and `provider/*` patterns. */
     allowedModels: text('allowed_models', { mode: 'json' }).$type<string[]>(),

@@ -39,7 +39,7 @@ type Primary = { provider: ProviderName; upstreamModel: string };
  * - with "fall back to API keys" on, a subscription step is followed by one step per connected API-key provider.
  *   The runner moves to the next step only before the first byte reached the client.
  *
- * The caller's policy (docs/note-app-api.md, "Policies") narrows all of it: a model outside `allowedModels` is a 403
+ * The caller's policy (docs/cors.md §1) narrows all of it: a model outside `allowedModels` is a 403
  * naming the allowed patterns, no model means the first allowed one, fallbacks go only to allowed providers and
  * models, and a "subscription only" caller gets no fallback and a 403 for an API-key model.
  */
