@@ -29,6 +29,7 @@ import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
+import { corsPlugin } from './plugins/cors.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
 import { openApiDocumentPlugin } from './plugins/openapi-document.ts';
@@ -241,6 +242,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     operatorDefaults,
   };
 
+  // Preflights are answered before any route's access control: they carry no credentials (docs/cors.md).
+  await app.register(corsPlugin, {
+    context,
+    operatorOrigins: config.corsOrigins,
+    publicOrigin: config.publicUrl.origin,
+  });
   await app.register(async (routes) => {
     await routes.register(accessControlPlugin, {
       context: services.context,
@@ -248,6 +255,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       cookie: services.cookie,
       publicOrigin: config.publicUrl.origin,
       resolveAppToken: (token) => resolveAppToken(oauthProvider, oauthStore, { token, resource: config.aiResourceUrl }),
+      corsOrigins: config.corsOrigins,
     });
     await routes.register(healthRoutes, services);
     await routes.register(openApiRoutes);

@@ -54,6 +54,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('issue 18: GATEWAY_CORS_ORIGINS is a list of exact origins, empty by default', () => {
+    expect(loadConfig({}, '/').corsOrigins).toEqual([]);
+    expect(
+      loadConfig(
+        { GATEWAY_CORS_ORIGINS: ' https://notes.example.com, http://localhost:5173,https://notes.example.com' },
+        '/',
+      ).corsOrigins,
+    ).toEqual(['https://notes.example.com', 'http://localhost:5173']);
+    for (const bad of ['*', 'https://notes.example.com/', 'notes.example.com', 'https://a.example,ftp://b.example']) {
+      expect(() => loadConfig({ GATEWAY_CORS_ORIGINS: bad }, '/')).toThrow(
+        /GATEWAY_CORS_ORIGINS must be a comma-separated list of exact origins/,
+      );
+    }
+  });
+
   it('should derive the default public URL from the port and treat blank values as unset', () => {
     const config = loadConfig({ GATEWAY_PORT: '9000', GATEWAY_LOG_LEVEL: '  ' }, '/');
     expect(config.publicUrl.href).toBe('http://localhost:9000/');

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { originSchema } from '@pag/contracts';
 import { z } from 'zod';
 import { CODEX_CLIENT_VERSION } from './domain/gateway-identity.ts';
 
@@ -92,6 +93,11 @@ export type Config = Readonly<{
   streamMaxBytes: number;
   /** Every note-app stream's events together: ended ones are dropped first, then the growing one stops resuming. */
   streamTotalMaxBytes: number;
+  /**
+   * Browser origins the operator allows for every credential (CORS on `/api/ai/*`, `/v1/*`, `/api/openapi.json`),
+   * on top of each key's or app's own allowed origins. Exact origins; empty by default: no browser origin at all.
+   */
+  corsOrigins: readonly string[];
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -139,6 +145,24 @@ const trustProxySchema = z.string().transform((value, context) => {
   if (addresses.every((part) => /^[0-9a-fA-F:.]+(\/\d+)?$/.test(part))) return addresses;
   context.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or a comma list of addresses' });
   return z.NEVER;
+});
+
+const originListSchema = z.string().transform((value, context) => {
+  const origins = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const origin of origins) {
+    const parsed = originSchema.safeParse(origin);
+    if (!parsed.success) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be a comma-separated list of exact origins such as https://notes.example.com,http://localhost:5173 (scheme, host and port; no path, no wildcard): "${origin}" is not one`,
+      });
+      return z.NEVER;
+    }
+  }
+  return [...new Set(origins)];
 });
 
 function httpUrl(defaultValue: string) {
@@ -205,6 +229,7 @@ const environmentSchema = z.object({
   GATEWAY_STREAM_RETENTION_SECONDS: boundedNumber({ min: 0, max: 24 * 60 * 60, unit: 'seconds' }).default(300),
   GATEWAY_STREAM_MAX_MIB: boundedNumber({ min: 1, max: 1024, unit: 'MiB' }).default(4),
   GATEWAY_STREAM_TOTAL_MAX_MIB: boundedNumber({ min: 1, max: 64 * 1024, unit: 'MiB' }).default(256),
+  GATEWAY_CORS_ORIGINS: originListSchema.default([]),
 });
 
 function boundedNumber(options: { min: number; max: number; unit: string }) {
@@ -300,6 +325,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     streamRetentionMs: env.GATEWAY_STREAM_RETENTION_SECONDS * 1000,
     streamMaxBytes: env.GATEWAY_STREAM_MAX_MIB * 1024 * 1024,
     streamTotalMaxBytes: env.GATEWAY_STREAM_TOTAL_MAX_MIB * 1024 * 1024,
+    corsOrigins: Object.freeze(env.GATEWAY_CORS_ORIGINS),
   });
 }
 

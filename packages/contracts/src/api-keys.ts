@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callerPolicySchema } from './caller-policy.ts';
 
 /** Every gateway API key starts with this, so it is recognisable in configs and secret scanners. */
 export const API_KEY_PREFIX = 'gwk_';
@@ -7,8 +8,13 @@ export const API_KEY_PREFIX = 'gwk_';
 export const reasoningOutputSchema = z.enum(['field', 'think-tags', 'hidden']);
 export type ReasoningOutput = z.infer<typeof reasoningOutputSchema>;
 
-/** `PATCH /api/keys/:id` (session + CSRF). */
-export const updateApiKeyRequestSchema = z.object({ reasoningOutput: reasoningOutputSchema });
+/** `PATCH /api/keys/:id` (session + CSRF): either or both of the key's settings; the policy is replaced whole. */
+export const updateApiKeyRequestSchema = z
+  .object({ reasoningOutput: reasoningOutputSchema.optional(), policy: callerPolicySchema.optional() })
+  .refine((body) => body.reasoningOutput != null || body.policy != null, {
+    message: 'send reasoningOutput, policy, or both',
+  });
+export type UpdateApiKeyRequest = z.infer<typeof updateApiKeyRequestSchema>;
 
 /** An API key as listed: never the secret itself. */
 export const apiKeySummarySchema = z.object({
@@ -20,6 +26,8 @@ export const apiKeySummarySchema = z.object({
   /** `field`: `reasoning_content` (default); `think-tags`: `<think>…</think>` in the content; `hidden`: dropped. */
   reasoningOutput: reasoningOutputSchema,
   lastUsedAt: z.string().nullable().describe('ISO 8601; updated at most once a minute'),
+  /** What the key may use: models, "subscription only", browser origins (unrestricted for keys made before it). */
+  policy: callerPolicySchema,
 });
 export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
 
@@ -44,7 +52,11 @@ export const apiKeyNameSchema = z
   });
 
 /** `POST /api/keys` (session + CSRF). */
-export const createApiKeyRequestSchema = z.object({ name: apiKeyNameSchema });
+export const createApiKeyRequestSchema = z.object({
+  name: apiKeyNameSchema,
+  /** Omitted: unrestricted (every model, fallback as the user set it, no browser origin). */
+  policy: callerPolicySchema.optional(),
+});
 export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
 
 /** Answer of `POST /api/keys` (201): the only time the full key is ever shown. */

@@ -10,6 +10,12 @@ export const gatewayErrorCodeSchema = z.enum([
   'invalid_credentials',
   'csrf_failed',
   'forbidden',
+  /** The caller's policy (API key or connected app) does not allow the model asked for; the message names what it does. */
+  'model_not_allowed',
+  /** The caller is "subscription only" and the request would need a paid API key (or has no subscription route). */
+  'subscription_only',
+  /** A browser origin the caller's policy and the operator's GATEWAY_CORS_ORIGINS do not allow (docs/cors.md). */
+  'origin_not_allowed',
   'not_found',
   'conflict',
   'payload_too_large',

@@ -58,6 +58,7 @@ export {
   createdApiKeySchema,
   type ReasoningOutput,
   reasoningOutputSchema,
+  type UpdateApiKeyRequest,
   updateApiKeyRequestSchema,
   type WhoAmI,
   whoAmISchema,

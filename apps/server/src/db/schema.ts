@@ -58,6 +58,14 @@ export const apiKeys = sqliteTable(
     reasoningOutput: text('reasoning_output', { enum: ['field', 'think-tags', 'hidden'] })
       .notNull()
       .default('field'),
+    // The key's caller policy (`CallerPolicy` of @pag/contracts, docs/cors.md §1),
+    // as three columns so the CORS preflight can ask SQLite for an origin (json_each) without reading every row.
+    /** Null: every model of the user; else a JSON array of `provider/model` and `provider/*` patterns. */
+    allowedModels: text('allowed_models', { mode: 'json' }).$type<string[]>(),
+    /** Never reach a paid API key with this key, whatever the user's fallback setting. */
+    subscriptionOnly: integer('subscription_only', { mode: 'boolean' }).notNull().default(false),
+    /** JSON array of exact browser origins that may use this key (CORS); empty: none. */
+    allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (table) => [index('api_keys_user_id_idx').on(table.userId)],
 );

@@ -6,10 +6,12 @@ import type { UserRow } from '../domain/accounts/find-user.ts';
 import { resolveApiKey } from '../domain/accounts/resolve-api-key.ts';
 import { resolveSession } from '../domain/accounts/resolve-session.ts';
 import type { SessionPolicy } from '../domain/accounts/session-policy.ts';
+import { assertCallerOrigin } from '../domain/cors/assert-caller-origin.ts';
 import type { DomainContext } from '../domain/domain-context.ts';
 import { GatewayError } from '../domain/gateway-error.ts';
 import type { ResolvedAppToken } from '../domain/oauth-server/resolve-app-token.ts';
 import { safeEqual } from '../domain/security/secret-tokens.ts';
+import { crossOriginOf } from './cross-origin-of.ts';
 import { readSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
 
 /**
@@ -36,7 +38,15 @@ export type AccessMode =
 
 export type RequestAuth =
   | { method: 'session'; user: UserRow; sessionId: string; csrfToken: string }
-  | { method: 'api-key'; user: UserRow; keyId: string; keyPrefix: string; reasoningOutput: ReasoningOutput }
+  | {
+      method: 'api-key';
+      user: UserRow;
+      keyId: string;
+      keyPrefix: string;
+      reasoningOutput: ReasoningOutput;
+      /** What the key may use; the router and the origin check enforce it (docs/cors.md). */
+      policy: CallerPolicy;
+    }
   | {
       method: 'app';
       user: UserRow;
@@ -63,6 +73,8 @@ export type AccessControlOptions = {
   publicOrigin: string;
   /** Checks a connected app's access token (scope `ai`); throws `unauthenticated` when it is not one. */
   resolveAppToken: (token: string) => Promise<ResolvedAppToken>;
+  /** `GATEWAY_CORS_ORIGINS`: browser origins every credential may be used from. */
+  corsOrigins: readonly string[];
 };
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -105,7 +117,10 @@ export const accessControlPlugin = fp(
       return { method: 'api-key', ...resolved };
     };
 
+    // A session cookie authenticates only the gateway's own pages: a request from another origin never uses it (it
+    // is ignored, not refused), whatever the route, so no page elsewhere can act as the signed-in user (docs/cors.md).
     const authenticateSession = (request: FastifyRequest): RequestAuth | null => {
+      if (crossOriginOf(request, options.publicOrigin) != null) return null;
       const sessionId = readSessionCookie(request, options.cookie);
       if (sessionId == null) return null;
       const session = resolveSession(options.context, { sessionId, policy: options.sessionPolicy });
@@ -138,58 +153,75 @@ export const accessControlPlugin = fp(
       }
     };
 
+    // A credential used from a browser page elsewhere must allow that page's origin itself (or the operator does).
+    const requireAllowedOrigin = (request: FastifyRequest) => {
+      const auth = request.auth;
+      if (auth == null || !('policy' in auth)) return;
+      const origin = crossOriginOf(request, options.publicOrigin);
+      if (origin == null) return;
+      assertCallerOrigin({ origin, policy: auth.policy, operatorOrigins: options.corsOrigins });
+    };
+
     const hookFor = (access: AccessMode): onRequestHookHandler =>
       async function checkAccess(request) {
         if (access === 'own-credentials') return;
-        const presentedKey = readPresentedKey(request);
-        if (presentedKey == null) requireSameOrigin(request);
-        switch (access) {
-          case 'public':
+        await authenticate(request, access);
+        requireAllowedOrigin(request);
+      };
+
+    const authenticate = async (request: FastifyRequest, access: Exclude<AccessMode, 'own-credentials'>) => {
+      const presentedKey = readPresentedKey(request);
+      if (presentedKey == null) requireSameOrigin(request);
+      switch (access) {
+        case 'public':
+          return;
+        case 'optional-session':
+          request.auth = authenticateSession(request);
+          if (request.auth != null) requireCsrfToken(request, request.auth);
+          return;
+        case 'api-key':
+        case 'session-or-api-key': {
+          if (presentedKey != null) {
+            request.auth = await authenticateKey(presentedKey);
             return;
-          case 'optional-session':
-            request.auth = authenticateSession(request);
-            if (request.auth != null) requireCsrfToken(request, request.auth);
-            return;
-          case 'api-key':
-          case 'session-or-api-key': {
-            if (presentedKey != null) {
-              request.auth = await authenticateKey(presentedKey);
-              return;
-            }
-            if (access === 'api-key') {
-              throw new GatewayError('unauthenticated', API_KEY_MISSING);
-            }
-            break;
           }
-          case 'session':
-          case 'admin':
-            if (presentedKey != null) {
-              throw new GatewayError(
-                'forbidden',
-                'API keys cannot use this endpoint, nor can connected apps: sign in to the settings UI.',
-              );
-            }
-            break;
-          default:
-            access satisfies never;
-        }
-        const auth = authenticateSession(request);
-        if (auth == null) {
-          // A program that sent nothing is told what to send (issue 17); a browser whose session ran out, to sign in.
-          if (access === 'session-or-api-key' && readSessionCookie(request, options.cookie) == null) {
+          if (access === 'api-key') {
             throw new GatewayError('unauthenticated', API_KEY_MISSING);
           }
-          throw new GatewayError('unauthenticated', 'Not signed in, or the session has expired: sign in again.');
+          break;
         }
-        requireCsrfToken(request, auth);
-        if (access === 'admin' && !auth.user.isAdmin) {
-          throw new GatewayError(
-            'forbidden',
-            'Only an admin of this gateway can do this: ask an admin to do it for you, or to make you an admin.',
-          );
+        case 'session':
+        case 'admin':
+          if (presentedKey != null) {
+            throw new GatewayError(
+              'forbidden',
+              'API keys cannot use this endpoint, nor can connected apps: sign in to the settings UI.',
+            );
+          }
+          break;
+        default:
+          access satisfies never;
+      }
+      const auth = authenticateSession(request);
+      if (auth == null) {
+        // A program that sent nothing is told what to send (issue 17); a browser whose session ran out, to sign in.
+        // A page elsewhere is a program too: its cookie does not count (above).
+        const isProgram =
+          readSessionCookie(request, options.cookie) == null || crossOriginOf(request, options.publicOrigin) != null;
+        if (access === 'session-or-api-key' && isProgram) {
+          throw new GatewayError('unauthenticated', API_KEY_MISSING);
         }
-        request.auth = auth;
-      };
+        throw new GatewayError('unauthenticated', 'Not signed in, or the session has expired: sign in again.');
+      }
+      requireCsrfToken(request, auth);
+      if (access === 'admin' && !auth.user.isAdmin) {
+        throw new GatewayError(
+          'forbidden',
+          'Only an admin of this gateway can do this: ask an admin to do it for you, or to make you an admin.',
+        );
+      }
+      request.auth = auth;
+    };
 
     app.addHook('onRoute', (route) => {
       const access = route.config?.access;

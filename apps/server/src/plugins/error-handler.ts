@@ -10,6 +10,10 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   invalid_credentials: 401,
   csrf_failed: 403,
   forbidden: 403,
+  /** The caller's policy (key or connected app) refuses the model, the provider or the browser origin. */
+  model_not_allowed: 403,
+  subscription_only: 403,
+  origin_not_allowed: 403,
   not_found: 404,
   conflict: 409,
   setup_unavailable: 409,

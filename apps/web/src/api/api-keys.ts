@@ -2,6 +2,7 @@ import {
   type ApiKeySummary,
   apiKeyListSchema,
   apiKeySummarySchema,
+  type CallerPolicy,
   type CreateApiKeyRequest,
   type CreatedApiKey,
   createdApiKeySchema,
@@ -49,6 +50,21 @@ export function updateApiKeyReasoningOutput(options: {
     method: 'PATCH',
     path: `/api/keys/${encodeURIComponent(options.id)}`,
     body: { reasoningOutput: options.reasoningOutput },
+    csrfToken: options.csrfToken,
+    schema: apiKeySummarySchema,
+  });
+}
+
+/** `PATCH /api/keys/:id`: what the key may do (models, subscription only, web pages), replaced whole. */
+export function updateApiKeyPolicy(options: {
+  id: string;
+  policy: CallerPolicy;
+  csrfToken: string | null;
+}): Promise<ApiKeySummary> {
+  return requestApi({
+    method: 'PATCH',
+    path: `/api/keys/${encodeURIComponent(options.id)}`,
+    body: { policy: options.policy },
     csrfToken: options.csrfToken,
     schema: apiKeySummarySchema,
   });

@@ -1,10 +1,12 @@
 import type { ApiKeySummary, ReasoningOutput } from '@pag/contracts';
+import { describeCallerPolicy } from '../lib/caller-policy-draft.ts';
 import { formatDate } from '../lib/format-date.ts';
 
 export type ApiKeysTableProps = {
   keys: ApiKeySummary[];
   onRevoke: (key: ApiKeySummary) => void;
   onChangeReasoningOutput: (key: ApiKeySummary, reasoningOutput: ReasoningOutput) => void;
+  onEditPolicy: (key: ApiKeySummary) => void;
 };
 
 /**
@@ -21,7 +23,7 @@ const REASONING_OUTPUT_LABELS: Record<ReasoningOutput, string> = {
  * The user's keys. Only the recognisable prefix is ever shown: the server does not keep the secrets readable. The
  * table fits a laptop screen without scrolling sideways, and becomes one block per key on a phone.
  */
-export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput }: ApiKeysTableProps) {
+export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPolicy }: ApiKeysTableProps) {
   return (
     <>
       <div className="table-scroll">
@@ -32,6 +34,7 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput }: ApiKey
               <th scope="col">Key</th>
               <th scope="col">Used</th>
               <th scope="col">Reasoning in apps</th>
+              <th scope="col">May use</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -77,6 +80,24 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput }: ApiKey
                       </option>
                     ))}
                   </select>
+                </td>
+                <td className="keys-table-policy">
+                  <span className="keys-table-phone-label" aria-hidden="true">
+                    May use
+                  </span>
+                  <ul className="keys-table-policy-list">
+                    {describeCallerPolicy(key.policy).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    aria-label={`Change what ${key.name} may use`}
+                    onClick={() => onEditPolicy(key)}
+                  >
+                    Change
+                  </button>
                 </td>
                 <td className="table-actions">
                   <button

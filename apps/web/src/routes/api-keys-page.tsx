@@ -1,8 +1,16 @@
 import type { ApiKeySummary, CreatedApiKey } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { createApiKey, listApiKeys, revokeApiKey, updateApiKeyReasoningOutput } from '../api/api-keys.ts';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  updateApiKeyPolicy,
+  updateApiKeyReasoningOutput,
+} from '../api/api-keys.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { listModels } from '../api/stream-answer.ts';
+import { ApiKeyPolicyDialog } from '../components/api-key-policy-dialog.tsx';
 import { ApiKeysTable } from '../components/api-keys-table.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { CreateApiKeyForm } from '../components/create-api-key-form.tsx';
@@ -17,9 +25,16 @@ export function ApiKeysPage() {
   const csrfToken = useSession().data?.csrfToken ?? null;
   const [createdKey, setCreatedKey] = useState<CreatedApiKey | null>(null);
   const [keyToRevoke, setKeyToRevoke] = useState<ApiKeySummary | null>(null);
+  const [keyToRestrict, setKeyToRestrict] = useState<ApiKeySummary | null>(null);
   const keyListTitleRef = useRef<HTMLHeadingElement>(null);
 
   const keys = useQuery({ queryKey: queryKeys.apiKeys, queryFn: ({ signal }) => listApiKeys(signal) });
+  // The models to pick from when limiting a key; only fetched once a key's policy is being edited.
+  const models = useQuery({
+    queryKey: queryKeys.models,
+    queryFn: ({ signal }) => listModels(signal),
+    enabled: keyToRestrict != null,
+  });
 
   const create = useMutation({
     mutationFn: createApiKey,
@@ -49,6 +64,16 @@ export function ApiKeysPage() {
       queryClient.setQueryData<ApiKeySummary[]>(queryKeys.apiKeys, (current) =>
         current?.map((key) => (key.id === updated.id ? updated : key)),
       );
+    },
+  });
+
+  const changePolicy = useMutation({
+    mutationFn: updateApiKeyPolicy,
+    onSuccess: (updated) => {
+      queryClient.setQueryData<ApiKeySummary[]>(queryKeys.apiKeys, (current) =>
+        current?.map((key) => (key.id === updated.id ? updated : key)),
+      );
+      setKeyToRestrict(null);
     },
   });
 
@@ -111,6 +136,10 @@ export function ApiKeysPage() {
             onChangeReasoningOutput={(key, reasoningOutput) =>
               changeReasoning.mutate({ id: key.id, reasoningOutput, csrfToken })
             }
+            onEditPolicy={(key) => {
+              changePolicy.reset();
+              setKeyToRestrict(key);
+            }}
           />
         ) : null}
         {changeReasoning.error == null ? null : (
@@ -121,6 +150,17 @@ export function ApiKeysPage() {
       </section>
 
       <SecretKeyDialog createdKey={createdKey} onDone={() => setCreatedKey(null)} />
+
+      <ApiKeyPolicyDialog
+        apiKey={keyToRestrict}
+        models={models.data ?? []}
+        isPending={changePolicy.isPending}
+        error={changePolicy.error}
+        onSave={(policy) => {
+          if (keyToRestrict != null) changePolicy.mutate({ id: keyToRestrict.id, policy, csrfToken });
+        }}
+        onCancel={() => setKeyToRestrict(null)}
+      />
 
       <ConfirmDialog
         isOpen={keyToRevoke != null}

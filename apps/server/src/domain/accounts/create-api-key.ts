@@ -1,4 +1,4 @@
-import { apiKeyNameSchema, type CreatedApiKey } from '@pag/contracts';
+import { apiKeyNameSchema, type CallerPolicy, type CreatedApiKey, UNRESTRICTED_POLICY } from '@pag/contracts';
 import { count, eq } from 'drizzle-orm';
 import { apiKeys } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
@@ -7,13 +7,20 @@ import { parseField } from '../parse-field.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { hashToken } from '../security/secret-tokens.ts';
 import { generateApiKey } from './api-key-format.ts';
+import { apiKeyPolicyColumns } from './api-key-policy.ts';
 import { toApiKeySummary } from './to-api-key-summary.ts';
 
 /** Enough for every program a person runs; stops a runaway script from filling the table. */
 export const MAX_API_KEYS_PER_USER = 100;
 
-/** Creates an API key for a user. The secret is returned here and never again; only its hash is stored. */
-export function createApiKey(context: DomainContext, options: { userId: string; name: string }): CreatedApiKey {
+/**
+ * Creates an API key for a user, unrestricted unless a policy is given. The secret is returned here and never
+ * again; only its hash is stored.
+ */
+export function createApiKey(
+  context: DomainContext,
+  options: { userId: string; name: string; policy?: CallerPolicy | undefined },
+): CreatedApiKey {
   const name = parseField(apiKeyNameSchema, options.name, 'name');
   const { id, key } = generateApiKey();
   const row = context.db.transaction((tx) => {
@@ -26,7 +33,14 @@ export function createApiKey(context: DomainContext, options: { userId: string; 
     }
     return tx
       .insert(apiKeys)
-      .values({ id, userId: options.userId, name, keyHash: hashToken(key), createdAt: new Date(context.now()) })
+      .values({
+        id,
+        userId: options.userId,
+        name,
+        keyHash: hashToken(key),
+        createdAt: new Date(context.now()),
+        ...apiKeyPolicyColumns(options.policy ?? UNRESTRICTED_POLICY),
+      })
       .returning()
       .get();
   });

@@ -1,10 +1,11 @@
-import type { ReasoningOutput } from '@pag/contracts';
+import type { CallerPolicy, ReasoningOutput } from '@pag/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { apiKeys, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { hashToken, safeEqual } from '../security/secret-tokens.ts';
 import { apiKeyDisplayPrefix, parseApiKeyId } from './api-key-format.ts';
+import { apiKeyPolicyOf } from './api-key-policy.ts';
 import type { UserRow } from './find-user.ts';
 
 /** `lastUsedAt` is written at most once a minute per key so that hot API traffic does not write on every call. */
@@ -16,6 +17,8 @@ export type ResolvedApiKey = {
   keyPrefix: string;
   /** How `/v1/chat/completions` shows reasoning to this key's client (read here, with the key, once per request). */
   reasoningOutput: ReasoningOutput;
+  /** What this key may use (models, subscription only, browser origins), read with the key on every request. */
+  policy: CallerPolicy;
 };
 
 const selectKeyWithUser = preparedQuery((db) =>
@@ -44,5 +47,11 @@ export function resolveApiKey(context: DomainContext, presentedKey: string): Res
       .where(eq(apiKeys.id, id))
       .run();
   }
-  return { user: row.user, keyId: id, keyPrefix: apiKeyDisplayPrefix(id), reasoningOutput: row.key.reasoningOutput };
+  return {
+    user: row.user,
+    keyId: id,
+    keyPrefix: apiKeyDisplayPrefix(id),
+    reasoningOutput: row.key.reasoningOutput,
+    policy: apiKeyPolicyOf(row.key),
+  };
 }

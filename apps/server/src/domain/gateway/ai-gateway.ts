@@ -1,4 +1,4 @@
-import type { AiRequest, ModelEntry, ProviderName } from '@pag/contracts';
+import type { AiRequest, CallerPolicy, ModelEntry, ProviderName } from '@pag/contracts';
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart, SharedV3Warning } from '@pag/providers';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
@@ -11,10 +11,11 @@ import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
+import { policyAllowsModel, policyAllowsProvider } from './policy-allows-model.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
-import type { CatalogueEntry, ProviderAvailability, RouteStep } from './route-plan.ts';
+import type { CatalogueEntry, ProviderAvailability, RouteRequest, RouteStep } from './route-plan.ts';
 
 export type { UpstreamLog } from './providers/provider-binding.ts';
 
@@ -64,6 +65,7 @@ export class AiGateway {
   async startChat(options: {
     userId: string;
     request: AiRequest;
+    policy: CallerPolicy;
     abortSignal: AbortSignal;
     log?: UpstreamLog | undefined;
   }): Promise<StartedChat> {
@@ -72,7 +74,9 @@ export class AiGateway {
     const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
     return this.startModelStream({
       userId,
-      requestedModel: request.model ?? feature?.model ?? null,
+      requestedModel: request.model ?? null,
+      defaultModel: feature?.model,
+      policy: options.policy,
       call: { prompt },
       reasoningEffort: request.reasoning?.effort,
       clientConversationId: request.conversationId,
@@ -85,19 +89,19 @@ export class AiGateway {
    * Starts any answer (note-app or OpenAI-compatible): plans the route for this user and request, then tries each
    * step until one produced its first output part. `requestedModel` null means the user's default model.
    */
-  async startModelStream(options: {
-    userId: string;
-    requestedModel: string | null;
-    call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
-    reasoningEffort?: string | undefined;
-    clientConversationId?: string | undefined;
-    abortSignal: AbortSignal;
-    /** A route already planned for this request (a relay that could not relay hands it back), not planned twice. */
-    route?: PlannedRoute | undefined;
-    log?: UpstreamLog | undefined;
-  }): Promise<StartedChat> {
+  async startModelStream(
+    options: RouteRequest & {
+      call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+      reasoningEffort?: string | undefined;
+      clientConversationId?: string | undefined;
+      abortSignal: AbortSignal;
+      /** A route already planned for this request (a relay that could not relay hands it back), not planned twice. */
+      route?: PlannedRoute | undefined;
+      log?: UpstreamLog | undefined;
+    },
+  ): Promise<StartedChat> {
     const { userId } = options;
-    const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(userId, options.requestedModel));
+    const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(options));
     // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
     let upstreamWaitMs = route.upstreamWaitMs;
     const conversationId = deriveConversationId({
@@ -154,11 +158,11 @@ export class AiGateway {
    * Plans a request's route from the user's settings, upstreams and (cached) catalogue: the one planning step of
    * every front door. `requestedModel` null means the user's default model.
    */
-  async planRoute(userId: string, requestedModel: string | null): Promise<PlannedRoute> {
+  async planRoute({ userId, requestedModel, defaultModel, policy }: RouteRequest): Promise<PlannedRoute> {
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
-    const catalogue = await this.#catalogue(userId, upstreams).catch((error: unknown) => {
+    const catalogue = await this.#catalogue(userId, upstreams, policy).catch((error: unknown) => {
       throw withUpstreamWait(error, performance.now() - catalogueStartedAt);
     });
     const upstreamWaitMs = performance.now() - catalogueStartedAt;
@@ -169,7 +173,9 @@ export class AiGateway {
         : null;
     }
     const plan = resolveRoutePlan({
-      requestedModel: requestedModel ?? settings.defaultModel ?? null,
+      requestedModel,
+      defaultModel: defaultModel ?? settings.defaultModel ?? null,
+      policy,
       catalogue,
       availability: availability as ProviderAvailability,
       settings: {
@@ -181,15 +187,13 @@ export class AiGateway {
     return { upstreams, plan, upstreamWaitMs };
   }
 
-  /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */
-  async listModels(userId: string): Promise<ModelEntry[]> {
-    const entries = await this.#catalogue(userId, this.loadUpstreams(userId));
-    return entries.map((entry) => ({
-      id: `${entry.provider}/${entry.upstreamId}`,
-      provider: entry.provider,
-      upstreamId: entry.upstreamId,
-      displayName: entry.displayName,
-      reasoningEfforts: [...entry.reasoningEfforts],
+  /** The user's merged catalogue (subscription first) as far as the caller's policy allows, for the model lists. */
+  async listModels(userId: string, policy: CallerPolicy): Promise<ModelEntry[]> {
+    const entries = await this.#catalogue(userId, this.loadUpstreams(userId), policy);
+    const allowed = entries.filter((entry) => policyAllowsModel(policy, entry.provider, entry.upstreamId));
+    return allowed.map(({ provider, upstreamId, displayName, reasoningEfforts }) => ({
+      ...{ id: `${provider}/${upstreamId}`, provider, upstreamId, displayName },
+      reasoningEfforts: [...reasoningEfforts],
     }));
   }
 
@@ -217,10 +221,11 @@ export class AiGateway {
     return upstreams;
   }
 
-  async #catalogue(userId: string, upstreams: UserUpstreams): Promise<CatalogueEntry[]> {
+  /** The catalogues of the providers the caller may use at all: a provider it may not use is not even asked. */
+  async #catalogue(userId: string, upstreams: UserUpstreams, policy: CallerPolicy): Promise<CatalogueEntry[]> {
     const lists: Promise<CatalogueEntry[]>[] = [];
     for (const binding of this.#registry.all) {
-      if (!upstreams.has(binding.name)) continue;
+      if (!upstreams.has(binding.name) || !policyAllowsProvider(policy, binding.name)) continue;
       const source = binding.catalogue(userId, upstreams.get(binding.name));
       if (source != null) lists.push(this.#catalogues.get({ ...source, provider: binding.name }));
     }

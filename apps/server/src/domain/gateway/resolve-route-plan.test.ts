@@ -1,3 +1,4 @@
+import type { CallerPolicy } from '@pag/contracts';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../gateway-error.ts';
 import { resolveRoutePlan, splitProviderModel } from './resolve-route-plan.ts';
@@ -114,5 +115,169 @@ describe('resolveRoutePlan', () => {
     expect(splitProviderModel('gpt-5.5')).toBeNull();
     expect(splitProviderModel('unknown/gpt')).toBeNull();
     expect(splitProviderModel('openai/')).toBeNull();
+  });
+});
+
+const withFallback = { fallbackToApiKeys: true, fallbackModel: null };
+const policy = (changes: Partial<CallerPolicy>): CallerPolicy => ({
+  allowedModels: null,
+  subscriptionOnly: false,
+  allowedOrigins: [],
+  ...changes,
+});
+const steps = (result: ReturnType<typeof plan>) =>
+  result.map((step) => `${step.provider}/${step.upstreamModel}${step.isFallback ? ' (fallback)' : ''}`);
+function refusal(attempt: () => unknown): { code: string; message: string } {
+  try {
+    attempt();
+  } catch (error) {
+    if (error instanceof GatewayError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('issue 18: resolveRoutePlan under a caller policy', () => {
+  it.each<[string, string | null, Partial<CallerPolicy>, Partial<Parameters<typeof plan>[1]>, string[]]>([
+    ['an allowed explicit model', 'openai/gpt-4.1', { allowedModels: ['openai/*'] }, {}, ['openai/gpt-4.1']],
+    ['an allowed exact pattern', 'chatgpt/gpt-5.5', { allowedModels: ['chatgpt/gpt-5.5'] }, {}, ['chatgpt/gpt-5.5']],
+    // gpt-5.5 is in both catalogues: the subscription is preferred, but only the allowed provider may answer.
+    ['a bare id on the allowed provider', 'gpt-5.5', { allowedModels: ['openai/*'] }, {}, ['openai/gpt-5.5']],
+    [
+      'no model: the first allowed pattern',
+      null,
+      { allowedModels: ['gemini/*', 'openai/*'] },
+      {},
+      ['gemini/gemini-3.5-flash'],
+    ],
+    ['no model: an exact first pattern', null, { allowedModels: ['openai/gpt-4.1'] }, {}, ['openai/gpt-4.1']],
+    [
+      'no model: a default the policy forbids is passed over',
+      null,
+      { allowedModels: ['openai/*'] },
+      { defaultModel: 'chatgpt/gpt-5.5' },
+      ['openai/gpt-4.1'],
+    ],
+    [
+      'no model: an allowed default is kept',
+      null,
+      { allowedModels: ['openai/*'] },
+      { defaultModel: 'openai/gpt-5.5' },
+      ['openai/gpt-5.5'],
+    ],
+    [
+      'fallbacks only to allowed providers',
+      'chatgpt/gpt-5.5',
+      { allowedModels: ['chatgpt/*', 'gemini/*'] },
+      { settings: withFallback },
+      ['chatgpt/gpt-5.5', 'gemini/gemini-3.5-flash (fallback)'],
+    ],
+    [
+      'fallbacks only to allowed models',
+      'chatgpt/gpt-5.5',
+      { allowedModels: ['chatgpt/*', 'openai/gpt-4.1'] },
+      { settings: withFallback },
+      ['chatgpt/gpt-5.5', 'openai/gpt-4.1 (fallback)'],
+    ],
+    [
+      'a configured fallback model outside the policy is skipped',
+      'chatgpt/gpt-5.5',
+      { allowedModels: ['chatgpt/*', 'gemini/*'] },
+      { settings: { fallbackToApiKeys: true, fallbackModel: 'openai/gpt-4.1' } },
+      ['chatgpt/gpt-5.5'],
+    ],
+    [
+      'subscription only: no fallback steps, even with fallback on',
+      'chatgpt/gpt-5.5',
+      { subscriptionOnly: true },
+      { settings: withFallback },
+      ['chatgpt/gpt-5.5'],
+    ],
+    [
+      'subscription only: a bare id resolves to the subscription',
+      'gpt-5.5',
+      { subscriptionOnly: true },
+      { availability: everything, settings: withFallback },
+      ['chatgpt/gpt-5.5'],
+    ],
+    [
+      'subscription only: no model picks the subscription',
+      null,
+      { subscriptionOnly: true },
+      { defaultModel: 'openai/gpt-4.1' },
+      ['chatgpt/gpt-5.5'],
+    ],
+    [
+      'unrestricted keeps the user fallback',
+      'chatgpt/gpt-5.5',
+      {},
+      { settings: withFallback },
+      ['chatgpt/gpt-5.5', 'openai/gpt-5.5 (fallback)', 'gemini/gemini-3.5-flash (fallback)'],
+    ],
+  ])('issue 18: %s', (_label, model, changes, options, expected) => {
+    expect(steps(plan(model, { policy: policy(changes), ...options }))).toEqual(expected);
+  });
+
+  it.each<[string, string | null, Partial<CallerPolicy>, Partial<Parameters<typeof plan>[1]>, string, RegExp]>([
+    [
+      'a model outside allowedModels',
+      'openai/gpt-4.1',
+      { allowedModels: ['chatgpt/*', 'gemini/gemini-3.5-flash'] },
+      {},
+      'model_not_allowed',
+      /may use only chatgpt\/\*, gemini\/gemini-3\.5-flash/,
+    ],
+    [
+      'a bare id only on a forbidden provider',
+      'gpt-4.1',
+      { allowedModels: ['chatgpt/*'] },
+      {},
+      'model_not_allowed',
+      /may not use "gpt-4\.1"/,
+    ],
+    [
+      'an explicit API-key model when subscription only',
+      'openai/gpt-4.1',
+      { subscriptionOnly: true },
+      {},
+      'subscription_only',
+      /paid openai API key.*"subscription only"/,
+    ],
+    [
+      'a bare id only API keys have, when subscription only',
+      'gpt-4.1',
+      { subscriptionOnly: true },
+      {},
+      'subscription_only',
+      /subscription only/,
+    ],
+    [
+      'Gemini over a Google account when subscription only',
+      'gemini/gemini-3.5-flash',
+      { subscriptionOnly: true },
+      { availability: { ...everything, gemini: { kind: 'oauth' } } },
+      'subscription_only',
+      /paid gemini/,
+    ],
+    [
+      'subscription only without a subscription',
+      null,
+      { subscriptionOnly: true },
+      { availability: { ...everything, chatgpt: null } },
+      'no_provider',
+      /connect your ChatGPT subscription/,
+    ],
+    [
+      'allowed models none of which is connected',
+      null,
+      { allowedModels: ['gemini/*'] },
+      { availability: { ...everything, gemini: null } },
+      'no_provider',
+      /\(gemini\/\*\) is available/,
+    ],
+  ])('issue 18: refuses %s', (_label, model, changes, options, code, message) => {
+    const refused = refusal(() => plan(model, { policy: policy(changes), ...options }));
+    expect(refused.code).toBe(code);
+    expect(refused.message).toMatch(message);
   });
 });

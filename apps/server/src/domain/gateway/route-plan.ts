@@ -1,4 +1,4 @@
-import type { ProviderName } from '@pag/contracts';
+import type { CallerPolicy, ProviderName } from '@pag/contracts';
 
 /** One model the user can reach, as the merged catalogue lists it. */
 export type CatalogueEntry = {
@@ -30,3 +30,19 @@ export type RouteSettings = {
 export const PROVIDER_PREFERENCE: readonly ProviderName[] = ['chatgpt', 'openai', 'gemini'];
 /** API-key providers a subscription may fall back to, in order. */
 export const FALLBACK_PROVIDERS: readonly ProviderName[] = ['openai', 'gemini'];
+/**
+ * Providers a "subscription only" caller may reach: the flat-rate subscription. Gemini is not one of them even over a
+ * Google account: its requests are billed to the Google Cloud project of the user's OAuth client.
+ */
+export const SUBSCRIPTION_PROVIDERS: readonly ProviderName[] = ['chatgpt'];
+
+/**
+ * What a route is planned for: the user, the model the client named (null: none), the feature's model standing in
+ * for the user's default, and the calling key's or app's policy (`UNRESTRICTED_POLICY` for a session).
+ */
+export type RouteRequest = {
+  userId: string;
+  requestedModel: string | null;
+  defaultModel?: string | null | undefined;
+  policy: CallerPolicy;
+};

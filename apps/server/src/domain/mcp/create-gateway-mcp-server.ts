@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { reasoningEffortSchema } from '@pag/contracts';
+import { reasoningEffortSchema, UNRESTRICTED_POLICY } from '@pag/contracts';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { z } from 'zod';
 import { listConnections } from '../connection-list/list-connections.ts';
@@ -76,6 +76,8 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
       try {
         const chat = await gateway.startChat({
           userId,
+          // An MCP client acts with the user's consent for the tools, and has no caller policy of its own (yet).
+          policy: UNRESTRICTED_POLICY,
           request: {
             content: args.prompt,
             ...(args.model == null ? {} : { model: args.model }),
@@ -141,7 +143,7 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
             .filter((connection) => connection.rateLimits != null)
             .map((connection) => [connection.provider as string, connection.rateLimits]),
         );
-        const models = (await gateway.listModels(userId)).map((model) => {
+        const models = (await gateway.listModels(userId, UNRESTRICTED_POLICY)).map((model) => {
           const limits = limitsByProvider.get(model.provider);
           return {
             id: model.id,

@@ -4,8 +4,9 @@ import type Provider from 'oidc-provider';
 import { GatewayError } from '../gateway-error.ts';
 import { isLoopbackHost } from './check-redirect-uris.ts';
 import { findUserGrantId } from './connected-apps.ts';
-import { SCOPE_DESCRIPTIONS } from './oauth-scopes.ts';
+import { AI_SCOPE, SCOPE_DESCRIPTIONS } from './oauth-scopes.ts';
 import { type OAuthResources, planAuthorizationScope, scopeOfResource } from './plan-authorization-scope.ts';
+import { ensureAppPolicy } from './read-app-policy.ts';
 import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 type RawExchange = { req: IncomingMessage; res: ServerResponse };
@@ -106,6 +107,13 @@ export async function decideAuthorizationRequest(
   // granted at both levels or the request would come back to the consent page.
   grant.addOIDCScope(planned.scope);
   const grantId = await grant.save();
+  if (scopes.includes(AI_SCOPE)) {
+    ensureAppPolicy(options.store, {
+      userId: options.userId,
+      clientId: client.clientId,
+      redirectUris: client.redirectUris ?? [],
+    });
+  }
   const redirectTo = await provider.interactionResult(
     exchange.req,
     exchange.res,

@@ -45,3 +45,25 @@ export function readAppPolicy(
     allowedOrigins: row.allowedOrigins,
   };
 }
+
+/**
+ * Writes a newly approved app's default policy (its redirect URIs' origins allowed) unless the user already has one
+ * for it: the CORS preflight reads stored policies only, and a re-approval keeps what the user changed.
+ */
+export function ensureAppPolicy(
+  context: DomainContext,
+  options: { userId: string; clientId: string; redirectUris: readonly string[] },
+): void {
+  context.db
+    .insert(appPolicies)
+    .values({
+      userId: options.userId,
+      clientId: options.clientId,
+      allowedModels: null,
+      subscriptionOnly: false,
+      allowedOrigins: redirectOrigins(options.redirectUris),
+      updatedAt: new Date(context.now()),
+    })
+    .onConflictDoNothing()
+    .run();
+}

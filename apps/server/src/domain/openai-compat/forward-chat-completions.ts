@@ -1,3 +1,4 @@
+import type { CallerPolicy } from '@pag/contracts';
 import {
   type ForwardedChat,
   forwardOpenAiCompatibleChat,
@@ -25,9 +26,13 @@ export type ForwardedChatCompletions =
  */
 export async function forwardChatCompletions(
   gateway: AiGateway,
-  options: { userId: string; request: ChatCompletionRequest; abortSignal: AbortSignal },
+  options: { userId: string; policy: CallerPolicy; request: ChatCompletionRequest; abortSignal: AbortSignal },
 ): Promise<ForwardedChatCompletions> {
-  const route = await gateway.planRoute(options.userId, options.request.model);
+  const route = await gateway.planRoute({
+    userId: options.userId,
+    requestedModel: options.request.model,
+    policy: options.policy,
+  });
   const openai = gateway.providers.openai;
   const [step, ...fallbacks] = route.plan;
   const row = upstreamFor(route.upstreams, openai);

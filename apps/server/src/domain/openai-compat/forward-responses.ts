@@ -1,3 +1,4 @@
+import type { CallerPolicy } from '@pag/contracts';
 import { type CodexToolNames, forwardCodexResponses, type UpstreamResponse } from '@pag/providers';
 import type { AiGateway, PlannedRoute, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { deriveConversationId } from '../gateway/derive-conversation-id.ts';
@@ -27,10 +28,16 @@ export type ForwardedResponses =
  */
 export async function forwardResponses(
   gateway: AiGateway,
-  options: { userId: string; request: ResponsesRequest; abortSignal: AbortSignal; log?: UpstreamLog | undefined },
+  options: {
+    userId: string;
+    policy: CallerPolicy;
+    request: ResponsesRequest;
+    abortSignal: AbortSignal;
+    log?: UpstreamLog | undefined;
+  },
 ): Promise<ForwardedResponses> {
   const { userId, request } = options;
-  const route = await gateway.planRoute(userId, request.model);
+  const route = await gateway.planRoute({ userId, requestedModel: request.model, policy: options.policy });
   const chatgpt = gateway.providers.chatgpt;
   const [step] = route.plan;
   const connection = upstreamFor(route.upstreams, chatgpt);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderName, ReasoningOutput } from '@pag/contracts';
+import type { CallerPolicy, ProviderName, ReasoningOutput } from '@pag/contracts';
 import { readForwardedJson, readSseData, type SharedV3Warning } from '@pag/providers';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
@@ -38,6 +38,8 @@ export async function startChatCompletion(
   gateway: AiGateway,
   options: {
     userId: string;
+    /** What the calling key or app may use; the router enforces it on both paths. */
+    policy: CallerPolicy;
     request: ChatCompletionRequest;
     reasoningOutput: ReasoningOutput;
     abortSignal: AbortSignal;
@@ -50,7 +52,12 @@ export async function startChatCompletion(
   const { call, reasoningEffort } = toModelCall(request);
   const isStream = request.stream === true;
   const includeUsage = request.stream_options?.include_usage === true;
-  const forwarded = await forwardChatCompletions(gateway, { userId: options.userId, request, abortSignal });
+  const forwarded = await forwardChatCompletions(gateway, {
+    userId: options.userId,
+    policy: options.policy,
+    request,
+    abortSignal,
+  });
 
   if (forwarded.kind === 'relayed') {
     const { model, forwarded: upstream } = forwarded;
@@ -84,6 +91,7 @@ export async function startChatCompletion(
   const chat = await gateway.startModelStream({
     log: options.log,
     userId: options.userId,
+    policy: options.policy,
     requestedModel: request.model,
     call,
     reasoningEffort,

@@ -12,6 +12,7 @@ export type AuditAction =
   | 'session.logout'
   | 'api_key.created'
   | 'api_key.revoked'
+  | 'api_key.policy_changed'
   | 'connection.connected'
   | 'connection.disconnected'
   | 'connection.reconnect_required'

@@ -10,6 +10,7 @@ import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
 import { formatEventFrame } from '../../plugins/sse.ts';
+import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -50,8 +51,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
+      const auth = requireAuth(request);
       const chat = await services.gateway.startChat({
-        userId: requireAuth(request).user.id,
+        userId: auth.user.id,
+        policy: callerPolicyOf(auth),
         request: request.body,
         abortSignal,
         log: request.log,
@@ -77,14 +80,16 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
       config: { access: 'session-or-api-key' },
     },
     async (request, reply) => {
-      const userId = requireAuth(request).user.id;
+      const auth = requireAuth(request);
+      const userId = auth.user.id;
+      const policy = callerPolicyOf(auth);
       // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
       // From then on the answer runs into the stream store and this response is its first reader.
       const stream = await services.streams.open({
         userId,
         clientSignal: clientAbortSignal(reply),
         start: (abortSignal) =>
-          services.gateway.startChat({ userId, request: request.body, abortSignal, log: request.log }),
+          services.gateway.startChat({ userId, policy, request: request.body, abortSignal, log: request.log }),
         toEvents: (chat) =>
           toNoteAppEvents(chat.parts, {
             provider: chat.provider,
@@ -135,7 +140,10 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
   app.get(
     '/api/ai/models',
     { schema: { response: { 200: modelListSchema } }, config: { access: 'session-or-api-key' } },
-    async (request) => ({ models: await services.gateway.listModels(requireAuth(request).user.id) }),
+    async (request) => {
+      const auth = requireAuth(request);
+      return { models: await services.gateway.listModels(auth.user.id, callerPolicyOf(auth)) };
+    },
   );
 }
 

@@ -34,7 +34,11 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
       config: { access: 'session' },
     },
     async (request, reply) => {
-      const created = createApiKey(context, { userId: requireAuth(request).user.id, name: request.body.name });
+      const created = createApiKey(context, {
+        userId: requireAuth(request).user.id,
+        name: request.body.name,
+        policy: request.body.policy,
+      });
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
@@ -63,6 +67,7 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
         userId: requireAuth(request).user.id,
         keyId: request.params.id,
         reasoningOutput: request.body.reasoningOutput,
+        policy: request.body.policy,
       }),
   );
 

@@ -4,6 +4,7 @@ import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
 import { formatDataFrame } from '../../plugins/sse.ts';
+import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader, type V1AccessFields } from './log-v1-access.ts';
@@ -26,6 +27,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
       const abortSignal = clientAbortSignal(reply);
       const answer = await startChatCompletion(services.gateway, {
         userId: auth.user.id,
+        policy: callerPolicyOf(auth),
         request: request.body,
         // Session callers (the playground) and connected apps (no per-app setting) see reasoning in its own field.
         reasoningOutput: auth.method === 'api-key' ? auth.reasoningOutput : 'field',

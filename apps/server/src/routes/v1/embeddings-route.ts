@@ -1,6 +1,7 @@
 import { embedTexts } from '../../domain/gateway/embed-texts.ts';
 import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
@@ -20,8 +21,10 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
       const values = typeof body.input === 'string' ? [body.input] : body.input;
       // Embedding is one upstream call: all of it counts as upstream time, the rest is the gateway's.
       const embedStartedAt = performance.now();
+      const auth = requireAuth(request);
       const result = await embedTexts(services.gateway, {
-        userId: requireAuth(request).user.id,
+        userId: auth.user.id,
+        policy: callerPolicyOf(auth),
         model: body.model,
         values,
         dimensions: body.dimensions,

@@ -11,6 +11,7 @@ import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
 import { relayEventStream } from '../../plugins/relay-event-stream.ts';
 import { formatEventFrame } from '../../plugins/sse.ts';
+import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
@@ -34,9 +35,12 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
-      const userId = requireAuth(request).user.id;
+      const auth = requireAuth(request);
+      const userId = auth.user.id;
+      const policy = callerPolicyOf(auth);
       const forwarded = await forwardResponses(services.gateway, {
         userId,
+        policy,
         request: request.body,
         abortSignal,
         log: request.log,
@@ -47,6 +51,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         const { call, reasoningEffort } = responsesToModelCall(request.body);
         const chat = await services.gateway.startModelStream({
           userId,
+          policy,
           requestedModel: request.body.model,
           call,
           reasoningEffort,

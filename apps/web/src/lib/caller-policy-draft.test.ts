@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeCallerPolicy,
+  fromCallerPolicyDraft,
+  modelPatternChoices,
+  toCallerPolicyDraft,
+} from './caller-policy-draft.ts';
+
+const unrestricted = { allowedModels: null, subscriptionOnly: false, allowedOrigins: [] };
+const model = (provider: 'chatgpt' | 'openai', upstreamId: string) => ({
+  id: `${provider}/${upstreamId}`,
+  provider,
+  upstreamId,
+  displayName: upstreamId,
+  reasoningEfforts: [],
+});
+
+describe('issue 18: the caller policy draft', () => {
+  it('issue 18: a saved policy comes back unchanged through the draft', () => {
+    const policy = {
+      allowedModels: ['chatgpt/*', 'openai/gpt-4.1'],
+      subscriptionOnly: true,
+      allowedOrigins: ['https://notes.example.com', 'http://localhost:5173'],
+    };
+    expect(fromCallerPolicyDraft(toCallerPolicyDraft(policy))).toEqual({ policy, errors: null });
+    expect(fromCallerPolicyDraft(toCallerPolicyDraft(unrestricted))).toEqual({ policy: unrestricted, errors: null });
+  });
+
+  it('issue 18: pasted origins are forgiven a trailing slash, commas and repeats', () => {
+    const draft = { ...toCallerPolicyDraft(unrestricted), originsText: 'https://a.example/, https://a.example\n\n' };
+    expect(fromCallerPolicyDraft(draft).policy?.allowedOrigins).toEqual(['https://a.example']);
+  });
+
+  it('issue 18: an origin with a path is refused, naming it', () => {
+    const draft = { ...toCallerPolicyDraft(unrestricted), originsText: 'https://a.example/notes' };
+    const result = fromCallerPolicyDraft(draft);
+    expect(result.policy).toBeNull();
+    expect(result.errors?.allowedOrigins).toMatch(/must be an origin.*not "https:\/\/a\.example\/notes"/);
+  });
+
+  it('issue 18: limiting models to none is refused', () => {
+    const draft = { ...toCallerPolicyDraft(unrestricted), limitModels: true };
+    expect(fromCallerPolicyDraft(draft).errors?.allowedModels).toMatch(/at least one/);
+  });
+
+  it('issue 18: the choices are every provider, then each model, then patterns no longer listed', () => {
+    const models = [model('chatgpt', 'gpt-5.5'), model('openai', 'gpt-4.1')];
+    expect(modelPatternChoices(models, ['gemini/*'])).toEqual([
+      'chatgpt/*',
+      'openai/*',
+      'chatgpt/gpt-5.5',
+      'openai/gpt-4.1',
+      'gemini/*',
+    ]);
+  });
+
+  it('issue 18: the list says what a key may use in words', () => {
+    expect(describeCallerPolicy(unrestricted)).toEqual(['Every model', 'No web pages']);
+    expect(
+      describeCallerPolicy({
+        allowedModels: ['chatgpt/*'],
+        subscriptionOnly: true,
+        allowedOrigins: ['https://n.example'],
+      }),
+    ).toEqual(['Only chatgpt/*', 'Subscription only', 'Web pages: https://n.example']);
+  });
+});
