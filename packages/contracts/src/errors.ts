@@ -37,6 +37,10 @@ export const gatewayErrorCodeSchema = z.enum([
    */
   'upstream_address_refused',
   'embeddings_unavailable',
+  /** The model's answer is not JSON matching the requested output schema (structured output). */
+  'invalid_output',
+  /** The request has images and the model takes text only; the message names a model that can see them. */
+  'model_cannot_see_images',
   'service_unavailable',
   'internal_error',
 ]);

@@ -3,14 +3,14 @@ import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart, SharedV3War
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
 import type { DomainContext } from '../domain-context.ts';
-import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
-import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
+import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
+import { type NoteCall, prepareNoteCall } from './prepare-note-call.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
@@ -33,8 +33,9 @@ export type StartedChat = {
 /** What each provider's binding read for this user (`load`), by provider; absent when not set up. */
 export type UserUpstreams = ReadonlyMap<ProviderName, unknown>;
 
-/** A request's planned route: the user's upstreams, the ordered attempts, and what planning cost in upstream time. */
-export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; upstreamWaitMs: number };
+/** A request's planned route: the user's upstreams, the ordered attempts, the catalogue, planning's upstream time. */
+export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; catalogue: CatalogueEntry[] } & Waited;
+type Waited = { upstreamWaitMs: number };
 
 /**
  * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings and upstreams, plan
@@ -60,25 +61,26 @@ export class AiGateway {
     return this.#registry;
   }
 
-  /** Starts a note-app answer. Throws (before any byte) when no step of the plan could start. */
+  /** Starts a note-app answer (with its output validator). Throws (before any byte) when no step could start. */
   async startChat(options: {
     userId: string;
     request: AiRequest;
     abortSignal: AbortSignal;
     log?: UpstreamLog | undefined;
-  }): Promise<StartedChat> {
-    const { userId, request } = options;
-    const feature = request.feature == null ? null : findFeature(this.#context, { userId, name: request.feature });
-    const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
-    return this.startModelStream({
-      userId,
-      requestedModel: request.model ?? feature?.model ?? null,
-      call: { prompt },
-      reasoningEffort: request.reasoning?.effort,
-      clientConversationId: request.conversationId,
+  }): Promise<StartedChat & Pick<NoteCall, 'outputValidator'>> {
+    const { userId } = options;
+    const note = prepareNoteCall(this.#context, userId, options.request);
+    const route = await this.planRoute(userId, note.requestedModel);
+    if (note.hasImages) route.plan = keepImageSteps(route.plan, route.catalogue);
+    const { requestedModel, call, reasoningEffort } = note;
+    const started = this.startModelStream({
+      ...{ userId, requestedModel, call, reasoningEffort },
+      clientConversationId: options.request.conversationId,
       abortSignal: options.abortSignal,
+      route,
       log: options.log,
     });
+    return { ...(await started), outputValidator: note.outputValidator };
   }
 
   /**
@@ -97,9 +99,13 @@ export class AiGateway {
     log?: UpstreamLog | undefined;
   }): Promise<StartedChat> {
     const { userId } = options;
-    const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(userId, options.requestedModel));
+    const {
+      upstreams,
+      plan,
+      upstreamWaitMs: planningWaitMs,
+    } = options.route ?? (await this.planRoute(userId, options.requestedModel));
     // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
-    let upstreamWaitMs = route.upstreamWaitMs;
+    let upstreamWaitMs = planningWaitMs;
     const conversationId = deriveConversationId({
       userId,
       prompt: options.call.prompt,
@@ -178,7 +184,7 @@ export class AiGateway {
         fallbackProviders: settings.fallbackProviders,
       },
     });
-    return { upstreams, plan, upstreamWaitMs };
+    return { upstreams, plan, catalogue, upstreamWaitMs };
   }
 
   /** The user's merged model catalogue (subscription first), for `GET /api/ai/models` and `/v1/models`. */

@@ -1,6 +1,13 @@
-import { aiChatResponseSchema, aiRequestSchema, modelListSchema } from '@pag/contracts';
+import {
+  aiChatResponseSchema,
+  aiEmbedRequestSchema,
+  aiEmbedResponseSchema,
+  aiRequestSchema,
+  modelListSchema,
+} from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { embedTexts } from '../../domain/gateway/embed-texts.ts';
 import { recordPlaygroundAnswer } from '../../domain/getting-started/record-playground-answer.ts';
 import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
 import { type ErrorDescription, toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
@@ -11,8 +18,10 @@ import { formatEventFrame } from '../../plugins/sse.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
-/** Notes and conversations can be long; 8 MiB bounds a request without getting in the way. */
-const AI_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Notes, conversations and images (4 MiB each, base64) can be long; 24 MiB bounds a request without getting in the way. */
+const AI_BODY_LIMIT_BYTES = 24 * 1024 * 1024;
+/** Embeddings of many notes at once. */
+const EMBED_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The note-app API: one answer as JSON, or the answer as it is generated over SSE. Both reachable with a session
@@ -42,7 +51,11 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
-      const answer = await collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
+      const answer = await collectChatResponse(chat.parts, {
+        provider: chat.provider,
+        model: chat.model,
+        outputValidator: chat.outputValidator,
+      });
       noteAnswer(request);
       return answer;
     },
@@ -63,7 +76,12 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
       reply.header('x-gateway-provider', chat.provider);
       await pipeEventStream(
         reply,
-        toNoteAppEvents(chat.parts, { provider: chat.provider, model: chat.model, describeError: describeStreamError }),
+        toNoteAppEvents(chat.parts, {
+          provider: chat.provider,
+          model: chat.model,
+          describeError: describeStreamError,
+          outputValidator: chat.outputValidator,
+        }),
         {
           toFrame: (event) => {
             if (event.type === 'done') noteAnswer(request);
@@ -72,6 +90,31 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
           errorFrame: (error) => formatEventFrame('error', { type: 'error', ...describeStreamError(error) }),
         },
       );
+    },
+  );
+
+  app.post(
+    '/api/ai/embed',
+    {
+      bodyLimit: EMBED_BODY_LIMIT_BYTES,
+      schema: { body: aiEmbedRequestSchema, response: { 200: aiEmbedResponseSchema } },
+      config: { access: 'session-or-api-key' },
+    },
+    async (request, reply) => {
+      const { input, model } = request.body;
+      const result = await embedTexts(services.gateway, {
+        userId: requireAuth(request).user.id,
+        model: model ?? null,
+        values: typeof input === 'string' ? [input] : input,
+        abortSignal: clientAbortSignal(reply),
+      });
+      reply.header('x-gateway-provider', result.provider);
+      return {
+        model: result.model,
+        provider: result.provider,
+        embeddings: result.embeddings,
+        usage: { inputTokens: result.tokens ?? null },
+      };
     },
   );
 
