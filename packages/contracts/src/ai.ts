@@ -38,13 +38,21 @@ export const contentPartSchema = z.discriminatedUnion('type', [textPartSchema, i
 export type ContentPart = z.infer<typeof contentPartSchema>;
 
 /** A message's content: text, or (user messages only) a list of text and image parts. */
-export const messageContentSchema = z.union([
-  messageTextSchema,
-  z
-    .array(contentPartSchema)
-    .min(1, { message: 'must have at least one part' })
-    .max(100, { message: 'must have at most 100 parts' }),
-]);
+export const messageContentSchema = z.union(
+  [
+    messageTextSchema,
+    z
+      .array(contentPartSchema)
+      .min(1, { message: 'must have at least one part' })
+      .max(100, { message: 'must have at most 100 parts' }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'must be text, or a list of parts: { "type": "text", "text" } or { "type": "image", "image": "<data URL>" }'
+        : undefined,
+  },
+);
 export type MessageContent = z.infer<typeof messageContentSchema>;
 
 export const chatMessageSchema = z
