@@ -216,8 +216,11 @@ describe('issue 18: images', () => {
 });
 
 describe('issue 18: your own features', () => {
-  const session = (method: string, path: string, body?: unknown) =>
+  const session = (method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
     gateway.sessionRequest(owner, method, path, body as Record<string, unknown> | undefined);
+  /** The `/api` error envelope of an answer. */
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: { code: string; message: string } }).error;
 
   it('issue 18: create, list, use, update and delete a feature of your own', async () => {
     const created = await session('POST', '/api/ai/features', {
@@ -276,16 +279,16 @@ describe('issue 18: your own features', () => {
   it('issue 18: refuses a built-in name, a taken name, a bad slug and a schema outside the strict subset', async () => {
     const builtIn = await session('POST', '/api/ai/features', { name: 'tags', prompt: 'x' });
     expect(builtIn.status).toBe(400);
-    expect((await builtIn.json()).error.message).toMatch(/built-in feature/);
+    expect((await errorOf(builtIn)).message).toMatch(/built-in feature/);
 
     expect((await session('POST', '/api/ai/features', { name: 'twice', prompt: 'x' })).status).toBe(201);
     const taken = await session('POST', '/api/ai/features', { name: 'twice', prompt: 'y' });
     expect(taken.status).toBe(409);
-    expect((await taken.json()).error.code).toBe('conflict');
+    expect((await errorOf(taken)).code).toBe('conflict');
 
     const slug = await session('POST', '/api/ai/features', { name: 'Bad Name', prompt: 'x' });
     expect(slug.status).toBe(400);
-    expect((await slug.json()).error.message).toMatch(/lowercase letters, digits or dashes/);
+    expect((await errorOf(slug)).message).toMatch(/lowercase letters, digits or dashes/);
 
     const loose = await session('POST', '/api/ai/features', {
       name: 'loose',
@@ -293,7 +296,7 @@ describe('issue 18: your own features', () => {
       schema: { type: 'object', properties: { a: { type: 'string' } } },
     });
     expect(loose.status).toBe(400);
-    expect((await loose.json()).error.message).toMatch(/additionalProperties/);
+    expect((await errorOf(loose)).message).toMatch(/additionalProperties/);
     await session('DELETE', '/api/ai/features/twice');
   });
 
@@ -304,7 +307,7 @@ describe('issue 18: your own features', () => {
       reasoningEffort: 'high',
     });
     expect(effort.status).toBe(400);
-    expect((await effort.json()).error.message).toMatch(/takes only "prompt" and "model"/);
+    expect((await errorOf(effort)).message).toMatch(/takes only "prompt" and "model"/);
     const deleted = await session('DELETE', '/api/ai/features/summarize');
     expect(deleted.status).toBe(400);
     expect((await session('DELETE', '/api/ai/features/nothing-here')).status).toBe(404);
