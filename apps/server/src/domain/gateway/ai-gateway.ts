@@ -15,6 +15,7 @@ import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/prov
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
 import type { CatalogueEntry, ProviderAvailability, RouteStep } from './route-plan.ts';
+import { withReasoningOptions } from './with-reasoning-options.ts';
 
 export type { UpstreamLog } from './providers/provider-binding.ts';
 
@@ -90,7 +91,7 @@ export class AiGateway {
   async startModelStream(options: {
     userId: string;
     requestedModel: string | null;
-    call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+    call: Omit<LanguageModelV3CallOptions, 'abortSignal'>;
     reasoningEffort?: string | undefined;
     clientConversationId?: string | undefined;
     abortSignal: AbortSignal;
@@ -127,9 +128,7 @@ export class AiGateway {
         const { stream } = await model.doStream({
           ...options.call,
           abortSignal: options.abortSignal,
-          ...(options.reasoningEffort == null
-            ? {}
-            : { providerOptions: binding.reasoningOptions(options.reasoningEffort) }),
+          ...withReasoningOptions(options.call.providerOptions, binding, options.reasoningEffort),
         });
         const { parts, warnings } = await peekFirstOutput(stream);
         upstreamWaitMs += performance.now() - stepStartedAt;
