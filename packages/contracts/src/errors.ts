@@ -48,6 +48,10 @@ export const gatewayErrorCodeSchema = z.enum([
    * keep, or another user's: the answer never confirms that a stream exists).
    */
   'stream_not_found',
+  /** The model's answer is not JSON matching the requested output schema (structured output). */
+  'invalid_output',
+  /** The request has images and the model takes text only; the message names a model that can see them. */
+  'model_cannot_see_images',
   'service_unavailable',
   'internal_error',
 ]);

@@ -58,7 +58,7 @@ const FOLDERS = {
 };
 /** How many recordings each folder holds; change it with the recordings. */
 const EXPECTED_COUNTS: Readonly<Record<keyof typeof FOLDERS, number>> = {
-  'testkit codex-backend': 35,
+  'testkit codex-backend': 36,
   'testkit openai-api (Responses)': 8,
   'testkit openai-api (chat)': 8,
   'testkit gemini-api': 9,

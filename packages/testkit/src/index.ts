@@ -5,6 +5,8 @@ export { startBenchUpstream } from './bench-upstream/start-bench-upstream.ts';
 export { closeAllFakeServers } from './close-all-fake-servers.ts';
 export type { FakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
 export { startFakeCodexBackend } from './codex-backend/codex-backend-fake.ts';
+export type { FakeCodexModelOptions } from './codex-backend/codex-model-catalogue.ts';
+export { DEFAULT_FAKE_CODEX_MODELS } from './codex-backend/codex-model-catalogue.ts';
 export type { FakeCodexScenarioInput } from './codex-backend/fake-codex-scenario.ts';
 export { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from './codex-backend/fake-codex-scenario.ts';
 export { verifyWithFakeOpenAiAuth } from './codex-backend/verify-with-fake-openai-auth.ts';

@@ -267,6 +267,28 @@ export const featureOverrides = sqliteTable(
 );
 
 /**
+ * A user's own features (issue 18): named prompts beside the built-in ones, each with an optional default model,
+ * reasoning effort and output schema (JSON Schema; the answer is then JSON matching it). Names are slugs, unique
+ * per user, never a built-in name.
+ */
+export const userFeatures = sqliteTable(
+  'user_features',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prompt: text('prompt').notNull(),
+    model: text('model'),
+    reasoningEffort: text('reasoning_effort'),
+    outputSchema: text('output_schema', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.name] })],
+);
+
+/**
  * A user's own Google OAuth client ("Web application" in Google Cloud), used to connect a Google account for the
  * Gemini API. Google's terms and its refusal of consumer accounts rule out borrowing another app's client
  * (docs/google-protocol.md §0), so each user brings theirs. The secret is a vault ciphertext bound to the row.

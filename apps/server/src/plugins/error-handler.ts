@@ -40,6 +40,13 @@ export const STATUS_BY_CODE: Readonly<Record<GatewayErrorCode, number>> = {
   embeddings_unavailable: 409,
   /** Never 403 for another user's stream: a 404 like an unknown one, so ids cannot be probed (docs/note-app-api.md). */
   stream_not_found: 404,
+  /**
+   * The model answered, but not JSON matching the requested output schema: the upstream failed at its task, as a
+   * 502 does, and the message says what was wrong so the caller can retry or loosen the schema.
+   */
+  invalid_output: 502,
+  /** Images sent to a model that takes text only; the message names one that can see them. */
+  model_cannot_see_images: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -3,6 +3,7 @@ import {
   DEFAULT_FAKE_GEMINI_API_KEY,
   DEFAULT_FAKE_OPENAI_API_KEY,
   type FakeCodexBackend,
+  type FakeCodexModelOptions,
   type FakeGeminiApi,
   type FakeOpenAiApi,
   type FakeOpenAiAuth,
@@ -82,12 +83,18 @@ export async function startAiTestGateway(
     environment?: Record<string, string>;
     upstreamResolve?: ResolveHost;
     config?: Partial<Config>;
+    /** The fake Codex backend's catalogue (default: the testkit's). */
+    codexModels?: readonly FakeCodexModelOptions[];
   } = {},
 ): Promise<AiTestGateway> {
   // Echoing fakes answer `echo: <last user message>`, so a test can tell every caller's answer apart.
   const echo = options.shouldEcho === true ? { defaultScenario: 'echo' as const } : {};
   const fakeAuth = await startFakeOpenAiAuth({ accounts: FAKE_CHATGPT_ACCOUNTS.map((email) => ({ email })) });
-  const fakeCodex = await startFakeCodexBackend({ verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth), ...echo });
+  const fakeCodex = await startFakeCodexBackend({
+    verifyAccessToken: verifyWithFakeOpenAiAuth(fakeAuth),
+    ...echo,
+    ...(options.codexModels == null ? {} : { models: options.codexModels }),
+  });
   const fakeOpenAi = await startFakeOpenAiApi({ apiKeys: FAKE_OPENAI_KEYS, ...echo });
   const fakeGemini = await startFakeGeminiApi({ apiKeys: FAKE_GEMINI_KEYS, ...echo });
   // The public URL must be the address clients really use: it is the MCP resource and the OAuth issuer.

@@ -8,8 +8,8 @@ import {
   updateApiKeyPolicy,
   updateApiKeyReasoningOutput,
 } from '../api/api-keys.ts';
+import { listModels } from '../api/list-models.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { listModels } from '../api/stream-answer.ts';
 import { ApiKeyPolicyDialog } from '../components/api-key-policy-dialog.tsx';
 import { ApiKeysTable } from '../components/api-keys-table.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';

@@ -1,13 +1,14 @@
-import type { Feature, ModelEntry } from '@pag/contracts';
+import type { ModelEntry } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { listFeatures, updateFeature } from '../api/features.ts';
+import { listFeatures } from '../api/features.ts';
 import { listModels } from '../api/list-models.ts';
 import { getUserSettings, updateUserSettings } from '../api/provider-credentials.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
-import { FieldError } from '../components/field-error.tsx';
+import { FeatureCard } from '../components/feature-card.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
+import { ModelSelect } from '../components/model-select.tsx';
+import { NewFeatureForm } from '../components/new-feature-form.tsx';
 import { useSession } from '../hooks/use-session.ts';
 
 /** The models every connection offers, the default one, and the prompts behind the note-app features. */
@@ -19,8 +20,8 @@ export function ModelsPage() {
       <header className="page-header">
         <h1 className="page-title">Models & features</h1>
         <p className="page-description">
-          The models your connections offer, which one answers when a request names none, and the prompts behind the
-          features your note app asks for by name.
+          The models your connections offer, which one answers when a request names none, and the features your note app
+          asks for by name: the built-in ones and your own.
         </p>
       </header>
       {models.isPending || features.isPending ? <LoadingState label="Loading models…" /> : null}
@@ -31,39 +32,7 @@ export function ModelsPage() {
       {models.data != null && features.data != null
         ? features.data.map((feature) => <FeatureCard key={feature.name} feature={feature} models={models.data} />)
         : null}
-    </div>
-  );
-}
-
-function ModelSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  models: ModelEntry[];
-  emptyLabel: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={props.id}>
-        {props.label}
-      </label>
-      <select
-        id={props.id}
-        className="input"
-        value={props.value}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
-        <option value="">{props.emptyLabel}</option>
-        {props.models.map((model) => (
-          <option key={model.id} value={model.id}>
-            {model.displayName} — {model.provider}
-          </option>
-        ))}
-        {props.value !== '' && !props.models.some((model) => model.id === props.value) ? (
-          <option value={props.value}>{props.value} (not available now)</option>
-        ) : null}
-      </select>
+      {models.data != null ? <NewFeatureForm models={models.data} /> : null}
     </div>
   );
 }
@@ -99,84 +68,6 @@ function DefaultModelCard({ models }: { models: ModelEntry[] }) {
         </p>
       ) : null}
       {save.error == null ? null : <ErrorBanner title="Could not save" error={save.error} />}
-    </section>
-  );
-}
-
-function FeatureCard({ feature, models }: { feature: Feature; models: ModelEntry[] }) {
-  const queryClient = useQueryClient();
-  const csrfToken = useSession().data?.csrfToken ?? null;
-  const [prompt, setPrompt] = useState(feature.prompt);
-  const [model, setModel] = useState(feature.model ?? '');
-  const save = useMutation({
-    mutationFn: (changes: { prompt: string | null; model: string | null }) =>
-      updateFeature({ name: feature.name, ...changes, csrfToken }),
-    onSuccess: (saved) => {
-      setPrompt(saved.prompt);
-      setModel(saved.model ?? '');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.features });
-    },
-  });
-  const isChanged = prompt !== feature.prompt || model !== (feature.model ?? '');
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate({ prompt: prompt.trim(), model: model === '' ? null : model });
-  }
-
-  const titleId = `feature-${feature.name}-title`;
-  return (
-    <section className="card" aria-labelledby={titleId}>
-      <div className="connection-heading">
-        <h2 id={titleId} className="card-title feature-name">
-          {feature.name}
-        </h2>
-        <span className={feature.isCustomized ? 'status-pill status-pill-ok' : 'status-pill'}>
-          {feature.isCustomized ? 'Edited' : 'Built-in'}
-        </span>
-      </div>
-      <form className="form" onSubmit={onSubmit}>
-        <div className="field">
-          <label className="field-label" htmlFor={`feature-${feature.name}-prompt`}>
-            Prompt
-          </label>
-          <textarea
-            id={`feature-${feature.name}-prompt`}
-            className="input playground-prompt"
-            rows={3}
-            value={prompt}
-            onChange={(event) => setPrompt(event.target.value)}
-          />
-        </div>
-        <ModelSelect
-          id={`feature-${feature.name}-model`}
-          label="Model"
-          value={model}
-          models={models}
-          emptyLabel="Your default model"
-          onChange={setModel}
-        />
-        <FieldError error={save.error} />
-        <div className="button-row">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={!isChanged || prompt.trim() === '' || save.isPending}
-          >
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
-          {feature.isCustomized ? (
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={save.isPending}
-              onClick={() => save.mutate({ prompt: null, model: null })}
-            >
-              Restore built-in
-            </button>
-          ) : null}
-        </div>
-      </form>
     </section>
   );
 }

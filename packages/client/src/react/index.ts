@@ -1,4 +1,4 @@
-export { type UseAiChat, type UseAiChatOptions, useAiChat } from './use-ai-chat.ts';
+export { type ChatTurn, type UseAiChat, type UseAiChatOptions, useAiChat } from './use-ai-chat.ts';
 export {
   type AiStreamResult,
   type AiStreamState,

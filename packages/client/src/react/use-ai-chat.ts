@@ -1,21 +1,25 @@
-import type { AiRequest, ChatMessage, FeatureName } from '@pag/contracts';
+import type { AiRequest } from '@pag/contracts';
 import { useCallback, useMemo, useState } from 'react';
 import type { GatewayClient } from '../create-gateway-client.ts';
 import type { GatewayClientError } from '../gateway-client-error.ts';
 import { type AiStreamStatus, useAiStream } from './use-ai-stream.ts';
+
+/** One turn of a text chat: what the user wrote, or the answer. */
+export type ChatTurn = { role: 'user' | 'assistant'; content: string };
 
 export type UseAiChatOptions = {
   /** `provider/model`; omitted, the feature's or the user's default. */
   model?: string;
   /** Instructions for the whole conversation (e.g. the note being asked about). */
   system?: string;
-  feature?: FeatureName;
+  /** A built-in feature or one of the user's own (its prompt and model apply). */
+  feature?: string;
   reasoning?: AiRequest['reasoning'];
 };
 
 export type UseAiChat = {
   /** The conversation: the user's messages and the answers, the one being written included. */
-  messages: ChatMessage[];
+  messages: ChatTurn[];
   /** The reasoning summary of the answer being written (or the last one). */
   reasoning: string;
   /** Sends a user message with the whole conversation so far (a running answer is stopped and kept as it is). */
@@ -37,10 +41,10 @@ export type UseAiChat = {
 export function useAiChat(client: GatewayClient, options: UseAiChatOptions = {}): UseAiChat {
   const stream = useAiStream(client);
   /** The conversation up to the user message the current answer replies to. */
-  const [turns, setTurns] = useState<ChatMessage[]>([]);
+  const [turns, setTurns] = useState<ChatTurn[]>([]);
   const { model, system, feature, reasoning } = options;
 
-  const messages = useMemo<ChatMessage[]>(
+  const messages = useMemo<ChatTurn[]>(
     () =>
       stream.status === 'idle' || stream.text === '' ? turns : [...turns, { role: 'assistant', content: stream.text }],
     [turns, stream.status, stream.text],
@@ -50,7 +54,7 @@ export function useAiChat(client: GatewayClient, options: UseAiChatOptions = {})
   const send = useCallback(
     (text: string) => {
       if (text.trim() === '') return;
-      const conversation: ChatMessage[] = [...messages, { role: 'user', content: text }];
+      const conversation: ChatTurn[] = [...messages, { role: 'user', content: text }];
       setTurns(conversation);
       start({
         messages: conversation,

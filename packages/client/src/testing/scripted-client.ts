@@ -34,7 +34,7 @@ export function scriptedClient(scripts: Step[][]) {
       }
     },
     chat: async () => ({}) as AiChatResponse,
-    embed: async () => ({ model: '', provider: '', embeddings: [], usage: { inputTokens: null } }),
+    embed: async () => ({ model: 'openai/none', provider: 'openai', embeddings: [], usage: { inputTokens: null } }),
     models: async () => [],
   };
   return { client, requests, aborted };

@@ -208,6 +208,7 @@ export const codexModelsResponseSchema = z.looseObject({
         .nullish(),
       default_reasoning_level: z.string().nullish(),
       context_window: z.number().nullish(),
+      input_modalities: z.array(z.string()).nullish(),
     }),
   ),
 });

@@ -169,7 +169,7 @@ function buildTextOptions(
             type: 'json_schema',
             name: responseFormat.name ?? 'output',
             ...(responseFormat.description != null ? { description: responseFormat.description } : {}),
-            strict: false,
+            strict: codexOptions.strictJsonSchema ?? true,
             schema: responseFormat.schema,
           }
         : { type: 'json_object' }

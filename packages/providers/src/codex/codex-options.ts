@@ -56,6 +56,12 @@ export const codexProviderOptionsSchema = z.looseObject({
   textVerbosity: z.enum(['low', 'medium', 'high']).nullish(),
   parallelToolCalls: z.boolean().nullish(),
   systemMessageMode: z.enum(['developer', 'instructions']).nullish(),
+  /**
+   * `strict` of a `json_schema` `text.format` (docs/codex-protocol.md §5.3). Default true, as the official client
+   * sends for `--output-schema`: the backend then holds the model to the schema, which must be in the strict
+   * subset (objects with `additionalProperties: false` and every property required).
+   */
+  strictJsonSchema: z.boolean().nullish(),
 });
 export type CodexProviderOptions = z.infer<typeof codexProviderOptionsSchema>;
 

@@ -521,3 +521,64 @@ describe('aggregateStream', () => {
     expect(result.finishReason.unified).toBe('tool-calls');
   });
 });
+
+describe('issue 18: structured output and images on the Codex backend', () => {
+  const schema = {
+    type: 'object',
+    properties: { tags: { type: 'array', items: { type: 'string' } } },
+    required: ['tags'],
+    additionalProperties: false,
+  } as const;
+
+  it('issue 18: a json responseFormat with a schema becomes a strict json_schema text.format, as --output-schema sends', async () => {
+    const { fetch, requests } = createRecordingFetch(textResponse());
+    const { model } = createModel(fetch);
+    const { stream } = await model.doStream({
+      prompt,
+      responseFormat: { type: 'json', schema, name: 'tags' },
+    });
+    await convertStreamToArray(stream);
+    expect(requestBodyOf(requests).text).toEqual({
+      format: { type: 'json_schema', name: 'tags', strict: true, schema },
+    });
+  });
+
+  it('issue 18: strictJsonSchema false sends a non-strict format', async () => {
+    const { fetch, requests } = createRecordingFetch(textResponse());
+    const { model } = createModel(fetch);
+    const { stream } = await model.doStream({
+      prompt,
+      responseFormat: { type: 'json', schema },
+      providerOptions: { codex: { strictJsonSchema: false } },
+    });
+    await convertStreamToArray(stream);
+    expect(requestBodyOf(requests).text).toMatchObject({ format: { name: 'output', strict: false } });
+  });
+
+  it('issue 18: an image file part becomes an input_image data URL', async () => {
+    const { fetch, requests } = createRecordingFetch(textResponse());
+    const { model } = createModel(fetch);
+    const { stream } = await model.doStream({
+      prompt: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'file', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
+          ],
+        },
+      ],
+    });
+    await convertStreamToArray(stream);
+    expect(requestBodyOf(requests).input).toEqual([
+      {
+        type: 'message',
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'What is this?' },
+          { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' },
+        ],
+      },
+    ]);
+  });
+});

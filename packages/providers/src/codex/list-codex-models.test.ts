@@ -22,6 +22,7 @@ describe('listCodexModels', () => {
             ],
             default_reasoning_level: 'low',
             context_window: 272000,
+            input_modalities: ['text'],
             prefer_websockets: true,
           },
           { slug: 'codex-auto-review', visibility: 'hide' },
@@ -48,6 +49,7 @@ describe('listCodexModels', () => {
         supportedReasoningLevels: ['low', 'medium', 'high'],
         defaultReasoningLevel: 'low',
         contextWindow: 272000,
+        inputModalities: ['text'],
       },
       {
         slug: 'codex-auto-review',
@@ -56,6 +58,7 @@ describe('listCodexModels', () => {
         supportedReasoningLevels: [],
         defaultReasoningLevel: undefined,
         contextWindow: undefined,
+        inputModalities: ['text', 'image'],
       },
     ]);
   });

@@ -13,6 +13,8 @@ export type CodexModel = {
   supportedReasoningLevels: string[];
   defaultReasoningLevel: string | undefined;
   contextWindow: number | undefined;
+  /** `input_modalities` (`text`, `image`); missing means both, as the official client assumes (§5.6). */
+  inputModalities: string[];
 };
 
 /**
@@ -84,5 +86,6 @@ export async function listCodexModels(options: {
     ),
     defaultReasoningLevel: model.default_reasoning_level ?? undefined,
     contextWindow: model.context_window ?? undefined,
+    inputModalities: model.input_modalities ?? ['text', 'image'],
   }));
 }

@@ -26,6 +26,9 @@ function createProvider(settings: OpenAiCompatibleSettings) {
     // Sends stream_options.include_usage so streamed answers end with token counts.
     includeUsage: true,
     convertUsage: convertOpenAiUsage,
+    // A call's `responseFormat` schema goes upstream as `response_format: { type: 'json_schema', … }` (strict by
+    // default), not as bare `json_object` mode: OpenAI, Ollama and LM Studio all take it.
+    supportsStructuredOutputs: true,
   });
 }
 

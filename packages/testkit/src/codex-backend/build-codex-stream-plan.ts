@@ -1,6 +1,7 @@
 import { isPlainObject } from '../describe-json-type.ts';
 import { readLastUserText } from '../read-last-user-text.ts';
 import { estimateTokens, splitIntoDeltas } from '../split-into-deltas.ts';
+import { buildSchemaInstance } from './build-schema-instance.ts';
 import type { FakeCodexFunctionCall, FakeCodexStreamScenario } from './fake-codex-scenario.ts';
 import { FAKE_CODEX_REPLY_TEXT } from './fake-codex-scenario.ts';
 
@@ -99,7 +100,8 @@ export function buildCodexStreamPlan(options: {
   // A bare `{ kind: 'stream' }` still says something; calls and failures stand alone unless text is asked for.
   const isTextDefault = scenario.functionCalls == null && ending.kind !== 'failed' && ending.kind !== 'error-event';
   const echo = scenario.echo === true ? `echo: ${readLastUserText(request)}` : undefined;
-  const text = scenario.text ?? echo ?? (isTextDefault ? FAKE_CODEX_REPLY_TEXT : undefined);
+  const json = scenario.json === true ? JSON.stringify(buildSchemaInstance(requestedSchema(request)) ?? {}) : undefined;
+  const text = scenario.text ?? json ?? echo ?? (isTextDefault ? FAKE_CODEX_REPLY_TEXT : undefined);
   if (text != null) {
     const id = createId('msg');
     added({ id, type: 'message', status: 'in_progress', content: [], role: 'assistant' });
@@ -167,4 +169,11 @@ export function buildCodexStreamPlan(options: {
 
 function argumentsText(call: FakeCodexFunctionCall): string {
   return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+}
+
+/** The `text.format.schema` of a `json_schema` request, for a structured answer. */
+function requestedSchema(request: Readonly<Record<string, unknown>>): unknown {
+  const text = isPlainObject(request.text) ? request.text : {};
+  const format = isPlainObject(text.format) ? text.format : {};
+  return format.type === 'json_schema' ? format.schema : undefined;
 }

@@ -12,6 +12,11 @@ export type FakeCodexModelOptions = {
   displayName?: string;
   /** Clients older than this do not see the model (`client_version` query). Default `0.0.0`. */
   minimalClientVersion?: string;
+  /**
+   * `input_modalities` (§5.6): default `['text', 'image']`, what the official client assumes when the field is
+   * missing. A model without `image` refuses `input_image` parts.
+   */
+  inputModalities?: readonly string[];
   /** Extra or overriding wire fields, e.g. `{ prefer_websockets: true }`. */
   extraFields?: Record<string, unknown>;
 };
@@ -60,7 +65,7 @@ export function listCodexModels(options: { models: readonly FakeCodexModelOption
       default_verbosity: 'low',
       context_window: CONTEXT_WINDOW,
       max_context_window: CONTEXT_WINDOW,
-      input_modalities: ['text', 'image'],
+      input_modalities: model.inputModalities ?? ['text', 'image'],
       supports_parallel_tool_calls: true,
       supported_in_api: true,
       minimal_client_version: minimum,

@@ -14,6 +14,11 @@ export type FakeCodexStreamScenario = {
   text?: string;
   /** Answer `echo: <last user text>` when `text` is not given, so concurrent tests can tell the answers apart. */
   echo?: boolean;
+  /**
+   * Structured output: when `text` is not given, answer the JSON text of a value matching the request's
+   * `text.format.schema` (every property, one item per array, `"fake"` for strings); without a schema, `{}`.
+   */
+  json?: boolean;
   functionCalls?: readonly FakeCodexFunctionCall[];
   /** Deltas per text, summary part or arguments. Default 3. */
   deltaCount?: number;
@@ -101,6 +106,7 @@ export const FAKE_CODEX_SCENARIOS = {
   'server-error': { kind: 'http-error', status: 500 },
   unauthorized: { kind: 'http-error', status: 401 },
   echo: { kind: 'stream', echo: true },
+  json: { kind: 'stream', json: true },
 } as const satisfies Record<string, FakeCodexScenario>;
 
 export type FakeCodexScenarioName = keyof typeof FAKE_CODEX_SCENARIOS;

@@ -402,7 +402,12 @@ describe('validateCodexResponsesRequest over POST /backend-api/codex/responses',
         ],
         text: {
           verbosity: 'low',
-          format: { type: 'json_schema', strict: true, schema: {}, name: 'codex_output_schema' },
+          format: {
+            type: 'json_schema',
+            strict: true,
+            schema: { type: 'object', properties: {}, required: [], additionalProperties: false },
+            name: 'codex_output_schema',
+          },
         },
         service_tier: 'priority',
         client_metadata: { session_id: 's', 'x-codex-installation-id': 'i' },

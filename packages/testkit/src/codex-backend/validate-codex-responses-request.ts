@@ -1,6 +1,7 @@
 import { isPlainObject } from '../describe-json-type.ts';
 import * as schema from '../openai-api/openai-request-checks.ts';
 import { openAiErrorBody } from './build-codex-error-answer.ts';
+import { checkCodexTextFormat } from './check-codex-text-format.ts';
 import type { FakeCodexModelOptions } from './codex-model-catalogue.ts';
 
 /**
@@ -52,7 +53,7 @@ export function validateCodexResponsesRequest(options: {
   const problem =
     checkReasoning(body.reasoning, model) ?? checkTools(body.tools, body.tool_choice) ?? checkText(body.text);
   if (problem != null) return reject(problem);
-  const inputProblem = checkInputItems(body.input);
+  const inputProblem = checkInputItems(body.input, model);
   if (inputProblem != null) return reject(inputProblem.body, inputProblem.status);
   return { ok: true, body, model };
 }
@@ -82,8 +83,10 @@ function checkReasoning(reasoning: unknown, model: FakeCodexModelOptions): unkno
 function checkText(text: unknown): unknown {
   if (text == null) return undefined;
   if (!isPlainObject(text)) return typeError('text', 'an object', text);
-  // `text.format` is left to the model's own checks.
-  return checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: ['low', 'medium', 'high'] });
+  return (
+    checkChoice({ param: 'text.verbosity', value: text.verbosity, supported: ['low', 'medium', 'high'] }) ??
+    checkCodexTextFormat(text.format)
+  );
 }
 
 function checkChoice(options: { param: string; value: unknown; supported: readonly string[] }): unknown {
@@ -134,13 +137,20 @@ function checkToolChoice(toolChoice: unknown, names: ReadonlyMap<string, string>
   return openAiErrorBody({ message, param: 'tool_choice', code: null });
 }
 
-function checkInputItems(input: readonly unknown[]): { status: number; body: unknown } | undefined {
+function checkInputItems(
+  input: readonly unknown[],
+  model: FakeCodexModelOptions,
+): { status: number; body: unknown } | undefined {
   const callIds = new Set<string>();
   for (const [index, item] of input.entries()) {
     const param = `input[${index}]`;
     if (!isPlainObject(item)) return { status: 400, body: typeError(param, 'an object', item) };
     const type = item.type ?? (item.role == null ? undefined : 'message');
     if (typeof type !== 'string') return { status: 400, body: missing(`${param}.type`) };
+    if (type === 'message' && Array.isArray(item.content)) {
+      const imageProblem = checkImages(item.content, `${param}.content`, model);
+      if (imageProblem != null) return { status: 400, body: imageProblem };
+    }
     if (type === 'item_reference' || (type === 'reasoning' && item.id != null && item.encrypted_content == null)) {
       // With `store: false` nothing is persisted, so an id that must be looked up cannot be found (§7.1, §10).
       const message =
@@ -155,6 +165,31 @@ function checkInputItems(input: readonly unknown[]): { status: number; body: unk
       const label = type.replaceAll('_', ' ');
       const message = `No tool call found for ${label} with call_id ${String(item.call_id)}.`;
       return { status: 400, body: openAiErrorBody({ message, param: 'input', code: null }) };
+    }
+  }
+  return undefined;
+}
+
+/** Image data URLs the platform decodes; `image/*` beyond these is refused as not an image. */
+const IMAGE_DATA_URL = /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * `input_image` parts (§5.4): `image_url` a string, an https URL or a base64 data URL of an image the platform
+ * reads (else its "does not represent a valid image" 400, §7.1), and only for a model whose catalogue entry lists
+ * `image` in `input_modalities` (§5.6; the refusal's wording for a text-only model is unverified).
+ */
+function checkImages(content: readonly unknown[], param: string, model: FakeCodexModelOptions): unknown {
+  for (const [index, part] of content.entries()) {
+    if (!isPlainObject(part) || part.type !== 'input_image') continue;
+    const where = `${param}[${index}].image_url`;
+    if (typeof part.image_url !== 'string') return typeError(where, 'a string', part.image_url);
+    if (!(model.inputModalities ?? ['text', 'image']).includes('image')) {
+      const message = `The '${model.slug}' model does not support image inputs.`;
+      return openAiErrorBody({ message, param: where, code: 'unsupported_value' });
+    }
+    if (!(IMAGE_DATA_URL.test(part.image_url) || /^https:\/\//.test(part.image_url))) {
+      const message = 'The image data you provided does not represent a valid image.';
+      return openAiErrorBody({ message, param: where, code: 'invalid_image' });
     }
   }
   return undefined;

@@ -1,4 +1,4 @@
-import type { FeatureName } from '@pag/contracts';
+import type { FeatureName, OutputSchema } from '@pag/contracts';
 
 /**
  * The built-in features: system prompts a note app can ask for by name. The note's text arrives as the user
@@ -15,9 +15,19 @@ export const BUILTIN_FEATURE_PROMPTS: Readonly<Record<FeatureName, string>> = {
     'Rewrite the note to be clear and well structured while keeping its meaning, facts and tone. Answer with the ' +
     'rewritten text only.',
   tags:
-    'Suggest 3 to 7 short topic tags for the note, lowercase, most relevant first. Answer with the tags only, ' +
-    'comma-separated.',
+    'Suggest 3 to 7 short topic tags for the note, lowercase, most relevant first. Answer with JSON of the form ' +
+    '{"tags": ["first", "second"]}.',
   translate:
     'Translate the note into English, or into the language the note asks for. Keep formatting, names and code ' +
     'unchanged. Answer with the translation only.',
+};
+
+/** Built-in features whose answer is JSON: `tags` answers `{ tags: string[] }`, returned parsed as `output`. */
+export const BUILTIN_FEATURE_SCHEMAS: Readonly<Partial<Record<FeatureName, OutputSchema>>> = {
+  tags: {
+    type: 'object',
+    properties: { tags: { type: 'array', items: { type: 'string' }, description: 'Topic tags, most relevant first.' } },
+    required: ['tags'],
+    additionalProperties: false,
+  },
 };

@@ -1,10 +1,14 @@
-import { FEATURE_NAMES, type Feature, type FeatureName } from '@pag/contracts';
+import { FEATURE_NAMES, type Feature, type FeatureName, type ReasoningEffort } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
-import { featureOverrides } from '../../db/schema.ts';
+import { featureOverrides, userFeatures } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
-import { BUILTIN_FEATURE_PROMPTS } from './builtin-features.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { BUILTIN_FEATURE_PROMPTS, BUILTIN_FEATURE_SCHEMAS } from './builtin-features.ts';
 
-/** Every feature for a user: the built-in prompt unless they replaced it, and their default model if any. */
+/**
+ * Every feature for a user: the built-in ones (their prompt unless they replaced it, their default model if any),
+ * then their own, by name.
+ */
 export function listFeatures(context: DomainContext, userId: string): Feature[] {
   const overrides = new Map(
     context.db
@@ -14,19 +18,60 @@ export function listFeatures(context: DomainContext, userId: string): Feature[] 
       .all()
       .map((row) => [row.name, row]),
   );
-  return FEATURE_NAMES.map((name) => {
+  const builtIn = FEATURE_NAMES.map((name): Feature => {
     const override = overrides.get(name);
     return {
       name,
+      isBuiltIn: true,
       prompt: override?.prompt ?? BUILTIN_FEATURE_PROMPTS[name],
       model: override?.model ?? null,
+      reasoningEffort: null,
+      schema: BUILTIN_FEATURE_SCHEMAS[name] ?? null,
       isCustomized: override != null && (override.prompt != null || override.model != null),
     };
   });
+  const own = context.db
+    .select()
+    .from(userFeatures)
+    .where(eq(userFeatures.userId, userId))
+    .orderBy(userFeatures.name)
+    .all()
+    .map(
+      (row): Feature => ({
+        name: row.name,
+        isBuiltIn: false,
+        prompt: row.prompt,
+        model: row.model,
+        reasoningEffort: (row.reasoningEffort as ReasoningEffort | null) ?? null,
+        schema: row.outputSchema ?? null,
+        isCustomized: false,
+      }),
+    );
+  return [...builtIn, ...own];
 }
 
-export function findFeature(context: DomainContext, options: { userId: string; name: FeatureName }): Feature {
-  const feature = listFeatures(context, options.userId).find((candidate) => candidate.name === options.name);
-  if (feature == null) throw new TypeError(`"name" must be a feature name, got ${options.name}`);
+export function isBuiltInFeatureName(name: string): name is FeatureName {
+  return (FEATURE_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The feature a request names. An unknown name is the caller's mistake: `invalid_request` (400) listing what the
+ * user has, or with `code: 'not_found'` for a route whose path names it.
+ */
+export function findFeature(
+  context: DomainContext,
+  options: { userId: string; name: string; code?: 'invalid_request' | 'not_found' },
+): Feature {
+  const features = listFeatures(context, options.userId);
+  const feature = features.find((candidate) => candidate.name === options.name);
+  if (feature == null) {
+    const names = features.map((candidate) => candidate.name).join(', ');
+    throw new GatewayError(
+      options.code ?? 'invalid_request',
+      `There is no feature "${options.name}". Available: ${names}. Create your own under Settings → Features or ` +
+        'with POST /api/ai/features.',
+      { param: 'feature' },
+    );
+  }
   return feature;
 }

@@ -1,27 +1,69 @@
-import type { Feature, FeatureName } from '@pag/contracts';
-import { featureOverrides } from '../../db/schema.ts';
+import type { Feature, OutputSchema, ReasoningEffort } from '@pag/contracts';
+import { and, eq } from 'drizzle-orm';
+import { featureOverrides, userFeatures } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { GatewayError } from '../gateway-error.ts';
+import { compileOutputSchema } from '../structured-output/compile-output-schema.ts';
 import { findFeature } from './list-features.ts';
 
-/** Replaces a feature's prompt and/or default model for one user; null restores the built-in value. */
+/**
+ * Changes a feature for one user. A built-in feature takes a prompt and a default model (null restores the built-in
+ * value; its schema and effort are fixed); the user's own feature takes every field, its prompt never null.
+ * `undefined` leaves the reasoning effort or schema as it is.
+ */
 export function updateFeature(
   context: DomainContext,
-  options: { userId: string; name: FeatureName; prompt: string | null; model: string | null },
+  options: {
+    userId: string;
+    name: string;
+    prompt: string | null;
+    model: string | null;
+    reasoningEffort?: ReasoningEffort | null | undefined;
+    schema?: OutputSchema | null | undefined;
+  },
 ): Feature {
+  const feature = findFeature(context, { userId: options.userId, name: options.name, code: 'not_found' });
   const now = new Date(context.now());
-  context.db
-    .insert(featureOverrides)
-    .values({
-      userId: options.userId,
-      name: options.name,
-      prompt: options.prompt,
-      model: options.model,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [featureOverrides.userId, featureOverrides.name],
-      set: { prompt: options.prompt, model: options.model, updatedAt: now },
-    })
-    .run();
-  return findFeature(context, { userId: options.userId, name: options.name });
+  if (feature.isBuiltIn) {
+    if (options.reasoningEffort != null || options.schema != null) {
+      throw new GatewayError(
+        'invalid_request',
+        `The built-in feature "${feature.name}" takes only "prompt" and "model"; create a feature of your own for a ` +
+          'reasoning effort or an output schema.',
+      );
+    }
+    context.db
+      .insert(featureOverrides)
+      .values({
+        userId: options.userId,
+        name: feature.name,
+        prompt: options.prompt,
+        model: options.model,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [featureOverrides.userId, featureOverrides.name],
+        set: { prompt: options.prompt, model: options.model, updatedAt: now },
+      })
+      .run();
+  } else {
+    if (options.prompt == null) {
+      throw new GatewayError('invalid_request', '"prompt" must be text: your own features have no built-in prompt.', {
+        param: 'prompt',
+      });
+    }
+    if (options.schema != null) compileOutputSchema(options.schema);
+    context.db
+      .update(userFeatures)
+      .set({
+        prompt: options.prompt,
+        model: options.model,
+        ...(options.reasoningEffort === undefined ? {} : { reasoningEffort: options.reasoningEffort }),
+        ...(options.schema === undefined ? {} : { outputSchema: options.schema }),
+        updatedAt: now,
+      })
+      .where(and(eq(userFeatures.userId, options.userId), eq(userFeatures.name, feature.name)))
+      .run();
+  }
+  return findFeature(context, { userId: options.userId, name: feature.name });
 }

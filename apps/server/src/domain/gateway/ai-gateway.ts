@@ -3,19 +3,20 @@ import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart, SharedV3War
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
 import type { DomainContext } from '../domain-context.ts';
-import { findFeature } from '../features/list-features.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
-import { buildPrompt } from './build-prompt.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
+import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
 import { policyAllowsModel, policyAllowsProvider } from './policy-allows-model.ts';
+import { type NoteCall, prepareNoteCall } from './prepare-note-call.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
 import type { CatalogueEntry, ProviderAvailability, RouteRequest, RouteStep } from './route-plan.ts';
+import { withReasoningOptions } from './with-reasoning-options.ts';
 
 export type { UpstreamLog } from './providers/provider-binding.ts';
 
@@ -34,8 +35,9 @@ export type StartedChat = {
 /** What each provider's binding read for this user (`load`), by provider; absent when not set up. */
 export type UserUpstreams = ReadonlyMap<ProviderName, unknown>;
 
-/** A request's planned route: the user's upstreams, the ordered attempts, and what planning cost in upstream time. */
-export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; upstreamWaitMs: number };
+/** A request's planned route: the user's upstreams, the ordered attempts, the catalogue, planning's upstream time. */
+export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; catalogue: CatalogueEntry[] } & Waited;
+type Waited = { upstreamWaitMs: number };
 
 /**
  * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings and upstreams, plan
@@ -61,28 +63,26 @@ export class AiGateway {
     return this.#registry;
   }
 
-  /** Starts a note-app answer. Throws (before any byte) when no step of the plan could start. */
+  /** Starts a note-app answer (with its output validator). Throws (before any byte) when no step could start. */
   async startChat(options: {
     userId: string;
     request: AiRequest;
     policy: CallerPolicy;
     abortSignal: AbortSignal;
     log?: UpstreamLog | undefined;
-  }): Promise<StartedChat> {
-    const { userId, request } = options;
-    const feature = request.feature == null ? null : findFeature(this.#context, { userId, name: request.feature });
-    const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
-    return this.startModelStream({
-      userId,
-      requestedModel: request.model ?? null,
-      defaultModel: feature?.model,
-      policy: options.policy,
-      call: { prompt },
-      reasoningEffort: request.reasoning?.effort,
-      clientConversationId: request.conversationId,
+  }): Promise<StartedChat & Pick<NoteCall, 'outputValidator'>> {
+    const { userId, policy } = options;
+    const note = prepareNoteCall(this.#context, userId, options.request);
+    const { requestedModel, defaultModel, call, reasoningEffort } = note;
+    const route = await this.planRoute({ userId, requestedModel, defaultModel, policy });
+    if (note.hasImages) route.plan = keepImageSteps(route.plan, route.catalogue);
+    const started = this.startModelStream({
+      ...{ userId, requestedModel, defaultModel, policy, call, reasoningEffort, route },
+      clientConversationId: options.request.conversationId,
       abortSignal: options.abortSignal,
       log: options.log,
     });
+    return { ...(await started), outputValidator: note.outputValidator };
   }
 
   /**
@@ -91,7 +91,7 @@ export class AiGateway {
    */
   async startModelStream(
     options: RouteRequest & {
-      call: Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+      call: Omit<LanguageModelV3CallOptions, 'abortSignal'>;
       reasoningEffort?: string | undefined;
       clientConversationId?: string | undefined;
       abortSignal: AbortSignal;
@@ -125,9 +125,7 @@ export class AiGateway {
         const { stream } = await model.doStream({
           ...options.call,
           abortSignal: options.abortSignal,
-          ...(options.reasoningEffort == null
-            ? {}
-            : { providerOptions: binding.reasoningOptions(options.reasoningEffort) }),
+          ...withReasoningOptions(options.call.providerOptions, binding, options.reasoningEffort),
         });
         const { parts, warnings } = await peekFirstOutput(stream);
         upstreamWaitMs += performance.now() - stepStartedAt;
@@ -184,7 +182,7 @@ export class AiGateway {
         fallbackProviders: settings.fallbackProviders,
       },
     });
-    return { upstreams, plan, upstreamWaitMs };
+    return { upstreams, plan, catalogue, upstreamWaitMs };
   }
 
   /** The user's merged catalogue (subscription first) as far as the caller's policy allows, for the model lists. */

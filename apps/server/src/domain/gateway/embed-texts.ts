@@ -1,4 +1,4 @@
-import type { CallerPolicy } from '@pag/contracts';
+import type { CallerPolicy, ProviderName } from '@pag/contracts';
 import { GatewayError } from '../gateway-error.ts';
 import type { AiGateway } from './ai-gateway.ts';
 import { policyAllowsModel } from './policy-allows-model.ts';
@@ -6,21 +6,22 @@ import { splitProviderModel } from './resolve-route-plan.ts';
 
 /**
  * Embeds texts with a provider that has embeddings: the named one, else the first set-up provider that has them
- * (in the registry's order). Without one the answer is a 409 that says what to connect. The caller's policy
- * applies as in the router: no subscription makes embeddings, so a "subscription only" caller is refused outright,
- * and the embedding model must match `allowedModels` when the policy lists any.
+ * (in the registry's order); `model` null means that provider's default embedding model. Without one the answer is
+ * `embeddings_unavailable`, saying what to connect. Shared by `/v1/embeddings` and `POST /api/ai/embed`. The
+ * caller's policy applies as in the router: no subscription makes embeddings, so a "subscription only" caller is
+ * refused outright, and the embedding model must match `allowedModels` when the policy lists any.
  */
 export async function embedTexts(
   gateway: AiGateway,
   options: {
     userId: string;
     policy: CallerPolicy;
-    model: string;
+    model: string | null;
     values: string[];
     dimensions?: number | undefined;
     abortSignal: AbortSignal;
   },
-): Promise<{ model: string; embeddings: number[][]; tokens: number | undefined }> {
+): Promise<{ model: string; provider: ProviderName; embeddings: number[][]; tokens: number | undefined }> {
   if (options.policy.subscriptionOnly) {
     throw new GatewayError(
       'subscription_only',
@@ -30,21 +31,22 @@ export async function embedTexts(
     );
   }
   const upstreams = gateway.loadUpstreams(options.userId);
-  const explicit = splitProviderModel(options.model);
+  const explicit = options.model == null ? null : splitProviderModel(options.model);
   const binding =
     explicit == null
       ? gateway.providers.all.find((candidate) => candidate.embeddings != null && upstreams.has(candidate.name))
       : gateway.binding(explicit.provider);
-  const upstreamModel = explicit?.upstreamModel ?? options.model;
   if (binding?.embeddings == null || !upstreams.has(binding.name)) {
     const asked = binding != null && binding.embeddings == null ? ` The ${binding.label} has no embeddings.` : '';
+    const model = options.model == null ? '' : ` for "${options.model}"`;
     throw new GatewayError(
       'embeddings_unavailable',
-      `No connection that makes embeddings is set up for "${options.model}".${asked} Add an OpenAI-compatible ` +
+      `No connection that makes embeddings is set up${model}.${asked} Add an OpenAI-compatible ` +
         'API key (OpenAI, Ollama, LM Studio…) or a Gemini API key under Settings → Connections → Provider keys.',
       { param: 'model' },
     );
   }
+  const upstreamModel = explicit?.upstreamModel ?? options.model ?? binding.embeddings.defaultModel;
   if (!policyAllowsModel(options.policy, binding.name, upstreamModel)) {
     throw new GatewayError(
       'model_not_allowed',
@@ -65,5 +67,10 @@ export async function embedTexts(
       ? {}
       : { providerOptions: binding.embeddings.dimensionsOptions(options.dimensions) }),
   });
-  return { model: `${binding.name}/${upstreamModel}`, embeddings: result.embeddings, tokens: result.usage?.tokens };
+  return {
+    model: `${binding.name}/${upstreamModel}`,
+    provider: binding.name,
+    embeddings: result.embeddings,
+    tokens: result.usage?.tokens,
+  };
 }

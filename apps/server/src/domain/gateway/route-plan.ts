@@ -6,6 +6,8 @@ export type CatalogueEntry = {
   upstreamId: string;
   displayName: string;
   reasoningEfforts: readonly string[];
+  /** What the model takes as input (`text`, `image`), when its provider lists it; absent: not known. */
+  inputModalities?: readonly string[];
 };
 
 /** What the router knows about the user's upstreams for this request. */

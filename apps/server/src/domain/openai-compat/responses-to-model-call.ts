@@ -5,9 +5,10 @@ import type {
   LanguageModelV3Prompt,
 } from '@pag/providers';
 import { GatewayError } from '../gateway-error.ts';
+import { jsonSchemaStrictness } from './json-schema-strictness.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 
-type ModelCall = Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+type ModelCall = Omit<LanguageModelV3CallOptions, 'abortSignal'>;
 type JsonSchema = LanguageModelV3FunctionTool['inputSchema'];
 type Item = Record<string, unknown>;
 type AssistantContent = Extract<LanguageModelV3Message, { role: 'assistant' }>['content'];
@@ -105,6 +106,7 @@ export function responsesToModelCall(request: ResponsesRequest): {
       ...(typeof format.name === 'string' ? { name: format.name } : {}),
       ...(format.schema == null ? {} : { schema: format.schema as JsonSchema }),
     };
+    call.providerOptions = jsonSchemaStrictness(format.strict);
   }
   const limits = request as { max_output_tokens?: unknown; temperature?: unknown; top_p?: unknown };
   if (typeof limits.max_output_tokens === 'number') call.maxOutputTokens = limits.max_output_tokens;

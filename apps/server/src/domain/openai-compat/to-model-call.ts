@@ -7,8 +7,9 @@ import type {
 } from '@pag/providers';
 import { GatewayError } from '../gateway-error.ts';
 import type { ChatCompletionRequest, ChatMessage } from './chat-completion-request.ts';
+import { jsonSchemaStrictness } from './json-schema-strictness.ts';
 
-type ModelCall = Omit<LanguageModelV3CallOptions, 'abortSignal' | 'providerOptions'>;
+type ModelCall = Omit<LanguageModelV3CallOptions, 'abortSignal'>;
 type JsonSchema = LanguageModelV3FunctionTool['inputSchema'];
 
 /** A JSON Schema that accepts any object: the input schema of a tool declared without `parameters`. */
@@ -42,6 +43,7 @@ export function toModelCall(request: ChatCompletionRequest): { call: ModelCall; 
       ...(format.json_schema.description == null ? {} : { description: format.json_schema.description }),
       ...(format.json_schema.schema == null ? {} : { schema: format.json_schema.schema as JsonSchema }),
     };
+    call.providerOptions = jsonSchemaStrictness(format.json_schema.strict);
   }
   const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxOutputTokens != null) call.maxOutputTokens = maxOutputTokens;

@@ -1,7 +1,15 @@
-import { aiChatResponseSchema, aiRequestSchema, aiStreamEventSchema, modelListSchema } from '@pag/contracts';
+import {
+  aiChatResponseSchema,
+  aiEmbedRequestSchema,
+  aiEmbedResponseSchema,
+  aiRequestSchema,
+  aiStreamEventSchema,
+  modelListSchema,
+} from '@pag/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { embedTexts } from '../../domain/gateway/embed-texts.ts';
 import { recordPlaygroundAnswer } from '../../domain/getting-started/record-playground-answer.ts';
 import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
 import type { StoredStreamEvent } from '../../domain/note-app/resumable-stream-store.ts';
@@ -14,8 +22,10 @@ import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
-/** Notes and conversations can be long; 8 MiB bounds a request without getting in the way. */
-const AI_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Notes, conversations and images (4 MiB each, base64) can be long; 24 MiB bounds a request without getting in the way. */
+const AI_BODY_LIMIT_BYTES = 24 * 1024 * 1024;
+/** Embeddings of many notes at once. */
+const EMBED_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * What the stream answers, for the OpenAPI document (the route writes the frames itself through the pump, so
@@ -60,7 +70,11 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
-      const answer = await collectChatResponse(chat.parts, { provider: chat.provider, model: chat.model });
+      const answer = await collectChatResponse(chat.parts, {
+        provider: chat.provider,
+        model: chat.model,
+        outputValidator: chat.outputValidator,
+      });
       noteAnswer(request);
       return answer;
     },
@@ -95,6 +109,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
             provider: chat.provider,
             model: chat.model,
             describeError: describeStreamError,
+            outputValidator: chat.outputValidator,
           }),
         describeError: describeStreamError,
       });
@@ -134,6 +149,33 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     async (request, reply) => {
       services.streams.cancel({ streamId: request.params.streamId, userId: requireAuth(request).user.id });
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/ai/embed',
+    {
+      bodyLimit: EMBED_BODY_LIMIT_BYTES,
+      schema: { body: aiEmbedRequestSchema, response: { 200: aiEmbedResponseSchema } },
+      config: { access: 'session-or-api-key' },
+    },
+    async (request, reply) => {
+      const { input, model } = request.body;
+      const auth = requireAuth(request);
+      const result = await embedTexts(services.gateway, {
+        userId: auth.user.id,
+        policy: callerPolicyOf(auth),
+        model: model ?? null,
+        values: typeof input === 'string' ? [input] : input,
+        abortSignal: clientAbortSignal(reply),
+      });
+      reply.header('x-gateway-provider', result.provider);
+      return {
+        model: result.model,
+        provider: result.provider,
+        embeddings: result.embeddings,
+        usage: { inputTokens: result.tokens ?? null },
+      };
     },
   );
 

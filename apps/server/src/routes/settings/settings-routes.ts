@@ -1,9 +1,10 @@
 import {
   apiCredentialListSchema,
   apiCredentialSchema,
+  createFeatureRequestSchema,
   featureListSchema,
-  featureNameSchema,
   featureSchema,
+  featureSlugSchema,
   saveApiCredentialRequestSchema,
   updateFeatureRequestSchema,
   updateUserSettingsRequestSchema,
@@ -15,6 +16,8 @@ import { z } from 'zod';
 import { deleteApiCredential, listApiCredentialRows } from '../../domain/credentials/list-api-credentials.ts';
 import { saveApiCredential } from '../../domain/credentials/save-api-credential.ts';
 import { toApiCredentialDto } from '../../domain/credentials/to-api-credential-dto.ts';
+import { createFeature } from '../../domain/features/create-feature.ts';
+import { deleteFeature } from '../../domain/features/delete-feature.ts';
 import { listFeatures } from '../../domain/features/list-features.ts';
 import { updateFeature } from '../../domain/features/update-feature.ts';
 import { getUserSettings } from '../../domain/settings/get-user-settings.ts';
@@ -23,6 +26,7 @@ import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
 const providerParams = z.object({ provider: z.enum(['openai', 'gemini'], { message: 'must be openai or gemini' }) });
+const featureParams = z.object({ name: featureSlugSchema });
 /** Saving a key makes an upstream call; bound it. */
 const SAVE_KEY_RATE_LIMIT = { max: 10, timeWindow: 60_000 };
 
@@ -57,23 +61,40 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
     async (request) => ({ features: listFeatures(context, requireAuth(request).user.id) }),
   );
 
+  // Features are settings: read with a key too (a note app lists what it can offer), changed only in a session.
+  app.post(
+    '/api/ai/features',
+    {
+      schema: { body: createFeatureRequestSchema, response: { 201: featureSchema } },
+      config: { access: 'session' },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return createFeature(context, { userId: requireAuth(request).user.id, feature: request.body });
+    },
+  );
+
   app.put(
     '/api/ai/features/:name',
     {
       schema: {
-        params: z.object({ name: featureNameSchema }),
+        params: featureParams,
         body: updateFeatureRequestSchema,
         response: { 200: featureSchema },
       },
       config: { access: 'session' },
     },
     async (request) =>
-      updateFeature(context, {
-        userId: requireAuth(request).user.id,
-        name: request.params.name,
-        prompt: request.body.prompt,
-        model: request.body.model,
-      }),
+      updateFeature(context, { userId: requireAuth(request).user.id, name: request.params.name, ...request.body }),
+  );
+
+  app.delete(
+    '/api/ai/features/:name',
+    { schema: { params: featureParams }, config: { access: 'session' } },
+    async (request, reply) => {
+      deleteFeature(context, { userId: requireAuth(request).user.id, name: request.params.name });
+      return reply.status(204).send();
+    },
   );
 
   app.get(

@@ -211,7 +211,8 @@ describe('chat completion options', () => {
     });
     const body = lastCodexBody();
     expect(body.reasoning).toMatchObject({ effort: 'high' });
-    expect(body.text).toMatchObject({ format: { type: 'json_schema', name: 'answer' } });
+    // issue 18: the client's strict (absent: false, as OpenAI defaults) reaches the backend, which holds strict schemas.
+    expect(body.text).toMatchObject({ format: { type: 'json_schema', name: 'answer', strict: false } });
     const user = (body.input as { role?: string; content?: Record<string, unknown>[] }[]).find(
       (item) => item.role === 'user',
     );

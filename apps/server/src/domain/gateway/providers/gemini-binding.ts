@@ -90,6 +90,7 @@ export function createGeminiBinding(options: {
       createGeminiChatModel({ baseUrl, modelId, fetch, auth: auth(userId, upstream) }),
     reasoningOptions: () => ({ google: { thinkingConfig: { includeThoughts: true } } }),
     embeddings: {
+      defaultModel: 'gemini-embedding-001',
       createModel: ({ userId, upstream, modelId }) =>
         createGeminiEmbeddingModel({ baseUrl, modelId, fetch, auth: auth(userId, upstream) }),
       dimensionsOptions: (dimensions) => ({ google: { outputDimensionality: dimensions } }),

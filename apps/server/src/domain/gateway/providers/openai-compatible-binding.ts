@@ -108,6 +108,8 @@ export function createOpenAiCompatibleBinding(options: {
     createChatModel: ({ userId, upstream, modelId }) => chatModel(userId, upstream, modelId),
     reasoningOptions: (effort) => ({ openai: { reasoningEffort: effort } }),
     embeddings: {
+      // OpenAI's small current model; a local server (Ollama, LM Studio) is asked for one by name instead.
+      defaultModel: 'text-embedding-3-small',
       createModel: ({ userId, upstream, modelId }) =>
         createOpenAiCompatibleEmbeddingModel({
           baseUrl: upstream.baseUrl ?? '',

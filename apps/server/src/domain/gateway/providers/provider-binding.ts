@@ -48,6 +48,8 @@ export type ProviderBinding<U = unknown> = {
   reasoningOptions(effort: string): SharedV3ProviderOptions;
   /** Absent when the provider makes no embeddings (the subscription). */
   embeddings?: {
+    /** The model used when a request names none (`POST /api/ai/embed` without `model`). */
+    readonly defaultModel: string;
     createModel(options: { userId: string; upstream: U; modelId: string }): EmbeddingModelV3;
     dimensionsOptions(dimensions: number): SharedV3ProviderOptions;
   };

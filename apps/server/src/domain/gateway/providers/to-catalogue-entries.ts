@@ -8,6 +8,7 @@ export function toCatalogueEntries(
     id: string;
     displayName?: string | null | undefined;
     reasoningEfforts?: readonly string[] | null;
+    inputModalities?: readonly string[] | null;
   }[],
 ): CatalogueEntry[] {
   return models.map((model) => ({
@@ -15,5 +16,6 @@ export function toCatalogueEntries(
     upstreamId: model.id,
     displayName: model.displayName ?? model.id,
     reasoningEfforts: model.reasoningEfforts ?? [],
+    ...(model.inputModalities == null ? {} : { inputModalities: model.inputModalities }),
   }));
 }
