@@ -2,7 +2,9 @@ import {
   type AuthorizationRequestView,
   authorizationDecisionResponseSchema,
   authorizationRequestViewSchema,
+  type CallerPolicy,
   type ConnectedApp,
+  callerPolicySchema,
   connectedAppListSchema,
   revokedAppsSchema,
 } from '@pag/contracts';
@@ -63,4 +65,19 @@ export async function revokeAllConnectedApps(options: { csrfToken: string | null
     schema: revokedAppsSchema,
   });
   return answer.revoked;
+}
+
+/** `PUT /api/connected-apps/:clientId/policy`: what a connected app may do from its next request on. */
+export function updateConnectedAppPolicy(options: {
+  clientId: string;
+  policy: CallerPolicy;
+  csrfToken: string | null;
+}): Promise<CallerPolicy> {
+  return requestApi({
+    method: 'PUT',
+    path: `/api/connected-apps/${encodeURIComponent(options.clientId)}/policy`,
+    body: options.policy,
+    csrfToken: options.csrfToken,
+    schema: callerPolicySchema,
+  });
 }

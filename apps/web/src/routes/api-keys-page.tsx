@@ -10,8 +10,8 @@ import {
 } from '../api/api-keys.ts';
 import { listModels } from '../api/list-models.ts';
 import { queryKeys } from '../api/query-keys.ts';
-import { ApiKeyPolicyDialog } from '../components/api-key-policy-dialog.tsx';
 import { ApiKeysTable } from '../components/api-keys-table.tsx';
+import { CallerPolicyDialog } from '../components/caller-policy-dialog.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { CreateApiKeyForm } from '../components/create-api-key-form.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
@@ -151,8 +151,8 @@ export function ApiKeysPage() {
 
       <SecretKeyDialog createdKey={createdKey} onDone={() => setCreatedKey(null)} />
 
-      <ApiKeyPolicyDialog
-        apiKey={keyToRestrict}
+      <CallerPolicyDialog
+        subject={keyToRestrict}
         models={models.data ?? []}
         isPending={changePolicy.isPending}
         error={changePolicy.error}

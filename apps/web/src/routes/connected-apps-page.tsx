@@ -2,8 +2,15 @@ import type { ConnectedApp } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { isApiError } from '../api/api-error.ts';
-import { listConnectedApps, revokeAllConnectedApps, revokeConnectedApp } from '../api/mcp-apps.ts';
+import { listModels } from '../api/list-models.ts';
+import {
+  listConnectedApps,
+  revokeAllConnectedApps,
+  revokeConnectedApp,
+  updateConnectedAppPolicy,
+} from '../api/mcp-apps.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { CallerPolicyDialog } from '../components/caller-policy-dialog.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
@@ -21,6 +28,7 @@ export function ConnectedAppsPage() {
   const csrfToken = useSession().data?.csrfToken ?? null;
   const [appToRevoke, setAppToRevoke] = useState<ConnectedApp | null>(null);
   const [isRevokeAllAsked, setIsRevokeAllAsked] = useState(false);
+  const [appToRestrict, setAppToRestrict] = useState<ConnectedApp | null>(null);
   const listTitleRef = useRef<HTMLHeadingElement>(null);
 
   const apps = useQuery({ queryKey: queryKeys.connectedApps, queryFn: ({ signal }) => listConnectedApps(signal) });
@@ -39,6 +47,21 @@ export function ConnectedAppsPage() {
       if (isApiError(error) && error.code === 'not_found') setAppToRevoke(null);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.connectedApps }),
+  });
+
+  const models = useQuery({
+    queryKey: queryKeys.models,
+    queryFn: ({ signal }) => listModels(signal),
+    enabled: appToRestrict != null,
+  });
+  const changePolicy = useMutation({
+    mutationFn: updateConnectedAppPolicy,
+    onSuccess: (policy, { clientId }) => {
+      queryClient.setQueryData<ConnectedApp[]>(queryKeys.connectedApps, (current) =>
+        current?.map((app) => (app.clientId === clientId ? { ...app, policy } : app)),
+      );
+      setAppToRestrict(null);
+    },
   });
 
   const revokeAll = useMutation({
@@ -109,7 +132,7 @@ export function ConnectedAppsPage() {
           </div>
         ) : null}
         {apps.data != null && apps.data.length > 0 ? (
-          <ConnectedAppsTable apps={apps.data} onRevoke={setAppToRevoke} />
+          <ConnectedAppsTable apps={apps.data} onRevoke={setAppToRevoke} onRestrict={setAppToRestrict} />
         ) : null}
       </section>
 
@@ -127,6 +150,20 @@ export function ConnectedAppsPage() {
         Signing out of the gateway does not disconnect these apps: revoke them here. Deleting your gateway user revokes
         all of them.
       </p>
+
+      <CallerPolicyDialog
+        subject={appToRestrict?.policy == null ? null : { name: appName(appToRestrict), policy: appToRestrict.policy }}
+        models={models.data ?? []}
+        isPending={changePolicy.isPending}
+        error={changePolicy.error}
+        onSave={(policy) => {
+          if (appToRestrict != null) changePolicy.mutate({ clientId: appToRestrict.clientId, policy, csrfToken });
+        }}
+        onCancel={() => {
+          setAppToRestrict(null);
+          changePolicy.reset();
+        }}
+      />
 
       <ConfirmDialog
         isOpen={appToRevoke != null}
@@ -177,7 +214,12 @@ function appName(app: ConnectedApp): string {
   return app.clientName == null || app.clientName.trim() === '' ? 'Unnamed app' : app.clientName;
 }
 
-function ConnectedAppsTable({ apps, onRevoke }: { apps: ConnectedApp[]; onRevoke: (app: ConnectedApp) => void }) {
+function ConnectedAppsTable(props: {
+  apps: ConnectedApp[];
+  onRevoke: (app: ConnectedApp) => void;
+  onRestrict: (app: ConnectedApp) => void;
+}) {
+  const { apps, onRevoke, onRestrict } = props;
   return (
     <div className="table-scroll">
       <table className="table table-compact">
@@ -223,6 +265,16 @@ function ConnectedAppsTable({ apps, onRevoke }: { apps: ConnectedApp[]; onRevoke
                       <li key={line}>{line}</li>
                     ))}
                   </ul>
+                )}
+                {app.policy == null ? null : (
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    aria-label={`Change what ${appName(app)} may do`}
+                    onClick={() => onRestrict(app)}
+                  >
+                    Change
+                  </button>
                 )}
               </td>
               <td>

@@ -1,4 +1,4 @@
-import type { ApiKeySummary, CallerPolicy, ModelEntry } from '@pag/contracts';
+import type { CallerPolicy, ModelEntry } from '@pag/contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import {
   type CallerPolicyDraft,
@@ -10,9 +10,9 @@ import { CallerPolicyFields } from './caller-policy-fields.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
 
-export type ApiKeyPolicyDialogProps = {
-  /** The key being edited; null keeps the dialog closed. */
-  apiKey: ApiKeySummary | null;
+export type CallerPolicyDialogProps = {
+  /** The API key or connected app being edited, by the name the user knows it by; null keeps the dialog closed. */
+  subject: { name: string; policy: CallerPolicy } | null;
   models: readonly ModelEntry[];
   isPending: boolean;
   /** The last failure to save, described in plain words. */
@@ -21,15 +21,15 @@ export type ApiKeyPolicyDialogProps = {
   onCancel: () => void;
 };
 
-/** Edits what one API key may do: its models, "subscription only", and the web pages that may use it. */
-export function ApiKeyPolicyDialog({ apiKey, models, isPending, error, onSave, onCancel }: ApiKeyPolicyDialogProps) {
+/** Edits what one API key or connected app may do: its models, "subscription only", the web pages that may use it. */
+export function CallerPolicyDialog({ subject, models, isPending, error, onSave, onCancel }: CallerPolicyDialogProps) {
   const [draft, setDraft] = useState<CallerPolicyDraft | null>(null);
   const [errors, setErrors] = useState<CallerPolicyDraftErrors | null>(null);
-  // A newly opened key starts from its saved policy.
+  // A newly opened key or app starts from its saved policy.
   useEffect(() => {
-    setDraft(apiKey == null ? null : toCallerPolicyDraft(apiKey.policy));
+    setDraft(subject == null ? null : toCallerPolicyDraft(subject.policy));
     setErrors(null);
-  }, [apiKey]);
+  }, [subject]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -41,8 +41,8 @@ export function ApiKeyPolicyDialog({ apiKey, models, isPending, error, onSave, o
 
   return (
     <ModalDialog
-      isOpen={apiKey != null}
-      title={`What ${apiKey?.name ?? 'this key'} may do`}
+      isOpen={subject != null}
+      title={`What ${subject?.name ?? 'this key'} may do`}
       onClose={onCancel}
       isDismissBlocked={isPending}
     >
