@@ -368,3 +368,54 @@ export const registeredApps = sqliteTable('registered_apps', {
   name: text('name').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * The usage ledger: one row per request a client made (successes, failures and fallbacks alike), written off the
+ * request path in batches and kept for the configured retention. Metadata only — never a prompt or an answer.
+ * `api_price_micros` is what the request would have cost at API prices (micro-USD, from the versioned price table
+ * named in `price_version`): for a subscription row that is what the subscription saved, for an API-key row real
+ * spend. Null when the model has no known price.
+ */
+export const usageEvents = sqliteTable(
+  'usage_events',
+  {
+    id: text('id').primaryKey(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** How the caller authenticated: `session`, `api-key`, `app` or `mcp`. */
+    callerKind: text('caller_kind').notNull(),
+    /** The gateway API key's id, or null. */
+    apiKeyId: text('api_key_id'),
+    /** The connected app's OAuth client id (apps and MCP clients), or null. */
+    appClientId: text('app_client_id'),
+    /** The public route, e.g. `/api/ai/stream`, `/v1/chat/completions`, `/mcp`. */
+    route: text('route').notNull(),
+    feature: text('feature'),
+    /** The provider and `provider/model` that answered (or failed last); null when no route was found. */
+    provider: text('provider'),
+    model: text('model'),
+    inputTokens: integer('input_tokens'),
+    cachedInputTokens: integer('cached_input_tokens'),
+    outputTokens: integer('output_tokens'),
+    reasoningTokens: integer('reasoning_tokens'),
+    /** Time to the first output byte the client got; null for failures before it. */
+    firstTokenMs: integer('first_token_ms'),
+    durationMs: integer('duration_ms').notNull(),
+    /** The HTTP status the client got (200 also for a stream that failed after it started; 499: the client left). */
+    status: integer('status').notNull(),
+    /** The error code when the answer failed (before or after its first byte), else null. */
+    errorCode: text('error_code'),
+    /** `provider/model` of the step that failed before this one answered (a fallback), else null. */
+    fallbackFrom: text('fallback_from'),
+    /** Whether a subscription (not a paid API key) answered. */
+    isSubscription: integer('is_subscription', { mode: 'boolean' }).notNull().default(false),
+    apiPriceMicros: integer('api_price_micros'),
+    priceVersion: text('price_version'),
+  },
+  (table) => [
+    index('usage_events_user_time').on(table.userId, table.createdAt),
+    index('usage_events_time').on(table.createdAt),
+  ],
+);
