@@ -8,7 +8,8 @@ import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start
 // now count from the end of that period.
 let gateway: AiTestGateway;
 let alice: AiTestUser;
-const GRACE_MS = 300;
+/** Far longer than the bound below: the close must come from the client's cancel, not from the grace running out. */
+const GRACE_MS = 20_000;
 
 beforeAll(async () => {
   gateway = await startAiTestGateway({ config: { streamResumeGraceMs: GRACE_MS } });
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('issue 4: a client that goes away', () => {
-  it('issue 18: should close the upstream request within 100 ms of the grace period after the client aborted', async () => {
+  it('issue 18: should close the upstream request within 100 ms after the client aborted (the SDK cancels the answer)', async () => {
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'A long answer that takes its time to arrive, word after word.',
@@ -47,7 +48,6 @@ describe('issue 4: a client that goes away', () => {
     const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 2000 });
     expect(exchange.isClientAbort).toBe(true);
     const closedAfter = (exchange.closedAt ?? Number.POSITIVE_INFINITY) - abortedAt;
-    expect(closedAfter).toBeGreaterThanOrEqual(GRACE_MS);
-    expect(closedAfter).toBeLessThan(GRACE_MS + 100);
+    expect(closedAfter).toBeLessThan(100);
   });
 });
