@@ -68,8 +68,8 @@ export function findFeature(
     const names = features.map((candidate) => candidate.name).join(', ');
     throw new GatewayError(
       options.code ?? 'invalid_request',
-      `There is no feature "${options.name}". Available: ${names}. Create your own under Settings → Features or ` +
-        'with POST /api/ai/features.',
+      `There is no feature "${options.name}". Available: ${names}. Create your own with POST /api/ai/features ` +
+        'or under Settings → Models & features.',
       { param: 'feature' },
     );
   }
