@@ -360,7 +360,7 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
     expect(JSON.parse((await runGatewayCli(['app', 'list', '--json'])).stdout)).toEqual([]);
   });
 
-  it('issue 18: Connected apps lists the app with its scope and policy; the policy is editable; Disconnect → 401', async () => {
+  it('issue 18: Connected apps lists the app with its scope and policy; the policy is editable; Disconnect → a 401 the app can read', async () => {
     const { client, tokens } = await connect(await registerDynamically([APP_REDIRECT, 'http://127.0.0.1:5173/cb']));
     const list = await gateway.sessionRequest(user, 'GET', '/api/connected-apps');
     const apps = ((await list.json()) as { apps: Array<Record<string, unknown>> }).apps;
@@ -405,6 +405,18 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
     await expectUnauthenticated(await chat(tokens.access_token), /unknown, expired or revoked/);
     await expectUnauthenticated(await chat(tokens.access_token, '/v1/chat/completions'), /unknown, expired or revoked/);
     expect((await gateway.sessionRequest(user, 'GET', path)).status).toBe(404);
+    // The browser app can still read that 401 (its origin stays allowed), so it can say "not connected".
+    const fromApp = await fetch(`${gateway.url}/api/ai/chat`, {
+      method: 'POST',
+      headers: {
+        origin: APP_ORIGIN,
+        authorization: `Bearer ${tokens.access_token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ content: 'Hi' }),
+    });
+    expect(fromApp.status).toBe(401);
+    expect(fromApp.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
   });
 
   it('issue 18: token and revocation endpoints answer CORS to the redirect origin only; registration and discovery to any', async () => {

@@ -27,7 +27,7 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPo
   return (
     <>
       <div className="table-scroll">
-        <table className="table keys-table">
+        <table className="table table-stacked keys-table">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -65,7 +65,7 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPo
                 </td>
                 <td className="keys-table-reasoning">
                   {/* The column header is hidden on a phone, where each key is a block: say what the choice is. */}
-                  <span className="keys-table-phone-label" aria-hidden="true">
+                  <span className="table-phone-label" aria-hidden="true">
                     Reasoning in apps
                   </span>
                   <select
@@ -82,7 +82,7 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPo
                   </select>
                 </td>
                 <td className="keys-table-policy">
-                  <span className="keys-table-phone-label" aria-hidden="true">
+                  <span className="table-phone-label" aria-hidden="true">
                     May use
                   </span>
                   <ul className="keys-table-policy-list">

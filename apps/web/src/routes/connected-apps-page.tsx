@@ -222,7 +222,7 @@ function ConnectedAppsTable(props: {
   const { apps, onRevoke, onRestrict } = props;
   return (
     <div className="table-scroll">
-      <table className="table table-compact">
+      <table className="table table-compact table-stacked">
         <thead>
           <tr>
             <th scope="col">App</th>
@@ -245,6 +245,9 @@ function ConnectedAppsTable(props: {
                 </span>
               </th>
               <td>
+                <span className="table-phone-label" aria-hidden="true">
+                  Redirects to
+                </span>
                 <ul className="plain-list">
                   {app.redirectHosts.map((host) => (
                     <li key={host}>
@@ -254,6 +257,9 @@ function ConnectedAppsTable(props: {
                 </ul>
               </td>
               <td className="table-wrap">
+                <span className="table-phone-label" aria-hidden="true">
+                  Can
+                </span>
                 <ul className="plain-list">
                   {app.scopes.map((scope) => (
                     <li key={scope}>{describeScope(scope)}</li>

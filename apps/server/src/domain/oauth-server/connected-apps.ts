@@ -84,21 +84,21 @@ export function listConnectedApps(context: OAuthStoreContext, userId: string): C
 
 /**
  * Revokes one of the user's grants (or all of them): the grant row goes with every code, access and refresh token
- * issued under it, so the app's next MCP or AI request is refused at once (401), and with the app's policy for this
- * user. Returns how many grants were revoked; a grant of another user is never touched.
+ * issued under it, so the app's next MCP or AI request is refused at once (401). The app's policy row stays: its
+ * allowed origins keep the browser app able to read that 401 (CORS) and so to show "not connected" instead of "cannot
+ * reach the gateway"; a reconnect finds the user's settings again (docs/app-connect.md §5). Returns how many grants
+ * were revoked; a grant of another user is never touched.
  */
 export function revokeConnectedApps(context: OAuthStoreContext, userId: string, grantId?: string): number {
   const grants = context.db.$client
     .prepare(
-      `select grant_id, client_id from oauth_records where kind = 'Grant' and user_id = ?${grantId == null ? '' : ' and grant_id = ?'}`,
+      `select grant_id from oauth_records where kind = 'Grant' and user_id = ?${grantId == null ? '' : ' and grant_id = ?'}`,
     )
-    .all(...(grantId == null ? [userId] : [userId, grantId])) as { grant_id: string; client_id: string | null }[];
+    .all(...(grantId == null ? [userId] : [userId, grantId])) as { grant_id: string }[];
   const deleteFamily = context.db.$client.prepare('delete from oauth_records where grant_id = ?');
-  const deletePolicy = context.db.$client.prepare('delete from app_policies where user_id = ? and client_id = ?');
   context.db.$client.transaction(() => {
     for (const grant of grants) {
       deleteFamily.run(grant.grant_id);
-      if (grant.client_id != null) deletePolicy.run(userId, grant.client_id);
     }
   })();
   return grants.length;
