@@ -30,7 +30,6 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPo
         <table className="table table-stacked keys-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
               <th scope="col">Key</th>
               <th scope="col">Used</th>
               <th scope="col">Reasoning in apps</th>
@@ -43,12 +42,11 @@ export function ApiKeysTable({ keys, onRevoke, onChangeReasoningOutput, onEditPo
           <tbody>
             {keys.map((key) => (
               <tr key={key.id}>
+                {/* The prefix under the name, not in a column of its own: the table fits the page with its policy. */}
                 <th scope="row" className="table-name">
-                  {key.name}
-                </th>
-                <td className="keys-table-prefix">
+                  <span className="keys-table-name">{key.name}</span>
                   <code className="key-prefix">{key.prefix}…</code>
-                </td>
+                </th>
                 <td className="keys-table-dates">
                   <span className="keys-table-date">
                     {key.lastUsedAt == null ? (
