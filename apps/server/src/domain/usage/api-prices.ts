@@ -28,7 +28,15 @@ const GEMINI_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
 const openai = (model: string, input: number, cachedInput: number | null, output: number, asOf: string) =>
   ({ provider: 'openai', model, input, cachedInput, output, source: OPENAI_PRICING, asOf }) as const;
 const gemini = (model: string, input: number, output: number) =>
-  ({ provider: 'gemini', model, input, cachedInput: null, output, source: GEMINI_PRICING, asOf: '2026-09-20' }) as const;
+  ({
+    provider: 'gemini',
+    model,
+    input,
+    cachedInput: null,
+    output,
+    source: GEMINI_PRICING,
+    asOf: '2026-09-20',
+  }) as const;
 
 const OPENAI_ROWS: readonly ApiPriceEntry[] = [
   openai('gpt-5.5', 5, 0.5, 30, '2026-06-01'),
@@ -38,7 +46,7 @@ const OPENAI_ROWS: readonly ApiPriceEntry[] = [
   openai('gpt-5.2', 1.75, 0.175, 14, '2026-01-01'),
   openai('gpt-5', 1.25, 0.125, 10, '2026-01-01'),
   openai('gpt-5-codex', 1.25, 0.125, 10, '2026-01-01'),
-  openai('gpt-5-mini', 0.25, 0.025, 2, '2026-01-01'),
+  openai('gpt-5-mini', 0.25, null, 2, '2026-01-01'),
   openai('gpt-4.1', 2, 0.5, 8, '2026-01-01'),
   openai('gpt-4o-mini', 0.15, 0.075, 0.6, '2026-01-01'),
   openai('text-embedding-3-small', 0.02, null, 0, '2026-01-01'),
@@ -98,7 +106,9 @@ export function priceRequest(
   if (request.provider == null || request.model == null) return unpriced;
   const family = familyOf(request.provider, request.model);
   const custom =
-    request.provider === 'openai' ? customPrices.find((price) => familyOf('openai', price.model) === family) : undefined;
+    request.provider === 'openai'
+      ? customPrices.find((price) => familyOf('openai', price.model) === family)
+      : undefined;
   const prices =
     custom ?? API_PRICES.find((entry) => entry.provider === request.provider && entry.model === family) ?? null;
   const tokens = [request.inputTokens, request.outputTokens, request.reasoningTokens];

@@ -10,13 +10,13 @@ import {
 } from '@pag/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { RequestAuth } from '../../plugins/access-control.ts';
 import { listCustomPrices, replaceCustomPrices } from '../../domain/usage/custom-prices.ts';
 import { iterateUsageRequests, listUsageRequests } from '../../domain/usage/list-usage-requests.ts';
 import { readQuotaSnapshot } from '../../domain/usage/read-quota-snapshot.ts';
 import { summarizeUsage } from '../../domain/usage/summarize-usage.ts';
 import { toUsageCsvChunks } from '../../domain/usage/usage-requests-csv.ts';
 import { resolveRange, type UsageCaller } from '../../domain/usage/usage-scope.ts';
+import type { RequestAuth } from '../../plugins/access-control.ts';
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
