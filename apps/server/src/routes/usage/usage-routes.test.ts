@@ -348,7 +348,7 @@ describe('GET /api/usage/quota', () => {
 });
 
 describe('custom prices', () => {
-  const put = (client: SignedInClient, payload: unknown, csrf = client.csrfToken) =>
+  const put = (client: SignedInClient, payload: Record<string, unknown>, csrf = client.csrfToken) =>
     test.app.inject({
       method: 'PUT',
       url: '/api/usage/prices',
