@@ -304,6 +304,23 @@ describe('GET /api/usage/requests', () => {
     expect(records.find((record) => record.apiPriceUsd !== '')?.apiPriceUsd).toBe('1.234567');
   });
 
+  it('issue 19: streams an export longer than one database page, each row once, with quoting intact', async () => {
+    const start = Date.UTC(2026, 11, 1);
+    insert(
+      Array.from({ length: 1203 }, (_, index) => ({
+        createdAt: new Date(start + Math.floor(index / 3) * 1000),
+        feature: index === 7 ? 'a "quoted", multi\nline feature' : null,
+        apiKeyId: index === 8 ? key.id : null,
+      })),
+    );
+    const response = await get(`/api/usage/requests?${RANGE}&format=csv`);
+    const records = parse(response.body, { columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(1203);
+    expect(new Set(records.map((record) => record.id)).size).toBe(1203);
+    expect(records.filter((record) => record.feature === 'a "quoted", multi\nline feature')).toHaveLength(1);
+    expect(records.find((record) => record.apiKeyId === key.id)?.keyName).toBe('notes, "main"');
+  });
+
   it('issue 19: refuses a cursor it did not issue and a limit over 500', async () => {
     expect((await get('/api/usage/requests?cursor=bm9wZQ')).json().error.message).toMatch(/"cursor"/);
     expect((await get('/api/usage/requests?limit=501')).statusCode).toBe(400);
