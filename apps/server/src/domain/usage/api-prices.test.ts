@@ -12,11 +12,11 @@ const request = (overrides: Partial<Parameters<typeof priceRequest>[0]>) => ({
 });
 
 describe('API-price equivalent', () => {
-  it('issue 19: prices uncached input, cached input and output (reasoning as output) by the table, by hand', () => {
-    // gpt-4.1: $2 in, $0.50 cached, $8 out per 1M. 1,000 in (400 cached) + 300 out + 200 reasoning:
+  it('issue 19: prices uncached input, cached input and output (reasoning inside it) by the table, by hand', () => {
+    // gpt-4.1: $2 in, $0.50 cached, $8 out per 1M. 1,000 in (400 cached) + 500 out, of which 200 reasoning:
     // 600 × 2 + 400 × 0.5 + 500 × 8 = 1,200 + 200 + 4,000 = 5,400 micro-USD.
     expect(
-      priceRequest(request({ inputTokens: 1000, cachedInputTokens: 400, outputTokens: 300, reasoningTokens: 200 })),
+      priceRequest(request({ inputTokens: 1000, cachedInputTokens: 400, outputTokens: 500, reasoningTokens: 200 })),
     ).toEqual({ micros: 5400, version: PRICE_TABLE_VERSION });
   });
 
@@ -54,6 +54,11 @@ describe('API-price equivalent', () => {
     expect(priceRequest(request({ model: 'openai/gpt-4.1-2025-04-14', inputTokens: 1_000_000 })).micros).toBe(
       2_000_000,
     );
+  });
+
+  it('issue 19: bills reasoning at the output rate when only the reasoning count is known', () => {
+    // gpt-4.1 output $8 per 1M: 250 reasoning tokens = 2,000 micro-USD.
+    expect(priceRequest(request({ outputTokens: null, reasoningTokens: 250 })).micros).toBe(2000);
   });
 
   it('issue 19: gives null for an unknown model, no model, or no tokens; never a guess', () => {

@@ -82,8 +82,12 @@ export type PricedRequest = {
   /** All input tokens, cached ones included (as OpenAI and Gemini report them). */
   inputTokens: number | null;
   cachedInputTokens: number | null;
-  /** Visible output tokens; reasoning tokens are counted apart and billed at the output rate too. */
+  /**
+   * All output tokens, reasoning included (as the AI SDK's `outputTokens.total`, OpenAI and Gemini report them, and
+   * as `domain/note-app/to-ai-usage.ts` passes them on); reasoning is so billed as output.
+   */
   outputTokens: number | null;
+  /** The reasoning part of `outputTokens`: priced only when the output count is missing. */
   reasoningTokens: number | null;
 };
 
@@ -117,7 +121,7 @@ export function priceRequest(
   const cached = Math.min(request.cachedInputTokens ?? 0, input);
   // No published cached price: cached tokens cost what uncached input costs (an upper bound, docs/api-prices.md §2).
   const cachedRate = prices.cachedInput ?? prices.input;
-  const output = (request.outputTokens ?? 0) + (request.reasoningTokens ?? 0);
+  const output = request.outputTokens ?? request.reasoningTokens ?? 0;
   const micros = (input - cached) * prices.input + cached * cachedRate + output * prices.output;
   return { micros: Math.round(micros), version: PRICE_TABLE_VERSION };
 }
