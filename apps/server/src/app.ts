@@ -53,6 +53,7 @@ import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
 import { openApiRoutes } from './routes/openapi/openapi-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
+import { usageRoutes } from './routes/usage/usage-routes.ts';
 import { v1Routes } from './routes/v1/v1-routes.ts';
 
 export type AppDependencies = {
@@ -264,6 +265,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(connectionRoutes, services);
     await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
+    await routes.register(usageRoutes, services);
     await routes.register(gettingStartedRoutes, services);
     await routes.register(adminRoutes, services);
     await routes.register(v1Routes, { ...services, prefix: '/v1' });

@@ -32,6 +32,7 @@ const COMMANDS = new Set([
   'app register',
   'app list',
   'app remove',
+  'usage',
 ]);
 
 /** The commands that call auth.openai.com (and so need the upstream HTTP client). */
@@ -66,6 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         device: { type: 'boolean' },
         paste: { type: 'boolean' },
         json: { type: 'boolean' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -262,6 +264,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { disconnectedUsers } = removeAppClient({ db, now: context.now, vault }, clientId);
         io.stderr.write(`removed app ${clientId}; disconnected it for ${disconnectedUsers} user(s)\n`);
         return 0;
+      }
+      case 'usage': {
+        const { usageCommand } = await import('./usage-command.ts');
+        return usageCommand(context, {
+          userId: findUserByEmail(context, need('user')).id,
+          since: values.since,
+          isJson: values.json === true,
+          print,
+        });
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

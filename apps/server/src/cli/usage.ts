@@ -22,6 +22,8 @@ export const USAGE = `Usage: pnpm gateway <command>
                                        client, PKCE); prints only its client_id
   app list [--json]                    list the apps registered with "app register"
   app remove <client_id>               delete an app's registration and disconnect it for every user
+  usage --user E [--json] [--since 7d] a user's requests, tokens and API-price equivalent by model (default: 30 days;
+                                       --since 24h, 7d, 4w or an ISO date)
   vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
                                        with GATEWAY_ENCRYPTION_KEY set, under that key
 

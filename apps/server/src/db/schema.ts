@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Timestamps are integer milliseconds since the epoch (drizzle maps them to Date). Ids are random text.
 
@@ -418,4 +418,24 @@ export const usageEvents = sqliteTable(
     index('usage_events_user_time').on(table.userId, table.createdAt),
     index('usage_events_time').on(table.createdAt),
   ],
+);
+
+/**
+ * A user's own API prices for models on their OpenAI-compatible endpoint (USD per 1M tokens), used instead of the
+ * public price table when pricing that user's `openai` rows (docs/api-prices.md §4). Null cached price: cached input
+ * costs what input costs.
+ */
+export const usageCustomPrices = sqliteTable(
+  'usage_custom_prices',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    model: text('model').notNull(),
+    inputPerMillion: real('input_per_million').notNull(),
+    cachedInputPerMillion: real('cached_input_per_million'),
+    outputPerMillion: real('output_per_million').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.model] })],
 );

@@ -14,4 +14,5 @@ export const queryKeys = {
   authorizationRequest: ['authorization-request'] as const,
   adminUsers: ['admin-users'] as const,
   operatorSettings: ['operator-settings'] as const,
+  customPrices: ['custom-prices'] as const,
 };

@@ -8,6 +8,7 @@ import { getGoogleStatus } from '../api/google-connection.ts';
 import { getUserSettings, listProviderCredentials, updateUserSettings } from '../api/provider-credentials.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { ChatgptConnectionCard } from '../components/chatgpt-connection-card.tsx';
+import { CustomPricesCard } from '../components/custom-prices-card.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { GoogleConnectionCard } from '../components/google-connection-card.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
@@ -91,6 +92,7 @@ export function ConnectionsPage() {
               Your own API keys, for those providers’ models, and to take over when the subscription is limited.
             </p>
             <ProviderKeyCard provider="openai" saved={savedKey('openai')} />
+            {savedKey('openai') == null ? null : <CustomPricesCard />}
             <ProviderKeyCard provider="gemini" saved={savedKey('gemini')} />
           </section>
           <section className="connection-group" aria-labelledby="group-advanced">
