@@ -3,7 +3,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
 import { listUsageRequests, usageRequestsCsvHref } from '../api/usage.ts';
-import { formatDate } from '../lib/format-date.ts';
 import { formatCount, formatUsd } from '../lib/shape-usage.ts';
 import type { RequestLogFilters } from '../lib/usage-request-filters.ts';
 import { ErrorBanner } from './error-banner.tsx';
@@ -165,7 +164,7 @@ function RequestTable({ rows }: { rows: UsageRequestRow[] }) {
           <th scope="col">Key or app</th>
           <th scope="col">Model</th>
           <th scope="col">Status</th>
-          <th scope="col">Tokens in / out</th>
+          <th scope="col">Tokens in/out</th>
           <th scope="col">Duration</th>
           <th scope="col">API price</th>
         </tr>
@@ -174,7 +173,7 @@ function RequestTable({ rows }: { rows: UsageRequestRow[] }) {
         {rows.map((row) => (
           <tr key={row.id}>
             <th scope="row" className="usage-table-name">
-              <span className="usage-log-time">{formatDate(row.createdAt)}</span>
+              <span className="usage-log-time">{formatLogTime(row.createdAt)}</span>
               <span className="usage-log-route muted">
                 {row.route}
                 {row.feature == null ? null : ` · ${row.feature}`}
@@ -187,13 +186,13 @@ function RequestTable({ rows }: { rows: UsageRequestRow[] }) {
               {row.model ?? '—'}
               {row.fallbackFrom == null ? null : <span className="muted"> (after {row.fallbackFrom})</span>}
             </td>
-            <td data-label="Status">
+            <td data-label="Status" className="usage-log-wrap">
               <span className={`status-pill ${isError(row) ? 'status-pill-error' : 'status-pill-ok'}`}>
                 {row.status}
-                {row.errorCode == null ? null : ` ${row.errorCode}`}
               </span>
+              {row.errorCode == null ? null : <span className="usage-log-error">{row.errorCode}</span>}
             </td>
-            <td data-label="Tokens in / out">
+            <td data-label="Tokens in/out">
               {row.inputTokens == null && row.outputTokens == null
                 ? '—'
                 : `${formatCount(row.inputTokens ?? 0)} / ${formatCount(row.outputTokens ?? 0)}`}
@@ -218,6 +217,19 @@ function callerName(row: UsageRequestRow): string {
   if (row.apiKeyId != null) return 'Revoked key';
   if (row.appClientId != null) return 'Disconnected app';
   return row.callerKind;
+}
+
+const logTimeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+/** Short enough for a table row: the period already says which year. */
+function formatLogTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : logTimeFormat.format(date);
 }
 
 function formatDuration(ms: number): string {
