@@ -168,7 +168,7 @@ export function UsagePage() {
           </section>
 
           <section className="card" aria-labelledby="usage-daily-title">
-            <div className="usage-card-header">
+            <div className="usage-card-header usage-card-header-spaced">
               <h2 id="usage-daily-title" className="card-title">
                 By day
               </h2>
