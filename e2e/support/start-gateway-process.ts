@@ -16,6 +16,8 @@ export type GatewayProcess = {
   baseUrl: string;
   /** The one-time setup token from the setup link the server printed. */
   setupToken: string;
+  /** The server's data directory (its SQLite file is `gateway.db` there), for specs that seed stored state. */
+  dataDir: string;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period) and deletes its data directory. */
   stop(): Promise<void>;
 };
@@ -81,7 +83,7 @@ export async function startGatewayProcess(options: {
         throw new Error(`The server exited during startup (code ${server.exitCode}, signal ${server.signalCode}).`);
       }
       const setupToken = SETUP_LINK_PATTERN.exec(output)?.[1];
-      if (setupToken != null && (await isHealthy(baseUrl))) return { baseUrl, setupToken, stop };
+      if (setupToken != null && (await isHealthy(baseUrl))) return { baseUrl, setupToken, dataDir, stop };
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
     throw new Error(

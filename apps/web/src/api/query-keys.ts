@@ -1,3 +1,6 @@
+import type { RequestLogFilters } from '../lib/usage-request-filters.ts';
+import type { UsageSummaryQuery } from './usage.ts';
+
 /** TanStack Query keys in one place, so invalidation after a write cannot miss a spelling. */
 export const queryKeys = {
   session: ['session'] as const,
@@ -15,4 +18,8 @@ export const queryKeys = {
   adminUsers: ['admin-users'] as const,
   operatorSettings: ['operator-settings'] as const,
   customPrices: ['custom-prices'] as const,
+  usage: ['usage'] as const,
+  usageSummary: (query: UsageSummaryQuery) => ['usage', 'summary', query] as const,
+  usageRequests: (filters: RequestLogFilters, cursor: string | null) => ['usage', 'requests', filters, cursor] as const,
+  usageQuota: ['usage', 'quota'] as const,
 };

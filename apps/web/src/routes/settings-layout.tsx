@@ -13,6 +13,7 @@ import { ModelsPage } from './models-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { OperatorPage } from './operator-page.tsx';
 import { PlaygroundPage } from './playground-page.tsx';
+import { UsagePage } from './usage-page.tsx';
 import { UsersPage } from './users-page.tsx';
 
 type NavigationItem = { href: string; label: string; isComingSoon: boolean };
@@ -25,6 +26,7 @@ const NAVIGATION: NavigationItem[] = [
   { href: '/connected-apps', label: 'Connected apps', isComingSoon: false },
   { href: '/playground', label: 'Playground', isComingSoon: false },
   { href: '/models', label: 'Models & features', isComingSoon: false },
+  { href: '/usage', label: 'Usage', isComingSoon: false },
 ];
 
 /** Shown to admins only; the server refuses members on these pages' API with 403 all the same. */
@@ -86,6 +88,7 @@ export function SettingsLayout({ user }: { user: User }) {
             <Route path="/connected-apps" component={ConnectedAppsPage} />
             <Route path="/playground" component={PlaygroundPage} />
             <Route path="/models" component={ModelsPage} />
+            <Route path="/usage" component={UsagePage} />
             <Route path="/users">{user.isAdmin ? <UsersPage /> : <AdminOnlyPage />}</Route>
             <Route path="/operator">{user.isAdmin ? <OperatorPage /> : <AdminOnlyPage />}</Route>
             <Route path="/">
