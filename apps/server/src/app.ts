@@ -40,6 +40,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
+import { loadTracing, tracingPlugin } from './plugins/tracing.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
 import { adminRoutes } from './routes/admin/admin-routes.ts';
 import { aiRoutes } from './routes/ai/ai-routes.ts';
@@ -116,6 +117,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // Before any route: it collects the route table as it is built (docs/note-app-api.md, "OpenAPI").
   await app.register(openApiDocumentPlugin, { serverUrl: config.publicUrl.origin });
 
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then first, so its span covers every other hook.
+  const tracing = await loadTracing({ endpoint: config.otlpEndpoint });
+  if (tracing != null) await app.register(tracingPlugin, { tracing });
   const context = { db, now };
   const metrics = new GatewayMetrics({ readQuotaUsage: () => readQuotaUsage(context) });
   await app.register(metricsPlugin, { metrics });
@@ -132,6 +136,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     app.addHook('onClose', () => ownFetch.close());
     upstreamFetch = ownFetch;
   }
+  if (tracing != null) upstreamFetch = tracing.traceFetch(upstreamFetch);
   const connections = {
     ...createConnectionsContext({ config, db, now, vault: dependencies.vault, fetch: upstreamFetch }),
     observeRefresh: (provider: string, outcome: RefreshOutcome) => metrics.observeRefresh(provider, outcome),
