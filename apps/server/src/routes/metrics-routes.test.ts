@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import parsePrometheusTextFormat, { type ParsedMetricFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connections } from '../db/schema.ts';
 import { buildTestApp, type TestApp } from '../test/build-test-app.ts';
 import { OFFLINE_APP_ENVIRONMENT } from '../test/offline-app-environment.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../test/start-ai-test-gateway.ts';
@@ -32,8 +30,20 @@ describe('issue 19: GET /metrics after requests over the fakes', () => {
   });
 
   it('issue 19: counts requests, streams, first tokens, tokens and quota, parsed by a Prometheus text parser', async () => {
-    const { app, db } = gateway.test;
+    const { app } = gateway.test;
     const headers = { authorization: `Bearer ${owner.apiKey}` };
+    // A usage limit first (its 429 reports the window full), then an answer whose headers report it at 42.5 %.
+    gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit', resetsInSeconds: 900 });
+    const limited = await app.inject({
+      method: 'POST',
+      url: '/api/ai/chat',
+      headers,
+      payload: { content: 'Hi', model: 'chatgpt/gpt-5.5' },
+    });
+    expect(limited.statusCode).toBe(429);
+    // The quota windows the backend's headers report, and one refused access token: refreshed once, then answered.
+    gateway.fakeCodex.setRateLimits({ primaryUsedPercent: 42.5, secondaryUsedPercent: 70 });
+    gateway.fakeCodex.rejectAccessToken({ times: 1 });
     const streamed = await app.inject({
       method: 'POST',
       url: '/api/ai/stream',
@@ -50,11 +60,6 @@ describe('issue 19: GET /metrics after requests over the fakes', () => {
     expect(answered.statusCode).toBe(200);
     const refused = await app.inject({ method: 'POST', url: '/api/ai/chat', payload: { content: 'Hi' } });
     expect(refused.statusCode).toBe(401);
-    // The stored snapshot the quota gauge reads (what the backend's headers said), no user in any label.
-    db.update(connections)
-      .set({ rateLimits: { primary: { usedPercent: 42.5, windowMinutes: 300 } }, rateLimitsAt: new Date() })
-      .where(eq(connections.provider, 'chatgpt'))
-      .run();
 
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
@@ -66,6 +71,11 @@ describe('issue 19: GET /metrics after requests over the fakes', () => {
     expect(requests('/api/ai/stream', '200')).toBe(1);
     expect(requests('/api/ai/chat', '200')).toBe(1);
     expect(requests('/api/ai/chat', '401')).toBe(1);
+    expect(requests('/api/ai/chat', '429')).toBe(1);
+    const counter = (name: string, labels: Record<string, string>) =>
+      Number(sample(families, name, labels)?.value ?? 0);
+    expect(counter('gateway_token_refreshes_total', { provider: 'chatgpt', outcome: 'refreshed' })).toBe(1);
+    expect(counter('gateway_upstream_errors_total', { provider: 'chatgpt', code: 'usage_limit_reached' })).toBe(1);
     // The parser folds a labelled histogram's series into one (a limit of the package), so it proves the families
     // are well formed and typed; their per-label counts are read from the exposition's own `_count` lines.
     const typeOf = (name: string) => families.find((family) => family.name === name)?.type;
@@ -83,9 +93,8 @@ describe('issue 19: GET /metrics after requests over the fakes', () => {
     expect(
       Number(sample(families, 'gateway_tokens_total', { provider: 'openai', kind: 'input' })?.value),
     ).toBeGreaterThan(0);
-    expect(
-      Number(sample(families, 'gateway_quota_used_percent', { provider: 'chatgpt', window: 'primary' })?.value),
-    ).toBe(42.5);
+    expect(counter('gateway_quota_used_percent', { provider: 'chatgpt', window: 'primary' })).toBe(42.5);
+    expect(counter('gateway_quota_used_percent', { provider: 'chatgpt', window: 'secondary' })).toBe(70);
     // Bounded labels: no URL, user, key or email anywhere in the exposition.
     expect(response.body).not.toContain('owner@home.test');
     expect(response.body).not.toContain('alice@example.com');
