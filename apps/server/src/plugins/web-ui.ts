@@ -23,7 +23,7 @@ const NON_PAGE_PREFIXES = [
 ];
 
 /** Whether a path belongs to an API (or the build's files) rather than to the settings UI's client-side router. */
-export function isNonPagePath(url: string): boolean {
+function isNonPagePath(url: string): boolean {
   const path = url.split('?', 1)[0] ?? url;
   // Plain prefixes on purpose (`/metricsx`, `/api-docs` included): the UI's own pages live under /settings, /setup
   // and /login, so nothing of the UI starts with one of these.
