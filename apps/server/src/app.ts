@@ -21,6 +21,8 @@ import { createProviderRegistry } from './domain/gateway/providers/provider-regi
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from './domain/gateway-identity.ts';
 import { GoogleTokenManager } from './domain/google/google-token-manager.ts';
 import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
+import { GatewayMetrics, type RefreshOutcome } from './domain/metrics/gateway-metrics.ts';
+import { readQuotaUsage } from './domain/metrics/read-quota-usage.ts';
 import { ResumableStreamStore } from './domain/note-app/resumable-stream-store.ts';
 import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
 import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
@@ -32,11 +34,13 @@ import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { openApiDocumentPlugin } from './plugins/openapi-document.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
+import { loadTracing, tracingPlugin } from './plugins/tracing.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
 import { adminRoutes } from './routes/admin/admin-routes.ts';
 import { aiRoutes } from './routes/ai/ai-routes.ts';
@@ -47,6 +51,7 @@ import { googleConnectionRoutes } from './routes/connections/google-connection-r
 import { gettingStartedRoutes } from './routes/getting-started/getting-started-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { mcpRoutes } from './routes/mcp/mcp-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
 import { connectedAppsRoutes } from './routes/oauth/connected-apps-routes.ts';
 import { consentRoutes } from './routes/oauth/consent-routes.ts';
 import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
@@ -113,7 +118,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // Before any route: it collects the route table as it is built (docs/note-app-api.md, "OpenAPI").
   await app.register(openApiDocumentPlugin, { serverUrl: config.publicUrl.origin });
 
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then first, so its span covers every other hook.
+  const tracing = await loadTracing({ endpoint: config.otlpEndpoint });
+  if (tracing != null) await app.register(tracingPlugin, { tracing });
   const context = { db, now };
+  const metrics = new GatewayMetrics({ readQuotaUsage: () => readQuotaUsage(context) });
+  await app.register(metricsPlugin, { metrics });
   // Every upstream call (model calls and lists, key checks, sign-in and token endpoints) goes through this one
   // fetch, so the connect, first-byte and idle timeouts hold everywhere (docs/security.md, "A slow or silent
   // upstream holds connections").
@@ -127,7 +137,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     app.addHook('onClose', () => ownFetch.close());
     upstreamFetch = ownFetch;
   }
-  const connections = createConnectionsContext({ config, db, now, vault: dependencies.vault, fetch: upstreamFetch });
+  if (tracing != null) upstreamFetch = tracing.traceFetch(upstreamFetch);
+  const connections = {
+    ...createConnectionsContext({ config, db, now, vault: dependencies.vault, fetch: upstreamFetch }),
+    observeRefresh: (provider: string, outcome: RefreshOutcome) => metrics.observeRefresh(provider, outcome),
+  };
   const loopbackCallback = new LoopbackCallbackServer({
     redirectUri: config.codexRedirectUri,
     settingsUrl: new URL('/settings/connections', config.publicUrl).toString(),
@@ -166,6 +180,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const gateway = new AiGateway({
     context: connections,
     log: app.log,
+    metrics,
     registry: createProviderRegistry({
       context: connections,
       chatgptTokens: tokenManager,
@@ -241,6 +256,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     mcpSessions,
     outbound,
     operatorDefaults,
+    metrics,
+    metricsToken: config.metricsToken,
   };
 
   // Preflights are answered before any route's access control: they carry no credentials (docs/cors.md).
@@ -259,6 +276,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       corsOrigins: config.corsOrigins,
     });
     await routes.register(healthRoutes, services);
+    await routes.register(metricsRoutes, services);
     await routes.register(openApiRoutes);
     await routes.register(authRoutes, services);
     await routes.register(apiKeyRoutes, services);

@@ -101,6 +101,20 @@ describe('loadConfig', () => {
     expect(attempt).not.toThrow(/too-short-secret/);
   });
 
+  it('issue 19: should read the metrics token (never echoing a bad one) and the OTLP endpoint, both off by default', () => {
+    expect(loadConfig({}, '/')).toMatchObject({ metricsToken: null, otlpEndpoint: null });
+    const token = 'a'.repeat(32);
+    expect(
+      loadConfig({ GATEWAY_METRICS_TOKEN: token, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }, '/'),
+    ).toMatchObject({ metricsToken: token, otlpEndpoint: 'http://127.0.0.1:4318' });
+    const short = () => loadConfig({ GATEWAY_METRICS_TOKEN: 'too-short-secret' }, '/');
+    expect(short).toThrow(/GATEWAY_METRICS_TOKEN must be at least 32 characters/);
+    expect(short).not.toThrow(/too-short-secret/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, '/')).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http\(s\) URL/,
+    );
+  });
+
   it('should parse every trust-proxy form', () => {
     expect(loadConfig({ GATEWAY_TRUST_PROXY: 'true' }, '/').trustProxy).toBe(true);
     expect(loadConfig({ GATEWAY_TRUST_PROXY: '2' }, '/').trustProxy).toBe(2);

@@ -98,6 +98,16 @@ export type Config = Readonly<{
    * on top of each key's or app's own allowed origins. Exact origins; empty by default: no browser origin at all.
    */
   corsOrigins: readonly string[];
+  /**
+   * Bearer token a Prometheus scraper presents on `GET /metrics` (compared in constant time); null: only callers on
+   * the gateway host, not through a proxy, may scrape (docs/metrics.md).
+   */
+  metricsToken: string | null;
+  /**
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`, the standard OpenTelemetry variable: traces go to `{it}/v1/traces` (OTLP over
+   * HTTP). Null: tracing is off and no OpenTelemetry code is even loaded (docs/metrics.md).
+   */
+  otlpEndpoint: string | null;
 }>;
 
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -230,6 +240,14 @@ const environmentSchema = z.object({
   GATEWAY_STREAM_MAX_MIB: boundedNumber({ min: 1, max: 1024, unit: 'MiB' }).default(4),
   GATEWAY_STREAM_TOTAL_MAX_MIB: boundedNumber({ min: 1, max: 64 * 1024, unit: 'MiB' }).default(256),
   GATEWAY_CORS_ORIGINS: originListSchema.default([]),
+  GATEWAY_METRICS_TOKEN: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as http://localhost:4318' })
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 function boundedNumber(options: { min: number; max: number; unit: string }) {
@@ -248,6 +266,9 @@ function isLoopbackCallback(value: string): boolean {
   );
 }
 
+/** Variables whose value an error message never repeats. */
+const SECRET_VARIABLES = new Set(['GATEWAY_ENCRYPTION_KEY', 'GATEWAY_METRICS_TOKEN']);
+
 /** Raised for an invalid environment; `main.ts` prints the message and exits without a stack trace. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -265,7 +286,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const shown = name === 'GATEWAY_ENCRYPTION_KEY' ? '' : ` (got ${JSON.stringify(input[name])})`;
+      const shown = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(input[name])})`;
       return `  ${name} ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -326,6 +347,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     streamMaxBytes: env.GATEWAY_STREAM_MAX_MIB * 1024 * 1024,
     streamTotalMaxBytes: env.GATEWAY_STREAM_TOTAL_MAX_MIB * 1024 * 1024,
     corsOrigins: Object.freeze(env.GATEWAY_CORS_ORIGINS),
+    metricsToken: env.GATEWAY_METRICS_TOKEN ?? null,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { providerLabelOf, routeLabelOf } from './metrics.ts';
 import { startEventStream } from './sse.ts';
 
 /** How a stream ended, for the access line: 200, or 499 ("client closed request") when the client left first. */
@@ -41,6 +42,9 @@ export async function pipeEventStream<T>(
 ): Promise<void> {
   const events = startEventStream(reply, { heartbeatMs: options.heartbeatMs, flushHeaders: options.flushHeaders });
   const { toFrame } = options;
+  // Open streams and time to first token (docs/metrics.md): measured here, the one place every stream passes.
+  const metrics = reply.server.metrics;
+  metrics?.streamOpened();
   let isFirst = true;
   try {
     for await (const item of items) {
@@ -54,6 +58,9 @@ export async function pipeEventStream<T>(
         if (events.isClosed) break;
       } else if (isFirst) {
         await events.flushed();
+      }
+      if (isFirst && metrics != null) {
+        metrics.observeFirstToken(routeLabelOf(reply.request), providerLabelOf(reply), reply.elapsedTime / 1000);
       }
       isFirst = false;
     }
@@ -69,6 +76,7 @@ export async function pipeEventStream<T>(
     // Closed before we end it: the client went away first.
     const status = events.isClosed ? 499 : 200;
     events.close();
+    metrics?.streamClosed();
     options.onEnd?.({ status });
   }
 }

@@ -5,12 +5,29 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendError } from './error-handler.ts';
 
-/** Paths that belong to APIs: an unknown one is a JSON 404, never the SPA's index.html. */
-const API_PREFIXES = ['/api/', '/v1/', '/mcp', '/oauth/', '/.well-known/', '/healthz', '/readyz'];
+/**
+ * Paths that are not settings pages: an unknown one is a JSON 404, never the SPA's index.html (a scraper reading
+ * `/metricsx` or a script asking `/v1/nope` must see that nothing is there, not a 200 of HTML). `/assets/` too: a
+ * missing build file answered with HTML would fail in the browser as a confusing script error.
+ */
+const NON_PAGE_PREFIXES = [
+  '/api',
+  '/v1',
+  '/mcp',
+  '/oauth',
+  '/.well-known',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/assets/',
+];
 
-function isApiPath(url: string): boolean {
+/** Whether a path belongs to an API (or the build's files) rather than to the settings UI's client-side router. */
+function isNonPagePath(url: string): boolean {
   const path = url.split('?', 1)[0] ?? url;
-  return path === '/api' || path === '/v1' || API_PREFIXES.some((prefix) => path.startsWith(prefix));
+  // Plain prefixes on purpose (`/metricsx`, `/api-docs` included): the UI's own pages live under /settings, /setup
+  // and /login, so nothing of the UI starts with one of these.
+  return NON_PAGE_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 
 /**
@@ -62,7 +79,7 @@ export const webUiPlugin = fp(
 
     app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
       const isPageRequest = request.method === 'GET' || request.method === 'HEAD';
-      if (!isPageRequest || isApiPath(request.url)) {
+      if (!isPageRequest || isNonPagePath(request.url)) {
         return sendError(reply, {
           code: 'not_found',
           message: `No route for ${request.method} ${request.url.split('?', 1)[0]}.`,

@@ -12,6 +12,7 @@ import type { DomainContext } from '../domain/domain-context.ts';
 import type { AiGateway } from '../domain/gateway/ai-gateway.ts';
 import type { GoogleTokenManager } from '../domain/google/google-token-manager.ts';
 import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
+import type { GatewayMetrics } from '../domain/metrics/gateway-metrics.ts';
 import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
@@ -50,4 +51,8 @@ export type RouteServices = {
   outbound: OutboundPolicy;
   /** The operator settings' defaults from the environment, until an admin saves them. */
   operatorDefaults: OperatorSettings;
+  /** The Prometheus metrics (docs/metrics.md). */
+  metrics: GatewayMetrics;
+  /** `GATEWAY_METRICS_TOKEN`, or null: loopback callers only. */
+  metricsToken: string | null;
 };

@@ -289,10 +289,15 @@ export class ConnectionTokenManager<Token, TokenSet> {
       const permanent = this.#policy.permanentFailure(error, {
         afterInterruptedRefresh: lease.afterInterruptedRefresh,
       });
-      if (permanent != null) throw this.#requireReconnect(current, permanent, error);
+      if (permanent != null) {
+        this.#context.observeRefresh?.(this.#policy.provider, 'reconnect_required');
+        throw this.#requireReconnect(current, permanent, error);
+      }
+      this.#context.observeRefresh?.(this.#policy.provider, 'transient_failure');
       const retryInMs = this.#recordTransientFailure(current);
       return this.#useStillUsableOrThrow(current, accessToken, rejectedAccessToken, retryInMs, error);
     }
+    this.#context.observeRefresh?.(this.#policy.provider, 'refreshed');
     return this.#persistRefreshedTokens(current, tokens);
   }
 

@@ -2,6 +2,7 @@ import type { CodexClientIdentity } from '@pag/oauth-client';
 import type { Vault } from '@pag/vault';
 import type { DomainContext } from '../domain-context.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../gateway-identity.ts';
+import type { RefreshOutcome } from '../metrics/gateway-metrics.ts';
 
 /** Where and how the gateway talks to auth.openai.com (from config; `fetch` injectable for tests). */
 export type ChatgptSettings = {
@@ -27,7 +28,13 @@ export type GoogleSettings = {
 };
 
 /** What the connection functions need besides the database and clock: the vault and the upstream settings. */
-export type ConnectionsContext = DomainContext & { vault: Vault; chatgpt: ChatgptSettings; google: GoogleSettings };
+export type ConnectionsContext = DomainContext & {
+  vault: Vault;
+  chatgpt: ChatgptSettings;
+  google: GoogleSettings;
+  /** Told how each token refresh ended, for the metrics (docs/metrics.md); absent in the CLI and most tests. */
+  observeRefresh?: ((provider: string, outcome: RefreshOutcome) => void) | undefined;
+};
 
 /** Sign-in flows (state + PKCE) live 10 minutes; device codes 15 (the upstream's own limit). */
 export const SIGN_IN_FLOW_LIFETIME_MS = 10 * 60_000;

@@ -6,6 +6,7 @@ import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
+import { countStreamTokens, observeFailedStep, type WithMetrics } from './count-stream-tokens.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
 import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
@@ -50,12 +51,14 @@ export class AiGateway {
   readonly #registry: ProviderRegistry;
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: UpstreamLog;
+  readonly #metrics: WithMetrics['metrics'];
 
-  constructor(options: { context: DomainContext; registry: ProviderRegistry; log: UpstreamLog }) {
+  constructor(options: { context: DomainContext; registry: ProviderRegistry; log: UpstreamLog } & WithMetrics) {
     this.#context = options.context;
     this.#registry = options.registry;
     this.#catalogues = new ModelCatalogueCache({ now: options.context.now });
     this.#log = options.log;
+    this.#metrics = options.metrics;
   }
 
   /** The bindings, for front doors that relay one upstream's own protocol (`/v1`). */
@@ -134,15 +137,15 @@ export class AiGateway {
           provider: step.provider,
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
-          parts,
+          parts: this.#metrics == null ? parts : countStreamTokens(parts, step.provider, this.#metrics),
           warnings,
         };
       } catch (error) {
         upstreamWaitMs += performance.now() - stepStartedAt;
         lastError = withUpstreamWait(error, upstreamWaitMs);
         if (options.abortSignal.aborted) throw lastError;
-        const hasNext = index < plan.length - 1;
-        if (!hasNext || !isFallbackWorthy(error)) throw lastError;
+        observeFailedStep(this.#metrics, step.provider, error);
+        if (index === plan.length - 1 || !isFallbackWorthy(error)) throw lastError;
         this.#log.warn(
           { provider: step.provider, next: plan[index + 1]?.provider, reason: describeUpstreamError(error)?.code },
           'falling back to the next provider before the first byte',
