@@ -28,6 +28,7 @@ import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
+import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
@@ -37,6 +38,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
+import { usageTrackingPlugin } from './plugins/usage-tracking.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
 import { adminRoutes } from './routes/admin/admin-routes.ts';
 import { aiRoutes } from './routes/ai/ai-routes.ts';
@@ -69,6 +71,8 @@ export type AppDependencies = {
   upstreamFetch?: typeof fetch;
   /** How the outbound policy resolves host names (the system resolver when omitted); tests make a name lead anywhere. */
   upstreamResolve?: ResolveHost;
+  /** The usage ledger's batching (tests shorten or lengthen it); the defaults otherwise. */
+  usageLedger?: Partial<UsageLedgerSettings> | undefined;
 };
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
@@ -211,6 +215,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.addHook('preClose', async () => {
     streams.close();
   });
+  // The usage ledger is written in batches off the request path; closing writes what is queued (after `preClose`
+  // ended the note-app streams, whose rows are recorded as they end).
+  const usage = new UsageLedger({ context, log: app.log, settings: dependencies.usageLedger });
+  app.addHook('onClose', async () => {
+    usage.close();
+  });
   const services: RouteServices = {
     context,
     connections,
@@ -218,6 +228,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     googleTokens,
     gateway,
     streams,
+    usage,
     loopbackCallback,
     devicePoller,
     signInEnvironment: {
@@ -257,6 +268,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       resolveAppToken: (token) => resolveAppToken(oauthProvider, oauthStore, { token, resource: config.aiResourceUrl }),
       corsOrigins: config.corsOrigins,
     });
+    // After access control: a request's ledger row needs its caller.
+    await routes.register(usageTrackingPlugin, { ledger: usage, now });
     await routes.register(healthRoutes, services);
     await routes.register(openApiRoutes);
     await routes.register(authRoutes, services);

@@ -25,6 +25,8 @@ export type StartedChat = {
   /** `provider/upstream-model` that is answering. */
   model: string;
   isFallback: boolean;
+  /** `provider/upstream-model` of the step that failed just before this one answered; null: the first step answered. */
+  fallbackFrom: string | null;
   parts: AsyncIterable<LanguageModelV3StreamPart>;
   /** Request settings the provider could not honour and dropped (e.g. `max_tokens` on the subscription). */
   warnings: SharedV3Warning[];
@@ -134,6 +136,7 @@ export class AiGateway {
           provider: step.provider,
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
+          fallbackFrom: index > 0 ? `${plan[index - 1]?.provider}/${plan[index - 1]?.upstreamModel}` : null,
           parts,
           warnings,
         };
