@@ -64,8 +64,13 @@ export class UsageTracker {
     this.#row.feature = feature ?? null;
   }
 
-  /** The provider and model that answer (or, for a failure, were tried last). */
-  answeredBy(answerer: UsageAnswerer): void {
+  /**
+   * The provider and model that answer. Called once the answer's first output is there (the runner peeks it before
+   * it returns, docs/architecture.md §3.6), which is the first-token time too; a relay that only has the upstream's
+   * headers passes `hasOutput: false` and the stream pump marks the first byte instead.
+   */
+  answeredBy(answerer: UsageAnswerer, options: { hasOutput?: boolean } = {}): void {
+    if (options.hasOutput !== false) this.firstOutput();
     this.#row.provider = answerer.provider;
     this.#row.model = answerer.model;
     this.#row.fallbackFrom = answerer.fallbackFrom ?? null;

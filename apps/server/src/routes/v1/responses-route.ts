@@ -103,7 +103,8 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         });
         return reply;
       }
-      request.usage?.answeredBy({ provider: 'chatgpt', model: forwarded.model });
+      // Only the upstream's headers are in: the first output is marked by the pump (stream) or at the end (JSON).
+      request.usage?.answeredBy({ provider: 'chatgpt', model: forwarded.model }, { hasOutput: false });
       reply.header('x-gateway-provider', 'chatgpt');
       reply.header('x-gateway-model', forwarded.model);
       if (forwarded.dropped.length > 0) {
@@ -122,6 +123,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         });
         const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
         logV1Access(request, reply, { status: 200, provider: 'chatgpt', model: forwarded.model, overheadMs });
+        request.usage?.firstOutput();
         trackResponsesEnd(request.usage, 'response.completed', response as Record<string, unknown>);
         return response;
       }
