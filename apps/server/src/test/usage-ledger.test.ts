@@ -17,7 +17,8 @@ let alice: AiTestUser;
 let bob: AiTestUser;
 
 beforeAll(async () => {
-  gateway = await startAiTestGateway();
+  // A short resume grace period, so a note-app stream nobody reads is stopped within the test.
+  gateway = await startAiTestGateway({ config: { streamResumeGraceMs: 200 } });
   // An upstream that takes its time, so a client can leave in the middle of the answer.
   slowOpenAi = await startFakeOpenAiApi({ apiKeys: FAKE_OPENAI_KEYS, chunkCount: 40, perChunkDelayMs: 50 });
   alice = await gateway.addUser({
@@ -303,5 +304,35 @@ describe('issue 19: one ledger row per request', () => {
     // Metadata only: not one prompt or answer in any column.
     const table = JSON.stringify(written);
     for (const text of CONTENT) expect(table).not.toContain(text);
+  });
+
+  it('issue 19: a note-app stream whose client leaves and never comes back is one row, 499, once its grace period ends', async () => {
+    const streamRows = () =>
+      rows().filter((row) => row.route === '/api/ai/stream' && row.user_id === alice.userId && row.status === 499);
+    const before = rows().length;
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'Slow words that take a while to arrive',
+      deltaCount: 40,
+      deltaDelayMs: 50,
+    });
+    const controller = new AbortController();
+    const response = await post(
+      alice,
+      '/api/ai/stream',
+      { content: 'Leave the note', model: 'chatgpt/gpt-5.5' },
+      controller.signal,
+    );
+    expect(response.status).toBe(200);
+    await response.body?.getReader().read();
+    controller.abort();
+    await expect.poll(() => streamRows().length, { timeout: 5_000, interval: 50 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(rows()).toHaveLength(before + 1);
+    expect(streamRows()[0]).toMatchObject({
+      provider: 'chatgpt',
+      error_code: null,
+      first_token_ms: expect.any(Number),
+    });
   });
 });
