@@ -36,8 +36,15 @@ export const usageTrackingPlugin = fp(
     app.decorateRequest('usage', null);
     // Hooks on the tracked routes only, and synchronous: every other route, and the hot path's promise count, stay
     // as they were (issue 7 bench).
-    const open: preValidationHookHandler = (request, _reply, done) => {
-      if (request.auth != null) request.usage = new UsageTracker(options.ledger, callerOf(request), options.now);
+    const open: preValidationHookHandler = (request, reply, done) => {
+      if (request.auth != null) {
+        request.usage = new UsageTracker(options.ledger, callerOf(request), options.now);
+        // A client that leaves before a plain answer is sent never lets the response finish, so `onResponse` would
+        // not run: the row ends here, 499. (A stream's row has already ended in the pump by then.)
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) request.usage?.finish(499);
+        });
+      }
       done();
     };
     const fail: onErrorHookHandler = (request, _reply, error, done) => {

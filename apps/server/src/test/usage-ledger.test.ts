@@ -335,4 +335,34 @@ describe('issue 19: one ledger row per request', () => {
       first_token_ms: expect.any(Number),
     });
   });
+
+  it('issue 19: a client that leaves before a plain (non-stream) answer is one row, 499', async () => {
+    const leftRows = () => rows().filter((row) => row.user_id === bob.userId && row.route === '/v1/chat/completions');
+    const before = leftRows().length;
+    const exchangesBefore = gateway.fakeCodex.exchanges.length;
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'An answer that stalls after its first words.',
+      deltaCount: 6,
+      stall: { ms: 10_000, afterDeltas: 1 },
+    });
+    const controller = new AbortController();
+    const request = post(
+      bob,
+      '/v1/chat/completions',
+      { model: 'chatgpt/gpt-5.5', messages: [{ role: 'user', content: 'Wait for it' }] },
+      controller.signal,
+    );
+    await expect
+      .poll(() => gateway.fakeCodex.exchanges.length, { timeout: 5_000, interval: 20 })
+      .toBeGreaterThan(exchangesBefore);
+    // The answer has started upstream and stalls: the client gives up waiting.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await expect(request).rejects.toThrow();
+    await expect.poll(() => leftRows().length, { timeout: 5_000, interval: 50 }).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(leftRows()).toHaveLength(before + 1);
+    expect(leftRows().at(-1)).toMatchObject({ status: 499, output_tokens: null });
+  });
 });
