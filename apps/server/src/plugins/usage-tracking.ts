@@ -48,7 +48,7 @@ export const usageTrackingPlugin = fp(
       done();
     };
     const fail: onErrorHookHandler = (request, _reply, error, done) => {
-      request.usage?.fail(classifyError(error).code);
+      request.usage?.fail(classifyError(error).code, error);
       done();
     };
     const finish: onResponseHookHandler = (request, reply, done) => {

@@ -269,6 +269,10 @@ describe('issue 19: one ledger row per request', () => {
     expected.push({
       ...byKey(bob, bobKey),
       route: '/v1/chat/completions',
+      // The step that failed: the subscription's model.
+      provider: 'chatgpt',
+      model: 'chatgpt/gpt-5.5',
+      is_subscription: 1,
       input_tokens: null,
       output_tokens: null,
       first_token_ms: null,

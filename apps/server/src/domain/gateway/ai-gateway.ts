@@ -7,6 +7,7 @@ import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
+import { withFailedStep } from './failed-step.ts';
 import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
@@ -111,7 +112,6 @@ export class AiGateway {
       prompt: options.call.prompt,
       clientConversationId: options.clientConversationId,
     });
-
     let lastError: unknown;
     for (const [index, step] of plan.entries()) {
       const stepStartedAt = performance.now();
@@ -142,7 +142,7 @@ export class AiGateway {
         };
       } catch (error) {
         upstreamWaitMs += performance.now() - stepStartedAt;
-        lastError = withUpstreamWait(error, upstreamWaitMs);
+        lastError = withFailedStep(withUpstreamWait(error, upstreamWaitMs), step);
         if (options.abortSignal.aborted) throw lastError;
         const hasNext = index < plan.length - 1;
         if (!hasNext || !isFallbackWorthy(error)) throw lastError;

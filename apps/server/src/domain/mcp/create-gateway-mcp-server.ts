@@ -129,7 +129,7 @@ export function createGatewayMcpServer(
         };
       } catch (error) {
         // The JSON-RPC answer is a 200 with `isError`; a client that left is 499 as everywhere.
-        if (!extra.signal.aborted) row.fail(describeError(error).code);
+        if (!extra.signal.aborted) row.fail(describeError(error).code, error);
         row.finish(extra.signal.aborted ? 499 : 200);
         return failure(error);
       }

@@ -1,5 +1,6 @@
 import type { ProviderName } from '@pag/contracts';
 import type { LanguageModelV3Usage } from '@pag/providers';
+import { failedStepOf } from '../gateway/failed-step.ts';
 import { SUBSCRIPTION_PROVIDERS } from '../gateway/route-plan.ts';
 import type { UsageEventInput, UsageLedger } from './usage-ledger.ts';
 
@@ -101,9 +102,19 @@ export class UsageTracker {
     });
   }
 
-  /** The answer failed (before or after its first byte); the first failure's code is kept. */
-  fail(code: string): void {
+  /**
+   * The answer failed (before or after its first byte); the first failure's code is kept. A failure before any
+   * step answered names the step it came from (`withFailedStep`), so the row says which provider and model failed.
+   */
+  fail(code: string, error?: unknown): void {
     this.#row.errorCode ??= code;
+    const step = this.#row.provider == null ? failedStepOf(error) : null;
+    if (step != null) {
+      this.answeredBy(
+        { provider: step.provider, model: `${step.provider}/${step.upstreamModel}` },
+        { hasOutput: false },
+      );
+    }
   }
 
   /** Hands the row to the ledger with the status the client got; later calls do nothing. */
