@@ -28,14 +28,14 @@ export type UsageAnswerer = { provider: ProviderName; model: string; fallbackFro
 export class UsageTracker {
   readonly #ledger: UsageLedger;
   readonly #startedAt: number;
-  readonly #createdAt: Date;
+  readonly #createdAt: number;
   readonly #row: Omit<UsageEventInput, 'createdAt' | 'durationMs' | 'status'>;
   #isFinished = false;
 
   constructor(ledger: UsageLedger, caller: UsageCaller, now: () => number = Date.now) {
     this.#ledger = ledger;
     this.#startedAt = performance.now();
-    this.#createdAt = new Date(now());
+    this.#createdAt = now();
     this.#row = {
       userId: caller.userId,
       callerKind: caller.callerKind,
@@ -123,7 +123,7 @@ export class UsageTracker {
     this.#isFinished = true;
     this.#ledger.record({
       ...this.#row,
-      createdAt: this.#createdAt,
+      createdAt: new Date(this.#createdAt),
       durationMs: Math.round(performance.now() - this.#startedAt),
       status,
     });
