@@ -30,6 +30,7 @@ import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
+import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
@@ -41,6 +42,7 @@ import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
 import { loadTracing, tracingPlugin } from './plugins/tracing.ts';
+import { usageTrackingPlugin } from './plugins/usage-tracking.ts';
 import { webUiPlugin } from './plugins/web-ui.ts';
 import { adminRoutes } from './routes/admin/admin-routes.ts';
 import { aiRoutes } from './routes/ai/ai-routes.ts';
@@ -75,6 +77,8 @@ export type AppDependencies = {
   upstreamFetch?: typeof fetch;
   /** How the outbound policy resolves host names (the system resolver when omitted); tests make a name lead anywhere. */
   upstreamResolve?: ResolveHost;
+  /** The usage ledger's batching (tests shorten or lengthen it); the defaults otherwise. */
+  usageLedger?: Partial<UsageLedgerSettings> | undefined;
 };
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
@@ -227,6 +231,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.addHook('preClose', async () => {
     streams.close();
   });
+  // The usage ledger is written in batches off the request path; closing writes what is queued (after `preClose`
+  // ended the note-app streams, whose rows are recorded as they end).
+  const usage = new UsageLedger({ context, log: app.log, settings: dependencies.usageLedger });
+  app.addHook('onClose', async () => {
+    usage.close();
+  });
   const services: RouteServices = {
     context,
     connections,
@@ -234,6 +244,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     googleTokens,
     gateway,
     streams,
+    usage,
     loopbackCallback,
     devicePoller,
     signInEnvironment: {
@@ -275,6 +286,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       resolveAppToken: (token) => resolveAppToken(oauthProvider, oauthStore, { token, resource: config.aiResourceUrl }),
       corsOrigins: config.corsOrigins,
     });
+    // After access control: a request's ledger row needs its caller.
+    await routes.register(usageTrackingPlugin, { ledger: usage, now });
     await routes.register(healthRoutes, services);
     await routes.register(metricsRoutes, services);
     await routes.register(openApiRoutes);

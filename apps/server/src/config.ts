@@ -89,6 +89,8 @@ export type Config = Readonly<{
   streamResumeGraceMs: number;
   /** How long an ended note-app stream can still be resumed. */
   streamRetentionMs: number;
+  /** How long usage-ledger rows are kept before the cleanup scheduler deletes them. */
+  usageRetentionMs: number;
   /** Past this many bytes of events a note-app stream stops being resumable (its live client is unaffected). */
   streamMaxBytes: number;
   /** Every note-app stream's events together: ended ones are dropped first, then the growing one stops resuming. */
@@ -235,6 +237,7 @@ const environmentSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  GATEWAY_USAGE_RETENTION_DAYS: boundedNumber({ min: 1, max: 3650, unit: 'days' }).default(90),
   GATEWAY_STREAM_RESUME_GRACE_SECONDS: boundedNumber({ min: 0, max: 3600, unit: 'seconds' }).default(30),
   GATEWAY_STREAM_RETENTION_SECONDS: boundedNumber({ min: 0, max: 24 * 60 * 60, unit: 'seconds' }).default(300),
   GATEWAY_STREAM_MAX_MIB: boundedNumber({ min: 1, max: 1024, unit: 'MiB' }).default(4),
@@ -344,6 +347,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     allowPrivateUpstreams: env.GATEWAY_ALLOW_PRIVATE_UPSTREAMS,
     streamResumeGraceMs: env.GATEWAY_STREAM_RESUME_GRACE_SECONDS * 1000,
     streamRetentionMs: env.GATEWAY_STREAM_RETENTION_SECONDS * 1000,
+    usageRetentionMs: env.GATEWAY_USAGE_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     streamMaxBytes: env.GATEWAY_STREAM_MAX_MIB * 1024 * 1024,
     streamTotalMaxBytes: env.GATEWAY_STREAM_TOTAL_MAX_MIB * 1024 * 1024,
     corsOrigins: Object.freeze(env.GATEWAY_CORS_ORIGINS),

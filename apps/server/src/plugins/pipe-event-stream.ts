@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { classifyError } from './error-handler.ts';
 import { providerLabelOf, routeLabelOf } from './metrics.ts';
 import { startEventStream } from './sse.ts';
 
@@ -33,7 +34,8 @@ export type PipeEventStreamOptions<T> = {
  * tick); while the client reads slower than the items come the next item is not even asked for, so a slow reader
  * holds the upstream back through TCP instead of the answer piling up in memory; an error after the first byte
  * becomes the route's error frame; a client that leaves stops the pump (its upstream request is aborted by the
- * route's `clientAbortSignal`); the response is ended and `onEnd` called exactly once. Never throws.
+ * route's `clientAbortSignal`); the response is ended, the request's usage row finished and `onEnd` called exactly
+ * once. Never throws.
  */
 export async function pipeEventStream<T>(
   reply: FastifyReply,
@@ -52,6 +54,7 @@ export async function pipeEventStream<T>(
       if (frame === undefined) continue;
       // Leaving the loop early closes the items, which stops reading the upstream.
       if (!events.write(frame)) break;
+      if (isFirst) reply.request.usage?.firstOutput();
       if (events.isBackedUp) {
         await events.drained();
         // The client may have left instead of reading: `drained` resolves then too.
@@ -70,6 +73,7 @@ export async function pipeEventStream<T>(
     // A client that left is not a failure: its upstream request was aborted on purpose.
     if (!events.isClosed) {
       reply.log.warn({ err: error }, 'stream failed after it started');
+      reply.request.usage?.fail(classifyError(error).code);
       if (options.errorFrame != null) events.write(options.errorFrame(error));
     }
   } finally {
@@ -77,6 +81,8 @@ export async function pipeEventStream<T>(
     const status = events.isClosed ? 499 : 200;
     events.close();
     metrics?.streamClosed();
+    // The request's ledger row (plugins/usage-tracking.ts) ends with the stream, not when the response is flushed.
+    reply.request.usage?.finish(status);
     options.onEnd?.({ status });
   }
 }

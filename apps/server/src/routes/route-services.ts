@@ -16,6 +16,7 @@ import type { GatewayMetrics } from '../domain/metrics/gateway-metrics.ts';
 import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
+import type { UsageLedger } from '../domain/usage/usage-ledger.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -35,6 +36,8 @@ export type RouteServices = {
   gateway: AiGateway;
   /** The note-app streams, resumable by their owner for a while (domain/note-app/resumable-stream-store.ts). */
   streams: ResumableStreamStore;
+  /** The usage ledger's writer: routes queue one row per request (domain/usage/usage-ledger.ts). */
+  usage: UsageLedger;
   /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */
   oauth: {
     provider: Provider;

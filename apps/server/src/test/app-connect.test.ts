@@ -164,6 +164,39 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
     expect(await me.json()).toMatchObject({ user: { id: user.userId }, authenticatedWith: 'app', apiKeyPrefix: null });
   });
 
+  it('issue 19: a connected app’s requests are usage-ledger rows under its client id, with the fake’s counts', async () => {
+    const { client, tokens } = await connect(await registerDynamically());
+    const appRows = () =>
+      gateway.test.db.$client
+        .prepare('select * from usage_events where app_client_id = ?')
+        .all(client.client_id) as Record<string, unknown>[];
+    gateway.fakeCodex.enqueueScenarios(
+      {
+        kind: 'stream',
+        echo: true,
+        usage: { inputTokens: 151, cachedTokens: 0, outputTokens: 51, reasoningTokens: 0 },
+      },
+      {
+        kind: 'stream',
+        echo: true,
+        usage: { inputTokens: 152, cachedTokens: 2, outputTokens: 52, reasoningTokens: 1 },
+      },
+    );
+    expect((await chat(tokens.access_token)).status).toBe(200);
+    expect((await chat(tokens.access_token, '/v1/chat/completions')).status).toBe(200);
+    await expect.poll(() => appRows().length, { timeout: 5_000, interval: 50 }).toBe(2);
+    const common = { user_id: user.userId, caller_kind: 'app', api_key_id: null, provider: 'chatgpt', status: 200 };
+    expect(appRows()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ...common, route: '/api/ai/chat', input_tokens: 151, output_tokens: 51 }),
+        expect.objectContaining({
+          ...{ ...common, route: '/v1/chat/completions', input_tokens: 152, cached_input_tokens: 2 },
+          ...{ output_tokens: 52, reasoning_tokens: 1 },
+        }),
+      ]),
+    );
+  });
+
   it('issue 18: an ai token never opens /mcp nor a settings route, and an MCP token never opens the AI APIs', async () => {
     const { tokens } = await connect(await registerDynamically());
     const mcp = await fetch(`${gateway.url}/mcp`, {

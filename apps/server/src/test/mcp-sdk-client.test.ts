@@ -165,6 +165,47 @@ describe('issue 8: the official MCP SDK client end to end over real HTTP', () =>
     }
   });
 
+  it('issue 19: each ask is one usage-ledger row for the MCP client, with the fake’s counts; other tools none', async () => {
+    const { client, transport, provider } = await connectWithOAuth(gateway, alice, 'none');
+    // This client's rows only: earlier tests' asks may still be on their way to the table.
+    const ledgerRows = () =>
+      gateway.test.db.$client
+        .prepare("select * from usage_events where route = '/mcp' and app_client_id = ?")
+        .all(provider.clientInformation()?.client_id) as Record<string, unknown>[];
+    try {
+      gateway.fakeCodex.enqueueScenarios({
+        kind: 'stream',
+        echo: true,
+        usage: { inputTokens: 131, cachedTokens: 31, outputTokens: 41, reasoningTokens: 11 },
+      });
+      const answer = (await client.callTool({ name: 'ask', arguments: { prompt: 'count me' } })) as CallToolResult;
+      expect(answer.isError).toBeFalsy();
+      await client.callTool({ name: 'list_models', arguments: {} });
+      await expect.poll(() => ledgerRows().length, { timeout: 5_000, interval: 50 }).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const rows = ledgerRows();
+      expect(rows).toEqual([
+        expect.objectContaining({
+          user_id: alice.userId,
+          caller_kind: 'mcp',
+          api_key_id: null,
+          app_client_id: provider.clientInformation()?.client_id,
+          provider: 'chatgpt',
+          input_tokens: 131,
+          cached_input_tokens: 31,
+          output_tokens: 41,
+          reasoning_tokens: 11,
+          status: 200,
+          error_code: null,
+        }),
+      ]);
+      expect(JSON.stringify(rows)).not.toContain('count me');
+    } finally {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close();
+    }
+  });
+
   it('binds a session to its user: another user’s token cannot use it', async () => {
     const bob = await gateway.addUser({ email: 'bob@gateway.test', chatgptAccount: 'bob@example.com' });
     const aliceSide = await connectWithOAuth(gateway, alice, 'none');

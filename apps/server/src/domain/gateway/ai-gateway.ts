@@ -1,5 +1,5 @@
 import type { AiRequest, CallerPolicy, ModelEntry, ProviderName } from '@pag/contracts';
-import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart, SharedV3Warning } from '@pag/providers';
+import type { LanguageModelV3CallOptions } from '@pag/providers';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
 import type { DomainContext } from '../domain-context.ts';
@@ -8,6 +8,7 @@ import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { countStreamTokens, observeFailedStep, type WithMetrics } from './count-stream-tokens.ts';
 import { deriveConversationId } from './derive-conversation-id.ts';
+import { withFailedStep } from './failed-step.ts';
 import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
 import { peekFirstOutput } from './peek-first-output.ts';
@@ -17,21 +18,11 @@ import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/prov
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
 import type { CatalogueEntry, ProviderAvailability, RouteRequest, RouteStep } from './route-plan.ts';
+import type { StartedChat } from './started-chat.ts';
 import { withReasoningOptions } from './with-reasoning-options.ts';
 
 export type { UpstreamLog } from './providers/provider-binding.ts';
-
-export type StartedChat = {
-  provider: ProviderName;
-  /** `provider/upstream-model` that is answering. */
-  model: string;
-  isFallback: boolean;
-  parts: AsyncIterable<LanguageModelV3StreamPart>;
-  /** Request settings the provider could not honour and dropped (e.g. `max_tokens` on the subscription). */
-  warnings: SharedV3Warning[];
-  /** Milliseconds spent waiting on upstreams before the first output part (catalogue, refresh, first token). */
-  upstreamWaitMs: number;
-};
+export type { StartedChat } from './started-chat.ts';
 
 /** What each provider's binding read for this user (`load`), by provider; absent when not set up. */
 export type UserUpstreams = ReadonlyMap<ProviderName, unknown>;
@@ -112,7 +103,6 @@ export class AiGateway {
       prompt: options.call.prompt,
       clientConversationId: options.clientConversationId,
     });
-
     let lastError: unknown;
     for (const [index, step] of plan.entries()) {
       const stepStartedAt = performance.now();
@@ -137,12 +127,13 @@ export class AiGateway {
           provider: step.provider,
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
+          fallbackFrom: index > 0 ? `${plan[index - 1]?.provider}/${plan[index - 1]?.upstreamModel}` : null,
           parts: this.#metrics == null ? parts : countStreamTokens(parts, step.provider, this.#metrics),
           warnings,
         };
       } catch (error) {
         upstreamWaitMs += performance.now() - stepStartedAt;
-        lastError = withUpstreamWait(error, upstreamWaitMs);
+        lastError = withFailedStep(withUpstreamWait(error, upstreamWaitMs), step);
         if (options.abortSignal.aborted) throw lastError;
         observeFailedStep(this.#metrics, step.provider, error);
         if (index === plan.length - 1 || !isFallbackWorthy(error)) throw lastError;

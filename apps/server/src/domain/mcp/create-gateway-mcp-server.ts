@@ -9,10 +9,14 @@ import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway } from '../gateway/ai-gateway.ts';
 import { GATEWAY_VERSION } from '../gateway-identity.ts';
 import { collectChatResponse } from '../note-app/collect-chat-response.ts';
+import type { UsageLedger } from '../usage/usage-ledger.ts';
+import { UsageTracker } from '../usage/usage-tracker.ts';
 
 export type McpToolDependencies = {
   context: DomainContext;
   gateway: AiGateway;
+  /** Each `ask` is a row of the usage ledger (route `/mcp`, the MCP client as the caller). */
+  usage: UsageLedger;
   /** Turns any failure into the gateway's error vocabulary (code, message, retry hint). */
   describeError: (error: unknown) => { code: string; message: string; retryAfterSeconds?: number | undefined };
 };
@@ -38,8 +42,12 @@ const rateLimitWindowSchema = z
  * through the same router as the note-app and OpenAI-compatible APIs, with the user's own upstream accounts;
  * the MCP client's OAuth token never leaves this process (it is not an upstream credential).
  */
-export function createGatewayMcpServer(dependencies: McpToolDependencies, userId: string): McpServer {
+export function createGatewayMcpServer(
+  dependencies: McpToolDependencies,
+  caller: { userId: string; clientId: string | null },
+): McpServer {
   const { context, gateway, describeError } = dependencies;
+  const { userId } = caller;
   const server = new McpServer(
     { name: 'personal-ai-gateway', title: 'Personal AI Gateway', version: GATEWAY_VERSION },
     {
@@ -73,6 +81,12 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async (args, extra) => {
+      // The tool call, not the HTTP request carrying it, is the request that asked a model.
+      const row = new UsageTracker(
+        dependencies.usage,
+        { userId, callerKind: 'mcp', apiKeyId: null, appClientId: caller.clientId, route: '/mcp' },
+        context.now,
+      );
       try {
         const chat = await gateway.startChat({
           userId,
@@ -86,6 +100,7 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
           },
           abortSignal: extra.signal,
         });
+        row.answeredBy(chat);
         const progressToken = extra._meta?.progressToken;
         const parts =
           progressToken == null
@@ -97,6 +112,8 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
                 }),
               );
         const answer = await collectChatResponse(parts, { provider: chat.provider, model: chat.model });
+        row.tokens(answer.usage);
+        row.finish(200);
         const usage =
           answer.usage == null
             ? null
@@ -111,6 +128,9 @@ export function createGatewayMcpServer(dependencies: McpToolDependencies, userId
           structuredContent: { text: answer.content, model: answer.model, provider: answer.provider, usage },
         };
       } catch (error) {
+        // The JSON-RPC answer is a 200 with `isError`; a client that left is 499 as everywhere.
+        if (!extra.signal.aborted) row.fail(describeError(error).code, error);
+        row.finish(extra.signal.aborted ? 499 : 200);
         return failure(error);
       }
     },

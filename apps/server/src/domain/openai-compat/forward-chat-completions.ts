@@ -6,6 +6,7 @@ import {
   toOpenAiCompatibleChatBody,
 } from '@pag/providers';
 import type { AiGateway, PlannedRoute } from '../gateway/ai-gateway.ts';
+import { withFailedStep } from '../gateway/failed-step.ts';
 import { upstreamFor } from '../gateway/providers/provider-binding.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
@@ -43,7 +44,7 @@ export async function forwardChatCompletions(
     body: toOpenAiCompatibleChatBody(options.request, step.upstreamModel),
     abortSignal: options.abortSignal,
   }).catch((error: unknown) => {
-    throw withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt));
+    throw withFailedStep(withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt)), step);
   });
   return {
     kind: 'relayed',

@@ -2,6 +2,7 @@ import type { CallerPolicy } from '@pag/contracts';
 import { type CodexToolNames, forwardCodexResponses, type UpstreamResponse } from '@pag/providers';
 import type { AiGateway, PlannedRoute, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { deriveConversationId } from '../gateway/derive-conversation-id.ts';
+import { withFailedStep } from '../gateway/failed-step.ts';
 import { upstreamFor } from '../gateway/providers/provider-binding.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ResponsesRequest } from './responses-request.ts';
@@ -64,7 +65,7 @@ export async function forwardResponses(
     body,
     abortSignal: options.abortSignal,
   }).catch((error: unknown) => {
-    throw withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt));
+    throw withFailedStep(withUpstreamWait(error, route.upstreamWaitMs + (performance.now() - forwardStartedAt)), step);
   });
   return {
     kind: 'relayed',

@@ -23,7 +23,14 @@ const CR = 0x0d;
  */
 export async function* relayCodexEvents(
   body: UpstreamBodyReader,
-  options: { url: string },
+  options: {
+    url: string;
+    /**
+     * Told the terminal event's type and response object (its `usage`, its `error`) for the usage ledger: the one
+     * event parsed besides the snapshot, so nothing is buffered or read twice.
+     */
+    onTerminal?: ((type: string, response: Record<string, unknown> | undefined) => void) | undefined;
+  },
 ): AsyncGenerator<Uint8Array | ResponsesEvent> {
   const frames = readSseFrames(body, options);
   const decoder = new TextDecoder();
@@ -54,12 +61,14 @@ export async function* relayCodexEvents(
         relayed += 1;
         if (SNAPSHOT_TYPES.has(type)) response = readResponse(decoder.decode(next.value)) ?? response;
         isTerminated = TERMINAL_TYPES.has(type);
+        if (isTerminated) options.onTerminal?.(type, readResponse(decoder.decode(next.value)));
       }
       yield next.value;
       // The answer is complete: the client's stream ends now, not when the upstream gets round to closing.
       if (isTerminated) return;
     }
     const described = describeUpstreamError(failure);
+    options.onTerminal?.('response.failed', { error: { code: described?.code ?? 'upstream_error' } });
     yield {
       type: 'response.failed',
       sequence_number: relayed,

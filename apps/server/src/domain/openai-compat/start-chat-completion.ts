@@ -16,6 +16,8 @@ type AnswerBase = {
   provider: ProviderName;
   /** `provider/upstream-model` that is answering. */
   model: string;
+  /** `provider/upstream-model` that failed before this one answered (a fallback); null: none did. */
+  fallbackFrom: string | null;
   /** Request settings the provider dropped, in words (ASCII, for the `x-gateway-warning` header). */
   warnings: string[];
   /** Milliseconds spent waiting on upstreams (for the non-stream answer: until it was complete). */
@@ -61,7 +63,7 @@ export async function startChatCompletion(
 
   if (forwarded.kind === 'relayed') {
     const { model, forwarded: upstream } = forwarded;
-    const base = { provider: 'openai' as const, model, warnings: [] };
+    const base = { provider: 'openai' as const, model, fallbackFrom: null, warnings: [] };
     const readStartedAt = performance.now();
     const waitedMs = () => forwarded.upstreamWaitMs + (performance.now() - readStartedAt);
     if (!isStream) {
@@ -107,6 +109,7 @@ export async function startChatCompletion(
   const base = {
     provider: chat.provider,
     model: chat.model,
+    fallbackFrom: chat.fallbackFrom,
     warnings: chat.warnings.map(describeWarning).filter((text) => text !== ''),
   };
   if (!isStream) {

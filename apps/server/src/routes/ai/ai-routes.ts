@@ -14,6 +14,8 @@ import { recordPlaygroundAnswer } from '../../domain/getting-started/record-play
 import { collectChatResponse } from '../../domain/note-app/collect-chat-response.ts';
 import type { StoredStreamEvent } from '../../domain/note-app/resumable-stream-store.ts';
 import { type ErrorDescription, toNoteAppEvents } from '../../domain/note-app/to-note-app-events.ts';
+import { trackNoteAppUsage } from '../../domain/note-app/track-note-app-usage.ts';
+import { embeddingTokens } from '../../domain/usage/read-usage-tokens.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
@@ -57,11 +59,12 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     {
       bodyLimit: AI_BODY_LIMIT_BYTES,
       schema: { body: aiRequestSchema, response: { 200: aiChatResponseSchema } },
-      config: { access: 'session-or-api-key' },
+      config: { access: 'session-or-api-key', trackUsage: true },
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
       const auth = requireAuth(request);
+      request.usage?.setFeature(request.body.feature);
       const chat = await services.gateway.startChat({
         userId: auth.user.id,
         policy: callerPolicyOf(auth),
@@ -70,11 +73,13 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         log: request.log,
       });
       reply.header('x-gateway-provider', chat.provider);
+      request.usage?.answeredBy(chat);
       const answer = await collectChatResponse(chat.parts, {
         provider: chat.provider,
         model: chat.model,
         outputValidator: chat.outputValidator,
       });
+      request.usage?.tokens(answer.usage);
       noteAnswer(request);
       return answer;
     },
@@ -91,28 +96,44 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     {
       bodyLimit: AI_BODY_LIMIT_BYTES,
       schema: { body: aiRequestSchema, response: { 200: AI_STREAM_RESPONSE } },
-      config: { access: 'session-or-api-key' },
+      config: { access: 'session-or-api-key', trackUsage: true },
     },
     async (request, reply) => {
       const auth = requireAuth(request);
       const userId = auth.user.id;
       const policy = callerPolicyOf(auth);
+      const usage = request.usage;
+      usage?.setFeature(request.body.feature);
       // Until the first part arrived nothing is sent: failures here are ordinary HTTP errors (status, Retry-After).
       // From then on the answer runs into the stream store and this response is its first reader.
       const stream = await services.streams.open({
         userId,
         clientSignal: clientAbortSignal(reply),
-        start: (abortSignal) =>
-          services.gateway.startChat({ userId, policy, request: request.body, abortSignal, log: request.log }),
+        start: async (abortSignal) => {
+          const chat = await services.gateway.startChat({
+            userId,
+            policy,
+            request: request.body,
+            abortSignal,
+            log: request.log,
+          });
+          usage?.answeredBy(chat);
+          return chat;
+        },
+        // The answer outlives this response (resumes read it too): its row ends with the answer, not with the pump.
         toEvents: (chat) =>
-          toNoteAppEvents(chat.parts, {
-            provider: chat.provider,
-            model: chat.model,
-            describeError: describeStreamError,
-            outputValidator: chat.outputValidator,
-          }),
+          trackNoteAppUsage(
+            toNoteAppEvents(chat.parts, {
+              provider: chat.provider,
+              model: chat.model,
+              describeError: describeStreamError,
+              outputValidator: chat.outputValidator,
+            }),
+            usage,
+          ),
         describeError: describeStreamError,
       });
+      request.usage = null;
       reply.header('x-gateway-provider', stream.started.provider);
       reply.header('x-stream-id', stream.streamId);
       await pipeEventStream(reply, stream.events, { toFrame: toFrame(request) });
@@ -157,7 +178,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
     {
       bodyLimit: EMBED_BODY_LIMIT_BYTES,
       schema: { body: aiEmbedRequestSchema, response: { 200: aiEmbedResponseSchema } },
-      config: { access: 'session-or-api-key' },
+      config: { access: 'session-or-api-key', trackUsage: true },
     },
     async (request, reply) => {
       const { input, model } = request.body;
@@ -170,6 +191,8 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         abortSignal: clientAbortSignal(reply),
       });
       reply.header('x-gateway-provider', result.provider);
+      request.usage?.answeredBy(result);
+      request.usage?.tokens(embeddingTokens(result.tokens));
       return {
         model: result.model,
         provider: result.provider,

@@ -37,6 +37,7 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
   const toolDependencies = {
     context: services.context,
     gateway: services.gateway,
+    usage: services.usage,
     describeError: (error: unknown) => classifyError(error),
   };
 
@@ -90,7 +91,7 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       transport = session.transport;
     } else if (request.method === 'POST' && isInitializeRequest(request.body)) {
       const userId = caller.userId;
-      const server = createGatewayMcpServer(toolDependencies, userId);
+      const server = createGatewayMcpServer(toolDependencies, { userId, clientId: caller.clientId || null });
       const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => mcpSessions.add(id, { transport: created, server, userId }),

@@ -1,6 +1,8 @@
 import { chatCompletionRequestSchema } from '../../domain/openai-compat/chat-completion-request.ts';
 import { startChatCompletion } from '../../domain/openai-compat/start-chat-completion.ts';
+import { readChatCompletionTokens } from '../../domain/usage/read-usage-tokens.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
+import { classifyError } from '../../plugins/error-handler.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
 import { formatDataFrame } from '../../plugins/sse.ts';
@@ -20,7 +22,7 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
     {
       bodyLimit: V1_BODY_LIMIT_BYTES,
       schema: { body: chatCompletionRequestSchema },
-      config: { access: 'api-key' },
+      config: { access: 'api-key', trackUsage: true },
     },
     async (request, reply) => {
       const auth = requireAuth(request);
@@ -34,12 +36,14 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
         abortSignal,
         log: request.log,
       });
+      request.usage?.answeredBy(answer);
       reply.header('x-gateway-provider', answer.provider);
       reply.header('x-gateway-model', answer.model);
       if (answer.warnings.length > 0) reply.header('x-gateway-warning', answer.warnings.join('; '));
       const overheadMs = setOverheadHeader(reply, answer.upstreamWaitMs);
       const access: V1AccessFields = { status: 200, provider: answer.provider, model: answer.model, overheadMs };
       if (answer.kind === 'completion') {
+        request.usage?.tokens(readChatCompletionTokens(answer.usage));
         logV1Access(request, reply, {
           ...access,
           promptTokens: answer.usage?.prompt_tokens,
@@ -57,10 +61,12 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
           if (item.kind === 'usage') {
             access.promptTokens = item.usage.prompt_tokens;
             access.completionTokens = item.usage.completion_tokens;
+            request.usage?.tokens(readChatCompletionTokens(item.usage));
             return undefined;
           }
           // After the first byte the status is sent: the failure goes in the stream, as OpenAI does, and ends it.
           hasFailed = true;
+          request.usage?.fail(classifyError(item.error).code);
           return formatDataFrame(toOpenAiError(item.error).body);
         },
         lastFrame: () => (hasFailed ? undefined : formatDataFrame('[DONE]')),

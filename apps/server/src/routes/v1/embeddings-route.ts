@@ -1,5 +1,6 @@
 import { embedTexts } from '../../domain/gateway/embed-texts.ts';
 import { embeddingsRequestSchema, encodeEmbeddingBase64 } from '../../domain/openai-compat/embeddings-request.ts';
+import { embeddingTokens } from '../../domain/usage/read-usage-tokens.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { callerPolicyOf } from '../caller-policy-of.ts';
 import { requireAuth } from '../require-auth.ts';
@@ -14,7 +15,7 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
     {
       bodyLimit: EMBEDDINGS_BODY_LIMIT_BYTES,
       schema: { body: embeddingsRequestSchema },
-      config: { access: 'api-key' },
+      config: { access: 'api-key', trackUsage: true },
     },
     async (request, reply) => {
       const body = request.body;
@@ -33,6 +34,8 @@ export function registerEmbeddingsRoute(app: V1App, services: RouteServices): vo
       const overheadMs = setOverheadHeader(reply, performance.now() - embedStartedAt);
       logV1Access(request, reply, { status: 200, model: result.model, promptTokens: result.tokens, overheadMs });
       reply.header('x-gateway-model', result.model);
+      request.usage?.answeredBy(result);
+      request.usage?.tokens(embeddingTokens(result.tokens));
       const isBase64 = body.encoding_format === 'base64';
       return {
         object: 'list',

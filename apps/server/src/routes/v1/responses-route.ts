@@ -4,8 +4,9 @@ import { forwardResponses } from '../../domain/openai-compat/forward-responses.t
 import { relayCodexEvents } from '../../domain/openai-compat/relay-codex-events.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
 import { responsesToModelCall } from '../../domain/openai-compat/responses-to-model-call.ts';
-import { toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
+import { type ResponsesEvent, toResponsesEvents } from '../../domain/openai-compat/to-responses-events.ts';
 import { withUpstreamWait } from '../../domain/upstream-wait.ts';
+import { trackResponsesEnd } from '../../domain/usage/track-responses-end.ts';
 import { clientAbortSignal } from '../../plugins/client-abort-signal.ts';
 import { toOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import { pipeEventStream } from '../../plugins/pipe-event-stream.ts';
@@ -16,6 +17,9 @@ import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
 import { V1_BODY_LIMIT_BYTES, type V1App } from './v1-app.ts';
+
+/** The events that end a Responses stream and carry its usage or its failure (docs/codex-protocol.md §6.2). */
+const TERMINAL_EVENT_TYPES = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
 
 /** A failure no event of the stream itself reports, as the Responses `error` event. */
 const toErrorEventFrame = (error: unknown) =>
@@ -31,7 +35,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
     {
       bodyLimit: V1_BODY_LIMIT_BYTES,
       schema: { body: responsesRequestSchema },
-      config: { access: 'api-key' },
+      config: { access: 'api-key', trackUsage: true },
     },
     async (request, reply) => {
       const abortSignal = clientAbortSignal(reply);
@@ -59,6 +63,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           route: forwarded.route,
           log: request.log,
         });
+        request.usage?.answeredBy(chat);
         reply.header('x-gateway-provider', chat.provider);
         reply.header('x-gateway-model', chat.model);
         const isStream = request.body.stream === true;
@@ -69,7 +74,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         });
         if (!isStream) {
           const collectStartedAt = performance.now();
-          let last: Record<string, unknown> | undefined;
+          let last: ResponsesEvent | undefined;
           try {
             for await (const event of events) last = event;
           } catch (error) {
@@ -77,17 +82,29 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           }
           const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
           logV1Access(request, reply, { status: 200, provider: chat.provider, model: chat.model, overheadMs });
+          trackResponsesEnd(
+            request.usage,
+            last?.type ?? 'response.completed',
+            last?.response as Record<string, unknown>,
+          );
           return last?.response;
         }
         const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
         await pipeEventStream(reply, events, {
-          toFrame: (event) => formatEventFrame(event.type, event),
+          toFrame: (event) => {
+            if (TERMINAL_EVENT_TYPES.has(event.type)) {
+              trackResponsesEnd(request.usage, event.type, event.response as Record<string, unknown> | undefined);
+            }
+            return formatEventFrame(event.type, event);
+          },
           errorFrame: toErrorEventFrame,
           onEnd: ({ status }) =>
             logV1Access(request, reply, { status, provider: chat.provider, model: chat.model, overheadMs }),
         });
         return reply;
       }
+      // Only the upstream's headers are in: the first output is marked by the pump (stream) or at the end (JSON).
+      request.usage?.answeredBy({ provider: 'chatgpt', model: forwarded.model }, { hasOutput: false });
       reply.header('x-gateway-provider', 'chatgpt');
       reply.header('x-gateway-model', forwarded.model);
       if (forwarded.dropped.length > 0) {
@@ -106,14 +123,23 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         });
         const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs + (performance.now() - collectStartedAt));
         logV1Access(request, reply, { status: 200, provider: 'chatgpt', model: forwarded.model, overheadMs });
+        request.usage?.firstOutput();
+        trackResponsesEnd(request.usage, 'response.completed', response as Record<string, unknown>);
         return response;
       }
       const overheadMs = setOverheadHeader(reply, forwarded.upstreamWaitMs);
-      await relayEventStream(reply, relayCodexEvents(body, { url: forwarded.url }), {
-        errorFrame: toErrorEventFrame,
-        onEnd: ({ status }) =>
-          logV1Access(request, reply, { status, provider: 'chatgpt', model: forwarded.model, overheadMs }),
-      });
+      await relayEventStream(
+        reply,
+        relayCodexEvents(body, {
+          url: forwarded.url,
+          onTerminal: (type, response) => trackResponsesEnd(request.usage, type, response),
+        }),
+        {
+          errorFrame: toErrorEventFrame,
+          onEnd: ({ status }) =>
+            logV1Access(request, reply, { status, provider: 'chatgpt', model: forwarded.model, overheadMs }),
+        },
+      );
     },
   );
 }

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomPrice } from '@pag/contracts';
+import type { usageEvents } from '../../db/schema.ts';
+import { usageEvents as usageEventsTable } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+import { priceRequest } from './api-prices.ts';
+import { listCustomPrices } from './custom-prices.ts';
+
+/** One ledger row as the request path hands it over: the row without its id and its price (the writer adds those). */
+export type UsageEventInput = Omit<typeof usageEvents.$inferInsert, 'id' | 'apiPriceMicros' | 'priceVersion'> & {
+  createdAt: Date;
+};
+
+export type UsageLedgerSettings = {
+  /** How long a row waits at most before it is written. */
+  flushIntervalMs: number;
+  /** A queue this long is written at once (on the next tick, never inside `record`). */
+  batchSize: number;
+  /** Rows kept for the next flush after a failed one; older ones are dropped (the database may be gone for good). */
+  maxPendingRows: number;
+};
+
+export type UsageLedgerLog = { error: (object: object, message: string) => void };
+
+/** docs/usage-ledger.md: 250 ms or 200 rows, whichever comes first. */
+export const DEFAULT_USAGE_LEDGER_SETTINGS: UsageLedgerSettings = {
+  flushIntervalMs: 250,
+  batchSize: 200,
+  maxPendingRows: 10_000,
+};
+
+/** SQLite binds at most 32 766 parameters per statement; 200 rows of 23 columns stay well below. */
+const ROWS_PER_INSERT = 200;
+
+/**
+ * The writer of the usage ledger (`usage_events`): the request path only pushes a row onto an in-memory queue
+ * (`record` never awaits, never throws, never touches the database), and the queue is written in one transaction
+ * every `flushIntervalMs` or as soon as `batchSize` rows wait, off the request's own turn of the event loop. A failed
+ * write is logged and its rows kept for the next flush, at most `maxPendingRows` of them. `close()` writes what is
+ * left (shutdown). Never any content: the rows are metadata only (docs/usage-ledger.md).
+ */
+export class UsageLedger {
+  readonly #context: DomainContext;
+  readonly #settings: UsageLedgerSettings;
+  readonly #log: UsageLedgerLog;
+  #queue: UsageEventInput[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #isClosed = false;
+
+  constructor(options: { context: DomainContext; log: UsageLedgerLog; settings?: Partial<UsageLedgerSettings> }) {
+    this.#context = options.context;
+    this.#log = options.log;
+    this.#settings = { ...DEFAULT_USAGE_LEDGER_SETTINGS, ...options.settings };
+  }
+
+  /** Rows waiting to be written (tests, diagnostics). */
+  get pendingRows(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues one row. Synchronous and cheap on purpose: this runs on the request path. */
+  record(event: UsageEventInput): void {
+    try {
+      this.#queue.push(event);
+      if (this.#isClosed) return;
+      if (this.#queue.length >= this.#settings.batchSize) {
+        this.#immediate ??= setImmediate(() => this.flush());
+      } else if (this.#timer == null) {
+        this.#timer = setTimeout(() => this.flush(), this.#settings.flushIntervalMs);
+        this.#timer.unref();
+      }
+    } catch {
+      // Recording usage must never break an answer.
+    }
+  }
+
+  /** Writes every queued row in one transaction now. Never throws: a failure is logged and the rows kept (bounded). */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#immediate != null) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
+    if (this.#queue.length === 0) return;
+    const rows = this.#queue;
+    this.#queue = [];
+    try {
+      // Priced here, off the request path: each user's own prices are read once per batch (docs/api-prices.md).
+      const customPricesOf = new Map<string, CustomPrice[]>();
+      const values = rows.map((row) => {
+        let customPrices = customPricesOf.get(row.userId);
+        if (customPrices == null) {
+          customPrices = listCustomPrices(this.#context, row.userId);
+          customPricesOf.set(row.userId, customPrices);
+        }
+        const price = priceRequest(
+          {
+            provider: row.provider ?? null,
+            model: row.model ?? null,
+            inputTokens: row.inputTokens ?? null,
+            cachedInputTokens: row.cachedInputTokens ?? null,
+            outputTokens: row.outputTokens ?? null,
+            reasoningTokens: row.reasoningTokens ?? null,
+          },
+          customPrices,
+        );
+        return { ...row, id: randomUUID(), apiPriceMicros: price.micros, priceVersion: price.version };
+      });
+      this.#context.db.transaction((tx) => {
+        for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
+          tx.insert(usageEventsTable)
+            .values(values.slice(start, start + ROWS_PER_INSERT))
+            .run();
+        }
+      });
+    } catch (error) {
+      const kept = [...rows, ...this.#queue].slice(-this.#settings.maxPendingRows);
+      const dropped = rows.length + this.#queue.length - kept.length;
+      this.#queue = kept;
+      this.#log.error({ err: error, rows: rows.length, dropped }, 'usage ledger write failed; retrying later');
+      if (!this.#isClosed) {
+        this.#timer = setTimeout(() => this.flush(), this.#settings.flushIntervalMs);
+        this.#timer.unref();
+      }
+    }
+  }
+
+  /** Shutdown: no more timers; what is queued is written now. Rows recorded afterwards wait for a final `flush()`. */
+  close(): void {
+    this.#isClosed = true;
+    this.flush();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
