@@ -43,6 +43,7 @@ export {
   DEFAULT_CODEX_INSTRUCTIONS,
   forwardCodexResponses,
   listCodexModels,
+  readCodexUsage,
   parseCodexRateLimits,
   restoreCodexToolNames,
   toCodexProviderError,
