@@ -152,6 +152,25 @@ export {
   revokedAppsSchema,
 } from './mcp-apps.ts';
 export {
+  type QuotaAnswer,
+  type QuotaHistoryPoint,
+  type QuotaWindow,
+  quotaAnswerSchema,
+  quotaHistoryPointSchema,
+  quotaWindowSchema,
+} from './quota.ts';
+export {
+  DEFAULT_ROUTING_RULES,
+  type QuotaWindowName,
+  quotaWindowNameSchema,
+  type RoutingMode,
+  type RoutingRules,
+  routingModeSchema,
+  routingRulesSchema,
+  type ThresholdRule,
+  thresholdRuleSchema,
+} from './routing-rules.ts';
+export {
   type ApiCredential,
   apiCredentialListSchema,
   apiCredentialSchema,

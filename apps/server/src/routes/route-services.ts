@@ -15,6 +15,7 @@ import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
 import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
+import type { QuotaReader } from '../domain/quota/quota-reader.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
 /** What route groups receive from `buildApp`: the domain contexts plus the app-lifetime objects. */
@@ -32,6 +33,8 @@ export type RouteServices = {
   /** Where the gateway runs, for recommending a ChatGPT sign-in method. */
   signInEnvironment: SignInEnvironment;
   gateway: AiGateway;
+  /** The subscription's live quota (domain/quota/quota-reader.ts, issue 19). */
+  quota: QuotaReader;
   /** The note-app streams, resumable by their owner for a while (domain/note-app/resumable-stream-store.ts). */
   streams: ResumableStreamStore;
   /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */

@@ -24,6 +24,6 @@ export {
 } from './codex-tool-names.ts';
 export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { type CodexModel, listCodexModels } from './list-codex-models.ts';
-export { readCodexUsage } from './read-codex-usage.ts';
 export { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
+export { readCodexUsage } from './read-codex-usage.ts';
 export { restoreCodexToolNames } from './restore-codex-tool-names.ts';

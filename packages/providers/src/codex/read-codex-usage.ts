@@ -23,7 +23,11 @@ const whamUsageSchema = z.looseObject({
   plan_type: z.string().nullish(),
   rate_limit: z.looseObject({ primary_window: usageWindowSchema, secondary_window: usageWindowSchema }),
   credits: z
-    .looseObject({ has_credits: z.boolean().nullish(), unlimited: z.boolean().nullish(), balance: z.string().nullish() })
+    .looseObject({
+      has_credits: z.boolean().nullish(),
+      unlimited: z.boolean().nullish(),
+      balance: z.string().nullish(),
+    })
     .nullish(),
 });
 
@@ -62,7 +66,12 @@ export async function readCodexUsage(options: {
     throw toTransportError(error, url);
   }
   if (!response.ok) {
-    throw toCodexProviderError({ url, statusCode: response.status, responseBody: text, responseHeaders: response.headers });
+    throw toCodexProviderError({
+      url,
+      statusCode: response.status,
+      responseBody: text,
+      responseHeaders: response.headers,
+    });
   }
   let parsed: ReturnType<typeof whamUsageSchema.safeParse>;
   try {

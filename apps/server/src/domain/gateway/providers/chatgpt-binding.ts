@@ -1,4 +1,11 @@
-import { CODEX_PROVIDER_KEY, type CodexChatModelSettings, createCodexChatModel, listCodexModels } from '@pag/providers';
+import {
+  CODEX_PROVIDER_KEY,
+  type CodexChatModelSettings,
+  createCodexChatModel,
+  listCodexModels,
+  type RateLimitSnapshot,
+  readCodexUsage,
+} from '@pag/providers';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../../db/prepared-query.ts';
 import { connections } from '../../../db/schema.ts';
@@ -32,6 +39,11 @@ export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
     log: UpstreamLog | undefined;
   }): CodexChatModelSettings;
   readonly backendUrl: string;
+  /**
+   * The plan's windows from the usage endpoint (docs/codex-protocol.md §7.4), with the user's token, through the
+   * gateway's upstream fetch (its timeouts) and our identity; throws when it fails or its answer changed shape.
+   */
+  readUsage(userId: string, abortSignal: AbortSignal): Promise<RateLimitSnapshot>;
 };
 
 /**
@@ -169,6 +181,19 @@ export function createChatgptBinding(options: {
       createCodexChatModel(codexSettings({ userId, connection: upstream, modelId, conversationId, log: requestLog })),
     reasoningOptions: (effort) => ({ [CODEX_PROVIDER_KEY]: { reasoningEffort: effort } }),
     codexSettings,
+    readUsage: async (userId, abortSignal) => {
+      const token = await tokens.getAccessToken(userId);
+      return readCodexUsage({
+        baseUrl: settings.backendUrl,
+        fetch: settings.fetch,
+        accessToken: token.accessToken,
+        accountId: token.accountId,
+        originator: settings.originator,
+        userAgent: settings.userAgent,
+        abortSignal,
+        now: context.now(),
+      });
+    },
     forgetUser: (userId) => storedRateLimits.deleteWhere((key) => key.startsWith(`${userId}\0`)),
   };
 }
