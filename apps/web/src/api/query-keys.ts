@@ -3,6 +3,7 @@ export const queryKeys = {
   session: ['session'] as const,
   apiKeys: ['api-keys'] as const,
   connections: ['connections'] as const,
+  usageQuota: ['usage-quota'] as const,
   signInOptions: ['sign-in-options'] as const,
   gettingStarted: ['getting-started'] as const,
   providerCredentials: ['provider-credentials'] as const,
