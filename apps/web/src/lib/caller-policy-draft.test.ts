@@ -83,4 +83,20 @@ describe('issue 18: the caller policy draft', () => {
       }),
     ).toEqual(['Only chatgpt/*', 'Subscription only', 'Web pages: https://n.example']);
   });
+
+  it('issue 19: the key list names routing rules in a few words', () => {
+    const routing = {
+      mode: 'prefer-subscription' as const,
+      thresholds: [{ window: '5h' as const, abovePercent: 90, useModel: 'chatgpt/gpt-5.4-mini' }],
+    };
+    expect(describeCallerPolicy({ ...unrestricted, routing })).toEqual([
+      'Every model',
+      'Prefers subscription; Above 90 % (5-hour) → chatgpt/gpt-5.4-mini',
+      'No web pages',
+    ]);
+    expect(describeCallerPolicy({ ...unrestricted, routing: DEFAULT_ROUTING_RULES })).toEqual([
+      'Every model',
+      'No web pages',
+    ]);
+  });
 });

@@ -86,5 +86,18 @@ export function describeCallerPolicy(policy: CallerPolicy): string[] {
   const spending = policy.subscriptionOnly ? 'Subscription only' : null;
   const origins =
     policy.allowedOrigins.length === 0 ? 'No web pages' : `Web pages: ${policy.allowedOrigins.join(', ')}`;
-  return [models, spending, origins].filter((part): part is string => part != null);
+  const routing = policy.routing;
+  const rules =
+    routing == null || (routing.mode === 'default' && routing.thresholds.length === 0)
+      ? null
+      : [
+          routing.mode === 'prefer-subscription' ? 'Prefers subscription' : null,
+          routing.mode === 'subscription-only' && !policy.subscriptionOnly ? 'Subscription only' : null,
+          ...routing.thresholds.map(
+            (rule) => `Above ${rule.abovePercent} % (${rule.window === '5h' ? '5-hour' : 'weekly'}) → ${rule.useModel}`,
+          ),
+        ]
+          .filter((part) => part != null)
+          .join('; ');
+  return [models, spending, rules, origins].filter((part): part is string => part != null && part !== '');
 }
