@@ -151,6 +151,34 @@ describe('issue 19: quota-aware routing', () => {
     expect(gateway.fakeCodex.usageRequests).toBe(1);
   });
 
+  it('issue 19: a key\'s rules are kept by a policy saved without them and removed by "no rule"', async () => {
+    const user = await userWith('carol@example.com', {
+      openaiKey: 'sk-test-carol-00000000002',
+      fallbackToApiKeys: true,
+    });
+    const base = { allowedModels: null, subscriptionOnly: false, allowedOrigins: [] };
+    const routing = {
+      mode: 'prefer-subscription',
+      thresholds: [{ window: 'weekly', abovePercent: 50, useModel: 'chatgpt/gpt-5.4' }],
+    };
+    const created = await gateway.sessionRequest(user, 'POST', '/api/keys', {
+      name: 'kept',
+      policy: { ...base, routing },
+    });
+    const { key } = (await created.json()) as { key: { id: string } };
+    const patch = (policy: unknown) => gateway.sessionRequest(user, 'PATCH', `/api/keys/${key.id}`, { policy });
+
+    const withoutRules = await patch({ ...base, subscriptionOnly: true });
+    expect(await withoutRules.json()).toMatchObject({ policy: { subscriptionOnly: true, routing } });
+    const cleared = await patch({ ...base, routing: { mode: 'default', thresholds: [] } });
+    expect(await cleared.json()).toMatchObject({ policy: { routing: { mode: 'default', thresholds: [] } } });
+    const invalid = await patch({
+      ...base,
+      routing: { mode: 'default', thresholds: [{ window: '1h', abovePercent: 90, useModel: 'x' }] },
+    });
+    expect(invalid.status).toBe(400);
+  });
+
   it("issue 19: a feature's threshold rule applies to note-app requests of that feature", async () => {
     const user = await userWith('alice@example.com');
     gateway.fakeCodex.setRateLimits({ secondaryUsedPercent: 80 });
