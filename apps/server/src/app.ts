@@ -174,6 +174,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       userAgent: GATEWAY_USER_AGENT,
       clientVersion: config.codexClientVersion,
       firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      // Header snapshots feed the quota history too (called only on a request, once `quota` exists).
+      onRateLimitsStored: (userId, snapshot) => quota.recordHeaderSnapshot(userId, snapshot),
     },
     geminiApiUrl: config.geminiApiUrl,
     fetch: upstreamFetch,

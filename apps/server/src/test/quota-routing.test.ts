@@ -92,7 +92,10 @@ describe('issue 19: live quota', () => {
       source: 'headers',
       windows: [{ window: '5h', usedPercent: 55 }, { window: 'weekly' }],
     });
-    expect(quota.history).toEqual([]);
+    // The history has the answer's header snapshot, and nothing from the reshaped reading.
+    expect(quota.history.map(({ source, fiveHourUsedPercent }) => ({ source, fiveHourUsedPercent }))).toEqual([
+      { source: 'headers', fiveHourUsedPercent: 55 },
+    ]);
   });
 });
 

@@ -16,6 +16,8 @@ export const QUOTA_ROUTING_WAIT_MS = 400;
 const READ_TIMEOUT_MS = 5_000;
 /** After a failed reading, no new one for this long: a broken endpoint is not asked on every request. */
 const FAILURE_BACKOFF_MS = 60_000;
+/** The answers' headers add a history point at most this often per user (every answer carries them). */
+const HEADER_HISTORY_INTERVAL_MS = 5 * 60_000;
 /** The quota history shown with the windows. */
 const HISTORY_SPAN_MS = 7 * 24 * 60 * 60_000;
 
@@ -39,6 +41,8 @@ export class QuotaReader {
   readonly #options: QuotaReaderOptions;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #failedAt = new Map<string, number>();
+  /** When each user's history last got a point (one entry per user whose subscription is in use). */
+  readonly #lastPointAt = new Map<string, number>();
 
   constructor(options: QuotaReaderOptions) {
     this.#options = options;
@@ -64,6 +68,32 @@ export class QuotaReader {
     if (windows.length === 0) return null;
     const used = (name: QuotaWindow['window']) => windows.find((window) => window.window === name)?.usedPercent ?? null;
     return { fiveHourUsedPercent: used('5h'), weeklyUsedPercent: used('weekly') };
+  }
+
+  /**
+   * A snapshot from an answer's `x-codex-*` headers (stored on the connection by the binding) as a history point, at
+   * most one per five minutes: a busy subscription keeps its history without asking the usage endpoint.
+   */
+  recordHeaderSnapshot(userId: string, snapshot: RateLimitSnapshot): void {
+    const last = this.#lastPointAt.get(userId);
+    if (last != null && this.#options.context.now() - last < HEADER_HISTORY_INTERVAL_MS) return;
+    if (snapshot.primary?.usedPercent == null && snapshot.secondary?.usedPercent == null) return;
+    this.#addPoint(userId, 'headers', snapshot);
+  }
+
+  #addPoint(userId: string, source: 'usage-endpoint' | 'headers', snapshot: RateLimitSnapshot): void {
+    const now = this.#options.context.now();
+    this.#lastPointAt.set(userId, now);
+    this.#options.context.db
+      .insert(quotaSnapshots)
+      .values({
+        userId,
+        observedAt: new Date(now),
+        source,
+        fiveHourUsedPercent: snapshot.primary?.usedPercent ?? null,
+        weeklyUsedPercent: snapshot.secondary?.usedPercent ?? null,
+      })
+      .run();
   }
 
   /** Waits (at most `waitMs`, null: until done) for a reading when the stored snapshot is older than `maxAgeMs`. */
@@ -106,16 +136,7 @@ export class QuotaReader {
       .set({ rateLimits: { ...toJson(snapshot), source: 'usage-endpoint' }, rateLimitsAt: new Date(now) })
       .where(eq(connections.id, connection.id))
       .run();
-    context.db
-      .insert(quotaSnapshots)
-      .values({
-        userId,
-        observedAt: new Date(now),
-        source: 'usage-endpoint',
-        fiveHourUsedPercent: snapshot.primary?.usedPercent ?? null,
-        weeklyUsedPercent: snapshot.secondary?.usedPercent ?? null,
-      })
-      .run();
+    this.#addPoint(userId, 'usage-endpoint', snapshot);
   }
 
   #history(userId: string): QuotaAnswer['history'] {

@@ -27,6 +27,8 @@ export type ChatgptBindingSettings = {
   /** How long a client may wait for the answer to begin, retries included. */
   firstByteTimeoutMs: number;
   fetch?: typeof fetch | undefined;
+  /** Told of every header snapshot the binding stored (the quota history, domain/quota). */
+  onRateLimitsStored?: ((userId: string, snapshot: RateLimitSnapshot) => void) | undefined;
 };
 
 export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
@@ -101,7 +103,7 @@ export function createChatgptBinding(options: {
    * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
    * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
    */
-  const storeRateLimits = (connection: ConnectionRow, snapshot: unknown) => {
+  const storeRateLimits = (connection: ConnectionRow, snapshot: RateLimitSnapshot) => {
     const json = JSON.stringify(snapshot);
     const now = context.now();
     const key = `${connection.userId}\0${connection.id}`;
@@ -109,6 +111,7 @@ export function createChatgptBinding(options: {
     if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
     updateRateLimits(context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
     storedRateLimits.set(key, { json, at: now });
+    settings.onRateLimitsStored?.(connection.userId, snapshot);
   };
 
   const codexSettings: ChatgptBinding['codexSettings'] = ({
