@@ -30,6 +30,7 @@ import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
+import { QuotaReader } from './domain/quota/quota-reader.ts';
 import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
@@ -60,6 +61,7 @@ import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
 import { openApiRoutes } from './routes/openapi/openapi-routes.ts';
 import type { RouteServices } from './routes/route-services.ts';
 import { settingsRoutes } from './routes/settings/settings-routes.ts';
+import { quotaRoutes } from './routes/usage/quota-routes.ts';
 import { usageRoutes } from './routes/usage/usage-routes.ts';
 import { v1Routes } from './routes/v1/v1-routes.ts';
 
@@ -181,27 +183,38 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   const tokenManager = new ChatgptTokenManager(connections);
   const googleTokens = new GoogleTokenManager(connections);
+  const registry = createProviderRegistry({
+    context: connections,
+    chatgptTokens: tokenManager,
+    googleTokens,
+    chatgpt: {
+      backendUrl: config.chatgptBackendUrl,
+      originator: GATEWAY_ORIGINATOR,
+      userAgent: GATEWAY_USER_AGENT,
+      clientVersion: config.codexClientVersion,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      // Header snapshots feed the quota history too (called only on a request, once `quota` exists).
+      onRateLimitsStored: (userId, snapshot) => quota.recordHeaderSnapshot(userId, snapshot),
+    },
+    geminiApiUrl: config.geminiApiUrl,
+    fetch: upstreamFetch,
+    outbound,
+    userUpstreamFetch: dependencies.upstreamFetch,
+    log: app.log,
+  });
+  // The subscription's live quota (issue 19): read for the settings page and, when stale, before routing.
+  const quota = new QuotaReader({
+    context: connections,
+    findConnection: (userId) => tokenManager.findConnection(userId),
+    readUsage: (userId, abortSignal) => registry.chatgpt.readUsage(userId, abortSignal),
+    log: app.log,
+  });
   const gateway = new AiGateway({
     context: connections,
     log: app.log,
     metrics,
-    registry: createProviderRegistry({
-      context: connections,
-      chatgptTokens: tokenManager,
-      googleTokens,
-      chatgpt: {
-        backendUrl: config.chatgptBackendUrl,
-        originator: GATEWAY_ORIGINATOR,
-        userAgent: GATEWAY_USER_AGENT,
-        clientVersion: config.codexClientVersion,
-        firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
-      },
-      geminiApiUrl: config.geminiApiUrl,
-      fetch: upstreamFetch,
-      outbound,
-      userUpstreamFetch: dependencies.upstreamFetch,
-      log: app.log,
-    }),
+    registry,
+    quotaLevels: (userId) => quota.levelsForRouting(userId),
   });
   const oauthStore = { db, now, vault: dependencies.vault };
   const oauthProvider = createOAuthProvider(oauthStore, {
@@ -243,6 +256,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     tokenManager,
     googleTokens,
     gateway,
+    quota,
     streams,
     usage,
     loopbackCallback,
@@ -298,6 +312,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(settingsRoutes, services);
     await routes.register(usageRoutes, services);
     await routes.register(gettingStartedRoutes, services);
+    await routes.register(quotaRoutes, services);
     await routes.register(adminRoutes, services);
     await routes.register(v1Routes, { ...services, prefix: '/v1' });
     await routes.register(aiRoutes, services);

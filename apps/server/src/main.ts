@@ -9,6 +9,7 @@ import { expiredGoogleSignInFlowsTask } from './domain/google/expired-google-sig
 import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts';
 import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
 import { expiredOAuthRecordsTask, unusedOAuthClientsTask } from './domain/oauth-server/collect-unused-clients.ts';
+import { oldQuotaSnapshotsTask } from './domain/quota/old-quota-snapshots-task.ts';
 import { expiredUsageEventsTask } from './domain/usage/expired-usage-events-task.ts';
 import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gateway-vault.ts';
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       expiredOAuthRecordsTask(),
       unusedOAuthClientsTask({ db, now: Date.now, vault }),
       expiredUsageEventsTask(config.usageRetentionMs),
+      oldQuotaSnapshotsTask(),
     ],
     intervalMs: CLEANUP_INTERVAL_MS,
     logger: app.log,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routingRulesSchema } from './routing-rules.ts';
 
 /** Built-in features (named prompt templates); users can edit each one's prompt and default model. */
 export const FEATURE_NAMES = ['insight', 'summarize', 'rewrite', 'tags', 'translate'] as const;
@@ -223,6 +224,7 @@ export const featureSchema = z.object({
   reasoningEffort: reasoningEffortSchema.nullable().describe("Default reasoning effort; null: the model's own."),
   schema: outputSchemaSchema.nullable().describe('Output schema: the answer is JSON matching it; null: free text.'),
   isCustomized: z.boolean().describe('A built-in feature whose prompt or model the user replaced.'),
+  routing: routingRulesSchema.describe("Routing by the subscription's quota: a mode and threshold rules (issue 19)."),
 });
 export const featureListSchema = z.object({ features: z.array(featureSchema) });
 export type Feature = z.infer<typeof featureSchema>;
@@ -237,6 +239,7 @@ export const createFeatureRequestSchema = z.object({
   model: featureModelSchema.nullable().optional(),
   reasoningEffort: reasoningEffortSchema.nullable().optional(),
   schema: outputSchemaSchema.nullable().optional(),
+  routing: routingRulesSchema.optional(),
 });
 export type CreateFeatureRequest = z.infer<typeof createFeatureRequestSchema>;
 
@@ -249,6 +252,7 @@ export const updateFeatureRequestSchema = z.object({
   model: featureModelSchema.nullable(),
   reasoningEffort: reasoningEffortSchema.nullable().optional().describe('Own features only.'),
   schema: outputSchemaSchema.nullable().optional().describe('Own features only.'),
+  routing: routingRulesSchema.optional().describe('Absent: the stored rules stay.'),
 });
 export type UpdateFeatureRequest = z.infer<typeof updateFeatureRequestSchema>;
 

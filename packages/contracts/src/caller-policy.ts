@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routingRulesSchema } from './routing-rules.ts';
 
 /**
  * An origin as browsers send it in `Origin`: scheme, host and port only (`https://notes.example.com`,
@@ -41,6 +42,11 @@ export const callerPolicySchema = z.object({
   subscriptionOnly: z.boolean(),
   /** Browser origins that may call the gateway with this credential (CORS). Empty: no browser origin. */
   allowedOrigins: z.array(originSchema).max(50),
+  /**
+   * Routing by the subscription's quota (issue 19): a mode and threshold rules. Absent: no rule (`default`). On a
+   * `PUT`, absent keeps the stored rules.
+   */
+  routing: routingRulesSchema.optional(),
 });
 export type CallerPolicy = z.infer<typeof callerPolicySchema>;
 

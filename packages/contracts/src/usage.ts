@@ -113,31 +113,6 @@ export const usageRequestListSchema = z.object({
 });
 export type UsageRequestList = z.infer<typeof usageRequestListSchema>;
 
-/** One quota window of the subscription (the 5-hour and the weekly one), as last seen. */
-export const quotaWindowSchema = z.object({
-  name: z.string(),
-  usedPercent: z.number().nullable(),
-  windowMinutes: z.number().nullable(),
-  resetsAt: z.string().nullable().describe('ISO 8601'),
-});
-export type QuotaWindow = z.infer<typeof quotaWindowSchema>;
-
-/** One observed state of the quota windows (quota history), oldest first in a list. */
-export const quotaSnapshotSchema = z.object({
-  observedAt: z.string().describe('ISO 8601'),
-  windows: z.array(quotaWindowSchema),
-});
-export type QuotaSnapshot = z.infer<typeof quotaSnapshotSchema>;
-
-/** `GET /api/usage/quota`: the subscription's windows now, and where they came from (null: nothing seen yet). */
-export const usageQuotaSchema = z.object({
-  windows: z.array(quotaWindowSchema),
-  fetchedAt: z.string().nullable(),
-  source: z.enum(['usage-endpoint', 'headers']).nullable(),
-  history: z.array(quotaSnapshotSchema),
-});
-export type UsageQuota = z.infer<typeof usageQuotaSchema>;
-
 const pricePerMillion = z.number().min(0).max(10_000);
 
 /** A user's own price for a model on their OpenAI-compatible endpoint, USD per 1M tokens. */

@@ -44,6 +44,7 @@ export {
   forwardCodexResponses,
   listCodexModels,
   parseCodexRateLimits,
+  readCodexUsage,
   restoreCodexToolNames,
   toCodexProviderError,
   toCodexRequestBody,

@@ -1,3 +1,4 @@
+import type { RoutingRules } from '@pag/contracts';
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -66,6 +67,8 @@ export const apiKeys = sqliteTable(
     subscriptionOnly: integer('subscription_only', { mode: 'boolean' }).notNull().default(false),
     /** JSON array of exact browser origins that may use this key (CORS); empty: none. */
     allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Routing by the subscription's quota (`RoutingRules`, issue 19); null: no rule. */
+    routingRules: text('routing_rules', { mode: 'json' }).$type<RoutingRules>(),
   },
   (table) => [index('api_keys_user_id_idx').on(table.userId)],
 );
@@ -261,6 +264,8 @@ export const featureOverrides = sqliteTable(
     name: text('name').notNull(),
     prompt: text('prompt'),
     model: text('model'),
+    /** Routing by the subscription's quota (`RoutingRules`, issue 19); null: no rule. */
+    routingRules: text('routing_rules', { mode: 'json' }).$type<RoutingRules>(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.name] })],
@@ -282,6 +287,8 @@ export const userFeatures = sqliteTable(
     model: text('model'),
     reasoningEffort: text('reasoning_effort'),
     outputSchema: text('output_schema', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Routing by the subscription's quota (`RoutingRules`, issue 19); null: no rule. */
+    routingRules: text('routing_rules', { mode: 'json' }).$type<RoutingRules>(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -353,6 +360,8 @@ export const appPolicies = sqliteTable(
     allowedModels: text('allowed_models', { mode: 'json' }).$type<string[] | null>(),
     subscriptionOnly: integer('subscription_only', { mode: 'boolean' }).notNull().default(false),
     allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Routing by the subscription's quota (`RoutingRules`, issue 19); null: no rule. */
+    routingRules: text('routing_rules', { mode: 'json' }).$type<RoutingRules>(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.clientId] })],
@@ -438,4 +447,24 @@ export const usageCustomPrices = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.model] })],
+);
+
+/**
+ * The quota history (issue 19): one row per reading of the subscription's usage windows from its usage endpoint
+ * (docs/codex-protocol.md §7.4), for the usage page's chart. Small (a reading every few minutes at most while
+ * someone looks or routes), pruned by the cleanup scheduler after `QUOTA_HISTORY_RETENTION_MS`.
+ */
+export const quotaSnapshots = sqliteTable(
+  'quota_snapshots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    observedAt: integer('observed_at', { mode: 'timestamp_ms' }).notNull(),
+    source: text('source', { enum: ['usage-endpoint', 'headers'] }).notNull(),
+    fiveHourUsedPercent: real('five_hour_used_percent'),
+    weeklyUsedPercent: real('weekly_used_percent'),
+  },
+  (table) => [index('quota_snapshots_user_time').on(table.userId, table.observedAt)],
 );

@@ -16,6 +16,7 @@ import type { GatewayMetrics } from '../domain/metrics/gateway-metrics.ts';
 import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
 import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
+import type { QuotaReader } from '../domain/quota/quota-reader.ts';
 import type { UsageLedger } from '../domain/usage/usage-ledger.ts';
 import type { SessionCookieSettings } from '../plugins/session-cookie.ts';
 
@@ -34,6 +35,8 @@ export type RouteServices = {
   /** Where the gateway runs, for recommending a ChatGPT sign-in method. */
   signInEnvironment: SignInEnvironment;
   gateway: AiGateway;
+  /** The subscription's live quota (domain/quota/quota-reader.ts, issue 19). */
+  quota: QuotaReader;
   /** The note-app streams, resumable by their owner for a while (domain/note-app/resumable-stream-store.ts). */
   streams: ResumableStreamStore;
   /** The usage ledger's writer: routes queue one row per request (domain/usage/usage-ledger.ts). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api-error.ts';
-import { getUsageQuota, getUsageSummary, listUsageRequests, usageRequestsCsvHref } from './usage.ts';
+import { getUsageSummary, listUsageRequests, usageRequestsCsvHref } from './usage.ts';
+import { getUsageQuota } from './usage-quota.ts';
 
 // The usage API as the page calls it, over a mocked fetch: the query it sends and the contract it accepts.
 const totals = {
@@ -73,9 +74,10 @@ describe('usage API client', () => {
   });
 
   it('issue 19: an answer outside the contract is refused, not drawn', async () => {
-    mockFetch({ windows: [{ name: 'primary' }], fetchedAt: null, source: null, history: [] });
+    const empty = { windows: [], fetchedAt: null, source: null, planType: null, history: [] };
+    mockFetch({ ...empty, windows: [{ window: 'primary' }] });
     await expect(getUsageQuota()).rejects.toBeInstanceOf(ApiError);
-    mockFetch({ windows: [], fetchedAt: null, source: null, history: [] });
-    await expect(getUsageQuota()).resolves.toEqual({ windows: [], fetchedAt: null, source: null, history: [] });
+    mockFetch(empty);
+    await expect(getUsageQuota()).resolves.toEqual(empty);
   });
 });

@@ -1,9 +1,7 @@
 import {
   type UsageGroupBy,
-  type UsageQuota,
   type UsageRequestList,
   type UsageSummary,
-  usageQuotaSchema,
   usageRequestListSchema,
   usageSummarySchema,
 } from '@pag/contracts';
@@ -34,6 +32,3 @@ export function usageRequestsCsvHref(filters: RequestLogFilters): string {
 }
 
 /** `GET /api/usage/quota`: the subscription's windows now and their history. */
-export function getUsageQuota(signal?: AbortSignal): Promise<UsageQuota> {
-  return requestApi({ path: '/api/usage/quota', schema: usageQuotaSchema, signal });
-}

@@ -5,6 +5,7 @@ import {
   type CallerPolicyDraftErrors,
   modelPatternChoices,
 } from '../lib/caller-policy-draft.ts';
+import { RoutingRulesFields } from './routing-rules-fields.tsx';
 
 export type CallerPolicyFieldsProps = {
   value: CallerPolicyDraft;
@@ -93,6 +94,9 @@ export function CallerPolicyFields({ value, onChange, models, errors, disabled =
           </p>
         )}
       </fieldset>
+
+      <RoutingRulesFields value={value.routing} onChange={(routing) => change({ routing })} models={models} />
+      {errors?.routing == null ? null : <p className="field-error">Routing {errors.routing}</p>}
 
       <div className="field">
         <label className="field-label" htmlFor={`${id}-origins`}>

@@ -10,6 +10,7 @@ import {
   startChatgptSignIn,
 } from '../api/connections.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { getUsageQuota } from '../api/usage-quota.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { checkPastedRedirect } from '../lib/check-pasted-redirect.ts';
@@ -28,6 +29,9 @@ import { QuotaMeter } from './quota-meter.tsx';
  * gateway runs recommended, the others always offered), follow the sign-in, then see the account, its token state
  * and the plan's usage windows, and disconnect. `reconnect_required` says why and offers the sign-in again.
  */
+/** How often the open settings page asks for the quota; the server reads the upstream at most once a minute. */
+const QUOTA_POLL_MS = 60_000;
+
 export function ChatgptConnectionCard({ connection }: { connection: Connection | null }) {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
@@ -318,8 +322,18 @@ function PastedAddressForm(props: { flowId: string; label: string; onConnected: 
 
 function ConnectedDetails({ connection, onDisconnect }: { connection: Connection; onDisconnect: () => void }) {
   const now = useNow(30_000);
+  // The live quota (issue 19): polled gently while this card is on screen, so the meters show without a first
+  // request; until it answers, the snapshot the connection carries (the last answer's headers).
+  const quota = useQuery({
+    queryKey: queryKeys.usageQuota,
+    queryFn: ({ signal }) => getUsageQuota(signal),
+    refetchInterval: QUOTA_POLL_MS,
+  });
   const limits = connection.rateLimits;
-  const windows = [limits?.primary, limits?.secondary].filter((window) => window != null);
+  const windows =
+    quota.data != null && quota.data.windows.length > 0
+      ? quota.data.windows
+      : [limits?.primary, limits?.secondary].filter((window) => window != null);
   return (
     <>
       <dl className="details">
@@ -347,7 +361,7 @@ function ConnectedDetails({ connection, onDisconnect }: { connection: Connection
       </dl>
       <div className="quota-meters">
         {windows.length === 0 ? (
-          <p className="muted">Usage limits appear here after the first request through the subscription.</p>
+          <p className="muted">Usage limits appear here once the subscription reports them.</p>
         ) : (
           windows.map((window) => (
             <QuotaMeter

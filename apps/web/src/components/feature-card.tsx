@@ -1,4 +1,4 @@
-import type { Feature, ModelEntry } from '@pag/contracts';
+import type { Feature, ModelEntry, RoutingRules } from '@pag/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { deleteFeature, updateFeature } from '../api/features.ts';
@@ -16,6 +16,7 @@ import { FieldError } from './field-error.tsx';
 import { ModelSelect } from './model-select.tsx';
 import { OutputSchemaField } from './output-schema-field.tsx';
 import { ReasoningEffortSelect } from './reasoning-effort-select.tsx';
+import { RoutingRulesFields } from './routing-rules-fields.tsx';
 
 /**
  * One feature: a built-in one's prompt and model (restorable), or one of the user's own with its reasoning effort
@@ -27,12 +28,14 @@ export function FeatureCard({ feature, models }: { feature: Feature; models: Mod
   const [values, setValues] = useState<FeatureFormValues>(() => toFeatureFormValues(feature));
   const [errors, setErrors] = useState<FieldErrors<FeatureFormField>>({});
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
+  const [routing, setRouting] = useState<RoutingRules>(feature.routing);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.features });
   const save = useMutation({
     mutationFn: (changes: Parameters<typeof updateFeature>[0]['changes']) =>
       updateFeature({ name: feature.name, changes, csrfToken }),
     onSuccess: (saved) => {
       setValues(toFeatureFormValues(saved));
+      setRouting(saved.routing);
       void refresh();
     },
   });
@@ -41,14 +44,16 @@ export function FeatureCard({ feature, models }: { feature: Feature; models: Mod
     onSuccess: () => void refresh(),
   });
   const stored = toFeatureFormValues(feature);
-  const isChanged = (Object.keys(stored) as FeatureFormField[]).some((field) => values[field] !== stored[field]);
+  const isChanged =
+    (Object.keys(stored) as FeatureFormField[]).some((field) => values[field] !== stored[field]) ||
+    JSON.stringify(routing) !== JSON.stringify(feature.routing);
   const set = (field: FeatureFormField) => (value: string) => setValues({ ...values, [field]: value });
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     const read = readFeatureChanges(values, feature.isBuiltIn);
     setErrors(read.ok ? {} : read.errors);
-    if (read.ok) save.mutate(read.value);
+    if (read.ok) save.mutate({ ...read.value, routing });
   }
 
   const id = `feature-${feature.name}`;
@@ -88,6 +93,7 @@ export function FeatureCard({ feature, models }: { feature: Feature; models: Mod
           emptyLabel="Your default model"
           onChange={set('model')}
         />
+        <RoutingRulesFields value={routing} onChange={setRouting} models={models} />
         {feature.isBuiltIn ? (
           feature.schema == null ? null : (
             <p className="field-hint">Answers JSON: {JSON.stringify(feature.schema.properties ?? {})}</p>

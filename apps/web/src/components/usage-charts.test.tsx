@@ -33,17 +33,26 @@ describe('usage charts', () => {
   });
 
   it('issue 19: the quota shows each window now and a line per window with two or more snapshots', () => {
-    const window = (usedPercent: number) => ({ name: 'primary', usedPercent, windowMinutes: 300, resetsAt: null });
+    const window = (usedPercent: number) => ({
+      window: '5h' as const,
+      usedPercent,
+      windowMinutes: 300,
+      resetsAt: null,
+    });
+    const point = (observedAt: string, fiveHourUsedPercent: number) => ({
+      observedAt,
+      source: 'usage-endpoint' as const,
+      fiveHourUsedPercent,
+      weeklyUsedPercent: null,
+    });
     const html = renderToStaticMarkup(
       <UsageQuotaHistory
         quota={{
           windows: [window(42)],
           fetchedAt: '2026-12-06T12:00:00.000Z',
           source: 'usage-endpoint',
-          history: [
-            { observedAt: '2026-12-06T10:00:00.000Z', windows: [window(10)] },
-            { observedAt: '2026-12-06T12:00:00.000Z', windows: [window(42)] },
-          ],
+          planType: 'plus',
+          history: [point('2026-12-06T10:00:00.000Z', 10), point('2026-12-06T12:00:00.000Z', 42)],
         }}
         now={Date.parse('2026-12-06T12:00:00.000Z')}
       />,

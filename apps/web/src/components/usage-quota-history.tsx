@@ -1,4 +1,4 @@
-import type { UsageQuota } from '@pag/contracts';
+import type { QuotaAnswer } from '@pag/contracts';
 import { useId } from 'react';
 import { formatDate } from '../lib/format-date.ts';
 import { toQuotaHistory } from '../lib/to-quota-history.ts';
@@ -12,13 +12,13 @@ const CHART_HEIGHT = 100;
  * The subscription's windows now (the same meters as Connections) and, per window, how full it was over time as an
  * SVG line (0–100 %), with a table of the same points.
  */
-export function UsageQuotaHistory({ quota, now }: { quota: UsageQuota; now: number }) {
+export function UsageQuotaHistory({ quota, now }: { quota: QuotaAnswer; now: number }) {
   const series = toQuotaHistory(quota.history);
   return (
     <div className="usage-quota">
       <div className="quota-meters">
         {quota.windows.map((window) => (
-          <QuotaMeter key={window.name} meter={toQuotaMeter(window, now)} resetsAt={window.resetsAt} now={now} />
+          <QuotaMeter key={window.window} meter={toQuotaMeter(window, now)} resetsAt={window.resetsAt} now={now} />
         ))}
       </div>
       {quota.fetchedAt == null ? null : (

@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTING_RULES } from '@pag/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   describeCallerPolicy,
@@ -21,9 +22,27 @@ describe('issue 18: the caller policy draft', () => {
       allowedModels: ['chatgpt/*', 'openai/gpt-4.1'],
       subscriptionOnly: true,
       allowedOrigins: ['https://notes.example.com', 'http://localhost:5173'],
+      routing: DEFAULT_ROUTING_RULES,
     };
     expect(fromCallerPolicyDraft(toCallerPolicyDraft(policy))).toEqual({ policy, errors: null });
-    expect(fromCallerPolicyDraft(toCallerPolicyDraft(unrestricted))).toEqual({ policy: unrestricted, errors: null });
+    // Issue 19: a policy saved before routing rules existed reads as "no rule", and is saved so (explicitly, so that
+    // removing the last rule in the editor really removes it).
+    expect(fromCallerPolicyDraft(toCallerPolicyDraft(unrestricted))).toEqual({
+      policy: { ...unrestricted, routing: DEFAULT_ROUTING_RULES },
+      errors: null,
+    });
+  });
+
+  it('issue 19: routing rules come back unchanged, and a bad threshold is named', () => {
+    const rule = { window: '5h' as const, abovePercent: 90, useModel: 'chatgpt/gpt-5.4-mini' };
+    const routing = { mode: 'subscription-only' as const, thresholds: [rule] };
+    const policy = { ...unrestricted, routing };
+    expect(fromCallerPolicyDraft(toCallerPolicyDraft(policy))).toEqual({ policy, errors: null });
+    const bad = {
+      ...toCallerPolicyDraft(policy),
+      routing: { ...routing, thresholds: [{ ...rule, abovePercent: 120 }] },
+    };
+    expect(fromCallerPolicyDraft(bad).errors?.routing).toMatch(/^thresholds\.0\.abovePercent /);
   });
 
   it('issue 18: pasted origins are forgiven a trailing slash, commas and repeats', () => {
@@ -63,5 +82,21 @@ describe('issue 18: the caller policy draft', () => {
         allowedOrigins: ['https://n.example'],
       }),
     ).toEqual(['Only chatgpt/*', 'Subscription only', 'Web pages: https://n.example']);
+  });
+
+  it('issue 19: the key list names routing rules in a few words', () => {
+    const routing = {
+      mode: 'prefer-subscription' as const,
+      thresholds: [{ window: '5h' as const, abovePercent: 90, useModel: 'chatgpt/gpt-5.4-mini' }],
+    };
+    expect(describeCallerPolicy({ ...unrestricted, routing })).toEqual([
+      'Every model',
+      'Prefers subscription; Above 90 % (5-hour) → chatgpt/gpt-5.4-mini',
+      'No web pages',
+    ]);
+    expect(describeCallerPolicy({ ...unrestricted, routing: DEFAULT_ROUTING_RULES })).toEqual([
+      'Every model',
+      'No web pages',
+    ]);
   });
 });

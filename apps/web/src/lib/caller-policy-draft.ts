@@ -1,4 +1,10 @@
-import { type CallerPolicy, callerPolicySchema, type ModelEntry } from '@pag/contracts';
+import {
+  type CallerPolicy,
+  callerPolicySchema,
+  DEFAULT_ROUTING_RULES,
+  type ModelEntry,
+  type RoutingRules,
+} from '@pag/contracts';
 
 /**
  * A caller policy as the editor holds it while the user types: whether models are limited at all (an empty list
@@ -9,9 +15,11 @@ export type CallerPolicyDraft = {
   allowedModels: string[];
   subscriptionOnly: boolean;
   originsText: string;
+  /** Routing by the subscription's quota (issue 19). */
+  routing: RoutingRules;
 };
 
-export type CallerPolicyDraftErrors = { allowedModels?: string; allowedOrigins?: string };
+export type CallerPolicyDraftErrors = { allowedModels?: string; allowedOrigins?: string; routing?: string };
 
 /** The draft of a saved policy. */
 export function toCallerPolicyDraft(policy: CallerPolicy): CallerPolicyDraft {
@@ -20,6 +28,7 @@ export function toCallerPolicyDraft(policy: CallerPolicy): CallerPolicyDraft {
     allowedModels: policy.allowedModels ?? [],
     subscriptionOnly: policy.subscriptionOnly,
     originsText: policy.allowedOrigins.join('\n'),
+    routing: policy.routing ?? DEFAULT_ROUTING_RULES,
   };
 }
 
@@ -45,14 +54,19 @@ export function fromCallerPolicyDraft(
     allowedModels: draft.limitModels ? allowedModels : null,
     subscriptionOnly: draft.subscriptionOnly,
     allowedOrigins,
+    routing: draft.routing,
   });
   for (const issue of parsed.error?.issues ?? []) {
     const [field, index] = issue.path;
+    if (field === 'routing') {
+      errors.routing ??= `${issue.path.slice(1).join('.')} ${issue.message}`;
+      continue;
+    }
     const key = field === 'allowedOrigins' ? 'allowedOrigins' : 'allowedModels';
     const list = key === 'allowedOrigins' ? allowedOrigins : allowedModels;
     errors[key] ??= `${issue.message}${typeof index === 'number' ? ` (not "${list[index]}")` : ''}`;
   }
-  if (!parsed.success || errors.allowedModels != null) return { policy: null, errors };
+  if (!parsed.success || errors.allowedModels != null || errors.routing != null) return { policy: null, errors };
   return { policy: parsed.data, errors: null };
 }
 
@@ -72,5 +86,18 @@ export function describeCallerPolicy(policy: CallerPolicy): string[] {
   const spending = policy.subscriptionOnly ? 'Subscription only' : null;
   const origins =
     policy.allowedOrigins.length === 0 ? 'No web pages' : `Web pages: ${policy.allowedOrigins.join(', ')}`;
-  return [models, spending, origins].filter((part): part is string => part != null);
+  const routing = policy.routing;
+  const rules =
+    routing == null || (routing.mode === 'default' && routing.thresholds.length === 0)
+      ? null
+      : [
+          routing.mode === 'prefer-subscription' ? 'Prefers subscription' : null,
+          routing.mode === 'subscription-only' && !policy.subscriptionOnly ? 'Subscription only' : null,
+          ...routing.thresholds.map(
+            (rule) => `Above ${rule.abovePercent} % (${rule.window === '5h' ? '5-hour' : 'weekly'}) → ${rule.useModel}`,
+          ),
+        ]
+          .filter((part) => part != null)
+          .join('; ');
+  return [models, spending, rules, origins].filter((part): part is string => part != null && part !== '');
 }

@@ -1,4 +1,4 @@
-import type { QuotaSnapshot } from '@pag/contracts';
+import type { QuotaHistoryPoint } from '@pag/contracts';
 
 export type QuotaHistoryLine = {
   name: string;
@@ -9,27 +9,27 @@ export type QuotaHistoryLine = {
   points: Array<{ at: string; x: number; usedPercent: number }>;
 };
 
-const NAMES: Record<string, string> = { primary: '5-hour limit', secondary: 'Weekly limit' };
+/** The windows a history point records, by name, and how the page calls them. */
+const WINDOWS = [
+  { name: '5h', label: '5-hour limit', usedPercentOf: (point: QuotaHistoryPoint) => point.fiveHourUsedPercent },
+  { name: 'weekly', label: 'Weekly limit', usedPercentOf: (point: QuotaHistoryPoint) => point.weeklyUsedPercent },
+] as const;
 
 /**
- * The quota snapshots as one line per window (primary, secondary, …), placed by time, not by index: snapshots come
+ * The quota history as one line per window (5-hour, weekly), placed by time, not by index: snapshots come
  * irregularly (while the settings are open, before routing), and even spacing would distort the slope. Windows
  * without a reported percentage are skipped; a line needs two points.
  */
-export function toQuotaHistory(history: QuotaSnapshot[]): QuotaHistoryLine[] {
-  const byWindow = new Map<string, Array<{ at: string; time: number; usedPercent: number }>>();
-  for (const snapshot of history) {
-    const time = Date.parse(snapshot.observedAt);
-    if (Number.isNaN(time)) continue;
-    for (const window of snapshot.windows) {
-      if (window.usedPercent == null) continue;
-      const points = byWindow.get(window.name) ?? [];
-      points.push({ at: snapshot.observedAt, time, usedPercent: Math.min(100, Math.max(0, window.usedPercent)) });
-      byWindow.set(window.name, points);
-    }
-  }
+export function toQuotaHistory(history: readonly QuotaHistoryPoint[]): QuotaHistoryLine[] {
   const lines: QuotaHistoryLine[] = [];
-  for (const [name, points] of byWindow) {
+  for (const { name, label, usedPercentOf } of WINDOWS) {
+    const points: Array<{ at: string; time: number; usedPercent: number }> = [];
+    for (const point of history) {
+      const time = Date.parse(point.observedAt);
+      const usedPercent = usedPercentOf(point);
+      if (Number.isNaN(time) || usedPercent == null) continue;
+      points.push({ at: point.observedAt, time, usedPercent: Math.min(100, Math.max(0, usedPercent)) });
+    }
     if (points.length < 2) continue;
     points.sort((a, b) => a.time - b.time);
     const first = points[0];
@@ -38,7 +38,7 @@ export function toQuotaHistory(history: QuotaSnapshot[]): QuotaHistoryLine[] {
     const span = last.time - first.time;
     lines.push({
       name,
-      label: NAMES[name] ?? `${name} limit`,
+      label,
       from: first.at,
       to: last.at,
       points: points.map((point) => ({

@@ -25,4 +25,5 @@ export {
 export { forwardCodexResponses } from './forward-codex-responses.ts';
 export { type CodexModel, listCodexModels } from './list-codex-models.ts';
 export { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
+export { readCodexUsage } from './read-codex-usage.ts';
 export { restoreCodexToolNames } from './restore-codex-tool-names.ts';

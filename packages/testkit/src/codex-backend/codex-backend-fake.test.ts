@@ -316,6 +316,40 @@ describe('codexBackendFake', () => {
     });
   });
 
+  it('issue 19: should refuse /wham/usage without a token or with another account, as /responses does', async () => {
+    const rig = await startCodexTestRig();
+
+    const anonymous = await fetchWithTimeout(`${rig.backend.url}/backend-api/wham/usage`);
+    const otherAccount = await getWithAuth({
+      rig,
+      path: '/backend-api/wham/usage',
+      headers: { 'chatgpt-account-id': 'acct-someone-else' },
+    });
+
+    expect(anonymous.status).toBe(401);
+    expect(otherAccount.status).toBe(403);
+    expect(rig.backend.usageRequests).toBe(0);
+  });
+
+  it('issue 19: should script /wham/usage failures and shape changes for a number of requests', async () => {
+    const rig = await startCodexTestRig();
+    rig.backend.setRateLimits({ primaryUsedPercent: 95 });
+    rig.backend.failUsage({ kind: 'status', status: 503, times: 1 });
+
+    const failed = await getWithAuth({ rig, path: '/backend-api/wham/usage' });
+    rig.backend.failUsage({ kind: 'shape', times: 1 });
+    const reshaped = await getWithAuth({ rig, path: '/backend-api/wham/usage' });
+    const recovered = await getWithAuth({ rig, path: '/backend-api/wham/usage' });
+
+    expect(failed.status).toBe(503);
+    expect(reshaped.status).toBe(200);
+    expect(await reshaped.json()).not.toHaveProperty('rate_limit');
+    expect(recovered.status).toBe(200);
+    expect(await recovered.json()).toMatchObject({ rate_limit: { primary_window: { used_percent: 95 } } });
+    expect(rig.backend.usageRequests).toBe(3);
+    expect(() => rig.backend.failUsage({ kind: 'status', status: 200, times: 1 })).toThrow('a usage fault is');
+  });
+
   it('should 404 unknown backend paths', async () => {
     const rig = await startCodexTestRig();
 

@@ -12,6 +12,12 @@ import type { FakeCodexExchange } from './register-codex-routes.ts';
 import { registerCodexRoutes } from './register-codex-routes.ts';
 import { verifyWithFakeOpenAiAuth } from './verify-with-fake-openai-auth.ts';
 
+/**
+ * A scripted `/wham/usage` failure: an HTTP status with an OpenAI error body, or a 200 whose body lost the documented
+ * shape (docs/codex-protocol.md §7.4: the endpoint is undocumented and may change), for `times` requests.
+ */
+export type FakeCodexUsageFault = { kind: 'status'; status: number; times: number } | { kind: 'shape'; times: number };
+
 export type FakeCodexBackendOptions = BaseFakeOptions<FakeCodexScenarioInput> & {
   /** Default: any unexpired JWT with an account id; `verifyWithFakeOpenAiAuth(fakeAuth)` takes only that fake's. */
   verifyAccessToken?: FakeCodexAccessTokenVerifier;
@@ -29,6 +35,10 @@ function createState(options: FakeCodexBackendOptions) {
     rateLimits: mergeFakeCodexRateLimits(DEFAULT_FAKE_CODEX_RATE_LIMITS, options.rateLimits ?? {}),
     rejections: [] as FakeCodexTokenRejection[],
     servesEmptyCatalogue: false,
+    /** What `/wham/usage` answers instead of the usage, for the next `times` requests (null: the usage). */
+    usageFault: null as FakeCodexUsageFault | null,
+    /** Every `/wham/usage` request that passed auth, for tests that count how often the gateway asked. */
+    usageRequests: 0,
     exchanges: [] as FakeCodexExchange[],
   };
 }
@@ -42,7 +52,7 @@ export type CodexBackendContext = FakeContext<FakeCodexBackendOptions, CodexBack
  */
 export const codexBackendFake = defineFake({
   name: 'codex-backend',
-  summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models).',
+  summary: 'chatgpt.com/backend-api for Codex (strict /codex/responses SSE, /codex/models, /wham/usage).',
   createState,
   scenarios: { resolve: resolveFakeCodexScenario, fallback: 'text' },
   routes: registerCodexRoutes,
@@ -51,6 +61,7 @@ export const codexBackendFake = defineFake({
     return {
       'POST /reject-token': (body) => handle.rejectAccessToken(body),
       'POST /rate-limits': (body) => handle.setRateLimits(body),
+      'POST /usage-fault': (body) => handle.failUsage(body as FakeCodexUsageFault),
       'GET /exchanges': () => ({ exchanges: handle.exchanges.map(({ request: _request, ...exchange }) => exchange) }),
     };
   },
@@ -100,6 +111,18 @@ function codexHandle(context: CodexBackendContext) {
     setRateLimits: (update: Partial<FakeCodexRateLimits>): FakeCodexRateLimits => {
       context.state.rateLimits = mergeFakeCodexRateLimits(context.state.rateLimits, update);
       return { ...context.state.rateLimits };
+    },
+    /** The next `times` `/wham/usage` requests fail as scripted (after auth, which is always checked). */
+    failUsage: (fault: FakeCodexUsageFault) => {
+      const isStatus = fault.kind === 'status' && Number.isInteger(fault.status) && fault.status >= 400;
+      if (!(isStatus || fault.kind === 'shape') || !Number.isInteger(fault.times) || fault.times < 1) {
+        throw invalidValue('a usage fault is { kind: "status", status: 4xx|5xx, times } or { kind: "shape", times }');
+      }
+      context.state.usageFault = { ...fault };
+    },
+    /** How many `/wham/usage` requests passed auth. */
+    get usageRequests(): number {
+      return context.state.usageRequests;
     },
     /** Makes `/codex/models` answer an empty list, as the real one does at times (docs/codex-protocol.md §5.6). */
     serveEmptyCatalogue: (isEmpty: boolean) => {

@@ -57,12 +57,27 @@ export function registerCodexRoutes(context: CodexBackendContext): void {
     else send(reply, { status: 200, headers: { etag, ...headers }, body });
   });
 
+  // §7.4: bearer token and account header as strictly as `/responses`, then the windows the headers would report,
+  // or the scripted fault (a status, or a body whose shape changed).
   context.router.on('GET', '/backend-api/wham/usage', async (request, reply) => {
+    const headers = { 'x-request-id': createId('req') };
     const authorization = await authorize(request);
-    if ('answer' in authorization) return send(reply, authorization.answer);
+    if ('answer' in authorization) return send(reply, { ...authorization.answer, headers });
+    const { state } = context;
+    state.usageRequests += 1;
+    const fault = state.usageFault;
+    if (fault != null) {
+      fault.times -= 1;
+      if (fault.times <= 0) state.usageFault = null;
+      if (fault.kind === 'shape') {
+        return send(reply, { status: 200, headers, body: { usage: { five_hour: '95%' }, plan: 'plus' } });
+      }
+      const body = { error: { message: `Scripted usage failure ${fault.status}`, type: 'server_error', code: null } };
+      return send(reply, { status: fault.status, headers, body });
+    }
     const { claims } = authorization;
-    const body = buildWhamUsageBody({ rateLimits: context.state.rateLimits, now: context.now(), claims });
-    send(reply, { status: 200, headers: {}, body });
+    const body = buildWhamUsageBody({ rateLimits: state.rateLimits, now: context.now(), claims });
+    send(reply, { status: 200, headers, body });
   });
 
   // Auth, validation (§8.2), then the next scenario: a stream (`event:` + `data:` frames, no `[DONE]`, §6.1) or an

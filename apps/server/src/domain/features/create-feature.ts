@@ -40,6 +40,7 @@ export function createFeature(
       model: feature.model ?? null,
       reasoningEffort: feature.reasoningEffort ?? null,
       outputSchema: feature.schema ?? null,
+      routingRules: feature.routing ?? null,
       createdAt: now,
       updatedAt: now,
     })

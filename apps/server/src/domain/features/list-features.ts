@@ -1,4 +1,10 @@
-import { FEATURE_NAMES, type Feature, type FeatureName, type ReasoningEffort } from '@pag/contracts';
+import {
+  DEFAULT_ROUTING_RULES,
+  FEATURE_NAMES,
+  type Feature,
+  type FeatureName,
+  type ReasoningEffort,
+} from '@pag/contracts';
 import { eq } from 'drizzle-orm';
 import { featureOverrides, userFeatures } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
@@ -28,6 +34,7 @@ export function listFeatures(context: DomainContext, userId: string): Feature[] 
       reasoningEffort: null,
       schema: BUILTIN_FEATURE_SCHEMAS[name] ?? null,
       isCustomized: override != null && (override.prompt != null || override.model != null),
+      routing: override?.routingRules ?? DEFAULT_ROUTING_RULES,
     };
   });
   const own = context.db
@@ -45,6 +52,7 @@ export function listFeatures(context: DomainContext, userId: string): Feature[] 
         reasoningEffort: (row.reasoningEffort as ReasoningEffort | null) ?? null,
         schema: row.outputSchema ?? null,
         isCustomized: false,
+        routing: row.routingRules ?? DEFAULT_ROUTING_RULES,
       }),
     );
   return [...builtIn, ...own];

@@ -1,4 +1,4 @@
-import type { Feature, OutputSchema, ReasoningEffort } from '@pag/contracts';
+import type { Feature, OutputSchema, ReasoningEffort, RoutingRules } from '@pag/contracts';
 import { and, eq } from 'drizzle-orm';
 import { featureOverrides, userFeatures } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
@@ -7,8 +7,8 @@ import { compileOutputSchema } from '../structured-output/compile-output-schema.
 import { findFeature } from './list-features.ts';
 
 /**
- * Changes a feature for one user. A built-in feature takes a prompt and a default model (null restores the built-in
- * value; its schema and effort are fixed); the user's own feature takes every field, its prompt never null.
+ * Changes a feature for one user. A built-in feature takes a prompt, a default model (null restores the built-in
+ * value; its schema and effort are fixed) and routing rules; the user's own feature takes every field, its prompt never null.
  * `undefined` leaves the reasoning effort or schema as it is.
  */
 export function updateFeature(
@@ -20,10 +20,13 @@ export function updateFeature(
     model: string | null;
     reasoningEffort?: ReasoningEffort | null | undefined;
     schema?: OutputSchema | null | undefined;
+    /** Routing by the subscription's quota (issue 19); undefined keeps the stored rules. Every feature takes them. */
+    routing?: RoutingRules | undefined;
   },
 ): Feature {
   const feature = findFeature(context, { userId: options.userId, name: options.name, code: 'not_found' });
   const now = new Date(context.now());
+  const routing = options.routing === undefined ? {} : { routingRules: options.routing };
   if (feature.isBuiltIn) {
     if (options.reasoningEffort != null || options.schema != null) {
       throw new GatewayError(
@@ -39,11 +42,12 @@ export function updateFeature(
         name: feature.name,
         prompt: options.prompt,
         model: options.model,
+        ...routing,
         updatedAt: now,
       })
       .onConflictDoUpdate({
         target: [featureOverrides.userId, featureOverrides.name],
-        set: { prompt: options.prompt, model: options.model, updatedAt: now },
+        set: { prompt: options.prompt, model: options.model, ...routing, updatedAt: now },
       })
       .run();
   } else {
@@ -60,6 +64,7 @@ export function updateFeature(
         model: options.model,
         ...(options.reasoningEffort === undefined ? {} : { reasoningEffort: options.reasoningEffort }),
         ...(options.schema === undefined ? {} : { outputSchema: options.schema }),
+        ...routing,
         updatedAt: now,
       })
       .where(and(eq(userFeatures.userId, options.userId), eq(userFeatures.name, feature.name)))

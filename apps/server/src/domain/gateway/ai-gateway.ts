@@ -17,7 +17,7 @@ import { type NoteCall, prepareNoteCall } from './prepare-note-call.ts';
 import type { ProviderBinding, UpstreamLog, UserRecords } from './providers/provider-binding.ts';
 import type { ProviderRegistry } from './providers/provider-registry.ts';
 import { resolveRoutePlan } from './resolve-route-plan.ts';
-import type { CatalogueEntry, ProviderAvailability, RouteRequest, RouteStep } from './route-plan.ts';
+import type { CatalogueEntry, ProviderAvailability, QuotaSource, RouteRequest, RouteStep } from './route-plan.ts';
 import type { StartedChat } from './started-chat.ts';
 import { withReasoningOptions } from './with-reasoning-options.ts';
 
@@ -30,12 +30,17 @@ export type UserUpstreams = ReadonlyMap<ProviderName, unknown>;
 /** A request's planned route: the user's upstreams, the ordered attempts, the catalogue, planning's upstream time. */
 export type PlannedRoute = { upstreams: UserUpstreams; plan: RouteStep[]; catalogue: CatalogueEntry[] } & Waited;
 type Waited = { upstreamWaitMs: number };
+type Options = {
+  context: DomainContext;
+  registry: ProviderRegistry;
+  log: UpstreamLog;
+  quotaLevels?: QuotaSource;
+} & WithMetrics;
 
 /**
- * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings and upstreams, plan
- * the route (pure, per request), then run the plan — falling over to the next step only while nothing has reached
- * the client yet. Every provider is reached through its binding in the registry; this class names none. It holds
- * only app-lifetime things: the registry and the catalogue cache.
+ * Where a note-app (or OpenAI-compatible) request becomes an answer: read the user's settings and upstreams, plan the
+ * route (pure, per request), then run it — falling over to the next step only while nothing reached the client. Every
+ * provider is reached through its binding in the registry (this class names none); it holds app-lifetime things only.
  */
 export class AiGateway {
   readonly #context: DomainContext;
@@ -43,13 +48,15 @@ export class AiGateway {
   readonly #catalogues: ModelCatalogueCache;
   readonly #log: UpstreamLog;
   readonly #metrics: WithMetrics['metrics'];
+  readonly #quotaLevels: QuotaSource; // the subscription's quota, asked only when a routing rule has a threshold
 
-  constructor(options: { context: DomainContext; registry: ProviderRegistry; log: UpstreamLog } & WithMetrics) {
+  constructor(options: Options) {
     this.#context = options.context;
     this.#registry = options.registry;
     this.#catalogues = new ModelCatalogueCache({ now: options.context.now });
     this.#log = options.log;
     this.#metrics = options.metrics;
+    this.#quotaLevels = options.quotaLevels ?? (async () => null);
   }
 
   /** The bindings, for front doors that relay one upstream's own protocol (`/v1`). */
@@ -68,7 +75,7 @@ export class AiGateway {
     const { userId, policy } = options;
     const note = prepareNoteCall(this.#context, userId, options.request);
     const { requestedModel, defaultModel, call, reasoningEffort } = note;
-    const route = await this.planRoute({ userId, requestedModel, defaultModel, policy });
+    const route = await this.planRoute({ userId, requestedModel, defaultModel, policy, featureRules: note.routing });
     if (note.hasImages) route.plan = keepImageSteps(route.plan, route.catalogue);
     const started = this.startModelStream({
       ...{ userId, requestedModel, defaultModel, policy, call, reasoningEffort, route },
@@ -150,13 +157,15 @@ export class AiGateway {
    * Plans a request's route from the user's settings, upstreams and (cached) catalogue: the one planning step of
    * every front door. `requestedModel` null means the user's default model.
    */
-  async planRoute({ userId, requestedModel, defaultModel, policy }: RouteRequest): Promise<PlannedRoute> {
+  async planRoute({ userId, requestedModel, defaultModel, policy, featureRules }: RouteRequest): Promise<PlannedRoute> {
     const settings = getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
     const catalogue = await this.#catalogue(userId, upstreams, policy).catch((error: unknown) => {
       throw withUpstreamWait(error, performance.now() - catalogueStartedAt);
     });
+    const rules = [policy.routing, featureRules].filter((rule) => rule != null); // the caller's first (docs/usage.md)
+    const quota = rules.some((rule) => rule.thresholds.length > 0) ? await this.#quotaLevels(userId) : null;
     const upstreamWaitMs = performance.now() - catalogueStartedAt;
     const availability: Record<string, unknown> = {};
     for (const binding of this.#registry.all) {
@@ -167,8 +176,7 @@ export class AiGateway {
     const plan = resolveRoutePlan({
       requestedModel,
       defaultModel: defaultModel ?? settings.defaultModel ?? null,
-      policy,
-      catalogue,
+      ...{ policy, catalogue, quota, rules },
       availability: availability as ProviderAvailability,
       settings: {
         fallbackToApiKeys: settings.fallbackToApiKeys,

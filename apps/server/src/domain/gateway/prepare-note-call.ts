@@ -1,4 +1,4 @@
-import type { AiRequest } from '@pag/contracts';
+import type { AiRequest, RoutingRules } from '@pag/contracts';
 import type { LanguageModelV3CallOptions } from '@pag/providers';
 import type { DomainContext } from '../domain-context.ts';
 import { findFeature } from '../features/list-features.ts';
@@ -16,6 +16,8 @@ export type NoteCall = {
   /** The output schema (the request's, else the feature's), compiled; null: the answer is free text. */
   outputValidator: OutputValidator | null;
   hasImages: boolean;
+  /** The feature's routing rules (issue 19); null: no feature or no rule. */
+  routing: RoutingRules | null;
 };
 
 /**
@@ -38,5 +40,6 @@ export function prepareNoteCall(context: DomainContext, userId: string, request:
     reasoningEffort: request.reasoning?.effort ?? feature?.reasoningEffort ?? undefined,
     outputValidator,
     hasImages: hasImages(prompt),
+    routing: feature?.routing ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import type { CallerPolicy } from '@pag/contracts';
+import type { CallerPolicy, RoutingRules } from '@pag/contracts';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../gateway-error.ts';
 import { resolveRoutePlan, splitProviderModel } from './resolve-route-plan.ts';
@@ -279,5 +279,153 @@ describe('issue 18: resolveRoutePlan under a caller policy', () => {
     const refused = refusal(() => plan(model, { policy: policy(changes), ...options }));
     expect(refused.code).toBe(code);
     expect(refused.message).toMatch(message);
+  });
+});
+
+describe('issue 19: quota-aware routing (modes, thresholds, fallback and policy together)', () => {
+  const subscriptionOnly: CallerPolicy = { allowedModels: null, subscriptionOnly: true, allowedOrigins: [] };
+  const onlyChatgpt: CallerPolicy = { allowedModels: ['chatgpt/*'], subscriptionOnly: false, allowedOrigins: [] };
+  const withFallback = { fallbackToApiKeys: true, fallbackModel: null, fallbackProviders: ['openai' as const] };
+  const at = (fiveHour: number | null, weekly: number | null = 10) => ({
+    fiveHourUsedPercent: fiveHour,
+    weeklyUsedPercent: weekly,
+  });
+  const toCheaper: RoutingRules = {
+    mode: 'default',
+    thresholds: [{ window: '5h', abovePercent: 90, useModel: 'chatgpt/gpt-5.4-mini' }],
+  };
+  const toPaid: RoutingRules = {
+    mode: 'default',
+    thresholds: [{ window: '5h', abovePercent: 90, useModel: 'openai/gpt-4.1' }],
+  };
+  const weeklyToPaid: RoutingRules = {
+    mode: 'default',
+    thresholds: [{ window: 'weekly', abovePercent: 50, useModel: 'openai/gpt-4.1' }],
+  };
+  const mode = (name: RoutingRules['mode'], thresholds: RoutingRules['thresholds'] = []): RoutingRules => ({
+    mode: name,
+    thresholds,
+  });
+  type Case = {
+    name: string;
+    requested: string | null;
+    options: Partial<Parameters<typeof resolveRoutePlan>[0]>;
+    expected: string[] | { code: string };
+    /** A pattern the first step's note must match; null: no note (no rule involved). */
+    note?: RegExp | null;
+  };
+  const cases: Case[] = [
+    {
+      name: 'subscription-only key at 95 % with a rule to a cheaper subscription model → that model',
+      requested: 'chatgpt/gpt-5.5',
+      options: { policy: subscriptionOnly, quota: at(95), rules: [toCheaper] },
+      expected: ['chatgpt/gpt-5.4-mini'],
+      note: /5-hour window is 95 % used \(above 90 %\): chatgpt\/gpt-5\.5 → chatgpt\/gpt-5\.4-mini/,
+    },
+    {
+      name: 'subscription-only key at 95 % with a rule to a paid key model → ignored, with the reason',
+      requested: 'chatgpt/gpt-5.5',
+      options: { policy: subscriptionOnly, quota: at(95), rules: [toPaid], settings: withFallback },
+      expected: ['chatgpt/gpt-5.5'],
+      note: /ignored: openai\/gpt-4\.1: it would use a paid API key and this caller is "subscription only"/,
+    },
+    {
+      name: 'a "subscription-only" mode rule does the same as the policy switch',
+      requested: 'chatgpt/gpt-5.5',
+      options: { quota: at(95), rules: [mode('subscription-only'), toPaid], settings: withFallback },
+      expected: ['chatgpt/gpt-5.5'],
+      note: /ignored/,
+    },
+    {
+      name: 'at 95 % a rule to a paid model moves an unrestricted request there (fallbacks only follow the subscription)',
+      requested: 'gpt-5.5',
+      options: { quota: at(95), rules: [toPaid], settings: withFallback },
+      expected: ['openai/gpt-4.1'],
+      note: /95 % used \(above 90 %\): chatgpt\/gpt-5\.5 → openai\/gpt-4\.1/,
+    },
+    {
+      name: 'at 90 % exactly (not above) the rule does not fire; the fallback follows as the user set it',
+      requested: 'gpt-5.5',
+      options: { quota: at(90), rules: [toCheaper], settings: withFallback },
+      expected: ['chatgpt/gpt-5.5', 'openai/gpt-5.5'],
+      note: null,
+    },
+    {
+      name: 'unknown quota: no rule fires',
+      requested: 'gpt-5.5',
+      options: { quota: null, rules: [toCheaper] },
+      expected: ['chatgpt/gpt-5.5'],
+      note: null,
+    },
+    {
+      name: 'the weekly window is watched on its own',
+      requested: null,
+      options: { quota: at(10, 60), rules: [toCheaper, weeklyToPaid] },
+      expected: ['openai/gpt-4.1'],
+    },
+    {
+      name: 'a threshold to a cheaper subscription model keeps the fallback after it',
+      requested: 'gpt-5.5',
+      options: { quota: at(99), rules: [toCheaper], settings: withFallback },
+      expected: ['chatgpt/gpt-5.4-mini', 'openai/gpt-4.1'],
+    },
+    {
+      name: '"prefer subscription" falls back to keys though the user turned the fallback off',
+      requested: 'gpt-5.5',
+      options: { rules: [mode('prefer-subscription')] },
+      expected: ['chatgpt/gpt-5.5', 'openai/gpt-5.5', 'gemini/gemini-3.5-flash'],
+      note: null,
+    },
+    {
+      name: '"prefer subscription" under a subscription-only policy: no fallback (narrowing wins)',
+      requested: 'gpt-5.5',
+      options: { policy: subscriptionOnly, rules: [mode('prefer-subscription')] },
+      expected: ['chatgpt/gpt-5.5'],
+    },
+    {
+      name: 'a request a key already routes to a paid model is not touched by thresholds',
+      requested: 'openai/gpt-4.1',
+      options: { quota: at(99), rules: [toCheaper] },
+      expected: ['openai/gpt-4.1'],
+      note: null,
+    },
+    {
+      name: "the caller's rules come before the feature's: the first firing threshold wins",
+      requested: 'gpt-5.5',
+      options: { quota: at(99), rules: [toCheaper, toPaid] },
+      expected: ['chatgpt/gpt-5.4-mini'],
+    },
+    {
+      name: 'a target outside the allowed models is skipped for the next rule that is allowed',
+      requested: 'gpt-5.5',
+      options: { policy: onlyChatgpt, quota: at(99), rules: [toPaid, toCheaper] },
+      expected: ['chatgpt/gpt-5.4-mini'],
+      note: /ignored: openai\/gpt-4\.1: the caller's allowed models do not include it;.*→ chatgpt\/gpt-5\.4-mini/,
+    },
+    {
+      name: 'a target whose provider is not connected is skipped',
+      requested: 'gpt-5.5',
+      options: { availability: { ...everything, openai: null }, quota: at(99), rules: [toPaid] },
+      expected: ['chatgpt/gpt-5.5'],
+      note: /openai is not connected/,
+    },
+    {
+      name: "a subscription-only mode rule still refuses an explicit paid model with the policy's 403",
+      requested: 'openai/gpt-4.1',
+      options: { rules: [mode('subscription-only')] },
+      expected: { code: 'subscription_only' },
+    },
+  ];
+
+  it.each(cases)('issue 19: $name', ({ requested, options, expected, note }) => {
+    if (!Array.isArray(expected)) {
+      expect(() => plan(requested, options)).toThrow(expect.objectContaining({ code: expected.code }));
+      return;
+    }
+    const steps = plan(requested, options);
+    expect(steps.map((step) => `${step.provider}/${step.upstreamModel}`)).toEqual(expected);
+    expect(steps.slice(1).every((step) => step.isFallback)).toBe(true);
+    if (note === null) expect(steps[0]?.note).toBeUndefined();
+    else if (note != null) expect(steps[0]?.note).toMatch(note);
   });
 });

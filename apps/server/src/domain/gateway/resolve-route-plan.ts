@@ -1,4 +1,10 @@
-import { type CallerPolicy, type ProviderName, providerNameSchema, UNRESTRICTED_POLICY } from '@pag/contracts';
+import {
+  type CallerPolicy,
+  type ProviderName,
+  providerNameSchema,
+  type RoutingRules,
+  UNRESTRICTED_POLICY,
+} from '@pag/contracts';
 import { GatewayError } from '../gateway-error.ts';
 import { policyAllowsModel } from './policy-allows-model.ts';
 import {
@@ -6,6 +12,7 @@ import {
   FALLBACK_PROVIDERS,
   PROVIDER_PREFERENCE,
   type ProviderAvailability,
+  type QuotaLevels,
   type RouteSettings,
   type RouteStep,
   SUBSCRIPTION_PROVIDERS,
@@ -24,6 +31,10 @@ export type ResolveRoutePlanInput = {
   settings: RouteSettings;
   /** What the calling key or app may use; unrestricted when omitted (a session, the CLI). */
   policy?: CallerPolicy | undefined;
+  /** How full the subscription's windows are now; null or absent: unknown (threshold rules then never fire). */
+  quota?: QuotaLevels | null | undefined;
+  /** The routing rules that apply (issue 19): the calling key's or app's first, then the feature's. */
+  rules?: readonly RoutingRules[] | undefined;
 };
 
 type Primary = { provider: ProviderName; upstreamModel: string };
@@ -42,12 +53,25 @@ type Primary = { provider: ProviderName; upstreamModel: string };
  * The caller's policy (docs/cors.md §1) narrows all of it: a model outside `allowedModels` is a 403
  * naming the allowed patterns, no model means the first allowed one, fallbacks go only to allowed providers and
  * models, and a "subscription only" caller gets no fallback and a 403 for an API-key model.
+ *
+ * Routing rules (issue 19, docs/usage.md "Quota-aware routing") of the key/app and the feature come on top: their
+ * mode narrows the caller to the subscription or turns the fallback on, and a threshold rule moves a subscription
+ * request to another model when a window of the subscription is fuller than it says.
  */
 export function resolveRoutePlan(input: ResolveRoutePlanInput): RouteStep[] {
-  const policy = input.policy ?? UNRESTRICTED_POLICY;
-  const primary = resolvePrimary(input, policy);
-  const plan: RouteStep[] = [{ ...primary, isFallback: false }];
-  if (primary.provider === 'chatgpt' && input.settings.fallbackToApiKeys && !policy.subscriptionOnly) {
+  const rules = input.rules ?? [];
+  const basePolicy = input.policy ?? UNRESTRICTED_POLICY;
+  // A "subscription only" rule narrows the caller like its policy's switch; "prefer subscription" turns the
+  // fallback to API keys on for these requests. Narrowing wins when both apply.
+  const isSubscriptionOnly = basePolicy.subscriptionOnly || rules.some((rule) => rule.mode === 'subscription-only');
+  const policy =
+    isSubscriptionOnly === basePolicy.subscriptionOnly ? basePolicy : { ...basePolicy, subscriptionOnly: true };
+  const fallbackToApiKeys =
+    input.settings.fallbackToApiKeys || rules.some((rule) => rule.mode === 'prefer-subscription');
+  const resolved = resolvePrimary(input, policy);
+  const { primary, note } = applyThresholds(input, policy, rules, resolved);
+  const plan: RouteStep[] = [{ ...primary, isFallback: false, ...(note == null ? {} : { note }) }];
+  if (primary.provider === 'chatgpt' && fallbackToApiKeys && !policy.subscriptionOnly) {
     const allowed = input.settings.fallbackProviders ?? FALLBACK_PROVIDERS;
     for (const provider of allowed) {
       if (!FALLBACK_PROVIDERS.includes(provider) || !isAvailable(input.availability, provider)) continue;
@@ -56,6 +80,49 @@ export function resolveRoutePlan(input: ResolveRoutePlanInput): RouteStep[] {
     }
   }
   return plan;
+}
+
+/**
+ * Threshold rules (issue 19): on a request the subscription would answer, the first rule whose window is used above
+ * its percentage moves the request to the rule's model — when the caller's policy allows that model and its
+ * provider is connected. A rule whose model is not allowed or not reachable is skipped, and the plan says why.
+ */
+function applyThresholds(
+  input: ResolveRoutePlanInput,
+  policy: CallerPolicy,
+  rules: readonly RoutingRules[],
+  primary: Primary,
+): { primary: Primary; note?: string } {
+  const quota = input.quota;
+  if (primary.provider !== 'chatgpt' || quota == null) return { primary };
+  const skipped: string[] = [];
+  for (const threshold of rules.flatMap((rule) => rule.thresholds)) {
+    const used = threshold.window === '5h' ? quota.fiveHourUsedPercent : quota.weeklyUsedPercent;
+    if (used == null || used <= threshold.abovePercent) continue;
+    const windowName = threshold.window === '5h' ? 'the 5-hour window' : 'the weekly window';
+    const target = splitProviderModel(threshold.useModel);
+    if (target == null) continue;
+    if (!policyAllowsModel(policy, target.provider, target.upstreamModel)) {
+      const why =
+        policy.subscriptionOnly && !SUBSCRIPTION_PROVIDERS.includes(target.provider)
+          ? 'it would use a paid API key and this caller is "subscription only"'
+          : "the caller's allowed models do not include it";
+      skipped.push(
+        `threshold rule for ${windowName} above ${threshold.abovePercent} % ignored: ${threshold.useModel}: ${why}`,
+      );
+      continue;
+    }
+    if (!isAvailable(input.availability, target.provider)) {
+      skipped.push(
+        `threshold rule for ${windowName} above ${threshold.abovePercent} % ignored: ${threshold.useModel}: ` +
+          `${target.provider} is not connected`,
+      );
+      continue;
+    }
+    const note = `${windowName} is ${used} % used (above ${threshold.abovePercent} %): ${primary.provider}/${primary.upstreamModel} → ${threshold.useModel}`;
+    return { primary: target, note: [...skipped, note].join('; ') };
+  }
+  return skipped.length === 0 ? { primary } : { primary, note: skipped.join('; ') };
 }
 
 function resolvePrimary(input: ResolveRoutePlanInput, policy: CallerPolicy): Primary {

@@ -1,4 +1,4 @@
-import type { CallerPolicy, ProviderName } from '@pag/contracts';
+import type { CallerPolicy, ProviderName, RoutingRules } from '@pag/contracts';
 
 /** One model the user can reach, as the merged catalogue lists it. */
 export type CatalogueEntry = {
@@ -19,7 +19,13 @@ export type ProviderAvailability = {
 };
 
 /** One attempt: which provider, which upstream model, and whether it is a fallback. */
-export type RouteStep = { provider: ProviderName; upstreamModel: string; isFallback: boolean };
+export type RouteStep = {
+  provider: ProviderName;
+  upstreamModel: string;
+  isFallback: boolean;
+  /** Why the router chose or kept this step when a routing rule was involved (a threshold applied or ignored). */
+  note?: string;
+};
 
 export type RouteSettings = {
   fallbackToApiKeys: boolean;
@@ -47,4 +53,12 @@ export type RouteRequest = {
   requestedModel: string | null;
   defaultModel?: string | null | undefined;
   policy: CallerPolicy;
+  /** The feature's routing rules (issue 19); the caller's come with its policy. */
+  featureRules?: RoutingRules | null | undefined;
 };
+
+/** How full the subscription's windows are (0–100, null: unknown), as the router's threshold rules read them. */
+export type QuotaLevels = { fiveHourUsedPercent: number | null; weeklyUsedPercent: number | null };
+
+/** Where the gateway reads the quota levels of a user before routing (null: unknown). */
+export type QuotaSource = (userId: string) => Promise<QuotaLevels | null>;

@@ -33,6 +33,8 @@ export function saveConnectedAppPolicy(
     allowedModels: options.policy.allowedModels,
     subscriptionOnly: options.policy.subscriptionOnly,
     allowedOrigins: [...new Set(options.policy.allowedOrigins)],
+    // Absent routing rules (issue 19) keep the stored ones.
+    ...(options.policy.routing === undefined ? {} : { routingRules: options.policy.routing }),
     updatedAt: new Date(context.now()),
   };
   context.db
@@ -40,9 +42,5 @@ export function saveConnectedAppPolicy(
     .values({ userId: options.userId, clientId: options.clientId, ...values })
     .onConflictDoUpdate({ target: [appPolicies.userId, appPolicies.clientId], set: values })
     .run();
-  return {
-    allowedModels: values.allowedModels,
-    subscriptionOnly: values.subscriptionOnly,
-    allowedOrigins: values.allowedOrigins,
-  };
+  return getConnectedAppPolicy(context, { userId: options.userId, clientId: options.clientId });
 }

@@ -43,6 +43,8 @@ export function readAppPolicy(
     allowedModels: row.allowedModels ?? null,
     subscriptionOnly: row.subscriptionOnly,
     allowedOrigins: row.allowedOrigins,
+    // Routing rules (issue 19) only when some were saved.
+    ...(row.routingRules == null ? {} : { routing: row.routingRules }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connections, registeredApps, usageEvents } from '../../db/schema.ts';
+import { registeredApps, usageEvents } from '../../db/schema.ts';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import {
   buildTestApp,
@@ -324,43 +324,6 @@ describe('GET /api/usage/requests', () => {
   it('issue 19: refuses a cursor it did not issue and a limit over 500', async () => {
     expect((await get('/api/usage/requests?cursor=bm9wZQ')).json().error.message).toMatch(/"cursor"/);
     expect((await get('/api/usage/requests?limit=501')).statusCode).toBe(400);
-  });
-});
-
-describe('GET /api/usage/quota', () => {
-  it('issue 19: returns no windows before any were seen, then the header snapshot', async () => {
-    expect((await get('/api/usage/quota')).json()).toEqual({ windows: [], fetchedAt: null, source: null, history: [] });
-    const at = new Date('2026-12-01T10:00:00Z');
-    test.db
-      .insert(connections)
-      .values({
-        id: randomUUID(),
-        userId: owner.userId,
-        provider: 'chatgpt',
-        method: 'device',
-        accountId: 'acct',
-        accessTokenCiphertext: 'x',
-        refreshTokenCiphertext: 'x',
-        state: 'connected',
-        connectedAt: at,
-        updatedAt: at,
-        rateLimits: {
-          primary: { usedPercent: 42, windowMinutes: 300, resetsAt: '2026-12-01T14:00:00.000Z' },
-          secondary: { usedPercent: 7, windowMinutes: 10080, resetsAt: null },
-        },
-        rateLimitsAt: at,
-      })
-      .run();
-    expect((await get('/api/usage/quota')).json()).toEqual({
-      windows: [
-        { name: 'primary', usedPercent: 42, windowMinutes: 300, resetsAt: '2026-12-01T14:00:00.000Z' },
-        { name: 'secondary', usedPercent: 7, windowMinutes: 10080, resetsAt: null },
-      ],
-      fetchedAt: at.toISOString(),
-      source: 'headers',
-      history: [],
-    });
-    expect((await get('/api/usage/quota', other)).json().windows).toEqual([]);
   });
 });
 

@@ -3,7 +3,6 @@ import {
   customPriceListSchema,
   type UsageRequestList,
   usageQuerySchema,
-  usageQuotaSchema,
   usageRequestListSchema,
   usageRequestsQuerySchema,
   usageSummarySchema,
@@ -12,7 +11,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listCustomPrices, replaceCustomPrices } from '../../domain/usage/custom-prices.ts';
 import { iterateUsageRequests, listUsageRequests } from '../../domain/usage/list-usage-requests.ts';
-import { readQuotaSnapshot } from '../../domain/usage/read-quota-snapshot.ts';
 import { summarizeUsage } from '../../domain/usage/summarize-usage.ts';
 import { toUsageCsvChunks } from '../../domain/usage/usage-requests-csv.ts';
 import { resolveRange, type UsageCaller } from '../../domain/usage/usage-scope.ts';
@@ -27,7 +25,7 @@ function callerOf(auth: RequestAuth): UsageCaller {
   return { kind: 'user', userId: auth.user.id };
 }
 
-/** The usage ledger read back (issue 19): totals, the request log, its CSV export, quota, custom prices. */
+/** The usage ledger read back (issue 19): totals, the request log, its CSV export, custom prices (the quota: quota-routes.ts). */
 export async function usageRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { context } = services;
@@ -69,12 +67,6 @@ export async function usageRoutes(parent: FastifyInstance, services: RouteServic
       }
       return listUsageRequests(context, { caller, filters: { ...filters, ...range }, limit, cursor });
     },
-  );
-
-  app.get(
-    '/api/usage/quota',
-    { schema: { response: { 200: usageQuotaSchema } }, config: { access: 'session' } },
-    async (request) => readQuotaSnapshot(context, requireAuth(request).user.id),
   );
 
   app.get(

@@ -1,4 +1,11 @@
-import { CODEX_PROVIDER_KEY, type CodexChatModelSettings, createCodexChatModel, listCodexModels } from '@pag/providers';
+import {
+  CODEX_PROVIDER_KEY,
+  type CodexChatModelSettings,
+  createCodexChatModel,
+  listCodexModels,
+  type RateLimitSnapshot,
+  readCodexUsage,
+} from '@pag/providers';
 import { eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../../db/prepared-query.ts';
 import { connections } from '../../../db/schema.ts';
@@ -20,6 +27,8 @@ export type ChatgptBindingSettings = {
   /** How long a client may wait for the answer to begin, retries included. */
   firstByteTimeoutMs: number;
   fetch?: typeof fetch | undefined;
+  /** Told of every header snapshot the binding stored (the quota history, domain/quota). */
+  onRateLimitsStored?: ((userId: string, snapshot: RateLimitSnapshot) => void) | undefined;
 };
 
 export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
@@ -32,6 +41,11 @@ export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
     log: UpstreamLog | undefined;
   }): CodexChatModelSettings;
   readonly backendUrl: string;
+  /**
+   * The plan's windows from the usage endpoint (docs/codex-protocol.md §7.4), with the user's token, through the
+   * gateway's upstream fetch (its timeouts) and our identity; throws when it fails or its answer changed shape.
+   */
+  readUsage(userId: string, abortSignal: AbortSignal): Promise<RateLimitSnapshot>;
 };
 
 /**
@@ -89,7 +103,7 @@ export function createChatgptBinding(options: {
    * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
    * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
    */
-  const storeRateLimits = (connection: ConnectionRow, snapshot: unknown) => {
+  const storeRateLimits = (connection: ConnectionRow, snapshot: RateLimitSnapshot) => {
     const json = JSON.stringify(snapshot);
     const now = context.now();
     const key = `${connection.userId}\0${connection.id}`;
@@ -97,6 +111,7 @@ export function createChatgptBinding(options: {
     if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
     updateRateLimits(context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
     storedRateLimits.set(key, { json, at: now });
+    settings.onRateLimitsStored?.(connection.userId, snapshot);
   };
 
   const codexSettings: ChatgptBinding['codexSettings'] = ({
@@ -169,6 +184,19 @@ export function createChatgptBinding(options: {
       createCodexChatModel(codexSettings({ userId, connection: upstream, modelId, conversationId, log: requestLog })),
     reasoningOptions: (effort) => ({ [CODEX_PROVIDER_KEY]: { reasoningEffort: effort } }),
     codexSettings,
+    readUsage: async (userId, abortSignal) => {
+      const token = await tokens.getAccessToken(userId);
+      return readCodexUsage({
+        baseUrl: settings.backendUrl,
+        fetch: settings.fetch,
+        accessToken: token.accessToken,
+        accountId: token.accountId,
+        originator: settings.originator,
+        userAgent: settings.userAgent,
+        abortSignal,
+        now: context.now(),
+      });
+    },
     forgetUser: (userId) => storedRateLimits.deleteWhere((key) => key.startsWith(`${userId}\0`)),
   };
 }
