@@ -65,7 +65,10 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     await expect(chatgpt.locator('.status-pill')).toHaveText('Connected', { timeout: 15_000 });
     await expect(chatgpt.getByText('user@example.com')).toBeVisible();
     await expect(chatgpt.getByText('plus', { exact: true })).toBeVisible();
-    await expect(chatgpt.getByText(/Usage limits appear here after the first request/)).toBeVisible();
+    // Issue 19: the quota meters show right after connecting, before any request (the usage endpoint is asked).
+    await expect(chatgpt.getByText('5-hour limit')).toBeVisible();
+    await expect(chatgpt.getByText('Weekly limit')).toBeVisible();
+    await expect(chatgpt.getByText(/\d+% used/).first()).toBeVisible();
     await screenshot(page, 'connections-connected');
   });
 
