@@ -47,7 +47,9 @@ export async function countMessageTokens(
           total += countTokens(`${part.toolName}${JSON.stringify(part.input)}`);
           break;
         case 'tool-result':
-          total += countTokens(JSON.stringify(part.output.type === 'content' ? textOf(part.output.value) : part.output));
+          total += countTokens(
+            JSON.stringify(part.output.type === 'content' ? textOf(part.output.value) : part.output),
+          );
           if (part.output.type === 'content') {
             total += IMAGE_TOKENS * part.output.value.filter((item) => item.type !== 'text').length;
           }

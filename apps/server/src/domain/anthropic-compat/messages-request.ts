@@ -86,21 +86,23 @@ const assistantBlockSchema = z.discriminatedUnion(
   { error: 'an assistant block must be text, tool_use, thinking or redacted_thinking' },
 );
 
+/**
+ * A string content is the one-text-block shorthand; it is expanded before the check, so an error inside a block is
+ * reported at its own path (a union would only say that no form matched).
+ */
+const blocks = <T extends z.ZodType>(block: T, minimum: number) =>
+  z.preprocess(
+    (content) => (typeof content === 'string' ? [{ type: 'text', text: content }] : content),
+    z
+      .array(block, { error: `must be a string or an array of blocks (${BLOCK_TYPES})` })
+      .min(minimum, { message: 'must not be empty' }),
+  );
+
 export const anthropicMessageSchema = z.discriminatedUnion(
   'role',
   [
-    z.object({
-      role: z.literal('user'),
-      content: z.union([z.string(), z.array(userBlockSchema).min(1, { message: 'must not be empty' })], {
-        error: `must be a string or an array of blocks (${BLOCK_TYPES})`,
-      }),
-    }),
-    z.object({
-      role: z.literal('assistant'),
-      content: z.union([z.string(), z.array(assistantBlockSchema)], {
-        error: `must be a string or an array of blocks (${BLOCK_TYPES})`,
-      }),
-    }),
+    z.object({ role: z.literal('user'), content: blocks(userBlockSchema, 1) }),
+    z.object({ role: z.literal('assistant'), content: blocks(assistantBlockSchema, 0) }),
   ],
   { error: 'role must be "user" or "assistant" (the system prompt goes in the top-level "system")' },
 );
@@ -175,7 +177,10 @@ export const messagesRequestSchema = z
     temperature: z.number().min(0).max(1).optional(),
     top_p: z.number().min(0).max(1).optional(),
     top_k: z.number().int().positive().optional(),
-    metadata: z.object({ user_id: z.string().max(256).nullable().optional() }).loose().optional(),
+    metadata: z
+      .object({ user_id: z.string().max(256).nullable().optional() })
+      .loose()
+      .optional(),
   })
   .loose()
   .superRefine((request, context) => {

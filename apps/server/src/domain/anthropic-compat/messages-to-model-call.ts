@@ -14,7 +14,11 @@ type JsonSchema = LanguageModelV3FunctionTool['inputSchema'];
 type UserContent = Extract<LanguageModelV3Message, { role: 'user' }>['content'];
 type AssistantContent = Extract<LanguageModelV3Message, { role: 'assistant' }>['content'];
 type ToolResultPart = Extract<LanguageModelV3Message, { role: 'tool' }>['content'][number];
-type ToolResultOutput = ToolResultPart extends infer Part ? (Part extends { type: 'tool-result'; output: infer O } ? O : never) : never;
+type ToolResultOutput = ToolResultPart extends infer Part
+  ? Part extends { type: 'tool-result'; output: infer O }
+    ? O
+    : never
+  : never;
 type ImageBlock = Extract<Extract<AnthropicMessage, { role: 'user' }>['content'][number], { type: 'image' }>;
 
 /** A Messages request as a model call: the call, the reasoning effort, and whether thinking blocks are wanted back. */
@@ -99,10 +103,9 @@ function toPrompt(request: MessagesRequest | CountTokensRequest): LanguageModelV
       if (content.length > 0) prompt.push({ role: 'assistant', content });
       continue;
     }
-    const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
     const results: ToolResultPart[] = [];
     const userContent: UserContent = [];
-    for (const [blockIndex, block] of blocks.entries()) {
+    for (const [blockIndex, block] of message.content.entries()) {
       if (block.type === 'text') userContent.push({ type: 'text', text: block.text });
       else if (block.type === 'image') userContent.push(toFilePart(block));
       else {
@@ -129,8 +132,10 @@ function toPrompt(request: MessagesRequest | CountTokensRequest): LanguageModelV
   return prompt;
 }
 
-function toAssistantContent(message: Extract<AnthropicMessage, { role: 'assistant' }>, param: string): AssistantContent {
-  if (typeof message.content === 'string') return message.content === '' ? [] : [{ type: 'text', text: message.content }];
+function toAssistantContent(
+  message: Extract<AnthropicMessage, { role: 'assistant' }>,
+  param: string,
+): AssistantContent {
   const content: AssistantContent = [];
   for (const block of message.content) {
     switch (block.type) {
@@ -143,7 +148,11 @@ function toAssistantContent(message: Extract<AnthropicMessage, { role: 'assistan
       case 'thinking': {
         // The signature carries the provider's own record of the reasoning (thinking-signature.ts).
         const providerOptions = openThinkingSignature(block.signature);
-        content.push({ type: 'reasoning', text: block.thinking, ...(providerOptions == null ? {} : { providerOptions }) });
+        content.push({
+          type: 'reasoning',
+          text: block.thinking,
+          ...(providerOptions == null ? {} : { providerOptions }),
+        });
         break;
       }
       case 'redacted_thinking':

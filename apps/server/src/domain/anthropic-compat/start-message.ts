@@ -49,7 +49,11 @@ export async function startMessage(
 ): Promise<MessageAnswer> {
   const { request, abortSignal } = options;
   const { call, reasoningEffort, isThinking } = messagesToModelCall(request);
-  const route = await gateway.planRoute({ userId: options.userId, requestedModel: options.model, policy: options.policy });
+  const route = await gateway.planRoute({
+    userId: options.userId,
+    requestedModel: options.model,
+    policy: options.policy,
+  });
   // The seam for the same-protocol relay: an Anthropic key as the whole route takes the request as it is.
   const relayed = await relayAnthropicMessages(gateway, { ...options, route });
   if (relayed != null) return relayed;

@@ -106,7 +106,11 @@ export async function* toMessageEvents(
       case 'text-delta':
         if (part.delta === '') break;
         if (!isOpen(part.id)) yield* start(part.id, { type: 'text', text: '' });
-        yield event({ type: 'content_block_delta', index: nextIndex - 1, delta: { type: 'text_delta', text: part.delta } });
+        yield event({
+          type: 'content_block_delta',
+          index: nextIndex - 1,
+          delta: { type: 'text_delta', text: part.delta },
+        });
         break;
       case 'reasoning-start':
         if (options.isThinking) yield* start(part.id, { type: 'thinking', thinking: '', signature: '' });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CallerPolicy, ProviderName, ReasoningOutput } from '@pag/contracts';
 import { readForwardedJson, readSseData } from '@pag/providers';
-import { describeWarning } from '../gateway/describe-warning.ts';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
+import { describeWarning } from '../gateway/describe-warning.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';

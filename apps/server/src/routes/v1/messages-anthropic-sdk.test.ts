@@ -33,8 +33,7 @@ function lastCodexBody(): { input: Record<string, unknown>[]; [key: string]: unk
 }
 
 // A 1×1 transparent PNG.
-const PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 describe('the Anthropic SDK as a client of /v1/messages', () => {
   it('issue 20: answers a non-stream message with the gateway model, text, stop reason and usage', async () => {
@@ -90,7 +89,12 @@ describe('the Anthropic SDK as a client of /v1/messages', () => {
         'anthropic-version': '2023-06-01',
         'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14',
       },
-      body: JSON.stringify({ model: 'chatgpt/gpt-5.5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      body: JSON.stringify({
+        model: 'chatgpt/gpt-5.5',
+        max_tokens: 64,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -131,7 +135,9 @@ describe('the Anthropic SDK as a client of /v1/messages', () => {
         { role: 'assistant', content: first.content },
         {
           role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: toolUse?.type === 'tool_use' ? toolUse.id : '', content: '21 °C' }],
+          content: [
+            { type: 'tool_result', tool_use_id: toolUse?.type === 'tool_use' ? toolUse.id : '', content: '21 °C' },
+          ],
         },
       ],
     });
@@ -149,7 +155,10 @@ describe('the Anthropic SDK as a client of /v1/messages', () => {
       tools: [weatherTool],
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }],
+        },
         {
           role: 'user',
           content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true, content: 'city not found' }],
@@ -272,8 +281,8 @@ describe('errors of /v1/messages as the Anthropic SDK sees them', () => {
   it('issue 20: a used-up quota says x-should-retry: false, so the SDK does not wait for the reset', async () => {
     gateway.fakeCodex.enqueueScenarios({ kind: 'usage-limit', resetsInSeconds: 3600 });
     const startedAt = Date.now();
-    const error = await new Anthropic({ apiKey: user.apiKey, baseURL: gateway.url, maxRetries: 2 })
-      .messages.create({ model: 'chatgpt/gpt-5.5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] })
+    const error = await new Anthropic({ apiKey: user.apiKey, baseURL: gateway.url, maxRetries: 2 }).messages
+      .create({ model: 'chatgpt/gpt-5.5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     const rateLimit = error as InstanceType<typeof Anthropic.RateLimitError>;
