@@ -1,6 +1,9 @@
 import type { CallerPolicy } from '@pag/contracts';
 import { countTokens } from 'gpt-tokenizer';
+import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway } from '../gateway/ai-gateway.ts';
+import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
+import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
 import type { CountTokensRequest } from './messages-request.ts';
 import { messagesToModelCall } from './messages-to-model-call.ts';
 
@@ -22,11 +25,12 @@ const MESSAGE_OVERHEAD_TOKENS = 4;
  */
 export async function countMessageTokens(
   gateway: AiGateway,
-  options: { userId: string; policy: CallerPolicy; request: CountTokensRequest; model: string },
+  options: { userId: string; policy: CallerPolicy; request: CountTokensRequest; context: DomainContext },
 ): Promise<{ input_tokens: number }> {
   const { call } = messagesToModelCall(options.request);
   // Plans the route (a model the user cannot reach is a 404 here too) without starting it.
-  await gateway.planRoute({ userId: options.userId, requestedModel: options.model, policy: options.policy });
+  const model = resolveModelAlias(options.request.model, listModelAliases(options.context, options.userId));
+  await gateway.planRoute({ userId: options.userId, requestedModel: model, policy: options.policy });
   let total = 3;
   for (const message of call.prompt) {
     total += MESSAGE_OVERHEAD_TOKENS;

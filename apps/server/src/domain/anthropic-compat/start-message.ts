@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { CallerPolicy, ProviderName } from '@pag/contracts';
+import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { describeWarning } from '../gateway/describe-warning.ts';
+import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
+import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { collectMessage } from './collect-message.ts';
 import type { MessagesRequest } from './messages-request.ts';
@@ -40,8 +43,8 @@ export async function startMessage(
     /** What the calling key or app may use; the router enforces it. */
     policy: CallerPolicy;
     request: MessagesRequest;
-    /** The gateway model the request's `model` names after the user's aliases (resolve-model-alias.ts). */
-    model: string;
+    /** Where the user's model aliases are read: the request's `model` may be one (resolve-model-alias.ts). */
+    context: DomainContext;
     abortSignal: AbortSignal;
     /** The request's logger, for upstream retries. */
     log?: UpstreamLog | undefined;
@@ -49,9 +52,11 @@ export async function startMessage(
 ): Promise<MessageAnswer> {
   const { request, abortSignal } = options;
   const { call, reasoningEffort, isThinking } = messagesToModelCall(request);
+  // Aliases resolve before the router, which stays pure and gets a gateway id (or the name as sent).
+  const model = resolveModelAlias(request.model, listModelAliases(options.context, options.userId));
   const route = await gateway.planRoute({
     userId: options.userId,
-    requestedModel: options.model,
+    requestedModel: model,
     policy: options.policy,
   });
   // The seam for the same-protocol relay: an Anthropic key as the whole route takes the request as it is.
@@ -62,7 +67,7 @@ export async function startMessage(
     log: options.log,
     userId: options.userId,
     policy: options.policy,
-    requestedModel: options.model,
+    requestedModel: model,
     call,
     reasoningEffort,
     abortSignal,

@@ -21,7 +21,7 @@ export function registerCountTokensRoute(app: V1App, services: RouteServices): v
         userId: auth.user.id,
         policy: callerPolicyOf(auth),
         request: request.body,
-        model: request.body.model,
+        context: services.context,
       });
       const overheadMs = setOverheadHeader(reply, 0);
       logV1Access(request, reply, { status: 200, overheadMs });

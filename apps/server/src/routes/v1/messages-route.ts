@@ -32,7 +32,7 @@ export function registerMessagesRoute(app: V1App, services: RouteServices): void
         userId: auth.user.id,
         policy: callerPolicyOf(auth),
         request: request.body,
-        model: request.body.model,
+        context: services.context,
         abortSignal,
         log: request.log,
       });
