@@ -25,7 +25,7 @@ const ALIASES = [
 ];
 
 function lastCodexModel(): unknown {
-  return (gateway.fakeCodex.exchanges.at(-1)?.request?.json as { model?: unknown }).model;
+  return (gateway.fakeCodex.exchanges.at(-1)?.request?.json as { model?: unknown } | undefined)?.model;
 }
 
 describe('/api/model-aliases', () => {
