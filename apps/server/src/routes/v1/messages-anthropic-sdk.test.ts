@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { FAKE_CODEX_REASONING_TEXT, FAKE_CODEX_REPLY_TEXT } from '@pag/testkit';
+import { countTokens } from 'gpt-tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
 
@@ -254,6 +255,30 @@ describe('the Anthropic SDK as a client of /v1/messages', () => {
 });
 
 describe('errors of /v1/messages as the Anthropic SDK sees them', () => {
+  it('issue 20: an upstream that breaks off mid-answer ends the stream with an error event the SDK throws', async () => {
+    gateway.fakeCodex.enqueueScenarios({
+      kind: 'stream',
+      text: 'The answer is long',
+      ending: { kind: 'disconnect', afterDeltas: 2 },
+    });
+    const stream = client().messages.stream({
+      model: 'chatgpt/gpt-5.5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const types: string[] = [];
+    const error = await (async () => {
+      for await (const event of stream) types.push(event.type);
+    })().catch((caught: unknown) => caught);
+    expect(types).toContain('content_block_delta');
+    expect(types).not.toContain('message_stop');
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'overloaded_error' },
+    });
+  });
+
   it('issue 20: a wrong key is the SDK AuthenticationError with the Anthropic envelope', async () => {
     const error = await client('gwk_wrong_key_000000000000000000000000')
       .messages.create({ model: 'chatgpt/gpt-5.5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] })
@@ -330,8 +355,8 @@ describe('/v1/messages/count_tokens', () => {
       tools: [weatherTool],
       messages: [{ role: 'user', content: 'Hello '.repeat(200) }],
     });
-    expect(short.input_tokens).toBeGreaterThan(0);
-    expect(short.input_tokens).toBeLessThan(20);
+    // 3 for the request, 4 for the message's framing, and "Hello" (one token in o200k_base).
+    expect(short.input_tokens).toBe(3 + 4 + countTokens('Hello'));
     expect(long.input_tokens).toBeGreaterThan(200);
     const after = gateway.fakeCodex.exchanges.length;
     expect(after).toBe(before);
