@@ -244,6 +244,24 @@ describe('the Anthropic SDK as a client of /v1/messages', () => {
     expect(message.content).toEqual([{ type: 'text', text: FAKE_CODEX_REPLY_TEXT }]);
   });
 
+  it('issue 20: answers the SDK beta surface Claude Code uses (?beta=true, anthropic-beta) the same way', async () => {
+    gateway.fakeCodex.enqueueScenarios('text');
+    const message = await client().beta.messages.create({
+      model: 'chatgpt/gpt-5.5',
+      max_tokens: 64,
+      betas: ['interleaved-thinking-2025-05-14'],
+      system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } }],
+      metadata: { user_id: 'user_abc' },
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi', cache_control: { type: 'ephemeral' } }] }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: FAKE_CODEX_REPLY_TEXT }]);
+    const count = await client().beta.messages.countTokens({
+      model: 'chatgpt/gpt-5.5',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(count.input_tokens).toBeGreaterThan(0);
+  });
+
   it('issue 20: says in a header that the subscription ignored max_tokens', async () => {
     gateway.fakeCodex.enqueueScenarios('text');
     const { response } = await client()
