@@ -49,7 +49,7 @@ function anthropicStatusOf(code: GatewayErrorCode): { status: number; type: stri
 export function toAnthropicError(error: unknown): {
   status: number;
   retryAfterSeconds: number | undefined;
-  /** True when the client must not send the request again by itself (`x-should-retry: false`, §3.4). */
+  /** True when the client must not send the request again by itself (`x-should-retry: false`, docs/architecture.md §3.4). */
   isRetryRefused: boolean;
   isInternal: boolean;
   body: AnthropicErrorBody;
