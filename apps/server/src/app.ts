@@ -55,6 +55,7 @@ import { gettingStartedRoutes } from './routes/getting-started/getting-started-r
 import { healthRoutes } from './routes/health-routes.ts';
 import { mcpRoutes } from './routes/mcp/mcp-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
+import { modelAliasesRoutes } from './routes/model-aliases/model-aliases-routes.ts';
 import { connectedAppsRoutes } from './routes/oauth/connected-apps-routes.ts';
 import { consentRoutes } from './routes/oauth/consent-routes.ts';
 import { oauthServerRoutes } from './routes/oauth/oauth-server-routes.ts';
@@ -310,6 +311,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     await routes.register(connectionRoutes, services);
     await routes.register(googleConnectionRoutes, services);
     await routes.register(settingsRoutes, services);
+    await routes.register(modelAliasesRoutes, services);
     await routes.register(usageRoutes, services);
     await routes.register(gettingStartedRoutes, services);
     await routes.register(quotaRoutes, services);

@@ -152,6 +152,13 @@ export {
   revokedAppsSchema,
 } from './mcp-apps.ts';
 export {
+  type ModelAlias,
+  type ModelAliasList,
+  modelAliasListSchema,
+  modelAliasPatternSchema,
+  modelAliasSchema,
+} from './model-aliases.ts';
+export {
   type QuotaAnswer,
   type QuotaHistoryPoint,
   type QuotaWindow,

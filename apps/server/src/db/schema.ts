@@ -468,3 +468,21 @@ export const quotaSnapshots = sqliteTable(
   },
   (table) => [index('quota_snapshots_user_time').on(table.userId, table.observedAt)],
 );
+
+/**
+ * A user's model aliases (issue 20, docs/anthropic-protocol.md §9): names clients hard-code (`claude-sonnet-*`) and the
+ * gateway model each stands for, resolved before the router. `position` keeps the order the user gave.
+ */
+export const modelAliases = sqliteTable(
+  'model_aliases',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    pattern: text('pattern').notNull(),
+    target: text('target').notNull(),
+    position: integer('position').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.pattern] })],
+);

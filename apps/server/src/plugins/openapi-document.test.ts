@@ -39,4 +39,28 @@ describe('openApiDocumentPlugin', () => {
     expect(isPublicApiRoute('/mcp', 'own-credentials')).toBe(false);
     expect(isPublicApiRoute('/api/ai/chat', undefined)).toBe(false);
   });
+
+  it("issue 20: states /v1/messages errors in Anthropic's envelope with its statuses, the rest of /v1 in OpenAI's", async () => {
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(openApiDocumentPlugin, { serverUrl: 'http://gateway.test' });
+    await app.register(async (routes) => {
+      routes.post('/v1/messages', { config: { access: 'api-key' } }, async () => ({}));
+      routes.post('/v1/chat/completions', { config: { access: 'api-key' } }, async () => ({}));
+    });
+    await app.ready();
+    type Operation = { tags: string[]; responses: Record<string, { description: string; content?: unknown }> };
+    const document = app.swagger() as { paths: Record<string, { post: Operation }> };
+    const messages = document.paths['/v1/messages']?.post;
+    const chat = document.paths['/v1/chat/completions']?.post;
+    expect(messages?.tags).toEqual(['anthropic-compatible']);
+    expect(Object.keys(messages?.responses ?? {})).toContain('529');
+    expect(Object.keys(messages?.responses ?? {})).not.toContain('502');
+    expect(messages?.responses['529']?.description).toContain('overloaded_error');
+    expect(JSON.stringify(messages?.responses['400']?.content)).toContain('AnthropicError');
+    expect(Object.keys(chat?.responses ?? {})).toContain('502');
+    expect(JSON.stringify(chat?.responses['400']?.content)).toContain('OpenAiError');
+    await app.close();
+  });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { GatewayError } from '../domain/gateway-error.ts';
 import { GATEWAY_VERSION } from '../domain/gateway-identity.ts';
 import type { AccessMode } from './access-control.ts';
+import { anthropicErrorBodySchema, toAnthropicError } from './anthropic-error-envelope.ts';
 import { isRetryRefused, STATUS_BY_CODE } from './error-handler.ts';
 import { openAiErrorBodySchema, toOpenAiError } from './openai-error-envelope.ts';
 
@@ -67,6 +68,7 @@ const SECURITY_SCHEMES = {
 for (const [schema, id] of [
   [errorEnvelopeSchema, 'ApiError'],
   [openAiErrorBodySchema, 'OpenAiError'],
+  [anthropicErrorBodySchema, 'AnthropicError'],
 ] as const) {
   if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
 }
@@ -87,22 +89,27 @@ export function isPublicApiRoute(url: string, access: AccessMode | undefined): b
 /**
  * The error answers a route can give, one per status, generated from the one error table (`STATUS_BY_CODE`):
  * each names the codes of its status and the headers `sendError` / `sendOpenAiError` may add. `/v1` states them in
- * OpenAI's envelope, as `toOpenAiError` does at run time.
+ * OpenAI's envelope, as `toOpenAiError` does at run time, and `/v1/messages` in Anthropic's, with its statuses
+ * (`toAnthropicError`).
  */
 function errorResponsesFor(
   url: string,
   access: AccessMode,
 ): Map<number, { response: ErrorResponse; headers: ErrorHeaders }> {
-  const isOpenAi = url.startsWith('/v1/');
+  const isAnthropic = isAnthropicRoute(url);
+  const isOpenAi = url.startsWith('/v1/') && !isAnthropic;
   const codesByStatus = new Map<number, GatewayErrorCode[]>();
-  for (const [code, status] of Object.entries(STATUS_BY_CODE) as [GatewayErrorCode, number][]) {
+  for (const [code, tableStatus] of Object.entries(STATUS_BY_CODE) as [GatewayErrorCode, number][]) {
     if (SETTINGS_ONLY_CODES.has(code)) continue;
     if (access === 'public' && !PUBLIC_ROUTE_CODES.has(code)) continue;
+    const status = isAnthropic ? toAnthropicError(new GatewayError(code, code)).status : tableStatus;
     codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
   }
   const answers = new Map<number, { response: ErrorResponse; headers: ErrorHeaders }>();
   for (const [status, codes] of [...codesByStatus].sort(([a], [b]) => a - b)) {
-    const shown = codes.map((code) => (isOpenAi ? describeOpenAiCode(code) : `\`${code}\``));
+    const shown = codes.map((code) =>
+      isAnthropic ? describeAnthropicCode(code) : isOpenAi ? describeOpenAiCode(code) : `\`${code}\``,
+    );
     // Waiting helps only with limits and upstream trouble: those answers say how long when someone knows.
     const headers: ErrorHeaders =
       status === 429 || status >= 500
@@ -123,8 +130,14 @@ function errorResponsesFor(
     }
     answers.set(status, {
       response: {
-        description: `Error; \`error.code\` is one of ${shown.join(', ')}.`,
-        content: { 'application/json': { schema: isOpenAi ? openAiErrorBodySchema : errorEnvelopeSchema } },
+        description: isAnthropic
+          ? `Error; \`error.type\` is ${[...new Set(shown)].join(' or ')}.`
+          : `Error; \`error.code\` is one of ${shown.join(', ')}.`,
+        content: {
+          'application/json': {
+            schema: isAnthropic ? anthropicErrorBodySchema : isOpenAi ? openAiErrorBodySchema : errorEnvelopeSchema,
+          },
+        },
       },
       headers,
     });
@@ -138,8 +151,19 @@ function describeOpenAiCode(code: GatewayErrorCode): string {
   return `\`${body.error.code}\` (type \`${body.error.type}\`)`;
 }
 
+/** Anthropic's Messages API, in its own envelope (routes/v1/anthropic-routes.ts). */
+function isAnthropicRoute(url: string): boolean {
+  return url === '/v1/messages' || url.startsWith('/v1/messages/');
+}
+
+/** A code as `/v1/messages` states it: Anthropic's `type` (`toAnthropicError`, the run-time path). */
+function describeAnthropicCode(code: GatewayErrorCode): string {
+  return `\`${toAnthropicError(new GatewayError(code, code)).body.error.type}\``;
+}
+
 function tagOf(url: string): string {
   if (url.startsWith('/api/ai/')) return 'note-app';
+  if (isAnthropicRoute(url)) return 'anthropic-compatible';
   if (url.startsWith('/v1/')) return 'openai-compatible';
   return 'gateway';
 }
@@ -202,9 +226,11 @@ function transformRoute(input: Parameters<typeof zodTransform>[0]) {
   // A route without a declared success schema (the `/v1` routes answer in OpenAI's shapes) still has its 200.
   if (![...ownStatuses].some((status) => status.startsWith('2')) && documented.response != null) {
     documented.response['200'] = {
-      description: url.startsWith('/v1/')
-        ? "Success, in the OpenAI API's shape for this endpoint (with `stream: true`: its Server-Sent Events)."
-        : 'Success.',
+      description: isAnthropicRoute(url)
+        ? "Success, in the Anthropic API's shape for this endpoint (with `stream: true`: its Server-Sent Events)."
+        : url.startsWith('/v1/')
+          ? "Success, in the OpenAI API's shape for this endpoint (with `stream: true`: its Server-Sent Events)."
+          : 'Success.',
       content: { 'application/json': { schema: {} } },
     };
   }
@@ -236,13 +262,15 @@ export const openApiDocumentPlugin = fp(
           title: 'Personal AI gateway: public HTTP API',
           version: GATEWAY_VERSION,
           description:
-            'The note-app API (`/api/ai/*`), the OpenAI-compatible API (`/v1/*`) and health. Generated from the ' +
+            "The note-app API (`/api/ai/*`), the OpenAI-compatible API (`/v1/*`), Anthropic's Messages API " +
+            '(`/v1/messages`) and health. Generated from the ' +
             "routes' schemas. Streams, authentication choices and CORS are explained in docs/note-app-api.md.",
         },
         servers: [{ url: options.serverUrl }],
         tags: [
           { name: 'note-app', description: 'The note-app API: JSON answers and Server-Sent Events streams.' },
           { name: 'openai-compatible', description: "OpenAI's shapes, for tools and SDKs that speak them." },
+          { name: 'anthropic-compatible', description: "Anthropic's Messages API, for Claude Code and its SDKs." },
           { name: 'gateway', description: 'Health and this document.' },
         ],
         components: { securitySchemes: SECURITY_SCHEMES },

@@ -18,6 +18,7 @@ export const queryKeys = {
   adminUsers: ['admin-users'] as const,
   operatorSettings: ['operator-settings'] as const,
   customPrices: ['custom-prices'] as const,
+  modelAliases: ['model-aliases'] as const,
   usage: ['usage'] as const,
   usageSummary: (query: UsageSummaryQuery) => ['usage', 'summary', query] as const,
   usageRequests: (filters: RequestLogFilters, cursor: string | null) => ['usage', 'requests', filters, cursor] as const,

@@ -7,6 +7,7 @@ import { queryKeys } from '../api/query-keys.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { FeatureCard } from '../components/feature-card.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
+import { ModelAliasesCard } from '../components/model-aliases-card.tsx';
 import { ModelSelect } from '../components/model-select.tsx';
 import { NewFeatureForm } from '../components/new-feature-form.tsx';
 import { useSession } from '../hooks/use-session.ts';
@@ -29,6 +30,7 @@ export function ModelsPage() {
         <ErrorBanner title="Could not load the models" error={models.error ?? features.error} />
       ) : null}
       {models.data != null ? <DefaultModelCard models={models.data} /> : null}
+      {models.data != null ? <ModelAliasesCard models={models.data} /> : null}
       {models.data != null && features.data != null
         ? features.data.map((feature) => <FeatureCard key={feature.name} feature={feature} models={models.data} />)
         : null}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CallerPolicy, ProviderName, ReasoningOutput } from '@pag/contracts';
-import { readForwardedJson, readSseData, type SharedV3Warning } from '@pag/providers';
+import { readForwardedJson, readSseData } from '@pag/providers';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
+import { describeWarning } from '../gateway/describe-warning.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
@@ -132,12 +133,4 @@ async function* prepend(
   if (first.done) return;
   yield first.value;
   yield* rest;
-}
-
-/** A provider warning (a dropped setting) in words for the `x-gateway-warning` header (ASCII only). */
-function describeWarning(warning: SharedV3Warning): string {
-  const fields = warning as { type: string; feature?: string; setting?: string; details?: string; message?: string };
-  const what = fields.feature ?? fields.setting ?? fields.message ?? fields.type;
-  const text = fields.details == null ? `${what} is not supported here and was ignored` : `${what}: ${fields.details}`;
-  return text.replace(/[^\x20-\x7e]/g, '?');
 }

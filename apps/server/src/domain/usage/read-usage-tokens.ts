@@ -38,3 +38,21 @@ export function readResponsesErrorCode(response: Record<string, unknown> | undef
   const code = recordOf(response?.error).code ?? response?.code;
   return typeof code === 'string' && code !== '' ? code : 'upstream_error';
 }
+
+/**
+ * An Anthropic `usage` (docs/anthropic-protocol.md §3.3) as ledger counts: Anthropic's `input_tokens` leaves out
+ * what was read from or written to the cache, the ledger's input counts all of it.
+ */
+export function readAnthropicTokens(usage: unknown): UsageTokens | null {
+  if (typeof usage !== 'object' || usage == null) return null;
+  const record = recordOf(usage);
+  const input = countOf(record.input_tokens);
+  const cacheRead = countOf(record.cache_read_input_tokens) ?? 0;
+  const cacheWrite = countOf(record.cache_creation_input_tokens) ?? 0;
+  return {
+    inputTokens: input == null ? null : input + cacheRead + cacheWrite,
+    cachedInputTokens: cacheRead,
+    outputTokens: countOf(record.output_tokens),
+    reasoningTokens: null,
+  };
+}

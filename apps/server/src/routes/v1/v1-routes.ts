@@ -4,6 +4,7 @@ import { GatewayError } from '../../domain/gateway-error.ts';
 import { upstreamWaitOf } from '../../domain/upstream-wait.ts';
 import { sendOpenAiError } from '../../plugins/openai-error-envelope.ts';
 import type { RouteServices } from '../route-services.ts';
+import { anthropicRoutes } from './anthropic-routes.ts';
 import { registerChatCompletionsRoute } from './chat-completions-route.ts';
 import { registerEmbeddingsRoute } from './embeddings-route.ts';
 import { logV1Access, setOverheadHeader } from './log-v1-access.ts';
@@ -13,7 +14,8 @@ import { registerResponsesRoute } from './responses-route.ts';
 /**
  * The OpenAI-compatible API under `/v1`, for tools that already speak it (Open WebUI, Continue, SDKs, scripts):
  * gateway API keys as bearer tokens (or `x-api-key`), the router's catalogue as models, answers and errors in
- * OpenAI's shapes. Registered with the `/v1` prefix; errors and unknown paths use the OpenAI error envelope.
+ * OpenAI's shapes. Registered with the `/v1` prefix; errors and unknown paths use the OpenAI error envelope, except
+ * Anthropic's Messages API (`/v1/messages`, its own scope and envelope: anthropic-routes.ts).
  */
 export async function v1Routes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
@@ -44,4 +46,6 @@ export async function v1Routes(parent: FastifyInstance, services: RouteServices)
   registerChatCompletionsRoute(app, services);
   registerResponsesRoute(app, services);
   registerEmbeddingsRoute(app, services);
+  // A scope of its own (no prefix: it is under /v1 already) for Anthropic's error envelope.
+  await app.register(async (scope) => anthropicRoutes(scope, services));
 }

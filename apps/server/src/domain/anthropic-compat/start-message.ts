@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { CallerPolicy, ProviderName } from '@pag/contracts';
+import type { DomainContext } from '../domain-context.ts';
+import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
+import { describeWarning } from '../gateway/describe-warning.ts';
+import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
+import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
+import { withUpstreamWait } from '../upstream-wait.ts';
+import { collectMessage } from './collect-message.ts';
+import type { MessagesRequest } from './messages-request.ts';
+import { messagesToModelCall } from './messages-to-model-call.ts';
+import { relayAnthropicMessages } from './relay-anthropic-messages.ts';
+import { type AnthropicMessageShell, type MessageStreamItem, toMessageEvents } from './to-message-events.ts';
+
+type AnswerBase = {
+  provider: ProviderName;
+  /** `provider/upstream-model` that is answering. */
+  model: string;
+  /** `provider/upstream-model` that failed before this one answered (a fallback); null: none did. */
+  fallbackFrom: string | null;
+  /** Request settings the provider dropped, in words (ASCII, for the `x-gateway-warning` header). */
+  warnings: string[];
+  /** Milliseconds spent waiting on upstreams (for the non-stream answer: until it was complete). */
+  upstreamWaitMs: number;
+};
+
+/** A started `/v1/messages` answer: whole, or a stream of Anthropic events whose first part has already arrived. */
+export type MessageAnswer =
+  | (AnswerBase & { kind: 'message'; message: AnthropicMessageShell })
+  | (AnswerBase & { kind: 'stream'; items: AsyncIterable<MessageStreamItem> });
+
+/**
+ * Starts an Anthropic Messages answer on the user's route (docs/anthropic-protocol.md). The request is checked and
+ * translated first (a client's mistake is a 400 before anything goes upstream), the route planned once; a route that
+ * speaks Anthropic's own protocol end to end is relayed (`relayAnthropicMessages`), every other one runs on the
+ * provider-neutral runner and its parts become Anthropic events. Fails before the first byte with a typed error when
+ * the upstream refuses, so the client gets a real status.
+ */
+export async function startMessage(
+  gateway: AiGateway,
+  options: {
+    userId: string;
+    /** What the calling key or app may use; the router enforces it. */
+    policy: CallerPolicy;
+    request: MessagesRequest;
+    /** Where the user's model aliases are read: the request's `model` may be one (resolve-model-alias.ts). */
+    context: DomainContext;
+    abortSignal: AbortSignal;
+    /** The request's logger, for upstream retries. */
+    log?: UpstreamLog | undefined;
+  },
+): Promise<MessageAnswer> {
+  const { request, abortSignal } = options;
+  const { call, reasoningEffort, isThinking } = messagesToModelCall(request);
+  // Aliases resolve before the router, which stays pure and gets a gateway id (or the name as sent).
+  const model = resolveModelAlias(request.model, listModelAliases(options.context, options.userId));
+  const route = await gateway.planRoute({
+    userId: options.userId,
+    requestedModel: model,
+    policy: options.policy,
+  });
+  // The seam for the same-protocol relay: an Anthropic key as the whole route takes the request as it is.
+  const relayed = await relayAnthropicMessages(gateway, { ...options, route });
+  if (relayed != null) return relayed;
+
+  const chat = await gateway.startModelStream({
+    log: options.log,
+    userId: options.userId,
+    policy: options.policy,
+    requestedModel: model,
+    call,
+    reasoningEffort,
+    abortSignal,
+    route,
+  });
+  const base = {
+    provider: chat.provider,
+    model: chat.model,
+    fallbackFrom: chat.fallbackFrom,
+    warnings: chat.warnings.map(describeWarning).filter((text) => text !== ''),
+  };
+  const items = toMessageEvents(chat.parts, {
+    id: `msg_${randomBytes(12).toString('hex')}`,
+    model: chat.model,
+    isThinking,
+  });
+  if (request.stream !== true) {
+    const collectStartedAt = performance.now();
+    const message = await collectMessage(items).catch((error: unknown) => {
+      throw withUpstreamWait(error, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
+    });
+    const upstreamWaitMs = chat.upstreamWaitMs + (performance.now() - collectStartedAt);
+    return { ...base, kind: 'message', message, upstreamWaitMs };
+  }
+  return { ...base, kind: 'stream', items, upstreamWaitMs: chat.upstreamWaitMs };
+}
