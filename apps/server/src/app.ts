@@ -197,6 +197,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
       },
       geminiApiUrl: config.geminiApiUrl,
+      anthropicApiUrl: config.anthropicApiUrl,
       fetch: upstreamFetch,
       outbound,
       userUpstreamFetch: dependencies.upstreamFetch,
