@@ -81,12 +81,16 @@ export function createAnthropicBinding(options: {
       },
     }),
     createChatModel: ({ userId, upstream, modelId }) => chatModel(userId, upstream, modelId),
+    // `none` asks for no thinking at all; every other effort for a budget.
     reasoningOptions: (effort) => ({
       anthropic: {
-        thinking: {
-          type: 'enabled',
-          budgetTokens: ANTHROPIC_THINKING_BUDGETS[effort] ?? ANTHROPIC_THINKING_BUDGETS.medium,
-        },
+        thinking:
+          effort === 'none'
+            ? { type: 'disabled' }
+            : {
+                type: 'enabled',
+                budgetTokens: ANTHROPIC_THINKING_BUDGETS[effort] ?? ANTHROPIC_THINKING_BUDGETS.medium,
+              },
       },
     }),
     validateKey: async (credential) => {
