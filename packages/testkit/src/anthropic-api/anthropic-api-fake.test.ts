@@ -310,6 +310,20 @@ describe('issue 20: the Anthropic API fake', () => {
     expect(fake.pendingScenarios).toEqual([]);
   });
 
+  it('issue 20: counts tokens of a valid prompt and refuses what Messages refuses, and an output budget', async () => {
+    const fake = await startFakeAnthropicApi();
+    const count = (body: unknown) => postJson({ url: `${fake.url}/v1/messages/count_tokens`, body, headers: HEADERS });
+    const counted = await count({ model: MODEL, messages: HELLO.messages });
+    expect(counted.status).toBe(200);
+    expect(await counted.json()).toEqual({ input_tokens: 3 });
+    const withBudget = await count(HELLO);
+    expect(withBudget.status).toBe(400);
+    expect(await withBudget.json()).toMatchObject({ error: { message: 'max_tokens: Extra inputs are not permitted' } });
+    const noMessages = await count({ model: MODEL, messages: [] });
+    expect(await noMessages.json()).toMatchObject({ error: { message: 'messages: at least one message is required' } });
+    expect(fake.requests.filter((request) => request.path === '/v1/messages')).toEqual([]);
+  });
+
   it('issue 20: merges consecutive turns of one role, as the real API does', async () => {
     const fake = await startFakeAnthropicApi();
     const body = { ...HELLO, messages: [HELLO.messages[0], { role: 'user', content: 'Still there?' }] };

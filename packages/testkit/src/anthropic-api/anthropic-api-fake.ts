@@ -6,6 +6,7 @@ import { createModelApiCli } from '../model-api-cli.ts';
 import type { ModelApiOptions } from '../model-api-state.ts';
 import { createModelApiState } from '../model-api-state.ts';
 import { sendJson } from '../send-json.ts';
+import { estimateTokens } from '../split-into-deltas.ts';
 import { answerMessages, buildAnthropicHeaders, createThinkingSignatures } from './answer-messages.ts';
 import { anthropicError, sendAnthropicRejection } from './anthropic-api-error.ts';
 import type { FakeAnthropicModel, FakeAnthropicModelOptions } from './fake-anthropic-model.ts';
@@ -40,7 +41,7 @@ function createState(options: FakeAnthropicApiOptions) {
  */
 export const anthropicApiFake = defineFake({
   name: 'anthropic-api',
-  summary: 'api.anthropic.com: models, messages (stream and JSON, tools, thinking)',
+  summary: 'api.anthropic.com: models, messages (stream and JSON, tools, thinking), count_tokens',
   createState,
   scenarios: { resolve: resolveFakeAnthropicScenario, fallback: 'text' },
   routes: (context: AnthropicApiContext) => {
@@ -74,18 +75,22 @@ export const anthropicApiFake = defineFake({
       sendJson({ reply, body: toModelObject(model), headers: buildAnthropicHeaders() });
     });
     on('POST', '/v1/messages', (request, reply) => {
-      let body: unknown;
-      try {
-        body = request.json();
-      } catch {
-        throw anthropicError({ message: 'There was an issue with your request body: it is not valid JSON.' });
-      }
       const parsed = validateMessagesRequest({
-        body,
+        body: readAnthropicJsonBody(request),
         models: context.state.models,
         isSignatureIssued: context.state.signatures.has,
       });
       return answerMessages({ context, reply, request: parsed });
+    });
+    // Counts what the fake's own answers count (about four characters a token); plays no scenario.
+    on('POST', '/v1/messages/count_tokens', (request, reply) => {
+      const parsed = validateMessagesRequest({
+        body: readAnthropicJsonBody(request),
+        models: context.state.models,
+        isSignatureIssued: context.state.signatures.has,
+        isCountTokens: true,
+      });
+      sendJson({ reply, body: { input_tokens: estimateTokens(parsed.promptText) }, headers: buildAnthropicHeaders() });
     });
   },
   handle: (context) => ({
@@ -124,6 +129,14 @@ function authorizeAnthropicRequest(request: FakeRequest, apiKeys: readonly strin
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) {
     throw anthropicError({ message: `anthropic-version: invalid version ${version}` });
+  }
+}
+
+function readAnthropicJsonBody(request: FakeRequest): unknown {
+  try {
+    return request.json();
+  } catch {
+    throw anthropicError({ message: 'There was an issue with your request body: it is not valid JSON.' });
   }
 }
 

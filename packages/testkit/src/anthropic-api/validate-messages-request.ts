@@ -27,6 +27,19 @@ const KNOWN_FIELDS = new Set([
   'output_config',
   'output_format',
 ]);
+/** `count_tokens` takes what shapes the prompt only: no `max_tokens`, sampling, stop sequences or `stream`. */
+const COUNT_TOKENS_FIELDS = new Set([
+  'model',
+  'messages',
+  'system',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'mcp_servers',
+  'context_management',
+  'output_config',
+  'output_format',
+]);
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const MIN_THINKING_BUDGET = 1024;
@@ -49,17 +62,18 @@ export function validateMessagesRequest(options: {
   body: unknown;
   models: readonly FakeAnthropicModel[];
   isSignatureIssued: SignatureCheck;
+  /** `POST /v1/messages/count_tokens`: the same checks of the prompt, without an output budget. */
+  isCountTokens?: boolean;
 }): MessagesRequest {
   const { body } = options;
   if (!isPlainObject(body)) reject('messages: Input should be a valid dictionary');
-  const extra = Object.keys(body).find((name) => !KNOWN_FIELDS.has(name));
+  const known = options.isCountTokens === true ? COUNT_TOKENS_FIELDS : KNOWN_FIELDS;
+  const extra = Object.keys(body).find((name) => !known.has(name));
   if (extra != null) reject(`${extra}: Extra inputs are not permitted`);
   if (body.model == null) reject('model: Field required');
   if (typeof body.model !== 'string') reject('model: Input should be a valid string');
-  if (body.max_tokens == null) reject('max_tokens: Field required');
-  if (!Number.isInteger(body.max_tokens)) reject('max_tokens: Input should be a valid integer');
-  const maxTokens = body.max_tokens as number;
-  if (maxTokens < 1) reject('max_tokens: Input should be greater than or equal to 1');
+  // count_tokens has no output budget: the thinking budget is checked against the model's limit instead.
+  const maxTokens = options.isCountTokens === true ? Number.MAX_SAFE_INTEGER : readMaxTokens(body.max_tokens);
   if (body.messages == null) reject('messages: Field required');
   if (!Array.isArray(body.messages)) reject('messages: Input should be a valid list');
   if (body.messages.length === 0) reject('messages: at least one message is required');
@@ -82,7 +96,7 @@ export function validateMessagesRequest(options: {
 
   const model = options.models.find((candidate) => candidate.id === body.model);
   if (model == null) reject(`model: ${body.model}`, 'not_found_error');
-  if (maxTokens > model.maxOutputTokens) {
+  if (options.isCountTokens !== true && maxTokens > model.maxOutputTokens) {
     reject(
       `max_tokens: ${maxTokens} > ${model.maxOutputTokens}, which is the maximum allowed number of output tokens for ${model.id}`,
     );
@@ -91,6 +105,13 @@ export function validateMessagesRequest(options: {
 
   const promptText = [systemText, ...readMessages(body.messages, isThinking, options.isSignatureIssued)].join('\n');
   return { body, model, isStream: body.stream === true, maxTokens, isThinking, stopSequences, promptText };
+}
+
+function readMaxTokens(value: unknown): number {
+  if (value == null) reject('max_tokens: Field required');
+  if (!Number.isInteger(value)) reject('max_tokens: Input should be a valid integer');
+  if ((value as number) < 1) reject('max_tokens: Input should be greater than or equal to 1');
+  return value as number;
 }
 
 function reject(message: string, type: 'invalid_request_error' | 'not_found_error' = 'invalid_request_error'): never {
