@@ -191,6 +191,30 @@ describe('issue 20: the Anthropic API key', () => {
     expect(messagesBodies()[1]).toMatchObject({ tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] });
   });
 
+  it('issue 20: images reach the Messages API as base64 and URL sources', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const completion = await openai.chat.completions.create({
+      model: `anthropic/${MODEL}`,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in these?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+            { type: 'image_url', image_url: { url: 'https://images.example/cat.png' } },
+          ],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe(REPLY);
+    const content = (messagesBodies()[0]?.messages as { content: Record<string, unknown>[] }[])[0]?.content;
+    expect(content).toEqual([
+      expect.objectContaining({ type: 'text', text: 'What is in these?' }),
+      expect.objectContaining({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }),
+      expect.objectContaining({ type: 'image', source: { type: 'url', url: 'https://images.example/cat.png' } }),
+    ]);
+  });
+
   it('issue 20: /v1/responses on an anthropic/… model is translated, stream and not', async () => {
     const response = await openai.responses.create({ model: `anthropic/${MODEL}`, input: 'Hi' });
     expect(response.output_text).toBe(REPLY);
