@@ -198,6 +198,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       onRateLimitsStored: (userId, snapshot) => quota.recordHeaderSnapshot(userId, snapshot),
     },
     geminiApiUrl: config.geminiApiUrl,
+    anthropicApiUrl: config.anthropicApiUrl,
     fetch: upstreamFetch,
     outbound,
     userUpstreamFetch: dependencies.upstreamFetch,

@@ -61,6 +61,8 @@ export type Config = Readonly<{
   upstreamIdleTimeoutMs: number;
   /** Gemini API base (generativelanguage.googleapis.com). */
   geminiApiUrl: string;
+  /** `GATEWAY_ANTHROPIC_API_URL`: the Anthropic API host (its fake in tests); requests go to `/v1/…`. */
+  anthropicApiUrl: string;
   /** Google OAuth authorize and token endpoints (for Google accounts connected with the user's own client). */
   googleAuthUrl: string;
   googleTokenUrl: string;
@@ -216,6 +218,7 @@ const environmentSchema = z.object({
   GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 120, unit: 'seconds' }).default(10),
   GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS: boundedNumber({ min: 1, max: 3600, unit: 'seconds' }).default(120),
   GATEWAY_GEMINI_API_URL: httpUrl('https://generativelanguage.googleapis.com'),
+  GATEWAY_ANTHROPIC_API_URL: httpUrl('https://api.anthropic.com'),
   GATEWAY_GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
   GATEWAY_GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
   GATEWAY_GOOGLE_REVOKE_URL: httpUrl('https://oauth2.googleapis.com/revoke'),
@@ -333,6 +336,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     upstreamConnectTimeoutMs: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_SECONDS * 1000,
     upstreamIdleTimeoutMs: env.GATEWAY_UPSTREAM_IDLE_TIMEOUT_SECONDS * 1000,
     geminiApiUrl: env.GATEWAY_GEMINI_API_URL,
+    anthropicApiUrl: env.GATEWAY_ANTHROPIC_API_URL,
     googleAuthUrl: env.GATEWAY_GOOGLE_AUTH_URL,
     googleTokenUrl: env.GATEWAY_GOOGLE_TOKEN_URL,
     googleRevokeUrl: env.GATEWAY_GOOGLE_REVOKE_URL,

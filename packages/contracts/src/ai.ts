@@ -148,7 +148,7 @@ function countImages(request: { content?: MessageContent | undefined; messages?:
   );
 }
 
-export const providerNameSchema = z.enum(['chatgpt', 'openai', 'gemini']);
+export const providerNameSchema = z.enum(['chatgpt', 'openai', 'gemini', 'anthropic']);
 export type ProviderName = z.infer<typeof providerNameSchema>;
 
 export const aiUsageSchema = z.object({

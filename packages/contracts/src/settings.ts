@@ -10,8 +10,8 @@ export const userSettingsSchema = z.object({
   fallbackModel: z.string().nullable(),
   /** Which API-key providers a limited subscription may fall back to, tried in this order. */
   fallbackProviders: z
-    .array(z.enum(['openai', 'gemini'], { message: 'must be openai or gemini' }))
-    .max(2)
+    .array(z.enum(['openai', 'gemini', 'anthropic'], { message: 'must be openai, gemini or anthropic' }))
+    .max(3)
     .refine((providers) => new Set(providers).size === providers.length, { message: 'must not repeat a provider' }),
 });
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -19,7 +19,7 @@ export const updateUserSettingsRequestSchema = userSettingsSchema.partial();
 
 /** An API key saved for an upstream (shown masked). */
 export const apiCredentialSchema = z.object({
-  provider: z.enum(['openai', 'gemini']),
+  provider: z.enum(['openai', 'gemini', 'anthropic']),
   baseUrl: z.string().nullable(),
   keyHint: z.string().describe('the last 4 characters'),
   createdAt: z.string(),
@@ -30,7 +30,7 @@ export type ApiCredential = z.infer<typeof apiCredentialSchema>;
 
 /**
  * `PUT /api/credentials/openai` (any OpenAI-compatible server: OpenAI, OpenRouter, Ollama, LM Studio) and
- * `PUT /api/credentials/gemini`. The key is checked with a cheap upstream call before it is saved.
+ * `PUT /api/credentials/gemini` and `PUT /api/credentials/anthropic`. The key is checked with a cheap upstream call before it is saved.
  */
 export const saveApiCredentialRequestSchema = z.object({
   apiKey: z.string().trim().min(1, { message: 'is required' }).max(1000),

@@ -26,6 +26,14 @@ export type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 export {
+  ANTHROPIC_VERSION,
+  type AnthropicModel,
+  type AnthropicSettings,
+  createAnthropicChatModel,
+  listAnthropicModels,
+  toAnthropicProviderError,
+} from './anthropic/index.ts';
+export {
   CODEX_MAX_TOOL_NAME_LENGTH,
   CODEX_PROVIDER_KEY,
   CODEX_REQUEST_FIELDS,

@@ -1,4 +1,7 @@
 // Only what other packages use (the fakes' own tests import their files directly).
+export type { FakeAnthropicApi } from './anthropic-api/anthropic-api-fake.ts';
+export { DEFAULT_FAKE_ANTHROPIC_API_KEY, startFakeAnthropicApi } from './anthropic-api/anthropic-api-fake.ts';
+export { FAKE_ANTHROPIC_SCENARIOS, FAKE_ANTHROPIC_THINKING } from './anthropic-api/fake-anthropic-scenario.ts';
 export { readStamps, wallClockMs } from './bench-upstream/bench-upstream-frames.ts';
 export type { BenchUpstreamOptions } from './bench-upstream/start-bench-upstream.ts';
 export { startBenchUpstream } from './bench-upstream/start-bench-upstream.ts';

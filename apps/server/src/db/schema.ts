@@ -195,7 +195,7 @@ export const connections = sqliteTable(
 );
 
 /**
- * API keys a user saved for upstreams (OpenAI-compatible servers, Gemini). One per provider per user; the key is a
+ * API keys a user saved for upstreams (OpenAI-compatible servers, Gemini, Anthropic). One per provider per user; the key is a
  * vault ciphertext bound to its row, and only its last 4 characters are kept in clear for display.
  */
 export const apiCredentials = sqliteTable(
@@ -205,7 +205,7 @@ export const apiCredentials = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    provider: text('provider', { enum: ['openai', 'gemini'] }).notNull(),
+    provider: text('provider', { enum: ['openai', 'gemini', 'anthropic'] }).notNull(),
     /** OpenAI-compatible base URL (https://api.openai.com/v1, OpenRouter, Ollama, …); null for Gemini. */
     baseUrl: text('base_url'),
     keyCiphertext: text('key_ciphertext').notNull(),
@@ -226,7 +226,7 @@ export const userSettings = sqliteTable('user_settings', {
   defaultModel: text('default_model'),
   fallbackModel: text('fallback_model'),
   /** JSON list of the API-key providers to fall back to, in order; null means all of them (the default). */
-  fallbackProviders: text('fallback_providers', { mode: 'json' }).$type<('openai' | 'gemini')[]>(),
+  fallbackProviders: text('fallback_providers', { mode: 'json' }).$type<('openai' | 'gemini' | 'anthropic')[]>(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 

@@ -1,13 +1,16 @@
 import { createGatewayClient, type GatewayClient } from '@pag/client';
 import {
+  DEFAULT_FAKE_ANTHROPIC_API_KEY,
   DEFAULT_FAKE_GEMINI_API_KEY,
   DEFAULT_FAKE_OPENAI_API_KEY,
+  type FakeAnthropicApi,
   type FakeCodexBackend,
   type FakeCodexModelOptions,
   type FakeGeminiApi,
   type FakeOpenAiApi,
   type FakeOpenAiAuth,
   findFreeLoopbackPort,
+  startFakeAnthropicApi,
   startFakeCodexBackend,
   startFakeGeminiApi,
   startFakeOpenAiApi,
@@ -34,6 +37,7 @@ export const FAKE_GEMINI_KEYS = [
   'AIzaSyTestBob0000000000000000000000001',
   'AIzaSyTestCarol00000000000000000000002',
 ];
+export const FAKE_ANTHROPIC_KEYS = [DEFAULT_FAKE_ANTHROPIC_API_KEY, 'sk-ant-api03-test-bob-0000000000000001'];
 
 export type AiTestUser = {
   userId: string;
@@ -53,6 +57,7 @@ export type AiTestGateway = {
   fakeCodex: FakeCodexBackend;
   fakeOpenAi: FakeOpenAiApi;
   fakeGemini: FakeGeminiApi;
+  fakeAnthropic: FakeAnthropicApi;
   addUser(options: {
     email: string;
     /** Connects this ChatGPT account (an email the fake auth knows). */
@@ -61,6 +66,7 @@ export type AiTestGateway = {
     accessTokenTtlSeconds?: number;
     openaiKey?: string;
     geminiKey?: string;
+    anthropicKey?: string;
     fallbackToApiKeys?: boolean;
   }): Promise<AiTestUser>;
   /** Calls a session route (cookie + CSRF). */
@@ -75,7 +81,7 @@ export type AiTestGateway = {
 
 /**
  * The whole gateway listening on loopback, in front of every fake upstream (auth.openai.com, the Codex backend,
- * an OpenAI-compatible API, the Gemini API): what a note app on the same machine would talk to.
+ * an OpenAI-compatible API, the Gemini API, the Anthropic API): what a note app on the same machine would talk to.
  */
 export async function startAiTestGateway(
   options: {
@@ -97,6 +103,7 @@ export async function startAiTestGateway(
   });
   const fakeOpenAi = await startFakeOpenAiApi({ apiKeys: FAKE_OPENAI_KEYS, ...echo });
   const fakeGemini = await startFakeGeminiApi({ apiKeys: FAKE_GEMINI_KEYS, ...echo });
+  const fakeAnthropic = await startFakeAnthropicApi({ apiKeys: FAKE_ANTHROPIC_KEYS, ...echo });
   // The public URL must be the address clients really use: it is the MCP resource and the OAuth issuer.
   const port = await findFreeLoopbackPort();
   const test = await buildTestApp(
@@ -104,6 +111,7 @@ export async function startAiTestGateway(
       GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
       GATEWAY_CHATGPT_BACKEND_URL: fakeCodex.baseUrl,
       GATEWAY_GEMINI_API_URL: fakeGemini.url,
+      GATEWAY_ANTHROPIC_API_URL: fakeAnthropic.url,
       GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...options.environment,
     },
@@ -151,7 +159,7 @@ export async function startAiTestGateway(
       client: createGatewayClient({ baseUrl: url, apiKey: key }),
       session,
     };
-    const save = async (provider: 'openai' | 'gemini', apiKey: string) => {
+    const save = async (provider: 'openai' | 'gemini' | 'anthropic', apiKey: string) => {
       const response = await sessionRequest(user, 'PUT', `/api/credentials/${provider}`, {
         apiKey,
         ...(provider === 'openai' ? { baseUrl: fakeOpenAi.baseUrl } : {}),
@@ -160,6 +168,7 @@ export async function startAiTestGateway(
     };
     if (options.openaiKey != null) await save('openai', options.openaiKey);
     if (options.geminiKey != null) await save('gemini', options.geminiKey);
+    if (options.anthropicKey != null) await save('anthropic', options.anthropicKey);
     if (options.fallbackToApiKeys != null) {
       const response = await sessionRequest(user, 'PATCH', '/api/settings', {
         fallbackToApiKeys: options.fallbackToApiKeys,
@@ -176,11 +185,18 @@ export async function startAiTestGateway(
     fakeCodex,
     fakeOpenAi,
     fakeGemini,
+    fakeAnthropic,
     addUser,
     sessionRequest,
     async close() {
       await test.close();
-      await Promise.all([fakeAuth.close(), fakeCodex.close(), fakeOpenAi.close(), fakeGemini.close()]);
+      await Promise.all([
+        fakeAuth.close(),
+        fakeCodex.close(),
+        fakeOpenAi.close(),
+        fakeGemini.close(),
+        fakeAnthropic.close(),
+      ]);
     },
   };
 }

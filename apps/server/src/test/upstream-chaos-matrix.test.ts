@@ -1,13 +1,16 @@
 import {
   type ChaosFault,
   type ChaosProxy,
+  DEFAULT_FAKE_ANTHROPIC_API_KEY,
   DEFAULT_FAKE_GEMINI_API_KEY,
   DEFAULT_FAKE_OPENAI_API_KEY,
+  type FakeAnthropicApi,
   type FakeCodexBackend,
   type FakeGeminiApi,
   type FakeOpenAiApi,
   type FakeOpenAiAuth,
   startChaosProxy,
+  startFakeAnthropicApi,
   startFakeCodexBackend,
   startFakeGeminiApi,
   startFakeOpenAiApi,
@@ -22,8 +25,8 @@ import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
 // Issue 16, the fault-injection matrix: every upstream (the subscription's Codex backend, an OpenAI-compatible key,
-// a Gemini key) × every API (/api/ai/chat, /api/ai/stream, /v1/chat/completions and /v1/responses, each streamed
-// and not) × each fault the TCP-level chaos proxy makes (@pag/testkit startChaosProxy). Per case: the typed outcome
+// a Gemini key, an Anthropic key) × every API (/api/ai/chat, /api/ai/stream, /v1/chat/completions and /v1/responses,
+// each streamed and not) × each fault the TCP-level chaos proxy makes (@pag/testkit startChaosProxy). Per case: the typed outcome
 // (504 upstream_timeout or 502 upstream_unavailable before any output; after output, the API's own error event and
 // the end of the stream; a slow but whole answer succeeds), no hang past the timeout plus a margin, no connection
 // left open at the proxy, and nothing written that should not be (the stored connection and keys unchanged, no
@@ -49,17 +52,19 @@ const DELTA_COUNT = 40;
 const MID_ANSWER_BYTES = 5000;
 const DRIP: ChaosFault = { kind: 'drip', bytesPerChunk: 512, delayMs: 20 };
 
-type Upstream = 'chatgpt' | 'openai' | 'gemini';
+type Upstream = 'chatgpt' | 'openai' | 'gemini' | 'anthropic';
 const MODELS: Record<Upstream, string> = {
   chatgpt: 'chatgpt/gpt-5.5',
   openai: 'openai/gpt-4.1',
   gemini: 'gemini/gemini-2.5-flash',
+  anthropic: 'anthropic/claude-sonnet-4-5-20250929',
 };
 /** The upstream path a model request arrives at, per upstream. */
 const MODEL_PATHS: Record<Upstream, RegExp> = {
   chatgpt: /\/codex\/responses$/,
   openai: /\/v1\/chat\/completions$/,
   gemini: /:(stream)?[gG]enerateContent$/,
+  anthropic: /\/v1\/messages$/,
 };
 
 type Api = { name: string; path: string; isStreamed: boolean; body(model: string): Record<string, unknown> };
@@ -163,6 +168,7 @@ let fakeAuth: FakeOpenAiAuth;
 let fakeCodex: FakeCodexBackend;
 let fakeOpenAi: FakeOpenAiApi;
 let fakeGemini: FakeGeminiApi;
+let fakeAnthropic: FakeAnthropicApi;
 let proxies: Record<Upstream, ChaosProxy>;
 let test: TestApp;
 let url: string;
@@ -178,16 +184,23 @@ beforeAll(async () => {
   const reply = { kind: 'reply', text: ANSWER_TEXT } as const;
   fakeOpenAi = await startFakeOpenAiApi({ closeConnections: true, defaultScenario: reply, chunkCount: DELTA_COUNT });
   fakeGemini = await startFakeGeminiApi({ closeConnections: true, defaultScenario: reply, chunkCount: DELTA_COUNT });
+  fakeAnthropic = await startFakeAnthropicApi({
+    closeConnections: true,
+    defaultScenario: reply,
+    chunkCount: DELTA_COUNT,
+  });
   proxies = {
     chatgpt: await startChaosProxy({ target: fakeCodex.url }),
     openai: await startChaosProxy({ target: fakeOpenAi.url }),
     gemini: await startChaosProxy({ target: fakeGemini.url }),
+    anthropic: await startChaosProxy({ target: fakeAnthropic.url }),
   };
   test = await buildTestApp(
     {
       GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
       GATEWAY_CHATGPT_BACKEND_URL: `${proxies.chatgpt.url}/backend-api`,
       GATEWAY_GEMINI_API_URL: proxies.gemini.url,
+      GATEWAY_ANTHROPIC_API_URL: proxies.anthropic.url,
     },
     { config: { upstreamFirstByteTimeoutMs: FIRST_BYTE_TIMEOUT_MS, upstreamIdleTimeoutMs: IDLE_TIMEOUT_MS } },
   );
@@ -200,7 +213,12 @@ beforeAll(async () => {
     accessTokenTtlSeconds: 3600,
   });
   apiKeys.chatgpt = createApiKey(test.connections, { userId: user.id, name: 'chaos' }).secret;
-  for (const provider of ['openai', 'gemini'] as const) {
+  const keys = {
+    openai: DEFAULT_FAKE_OPENAI_API_KEY,
+    gemini: DEFAULT_FAKE_GEMINI_API_KEY,
+    anthropic: DEFAULT_FAKE_ANTHROPIC_API_KEY,
+  };
+  for (const provider of ['openai', 'gemini', 'anthropic'] as const) {
     const member = await createUser(test.connections, {
       email: `${provider}@example.com`,
       password: TEST_PASSWORD,
@@ -209,7 +227,7 @@ beforeAll(async () => {
     await saveApiCredential(test.connections, {
       userId: member.id,
       provider,
-      apiKey: provider === 'openai' ? DEFAULT_FAKE_OPENAI_API_KEY : DEFAULT_FAKE_GEMINI_API_KEY,
+      apiKey: keys[provider],
       baseUrl: provider === 'openai' ? `${proxies.openai.url}/v1` : null,
       validate: async () => {},
     });
@@ -232,6 +250,7 @@ afterAll(async () => {
     fakeCodex?.close(),
     fakeOpenAi?.close(),
     fakeGemini?.close(),
+    fakeAnthropic?.close(),
   ]);
 });
 
@@ -354,7 +373,7 @@ function storedSecrets(): unknown {
 }
 
 function modelRequestCount(upstream: Upstream): number {
-  const fake = { chatgpt: fakeCodex, openai: fakeOpenAi, gemini: fakeGemini }[upstream];
+  const fake = { chatgpt: fakeCodex, openai: fakeOpenAi, gemini: fakeGemini, anthropic: fakeAnthropic }[upstream];
   return fake.requests.filter((request) => MODEL_PATHS[upstream].test(request.path)).length;
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@pag/contracts';
 import { requestApi } from './request-api.ts';
 
-export type UpstreamProvider = 'openai' | 'gemini';
+export type UpstreamProvider = 'openai' | 'gemini' | 'anthropic';
 
 /** `GET /api/credentials`: saved upstream keys, masked. */
 export async function listProviderCredentials(signal?: AbortSignal): Promise<ApiCredential[]> {

@@ -24,6 +24,12 @@ const COPY: Record<UpstreamProvider, { title: string; description: string; keyLa
     description: 'A key from Google AI Studio, sent to the Gemini API as x-goog-api-key.',
     keyLabel: 'Gemini API key',
   },
+  anthropic: {
+    title: 'Anthropic API key',
+    description:
+      'A key from the Claude Console, for Claude models (anthropic/…), sent to the Anthropic API as x-api-key.',
+    keyLabel: 'Anthropic API key',
+  },
 };
 
 /**

@@ -31,7 +31,7 @@ export function ConnectionsPage() {
   const error = connections.error ?? credentials.error ?? google.error;
   const outcome = useGoogleOutcome();
   const chatgpt = connections.data?.find((connection) => connection.provider === 'chatgpt') ?? null;
-  const savedKey = (provider: 'openai' | 'gemini') =>
+  const savedKey = (provider: 'openai' | 'gemini' | 'anthropic') =>
     credentials.data?.find((credential) => credential.provider === provider) ?? null;
   const isGoogleInUse = google.data != null && (google.data.client != null || google.data.connection != null);
 
@@ -94,6 +94,7 @@ export function ConnectionsPage() {
             <ProviderKeyCard provider="openai" saved={savedKey('openai')} />
             {savedKey('openai') == null ? null : <CustomPricesCard />}
             <ProviderKeyCard provider="gemini" saved={savedKey('gemini')} />
+            <ProviderKeyCard provider="anthropic" saved={savedKey('anthropic')} />
           </section>
           <section className="connection-group" aria-labelledby="group-advanced">
             <h2 id="group-advanced" className="group-title">
@@ -245,8 +246,9 @@ function FallbackSetting({ credentials, google }: { credentials: ApiCredential[]
 }
 
 type FallbackProvider = UserSettings['fallbackProviders'][number];
-const FALLBACK_PROVIDERS: readonly FallbackProvider[] = ['openai', 'gemini'];
+const FALLBACK_PROVIDERS: readonly FallbackProvider[] = ['openai', 'gemini', 'anthropic'];
 const FALLBACK_PROVIDER_LABELS: Record<FallbackProvider, string> = {
   openai: 'OpenAI-compatible key',
   gemini: 'Gemini (key or Google account)',
+  anthropic: 'Anthropic key',
 };

@@ -25,7 +25,7 @@ export function readApiKey(context: ConnectionsContext, row: ApiCredentialRow): 
 
 export function deleteApiCredential(
   context: DomainContext,
-  options: { userId: string; provider: 'openai' | 'gemini' },
+  options: { userId: string; provider: 'openai' | 'gemini' | 'anthropic' },
 ): void {
   const deleted = context.db
     .delete(apiCredentials)

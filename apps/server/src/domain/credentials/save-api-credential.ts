@@ -9,7 +9,7 @@ import { apiKeyContext, toApiCredentialDto } from './to-api-credential-dto.ts';
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 export type ApiKeyValidator = (credential: {
-  provider: 'openai' | 'gemini';
+  provider: 'openai' | 'gemini' | 'anthropic';
   apiKey: string;
   baseUrl: string | null;
 }) => Promise<void>;
@@ -22,7 +22,7 @@ export async function saveApiCredential(
   context: ConnectionsContext,
   options: {
     userId: string;
-    provider: 'openai' | 'gemini';
+    provider: 'openai' | 'gemini' | 'anthropic';
     apiKey: string;
     baseUrl: string | null;
     validate: ApiKeyValidator;

@@ -21,6 +21,7 @@ const everything: ProviderAvailability = {
   chatgpt: { state: 'connected' },
   openai: { baseUrl: 'https://api.openai.com/v1' },
   gemini: { kind: 'api-key' },
+  anthropic: null,
 };
 const noFallback = { fallbackToApiKeys: false, fallbackModel: null };
 
@@ -46,11 +47,11 @@ describe('resolveRoutePlan', () => {
 
   it('should pick the preferred provider when no model is named', () => {
     expect(plan(null)[0]).toMatchObject({ provider: 'chatgpt', upstreamModel: 'gpt-5.5' });
-    expect(plan(null, { availability: { chatgpt: null, openai: null, gemini: { kind: 'api-key' } } })[0]).toMatchObject(
-      {
-        provider: 'gemini',
-      },
-    );
+    expect(
+      plan(null, { availability: { chatgpt: null, openai: null, gemini: { kind: 'api-key' }, anthropic: null } })[0],
+    ).toMatchObject({
+      provider: 'gemini',
+    });
   });
 
   it('should add API-key fallbacks after a subscription step only when the user turned them on', () => {
@@ -82,7 +83,9 @@ describe('resolveRoutePlan', () => {
     expect(plan('gemini/gemini-3.5-flash', { availability: google })).toEqual([
       { provider: 'gemini', upstreamModel: 'gemini-3.5-flash', isFallback: false },
     ]);
-    expect(plan(null, { availability: { chatgpt: null, openai: null, gemini: { kind: 'oauth' } } })[0]).toMatchObject({
+    expect(
+      plan(null, { availability: { chatgpt: null, openai: null, gemini: { kind: 'oauth' }, anthropic: null } })[0],
+    ).toMatchObject({
       provider: 'gemini',
     });
     expect(
@@ -105,7 +108,7 @@ describe('resolveRoutePlan', () => {
   });
 
   it('should say what to connect when nothing is', () => {
-    expect(() => plan(null, { availability: { chatgpt: null, openai: null, gemini: null } })).toThrow(
+    expect(() => plan(null, { availability: { chatgpt: null, openai: null, gemini: null, anthropic: null } })).toThrow(
       /No AI provider is connected/,
     );
   });
@@ -427,5 +430,43 @@ describe('issue 19: quota-aware routing (modes, thresholds, fallback and policy 
     expect(steps.slice(1).every((step) => step.isFallback)).toBe(true);
     if (note === null) expect(steps[0]?.note).toBeUndefined();
     else if (note != null) expect(steps[0]?.note).toMatch(note);
+  });
+});
+
+describe('issue 20: the Anthropic API key in the route plan', () => {
+  const withAnthropic: ProviderAvailability = { ...everything, anthropic: { kind: 'api-key' } };
+  const claude = [...catalogue, entry('anthropic', 'claude-sonnet-4-5')];
+  const planClaude = (model: string | null, options: Partial<Parameters<typeof plan>[1]> = {}) =>
+    plan(model, { catalogue: claude, availability: withAnthropic, ...options });
+
+  it('issue 20: routes anthropic/… ids and bare Claude ids to the key', () => {
+    expect(steps(planClaude('anthropic/claude-opus-4-1'))).toEqual(['anthropic/claude-opus-4-1']);
+    expect(steps(planClaude('claude-sonnet-4-5'))).toEqual(['anthropic/claude-sonnet-4-5']);
+  });
+
+  it('issue 20: is a paid fallback after the other keys, and only when the user allows it', () => {
+    expect(steps(planClaude('chatgpt/gpt-5.5', { settings: withFallback }))).toEqual([
+      'chatgpt/gpt-5.5',
+      'openai/gpt-5.5 (fallback)',
+      'gemini/gemini-3.5-flash (fallback)',
+      'anthropic/claude-sonnet-4-5 (fallback)',
+    ]);
+    const onlyAnthropic = { ...withFallback, fallbackProviders: ['anthropic' as const] };
+    expect(steps(planClaude('chatgpt/gpt-5.5', { settings: onlyAnthropic }))).toEqual([
+      'chatgpt/gpt-5.5',
+      'anthropic/claude-sonnet-4-5 (fallback)',
+    ]);
+    expect(steps(planClaude('chatgpt/gpt-5.5', { settings: noFallback }))).toEqual(['chatgpt/gpt-5.5']);
+  });
+
+  it('issue 20: a subscription-only caller never reaches it', () => {
+    const subscriptionOnly = policy({ subscriptionOnly: true });
+    expect(steps(planClaude('chatgpt/gpt-5.5', { policy: subscriptionOnly, settings: withFallback }))).toEqual([
+      'chatgpt/gpt-5.5',
+    ]);
+    const explicit = refusal(() => planClaude('anthropic/claude-sonnet-4-5', { policy: subscriptionOnly }));
+    expect(explicit.code).toBe('subscription_only');
+    expect(explicit.message).toMatch(/paid anthropic/);
+    expect(refusal(() => planClaude('claude-sonnet-4-5', { policy: subscriptionOnly })).code).toBe('subscription_only');
   });
 });

@@ -16,6 +16,8 @@ export type ProviderAvailability = {
   openai: { baseUrl: string } | null;
   /** A saved API key wins over a connected Google account (no refresh to go wrong, and its own quota). */
   gemini: { kind: 'api-key' } | { kind: 'oauth' } | null;
+  /** A saved Anthropic API key (paid per token: never a subscription). */
+  anthropic: { kind: 'api-key' } | null;
 };
 
 /** One attempt: which provider, which upstream model, and whether it is a fallback. */
@@ -35,9 +37,9 @@ export type RouteSettings = {
 };
 
 /** Order in which providers are preferred when a request names no model: the subscription first. */
-export const PROVIDER_PREFERENCE: readonly ProviderName[] = ['chatgpt', 'openai', 'gemini'];
+export const PROVIDER_PREFERENCE: readonly ProviderName[] = ['chatgpt', 'openai', 'gemini', 'anthropic'];
 /** API-key providers a subscription may fall back to, in order. */
-export const FALLBACK_PROVIDERS: readonly ProviderName[] = ['openai', 'gemini'];
+export const FALLBACK_PROVIDERS: readonly ProviderName[] = ['openai', 'gemini', 'anthropic'];
 /**
  * Providers a "subscription only" caller may reach: the flat-rate subscription. Gemini is not one of them even over a
  * Google account: its requests are billed to the Google Cloud project of the user's OAuth client.

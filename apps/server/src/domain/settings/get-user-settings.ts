@@ -9,7 +9,7 @@ export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = {
   fallbackToApiKeys: false,
   defaultModel: null,
   fallbackModel: null,
-  fallbackProviders: ['openai', 'gemini'],
+  fallbackProviders: ['openai', 'gemini', 'anthropic'],
 };
 
 const selectUserSettings = preparedQuery((db) =>

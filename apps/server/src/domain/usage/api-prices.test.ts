@@ -91,9 +91,32 @@ describe('API-price equivalent', () => {
     ).toBe(300);
   });
 
+  it('issue 20: prices an Anthropic key’s dated Claude id by its family, cache hits at the cached price', () => {
+    const priced = priceRequest({
+      provider: 'anthropic',
+      model: 'anthropic/claude-sonnet-4-5-20250929',
+      inputTokens: 1000,
+      cachedInputTokens: 400,
+      outputTokens: 100,
+      reasoningTokens: null,
+    });
+    // 600 × $3 + 400 × $0.30 + 100 × $15 per 1M tokens, in micro-USD.
+    expect(priced).toEqual({ micros: 600 * 3 + 400 * 0.3 + 100 * 15, version: PRICE_TABLE_VERSION });
+    expect(
+      priceRequest({
+        provider: 'anthropic',
+        model: 'claude-unknown-9',
+        inputTokens: 1,
+        cachedInputTokens: null,
+        outputTokens: 1,
+        reasoningTokens: null,
+      }).micros,
+    ).toBeNull();
+  });
+
   it('issue 19: every row names its public source page and the day it was read', () => {
     for (const entry of API_PRICES) {
-      expect(entry.source).toMatch(/^https:\/\/(developers\.openai\.com|ai\.google\.dev)\//);
+      expect(entry.source).toMatch(/^https:\/\/(developers\.openai\.com|ai\.google\.dev|platform\.claude\.com)\//);
       expect(entry.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
   });

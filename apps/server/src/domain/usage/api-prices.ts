@@ -5,14 +5,14 @@
  */
 
 /** Bump on every change to {@link API_PRICES} (docs/api-prices.md §3). */
-export const PRICE_TABLE_VERSION = '2026-12-06.1';
+export const PRICE_TABLE_VERSION = '2026-12-06.2';
 
 /** USD per 1M tokens. `cachedInput` null: no cached price was published in our source (docs/api-prices.md §2). */
 export type TokenPrices = { input: number; cachedInput: number | null; output: number };
 
 export type ApiPriceEntry = TokenPrices & {
   /** Which provider's model ids this row prices (`chatgpt` rows are priced as their API counterpart). */
-  provider: 'chatgpt' | 'openai' | 'gemini';
+  provider: 'chatgpt' | 'openai' | 'gemini' | 'anthropic';
   /** The model id without the provider prefix or a dated snapshot suffix. */
   model: string;
   /** For a subscription model: the OpenAI API model whose price it is given. */
@@ -24,6 +24,7 @@ export type ApiPriceEntry = TokenPrices & {
 
 const OPENAI_PRICING = 'https://developers.openai.com/api/docs/pricing';
 const GEMINI_PRICING = 'https://ai.google.dev/gemini-api/docs/pricing';
+const ANTHROPIC_PRICING = 'https://platform.claude.com/docs/en/about-claude/pricing';
 
 const openai = (model: string, input: number, cachedInput: number | null, output: number, asOf: string) =>
   ({ provider: 'openai', model, input, cachedInput, output, source: OPENAI_PRICING, asOf }) as const;
@@ -36,6 +37,18 @@ const gemini = (model: string, input: number, output: number) =>
     output,
     source: GEMINI_PRICING,
     asOf: '2026-09-20',
+  }) as const;
+
+/** Cached input is Anthropic's "cache hits" price; cache writes (1.25× input and more) are priced as input. */
+const anthropic = (model: string, input: number, cachedInput: number | null, output: number) =>
+  ({
+    provider: 'anthropic',
+    model,
+    input,
+    cachedInput,
+    output,
+    source: ANTHROPIC_PRICING,
+    asOf: '2026-12-06',
   }) as const;
 
 const OPENAI_ROWS: readonly ApiPriceEntry[] = [
@@ -70,6 +83,18 @@ export const API_PRICES: readonly ApiPriceEntry[] = [
   gemini('gemini-2.5-pro', 1.25, 10),
   gemini('gemini-2.5-flash', 0.3, 2.5),
   gemini('gemini-2.5-flash-lite', 0.1, 0.4),
+  anthropic('claude-fable-5-1', 10, 0.25, 50),
+  anthropic('claude-opus-5-5', 4, 0.2, 20),
+  anthropic('claude-opus-5', 5, 0.5, 25),
+  anthropic('claude-opus-4-8', 5, 0.5, 25),
+  anthropic('claude-opus-4-7', 5, 0.5, 25),
+  anthropic('claude-opus-4-6', 5, 0.5, 25),
+  anthropic('claude-opus-4-5', 5, 0.5, 25),
+  anthropic('claude-opus-4-1', 15, 1.5, 75),
+  anthropic('claude-sonnet-5-5', 2, null, 10),
+  anthropic('claude-sonnet-5', 2, 0.2, 10),
+  anthropic('claude-sonnet-4-5', 3, 0.3, 15),
+  anthropic('claude-haiku-4-5', 1, 0.1, 5),
 ];
 
 /** A user's own price for a model on their OpenAI-compatible endpoint (`usage_custom_prices`). */
@@ -91,10 +116,10 @@ export type PricedRequest = {
   reasoningTokens: number | null;
 };
 
-/** Dated snapshots (`gpt-4.1-2025-04-14`) and Gemini's `models/` prefix name the same family. */
+/** Dated snapshots (`gpt-4.1-2025-04-14`, `claude-sonnet-4-5-20250929`) and Gemini's `models/` prefix name the same family. */
 function familyOf(provider: string, model: string): string {
   const bare = model.startsWith(`${provider}/`) ? model.slice(provider.length + 1) : model;
-  return bare.replace(/^models\//, '').replace(/-\d{4}-\d{2}-\d{2}$/, '');
+  return bare.replace(/^models\//, '').replace(/-(\d{4}-\d{2}-\d{2}|\d{8})$/, '');
 }
 
 /**

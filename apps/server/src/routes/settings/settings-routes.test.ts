@@ -79,9 +79,9 @@ describe('API keys for upstreams', () => {
   });
 
   it('should refuse an unknown provider', async () => {
-    const refused = await call('PUT', '/api/credentials/anthropic', { apiKey: 'x' });
+    const refused = await call('PUT', '/api/credentials/mistral', { apiKey: 'x' });
     expect(refused.status).toBe(400);
-    expect(refused.body?.error.message).toMatch(/must be openai or gemini/);
+    expect(refused.body?.error.message).toMatch(/must be openai, gemini or anthropic/);
   });
 
   it('should check a Gemini key with x-goog-api-key and forget it on delete', async () => {
@@ -123,14 +123,14 @@ describe('routing settings', () => {
       fallbackToApiKeys: false,
       defaultModel: null,
       fallbackModel: null,
-      fallbackProviders: ['openai', 'gemini'],
+      fallbackProviders: ['openai', 'gemini', 'anthropic'],
     });
     const changed = await call('PATCH', '/api/settings', { fallbackToApiKeys: true, defaultModel: 'openai/gpt-4.1' });
     expect(changed.body).toEqual({
       fallbackToApiKeys: true,
       defaultModel: 'openai/gpt-4.1',
       fallbackModel: null,
-      fallbackProviders: ['openai', 'gemini'],
+      fallbackProviders: ['openai', 'gemini', 'anthropic'],
     });
     expect((await call('PATCH', '/api/settings', { fallbackProviders: ['gemini'] })).body).toMatchObject({
       fallbackToApiKeys: true,

@@ -25,7 +25,9 @@ import { updateUserSettings } from '../../domain/settings/update-user-settings.t
 import { requireAuth } from '../require-auth.ts';
 import type { RouteServices } from '../route-services.ts';
 
-const providerParams = z.object({ provider: z.enum(['openai', 'gemini'], { message: 'must be openai or gemini' }) });
+const providerParams = z.object({
+  provider: z.enum(['openai', 'gemini', 'anthropic'], { message: 'must be openai, gemini or anthropic' }),
+});
 const featureParams = z.object({ name: featureSlugSchema });
 /** Saving a key makes an upstream call; bound it. */
 const SAVE_KEY_RATE_LIMIT = { max: 10, timeWindow: 60_000 };

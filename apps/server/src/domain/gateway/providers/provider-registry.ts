@@ -5,6 +5,7 @@ import { describeUpstreamError } from '../../describe-upstream-error.ts';
 import { GatewayError } from '../../gateway-error.ts';
 import type { GoogleTokenManager } from '../../google/google-token-manager.ts';
 import type { OutboundPolicy } from '../../outbound/outbound-policy.ts';
+import { type AnthropicBinding, createAnthropicBinding } from './anthropic-binding.ts';
 import { type ChatgptBinding, type ChatgptBindingSettings, createChatgptBinding } from './chatgpt-binding.ts';
 import { createGeminiBinding } from './gemini-binding.ts';
 import { createOpenAiCompatibleBinding, type OpenAiCompatibleBinding } from './openai-compatible-binding.ts';
@@ -17,6 +18,7 @@ import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
 export type ProviderRegistry = {
   readonly chatgpt: ChatgptBinding;
   readonly openai: OpenAiCompatibleBinding;
+  readonly anthropic: AnthropicBinding;
   readonly all: readonly ProviderBinding[];
   find(name: string): ProviderBinding | undefined;
   /** Proves a key works with a cheap upstream call (listing models) before it is saved, by its provider's binding. */
@@ -29,6 +31,7 @@ export function createProviderRegistry(options: {
   googleTokens: GoogleTokenManager;
   chatgpt: ChatgptBindingSettings;
   geminiApiUrl: string;
+  anthropicApiUrl: string;
   /** The gateway's upstream fetch (with its timeouts) for the upstreams named by config, or a test's. */
   fetch?: typeof fetch | undefined;
   /**
@@ -61,8 +64,9 @@ export function createProviderRegistry(options: {
     fetch,
     log,
   });
+  const anthropic = createAnthropicBinding({ context, apiUrl: options.anthropicApiUrl, fetch, log });
   // The order is the router's preference when a request names no model: the subscription first.
-  const all = [chatgpt, openai, gemini] as readonly ProviderBinding[];
+  const all = [chatgpt, openai, gemini, anthropic] as readonly ProviderBinding[];
   const find = (name: string) => all.find((binding) => binding.name === name);
   const validateApiKey: ApiKeyValidator = async (credential) => {
     const binding = find(credential.provider);
@@ -82,5 +86,5 @@ export function createProviderRegistry(options: {
       throw new GatewayError('invalid_upstream_key', `The key did not work with ${where}: ${reason}`, { cause: error });
     }
   };
-  return { chatgpt, openai, all, find, validateApiKey };
+  return { chatgpt, openai, anthropic, all, find, validateApiKey };
 }

@@ -1,0 +1,3 @@
+export { type AnthropicSettings, createAnthropicChatModel } from './anthropic-chat-model.ts';
+export { anthropicHttpFailureToProviderError, toAnthropicProviderError } from './anthropic-error.ts';
+export { ANTHROPIC_VERSION, type AnthropicModel, listAnthropicModels } from './list-anthropic-models.ts';
