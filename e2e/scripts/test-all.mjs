@@ -115,8 +115,9 @@ runPnpm('timing-sensitive tests (tolerant)', [
 ]);
 countVitest('timing.json', 'timing');
 // Conformance: the official Codex CLI (npm @openai/codex) must accept our fake auth.openai.com (refresh, revoke),
-// and the official MCP conformance suite (`conformance authorization`) must pass against our OAuth server.
-runPnpm('conformance: real Codex CLI and MCP authorization suite', [
+// the official Claude Code CLI (npm @anthropic-ai/claude-code) must run `claude -p` through the gateway's
+// /v1/messages, and the official MCP conformance suite (`conformance authorization`) must pass against our OAuth server.
+runPnpm('conformance: real Codex CLI, Claude Code CLI and MCP authorization suite', [
   'exec',
   'vitest',
   'run',

@@ -92,6 +92,8 @@ export async function startEgressRecorder(): Promise<{ url: string; targets: str
   });
   server.on('connect', (request, socket) => {
     targets.push(`CONNECT ${request.url}`);
+    // Claude Code resets the tunnel it was refused; unhandled, that reset would crash the test process.
+    socket.on('error', () => {});
     socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
   });
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
