@@ -103,8 +103,11 @@ export const anthropicMessageSchema = z.discriminatedUnion(
   [
     z.object({ role: z.literal('user'), content: blocks(userBlockSchema, 1) }),
     z.object({ role: z.literal('assistant'), content: blocks(assistantBlockSchema, 0) }),
+    // Claude Code sends its environment as a `system` message among the turns (docs/claude-code.md); its text joins
+    // the system prompt.
+    z.object({ role: z.literal('system'), content: blocks(textBlockSchema, 1) }),
   ],
-  { error: 'role must be "user" or "assistant" (the system prompt goes in the top-level "system")' },
+  { error: 'role must be "user", "assistant" or "system"' },
 );
 export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
 

@@ -91,11 +91,17 @@ function toToolChoice(
 function toPrompt(request: MessagesRequest | CountTokensRequest): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [];
   const system = typeof request.system === 'string' ? request.system : request.system?.map((block) => block.text);
-  for (const text of [system ?? []].flat()) if (text !== '') prompt.push({ role: 'system', content: text });
+  // System messages among the turns (Claude Code's environment) join the system prompt, in order: every provider
+  // takes instructions first, and their place among the turns carries no meaning the model could use.
+  const inTurns = request.messages.flatMap((message) =>
+    message.role === 'system' ? message.content.map((block) => block.text) : [],
+  );
+  for (const text of [system ?? [], inTurns].flat()) if (text !== '') prompt.push({ role: 'system', content: text });
   // A tool_result must answer a tool_use of the assistant turn just before it; the prompt also needs its name.
   let openCalls = new Map<string, string>();
   for (const [index, message] of request.messages.entries()) {
     const param = `messages.${index}.content`;
+    if (message.role === 'system') continue;
     if (message.role === 'assistant') {
       const content = toAssistantContent(message, param);
       openCalls = new Map();

@@ -34,7 +34,7 @@ const MALFORMED: [string, unknown, string][] = [
   ['no messages', { model: MODEL, max_tokens: 64 }, 'messages'],
   ['empty messages', { ...valid, messages: [] }, 'messages'],
   ['messages as an object', { ...valid, messages: { role: 'user', content: 'Hi' } }, 'messages'],
-  ['a system role in messages', { ...valid, messages: [{ role: 'system', content: 'x' }] }, 'role'],
+  ['a role Anthropic does not know', { ...valid, messages: [{ role: 'tool', content: 'x' }] }, 'role'],
   ['an unknown role', { ...valid, messages: [{ role: 'tool', content: 'x' }] }, 'role'],
   ['a message without content', { ...valid, messages: [{ role: 'user' }] }, 'content'],
   ['content as a number', { ...valid, messages: [{ role: 'user', content: 42 }] }, 'content'],
