@@ -30,6 +30,7 @@ export {
   type AnthropicModel,
   type AnthropicSettings,
   createAnthropicChatModel,
+  forwardAnthropicMessages,
   listAnthropicModels,
   toAnthropicProviderError,
 } from './anthropic/index.ts';

@@ -9,7 +9,7 @@ import { withUpstreamWait } from '../upstream-wait.ts';
 import { collectMessage } from './collect-message.ts';
 import type { MessagesRequest } from './messages-request.ts';
 import { messagesToModelCall } from './messages-to-model-call.ts';
-import { relayAnthropicMessages } from './relay-anthropic-messages.ts';
+import { type AnthropicClientHeaders, relayAnthropicMessages } from './relay-anthropic-messages.ts';
 import { type AnthropicMessageShell, type MessageStreamItem, toMessageEvents } from './to-message-events.ts';
 
 type AnswerBase = {
@@ -48,6 +48,10 @@ export async function startMessage(
     abortSignal: AbortSignal;
     /** The request's logger, for upstream retries. */
     log?: UpstreamLog | undefined;
+    /** The client's `anthropic-version` / `anthropic-beta`, which a relayed request carries on. */
+    headers?: AnthropicClientHeaders | undefined;
+    /** The body as the client sent it (the checked `request` is its parse), which a relayed request carries on. */
+    sentBody?: object | undefined;
   },
 ): Promise<MessageAnswer> {
   const { request, abortSignal } = options;

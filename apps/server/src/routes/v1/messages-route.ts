@@ -12,6 +12,9 @@ import type { RouteServices } from '../route-services.ts';
 import { logV1Access, setOverheadHeader, type V1AccessFields } from './log-v1-access.ts';
 import { V1_BODY_LIMIT_BYTES, type V1App } from './v1-app.ts';
 
+/** Each request's body as sent, for the same-protocol relay; gone with the request. */
+const sentBodies = new WeakMap<object, object>();
+
 /**
  * `POST /v1/messages`: Anthropic's Messages shape in and out, streamed or not (docs/anthropic-protocol.md), on the
  * same router as every other API. Registered in the Anthropic scope of `/v1` (`anthropic-routes.ts`), whose errors
@@ -24,6 +27,11 @@ export function registerMessagesRoute(app: V1App, services: RouteServices): void
       bodyLimit: V1_BODY_LIMIT_BYTES,
       schema: { body: messagesRequestSchema },
       config: { access: 'api-key', trackUsage: true },
+      // The body as the client sent it, before the schema's parse reshapes it (string content expanded, unknown
+      // nested fields dropped): a request relayed to Anthropic goes as it was sent (docs/anthropic-protocol.md §7).
+      preValidation: async (request) => {
+        if (typeof request.body === 'object' && request.body != null) sentBodies.set(request, request.body);
+      },
     },
     async (request, reply) => {
       const auth = requireAuth(request);
@@ -35,6 +43,11 @@ export function registerMessagesRoute(app: V1App, services: RouteServices): void
         context: services.context,
         abortSignal,
         log: request.log,
+        sentBody: sentBodies.get(request),
+        headers: {
+          anthropicVersion: headerValue(request.headers['anthropic-version']),
+          anthropicBeta: headerValue(request.headers['anthropic-beta']),
+        },
       });
       request.usage?.answeredBy(answer);
       reply.header('x-gateway-provider', answer.provider);
@@ -72,4 +85,10 @@ export function registerMessagesRoute(app: V1App, services: RouteServices): void
       });
     },
   );
+}
+
+/** A header as one string: repeated values joined as HTTP allows, an absent or empty one undefined. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return joined == null || joined === '' ? undefined : joined;
 }
