@@ -206,6 +206,31 @@ describe('issue 20: /v1/messages relayed to the Anthropic key', () => {
     expect(messagesRequests()[1]?.headers['anthropic-version']).toBe('2023-06-01');
   });
 
+  it('issue 20: an error event or a cut stream after the first byte ends the relayed stream with an error event', async () => {
+    gateway.fakeAnthropic.enqueueScenarios('error-mid-stream', 'disconnect-mid-stream');
+    for (const expected of ['overloaded_error', 'api_error']) {
+      const response = await fetch(`${gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': user.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: `anthropic/${MODEL}`,
+          max_tokens: 100,
+          stream: true,
+          messages: [{ role: 'user', content: 'Hi' }],
+        }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const events = [...text.matchAll(/^event: (.*)$/gm)].map((match) => match[1]);
+      expect(events).toContain('content_block_delta');
+      expect(events).not.toContain('message_stop');
+      expect(events.at(-1)).toBe('error');
+      const last = text.trim().split('\n').at(-1) ?? '';
+      expect(JSON.parse(last.slice('data:'.length))).toMatchObject({ type: 'error', error: { type: expected } });
+    }
+  });
+
   it('issue 20: a 429 from Anthropic is the SDK’s RateLimitError with retry-after, stream or not', async () => {
     gateway.fakeAnthropic.setDefaultScenario('rate-limit');
     try {
