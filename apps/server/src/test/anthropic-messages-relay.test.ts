@@ -248,7 +248,11 @@ describe('issue 20: /v1/messages relayed to the Anthropic key', () => {
         .messages.create({ ...request, stream: true })
         .catch((error: unknown) => error);
       expect(streamed).toBeInstanceOf(Anthropic.RateLimitError);
-      expect(messagesRequests()).toHaveLength(2);
+      // Relayed once each (the relay does not retry: the client's SDK does, after retry-after), as sent.
+      expect(messagesBodies()).toEqual([
+        { ...request, model: MODEL },
+        { ...request, model: MODEL, stream: true },
+      ]);
     } finally {
       gateway.fakeAnthropic.setDefaultScenario('text');
     }
