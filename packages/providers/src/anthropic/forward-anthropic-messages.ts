@@ -1,10 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { FetchFunction } from '../common/fetch-function.ts';
-import { headersToRecord } from '../common/headers-to-record.ts';
-import { postUpstream } from '../common/post-upstream.ts';
-import { toTransportError } from '../common/to-transport-error.ts';
-import { truncateResponseBody } from '../errors/truncate-response-body.ts';
-import type { ForwardedChat } from '../openai/forward-openai-compatible-chat.ts';
+import { type ForwardedChat, forwardUpstreamJson } from '../common/forward-upstream-json.ts';
 import { anthropicHttpFailureToProviderError } from './anthropic-error.ts';
 import { ANTHROPIC_VERSION } from './list-anthropic-models.ts';
 
@@ -25,38 +21,17 @@ export async function forwardAnthropicMessages(options: {
   fetch?: FetchFunction | undefined;
   dispatcher?: Dispatcher | undefined;
 }): Promise<ForwardedChat> {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/messages`;
-  let response: Awaited<ReturnType<typeof postUpstream>>;
-  try {
-    response = await postUpstream({
-      url,
-      headers: {
-        'x-api-key': options.apiKey,
-        'anthropic-version': options.anthropicVersion ?? ANTHROPIC_VERSION,
-        ...(options.anthropicBeta == null ? {} : { 'anthropic-beta': options.anthropicBeta }),
-        'content-type': 'application/json',
-        accept: options.body.stream === true ? 'text/event-stream' : 'application/json',
-      },
-      body: JSON.stringify(options.body),
-      abortSignal: options.abortSignal,
-      fetch: options.fetch,
-      dispatcher: options.dispatcher,
-    });
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  if (response.status >= 200 && response.status < 300) return { url, body: response.body, text: response.text };
-  let responseBody: string | undefined;
-  try {
-    responseBody = truncateResponseBody(await response.text());
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  throw anthropicHttpFailureToProviderError({
-    url,
-    statusCode: response.status,
-    responseBody,
-    responseHeaders: headersToRecord(response.headers),
-    cause: undefined,
+  return forwardUpstreamJson({
+    url: `${options.baseUrl.replace(/\/+$/, '')}/messages`,
+    headers: {
+      'x-api-key': options.apiKey,
+      'anthropic-version': options.anthropicVersion ?? ANTHROPIC_VERSION,
+      ...(options.anthropicBeta == null ? {} : { 'anthropic-beta': options.anthropicBeta }),
+    },
+    body: options.body,
+    toProviderError: anthropicHttpFailureToProviderError,
+    abortSignal: options.abortSignal,
+    fetch: options.fetch,
+    dispatcher: options.dispatcher,
   });
 }

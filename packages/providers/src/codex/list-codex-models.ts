@@ -1,8 +1,6 @@
-import type { FetchFunction } from '../common/fetch-function.ts';
-import { toTransportError } from '../common/to-transport-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { codexModelsResponseSchema } from './codex-api.ts';
-import { toCodexProviderError } from './codex-error.ts';
+import { type CodexAccountRequest, getCodexJson } from './get-codex-json.ts';
 
 export type CodexModel = {
   slug: string;
@@ -23,61 +21,17 @@ export type CodexModel = {
  * `minimal_client_version` is newer than `clientVersion`, so it must be a current Codex CLI version.
  * @see docs/codex-protocol.md §5.6
  */
-export async function listCodexModels(options: {
-  baseUrl: string;
-  fetch?: FetchFunction;
-  accessToken: string;
-  accountId: string;
-  clientVersion: string;
-  originator?: string;
-  userAgent?: string;
-  abortSignal?: AbortSignal;
-}): Promise<CodexModel[]> {
+export async function listCodexModels(
+  options: CodexAccountRequest & { baseUrl: string; clientVersion: string },
+): Promise<CodexModel[]> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/codex/models?client_version=${encodeURIComponent(options.clientVersion)}`;
-  let response: Response;
-  try {
-    response = await (options.fetch ?? globalThis.fetch)(url, {
-      headers: {
-        authorization: `Bearer ${options.accessToken}`,
-        'chatgpt-account-id': options.accountId,
-        accept: 'application/json',
-        ...(options.originator != null ? { originator: options.originator } : {}),
-        ...(options.userAgent != null ? { 'user-agent': options.userAgent } : {}),
-      },
-      signal: options.abortSignal ?? null,
-    });
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  if (!response.ok) {
-    throw toCodexProviderError({
-      url,
-      statusCode: response.status,
-      responseBody: text,
-      responseHeaders: response.headers,
-    });
-  }
-  let parsed: ReturnType<typeof codexModelsResponseSchema.safeParse>;
-  try {
-    parsed = codexModelsResponseSchema.safeParse(JSON.parse(text));
-  } catch (error) {
-    throw new UpstreamProtocolError({ message: 'The Codex model list is not JSON.', url, cause: error });
-  }
-  if (!parsed.success) {
-    throw new UpstreamProtocolError({ message: 'Unexpected Codex model list shape.', url, cause: parsed.error });
-  }
+  const data = await getCodexJson(url, codexModelsResponseSchema, { ...options, what: 'Codex model list' });
   // The backend answers an empty list at times (and for a client_version older than every model): that is no
   // catalogue to route by, so it fails like an unreadable one and the caller falls back and asks again soon.
-  if (parsed.data.models.length === 0) {
+  if (data.models.length === 0) {
     throw new UpstreamProtocolError({ message: 'The Codex model list is empty.', url, cause: undefined });
   }
-  return parsed.data.models.map((model) => ({
+  return data.models.map((model) => ({
     slug: model.slug,
     displayName: model.display_name ?? model.slug,
     visibility: model.visibility ?? undefined,

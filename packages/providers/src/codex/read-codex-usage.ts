@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { FetchFunction } from '../common/fetch-function.ts';
 import type { RateLimitSnapshot, RateLimitWindow } from '../common/rate-limit-snapshot.ts';
-import { toTransportError } from '../common/to-transport-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
-import { toCodexProviderError } from './codex-error.ts';
+import { type CodexAccountRequest, getCodexJson } from './get-codex-json.ts';
 
 /** One window of `/wham/usage` (docs/codex-protocol.md §7.4); every field may be missing or null. */
 const usageWindowSchema = z
@@ -37,53 +35,13 @@ const whamUsageSchema = z.looseObject({
  * (docs/codex-protocol.md §7.3, §7.4). Throws the Codex error of a non-200 and an `UpstreamProtocolError` when the
  * body is not the documented shape, so the caller keeps what it had.
  */
-export async function readCodexUsage(options: {
-  baseUrl: string;
-  fetch?: FetchFunction | undefined;
-  accessToken: string;
-  accountId: string;
-  originator?: string;
-  userAgent?: string;
-  abortSignal?: AbortSignal;
-  now?: number;
-}): Promise<RateLimitSnapshot> {
+export async function readCodexUsage(
+  options: CodexAccountRequest & { baseUrl: string; now?: number },
+): Promise<RateLimitSnapshot> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/wham/usage`;
-  let response: Response;
-  let text: string;
-  try {
-    response = await (options.fetch ?? globalThis.fetch)(url, {
-      headers: {
-        authorization: `Bearer ${options.accessToken}`,
-        'chatgpt-account-id': options.accountId,
-        accept: 'application/json',
-        ...(options.originator != null ? { originator: options.originator } : {}),
-        ...(options.userAgent != null ? { 'user-agent': options.userAgent } : {}),
-      },
-      signal: options.abortSignal ?? null,
-    });
-    text = await response.text();
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  if (!response.ok) {
-    throw toCodexProviderError({
-      url,
-      statusCode: response.status,
-      responseBody: text,
-      responseHeaders: response.headers,
-    });
-  }
-  let parsed: ReturnType<typeof whamUsageSchema.safeParse>;
-  try {
-    parsed = whamUsageSchema.safeParse(JSON.parse(text));
-  } catch (error) {
-    throw new UpstreamProtocolError({ message: 'The Codex usage answer is not JSON.', url, cause: error });
-  }
-  if (!parsed.success) {
-    throw new UpstreamProtocolError({ message: 'Unexpected Codex usage shape.', url, cause: parsed.error });
-  }
+  const data = await getCodexJson(url, whamUsageSchema, { ...options, what: 'Codex usage answer' });
   const now = options.now ?? Date.now();
-  const { rate_limit: limits, plan_type: planType, credits } = parsed.data;
+  const { rate_limit: limits, plan_type: planType, credits } = data;
   const snapshot: RateLimitSnapshot = {};
   const primary = toWindow(limits.primary_window, now);
   const secondary = toWindow(limits.secondary_window, now);

@@ -1,19 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { FetchFunction } from '../common/fetch-function.ts';
-import { headersToRecord } from '../common/headers-to-record.ts';
-import { postUpstream, type UpstreamBodyReader } from '../common/post-upstream.ts';
+import { type ForwardedChat, forwardUpstreamJson } from '../common/forward-upstream-json.ts';
 import { toTransportError } from '../common/to-transport-error.ts';
-import { truncateResponseBody } from '../errors/truncate-response-body.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
 import { openAiHttpFailureToProviderError } from './openai-error.ts';
 
-/** The upstream's 2xx answer, its body not yet read: SSE when the request streamed, else one JSON document. */
-export type ForwardedChat = {
-  url: string;
-  /** Read once: chunk by chunk (a stream, see `readSseData`) or whole (`readForwardedJson`). */
-  body: UpstreamBodyReader;
-  text(): Promise<string>;
-};
+export type { ForwardedChat } from '../common/forward-upstream-json.ts';
 
 /**
  * Sends an already-shaped Chat Completions body to an OpenAI-compatible `/chat/completions` and returns the 2xx
@@ -32,37 +24,14 @@ export async function forwardOpenAiCompatibleChat(options: {
   /** The connection pool to send through (without `fetch`): the gateway's outbound policy checks every address. */
   dispatcher?: Dispatcher | undefined;
 }): Promise<ForwardedChat> {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  let response: Awaited<ReturnType<typeof postUpstream>>;
-  try {
-    response = await postUpstream({
-      url,
-      headers: {
-        authorization: `Bearer ${options.apiKey}`,
-        'content-type': 'application/json',
-        accept: options.body.stream === true ? 'text/event-stream' : 'application/json',
-      },
-      body: JSON.stringify(options.body),
-      abortSignal: options.abortSignal,
-      fetch: options.fetch,
-      dispatcher: options.dispatcher,
-    });
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  if (response.status >= 200 && response.status < 300) return { url, body: response.body, text: response.text };
-  let responseBody: string | undefined;
-  try {
-    responseBody = truncateResponseBody(await response.text());
-  } catch (error) {
-    throw toTransportError(error, url);
-  }
-  throw openAiHttpFailureToProviderError({
-    url,
-    statusCode: response.status,
-    responseBody,
-    responseHeaders: headersToRecord(response.headers),
-    cause: undefined,
+  return forwardUpstreamJson({
+    url: `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+    headers: { authorization: `Bearer ${options.apiKey}` },
+    body: options.body,
+    toProviderError: openAiHttpFailureToProviderError,
+    abortSignal: options.abortSignal,
+    fetch: options.fetch,
+    dispatcher: options.dispatcher,
   });
 }
 
