@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { CallerPolicy, ProviderName } from '@pag/contracts';
+import type { CallerPolicy } from '@pag/contracts';
 import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { describeWarning } from '../gateway/describe-warning.ts';
+import type { StartedAnswerBase } from '../gateway/started-answer-base.ts';
 import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
 import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
@@ -12,22 +13,10 @@ import { messagesToModelCall } from './messages-to-model-call.ts';
 import { type AnthropicClientHeaders, relayAnthropicMessages } from './relay-anthropic-messages.ts';
 import { type AnthropicMessageShell, type MessageStreamItem, toMessageEvents } from './to-message-events.ts';
 
-type AnswerBase = {
-  provider: ProviderName;
-  /** `provider/upstream-model` that is answering. */
-  model: string;
-  /** `provider/upstream-model` that failed before this one answered (a fallback); null: none did. */
-  fallbackFrom: string | null;
-  /** Request settings the provider dropped, in words (ASCII, for the `x-gateway-warning` header). */
-  warnings: string[];
-  /** Milliseconds spent waiting on upstreams (for the non-stream answer: until it was complete). */
-  upstreamWaitMs: number;
-};
-
 /** A started `/v1/messages` answer: whole, or a stream of Anthropic events whose first part has already arrived. */
 export type MessageAnswer =
-  | (AnswerBase & { kind: 'message'; message: AnthropicMessageShell })
-  | (AnswerBase & { kind: 'stream'; items: AsyncIterable<MessageStreamItem> });
+  | (StartedAnswerBase & { kind: 'message'; message: AnthropicMessageShell })
+  | (StartedAnswerBase & { kind: 'stream'; items: AsyncIterable<MessageStreamItem> });
 
 /**
  * Starts an Anthropic Messages answer on the user's route (docs/anthropic-protocol.md). The request is checked and

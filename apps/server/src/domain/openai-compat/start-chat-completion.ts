@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { CallerPolicy, ProviderName, ReasoningOutput } from '@pag/contracts';
+import type { CallerPolicy, ReasoningOutput } from '@pag/contracts';
 import { readForwardedJson, readSseData } from '@pag/providers';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { describeWarning } from '../gateway/describe-warning.ts';
+import type { StartedAnswerBase } from '../gateway/started-answer-base.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
@@ -13,22 +14,10 @@ import { relayChatCompletionChunks } from './relay-chat-completion-chunks.ts';
 import { type ChatStreamItem, toChatCompletionChunks } from './to-chat-completion-chunks.ts';
 import { toModelCall } from './to-model-call.ts';
 
-type AnswerBase = {
-  provider: ProviderName;
-  /** `provider/upstream-model` that is answering. */
-  model: string;
-  /** `provider/upstream-model` that failed before this one answered (a fallback); null: none did. */
-  fallbackFrom: string | null;
-  /** Request settings the provider dropped, in words (ASCII, for the `x-gateway-warning` header). */
-  warnings: string[];
-  /** Milliseconds spent waiting on upstreams (for the non-stream answer: until it was complete). */
-  upstreamWaitMs: number;
-};
-
 /** A started `/v1/chat/completions` answer: whole, or a stream whose first item has already arrived. */
 export type ChatCompletionAnswer =
-  | (AnswerBase & { kind: 'completion'; completion: object; usage: ChatCompletionUsage | null })
-  | (AnswerBase & { kind: 'stream'; items: AsyncIterable<ChatStreamItem> });
+  | (StartedAnswerBase & { kind: 'completion'; completion: object; usage: ChatCompletionUsage | null })
+  | (StartedAnswerBase & { kind: 'stream'; items: AsyncIterable<ChatStreamItem> });
 
 /**
  * Starts a chat completion on the user's route. When the route is one OpenAI-compatible key, the request is
