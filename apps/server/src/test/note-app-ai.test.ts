@@ -2,6 +2,7 @@ import { GatewayClientError } from '@pag/client';
 import type { AiStreamEvent, ConnectionList } from '@pag/contracts';
 import { FAKE_CODEX_REPLY_TEXT, type RecordedRequest } from '@pag/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { abortStreamAfterFirstDelta } from './abort-stream-after-first-delta.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
 // Issue 4 acceptance, end to end over real HTTP: the typed client → the listening gateway → the strict fakes.
@@ -322,29 +323,8 @@ describe('issue 16: leaving the client’s loop', () => {
 describe('issue 4: a client that goes away', () => {
   // How soon (within 100 ms of the grace period's end) is asserted in client-abort.timing.test.ts, the timing job.
   it('should close the upstream request when the client aborts (issue 18: the SDK cancels the answer)', async () => {
-    gateway.fakeCodex.enqueueScenarios({
-      kind: 'stream',
-      text: 'A long answer that takes its time to arrive, word after word.',
-      deltaCount: 6,
-      stall: { ms: 10_000, afterDeltas: 1 },
-    });
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const events: AiStreamEvent[] = [];
-    try {
-      for await (const event of alice.client.stream(
-        { model: 'chatgpt/gpt-5.5', content: 'Tell me a long story' },
-        { signal: controller.signal },
-      )) {
-        events.push(event);
-        if (event.type === 'delta') {
-          abortedAt = Date.now();
-          controller.abort();
-        }
-      }
-    } catch (error) {
-      expect((error as Error).name).toBe('AbortError');
-    }
+    const { events, abortedAt, error } = await abortStreamAfterFirstDelta(gateway, alice);
+    expect((error as Error | null)?.name).toBe('AbortError');
     expect(events).toHaveLength(1);
     // Well inside the fake's 10 s stall and the 20 s grace: only the client's cancel can close it this early.
     const exchange = await gateway.fakeCodex.waitForClose({ index: 0, timeoutMs: 5_000 });
