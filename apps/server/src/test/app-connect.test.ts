@@ -54,8 +54,11 @@ async function registerDynamically(redirectUris = [APP_REDIRECT]): Promise<oauth
   return (await oauth.processDynamicClientRegistrationResponse(response)) as oauth.Client;
 }
 
-/** Starts an authorization as the SDK does (scope `ai`, no `resource`), approves it, returns code and verifier. */
-async function authorize(client: oauth.Client, redirectUri = APP_REDIRECT) {
+/**
+ * Starts an authorization as the SDK does (scope `ai`, no `resource`; `extra` overrides or adds parameters), approves
+ * it on the consent page, returns the code, verifier and what the consent page showed.
+ */
+async function authorize(client: oauth.Client, redirectUri = APP_REDIRECT, extra: Record<string, string> = {}) {
   const state = oauth.generateRandomState();
   const verifier = oauth.generateRandomCodeVerifier();
   const url = new URL(as.authorization_endpoint ?? '');
@@ -67,6 +70,7 @@ async function authorize(client: oauth.Client, redirectUri = APP_REDIRECT) {
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
+    ...extra,
   })) {
     url.searchParams.set(name, value);
   }
@@ -219,25 +223,12 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
 
     // The same app asking for mcp:tools with the /mcp resource gets an MCP token, which the AI APIs refuse.
     const client = await registerDynamically();
-    const state = oauth.generateRandomState();
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint ?? '');
-    for (const [name, value] of Object.entries({
-      response_type: 'code',
-      client_id: client.client_id,
-      redirect_uri: APP_REDIRECT,
-      // Every advertised scope, as Claude asks, but for the /mcp resource only: `ai` is dropped.
+    // Every advertised scope, as Claude asks, but for the /mcp resource only: `ai` is dropped.
+    const { params, verifier, view } = await authorize(client, APP_REDIRECT, {
       scope: 'mcp:tools ai',
       resource: `${gateway.url}/mcp`,
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    })) {
-      url.searchParams.set(name, value);
-    }
-    const { callbackUrl, view } = await new ConsentingBrowser(user.session).authorize(url);
+    });
     expect(view?.scopes.map((scope) => scope.name)).toEqual(['mcp:tools']);
-    const params = oauth.validateAuthResponse(as, client, callbackUrl, state);
     const mcpTokens = await oauth.processAuthorizationCodeResponse(
       as,
       client,
