@@ -1,16 +1,23 @@
 import type { UsageRequestRow } from '@pag/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
 import { listUsageRequests, usageRequestsCsvHref } from '../api/usage.ts';
 import { formatCount, formatUsd } from '../lib/shape-usage.ts';
 import type { RequestLogFilters } from '../lib/usage-request-filters.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { LoadingState } from './loading-state.tsx';
+import { SelectField, type SelectOption } from './select-field.tsx';
 
 export type FilterOption = { value: string; label: string };
 
 const PAGE_SIZE = 25;
+
+const STATUS_OPTIONS: SelectOption<RequestLogFilters['status']>[] = [
+  { value: '', label: 'Any status' },
+  { value: 'ok', label: 'Succeeded' },
+  { value: 'error', label: 'Failed' },
+];
 
 /**
  * The request log of the period: metadata only (never prompts or answers), newest first, filtered by key or app,
@@ -38,73 +45,39 @@ export function UsageRequestLog({
     placeholderData: keepPreviousData,
   });
   const resetPaging = () => setCursors([null]);
-  const ids = { caller: useId(), status: useId(), model: useId() };
   const rows = page.data?.requests ?? [];
   const isFiltered = caller !== '' || status !== '' || model !== '';
 
   return (
     <>
       <div className="card-padding usage-log-filters">
-        <div className="field">
-          <label className="field-label" htmlFor={ids.caller}>
-            Key or app
-          </label>
-          <select
-            id={ids.caller}
-            className="input"
-            value={caller}
-            onChange={(event) => {
-              setCaller(event.target.value);
-              resetPaging();
-            }}
-          >
-            <option value="">All keys and apps</option>
-            {callers.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={ids.status}>
-            Status
-          </label>
-          <select
-            id={ids.status}
-            className="input"
-            value={status}
-            onChange={(event) => {
-              setStatus(event.target.value as RequestLogFilters['status']);
-              resetPaging();
-            }}
-          >
-            <option value="">Any status</option>
-            <option value="ok">Succeeded</option>
-            <option value="error">Failed</option>
-          </select>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={ids.model}>
-            Model
-          </label>
-          <select
-            id={ids.model}
-            className="input"
-            value={model}
-            onChange={(event) => {
-              setModel(event.target.value);
-              resetPaging();
-            }}
-          >
-            <option value="">All models</option>
-            {models.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Key or app"
+          value={caller}
+          options={[{ value: '', label: 'All keys and apps' }, ...callers]}
+          onChange={(value) => {
+            setCaller(value);
+            resetPaging();
+          }}
+        />
+        <SelectField<RequestLogFilters['status']>
+          label="Status"
+          value={status}
+          options={STATUS_OPTIONS}
+          onChange={(value) => {
+            setStatus(value);
+            resetPaging();
+          }}
+        />
+        <SelectField
+          label="Model"
+          value={model}
+          options={[{ value: '', label: 'All models' }, ...models]}
+          onChange={(value) => {
+            setModel(value);
+            resetPaging();
+          }}
+        />
         <a className="button button-secondary usage-log-export" href={usageRequestsCsvHref(filters)} download>
           Export CSV
         </a>

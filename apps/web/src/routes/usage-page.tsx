@@ -7,6 +7,7 @@ import { getUsageSummary } from '../api/usage.ts';
 import { getUsageQuota } from '../api/usage-quota.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
+import { SelectField, type SelectOption } from '../components/select-field.tsx';
 import { UsageBreakdownTable } from '../components/usage-breakdown-table.tsx';
 import { UsageDayChart } from '../components/usage-day-chart.tsx';
 import { UsageQuotaHistory } from '../components/usage-quota-history.tsx';
@@ -30,7 +31,12 @@ const PERIOD_CHOICES: Array<{ value: UsagePeriodChoice; label: string }> = [
 ];
 
 type Dimension = Extract<UsageGroupBy, 'provider' | 'model' | 'key' | 'app' | 'feature'>;
-const DIMENSIONS: Array<{ value: Dimension; label: string }> = [
+const METRIC_OPTIONS: SelectOption<UsageMetric>[] = [
+  { value: 'tokens', label: 'Tokens' },
+  { value: 'requests', label: 'Requests' },
+];
+
+const DIMENSIONS: SelectOption<Dimension>[] = [
   { value: 'provider', label: 'Provider' },
   { value: 'model', label: 'Model' },
   { value: 'key', label: 'API key' },
@@ -56,7 +62,7 @@ export function UsagePage() {
   const [metric, setMetric] = useState<UsageMetric>('tokens');
   const [dimension, setDimension] = useState<Dimension>('provider');
   const period = resolveUsagePeriod(choice, anchor, custom);
-  const ids = { from: useId(), to: useId(), metric: useId(), dimension: useId() };
+  const ids = { from: useId(), to: useId() };
 
   const summaryQuery = (groupBy: UsageGroupBy, range = period) => {
     const query = { ...range, groupBy, tz: TIME_ZONE };
@@ -173,20 +179,14 @@ export function UsagePage() {
               <h2 id="usage-daily-title" className="card-title">
                 By day
               </h2>
-              <div className="field usage-inline-field">
-                <label className="field-label" htmlFor={ids.metric}>
-                  Show
-                </label>
-                <select
-                  id={ids.metric}
-                  className="input input-compact"
-                  value={metric}
-                  onChange={(event) => setMetric(event.target.value as UsageMetric)}
-                >
-                  <option value="tokens">Tokens</option>
-                  <option value="requests">Requests</option>
-                </select>
-              </div>
+              <SelectField<UsageMetric>
+                label="Show"
+                className="usage-inline-field"
+                isCompact
+                value={metric}
+                options={METRIC_OPTIONS}
+                onChange={setMetric}
+              />
             </div>
             <UsageDayChart
               bars={toDailyBars(daily.data?.groups ?? [], listPeriodDays(period.from, period.to, TIME_ZONE), metric)}
@@ -199,23 +199,14 @@ export function UsagePage() {
               <h2 id="usage-breakdown-title" className="card-title">
                 Breakdown
               </h2>
-              <div className="field usage-inline-field">
-                <label className="field-label" htmlFor={ids.dimension}>
-                  By
-                </label>
-                <select
-                  id={ids.dimension}
-                  className="input input-compact"
-                  value={dimension}
-                  onChange={(event) => setDimension(event.target.value as Dimension)}
-                >
-                  {DIMENSIONS.map((option) => (
-                    <option key={option.value} value={option.value}>
-                      {option.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField<Dimension>
+                label="By"
+                className="usage-inline-field"
+                isCompact
+                value={dimension}
+                options={DIMENSIONS}
+                onChange={setDimension}
+              />
             </div>
             {breakdown.isError ? (
               <div className="card-padding">
