@@ -7,6 +7,13 @@ import { useSession } from '../hooks/use-session.ts';
 import { type DraftRow, EMPTY_ROW, toDraft, toPrices } from '../lib/custom-price-draft.ts';
 import { FieldError } from './field-error.tsx';
 
+/** The three prices of a row, each in dollars per million tokens. */
+const PRICE_FIELDS = [
+  { field: 'input', label: 'Input' },
+  { field: 'cachedInput', label: 'Cached input' },
+  { field: 'output', label: 'Output' },
+] as const;
+
 /**
  * A user's own API prices for the models of their OpenAI-compatible endpoint (USD per 1M tokens), so the usage page
  * can show what those requests cost when the public price table does not know the model (docs/api-prices.md §4).
@@ -62,33 +69,17 @@ export function CustomPricesCard() {
                 onChange={(event) => update(index, { model: event.target.value })}
               />
             </label>
-            <label>
-              Input
-              <input
-                className="input"
-                inputMode="decimal"
-                value={row.input}
-                onChange={(event) => update(index, { input: event.target.value })}
-              />
-            </label>
-            <label>
-              Cached input
-              <input
-                className="input"
-                inputMode="decimal"
-                value={row.cachedInput}
-                onChange={(event) => update(index, { cachedInput: event.target.value })}
-              />
-            </label>
-            <label>
-              Output
-              <input
-                className="input"
-                inputMode="decimal"
-                value={row.output}
-                onChange={(event) => update(index, { output: event.target.value })}
-              />
-            </label>
+            {PRICE_FIELDS.map(({ field, label }) => (
+              <label key={field}>
+                {label}
+                <input
+                  className="input"
+                  inputMode="decimal"
+                  value={row[field]}
+                  onChange={(event) => update(index, { [field]: event.target.value })}
+                />
+              </label>
+            ))}
             <button
               type="button"
               className="button button-danger-quiet"
