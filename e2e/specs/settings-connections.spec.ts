@@ -154,7 +154,11 @@ test('connect ChatGPT by device code, manage an API key and the fallback, then d
     const gemini = page.getByLabel('Gemini (key or Google account)');
     await expect(gemini).toBeDisabled();
     await expect(gemini).not.toBeChecked();
-    await expect(page.getByText('add its key under Provider keys first')).toBeVisible();
+    // Issue 20: nor is Anthropic, without its key; both say what to add.
+    const anthropic = page.getByLabel('Anthropic key');
+    await expect(anthropic).toBeDisabled();
+    await expect(anthropic).not.toBeChecked();
+    await expect(page.getByText('add its key under Provider keys first')).toHaveCount(2);
     await openaiFallback.uncheck();
     await expect(openaiFallback).not.toBeChecked();
     await page.reload();
