@@ -6,9 +6,8 @@ import { promisify } from 'node:util';
 import { DEFAULT_FAKE_OPENAI_API_KEY } from '@pag/testkit';
 import { expect, type Page, test } from '@playwright/test';
 import { ADMIN } from '../support/admin-account.ts';
-import { findOverflows } from '../support/find-overflows.ts';
+import { createCheckpoint } from '../support/create-checkpoint.ts';
 import { ARTIFACTS_DIR } from '../support/paths.ts';
-import { isOneSentence, JARGON, readVisibleErrors } from '../support/read-visible-errors.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/start-gateway-process.ts';
 
 // Issue 17, "the first hour": a new user walks from setup to an app using the gateway — Getting started, a device
@@ -40,7 +39,6 @@ for (const { name: width, viewport } of WIDTHS) {
   test.describe(`the first hour at ${width} width`, () => {
     test.use({ viewport });
     let gateway: GatewayProcess;
-    let step = 0;
 
     test.beforeAll(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
@@ -54,20 +52,7 @@ for (const { name: width, viewport } of WIDTHS) {
       await gateway?.stop();
     });
 
-    /** Screenshot of the step, then the measurements every step must pass. */
-    async function checkpoint(page: Page, name: string) {
-      step += 1;
-      await page.screenshot({
-        path: join(SCREENSHOTS, `${width}-${String(step).padStart(2, '0')}-${name}.png`),
-        fullPage: true,
-        animations: 'disabled',
-      });
-      expect(await findOverflows(page), `overflows at "${name}" (${width})`).toEqual([]);
-      for (const sentence of await readVisibleErrors(page)) {
-        expect(isOneSentence(sentence), `"${sentence}" is one plain sentence`).toBe(true);
-        expect(sentence, 'no technical words in an error').not.toMatch(JARGON);
-      }
-    }
+    const checkpoint = createCheckpoint({ screenshots: SCREENSHOTS, width });
 
     const stepOf = (page: Page, title: string) => page.getByRole('listitem').filter({ hasText: title });
 

@@ -10,11 +10,10 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ADMIN } from '../support/admin-account.ts';
-import { findOverflows } from '../support/find-overflows.ts';
+import { createCheckpoint } from '../support/create-checkpoint.ts';
 import { ARTIFACTS_DIR } from '../support/paths.ts';
-import { isOneSentence, JARGON, readVisibleErrors } from '../support/read-visible-errors.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/start-gateway-process.ts';
 import { type NotesExampleProcess, startNotesExample } from '../support/start-notes-example.ts';
 
@@ -61,7 +60,6 @@ for (const { name: width, viewport } of WIDTHS) {
     let proxy: ChaosProxy;
     let gateway: GatewayProcess;
     let app: NotesExampleProcess;
-    let step = 0;
 
     test.beforeAll(async () => {
       test.setTimeout(240_000);
@@ -94,20 +92,7 @@ for (const { name: width, viewport } of WIDTHS) {
       await fakeAuth?.close();
     });
 
-    /** Screenshot of the step, then what every step must pass: nothing overflows, errors are plain sentences. */
-    async function checkpoint(page: Page, name: string) {
-      step += 1;
-      await page.screenshot({
-        path: join(SCREENSHOTS, `${width}-${String(step).padStart(2, '0')}-${name}.png`),
-        fullPage: true,
-        animations: 'disabled',
-      });
-      expect(await findOverflows(page), `overflows at "${name}" (${width})`).toEqual([]);
-      for (const sentence of await readVisibleErrors(page)) {
-        expect(isOneSentence(sentence), `"${sentence}" is one plain sentence`).toBe(true);
-        expect(sentence, 'no technical words in an error').not.toMatch(JARGON);
-      }
-    }
+    const checkpoint = createCheckpoint({ screenshots: SCREENSHOTS, width });
 
     test(`connect → summarize → stop → tags → resume after a cut → disconnected (${width})`, async ({
       page,
