@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { formatCount, type UsageBar, type UsageMetric } from '../lib/shape-usage.ts';
+import { ChartTable } from './chart-table.tsx';
 
 const CHART_WIDTH = 600;
 const CHART_HEIGHT = 160;
@@ -56,30 +57,19 @@ export function UsageDayChart({ bars, metric }: { bars: UsageBar[]; metric: Usag
         <span>{bars[0]?.label}</span>
         <span>{bars.length > 1 ? bars[bars.length - 1]?.label : null}</span>
       </figcaption>
-      <details className="fold usage-chart-table">
-        <summary className="fold-summary">Show as a table</summary>
-        <table className="table table-compact">
-          <caption className="visually-hidden">{`${name} per day`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bars.map((bar) => (
-              <tr key={bar.key}>
-                <th scope="row">{bar.label}</th>
-                <td>{formatCount(bar.totals.requests)}</td>
-                <td>{formatCount(bar.totals.inputTokens + bar.totals.outputTokens)}</td>
-                <td>{formatCount(bar.totals.errors)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartTable
+        caption={`${name} per day`}
+        columns={['Day', 'Requests', 'Tokens', 'Errors']}
+        rows={bars.map((bar) => ({
+          key: bar.key,
+          heading: bar.label,
+          cells: [
+            formatCount(bar.totals.requests),
+            formatCount(bar.totals.inputTokens + bar.totals.outputTokens),
+            formatCount(bar.totals.errors),
+          ],
+        }))}
+      />
     </figure>
   );
 }

@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { formatDate } from '../lib/format-date.ts';
 import { toQuotaHistory } from '../lib/to-quota-history.ts';
 import { toQuotaMeter } from '../lib/to-quota-meter.ts';
+import { ChartTable } from './chart-table.tsx';
 import { QuotaMeter } from './quota-meter.tsx';
 
 const CHART_WIDTH = 600;
@@ -74,26 +75,15 @@ function QuotaLine({
         <span>{formatDate(from)}</span>
         <span>{formatDate(to)}</span>
       </div>
-      <details className="fold usage-chart-table">
-        <summary className="fold-summary">Show as a table</summary>
-        <table className="table table-compact">
-          <caption className="visually-hidden">{`${label} over time`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Used</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((point) => (
-              <tr key={point.at}>
-                <th scope="row">{formatDate(point.at)}</th>
-                <td>{Math.round(point.usedPercent)}%</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartTable
+        caption={`${label} over time`}
+        columns={['When', 'Used']}
+        rows={points.map((point) => ({
+          key: point.at,
+          heading: formatDate(point.at),
+          cells: [`${Math.round(point.usedPercent)}%`],
+        }))}
+      />
     </figure>
   );
 }
