@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
 import { listCustomPrices, saveCustomPrices } from '../api/usage-prices.ts';
+import { useDraftList } from '../hooks/use-draft-list.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { type DraftRow, EMPTY_ROW, toDraft, toPrices } from '../lib/custom-price-draft.ts';
 import { FieldError } from './field-error.tsx';
@@ -22,18 +23,16 @@ export function CustomPricesCard() {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
   const prices = useQuery({ queryKey: queryKeys.customPrices, queryFn: ({ signal }) => listCustomPrices(signal) });
-  const [draft, setDraft] = useState<DraftRow[] | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (list: CustomPrice[]) => saveCustomPrices({ prices: list, csrfToken }),
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.customPrices, saved);
-      setDraft(null);
+      list.reset();
     },
   });
-  const rows = draft ?? [...(prices.data ?? []).map(toDraft)];
-  const update = (index: number, change: Partial<DraftRow>) =>
-    setDraft(rows.map((row, at) => (at === index ? { ...row, ...change } : row)));
+  const list = useDraftList<DraftRow>((prices.data ?? []).map(toDraft));
+  const { rows, update } = list;
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -80,25 +79,17 @@ export function CustomPricesCard() {
                 />
               </label>
             ))}
-            <button
-              type="button"
-              className="button button-danger-quiet"
-              onClick={() => setDraft(rows.filter((_, at) => at !== index))}
-            >
+            <button type="button" className="button button-danger-quiet" onClick={() => list.remove(index)}>
               Remove
             </button>
           </fieldset>
         ))}
         <FieldError error={formError ?? save.error} />
         <div className="button-row">
-          <button
-            type="button"
-            className="button button-secondary"
-            onClick={() => setDraft([...rows, { ...EMPTY_ROW }])}
-          >
+          <button type="button" className="button button-secondary" onClick={() => list.add({ ...EMPTY_ROW })}>
             Add a model
           </button>
-          <button type="submit" className="button button-primary" disabled={draft == null || save.isPending}>
+          <button type="submit" className="button button-primary" disabled={!list.isChanged || save.isPending}>
             {save.isPending ? 'Saving…' : 'Save prices'}
           </button>
         </div>

@@ -1,8 +1,9 @@
 import type { ModelAlias, ModelEntry } from '@pag/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { listModelAliases, saveModelAliases } from '../api/model-aliases.ts';
 import { queryKeys } from '../api/query-keys.ts';
+import { useDraftList } from '../hooks/use-draft-list.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { FieldError } from './field-error.tsx';
 import { ModelSelect } from './model-select.tsx';
@@ -18,17 +19,15 @@ export function ModelAliasesCard({ models }: { models: ModelEntry[] }) {
   const queryClient = useQueryClient();
   const csrfToken = useSession().data?.csrfToken ?? null;
   const aliases = useQuery({ queryKey: queryKeys.modelAliases, queryFn: ({ signal }) => listModelAliases(signal) });
-  const [draft, setDraft] = useState<ModelAlias[] | null>(null);
   const save = useMutation({
     mutationFn: (list: ModelAlias[]) => saveModelAliases({ aliases: list, csrfToken }),
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.modelAliases, saved);
-      setDraft(null);
+      list.reset();
     },
   });
-  const rows = draft ?? aliases.data ?? [];
-  const update = (index: number, change: Partial<ModelAlias>) =>
-    setDraft(rows.map((row, at) => (at === index ? { ...row, ...change } : row)));
+  const list = useDraftList<ModelAlias>(aliases.data ?? []);
+  const { rows, update } = list;
   const nextPattern = SUGGESTED_PATTERNS.find((pattern) => !rows.some((row) => row.pattern === pattern)) ?? '';
   const defaultTarget = models[0] == null ? '' : models[0].id;
 
@@ -70,11 +69,7 @@ export function ModelAliasesCard({ models }: { models: ModelEntry[] }) {
               emptyLabel="Choose a model"
               onChange={(value) => update(index, { target: value })}
             />
-            <button
-              type="button"
-              className="button button-danger-quiet"
-              onClick={() => setDraft(rows.filter((_, at) => at !== index))}
-            >
+            <button type="button" className="button button-danger-quiet" onClick={() => list.remove(index)}>
               Remove
             </button>
           </fieldset>
@@ -84,15 +79,15 @@ export function ModelAliasesCard({ models }: { models: ModelEntry[] }) {
           <button
             type="button"
             className="button button-secondary"
-            onClick={() => setDraft([...rows, { pattern: nextPattern, target: defaultTarget }])}
+            onClick={() => list.add({ pattern: nextPattern, target: defaultTarget })}
           >
             Add an alias
           </button>
-          <button type="submit" className="button button-primary" disabled={draft == null || save.isPending}>
+          <button type="submit" className="button button-primary" disabled={!list.isChanged || save.isPending}>
             {save.isPending ? 'Saving…' : 'Save aliases'}
           </button>
         </div>
-        {save.isSuccess && draft == null ? (
+        {save.isSuccess && !list.isChanged ? (
           <p className="field-hint" role="status">
             Saved.
           </p>

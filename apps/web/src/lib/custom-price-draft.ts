@@ -13,7 +13,7 @@ export const toDraft = (price: CustomPrice): DraftRow => ({
 export const EMPTY_ROW: DraftRow = { model: '', input: '', cachedInput: '', output: '' };
 
 /** The draft as the API's list, or the first thing to fix. */
-export function toPrices(rows: DraftRow[]): { prices: CustomPrice[] } | { error: string } {
+export function toPrices(rows: readonly DraftRow[]): { prices: CustomPrice[] } | { error: string } {
   const prices: CustomPrice[] = [];
   for (const row of rows) {
     if (row.model.trim() === '' && row.input === '' && row.output === '') continue;
