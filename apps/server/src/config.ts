@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { originSchema } from '@pag/contracts';
 import { z } from 'zod';
+import type { DatabaseLocation } from './db/open-database.ts';
 import { CODEX_CLIENT_VERSION } from './domain/gateway-identity.ts';
 
 /**
@@ -17,7 +18,10 @@ export type Config = Readonly<{
   /** True when the public URL is https: cookies get `Secure`, responses get HSTS. */
   isHttps: boolean;
   dataDir: string;
+  /** The SQLite file in the data dir (used when `database` is SQLite; also the default `db copy` source). */
   databaseFile: string;
+  /** `GATEWAY_DATABASE_URL` resolved: SQLite (the default) or PostgreSQL (docs/postgres.md). */
+  database: DatabaseLocation;
   /** 32-byte master key from `GATEWAY_ENCRYPTION_KEY`, or null to use the generated key file in the data dir. */
   encryptionKey: Buffer | null;
   logLevel: LogLevel;
@@ -193,6 +197,13 @@ const environmentSchema = z.object({
     .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://gateway.example.com' })
     .optional(),
   GATEWAY_DATA_DIR: z.string().min(1).default('./data'),
+  GATEWAY_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, {
+      message: 'must be sqlite:<file> (or empty, the data dir) or postgres://user:password@host:port/database',
+    })
+    .optional(),
+  GATEWAY_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   GATEWAY_ENCRYPTION_KEY: encryptionKeySchema.optional(),
   GATEWAY_LOG_LEVEL: logLevelSchema.default('info'),
   GATEWAY_TRUST_PROXY: trustProxySchema.default(false),
@@ -311,13 +322,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
   const publicUrl = new URL(env.GATEWAY_PUBLIC_URL ?? `http://localhost:${env.GATEWAY_PORT}`);
   const dataDir = isAbsolute(env.GATEWAY_DATA_DIR) ? env.GATEWAY_DATA_DIR : resolve(cwd, env.GATEWAY_DATA_DIR);
   const hour = 60 * 60 * 1000;
+  const databaseFile = resolve(dataDir, 'gateway.db');
+  const database = resolveDatabaseLocation(env.GATEWAY_DATABASE_URL, {
+    cwd,
+    databaseFile,
+    poolSize: env.GATEWAY_DATABASE_POOL_SIZE,
+  });
+  if (database.kind === 'postgres' && env.GATEWAY_ENCRYPTION_KEY == null) {
+    throw new ConfigError(
+      'Invalid configuration:\n  GATEWAY_ENCRYPTION_KEY is required with a PostgreSQL GATEWAY_DATABASE_URL: every replica must decrypt with the same key (docs/postgres.md)',
+    );
+  }
   return Object.freeze({
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     publicUrl,
     isHttps: publicUrl.protocol === 'https:',
     dataDir,
-    databaseFile: resolve(dataDir, 'gateway.db'),
+    databaseFile,
+    database,
     encryptionKey: env.GATEWAY_ENCRYPTION_KEY ?? null,
     logLevel: env.GATEWAY_LOG_LEVEL,
     trustProxy: env.GATEWAY_TRUST_PROXY,
@@ -368,4 +391,20 @@ function decodeKey(value: string): Buffer | null {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return null;
   const key = Buffer.from(value, 'base64');
   return key.length === 32 ? key : null;
+}
+
+/**
+ * `GATEWAY_DATABASE_URL`: unset or `sqlite:` is the data dir's gateway.db; `sqlite:<path>` another file (relative to
+ * the working directory); `postgres://…` PostgreSQL with a pool of `GATEWAY_DATABASE_POOL_SIZE` connections.
+ */
+export function resolveDatabaseLocation(
+  url: string | undefined,
+  options: { cwd: string; databaseFile: string; poolSize: number },
+): DatabaseLocation {
+  if (url === undefined || url === '' || url === 'sqlite:') return { kind: 'sqlite', file: options.databaseFile };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    return { kind: 'sqlite', file: file === ':memory:' || isAbsolute(file) ? file : resolve(options.cwd, file) };
+  }
+  return { kind: 'postgres', url, poolSize: options.poolSize };
 }

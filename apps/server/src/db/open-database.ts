@@ -2,13 +2,32 @@ import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import pg from 'pg';
 import * as schema from './schema.ts';
 
-export type GatewayDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type DatabaseDialect = 'sqlite' | 'postgres';
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+/**
+ * The gateway's database, SQLite or PostgreSQL (docs/postgres.md). Code is written once against the tables of
+ * schema.ts and this type: every query is awaited (never `.get()`, `.all()`, `.run()` or `.values()` on a query
+ * builder, which PostgreSQL lacks; `db.all(sql)`, `db.get(sql)` and `db.run(sql)` for raw SQL work on both), and
+ * a transaction goes through `withTransaction` (with-transaction.ts). `$dialect` picks dialect-specific SQL where
+ * the two differ (sql-dialect.ts).
+ */
+export type GatewayDatabase = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
+  readonly $dialect: DatabaseDialect;
+  /** Closes the file or the pool. */
+  $close(): Promise<void>;
+};
+
+const SQLITE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+const POSTGRES_MIGRATIONS = fileURLToPath(new URL('./migrations-postgres', import.meta.url));
 
 /**
  * Opens (creating if needed) the SQLite file, sets the pragmas the gateway relies on and applies the committed
@@ -36,9 +55,93 @@ export function openDatabase(file: string): GatewayDatabase {
     restrictToOwner(`${file}-wal`);
     restrictToOwner(`${file}-shm`);
   }
-  const db = drizzle({ client, schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return db;
+  const db = drizzleSqlite({ client, schema });
+  migrateSqlite(db, { migrationsFolder: SQLITE_MIGRATIONS });
+  return Object.assign(db, {
+    $dialect: 'sqlite' as const,
+    $close: async () => {
+      client.close();
+    },
+  }) as unknown as GatewayDatabase;
+}
+
+/** Any number, so replicas that start together apply the migrations one after the other. */
+const MIGRATION_LOCK = 7_402_911_335;
+
+// node-postgres returns int8 and numeric as strings (they may not fit a double). Every bigint the gateway stores is
+// a millisecond time, a count or a 0/1 flag, and its sums fit a double exactly, so they are read as numbers — the
+// values the column mappers of schema.ts expect, the same SQLite gives. Process-wide, as the library allows.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+
+export type PostgresOptions = {
+  poolSize?: number;
+  /** How long a query may wait for a free connection of the pool. */
+  connectTimeoutMs?: number;
+};
+
+/**
+ * Connects to PostgreSQL, applies the committed migrations under an advisory lock (replicas starting together wait
+ * for each other instead of racing) and returns the same database type SQLite gives.
+ */
+export async function openPostgresDatabase(url: string, options: PostgresOptions = {}): Promise<GatewayDatabase> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: 'personal-ai-gateway',
+  });
+  // An idle client that loses its server (a restart) emits here; without a listener that would crash the process.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: POSTGRES_MIGRATIONS });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const db = drizzlePostgres({ client: pool, schema: schema as never });
+  return withRawMethods(db, {
+    $dialect: 'postgres' as const,
+    $close: () => pool.end(),
+  });
+}
+
+/**
+ * Gives a PostgreSQL database (or transaction) the raw-SQL methods SQLite's has — `all`, `get`, `run` — so that
+ * code written once runs on both. `run` answers `{ changes }` like better-sqlite3.
+ */
+export function withRawMethods<T extends object>(db: NodePgDatabase<never> | T, extra: object = {}): GatewayDatabase {
+  const target = db as unknown as { execute(query: SQL): Promise<pg.QueryResult> };
+  return Object.assign(db, extra, {
+    all: async (query: SQL) => (await target.execute(query)).rows,
+    get: async (query: SQL) => (await target.execute(query)).rows[0],
+    run: async (query: SQL) => ({ changes: (await target.execute(query)).rowCount ?? 0 }),
+  }) as unknown as GatewayDatabase;
+}
+
+/** Where the database is: `GATEWAY_DATABASE_URL` (config.ts) resolved. */
+export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+
+export async function openGatewayDatabase(location: DatabaseLocation): Promise<GatewayDatabase> {
+  return location.kind === 'sqlite'
+    ? openDatabase(location.file)
+    : openPostgresDatabase(location.url, { poolSize: location.poolSize });
+}
+
+/** The number of rows an insert, update or delete changed, from either database's answer. */
+export function changedRows(result: unknown): number {
+  const value = result as { changes?: number; rowCount?: number | null };
+  return value.changes ?? value.rowCount ?? 0;
 }
 
 /**
