@@ -6,12 +6,13 @@ import type { Vault } from '@pag/vault';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { type GatewayDatabase, openDatabase } from '../db/open-database.ts';
+import { type GatewayDatabase, openDatabase, openPostgresDatabase } from '../db/open-database.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { SetupToken } from '../domain/accounts/setup-token.ts';
 import { type ConnectionsContext, createConnectionsContext } from '../domain/connections/connections-context.ts';
 import type { ResolveHost } from '../domain/outbound/outbound-policy.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
+import { createTestPostgresDatabase, isPostgresRun } from './open-test-database.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -59,7 +60,18 @@ export async function buildTestApp(
     ),
     ...options.config,
   };
-  const db = openDatabase(config.databaseFile);
+  // On a PostgreSQL run (GATEWAY_TEST_POSTGRES_URL), each app gets a new database of its own, unless the test
+  // names one (a restart on the same database).
+  let dropDatabase = async () => {};
+  if (isPostgresRun() && environment.GATEWAY_DATABASE_URL === undefined && options.config?.database === undefined) {
+    const created = await createTestPostgresDatabase();
+    config.database = { kind: 'postgres', url: created.url, poolSize: 4 };
+    dropDatabase = created.drop;
+  }
+  const db =
+    config.database.kind === 'postgres'
+      ? await openPostgresDatabase(config.database.url, { poolSize: config.database.poolSize })
+      : openDatabase(config.database.file);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, callback) {
@@ -96,7 +108,8 @@ export async function buildTestApp(
     },
     close: async () => {
       await app.close();
-      db.$client.close();
+      await db.$close();
+      await dropDatabase();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
