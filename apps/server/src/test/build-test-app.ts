@@ -46,7 +46,7 @@ export async function buildTestApp(
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-  const config: Config = {
+  let config: Config = {
     ...loadConfig(
       {
         GATEWAY_DATA_DIR: dataDir,
@@ -65,7 +65,7 @@ export async function buildTestApp(
   let dropDatabase = async () => {};
   if (isPostgresRun() && environment.GATEWAY_DATABASE_URL === undefined && options.config?.database === undefined) {
     const created = await createTestPostgresDatabase();
-    config.database = { kind: 'postgres', url: created.url, poolSize: 4 };
+    config = { ...config, database: { kind: 'postgres', url: created.url, poolSize: 4 } };
     dropDatabase = created.drop;
   }
   const db =
