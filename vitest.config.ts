@@ -12,6 +12,13 @@ const ROOT = new URL('./', import.meta.url);
 export const TIMING_TESTS = '**/*.timing.test.ts';
 
 /**
+ * Tests of several gateway processes on one PostgreSQL (docs/postgres.md §6): they run only where a PostgreSQL
+ * server is given (`GATEWAY_TEST_POSTGRES_URL`, set by test-all.mjs for the server's second run).
+ */
+export const POSTGRES_ONLY_TESTS = '**/*.postgres.test.ts';
+const hasPostgres = (process.env.GATEWAY_TEST_POSTGRES_URL ?? '') !== '';
+
+/**
  * The folders `pnpm test` covers, each a vitest project named after its folder. packages/conformance is left out
  * on purpose: it runs the real Codex CLI and has its own command. So is e2e/bench, the benchmark's smoke test (a
  * timing job); the Playwright specs in e2e/ run with their own command.
@@ -42,7 +49,7 @@ export default defineConfig({
         test: {
           name: basename(dir),
           root: fileURLToPath(new URL(dir, ROOT)),
-          exclude: [...configDefaults.exclude, TIMING_TESTS],
+          exclude: [...configDefaults.exclude, TIMING_TESTS, ...(hasPostgres ? [] : [POSTGRES_ONLY_TESTS])],
         },
       };
     }),

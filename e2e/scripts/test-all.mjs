@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPostgresBin, startTestPostgres } from './start-test-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const reports = join(root, '.vitest-reports');
@@ -51,6 +52,23 @@ function ensureChromium() {
   );
   if (update.status === 0 && install.status === 0 && existsSync(chromium)) return true;
   problems.push(`Chromium is missing: run "sudo apt-get install chromium" or set CHROMIUM_PATH`);
+  return false;
+}
+
+function ensurePostgres() {
+  if (findPostgresBin() !== undefined) return true;
+  console.log("\n=== PostgreSQL not found: installing Debian's postgresql package");
+  const isRoot = process.getuid?.() === 0;
+  const prefix = isRoot ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', 'postgresql']]) {
+    spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(isRoot ? [] : ['apt-get']), ...args], {
+      stdio: 'inherit',
+      env,
+    });
+  }
+  if (findPostgresBin() !== undefined) return true;
+  problems.push('PostgreSQL is missing: run "sudo apt-get install postgresql"');
   return false;
 }
 
@@ -101,6 +119,39 @@ runPnpm('unit and integration tests (vitest)', [
   `--outputFile.json=${join(reports, 'vitest.json')}`,
 ]);
 countVitest();
+// The server's suites once more on PostgreSQL (docs/postgres.md §6): every test app gets a database of its own on a
+// throwaway server, and the *.postgres.test.ts files (replicas on one database) run too.
+if (ensurePostgres()) {
+  let server;
+  try {
+    server = await startTestPostgres();
+  } catch (error) {
+    problems.push(`PostgreSQL did not start: ${error.message}`);
+  }
+  if (server !== undefined) {
+    try {
+      run(
+        'server integration tests on PostgreSQL (vitest)',
+        pnpm[0],
+        [
+          ...pnpm.slice(1),
+          'exec',
+          'vitest',
+          'run',
+          '--project',
+          'server',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${join(reports, 'vitest-postgres.json')}`,
+        ],
+        { env: { ...process.env, GATEWAY_TEST_POSTGRES_URL: server.url } },
+      );
+    } finally {
+      server.stop();
+    }
+    countVitest('vitest-postgres.json', 'vitest on PostgreSQL');
+  }
+}
 // Tests whose assertions are upper bounds on wall time, and the benchmark's smoke test: left out of `pnpm test`,
 // run here with retries (vitest.timing.config.ts), counted like the others.
 runPnpm('timing-sensitive tests (tolerant)', [
