@@ -138,6 +138,7 @@ export const postgresSchema: Record<string, AnyPostgresTable> = Object.fromEntri
   }),
 );
 
+// Named exports, for drizzle-kit (it reads a schema file's exports); the schema test checks none is missing.
 export const {
   users,
   sessions,
@@ -159,4 +160,8 @@ export const {
   usageCustomPrices,
   quotaSnapshots,
   modelAliases,
+  rateLimitCounters,
+  signInFailures,
+  leases,
+  gatewayMeta,
 } = postgresSchema;

@@ -486,3 +486,51 @@ export const modelAliases = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.pattern] })],
 );
+
+// ---- State the replicas of one gateway share (issue 21, docs/postgres.md §4) ----
+// Kept here rather than in each process's memory so that two processes on one database agree; on a single SQLite
+// process they cost a write or two where a Map cost nothing, only on the rare paths that use them (sign-in attempts,
+// the OAuth endpoints, cleanup).
+
+/**
+ * Fixed-window request counters of the routes' rate limits (@fastify/rate-limit's store): one row per route and
+ * client key, counted with one upsert, so every replica sees every attempt.
+ */
+export const rateLimitCounters = sqliteTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowStartedAt: integer('window_started_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('rate_limit_counters_window').on(table.windowStartedAt)],
+);
+
+/** Failed sign-ins per account (the login throttle's sliding window), whatever address or replica they reach. */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The account's lower-cased email. */
+    account: text('account').notNull(),
+    failedAt: integer('failed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('sign_in_failures_account_time').on(table.account, table.failedAt)],
+);
+
+/**
+ * Work one replica at a time should do (the cleanup pass, polling one device sign-in): the holder renews its lease
+ * before `expiresAt`; when it stops (a crash), another takes the lease once it has expired.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Facts about the database itself, e.g. the id of the encryption key every replica must have. */
+export const gatewayMeta = sqliteTable('gateway_meta', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
