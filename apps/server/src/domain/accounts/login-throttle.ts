@@ -1,47 +1,53 @@
+import { and, desc, eq, gt, lte } from 'drizzle-orm';
+import { signInFailures } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
+
 /**
  * Counts failed sign-ins per account, whatever address they come from, so a password cannot be guessed by
- * spreading attempts over many IPs (the per-IP limit lives on the route). In memory: the server is the only
- * process that signs users in, and a restart granting a fresh window is acceptable for a few-user gateway.
+ * spreading attempts over many IPs (the per-IP limit lives on the route): `maxFailures` failures within `windowMs`
+ * lock the account until the oldest of them leaves the window. In the database, so that replicas on one PostgreSQL
+ * share the count (docs/postgres.md §4) and a restart grants no fresh window; the cleanup scheduler purges rows
+ * older than the window.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
+  readonly #context: DomainContext;
   readonly #maxFailures: number;
   readonly #windowMs: number;
-  readonly #now: () => number;
-  /** Bounds memory if someone sprays random emails. */
-  readonly #maxTrackedAccounts = 10_000;
 
-  constructor(options: { maxFailures: number; windowMs: number; now: () => number }) {
+  constructor(options: DomainContext & { maxFailures: number; windowMs: number }) {
+    this.#context = { db: options.db, now: options.now };
     this.#maxFailures = options.maxFailures;
     this.#windowMs = options.windowMs;
-    this.#now = options.now;
   }
 
   /** Seconds until the account may try again, or null if it may try now. */
-  retryAfterSeconds(account: string): number | null {
-    const recent = this.#recent(account);
-    if (recent.length < this.#maxFailures) return null;
-    const oldest = recent[recent.length - this.#maxFailures] ?? this.#now();
-    return Math.max(1, Math.ceil((oldest + this.#windowMs - this.#now()) / 1000));
+  async retryAfterSeconds(account: string): Promise<number | null> {
+    const now = this.#context.now();
+    const recent = await this.#context.db
+      .select({ failedAt: signInFailures.failedAt })
+      .from(signInFailures)
+      .where(and(eq(signInFailures.account, account), gt(signInFailures.failedAt, new Date(now - this.#windowMs))))
+      .orderBy(desc(signInFailures.failedAt))
+      .limit(this.#maxFailures);
+    const oldest = recent[this.#maxFailures - 1];
+    if (oldest === undefined) return null;
+    return Math.max(1, Math.ceil((oldest.failedAt.getTime() + this.#windowMs - now) / 1000));
   }
 
-  recordFailure(account: string): void {
-    const recent = this.#recent(account);
-    recent.push(this.#now());
-    this.#failures.delete(account);
-    this.#failures.set(account, recent.slice(-this.#maxFailures));
-    if (this.#failures.size > this.#maxTrackedAccounts) {
-      const oldestKey = this.#failures.keys().next().value;
-      if (oldestKey != null) this.#failures.delete(oldestKey);
-    }
+  async recordFailure(account: string): Promise<void> {
+    await this.#context.db.insert(signInFailures).values({ account, failedAt: new Date(this.#context.now()) });
   }
 
-  recordSuccess(account: string): void {
-    this.#failures.delete(account);
+  async recordSuccess(account: string): Promise<void> {
+    await this.#context.db.delete(signInFailures).where(eq(signInFailures.account, account));
   }
 
-  #recent(account: string): number[] {
-    const cutoff = this.#now() - this.#windowMs;
-    return (this.#failures.get(account) ?? []).filter((time) => time > cutoff);
+  /** Failures that no longer count (cleanup), all accounts. */
+  static async deleteExpired(context: DomainContext, windowMs: number): Promise<number> {
+    const deleted = await context.db
+      .delete(signInFailures)
+      .where(lte(signInFailures.failedAt, new Date(context.now() - windowMs)))
+      .returning({ id: signInFailures.id });
+    return deleted.length;
   }
 }
