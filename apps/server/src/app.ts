@@ -281,6 +281,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       maxClients: config.oauthMaxClients,
     },
     mcpSessions,
+    mcpSessionMode: config.mcpSessions,
     outbound,
     operatorDefaults,
     metrics,

@@ -107,6 +107,12 @@ export type Config = Readonly<{
    */
   corsOrigins: readonly string[];
   /**
+   * How `/mcp` keeps MCP sessions: `memory` (Streamable HTTP sessions held by this process, with the notification
+   * stream) or `stateless` (every POST stands alone, so any replica behind a load balancer can answer it; no GET
+   * stream). Default: memory on SQLite, stateless on PostgreSQL (docs/postgres.md §4).
+   */
+  mcpSessions: 'memory' | 'stateless';
+  /**
    * Bearer token a Prometheus scraper presents on `GET /metrics` (compared in constant time); null: only callers on
    * the gateway host, not through a proxy, may scrape (docs/metrics.md).
    */
@@ -257,6 +263,7 @@ const environmentSchema = z.object({
   GATEWAY_STREAM_MAX_MIB: boundedNumber({ min: 1, max: 1024, unit: 'MiB' }).default(4),
   GATEWAY_STREAM_TOTAL_MAX_MIB: boundedNumber({ min: 1, max: 64 * 1024, unit: 'MiB' }).default(256),
   GATEWAY_CORS_ORIGINS: originListSchema.default([]),
+  GATEWAY_MCP_SESSIONS: z.enum(['memory', 'stateless']).optional(),
   GATEWAY_METRICS_TOKEN: z
     .string()
     .min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' })
@@ -378,6 +385,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd: st
     streamMaxBytes: env.GATEWAY_STREAM_MAX_MIB * 1024 * 1024,
     streamTotalMaxBytes: env.GATEWAY_STREAM_TOTAL_MAX_MIB * 1024 * 1024,
     corsOrigins: Object.freeze(env.GATEWAY_CORS_ORIGINS),
+    mcpSessions: env.GATEWAY_MCP_SESSIONS ?? (database.kind === 'postgres' ? 'stateless' : 'memory'),
     metricsToken: env.GATEWAY_METRICS_TOKEN ?? null,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   });

@@ -53,6 +53,8 @@ export type RouteServices = {
     maxClients: number;
   };
   mcpSessions: McpSessionRegistry;
+  /** `GATEWAY_MCP_SESSIONS`: sessions in this process's memory, or none (replicas; docs/postgres.md §4). */
+  mcpSessionMode: 'memory' | 'stateless';
   /** The rule for users' upstream URLs; reset after an admin changes it. */
   outbound: OutboundPolicy;
   /** The operator settings' defaults from the environment, until an admin saves them. */

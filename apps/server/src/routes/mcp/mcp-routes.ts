@@ -81,6 +81,8 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       throw error;
     }
 
+    if (services.mcpSessionMode === 'stateless') return handleStateless(request, reply, caller);
+
     const sessionHeader = request.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' ? sessionHeader : null;
     let transport: StreamableHTTPServerTransport;
@@ -105,6 +107,37 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       return jsonRpcError(reply, 400, -32000, 'No valid Mcp-Session-Id header: start with an initialize request.');
     }
 
+    request.log.info(
+      { event: 'mcp.request', userId: caller.userId, clientId: caller.clientId, method: request.method },
+      'MCP request',
+    );
+    await transport.handleRequest(request.raw, handOverResponse(reply), request.body);
+  };
+
+  /**
+   * Stateless mode (replicas behind a load balancer, docs/postgres.md §4): each POST gets a server and transport
+   * of its own, closed when the answer ends, so no request depends on the replica that answered the one before.
+   * The SDK then issues no `Mcp-Session-Id`; a GET stream or a DELETE has nothing to refer to.
+   */
+  const handleStateless = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    caller: Awaited<ReturnType<typeof verifyMcpAccessToken>>,
+  ) => {
+    if (request.method !== 'POST') {
+      reply.header('allow', 'POST');
+      return jsonRpcError(reply, 405, -32000, 'This gateway keeps no MCP sessions: send every request as a POST.');
+    }
+    const server = createGatewayMcpServer(toolDependencies, {
+      userId: caller.userId,
+      clientId: caller.clientId || null,
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    reply.raw.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
     request.log.info(
       { event: 'mcp.request', userId: caller.userId, clientId: caller.clientId, method: request.method },
       'MCP request',
