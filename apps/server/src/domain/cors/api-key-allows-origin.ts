@@ -6,7 +6,7 @@ import { jsonArrayContains } from './json-array-contains.ts';
 
 // The database looks into every key's origin list itself: a preflight reads one row at most, whatever the number of
 // keys, and nothing is cached, so a removed origin is refused on the very next preflight.
-const selectKeyWithOrigin = preparedQuery('api-key-with-origin', (db) =>
+const selectKeyWithOrigin = preparedQuery('select_api_key_with_origin', (db) =>
   db
     .select({ id: apiKeys.id })
     .from(apiKeys)

@@ -7,7 +7,7 @@ import { jsonArrayContains } from './json-array-contains.ts';
 // As for API keys (api-key-allows-origin.ts): the database looks into every connected app's origin list, nothing
 // cached. A connected app's policy row is written when the user approves it (with its redirect URIs' origins), so the
 // preflight sees the app's own origin from its first request.
-const selectAppWithOrigin = preparedQuery('app-policy-with-origin', (db) =>
+const selectAppWithOrigin = preparedQuery('select_app_policy_with_origin', (db) =>
   db
     .select({ clientId: appPolicies.clientId })
     .from(appPolicies)

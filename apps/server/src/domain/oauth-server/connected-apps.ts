@@ -109,7 +109,7 @@ export async function listConnectedApps(context: OAuthStoreContext, userId: stri
  * allowed origins keep the browser app able to read that 401 (CORS) and so to show "not connected" instead of "cannot
  * reach the gateway"; a reconnect finds the user's settings again (docs/app-connect.md §5). Returns how many grants
  * were revoked; a grant of another user is never touched. One statement (the families are chosen by the same delete
- * that removes them), so a token issued meanwhile under a revoked grant goes too, and two revocations at once count
+ * that removes them): no window between reading the grants and deleting them, and two revocations at once count
  * each grant once.
  */
 export async function revokeConnectedApps(

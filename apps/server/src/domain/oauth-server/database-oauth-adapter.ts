@@ -34,13 +34,13 @@ const recordColumns = {
 };
 
 // Token lookups run on every MCP request and every app's AI request: built and prepared once per database.
-const selectRecord = preparedQuery('oauth-record-by-id', (db) =>
+const selectRecord = preparedQuery('select_oauth_record_by_id', (db) =>
   db
     .select(recordColumns)
     .from(oauthRecords)
     .where(eq(oauthRecords.id, sql.placeholder('id'))),
 );
-const selectRecordByUid = preparedQuery('oauth-record-by-uid', (db) =>
+const selectRecordByUid = preparedQuery('select_oauth_record_by_uid', (db) =>
   db
     .select(recordColumns)
     .from(oauthRecords)

@@ -4,7 +4,7 @@ import { preparedQuery } from '../../db/prepared-query.ts';
 import { appPolicies } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
-const selectPolicy = preparedQuery('app-policy-by-user-client', (db) =>
+const selectPolicy = preparedQuery('select_app_policy', (db) =>
   db
     .select()
     .from(appPolicies)
