@@ -248,7 +248,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'app list': {
         const { listRegisteredApps } = await import('../domain/oauth-server/list-registered-apps.ts');
-        const apps = listRegisteredApps({ db, now: context.now, vault });
+        const apps = await listRegisteredApps({ db, now: context.now, vault });
         if (values.json === true) print(JSON.stringify(apps, null, 2));
         else
           for (const app of apps)
@@ -261,7 +261,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const clientId = positionals[2] ?? values.id;
         if (clientId == null || clientId === '') throw new UsageError('"app remove" needs the client id');
         const { removeAppClient } = await import('../domain/oauth-server/remove-app-client.ts');
-        const { disconnectedUsers } = removeAppClient({ db, now: context.now, vault }, clientId);
+        const { disconnectedUsers } = await removeAppClient({ db, now: context.now, vault }, clientId);
         io.stderr.write(`removed app ${clientId}; disconnected it for ${disconnectedUsers} user(s)\n`);
         return 0;
       }

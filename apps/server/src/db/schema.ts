@@ -60,7 +60,8 @@ export const apiKeys = sqliteTable(
       .notNull()
       .default('field'),
     // The key's caller policy (`CallerPolicy` of @pag/contracts, docs/cors.md §1),
-    // as three columns so the CORS preflight can ask SQLite for an origin (json_each) without reading every row.
+    // as three columns so the CORS preflight can ask the database for an origin (domain/cors/json-array-contains.ts)
+    // without reading every row.
     /** Null: every model of the user; else a JSON array of `provider/model` and `provider/*` patterns. */
     allowedModels: text('allowed_models', { mode: 'json' }).$type<string[]>(),
     /** Never reach a paid API key with this key, whatever the user's fallback setting. */

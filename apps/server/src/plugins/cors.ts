@@ -55,7 +55,7 @@ export const corsPlugin = fp(
       reply.header('vary', 'Origin');
       const origin = crossOriginOf(request, options.publicOrigin);
       if (request.method === 'OPTIONS') {
-        if (origin != null && isAllowed(origin)) {
+        if (origin != null && (await isAllowed(origin))) {
           reply
             .header('access-control-allow-origin', origin)
             .header('access-control-allow-methods', ALLOW_METHODS)
@@ -68,7 +68,7 @@ export const corsPlugin = fp(
         return reply.code(204).header('content-length', '0').send();
       }
       if (origin == null) return;
-      if (isAllowed(origin)) {
+      if (await isAllowed(origin)) {
         reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSE_HEADERS);
       } else {
         refuse(request, origin);

@@ -14,7 +14,7 @@ import type { GoogleTokenManager } from '../domain/google/google-token-manager.t
 import type { McpSessionRegistry } from '../domain/mcp/mcp-session-registry.ts';
 import type { GatewayMetrics } from '../domain/metrics/gateway-metrics.ts';
 import type { ResumableStreamStore } from '../domain/note-app/resumable-stream-store.ts';
-import type { OAuthStoreContext } from '../domain/oauth-server/sqlite-oauth-adapter.ts';
+import type { OAuthStoreContext } from '../domain/oauth-server/database-oauth-adapter.ts';
 import type { OutboundPolicy } from '../domain/outbound/outbound-policy.ts';
 import type { QuotaReader } from '../domain/quota/quota-reader.ts';
 import type { UsageLedger } from '../domain/usage/usage-ledger.ts';

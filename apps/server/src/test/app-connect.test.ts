@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
@@ -171,9 +172,9 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
   it('issue 19: a connected app’s requests are usage-ledger rows under its client id, with the fake’s counts', async () => {
     const { client, tokens } = await connect(await registerDynamically());
     const appRows = () =>
-      gateway.test.db.$client
-        .prepare('select * from usage_events where app_client_id = ?')
-        .all(client.client_id) as Record<string, unknown>[];
+      gateway.test.db.all<Record<string, unknown>>(
+        sql`select * from usage_events where app_client_id = ${client.client_id}`,
+      );
     gateway.fakeCodex.enqueueScenarios(
       {
         kind: 'stream',
@@ -188,9 +189,9 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
     );
     expect((await chat(tokens.access_token)).status).toBe(200);
     expect((await chat(tokens.access_token, '/v1/chat/completions')).status).toBe(200);
-    await expect.poll(() => appRows().length, { timeout: 5_000, interval: 50 }).toBe(2);
+    await expect.poll(async () => (await appRows()).length, { timeout: 5_000, interval: 50 }).toBe(2);
     const common = { user_id: user.userId, caller_kind: 'app', api_key_id: null, provider: 'chatgpt', status: 200 };
-    expect(appRows()).toEqual(
+    expect(await appRows()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ...common, route: '/api/ai/chat', input_tokens: 151, output_tokens: 51 }),
         expect.objectContaining({
@@ -361,7 +362,7 @@ describe('issue 18: Connect AI gateway (OAuth 2.1 code + PKCE, scope ai)', () =>
 
     // Nobody connected it yet, and the cleanup of abandoned registrations must still leave it alone.
     const store = { db: gateway.test.db, now: gateway.test.connections.now, vault: gateway.test.vault };
-    deleteUnusedClients(store, { olderThanMs: -60_000 });
+    await deleteUnusedClients(store, { olderThanMs: -60_000 });
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: 'none' };
     const { tokens, view } = await connect(client);
     expect(view).toMatchObject({ clientId, clientName: 'Notes (pre-registered)' });

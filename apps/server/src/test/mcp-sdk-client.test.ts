@@ -7,7 +7,9 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oauthRecords } from '../db/schema.ts';
 import { deleteUser } from '../domain/accounts/delete-user.ts';
 import { ConsentingBrowser, type ConsentOutcome } from './consenting-browser.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
@@ -169,9 +171,9 @@ describe('issue 8: the official MCP SDK client end to end over real HTTP', () =>
     const { client, transport, provider } = await connectWithOAuth(gateway, alice, 'none');
     // This client's rows only: earlier tests' asks may still be on their way to the table.
     const ledgerRows = () =>
-      gateway.test.db.$client
-        .prepare("select * from usage_events where route = '/mcp' and app_client_id = ?")
-        .all(provider.clientInformation()?.client_id) as Record<string, unknown>[];
+      gateway.test.db.all<Record<string, unknown>>(
+        sql`select * from usage_events where route = '/mcp' and app_client_id = ${provider.clientInformation()?.client_id ?? null}`,
+      );
     try {
       gateway.fakeCodex.enqueueScenarios({
         kind: 'stream',
@@ -181,9 +183,9 @@ describe('issue 8: the official MCP SDK client end to end over real HTTP', () =>
       const answer = (await client.callTool({ name: 'ask', arguments: { prompt: 'count me' } })) as CallToolResult;
       expect(answer.isError).toBeFalsy();
       await client.callTool({ name: 'list_models', arguments: {} });
-      await expect.poll(() => ledgerRows().length, { timeout: 5_000, interval: 50 }).toBe(1);
+      await expect.poll(async () => (await ledgerRows()).length, { timeout: 5_000, interval: 50 }).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 400));
-      const rows = ledgerRows();
+      const rows = await ledgerRows();
       expect(rows).toEqual([
         expect.objectContaining({
           user_id: alice.userId,
@@ -244,10 +246,11 @@ describe('issue 8: the official MCP SDK client end to end over real HTTP', () =>
       expect((await client.listTools()).tools).toHaveLength(3);
       await deleteUser(gateway.test.connections, 'carol@gateway.test');
       await expect(client.listTools()).rejects.toThrow();
-      const left = gateway.test.db.$client
-        .prepare('select count(*) as count from oauth_records where user_id = ?')
-        .get(carol.userId) as { count: number };
-      expect(left.count).toBe(0);
+      const [left] = await gateway.test.db
+        .select({ count: count() })
+        .from(oauthRecords)
+        .where(eq(oauthRecords.userId, carol.userId));
+      expect(left?.count).toBe(0);
     } finally {
       await client.close().catch(() => undefined);
       void transport;

@@ -2,22 +2,21 @@ import { sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { appPolicies } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { jsonArrayContains } from './json-array-contains.ts';
 
-// As for API keys (api-key-allows-origin.ts): SQLite looks into every connected app's origin list, nothing cached.
-// A connected app's policy row is written when the user approves it (with its redirect URIs' origins), so the
+// As for API keys (api-key-allows-origin.ts): the database looks into every connected app's origin list, nothing
+// cached. A connected app's policy row is written when the user approves it (with its redirect URIs' origins), so the
 // preflight sees the app's own origin from its first request.
-const selectAppWithOrigin = preparedQuery((db) =>
+const selectAppWithOrigin = preparedQuery('select_app_policy_with_origin', (db) =>
   db
     .select({ clientId: appPolicies.clientId })
     .from(appPolicies)
-    .where(
-      sql`exists (select 1 from json_each(${appPolicies.allowedOrigins}) where json_each.value = ${sql.placeholder('origin')})`,
-    )
-    .limit(1)
-    .prepare(),
+    .where(jsonArrayContains(db, appPolicies.allowedOrigins, sql.placeholder('origin')))
+    .limit(1),
 );
 
 /** Whether any user's connected app lists this browser origin among its allowed origins. */
-export function appAllowsOrigin(context: DomainContext, origin: string): boolean {
-  return selectAppWithOrigin(context.db).get({ origin }) != null;
+export async function appAllowsOrigin(context: DomainContext, origin: string): Promise<boolean> {
+  const [row] = await selectAppWithOrigin(context.db).execute({ origin });
+  return row != null;
 }

@@ -4,10 +4,10 @@ import type Provider from 'oidc-provider';
 import { GatewayError } from '../gateway-error.ts';
 import { isLoopbackHost } from './check-redirect-uris.ts';
 import { findUserGrantId } from './connected-apps.ts';
+import type { OAuthStoreContext } from './database-oauth-adapter.ts';
 import { AI_SCOPE, SCOPE_DESCRIPTIONS } from './oauth-scopes.ts';
 import { type OAuthResources, planAuthorizationScope, scopeOfResource } from './plan-authorization-scope.ts';
 import { ensureAppPolicy } from './read-app-policy.ts';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 type RawExchange = { req: IncomingMessage; res: ServerResponse };
 
@@ -53,7 +53,7 @@ export async function describeAuthorizationRequest(
     redirectUri,
     redirectHost: redirect?.host ?? redirectUri,
     isLoopbackRedirect: redirect != null && isLoopbackHost(redirect.hostname),
-    isKnownApp: findUserGrantId(options.store, options.userId, client.clientId) != null,
+    isKnownApp: (await findUserGrantId(options.store, options.userId, client.clientId)) != null,
     scopes: planned.scope.split(' ').map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
     resource: planned.resources[0] ?? options.resources.mcp,
   };
@@ -90,7 +90,7 @@ export async function decideAuthorizationRequest(
   }
   // One grant per user and app: a re-approval extends the user's existing grant, so Connected apps lists the app
   // once and revoking it revokes everything it was ever given.
-  const existingId = findUserGrantId(options.store, options.userId, client.clientId);
+  const existingId = await findUserGrantId(options.store, options.userId, client.clientId);
   const existing = existingId == null ? undefined : await provider.Grant.find(existingId);
   const grant =
     existing != null && existing.accountId === options.userId && existing.clientId === client.clientId
@@ -108,7 +108,7 @@ export async function decideAuthorizationRequest(
   grant.addOIDCScope(planned.scope);
   const grantId = await grant.save();
   if (scopes.includes(AI_SCOPE)) {
-    ensureAppPolicy(options.store, {
+    await ensureAppPolicy(options.store, {
       userId: options.userId,
       clientId: client.clientId,
       redirectUris: client.redirectUris ?? [],

@@ -2,12 +2,13 @@ import type { CallerPolicy } from '@pag/contracts';
 import { appPolicies } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { findUserGrantId, readClientMetadata } from './connected-apps.ts';
+import type { OAuthStoreContext } from './database-oauth-adapter.ts';
 import { readAppPolicy } from './read-app-policy.ts';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 /** The client of one of the user's connected apps, or not_found (never another user's: the grant is the user's). */
-function requireConnectedClient(context: OAuthStoreContext, userId: string, clientId: string) {
-  const client = findUserGrantId(context, userId, clientId) == null ? null : readClientMetadata(context, clientId);
+async function requireConnectedClient(context: OAuthStoreContext, userId: string, clientId: string) {
+  const client =
+    (await findUserGrantId(context, userId, clientId)) == null ? null : await readClientMetadata(context, clientId);
   if (client == null) {
     throw new GatewayError('not_found', 'No connected app with that client id: it may have been disconnected.');
   }
@@ -15,20 +16,20 @@ function requireConnectedClient(context: OAuthStoreContext, userId: string, clie
 }
 
 /** `GET /api/connected-apps/:clientId/policy`: what the app may do for this user (docs/app-connect.md §5). */
-export function getConnectedAppPolicy(
+export async function getConnectedAppPolicy(
   context: OAuthStoreContext,
   options: { userId: string; clientId: string },
-): CallerPolicy {
-  const client = requireConnectedClient(context, options.userId, options.clientId);
+): Promise<CallerPolicy> {
+  const client = await requireConnectedClient(context, options.userId, options.clientId);
   return readAppPolicy(context, { ...options, redirectUris: client.redirectUris });
 }
 
 /** `PUT /api/connected-apps/:clientId/policy`: replaces the app's policy for this user; its next request obeys it. */
-export function saveConnectedAppPolicy(
+export async function saveConnectedAppPolicy(
   context: OAuthStoreContext,
   options: { userId: string; clientId: string; policy: CallerPolicy },
-): CallerPolicy {
-  requireConnectedClient(context, options.userId, options.clientId);
+): Promise<CallerPolicy> {
+  await requireConnectedClient(context, options.userId, options.clientId);
   const values = {
     allowedModels: options.policy.allowedModels,
     subscriptionOnly: options.policy.subscriptionOnly,
@@ -37,10 +38,9 @@ export function saveConnectedAppPolicy(
     ...(options.policy.routing === undefined ? {} : { routingRules: options.policy.routing }),
     updatedAt: new Date(context.now()),
   };
-  context.db
+  await context.db
     .insert(appPolicies)
     .values({ userId: options.userId, clientId: options.clientId, ...values })
-    .onConflictDoUpdate({ target: [appPolicies.userId, appPolicies.clientId], set: values })
-    .run();
+    .onConflictDoUpdate({ target: [appPolicies.userId, appPolicies.clientId], set: values });
   return getConnectedAppPolicy(context, { userId: options.userId, clientId: options.clientId });
 }

@@ -1,12 +1,12 @@
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { findUserById } from '../accounts/find-user.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
+import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 import type { OAuthKeys } from './oauth-keys.ts';
 import { AI_SCOPE, MCP_SCOPE } from './oauth-scopes.ts';
 import { canonicalResource, planAuthorizationScope, scopeOfResource } from './plan-authorization-scope.ts';
 import { refuseFetchedClientUris } from './refuse-fetched-client-uris.ts';
 import { OAUTH_ERROR_PAGE_CSP, renderOAuthErrorPage } from './render-oauth-error-page.ts';
-import { type OAuthStoreContext, SqliteOAuthAdapter } from './sqlite-oauth-adapter.ts';
 import { toPublishedMetadata } from './to-published-metadata.ts';
 
 export type OAuthServerSettings = {
@@ -62,7 +62,7 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
   );
 
   const configuration: Configuration = {
-    adapter: (name: string) => new SqliteOAuthAdapter(name, context),
+    adapter: (name: string) => new DatabaseOAuthAdapter(name, context),
     clients: [],
     jwks: settings.keys.jwks,
     cookies: {
@@ -71,8 +71,8 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       long: { httpOnly: true, sameSite: 'lax', signed: true },
       short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
-    findAccount: (_ctx, accountId) => {
-      const user = findUserById(context, accountId);
+    findAccount: async (_ctx, accountId) => {
+      const user = await findUserById(context, accountId);
       return user == null ? undefined : { accountId: user.id, claims: () => ({ sub: user.id }) };
     },
     routes: {

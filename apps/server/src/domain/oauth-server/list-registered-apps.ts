@@ -1,7 +1,7 @@
-import { desc } from 'drizzle-orm';
-import { registeredApps } from '../../db/schema.ts';
+import { and, countDistinct, desc, eq } from 'drizzle-orm';
+import { oauthRecords, registeredApps } from '../../db/schema.ts';
 import { readClientMetadata } from './connected-apps.ts';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
+import type { OAuthStoreContext } from './database-oauth-adapter.ts';
 
 export type RegisteredAppSummary = {
   clientId: string;
@@ -13,20 +13,21 @@ export type RegisteredAppSummary = {
 };
 
 /** The apps the operator pre-registered (`gateway app list`), newest first. */
-export function listRegisteredApps(context: OAuthStoreContext): RegisteredAppSummary[] {
-  const countUsers = context.db.$client.prepare(
-    "select count(distinct user_id) as count from oauth_records where kind = 'Grant' and client_id = ?",
+export async function listRegisteredApps(context: OAuthStoreContext): Promise<RegisteredAppSummary[]> {
+  const rows = await context.db.select().from(registeredApps).orderBy(desc(registeredApps.createdAt));
+  return Promise.all(
+    rows.map(async (row) => {
+      const [users] = await context.db
+        .select({ count: countDistinct(oauthRecords.userId) })
+        .from(oauthRecords)
+        .where(and(eq(oauthRecords.kind, 'Grant'), eq(oauthRecords.clientId, row.clientId)));
+      return {
+        clientId: row.clientId,
+        name: row.name,
+        redirectUris: (await readClientMetadata(context, row.clientId))?.redirectUris ?? [],
+        connectedUsers: users?.count ?? 0,
+        createdAt: row.createdAt.toISOString(),
+      };
+    }),
   );
-  return context.db
-    .select()
-    .from(registeredApps)
-    .orderBy(desc(registeredApps.createdAt))
-    .all()
-    .map((row) => ({
-      clientId: row.clientId,
-      name: row.name,
-      redirectUris: readClientMetadata(context, row.clientId)?.redirectUris ?? [],
-      connectedUsers: (countUsers.get(row.clientId) as { count: number }).count,
-      createdAt: row.createdAt.toISOString(),
-    }));
 }

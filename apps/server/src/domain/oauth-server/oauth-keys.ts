@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { JWKS } from 'oidc-provider';
-import { type OAuthStoreContext, SqliteOAuthAdapter } from './sqlite-oauth-adapter.ts';
+import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 
 /** The authorization server's own secrets: cookie-signing keys and its signing JWKS (private keys included). */
 export type OAuthKeys = { cookieKeys: string[]; jwks: JWKS };
@@ -12,10 +12,11 @@ const KEYS_ID = 'current';
  * Loads the keys from the database, creating them on first start. They live encrypted in `oauth_records` like
  * every other authorization-server secret, so a restart keeps cookies and signatures valid and a copy of the
  * database without the vault key reveals nothing. Access tokens are opaque; the RSA key signs only what
- * oidc-provider insists on signing (its JWKS must not be empty).
+ * oidc-provider insists on signing (its JWKS must not be empty). Created at most once: replicas (or processes) that
+ * start together on an empty database each generate keys, the first stored wins and every one uses the stored keys.
  */
 export async function loadOrCreateOAuthKeys(context: OAuthStoreContext): Promise<OAuthKeys> {
-  const store = new SqliteOAuthAdapter(KEYS_KIND, context);
+  const store = new DatabaseOAuthAdapter(KEYS_KIND, context);
   const stored = (await store.find(KEYS_ID)) as OAuthKeys | undefined;
   if (stored?.cookieKeys != null && stored.jwks != null) return { cookieKeys: stored.cookieKeys, jwks: stored.jwks };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -24,6 +25,12 @@ export async function loadOrCreateOAuthKeys(context: OAuthStoreContext): Promise
     cookieKeys: [randomBytes(32).toString('base64url')],
     jwks: { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] as JWKS['keys'] },
   };
-  await store.upsert(KEYS_ID, keys as never);
-  return keys;
+  if (stored != null) {
+    // A record without keys (never written so by this code) is replaced, as it always was.
+    await store.upsert(KEYS_ID, keys as never);
+    return keys;
+  }
+  const winner = (await store.insertIfAbsent(KEYS_ID, keys as never)) as OAuthKeys | undefined;
+  if (winner?.cookieKeys == null || winner.jwks == null) throw new Error('the OAuth server keys could not be stored');
+  return { cookieKeys: winner.cookieKeys, jwks: winner.jwks };
 }

@@ -4,14 +4,13 @@ import { preparedQuery } from '../../db/prepared-query.ts';
 import { appPolicies } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
-const selectPolicy = preparedQuery((db) =>
+const selectPolicy = preparedQuery('select_app_policy', (db) =>
   db
     .select()
     .from(appPolicies)
     .where(
       and(eq(appPolicies.userId, sql.placeholder('userId')), eq(appPolicies.clientId, sql.placeholder('clientId'))),
-    )
-    .prepare(),
+    ),
 );
 
 /**
@@ -31,11 +30,11 @@ export function redirectOrigins(redirectUris: readonly string[]): string[] {
  * every model, fallback as the user set it, and the origins of the app's redirect URIs. Read on every request the
  * app makes, so a change applies to its next one.
  */
-export function readAppPolicy(
+export async function readAppPolicy(
   context: DomainContext,
   options: { userId: string; clientId: string; redirectUris: readonly string[] },
-): CallerPolicy {
-  const row = selectPolicy(context.db).get({ userId: options.userId, clientId: options.clientId });
+): Promise<CallerPolicy> {
+  const [row] = await selectPolicy(context.db).execute({ userId: options.userId, clientId: options.clientId });
   if (row == null) {
     return { allowedModels: null, subscriptionOnly: false, allowedOrigins: redirectOrigins(options.redirectUris) };
   }
@@ -52,11 +51,11 @@ export function readAppPolicy(
  * Writes a newly approved app's default policy (its redirect URIs' origins allowed) unless the user already has one
  * for it: the CORS preflight reads stored policies only, and a re-approval keeps what the user changed.
  */
-export function ensureAppPolicy(
+export async function ensureAppPolicy(
   context: DomainContext,
   options: { userId: string; clientId: string; redirectUris: readonly string[] },
-): void {
-  context.db
+): Promise<void> {
+  await context.db
     .insert(appPolicies)
     .values({
       userId: options.userId,
@@ -66,6 +65,5 @@ export function ensureAppPolicy(
       allowedOrigins: redirectOrigins(options.redirectUris),
       updatedAt: new Date(context.now()),
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }

@@ -4,8 +4,7 @@ import { GatewayError } from '../gateway-error.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { generateToken } from '../security/secret-tokens.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
-import { SqliteOAuthAdapter } from './sqlite-oauth-adapter.ts';
+import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 
 /** What `gateway app register` prints: the id the app puts in its authorization requests. */
 export type RegisteredAppClient = { clientId: string; name: string; redirectUris: string[] };
@@ -49,11 +48,8 @@ export async function registerAppClient(
     throw error;
   }
   const clientId = String(metadata.client_id);
-  await new SqliteOAuthAdapter('Client', context).upsert(clientId, metadata);
-  context.db
-    .insert(registeredApps)
-    .values({ clientId, name, createdAt: new Date(context.now()) })
-    .run();
-  recordAuditEvent(context, { action: 'app_client.registered', userId: null, detail: { clientId, name } });
+  await new DatabaseOAuthAdapter('Client', context).upsert(clientId, metadata);
+  await context.db.insert(registeredApps).values({ clientId, name, createdAt: new Date(context.now()) });
+  await recordAuditEvent(context, { action: 'app_client.registered', userId: null, detail: { clientId, name } });
   return { clientId, name, redirectUris: metadata.redirect_uris as string[] };
 }

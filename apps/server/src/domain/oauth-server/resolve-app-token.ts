@@ -2,9 +2,9 @@ import type { CallerPolicy } from '@pag/contracts';
 import type Provider from 'oidc-provider';
 import { findUserById, type UserRow } from '../accounts/find-user.ts';
 import { GatewayError } from '../gateway-error.ts';
+import type { OAuthStoreContext } from './database-oauth-adapter.ts';
 import { AI_SCOPE } from './oauth-scopes.ts';
 import { readAppPolicy } from './read-app-policy.ts';
-import type { OAuthStoreContext } from './sqlite-oauth-adapter.ts';
 
 /** A connected app calling the AI APIs for a user, as proven by an `ai` access token (docs/app-connect.md §3). */
 export type ResolvedAppToken = {
@@ -42,7 +42,7 @@ export async function resolveAppToken(
       `This access token was not issued for the gateway's AI APIs: connect the app with scope "${AI_SCOPE}" (resource ${options.resource}).`,
     );
   }
-  const user = findUserById(context, token.accountId);
+  const user = await findUserById(context, token.accountId);
   const client = await provider.Client.find(token.clientId);
   if (user == null || client == null) throw new GatewayError('unauthenticated', UNKNOWN_TOKEN);
   return {
@@ -50,7 +50,7 @@ export async function resolveAppToken(
     clientId: client.clientId,
     clientName: client.clientName ?? null,
     grantId: token.grantId ?? '',
-    policy: readAppPolicy(context, {
+    policy: await readAppPolicy(context, {
       userId: user.id,
       clientId: client.clientId,
       redirectUris: client.redirectUris ?? [],

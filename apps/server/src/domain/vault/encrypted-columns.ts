@@ -4,7 +4,7 @@ import {
   googleFlowVerifierContext,
   googleTokenContext,
 } from '../google/google-vault-contexts.ts';
-import { oauthPayloadContext } from '../oauth-server/sqlite-oauth-adapter.ts';
+import { oauthPayloadContext } from '../oauth-server/database-oauth-adapter.ts';
 
 type EncryptedColumn = {
   table: string;

@@ -24,7 +24,7 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
     { schema: { response: { 200: connectedAppListSchema } }, config: { access: 'session' } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return { apps: listConnectedApps(oauth.store, requireAuth(request).user.id) };
+      return { apps: await listConnectedApps(oauth.store, requireAuth(request).user.id) };
     },
   );
 
@@ -36,10 +36,10 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
     },
     async (request) => {
       const userId = requireAuth(request).user.id;
-      const revoked = revokeConnectedApps(oauth.store, userId, request.params.grantId);
+      const revoked = await revokeConnectedApps(oauth.store, userId, request.params.grantId);
       if (revoked === 0)
         throw new GatewayError('not_found', 'No connected app with that grant: it may be revoked already.');
-      recordAuditEvent(services.context, {
+      await recordAuditEvent(services.context, {
         action: 'mcp_app.revoked',
         userId,
         detail: { grantId: request.params.grantId },
@@ -68,12 +68,12 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
     },
     async (request) => {
       const userId = requireAuth(request).user.id;
-      const policy = saveConnectedAppPolicy(oauth.store, {
+      const policy = await saveConnectedAppPolicy(oauth.store, {
         userId,
         clientId: request.params.clientId,
         policy: request.body,
       });
-      recordAuditEvent(services.context, {
+      await recordAuditEvent(services.context, {
         action: 'app_policy.updated',
         userId,
         detail: { clientId: request.params.clientId },
@@ -87,8 +87,8 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
     { schema: { response: { 200: revokedAppsSchema } }, config: { access: 'session' } },
     async (request) => {
       const userId = requireAuth(request).user.id;
-      const revoked = revokeConnectedApps(oauth.store, userId);
-      recordAuditEvent(services.context, { action: 'mcp_app.revoked_all', userId, detail: { revoked } });
+      const revoked = await revokeConnectedApps(oauth.store, userId);
+      await recordAuditEvent(services.context, { action: 'mcp_app.revoked_all', userId, detail: { revoked } });
       return { revoked };
     },
   );

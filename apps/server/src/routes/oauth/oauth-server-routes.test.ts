@@ -1,7 +1,9 @@
+import { count, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oauthRecords } from '../../db/schema.ts';
 import { buildTestApp, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
-import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
+import { readStoredText } from '../../test/read-stored-text.ts';
 
 const PUBLIC_URL = 'https://gateway.example.test';
 const ISSUER = `${PUBLIC_URL}/oauth`;
@@ -132,8 +134,8 @@ describe('issue 8: the authorization server’s discovery documents and registra
     // Ten minutes later the two unapproved registrations are fair game.
     test.advanceTime(11 * 60_000);
     expect((await register(test, metadata)).statusCode).toBe(201);
-    const clients = test.db.$client.prepare("select count(*) as count from oauth_records where kind = 'Client'").get();
-    expect(clients).toEqual({ count: 1 });
+    const clients = await test.db.select({ count: count() }).from(oauthRecords).where(eq(oauthRecords.kind, 'Client'));
+    expect(clients).toEqual([{ count: 1 }]);
   });
 
   it('shows an error page — and never redirects — for an unknown client', async () => {
@@ -170,7 +172,7 @@ describe('issue 8: the authorization server’s discovery documents and registra
 
   it('stores client secrets and registration tokens only inside vault ciphertexts', async () => {
     const confidential = (await register(test, { redirect_uris: ['https://app.example/cb'] })).json();
-    const bytes = readDatabaseBytes(test.config.databaseFile);
+    const bytes = await readStoredText(test.db, test.config.databaseFile);
     expect(bytes).not.toContain(confidential.client_secret);
     expect(bytes).not.toContain(confidential.registration_access_token);
   });

@@ -42,7 +42,7 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
           .header('access-control-max-age', '600')
           .send();
       }
-      const refusal = makeRoomForRegistration(services);
+      const refusal = await makeRoomForRegistration(services);
       if (refusal != null) return reply.code(503).header('cache-control', 'no-store').send(refusal);
     }
     const response = handOverResponse(reply);
@@ -117,12 +117,16 @@ async function readPublishedMetadata(app: FastifyInstance): Promise<Record<strin
 /**
  * Bounds dynamically registered clients (Claude registers one per connection): when the table is full, abandoned
  * registrations go first; if every client is in use the registration is refused with a message saying what to do.
+ * A soft bound: registrations arriving together may each find the last free place (the count is checked before
+ * oidc-provider stores the client), so the table may exceed the limit by a few.
  */
-function makeRoomForRegistration(services: RouteServices): { error: string; error_description: string } | null {
+async function makeRoomForRegistration(
+  services: RouteServices,
+): Promise<{ error: string; error_description: string } | null> {
   const { oauth } = services;
-  if (countRegisteredClients(oauth.store) < oauth.maxClients) return null;
-  deleteUnusedClients(oauth.store, { olderThanMs: UNUSED_CLIENT_GRACE_MS });
-  if (countRegisteredClients(oauth.store) < oauth.maxClients) return null;
+  if ((await countRegisteredClients(oauth.store)) < oauth.maxClients) return null;
+  await deleteUnusedClients(oauth.store, { olderThanMs: UNUSED_CLIENT_GRACE_MS });
+  if ((await countRegisteredClients(oauth.store)) < oauth.maxClients) return null;
   return {
     error: 'temporarily_unavailable',
     error_description: `This gateway already holds ${oauth.maxClients} registered apps (GATEWAY_OAUTH_MAX_CLIENTS). Revoke unused ones under Settings → Connected apps, or raise the limit.`,
