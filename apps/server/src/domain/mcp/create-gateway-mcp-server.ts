@@ -159,7 +159,7 @@ export function createGatewayMcpServer(
     async () => {
       try {
         const limitsByProvider = new Map(
-          listConnections(context, userId)
+          (await listConnections(context, userId))
             .filter((connection) => connection.rateLimits != null)
             .map((connection) => [connection.provider as string, connection.rateLimits]),
         );
@@ -211,7 +211,7 @@ export function createGatewayMcpServer(
       annotations: { readOnlyHint: true },
     },
     async () => {
-      const connections = listConnections(context, userId).map((connection) => ({
+      const connections = (await listConnections(context, userId)).map((connection) => ({
         provider: connection.provider,
         email: connection.email,
         planType: connection.planType,
@@ -221,7 +221,7 @@ export function createGatewayMcpServer(
         secondary: connection.rateLimits?.secondary ?? null,
         observedAt: connection.rateLimits?.observedAt ?? null,
       }));
-      const apiKeys = listApiCredentialRows(context, userId).map((row) => ({
+      const apiKeys = (await listApiCredentialRows(context, userId)).map((row) => ({
         provider: row.provider,
         baseUrl: row.baseUrl ?? null,
       }));

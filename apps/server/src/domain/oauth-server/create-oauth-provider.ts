@@ -71,8 +71,8 @@ export function createOAuthProvider(context: OAuthStoreContext, settings: OAuthS
       long: { httpOnly: true, sameSite: 'lax', signed: true },
       short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
-    findAccount: (_ctx, accountId) => {
-      const user = findUserById(context, accountId);
+    findAccount: async (_ctx, accountId) => {
+      const user = await findUserById(context, accountId);
       return user == null ? undefined : { accountId: user.id, claims: () => ({ sub: user.id }) };
     },
     routes: {

@@ -54,6 +54,6 @@ export async function registerAppClient(
     .insert(registeredApps)
     .values({ clientId, name, createdAt: new Date(context.now()) })
     .run();
-  recordAuditEvent(context, { action: 'app_client.registered', userId: null, detail: { clientId, name } });
+  await recordAuditEvent(context, { action: 'app_client.registered', userId: null, detail: { clientId, name } });
   return { clientId, name, redirectUris: metadata.redirect_uris as string[] };
 }

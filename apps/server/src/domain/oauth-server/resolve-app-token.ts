@@ -42,7 +42,7 @@ export async function resolveAppToken(
       `This access token was not issued for the gateway's AI APIs: connect the app with scope "${AI_SCOPE}" (resource ${options.resource}).`,
     );
   }
-  const user = findUserById(context, token.accountId);
+  const user = await findUserById(context, token.accountId);
   const client = await provider.Client.find(token.clientId);
   if (user == null || client == null) throw new GatewayError('unauthenticated', UNKNOWN_TOKEN);
   return {

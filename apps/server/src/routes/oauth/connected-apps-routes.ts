@@ -39,7 +39,7 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
       const revoked = revokeConnectedApps(oauth.store, userId, request.params.grantId);
       if (revoked === 0)
         throw new GatewayError('not_found', 'No connected app with that grant: it may be revoked already.');
-      recordAuditEvent(services.context, {
+      await recordAuditEvent(services.context, {
         action: 'mcp_app.revoked',
         userId,
         detail: { grantId: request.params.grantId },
@@ -73,7 +73,7 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
         clientId: request.params.clientId,
         policy: request.body,
       });
-      recordAuditEvent(services.context, {
+      await recordAuditEvent(services.context, {
         action: 'app_policy.updated',
         userId,
         detail: { clientId: request.params.clientId },
@@ -88,7 +88,7 @@ export async function connectedAppsRoutes(parent: FastifyInstance, services: Rou
     async (request) => {
       const userId = requireAuth(request).user.id;
       const revoked = revokeConnectedApps(oauth.store, userId);
-      recordAuditEvent(services.context, { action: 'mcp_app.revoked_all', userId, detail: { revoked } });
+      await recordAuditEvent(services.context, { action: 'mcp_app.revoked_all', userId, detail: { revoked } });
       return { revoked };
     },
   );
