@@ -171,7 +171,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   const operatorDefaults = { allowPrivateUpstreams: config.allowPrivateUpstreams };
   const outbound = new OutboundPolicy({
-    allowPrivate: () => readOperatorSettings(context, operatorDefaults).allowPrivateUpstreams,
+    allowPrivate: async () => (await readOperatorSettings(context, operatorDefaults)).allowPrivateUpstreams,
     resolve: dependencies.upstreamResolve,
     timeouts: {
       connectTimeoutMs: config.upstreamConnectTimeoutMs,

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       app.log.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    stopCleanup();
+    await stopCleanup();
     await app.close();
     db.$client.close();
     process.exit(0);
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  if (isSetupRequired(context)) {
+  if (await isSetupRequired(context)) {
     const publicUrl = new URL(config.publicUrl);
     // With GATEWAY_PORT=0 the OS picks the port; show the one actually bound.
     const address = app.server.address();

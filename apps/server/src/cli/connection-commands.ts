@@ -37,7 +37,7 @@ export async function connectChatgptWithDeviceCode(options: CommandOptions): Pro
       await sleep((flow.pollIntervalSeconds ?? 5) * 1000);
       const current = await pollChatgptDeviceSignIn(context, { flowId: flow.id });
       if (current.status === 'pending' || current.status === 'exchanging') continue;
-      if (current.status === 'completed') return reportConnected(options);
+      if (current.status === 'completed') return await reportConnected(options);
       throw new GatewayError('sign_in_failed', current.failureReason ?? `the sign-in ended as ${current.status}`);
     }
   } finally {
@@ -61,11 +61,11 @@ export async function connectChatgptByPaste(options: CommandOptions & { lines: L
   const input = await options.lines.next();
   if (input == null) throw new GatewayError('invalid_request', 'no address was pasted');
   await completePastedSignIn(context, { userId, flowId: flow.id, input });
-  return reportConnected(options);
+  return await reportConnected(options);
 }
 
-export function printConnections(options: CommandOptions & { isJson: boolean }): number {
-  const connections = listConnections(options.context, options.userId);
+export async function printConnections(options: CommandOptions & { isJson: boolean }): Promise<number> {
+  const connections = await listConnections(options.context, options.userId);
   if (options.isJson) {
     print(options.io, JSON.stringify(connections, null, 2));
     return 0;
@@ -102,8 +102,9 @@ export async function disconnectChatgptCommand(options: CommandOptions): Promise
   return 0;
 }
 
-function reportConnected(options: CommandOptions): number {
-  const connection = listConnections(options.context, options.userId).find((entry) => entry.provider === 'chatgpt');
+async function reportConnected(options: CommandOptions): Promise<number> {
+  const connections = await listConnections(options.context, options.userId);
+  const connection = connections.find((entry) => entry.provider === 'chatgpt');
   tell(
     options.io,
     `connected ChatGPT account ${connection?.email ?? ''} (${connection?.planType ?? 'unknown plan'}, ${connection?.accountIdMasked ?? ''})`,

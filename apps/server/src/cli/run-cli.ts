@@ -146,14 +146,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           import('../domain/accounts/create-user.ts'),
           import('../domain/accounts/list-users.ts'),
         ]);
-        const isAdmin = values.admin === true || isSetupRequired(context);
+        const isAdmin = values.admin === true || (await isSetupRequired(context));
         const user = await createUser(context, { email, password: await askPassword(), isAdmin });
         io.stderr.write(`created user ${user.email}${user.isAdmin ? ' (admin)' : ''}\n`);
         return 0;
       }
       case 'user list': {
         const { listUsers } = await import('../domain/accounts/list-users.ts');
-        const users = listUsers(context);
+        const users = await listUsers(context);
         if (values.json === true) print(JSON.stringify(users, null, 2));
         else for (const user of users) print(`${user.email}\t${user.isAdmin ? 'admin' : 'user'}\t${user.createdAt}`);
         return 0;
@@ -161,7 +161,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'user reset-password': {
         const email = need('email');
         const { resetPassword } = await import('../domain/accounts/reset-password.ts');
-        findUserByEmail(context, email);
+        await findUserByEmail(context, email);
         await resetPassword(context, { email, password: await askPassword() });
         io.stderr.write(`password changed for ${email}; their sessions were ended\n`);
         return 0;
@@ -175,13 +175,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'key create': {
         const { createApiKey } = await import('../domain/accounts/create-api-key.ts');
-        const user = findUserByEmail(context, need('user'));
-        print(createApiKey(context, { userId: user.id, name: need('name') }).secret);
+        const user = await findUserByEmail(context, need('user'));
+        print((await createApiKey(context, { userId: user.id, name: need('name') })).secret);
         return 0;
       }
       case 'key list': {
         const { listApiKeys } = await import('../domain/accounts/list-api-keys.ts');
-        const keys = listApiKeys(context, findUserByEmail(context, need('user')).id);
+        const keys = await listApiKeys(context, (await findUserByEmail(context, need('user'))).id);
         if (values.json === true) print(JSON.stringify(keys, null, 2));
         else
           for (const key of keys)
@@ -190,13 +190,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'key revoke': {
         const { revokeApiKey } = await import('../domain/accounts/revoke-api-key.ts');
-        const user = findUserByEmail(context, need('user'));
-        revokeApiKey(context, { userId: user.id, keyId: need('id') });
+        const user = await findUserByEmail(context, need('user'));
+        await revokeApiKey(context, { userId: user.id, keyId: need('id') });
         io.stderr.write(`revoked key ${need('id')}\n`);
         return 0;
       }
       case 'connect chatgpt': {
-        const userId = findUserByEmail(context, need('user')).id;
+        const userId = (await findUserByEmail(context, need('user'))).id;
         if (values.device === values.paste)
           throw new UsageError('"connect chatgpt" needs exactly one of --device or --paste');
         const { connectChatgptByPaste, connectChatgptWithDeviceCode } = await import('./connection-commands.ts');
@@ -206,16 +206,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'connections': {
         const { printConnections } = await import('./connection-commands.ts');
-        return printConnections({
+        return await printConnections({
           context,
           io,
-          userId: findUserByEmail(context, need('user')).id,
+          userId: (await findUserByEmail(context, need('user'))).id,
           isJson: values.json === true,
         });
       }
       case 'disconnect chatgpt': {
         const { disconnectChatgptCommand } = await import('./connection-commands.ts');
-        return await disconnectChatgptCommand({ context, io, userId: findUserByEmail(context, need('user')).id });
+        return await disconnectChatgptCommand({
+          context,
+          io,
+          userId: (await findUserByEmail(context, need('user'))).id,
+        });
       }
       case 'vault rotate-key': {
         const { rotateEncryptionKey } = await import('../domain/vault/rotate-encryption-key.ts');
@@ -268,7 +272,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'usage': {
         const { usageCommand } = await import('./usage-command.ts');
         return usageCommand(context, {
-          userId: findUserByEmail(context, need('user')).id,
+          userId: (await findUserByEmail(context, need('user'))).id,
           since: values.since,
           isJson: values.json === true,
           print,

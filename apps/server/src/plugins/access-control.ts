@@ -112,18 +112,18 @@ export const accessControlPlugin = fp(
       if (key.isBearer && !key.value.startsWith(API_KEY_PREFIX)) {
         return { method: 'app', ...(await options.resolveAppToken(key.value)) };
       }
-      const resolved = resolveApiKey(options.context, key.value);
+      const resolved = await resolveApiKey(options.context, key.value);
       if (resolved == null) throw new GatewayError('unauthenticated', 'The API key is invalid or has been revoked.');
       return { method: 'api-key', ...resolved };
     };
 
     // A session cookie authenticates only the gateway's own pages: a request from another origin never uses it (it
     // is ignored, not refused), whatever the route, so no page elsewhere can act as the signed-in user (docs/cors.md).
-    const authenticateSession = (request: FastifyRequest): RequestAuth | null => {
+    const authenticateSession = async (request: FastifyRequest): Promise<RequestAuth | null> => {
       if (crossOriginOf(request, options.publicOrigin) != null) return null;
       const sessionId = readSessionCookie(request, options.cookie);
       if (sessionId == null) return null;
-      const session = resolveSession(options.context, { sessionId, policy: options.sessionPolicy });
+      const session = await resolveSession(options.context, { sessionId, policy: options.sessionPolicy });
       if (session == null) return null;
       return { method: 'session', user: session.user, sessionId, csrfToken: session.csrfToken };
     };
@@ -176,7 +176,7 @@ export const accessControlPlugin = fp(
         case 'public':
           return;
         case 'optional-session':
-          request.auth = authenticateSession(request);
+          request.auth = await authenticateSession(request);
           if (request.auth != null) requireCsrfToken(request, request.auth);
           return;
         case 'api-key':
@@ -202,7 +202,7 @@ export const accessControlPlugin = fp(
         default:
           access satisfies never;
       }
-      const auth = authenticateSession(request);
+      const auth = await authenticateSession(request);
       if (auth == null) {
         // A program that sent nothing is told what to send (issue 17); a browser whose session ran out, to sign in.
         // A page elsewhere is a program too: its cookie does not count (above).

@@ -1,4 +1,5 @@
 import { livenessSchema, readinessSchema } from '@pag/contracts';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteServices } from './route-services.ts';
@@ -18,7 +19,7 @@ export async function healthRoutes(parent: FastifyInstance, services: RouteServi
     { schema: { response: { 200: readinessSchema, 503: readinessSchema } }, config: { access: 'public' } },
     async (request, reply) => {
       try {
-        services.context.db.$client.prepare('select 1').get();
+        await services.context.db.get(sql`select 1`);
         return { status: 'ready' as const, checks: { database: 'ok' as const } };
       } catch (error) {
         request.log.error({ err: error }, 'readiness check: database failed');

@@ -256,7 +256,7 @@ describe('issue 20: the Anthropic API key', () => {
     expect((await gateway.sessionRequest(user, 'PATCH', '/api/settings', { fallbackToApiKeys: true })).status).toBe(
       200,
     );
-    const { secret } = createApiKey(gateway.test.connections, {
+    const { secret } = await createApiKey(gateway.test.connections, {
       userId: user.userId,
       name: 'free only',
       policy: { allowedModels: null, subscriptionOnly: true, allowedOrigins: [] },

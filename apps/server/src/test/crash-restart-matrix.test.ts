@@ -98,7 +98,7 @@ beforeEach(async () => {
       validate: async () => {},
     });
   }
-  apiKey = createApiKey(test.connections, { userId: user.id, name: 'crash' }).secret;
+  apiKey = (await createApiKey(test.connections, { userId: user.id, name: 'crash' })).secret;
 });
 afterEach(async () => {
   for (const gateway of running.splice(0)) await killHard(gateway);
@@ -312,7 +312,7 @@ async function signInOverHttp(url: string, email: string) {
   expect(login.status).toBe(200);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const secret = createApiKey(test.connections, { userId: user.id, name: 'device' }).secret;
+  const secret = (await createApiKey(test.connections, { userId: user.id, name: 'device' })).secret;
   return { cookie, csrfToken, apiKey: secret };
 }
 

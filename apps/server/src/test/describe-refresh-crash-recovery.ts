@@ -138,7 +138,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
       // auth.openai.com holds the first refresh; it gives up on it when the caller's connection dies.
       fakeAuth.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'delay', ms: 120_000 } });
 
@@ -163,7 +163,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       expect(held.owner).toContain(`"pid":${first.gateway.child.pid}`);
       // The held refresh never completed (its caller died), so the takeover's one refresh used the same token.
       expect(refreshRequests()).toHaveLength(2);
-      expect(listConnections(test.connections, user.id)[0]).toMatchObject({ state: 'connected' });
+      expect((await listConnections(test.connections, user.id))[0]).toMatchObject({ state: 'connected' });
       const after = test.db.$client
         .prepare('select refresh_lease_owner as owner, refresh_interrupted_at as interruptedAt from connections')
         .get() as { owner: string | null; interruptedAt: number | null };
@@ -176,7 +176,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
       const swallower = await startRefreshAnswerSwallower(fakeAuth.url);
 
       const first = await startGateway(swallower);
@@ -200,7 +200,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       expect(error.message).toMatch(/stopped \(a crash or a restart\) in the middle of refreshing/);
       expect(error.message).not.toMatch(/another program|Codex CLI/);
       if (timing) expect(elapsedMs).toBeLessThan(2_000);
-      expect(listConnections(test.connections, user.id)[0]).toMatchObject({
+      expect((await listConnections(test.connections, user.id))[0]).toMatchObject({
         state: 'reconnect_required',
         stateReason: 'refresh_interrupted',
       });

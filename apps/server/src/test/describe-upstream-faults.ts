@@ -127,7 +127,7 @@ export function describeUpstreamFaults({ timing }: TimingOptions): void {
       fake: fakeAuth,
       accessTokenTtlSeconds: 3600,
     });
-    apiKey = createApiKey(test.connections, { userId: user.id, name: 'faults' }).secret;
+    apiKey = (await createApiKey(test.connections, { userId: user.id, name: 'faults' })).secret;
     await saveApiCredential(test.connections, {
       userId: user.id,
       provider: 'openai',

@@ -96,7 +96,7 @@ describe('issue 16: fuzzing every route', () => {
   beforeAll(async () => {
     test = await buildTestApp(OFFLINE_APP_ENVIRONMENT, { upstreamFetch: refusingFetch });
     owner = await signInNewUser(test);
-    apiKey = createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' }).secret;
+    apiKey = (await createApiKey({ db: test.db, now: Date.now }, { userId: owner.userId, name: 'fuzz' })).secret;
     // Nothing leaves the machine (offline-app-environment.ts). `*` is the 404 handler, reached by random paths anyway.
     routes = listAppRoutes(test.app);
   });

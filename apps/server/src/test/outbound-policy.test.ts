@@ -1,7 +1,9 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { DEFAULT_FAKE_OPENAI_API_KEY } from '@pag/testkit';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../db/schema.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { saveApiCredential } from '../domain/credentials/save-api-credential.ts';
 import type { ResolveHost } from '../domain/outbound/outbound-policy.ts';
@@ -174,10 +176,12 @@ describe('issue 16: the outbound policy on saving a base URL', () => {
     } finally {
       await setAllowPrivate(false);
     }
-    const audit = gateway.test.db.$client
-      .prepare("SELECT user_id AS userId, detail FROM audit_log WHERE action = 'operator_settings.changed'")
-      .all() as { userId: string; detail: string }[];
-    expect(audit.map((row) => [row.userId, JSON.parse(row.detail)])).toEqual([
+    const audit = await gateway.test.db
+      .select({ userId: auditLog.userId, detail: auditLog.detail })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'operator_settings.changed'))
+      .orderBy(asc(auditLog.id));
+    expect(audit.map((row) => [row.userId, row.detail])).toEqual([
       [admin.userId, { allowPrivateUpstreams: true }],
       [admin.userId, { allowPrivateUpstreams: false }],
     ]);

@@ -43,7 +43,7 @@ it('issue 16: should refresh a token that lives shorter than the refresh window 
     accessTokenTtlSeconds: 120,
     receivedSecondsAgo: 0,
   });
-  const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
+  const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
 
   // Ten chats 10 s apart, 90 s in all: the first token is due at its half-life (60 s) and refreshed once; the new
   // one, again two minutes long, is not due before the last chat.

@@ -151,7 +151,7 @@ export async function startAiTestGateway(
     signIns += 1;
     const remoteAddress = `127.0.${Math.floor(signIns / 250)}.${(signIns % 250) + 2}`;
     const session = await signIn(test, { email: options.email, userId, remoteAddress });
-    const { secret: key } = createApiKey(test.connections, { userId, name: 'note app' });
+    const { secret: key } = await createApiKey(test.connections, { userId, name: 'note app' });
     const user: AiTestUser = {
       userId,
       email: options.email,

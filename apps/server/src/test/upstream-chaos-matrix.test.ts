@@ -212,7 +212,7 @@ beforeAll(async () => {
     fake: fakeAuth,
     accessTokenTtlSeconds: 3600,
   });
-  apiKeys.chatgpt = createApiKey(test.connections, { userId: user.id, name: 'chaos' }).secret;
+  apiKeys.chatgpt = (await createApiKey(test.connections, { userId: user.id, name: 'chaos' })).secret;
   const keys = {
     openai: DEFAULT_FAKE_OPENAI_API_KEY,
     gemini: DEFAULT_FAKE_GEMINI_API_KEY,
@@ -231,7 +231,7 @@ beforeAll(async () => {
       baseUrl: provider === 'openai' ? `${proxies.openai.url}/v1` : null,
       validate: async () => {},
     });
-    apiKeys[provider] = createApiKey(test.connections, { userId: member.id, name: 'chaos' }).secret;
+    apiKeys[provider] = (await createApiKey(test.connections, { userId: member.id, name: 'chaos' })).secret;
   }
   // Each provider's model catalogue is fetched once and cached; fetch it now, through a clean proxy, so every
   // faulted connection below carries a model request.

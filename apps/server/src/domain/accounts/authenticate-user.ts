@@ -13,7 +13,7 @@ export async function authenticateUser(
   context: DomainContext,
   credentials: { email: string; password: string },
 ): Promise<UserRow> {
-  const row = context.db.select().from(users).where(eq(users.email, credentials.email)).get();
+  const [row] = await context.db.select().from(users).where(eq(users.email, credentials.email)).limit(1);
   const isValid = await verifyPassword(credentials.password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (row == null || !isValid) {
     throw new GatewayError('invalid_credentials', 'Wrong email or password.');

@@ -1,6 +1,7 @@
 import { apiKeyNameSchema, type CallerPolicy, type CreatedApiKey, UNRESTRICTED_POLICY } from '@pag/contracts';
 import { count, eq } from 'drizzle-orm';
 import { apiKeys } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { parseField } from '../parse-field.ts';
@@ -8,6 +9,7 @@ import { recordAuditEvent } from '../security/record-audit-event.ts';
 import { hashToken } from '../security/secret-tokens.ts';
 import { generateApiKey } from './api-key-format.ts';
 import { apiKeyPolicyColumns } from './api-key-policy.ts';
+import { lockUserRow } from './lock-users.ts';
 import { toApiKeySummary } from './to-api-key-summary.ts';
 
 /** Enough for every program a person runs; stops a runaway script from filling the table. */
@@ -17,21 +19,22 @@ export const MAX_API_KEYS_PER_USER = 100;
  * Creates an API key for a user, unrestricted unless a policy is given. The secret is returned here and never
  * again; only its hash is stored.
  */
-export function createApiKey(
+export async function createApiKey(
   context: DomainContext,
   options: { userId: string; name: string; policy?: CallerPolicy | undefined },
-): CreatedApiKey {
+): Promise<CreatedApiKey> {
   const name = parseField(apiKeyNameSchema, options.name, 'name');
   const { id, key } = generateApiKey();
-  const row = context.db.transaction((tx) => {
-    const existing = tx.select({ total: count() }).from(apiKeys).where(eq(apiKeys.userId, options.userId)).get();
+  const row = await withTransaction(context.db, async (tx) => {
+    await lockUserRow(tx, options.userId);
+    const [existing] = await tx.select({ total: count() }).from(apiKeys).where(eq(apiKeys.userId, options.userId));
     if ((existing?.total ?? 0) >= MAX_API_KEYS_PER_USER) {
       throw new GatewayError(
         'conflict',
         `A user can have at most ${MAX_API_KEYS_PER_USER} API keys: revoke one first.`,
       );
     }
-    return tx
+    const [inserted] = await tx
       .insert(apiKeys)
       .values({
         id,
@@ -41,9 +44,10 @@ export function createApiKey(
         createdAt: new Date(context.now()),
         ...apiKeyPolicyColumns(options.policy ?? UNRESTRICTED_POLICY),
       })
-      .returning()
-      .get();
+      .returning();
+    if (inserted == null) throw new Error('The new API key was not returned by the insert.');
+    return inserted;
   });
-  recordAuditEvent(context, { action: 'api_key.created', userId: options.userId, detail: { keyId: id, name } });
+  await recordAuditEvent(context, { action: 'api_key.created', userId: options.userId, detail: { keyId: id, name } });
   return { key: toApiKeySummary(row), secret: key };
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { sessions } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { generateToken, hashToken } from '../security/secret-tokens.ts';
 import type { SessionPolicy } from './session-policy.ts';
@@ -19,29 +20,25 @@ export type CreatedSession = { sessionId: string; csrfToken: string; expiresAt: 
  * Starts a server-side session and returns the secret for the cookie. Only the secret's hash is stored. Any
  * session the browser already carried is deleted first (session fixation defence).
  */
-export function createSession(context: DomainContext, options: CreateSessionOptions): CreatedSession {
+export async function createSession(context: DomainContext, options: CreateSessionOptions): Promise<CreatedSession> {
   const sessionId = generateToken(32);
   const csrfToken = generateToken(32);
   const now = context.now();
   const expiresAt = new Date(now + options.policy.maxMs);
-  context.db.transaction((tx) => {
+  await withTransaction(context.db, async (tx) => {
     if (options.previousSessionId != null) {
-      tx.delete(sessions)
-        .where(eq(sessions.idHash, hashToken(options.previousSessionId)))
-        .run();
+      await tx.delete(sessions).where(eq(sessions.idHash, hashToken(options.previousSessionId)));
     }
-    tx.insert(sessions)
-      .values({
-        idHash: hashToken(sessionId),
-        userId: options.userId,
-        csrfToken,
-        createdAt: new Date(now),
-        lastSeenAt: new Date(now),
-        expiresAt,
-        userAgent: options.userAgent?.slice(0, 512) ?? null,
-        ipAddress: options.ipAddress ?? null,
-      })
-      .run();
+    await tx.insert(sessions).values({
+      idHash: hashToken(sessionId),
+      userId: options.userId,
+      csrfToken,
+      createdAt: new Date(now),
+      lastSeenAt: new Date(now),
+      expiresAt,
+      userAgent: options.userAgent?.slice(0, 512) ?? null,
+      ipAddress: options.ipAddress ?? null,
+    });
   });
   return { sessionId, csrfToken, expiresAt };
 }

@@ -4,9 +4,6 @@ import type { DomainContext } from '../domain-context.ts';
 import { hashToken } from '../security/secret-tokens.ts';
 
 /** Ends one session (sign-out). Deleting a session that is already gone is not an error. */
-export function deleteSession(context: DomainContext, sessionId: string): void {
-  context.db
-    .delete(sessions)
-    .where(eq(sessions.idHash, hashToken(sessionId)))
-    .run();
+export async function deleteSession(context: DomainContext, sessionId: string): Promise<void> {
+  await context.db.delete(sessions).where(eq(sessions.idHash, hashToken(sessionId)));
 }

@@ -5,12 +5,11 @@ import type { DomainContext } from '../domain-context.ts';
 import { toApiKeySummary } from './to-api-key-summary.ts';
 
 /** A user's API keys, newest first. */
-export function listApiKeys(context: DomainContext, userId: string): ApiKeySummary[] {
-  return context.db
+export async function listApiKeys(context: DomainContext, userId: string): Promise<ApiKeySummary[]> {
+  const rows = await context.db
     .select()
     .from(apiKeys)
     .where(eq(apiKeys.userId, userId))
-    .orderBy(desc(apiKeys.createdAt))
-    .all()
-    .map(toApiKeySummary);
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map(toApiKeySummary);
 }

@@ -5,11 +5,13 @@ import type { DomainContext } from '../domain-context.ts';
 import { toUserDto } from './to-user-dto.ts';
 
 /** Every gateway user, oldest first. */
-export function listUsers(context: DomainContext): User[] {
-  return context.db.select().from(users).orderBy(asc(users.createdAt)).all().map(toUserDto);
+export async function listUsers(context: DomainContext): Promise<User[]> {
+  const rows = await context.db.select().from(users).orderBy(asc(users.createdAt));
+  return rows.map(toUserDto);
 }
 
 /** True while the gateway has no user yet, i.e. first-run setup is pending. */
-export function isSetupRequired(context: DomainContext): boolean {
-  return (context.db.select({ total: count() }).from(users).get()?.total ?? 0) === 0;
+export async function isSetupRequired(context: DomainContext): Promise<boolean> {
+  const [row] = await context.db.select({ total: count() }).from(users);
+  return (row?.total ?? 0) === 0;
 }

@@ -1,6 +1,7 @@
 import { passwordSchema } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { parseField } from '../parse-field.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
@@ -15,17 +16,17 @@ export async function resetPassword(
   context: DomainContext,
   options: { email: string; password: string; actorUserId?: string },
 ): Promise<void> {
-  const user = findUserByEmail(context, options.email);
+  const user = await findUserByEmail(context, options.email);
   const password = parseField(passwordSchema, options.password, 'password');
   const passwordHash = await hashPassword(password);
-  context.db.transaction((tx) => {
-    tx.update(users)
+  await withTransaction(context.db, async (tx) => {
+    await tx
+      .update(users)
       .set({ passwordHash, updatedAt: new Date(context.now()) })
-      .where(eq(users.id, user.id))
-      .run();
-    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+      .where(eq(users.id, user.id));
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
   });
-  recordAuditEvent(context, {
+  await recordAuditEvent(context, {
     action: 'user.password_reset',
     userId: user.id,
     ...(options.actorUserId == null ? {} : { detail: { byUserId: options.actorUserId } }),

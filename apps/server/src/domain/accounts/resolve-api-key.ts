@@ -21,31 +21,29 @@ export type ResolvedApiKey = {
   policy: CallerPolicy;
 };
 
-const selectKeyWithUser = preparedQuery((db) =>
+const selectKeyWithUser = preparedQuery('select_api_key_with_user', (db) =>
   db
     .select({ key: apiKeys, user: users })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.id, sql.placeholder('id')))
-    .prepare(),
+    .where(eq(apiKeys.id, sql.placeholder('id'))),
 );
 
 /**
  * The user behind a presented API key, or null for a malformed, unknown or revoked key. Read from the database on
  * every call (a prepared statement, not a cache), so a revoked key fails on its very next request.
  */
-export function resolveApiKey(context: DomainContext, presentedKey: string): ResolvedApiKey | null {
+export async function resolveApiKey(context: DomainContext, presentedKey: string): Promise<ResolvedApiKey | null> {
   const id = parseApiKeyId(presentedKey);
   if (id == null) return null;
-  const row = selectKeyWithUser(context.db).get({ id });
+  const [row] = await selectKeyWithUser(context.db).execute({ id });
   if (row == null || !safeEqual(hashToken(presentedKey), row.key.keyHash)) return null;
   const now = context.now();
   if (row.key.lastUsedAt == null || now - row.key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    context.db
+    await context.db
       .update(apiKeys)
       .set({ lastUsedAt: new Date(now) })
-      .where(eq(apiKeys.id, id))
-      .run();
+      .where(eq(apiKeys.id, id));
   }
   return {
     user: row.user,

@@ -8,12 +8,15 @@ import { recordAuditEvent } from '../security/record-audit-event.ts';
  * Revokes (deletes) one of the user's keys. Effective for the very next request: keys are looked up in the
  * database on every request, never cached. Another user's key id is reported as not found.
  */
-export function revokeApiKey(context: DomainContext, options: { userId: string; keyId: string }): void {
-  const deleted = context.db
+export async function revokeApiKey(context: DomainContext, options: { userId: string; keyId: string }): Promise<void> {
+  const deleted = await context.db
     .delete(apiKeys)
     .where(and(eq(apiKeys.id, options.keyId), eq(apiKeys.userId, options.userId)))
-    .returning({ id: apiKeys.id })
-    .all();
+    .returning({ id: apiKeys.id });
   if (deleted.length === 0) throw new GatewayError('not_found', `No API key with the id ${options.keyId}.`);
-  recordAuditEvent(context, { action: 'api_key.revoked', userId: options.userId, detail: { keyId: options.keyId } });
+  await recordAuditEvent(context, {
+    action: 'api_key.revoked',
+    userId: options.userId,
+    detail: { keyId: options.keyId },
+  });
 }

@@ -39,7 +39,7 @@ export async function signIn(
   } catch (error) {
     if (error instanceof GatewayError && error.code === 'invalid_credentials') {
       options.throttle.recordFailure(options.email);
-      recordAuditEvent(context, {
+      await recordAuditEvent(context, {
         action: 'session.login_failed',
         userId: null,
         detail: { email: options.email, ipAddress: options.ipAddress },
@@ -48,13 +48,17 @@ export async function signIn(
     throw error;
   }
   options.throttle.recordSuccess(options.email);
-  const session = createSession(context, {
+  const session = await createSession(context, {
     userId: user.id,
     policy: options.policy,
     previousSessionId: options.previousSessionId,
     userAgent: options.userAgent,
     ipAddress: options.ipAddress,
   });
-  recordAuditEvent(context, { action: 'session.login', userId: user.id, detail: { ipAddress: options.ipAddress } });
+  await recordAuditEvent(context, {
+    action: 'session.login',
+    userId: user.id,
+    detail: { ipAddress: options.ipAddress },
+  });
   return { user, session };
 }

@@ -12,7 +12,7 @@ import { toApiKeySummary } from './to-api-key-summary.ts';
  * user's key id is reported as not found. The policy takes effect on the key's next request (it is read with the
  * key every time), the CORS preflight included.
  */
-export function updateApiKey(
+export async function updateApiKey(
   context: DomainContext,
   options: {
     userId: string;
@@ -20,19 +20,18 @@ export function updateApiKey(
     reasoningOutput?: ReasoningOutput | undefined;
     policy?: CallerPolicy | undefined;
   },
-): ApiKeySummary {
-  const row = context.db
+): Promise<ApiKeySummary> {
+  const [row] = await context.db
     .update(apiKeys)
     .set({
       ...(options.reasoningOutput == null ? {} : { reasoningOutput: options.reasoningOutput }),
       ...(options.policy == null ? {} : apiKeyPolicyColumns(options.policy)),
     })
     .where(and(eq(apiKeys.id, options.keyId), eq(apiKeys.userId, options.userId)))
-    .returning()
-    .get();
+    .returning();
   if (row == null) throw new GatewayError('not_found', `No API key with the id ${options.keyId}.`);
   if (options.policy != null) {
-    recordAuditEvent(context, {
+    await recordAuditEvent(context, {
       action: 'api_key.policy_changed',
       userId: options.userId,
       detail: { keyId: options.keyId, policy: options.policy },

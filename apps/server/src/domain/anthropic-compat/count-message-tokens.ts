@@ -29,7 +29,7 @@ export async function countMessageTokens(
 ): Promise<{ input_tokens: number }> {
   const { call } = messagesToModelCall(options.request);
   // Plans the route (a model the user cannot reach is a 404 here too) without starting it.
-  const model = resolveModelAlias(options.request.model, listModelAliases(options.context, options.userId));
+  const model = resolveModelAlias(options.request.model, await listModelAliases(options.context, options.userId));
   await gateway.planRoute({ userId: options.userId, requestedModel: model, policy: options.policy });
   let total = 3;
   for (const message of call.prompt) {

@@ -46,7 +46,7 @@ export async function startMessage(
   const { request, abortSignal } = options;
   const { call, reasoningEffort, isThinking } = messagesToModelCall(request);
   // Aliases resolve before the router, which stays pure and gets a gateway id (or the name as sent).
-  const model = resolveModelAlias(request.model, listModelAliases(options.context, options.userId));
+  const model = resolveModelAlias(request.model, await listModelAliases(options.context, options.userId));
   const route = await gateway.planRoute({
     userId: options.userId,
     requestedModel: model,

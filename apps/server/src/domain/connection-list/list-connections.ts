@@ -6,8 +6,8 @@ import type { DomainContext } from '../domain-context.ts';
 import { toGoogleConnectionDto } from '../google/to-google-connection-dto.ts';
 
 /** A user's connected upstream accounts with their status (never tokens): the ChatGPT subscription, then Google. */
-export function listConnections(context: DomainContext, userId: string): Connection[] {
-  const rows = context.db.select().from(connections).where(eq(connections.userId, userId)).all();
+export async function listConnections(context: DomainContext, userId: string): Promise<Connection[]> {
+  const rows = await context.db.select().from(connections).where(eq(connections.userId, userId));
   // Each provider's rows in its own shape (reconnect messages differ), ChatGPT first as the UI has always shown.
   return [
     ...rows.filter((row) => row.provider === 'chatgpt').map(toConnectionDto),

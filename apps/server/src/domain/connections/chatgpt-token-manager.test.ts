@@ -71,7 +71,7 @@ describe('ChatgptTokenManager', () => {
     // The rotated pair was persisted: the next caller gets it without another refresh.
     expect((await new ChatgptTokenManager(test.connections).getAccessToken(user.id)).accessToken).toBe(fresh);
     expect(refreshRequests()).toHaveLength(1);
-    const [connection] = listConnections(test.connections, user.id);
+    const [connection] = await listConnections(test.connections, user.id);
     expect(connection?.lastRefreshAt).not.toBeNull();
   });
 
@@ -149,7 +149,7 @@ describe('ChatgptTokenManager', () => {
     await expectGatewayError(manager.getAccessToken(user.id), 'reconnect_required');
     await expectGatewayError(new ChatgptTokenManager(test.connections).getAccessToken(user.id), 'reconnect_required');
     expect(refreshRequests().length - before).toBe(1);
-    const [connection] = listConnections(test.connections, user.id);
+    const [connection] = await listConnections(test.connections, user.id);
     expect(connection).toMatchObject({ state: 'reconnect_required', stateReason: reason });
     expect(connection?.stateMessage).toMatch(/Sign in again/);
   });
@@ -180,7 +180,7 @@ describe('ChatgptTokenManager', () => {
       'upstream_unavailable',
     );
     expect(error.retryAfterSeconds).toBe(30);
-    const [connection] = listConnections(test.connections, user.id);
+    const [connection] = await listConnections(test.connections, user.id);
     expect(connection?.state).toBe('connected');
   });
 
@@ -209,7 +209,7 @@ describe('ChatgptTokenManager', () => {
     const rotated = fake.issuedTokens.at(-1);
     expect(during.accessToken).toBe(tokens.accessToken);
     expect(storedRefreshToken(connection.id)).toBe(rotated?.refreshToken);
-    expect(listConnections(test.connections, user.id)[0]?.state).toBe('connected');
+    expect((await listConnections(test.connections, user.id))[0]?.state).toBe('connected');
     test.advanceTime(31_000);
     const after = await manager.getAccessToken(user.id);
 
@@ -221,7 +221,10 @@ describe('ChatgptTokenManager', () => {
     expect(after.accessToken).toBe(fake.issuedTokens.at(-1)?.accessToken);
     expect(storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
     expect(fake.issuedTokens.map((issued) => issued.refreshTokenStatus)).toEqual(['rotated', 'rotated', 'active']);
-    expect(listConnections(test.connections, user.id)[0]).toMatchObject({ state: 'connected', stateReason: null });
+    expect((await listConnections(test.connections, user.id))[0]).toMatchObject({
+      state: 'connected',
+      stateReason: null,
+    });
   });
 
   it('issue 14: should take a refresh answer with another aud and a lowercase token_type at once', async () => {

@@ -36,7 +36,7 @@ export async function disconnectChatgpt(
     // Best effort, as the official client does; the local tokens are deleted regardless.
   }
   context.db.delete(connections).where(eq(connections.id, row.id)).run();
-  recordAuditEvent(context, {
+  await recordAuditEvent(context, {
     action: 'connection.disconnected',
     userId: options.userId,
     detail: { provider: 'chatgpt', isRevokedUpstream },

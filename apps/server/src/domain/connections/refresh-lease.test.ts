@@ -108,7 +108,7 @@ describe('refresh lease after a crash', () => {
     expect(error.code).toBe('reconnect_required');
     expect(error.message).toMatch(/stopped \(a crash or a restart\) in the middle of refreshing/);
     expect(error.message).not.toMatch(/another program/);
-    expect(listConnections(test.connections, user.id)[0]).toMatchObject({
+    expect((await listConnections(test.connections, user.id))[0]).toMatchObject({
       state: 'reconnect_required',
       stateReason: 'refresh_interrupted',
     });
@@ -129,7 +129,7 @@ describe('refresh lease after a crash', () => {
 
     expect(error.code).toBe('reconnect_required');
     expect(error.message).toMatch(/already used by another program/);
-    expect(listConnections(test.connections, user.id)[0]?.stateReason).toBe('refresh_token_reused');
+    expect((await listConnections(test.connections, user.id))[0]?.stateReason).toBe('refresh_token_reused');
   });
 
   it('issue 16: should wait for an owner it cannot see until its lease lapses, then refresh once', async () => {

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { apiCredentials } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
@@ -6,16 +7,15 @@ import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { type ApiCredentialRow, apiKeyContext } from './to-api-credential-dto.ts';
 
-const selectUserCredentials = preparedQuery((db) =>
+const selectUserCredentials = preparedQuery('select_user_api_credentials', (db) =>
   db
     .select()
     .from(apiCredentials)
-    .where(eq(apiCredentials.userId, sql.placeholder('userId')))
-    .prepare(),
+    .where(eq(apiCredentials.userId, sql.placeholder('userId'))),
 );
 
-export function listApiCredentialRows(context: DomainContext, userId: string): ApiCredentialRow[] {
-  return selectUserCredentials(context.db).all({ userId });
+export async function listApiCredentialRows(context: DomainContext, userId: string): Promise<ApiCredentialRow[]> {
+  return await selectUserCredentials(context.db).execute({ userId });
 }
 
 /** A saved key in clear, for one upstream call; never stored or logged by the caller. */
@@ -23,13 +23,14 @@ export function readApiKey(context: ConnectionsContext, row: ApiCredentialRow): 
   return context.vault.decrypt(row.keyCiphertext, { context: apiKeyContext(row.id) });
 }
 
-export function deleteApiCredential(
+export async function deleteApiCredential(
   context: DomainContext,
   options: { userId: string; provider: 'openai' | 'gemini' | 'anthropic' },
-): void {
-  const deleted = context.db
-    .delete(apiCredentials)
-    .where(and(eq(apiCredentials.userId, options.userId), eq(apiCredentials.provider, options.provider)))
-    .run().changes;
+): Promise<void> {
+  const deleted = changedRows(
+    await context.db
+      .delete(apiCredentials)
+      .where(and(eq(apiCredentials.userId, options.userId), eq(apiCredentials.provider, options.provider))),
+  );
   if (deleted === 0) throw new GatewayError('not_found', `No ${options.provider} API key is saved.`);
 }

@@ -15,15 +15,9 @@ import { BUILTIN_FEATURE_PROMPTS, BUILTIN_FEATURE_SCHEMAS } from './builtin-feat
  * Every feature for a user: the built-in ones (their prompt unless they replaced it, their default model if any),
  * then their own, by name.
  */
-export function listFeatures(context: DomainContext, userId: string): Feature[] {
-  const overrides = new Map(
-    context.db
-      .select()
-      .from(featureOverrides)
-      .where(eq(featureOverrides.userId, userId))
-      .all()
-      .map((row) => [row.name, row]),
-  );
+export async function listFeatures(context: DomainContext, userId: string): Promise<Feature[]> {
+  const overrideRows = await context.db.select().from(featureOverrides).where(eq(featureOverrides.userId, userId));
+  const overrides = new Map(overrideRows.map((row) => [row.name, row]));
   const builtIn = FEATURE_NAMES.map((name): Feature => {
     const override = overrides.get(name);
     return {
@@ -37,24 +31,23 @@ export function listFeatures(context: DomainContext, userId: string): Feature[] 
       routing: override?.routingRules ?? DEFAULT_ROUTING_RULES,
     };
   });
-  const own = context.db
+  const ownRows = await context.db
     .select()
     .from(userFeatures)
     .where(eq(userFeatures.userId, userId))
-    .orderBy(userFeatures.name)
-    .all()
-    .map(
-      (row): Feature => ({
-        name: row.name,
-        isBuiltIn: false,
-        prompt: row.prompt,
-        model: row.model,
-        reasoningEffort: (row.reasoningEffort as ReasoningEffort | null) ?? null,
-        schema: row.outputSchema ?? null,
-        isCustomized: false,
-        routing: row.routingRules ?? DEFAULT_ROUTING_RULES,
-      }),
-    );
+    .orderBy(userFeatures.name);
+  const own = ownRows.map(
+    (row): Feature => ({
+      name: row.name,
+      isBuiltIn: false,
+      prompt: row.prompt,
+      model: row.model,
+      reasoningEffort: (row.reasoningEffort as ReasoningEffort | null) ?? null,
+      schema: row.outputSchema ?? null,
+      isCustomized: false,
+      routing: row.routingRules ?? DEFAULT_ROUTING_RULES,
+    }),
+  );
   return [...builtIn, ...own];
 }
 
@@ -66,11 +59,11 @@ export function isBuiltInFeatureName(name: string): name is FeatureName {
  * The feature a request names. An unknown name is the caller's mistake: `invalid_request` (400) listing what the
  * user has, or with `code: 'not_found'` for a route whose path names it.
  */
-export function findFeature(
+export async function findFeature(
   context: DomainContext,
   options: { userId: string; name: string; code?: 'invalid_request' | 'not_found' },
-): Feature {
-  const features = listFeatures(context, options.userId);
+): Promise<Feature> {
+  const features = await listFeatures(context, options.userId);
   const feature = features.find((candidate) => candidate.name === options.name);
   if (feature == null) {
     const names = features.map((candidate) => candidate.name).join(', ');

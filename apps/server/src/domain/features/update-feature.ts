@@ -11,7 +11,7 @@ import { findFeature } from './list-features.ts';
  * value; its schema and effort are fixed) and routing rules; the user's own feature takes every field, its prompt never null.
  * `undefined` leaves the reasoning effort or schema as it is.
  */
-export function updateFeature(
+export async function updateFeature(
   context: DomainContext,
   options: {
     userId: string;
@@ -23,8 +23,8 @@ export function updateFeature(
     /** Routing by the subscription's quota (issue 19); undefined keeps the stored rules. Every feature takes them. */
     routing?: RoutingRules | undefined;
   },
-): Feature {
-  const feature = findFeature(context, { userId: options.userId, name: options.name, code: 'not_found' });
+): Promise<Feature> {
+  const feature = await findFeature(context, { userId: options.userId, name: options.name, code: 'not_found' });
   const now = new Date(context.now());
   const routing = options.routing === undefined ? {} : { routingRules: options.routing };
   if (feature.isBuiltIn) {
@@ -35,7 +35,7 @@ export function updateFeature(
           'reasoning effort or an output schema.',
       );
     }
-    context.db
+    await context.db
       .insert(featureOverrides)
       .values({
         userId: options.userId,
@@ -48,8 +48,7 @@ export function updateFeature(
       .onConflictDoUpdate({
         target: [featureOverrides.userId, featureOverrides.name],
         set: { prompt: options.prompt, model: options.model, ...routing, updatedAt: now },
-      })
-      .run();
+      });
   } else {
     if (options.prompt == null) {
       throw new GatewayError('invalid_request', '"prompt" must be text: your own features have no built-in prompt.', {
@@ -57,7 +56,7 @@ export function updateFeature(
       });
     }
     if (options.schema != null) compileOutputSchema(options.schema);
-    context.db
+    await context.db
       .update(userFeatures)
       .set({
         prompt: options.prompt,
@@ -67,8 +66,8 @@ export function updateFeature(
         ...routing,
         updatedAt: now,
       })
-      .where(and(eq(userFeatures.userId, options.userId), eq(userFeatures.name, feature.name)))
-      .run();
+      .where(and(eq(userFeatures.userId, options.userId), eq(userFeatures.name, feature.name)));
   }
-  return findFeature(context, { userId: options.userId, name: feature.name });
+  // Deleted meanwhile by another request: not found, as the path names it.
+  return await findFeature(context, { userId: options.userId, name: feature.name, code: 'not_found' });
 }

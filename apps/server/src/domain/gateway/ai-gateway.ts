@@ -73,7 +73,7 @@ export class AiGateway {
     log?: UpstreamLog | undefined;
   }): Promise<StartedChat & Pick<NoteCall, 'outputValidator'>> {
     const { userId, policy } = options;
-    const note = prepareNoteCall(this.#context, userId, options.request);
+    const note = await prepareNoteCall(this.#context, userId, options.request);
     const { requestedModel, defaultModel, call, reasoningEffort } = note;
     const route = await this.planRoute({ userId, requestedModel, defaultModel, policy, featureRules: note.routing });
     if (note.hasImages) route.plan = keepImageSteps(route.plan, route.catalogue);
@@ -158,7 +158,7 @@ export class AiGateway {
    * every front door. `requestedModel` null means the user's default model.
    */
   async planRoute({ userId, requestedModel, defaultModel, policy, featureRules }: RouteRequest): Promise<PlannedRoute> {
-    const settings = getUserSettings(this.#context, userId);
+    const settings = await getUserSettings(this.#context, userId);
     const upstreams = this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
     const catalogue = await this.#catalogue(userId, upstreams, policy).catch((error: unknown) => {

@@ -86,7 +86,7 @@ describe('reused chat models of saved API keys', () => {
     expect((await chat(user.apiKey)).status).toBe(200);
     const keyId = /^gwk_([a-z0-9]{12})_/.exec(user.apiKey)?.[1] ?? '';
 
-    revokeApiKey(gateway.test.connections, { userId: user.userId, keyId });
+    await revokeApiKey(gateway.test.connections, { userId: user.userId, keyId });
 
     const response = await chat(user.apiKey);
     expect(response.status).toBe(401);

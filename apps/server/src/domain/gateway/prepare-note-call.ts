@@ -25,8 +25,8 @@ export type NoteCall = {
  * with its images, and structured output when a schema applies — `responseFormat: { type: 'json', schema, name }`,
  * which every adapter turns into its upstream's own structured-output request.
  */
-export function prepareNoteCall(context: DomainContext, userId: string, request: AiRequest): NoteCall {
-  const feature = request.feature == null ? null : findFeature(context, { userId, name: request.feature });
+export async function prepareNoteCall(context: DomainContext, userId: string, request: AiRequest): Promise<NoteCall> {
+  const feature = request.feature == null ? null : await findFeature(context, { userId, name: request.feature });
   const prompt = buildPrompt(request, request.system == null ? (feature?.prompt ?? null) : null);
   const schema = request.schema ?? feature?.schema ?? null;
   const outputValidator =

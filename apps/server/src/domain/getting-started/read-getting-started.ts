@@ -4,37 +4,35 @@ import { apiCredentials, apiKeys, connections, gettingStartedProgress } from '..
 import type { DomainContext } from '../domain-context.ts';
 
 /** The first-run checklist of one user, read from what is stored (issue 17). */
-export function readGettingStarted(context: DomainContext, userId: string): GettingStarted {
+export async function readGettingStarted(context: DomainContext, userId: string): Promise<GettingStarted> {
   const { db } = context;
-  const hasConnection =
+  const [connection, credential, apiKey, usedApiKey, playground] = await Promise.all([
     db
       .select({ id: connections.id })
       .from(connections)
       .where(and(eq(connections.userId, userId), eq(connections.state, 'connected')))
-      .get() != null;
-  const hasCredential =
+      .limit(1),
     db
       .select({ provider: apiCredentials.provider })
       .from(apiCredentials)
       .where(eq(apiCredentials.userId, userId))
-      .get() != null;
-  const hasApiKey = db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.userId, userId)).get() != null;
-  const hasUsedApiKey =
+      .limit(1),
+    db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.userId, userId)).limit(1),
     db
       .select({ id: apiKeys.id })
       .from(apiKeys)
       .where(and(eq(apiKeys.userId, userId), isNotNull(apiKeys.lastUsedAt)))
-      .get() != null;
-  const hasTriedPlayground =
+      .limit(1),
     db
       .select({ userId: gettingStartedProgress.userId })
       .from(gettingStartedProgress)
       .where(eq(gettingStartedProgress.userId, userId))
-      .get() != null;
+      .limit(1),
+  ]);
   return {
-    hasProvider: hasConnection || hasCredential,
-    hasApiKey,
-    hasTriedPlayground,
-    hasUsedApiKey,
+    hasProvider: connection.length > 0 || credential.length > 0,
+    hasApiKey: apiKey.length > 0,
+    hasTriedPlayground: playground.length > 0,
+    hasUsedApiKey: usedApiKey.length > 0,
   };
 }

@@ -35,7 +35,7 @@ export async function disconnectGoogle(
   } catch (error) {
     options.log?.warn({ err: error }, 'could not revoke the Google grant; the tokens are deleted here anyway');
   }
-  recordAuditEvent(context, {
+  await recordAuditEvent(context, {
     action: 'connection.disconnected',
     userId: options.userId,
     detail: { provider: 'google', isRevokedUpstream },

@@ -1,4 +1,6 @@
+import { count as sqlCount } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessions, signInFlows } from '../../db/schema.ts';
 import { buildTestApp, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
 import { expiredSignInFlowsTask } from '../connections/expired-sign-in-flows-task.ts';
 import { startChatgptSignIn } from '../connections/start-chatgpt-sign-in.ts';
@@ -12,8 +14,10 @@ afterEach(async () => {
   await test.close();
 });
 
-const count = (table: string) =>
-  (test.db.$client.prepare(`select count(*) as total from ${table}`).get() as { total: number }).total;
+const count = async (table: typeof sessions | typeof signInFlows) => {
+  const [row] = await test.db.select({ total: sqlCount() }).from(table);
+  return row?.total;
+};
 
 describe('deleteExpiredRows', () => {
   it('should purge idle sessions and day-old sign-in flows, and keep live ones', async () => {
@@ -30,20 +34,20 @@ describe('deleteExpiredRows', () => {
     let now = Date.now();
     const context = { db: test.db, now: () => now };
 
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
     now += 10 * 60_000 + 1;
     // An expired flow is kept for a day so the UI can still show how it ended.
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
     now += 24 * 60 * 60_000;
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 1 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 1 });
     now += test.config.sessionIdleMs;
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 1, sign_in_flows: 0 });
-    expect(count('sessions')).toBe(0);
-    expect(count('sign_in_flows')).toBe(0);
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 1, sign_in_flows: 0 });
+    expect(await count(sessions)).toBe(0);
+    expect(await count(signInFlows)).toBe(0);
   });
 
-  it('should report a failing task and still run the others', () => {
-    const result = deleteExpiredRows({ db: test.db, now: Date.now }, [
+  it('should report a failing task and still run the others', async () => {
+    const result = await deleteExpiredRows({ db: test.db, now: Date.now }, [
       {
         name: 'broken',
         run: () => {

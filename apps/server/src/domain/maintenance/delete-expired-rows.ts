@@ -1,4 +1,5 @@
 import { lt, or } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { sessions } from '../../db/schema.ts';
 import type { SessionPolicy } from '../accounts/session-policy.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
@@ -8,25 +9,27 @@ import type { DomainContext } from '../domain-context.ts';
 export function expiredSessionsTask(policy: SessionPolicy): CleanupTask {
   return {
     name: 'sessions',
-    run: (context) => {
+    run: async (context) => {
       const now = context.now();
-      return context.db
-        .delete(sessions)
-        .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.lastSeenAt, new Date(now - policy.idleMs))))
-        .run().changes;
+      return changedRows(
+        await context.db
+          .delete(sessions)
+          .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.lastSeenAt, new Date(now - policy.idleMs)))),
+      );
     },
   };
 }
 
 /** Runs every task once; returns how many rows each deleted. One failing task does not stop the others. */
-export function deleteExpiredRows(
+export async function deleteExpiredRows(
   context: DomainContext,
   tasks: readonly CleanupTask[],
-): Record<string, number | Error> {
+): Promise<Record<string, number | Error>> {
   const result: Record<string, number | Error> = {};
+  // One after the other: each is a large delete, and together they would hold as many connections of the pool.
   for (const task of tasks) {
     try {
-      result[task.name] = task.run(context);
+      result[task.name] = await task.run(context);
     } catch (error) {
       result[task.name] = error instanceof Error ? error : new Error(String(error));
     }

@@ -34,7 +34,7 @@ export class GatewayMetrics {
   readonly #refreshes: Counter<'provider' | 'outcome'>;
   readonly #openStreams: Gauge;
 
-  constructor(options: { readQuotaUsage?: () => QuotaUsage[] } = {}) {
+  constructor(options: { readQuotaUsage?: () => Promise<QuotaUsage[]> } = {}) {
     const registers = [this.registry];
     this.#requests = new Counter({
       name: 'gateway_http_requests_total',
@@ -85,10 +85,11 @@ export class GatewayMetrics {
       help: 'Highest used percentage of each subscription quota window among connected accounts (last snapshot).',
       labelNames: ['provider', 'window'],
       registers,
-      // Read at scrape time from the stored snapshots: nothing runs between scrapes.
-      collect() {
+      // Read at scrape time from the stored snapshots: nothing runs between scrapes. prom-client awaits it.
+      async collect() {
+        const usages = (await readQuotaUsage?.()) ?? [];
         this.reset();
-        for (const usage of readQuotaUsage?.() ?? []) {
+        for (const usage of usages) {
           this.set({ provider: usage.provider, window: usage.window }, usage.usedPercent);
         }
       },

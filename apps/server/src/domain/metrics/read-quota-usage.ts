@@ -11,12 +11,11 @@ const WINDOWS = ['primary', 'secondary'] as const;
  * connections (what the upstream's headers last said). One number per window, not one per user: a metric label
  * must never name a user, and the operator's question is "is anyone close to the limit" (docs/metrics.md).
  */
-export function readQuotaUsage(context: DomainContext): QuotaUsage[] {
-  const rows = context.db
+export async function readQuotaUsage(context: DomainContext): Promise<QuotaUsage[]> {
+  const rows = await context.db
     .select({ provider: connections.provider, rateLimits: connections.rateLimits })
     .from(connections)
-    .where(and(eq(connections.state, 'connected'), isNotNull(connections.rateLimits)))
-    .all();
+    .where(and(eq(connections.state, 'connected'), isNotNull(connections.rateLimits)));
   const highest = new Map<string, QuotaUsage>();
   for (const row of rows) {
     for (const window of WINDOWS) {

@@ -4,16 +4,15 @@ import { preparedQuery } from '../../db/prepared-query.ts';
 import { modelAliases } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 
-const selectAliases = preparedQuery((db) =>
+const selectAliases = preparedQuery('select_model_aliases', (db) =>
   db
     .select({ pattern: modelAliases.pattern, target: modelAliases.target })
     .from(modelAliases)
     .where(eq(modelAliases.userId, sql.placeholder('userId')))
-    .orderBy(asc(modelAliases.position))
-    .prepare(),
+    .orderBy(asc(modelAliases.position)),
 );
 
 /** The user's model aliases in the order they were saved. */
-export function listModelAliases(context: DomainContext, userId: string): ModelAlias[] {
-  return selectAliases(context.db).all({ userId });
+export async function listModelAliases(context: DomainContext, userId: string): Promise<ModelAlias[]> {
+  return await selectAliases(context.db).execute({ userId });
 }

@@ -1,22 +1,21 @@
 import type { ModelAlias } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
 import { modelAliases } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { listModelAliases } from './list-model-aliases.ts';
 
 /** Replaces the user's whole alias table (the settings UI saves it as one list), in one transaction. */
-export function replaceModelAliases(
+export async function replaceModelAliases(
   context: DomainContext,
   userId: string,
   aliases: readonly ModelAlias[],
-): ModelAlias[] {
+): Promise<ModelAlias[]> {
   const updatedAt = new Date(context.now());
-  context.db.transaction((tx) => {
-    tx.delete(modelAliases).where(eq(modelAliases.userId, userId)).run();
+  await withTransaction(context.db, async (tx) => {
+    await tx.delete(modelAliases).where(eq(modelAliases.userId, userId));
     if (aliases.length === 0) return;
-    tx.insert(modelAliases)
-      .values(aliases.map((alias, position) => ({ userId, ...alias, position, updatedAt })))
-      .run();
+    await tx.insert(modelAliases).values(aliases.map((alias, position) => ({ userId, ...alias, position, updatedAt })));
   });
-  return listModelAliases(context, userId);
+  return await listModelAliases(context, userId);
 }

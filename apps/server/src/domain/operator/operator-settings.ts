@@ -8,33 +8,42 @@ import { recordAuditEvent } from '../security/record-audit-event.ts';
 const ROW_ID = 1;
 
 /** The gateway-wide settings: what an admin saved, else the defaults from the environment. */
-export function readOperatorSettings(context: DomainContext, defaults: OperatorSettings): OperatorSettings {
-  const row = context.db.select().from(operatorSettings).where(eq(operatorSettings.id, ROW_ID)).get();
-  return { allowPrivateUpstreams: row?.allowPrivateUpstreams ?? defaults.allowPrivateUpstreams };
+export async function readOperatorSettings(
+  context: DomainContext,
+  defaults: OperatorSettings,
+): Promise<OperatorSettings> {
+  const [row] = await context.db.select().from(operatorSettings).where(eq(operatorSettings.id, ROW_ID)).limit(1);
+  return withDefaults(row, defaults);
 }
 
-/** Saves what an admin changed (absent fields keep their value) and records it in the audit log. */
-export function updateOperatorSettings(
+/**
+ * Saves what an admin changed (absent fields keep their value) and records it in the audit log. One upsert that
+ * writes only the changed fields: two admins changing different settings at once both keep their change.
+ */
+export async function updateOperatorSettings(
   context: DomainContext,
   options: { defaults: OperatorSettings; changes: Partial<OperatorSettings>; actorUserId: string },
-): OperatorSettings {
-  const next = { ...readOperatorSettings(context, options.defaults), ...definedOnly(options.changes) };
-  const values = {
-    allowPrivateUpstreams: next.allowPrivateUpstreams,
-    updatedAt: new Date(context.now()),
-    updatedBy: options.actorUserId,
-  };
-  context.db
+): Promise<OperatorSettings> {
+  const changes = definedOnly(options.changes);
+  const stamp = { updatedAt: new Date(context.now()), updatedBy: options.actorUserId };
+  const [row] = await context.db
     .insert(operatorSettings)
-    .values({ id: ROW_ID, ...values })
-    .onConflictDoUpdate({ target: operatorSettings.id, set: values })
-    .run();
-  recordAuditEvent(context, {
+    .values({ id: ROW_ID, ...options.defaults, ...changes, ...stamp })
+    .onConflictDoUpdate({ target: operatorSettings.id, set: { ...changes, ...stamp } })
+    .returning();
+  await recordAuditEvent(context, {
     action: 'operator_settings.changed',
     userId: options.actorUserId,
-    detail: { ...definedOnly(options.changes) },
+    detail: { ...changes },
   });
-  return next;
+  return withDefaults(row, options.defaults);
+}
+
+function withDefaults(
+  row: typeof operatorSettings.$inferSelect | undefined,
+  defaults: OperatorSettings,
+): OperatorSettings {
+  return { allowPrivateUpstreams: row?.allowPrivateUpstreams ?? defaults.allowPrivateUpstreams };
 }
 
 function definedOnly(changes: Partial<OperatorSettings>): Partial<OperatorSettings> {

@@ -42,7 +42,7 @@ function refusalOf(error: unknown): GatewayError | undefined {
 describe('issue 16: OutboundPolicy at connect time', () => {
   it('issue 16: a name resolving to 127.0.0.1 is refused on connect, by fetch and by request, before any byte', async () => {
     let allowPrivate = false;
-    const policy = new OutboundPolicy({ allowPrivate: () => allowPrivate, resolve: toLoopback });
+    const policy = new OutboundPolicy({ allowPrivate: async () => allowPrivate, resolve: toLoopback });
     try {
       const before = requests;
       const viaFetch = await policy.fetch(`http://upstream.test:${port}/`).catch((error: unknown) => error);
@@ -71,7 +71,7 @@ describe('issue 16: OutboundPolicy at connect time', () => {
     // The first hop is allowed (as a public host would be) until it has been answered; the redirect then leads
     // to a literal loopback address on a new connection.
     const before = requests;
-    const policy = new OutboundPolicy({ allowPrivate: () => requests === before, resolve: toLoopback });
+    const policy = new OutboundPolicy({ allowPrivate: async () => requests === before, resolve: toLoopback });
     try {
       const error = await policy.fetch(`http://public.test:${port}/redirect`).catch((caught: unknown) => caught);
       expect(refusalOf(error)?.code).toBe('upstream_address_refused');
@@ -83,7 +83,7 @@ describe('issue 16: OutboundPolicy at connect time', () => {
 
   it('issue 16: checkUrl refuses on save without connecting, and lets an unresolvable name through to the key check', async () => {
     const policy = new OutboundPolicy({
-      allowPrivate: () => false,
+      allowPrivate: async () => false,
       resolve: async (hostname) => {
         if (hostname === 'nowhere.test') throw new Error('getaddrinfo ENOTFOUND nowhere.test');
         return [

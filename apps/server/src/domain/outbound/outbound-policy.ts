@@ -28,14 +28,15 @@ const HOW_TO_ALLOW =
  * `dispatcher`, never the global agent.
  */
 export class OutboundPolicy {
-  readonly #allowPrivate: () => boolean;
+  readonly #allowPrivate: () => Promise<boolean>;
   readonly #resolve: ResolveHost;
   #agent: Agent;
 
   readonly #timeouts: UpstreamTimeouts | undefined;
 
   constructor(options: {
-    allowPrivate: () => boolean;
+    /** The admin's setting, read on every check (from the database): a change applies to the next connection. */
+    allowPrivate: () => Promise<boolean>;
     resolve?: ResolveHost | undefined;
     /** The gateway's upstream timeouts (docs/security.md, "A slow or silent upstream holds connections"). */
     timeouts?: UpstreamTimeouts | undefined;
@@ -65,7 +66,7 @@ export class OutboundPolicy {
    */
   async checkUrl(rawUrl: string): Promise<void> {
     const url = new URL(rawUrl);
-    const allowPrivate = this.#allowPrivate();
+    const allowPrivate = await this.#allowPrivate();
     const host = unbracket(url.hostname);
     const schemeRefusal = refuseScheme(url.protocol, allowPrivate);
     if (schemeRefusal != null) throw schemeRefusal;
@@ -113,16 +114,20 @@ export class OutboundPolicy {
       ...(timeouts == null ? {} : { headersTimeout: timeouts.firstByteTimeoutMs, bodyTimeout: timeouts.idleTimeoutMs }),
       // Literal addresses never reach a lookup (net.connect skips it), so they and the scheme are checked here.
       connect: (options, callback) => {
-        const allowPrivate = this.#allowPrivate();
-        const host = unbracket(options.hostname);
-        const refusal =
-          refuseScheme(options.protocol, allowPrivate) ??
-          (isIP(host) === 0 ? null : refuseAddresses(null, [host], allowPrivate));
-        if (refusal != null) {
-          callback(refusal, null);
-          return;
-        }
-        connectChecked(options, callback);
+        this.#allowPrivate().then(
+          (allowPrivate) => {
+            const host = unbracket(options.hostname);
+            const refusal =
+              refuseScheme(options.protocol, allowPrivate) ??
+              (isIP(host) === 0 ? null : refuseAddresses(null, [host], allowPrivate));
+            if (refusal != null) {
+              callback(refusal, null);
+              return;
+            }
+            connectChecked(options, callback);
+          },
+          (error: Error) => callback(error, null),
+        );
       },
     });
   }
@@ -132,14 +137,14 @@ export class OutboundPolicy {
    * (an answer mixing a public and a private address is a rebinding trick, not a reason to pick the public one).
    */
   readonly #lookup: LookupFunction = (hostname, options, callback) => {
-    this.#resolve(hostname).then(
-      (resolved) => {
+    Promise.all([this.#resolve(hostname), this.#allowPrivate()]).then(
+      ([resolved, allowPrivate]) => {
         const wanted = options.family === 4 || options.family === 6 ? options.family : null;
         const addresses = resolved.filter((entry) => wanted == null || entry.family === wanted);
         const refusal = refuseAddresses(
           hostname,
           resolved.map((entry) => entry.address),
-          this.#allowPrivate(),
+          allowPrivate,
         );
         const first = addresses[0];
         if (refusal != null || first == null) {

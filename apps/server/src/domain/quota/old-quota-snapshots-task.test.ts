@@ -32,7 +32,7 @@ describe('oldQuotaSnapshotsTask', () => {
       .values([reading(QUOTA_HISTORY_RETENTION_MS + 1), reading(QUOTA_HISTORY_RETENTION_MS - 60_000), reading(0)])
       .run();
 
-    const result = deleteExpiredRows({ db: test.db, now: () => now }, [oldQuotaSnapshotsTask()]);
+    const result = await deleteExpiredRows({ db: test.db, now: () => now }, [oldQuotaSnapshotsTask()]);
 
     expect(result).toEqual({ [OLD_QUOTA_SNAPSHOTS_TASK_NAME]: 1 });
     expect(test.db.select().from(quotaSnapshots).all()).toHaveLength(2);

@@ -25,17 +25,14 @@ export type AuditAction =
   | 'app_client.removed';
 
 /** Appends an audit entry. `detail` must never contain secrets: ids, prefixes, addresses only. */
-export function recordAuditEvent(
+export async function recordAuditEvent(
   context: DomainContext,
   event: { action: AuditAction; userId: string | null; detail?: Record<string, unknown> },
-): void {
-  context.db
-    .insert(auditLog)
-    .values({
-      action: event.action,
-      userId: event.userId,
-      detail: event.detail ?? null,
-      createdAt: new Date(context.now()),
-    })
-    .run();
+): Promise<void> {
+  await context.db.insert(auditLog).values({
+    action: event.action,
+    userId: event.userId,
+    detail: event.detail ?? null,
+    createdAt: new Date(context.now()),
+  });
 }

@@ -12,16 +12,20 @@ export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = {
   fallbackProviders: ['openai', 'gemini', 'anthropic'],
 };
 
-const selectUserSettings = preparedQuery((db) =>
+const selectUserSettings = preparedQuery('select_user_settings', (db) =>
   db
     .select()
     .from(userSettings)
-    .where(eq(userSettings.userId, sql.placeholder('userId')))
-    .prepare(),
+    .where(eq(userSettings.userId, sql.placeholder('userId'))),
 );
 
-export function getUserSettings(context: DomainContext, userId: string): UserSettings {
-  const row = selectUserSettings(context.db).get({ userId });
+export async function getUserSettings(context: DomainContext, userId: string): Promise<UserSettings> {
+  const [row] = await selectUserSettings(context.db).execute({ userId });
+  return toUserSettings(row);
+}
+
+/** A user's stored settings row as the API shows it; no row yet means the defaults. */
+export function toUserSettings(row: typeof userSettings.$inferSelect | undefined): UserSettings {
   if (row == null) return { ...DEFAULT_USER_SETTINGS, fallbackProviders: [...DEFAULT_USER_SETTINGS.fallbackProviders] };
   return {
     fallbackToApiKeys: row.fallbackToApiKeys,

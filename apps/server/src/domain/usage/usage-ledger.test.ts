@@ -93,7 +93,7 @@ describe('issue 19: the usage ledger writer', () => {
     expect(kept).toEqual([3, 4, 5, 6, 7].map((input) => ({ input_tokens: input })));
   });
 
-  it('issue 19: the cleanup scheduler deletes rows older than the retention time and keeps the rest', () => {
+  it('issue 19: the cleanup scheduler deletes rows older than the retention time and keeps the rest', async () => {
     const ledger = new UsageLedger({ context: { db: test.db, now: Date.now }, log: silentLog });
     const day = 24 * 60 * 60_000;
     const now = Date.now();
@@ -103,9 +103,9 @@ describe('issue 19: the usage ledger writer', () => {
     ledger.close();
     const task = expiredUsageEventsTask(test.config.usageRetentionMs);
     expect(test.config.usageRetentionMs).toBe(90 * day);
-    expect(deleteExpiredRows({ db: test.db, now: () => now }, [task])).toEqual({ 'usage-events': 1 });
+    expect(await deleteExpiredRows({ db: test.db, now: () => now }, [task])).toEqual({ 'usage-events': 1 });
     expect(rowCount()).toBe(2);
-    expect(deleteExpiredRows({ db: test.db, now: () => now + 2 * day }, [task])).toEqual({ 'usage-events': 1 });
+    expect(await deleteExpiredRows({ db: test.db, now: () => now + 2 * day }, [task])).toEqual({ 'usage-events': 1 });
     expect(rowCount()).toBe(1);
   });
 });

@@ -1,5 +1,7 @@
 import type { User } from '@pag/contracts';
+import { asc, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiCredentials, apiKeys, auditLog } from '../../db/schema.ts';
 import { createApiKey } from '../../domain/accounts/create-api-key.ts';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import {
@@ -48,14 +50,11 @@ function call(
   });
 }
 
-function auditActions(): { action: string; userId: string | null; detail: Record<string, unknown> | null }[] {
-  return (
-    test.db.$client.prepare('SELECT action, user_id AS userId, detail FROM audit_log ORDER BY id').all() as {
-      action: string;
-      userId: string | null;
-      detail: string | null;
-    }[]
-  ).map((row) => ({ ...row, detail: row.detail == null ? null : JSON.parse(row.detail) }));
+function auditActions(): Promise<{ action: string; userId: string | null; detail: Record<string, unknown> | null }[]> {
+  return test.db
+    .select({ action: auditLog.action, userId: auditLog.userId, detail: auditLog.detail })
+    .from(auditLog)
+    .orderBy(asc(auditLog.id));
 }
 
 describe('issue 16: admin-only routes', () => {
@@ -70,14 +69,14 @@ describe('issue 16: admin-only routes', () => {
   ];
 
   it.each(ADMIN_ROUTES)('issue 16: a member is refused %s %s with a 403 that says why', async (method, url, body) => {
-    const before = auditActions().length;
+    const before = (await auditActions()).length;
     const answer = await call(member, method, url.replace('{admin}', admin.userId), body as Record<string, unknown>);
     expect(answer.statusCode).toBe(403);
     expect(answer.json().error).toEqual({
       code: 'forbidden',
       message: 'Only an admin of this gateway can do this: ask an admin to do it for you, or to make you an admin.',
     });
-    expect(auditActions().length).toBe(before);
+    expect((await auditActions()).length).toBe(before);
   });
 
   it.each(ADMIN_ROUTES)(
@@ -85,7 +84,7 @@ describe('issue 16: admin-only routes', () => {
     async (method, url) => {
       const anonymous = await test.app.inject({ method, url: url.replace('{admin}', admin.userId) });
       expect(anonymous.statusCode).toBe(401);
-      const { secret } = createApiKey(test.connections, { userId: admin.userId, name: 'script' });
+      const { secret } = await createApiKey(test.connections, { userId: admin.userId, name: 'script' });
       const withKey = await test.app.inject({
         method,
         url: url.replace('{admin}', admin.userId),
@@ -166,7 +165,7 @@ describe('issue 16: managing users over HTTP', () => {
     expect(deleted.statusCode).toBe(204);
     expect((await call(admin, 'DELETE', `/api/admin/users/${newUser.id}`)).statusCode).toBe(404);
 
-    const adminActions = auditActions().filter((entry) => JSON.stringify(entry.detail).includes(admin.userId));
+    const adminActions = (await auditActions()).filter((entry) => JSON.stringify(entry.detail).includes(admin.userId));
     expect(adminActions.map((entry) => entry.action)).toEqual([
       'user.created',
       'user.role_changed',
@@ -199,12 +198,17 @@ describe('issue 16: managing users over HTTP', () => {
 
   it('issue 16: deleting a user takes their sessions, API keys and saved provider keys with them', async () => {
     const doomed = await addMember('doomed@home.test');
-    const { secret } = createApiKey(test.connections, { userId: doomed.userId, name: 'laptop' });
-    test.db.$client
-      .prepare(
-        "INSERT INTO api_credentials (id, user_id, provider, base_url, key_ciphertext, key_hint, created_at, updated_at) VALUES ('c1', ?, 'gemini', NULL, 'x', 'abcd', 0, 0)",
-      )
-      .run(doomed.userId);
+    const { secret } = await createApiKey(test.connections, { userId: doomed.userId, name: 'laptop' });
+    await test.db.insert(apiCredentials).values({
+      id: 'c1',
+      userId: doomed.userId,
+      provider: 'gemini',
+      baseUrl: null,
+      keyCiphertext: 'x',
+      keyHint: 'abcd',
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    });
     expect((await call(admin, 'DELETE', `/api/admin/users/${doomed.userId}`)).statusCode).toBe(204);
     expect((await test.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}` } })).statusCode).toBe(
       401,
@@ -212,12 +216,12 @@ describe('issue 16: managing users over HTTP', () => {
     expect(
       (await test.app.inject({ url: '/api/auth/session', headers: { cookie: doomed.cookie } })).json().user,
     ).toBeNull();
-    const left = test.db.$client
-      .prepare(
-        'SELECT (SELECT count(*) FROM api_credentials WHERE user_id = ?) + (SELECT count(*) FROM api_keys WHERE user_id = ?) AS total',
-      )
-      .get(doomed.userId, doomed.userId) as { total: number };
-    expect(left.total).toBe(0);
+    const credentialsLeft = await test.db
+      .select({ total: count() })
+      .from(apiCredentials)
+      .where(eq(apiCredentials.userId, doomed.userId));
+    const keysLeft = await test.db.select({ total: count() }).from(apiKeys).where(eq(apiKeys.userId, doomed.userId));
+    expect([credentialsLeft[0]?.total, keysLeft[0]?.total]).toEqual([0, 0]);
   });
 
   it('issue 16: the operator settings default from the environment until an admin saves them', async () => {

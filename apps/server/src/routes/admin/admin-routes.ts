@@ -37,7 +37,7 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
   app.get(
     '/api/admin/users',
     { schema: { response: { 200: adminUserListSchema } }, config: { access: 'admin' } },
-    async () => ({ users: listUsers(context) }),
+    async () => ({ users: await listUsers(context) }),
   );
 
   app.post(
@@ -73,7 +73,7 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
       config: { access: 'admin', rateLimit: PASSWORD_WRITE_RATE_LIMIT },
     },
     async (request, reply) => {
-      const user = findUserOrThrow(context, request.params.id);
+      const user = await findUserOrThrow(context, request.params.id);
       await resetPassword(context, {
         email: user.email,
         password: request.body.password,
@@ -87,7 +87,7 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
     '/api/admin/users/:id',
     { schema: { params: userParams }, config: { access: 'admin' } },
     async (request, reply) => {
-      const user = findUserOrThrow(context, request.params.id);
+      const user = await findUserOrThrow(context, request.params.id);
       await deleteUser(connections, user.email, { actorUserId: requireAuth(request).user.id, keepLastAdmin: true });
       // The rows are gone; drop what this process still holds for the user (cached models, open MCP sessions).
       services.gateway.forgetUser(user.id);
@@ -109,7 +109,7 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
       config: { access: 'admin' },
     },
     async (request) => {
-      const settings = updateOperatorSettings(context, {
+      const settings = await updateOperatorSettings(context, {
         defaults: operatorDefaults,
         changes: request.body,
         actorUserId: requireAuth(request).user.id,
@@ -121,8 +121,8 @@ export async function adminRoutes(parent: FastifyInstance, services: RouteServic
   );
 }
 
-function findUserOrThrow(context: DomainContext, id: string): UserRow {
-  const user = findUserById(context, id);
+async function findUserOrThrow(context: DomainContext, id: string): Promise<UserRow> {
+  const user = await findUserById(context, id);
   if (user == null) throw new GatewayError('not_found', 'No such user: it may have been deleted.');
   return user;
 }

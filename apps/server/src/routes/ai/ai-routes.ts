@@ -49,9 +49,9 @@ const AI_STREAM_RESPONSE = {
 export async function aiRoutes(parent: FastifyInstance, services: RouteServices) {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   // An answer in the settings UI (a session, not a program's key) ticks "try it" on Getting started.
-  const noteAnswer = (request: FastifyRequest) => {
+  const noteAnswer = async (request: FastifyRequest) => {
     const auth = requireAuth(request);
-    if (auth.method === 'session') recordPlaygroundAnswer(services.context, auth.user.id);
+    if (auth.method === 'session') await recordPlaygroundAnswer(services.context, auth.user.id);
   };
 
   app.post(
@@ -80,16 +80,21 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         outputValidator: chat.outputValidator,
       });
       request.usage?.tokens(answer.usage);
-      noteAnswer(request);
+      await noteAnswer(request);
       return answer;
     },
   );
 
   // One format for the first response and every resumed one: each event under the id it was first sent with.
-  const toFrame = (request: FastifyRequest) => (stored: StoredStreamEvent) => {
-    if (stored.event.type === 'done') noteAnswer(request);
-    return formatEventFrame(stored.event.type, stored.event, stored.id);
-  };
+  const toFrame = (stored: StoredStreamEvent) => formatEventFrame(stored.event.type, stored.event, stored.id);
+  // The answer is noted before its `done` event goes out, so a page that reads Getting started right after the
+  // answer sees it ticked. A stage of its own because the pump's `toFrame` cannot await (pipe-event-stream.ts).
+  async function* notingAnswer(request: FastifyRequest, events: AsyncIterable<StoredStreamEvent>) {
+    for await (const stored of events) {
+      if (stored.event.type === 'done') await noteAnswer(request);
+      yield stored;
+    }
+  }
 
   app.post(
     '/api/ai/stream',
@@ -136,7 +141,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
       request.usage = null;
       reply.header('x-gateway-provider', stream.started.provider);
       reply.header('x-stream-id', stream.streamId);
-      await pipeEventStream(reply, stream.events, { toFrame: toFrame(request) });
+      await pipeEventStream(reply, notingAnswer(request, stream.events), { toFrame });
     },
   );
 
@@ -159,7 +164,7 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
         clientSignal: clientAbortSignal(reply),
       });
       reply.header('x-stream-id', request.params.streamId);
-      await pipeEventStream(reply, events, { toFrame: toFrame(request) });
+      await pipeEventStream(reply, notingAnswer(request, events), { toFrame });
     },
   );
 

@@ -24,7 +24,7 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
   app.get(
     '/api/keys',
     { schema: { response: { 200: apiKeyListSchema } }, config: { access: 'session' } },
-    async (request) => ({ keys: listApiKeys(context, requireAuth(request).user.id) }),
+    async (request) => ({ keys: await listApiKeys(context, requireAuth(request).user.id) }),
   );
 
   app.post(
@@ -34,7 +34,7 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
       config: { access: 'session' },
     },
     async (request, reply) => {
-      const created = createApiKey(context, {
+      const created = await createApiKey(context, {
         userId: requireAuth(request).user.id,
         name: request.body.name,
         policy: request.body.policy,
@@ -47,7 +47,7 @@ export async function apiKeyRoutes(parent: FastifyInstance, services: RouteServi
     '/api/keys/:id',
     { schema: { params: z.object({ id: z.string().min(1).max(64) }) }, config: { access: 'session' } },
     async (request, reply) => {
-      revokeApiKey(context, { userId: requireAuth(request).user.id, keyId: request.params.id });
+      await revokeApiKey(context, { userId: requireAuth(request).user.id, keyId: request.params.id });
       return reply.code(204).send();
     },
   );

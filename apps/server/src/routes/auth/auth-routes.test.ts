@@ -1,4 +1,6 @@
+import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditLog, sessions, users } from '../../db/schema.ts';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import {
   buildTestApp,
@@ -54,6 +56,25 @@ describe('first-run setup', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('setup_unavailable');
     expect((await test.app.inject({ method: 'GET', url: '/api/auth/session' })).json().setupRequired).toBe(false);
+  });
+
+  it('issue 21: two setups at once make exactly one admin; the other is told setup is complete', async () => {
+    const token = test.setupToken.issue();
+    const setup = (email: string, remoteAddress: string) =>
+      test.app.inject({
+        method: 'POST',
+        url: '/api/auth/setup',
+        payload: { token, email, password: TEST_PASSWORD },
+        remoteAddress,
+      });
+    const answers = await Promise.all([
+      setup('first@example.com', '127.0.0.2'),
+      setup('second@example.com', '127.0.0.3'),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.statusCode === 409)?.json().error.code).toBe('setup_unavailable');
+    const [admins] = await test.db.select({ total: count() }).from(users);
+    expect(admins?.total).toBe(1);
   });
 
   it('issue 17: setup signs the new admin in (session cookie and CSRF token), so they need not type it all again', async () => {
@@ -137,10 +158,11 @@ describe('sign-in', () => {
     }
     expect(wrongPassword.headers['x-ratelimit-remaining']).toBe('4');
     expect(unknownEmail.headers['x-ratelimit-remaining']).toBe('3');
-    const failures = test.db.$client
-      .prepare("select count(*) as total from audit_log where action = 'session.login_failed'")
-      .get() as { total: number };
-    expect(failures.total).toBe(2);
+    const [failures] = await test.db
+      .select({ total: count() })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'session.login_failed'));
+    expect(failures?.total).toBe(2);
   });
 
   it('should answer the 6th attempt from one address within a minute with 429 and Retry-After', async () => {
@@ -279,8 +301,8 @@ describe('sessions', () => {
     expect(response.statusCode).toBe(204);
     expect(response.cookies[0]).toMatchObject({ name: 'pag_session', value: '' });
     expect((await listKeys()).statusCode).toBe(401);
-    const rows = test.db.$client.prepare('select count(*) as total from sessions').get() as { total: number };
-    expect(rows.total).toBe(0);
+    const [rows] = await test.db.select({ total: count() }).from(sessions);
+    expect(rows?.total).toBe(0);
   });
 
   it('should end every session of a user whose password is reset', async () => {

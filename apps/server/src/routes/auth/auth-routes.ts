@@ -27,7 +27,7 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
       reply.header('cache-control', 'no-store');
       const auth = request.auth?.method === 'session' ? request.auth : null;
       return {
-        setupRequired: isSetupRequired(context),
+        setupRequired: await isSetupRequired(context),
         user: auth == null ? null : toUserDto(auth.user),
         csrfToken: auth?.csrfToken ?? null,
       };
@@ -41,7 +41,7 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
       config: { access: 'public', rateLimit: SIGN_IN_RATE_LIMIT },
     },
     async (request, reply) => {
-      if (!isSetupRequired(context)) {
+      if (!(await isSetupRequired(context))) {
         throw new GatewayError('setup_unavailable', 'Setup is already complete: sign in instead.');
       }
       if (!services.setupToken.verify(request.body.token)) {
@@ -59,14 +59,14 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
       services.setupToken.revoke();
       // The new admin is signed in at once: typing the same credentials again right after choosing them is a
       // wrong turn in the first minute (issue 17).
-      const session = createSession(context, {
+      const session = await createSession(context, {
         userId: user.id,
         policy: services.sessionPolicy,
         previousSessionId: readSessionCookie(request, services.cookie),
         userAgent: request.headers['user-agent'] ?? null,
         ipAddress: request.ip,
       });
-      recordAuditEvent(context, { action: 'session.login', userId: user.id, detail: { ipAddress: request.ip } });
+      await recordAuditEvent(context, { action: 'session.login', userId: user.id, detail: { ipAddress: request.ip } });
       setSessionCookie(reply, {
         settings: services.cookie,
         sessionId: session.sessionId,
@@ -105,8 +105,8 @@ export async function authRoutes(parent: FastifyInstance, services: RouteService
   app.post('/api/auth/logout', { config: { access: 'session' } }, async (request, reply) => {
     const auth = request.auth;
     if (auth?.method === 'session') {
-      deleteSession(context, auth.sessionId);
-      recordAuditEvent(context, { action: 'session.logout', userId: auth.user.id });
+      await deleteSession(context, auth.sessionId);
+      await recordAuditEvent(context, { action: 'session.logout', userId: auth.user.id });
     }
     clearSessionCookie(reply, services.cookie);
     return reply.code(204).send();

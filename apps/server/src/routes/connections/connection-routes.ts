@@ -41,7 +41,7 @@ export async function connectionRoutes(parent: FastifyInstance, services: RouteS
     { schema: { response: { 200: connectionListSchema } }, config: { access: 'session' } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return { connections: listConnections(context, requireAuth(request).user.id) };
+      return { connections: await listConnections(context, requireAuth(request).user.id) };
     },
   );
 

@@ -128,7 +128,7 @@ describe('the Google OAuth client', () => {
       const noCsrf = await test.app.inject({ method, url, headers: { cookie: owner.cookie }, payload });
       expect(noCsrf.statusCode, `${method} ${url}`).toBe(403);
     }
-    const { secret } = createApiKey(test.connections, { userId: owner.userId, name: 'note app' });
+    const { secret } = await createApiKey(test.connections, { userId: owner.userId, name: 'note app' });
     const withKey = await test.app.inject({
       method: 'GET',
       url: '/api/connections/google',

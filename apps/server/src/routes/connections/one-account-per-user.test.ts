@@ -49,7 +49,7 @@ beforeEach(async () => {
   });
   owner = {
     userId: seeded.user.id,
-    apiKey: createApiKey(test.connections, { userId: seeded.user.id, name: 'notes' }).secret,
+    apiKey: (await createApiKey(test.connections, { userId: seeded.user.id, name: 'notes' })).secret,
   };
   other = await signInNewUser(test, 'mallory@gateway.test', '127.0.0.9');
 });

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connections } from '../../db/schema.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
 
 // Issue 17: the Getting started checklist is ticked from what the gateway stored, over the real HTTP API.
@@ -70,9 +72,10 @@ describe('issue 17: Getting started', () => {
   it('issue 17: a connection that needs signing in again does not count as connected', async () => {
     const user = await gateway.addUser({ email: 'lapsed@home.test', chatgptAccount: 'bob@example.com' });
     expect(await checklist(user)).toMatchObject({ hasProvider: true });
-    gateway.test.db.$client
-      .prepare("UPDATE connections SET state = 'reconnect_required' WHERE user_id = ?")
-      .run(user.userId);
+    await gateway.test.db
+      .update(connections)
+      .set({ state: 'reconnect_required' })
+      .where(eq(connections.userId, user.userId));
     expect(await checklist(user)).toMatchObject({ hasProvider: false });
   });
 

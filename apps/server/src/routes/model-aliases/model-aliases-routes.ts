@@ -16,7 +16,7 @@ export async function modelAliasesRoutes(parent: FastifyInstance, services: Rout
   app.get(
     '/api/model-aliases',
     { schema: { response: { 200: modelAliasListSchema } }, config: { access: 'session' } },
-    async (request) => ({ aliases: listModelAliases(services.context, requireAuth(request).user.id) }),
+    async (request) => ({ aliases: await listModelAliases(services.context, requireAuth(request).user.id) }),
   );
 
   app.put(
@@ -26,7 +26,7 @@ export async function modelAliasesRoutes(parent: FastifyInstance, services: Rout
       config: { access: 'session' },
     },
     async (request) => ({
-      aliases: replaceModelAliases(services.context, requireAuth(request).user.id, request.body.aliases),
+      aliases: await replaceModelAliases(services.context, requireAuth(request).user.id, request.body.aliases),
     }),
   );
 }

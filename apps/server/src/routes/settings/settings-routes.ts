@@ -51,7 +51,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
     },
     async (request) => {
       const changes = Object.fromEntries(Object.entries(request.body).filter(([, value]) => value !== undefined));
-      const settings = updateUserSettings(context, { userId: requireAuth(request).user.id, changes });
+      const settings = await updateUserSettings(context, { userId: requireAuth(request).user.id, changes });
       services.gateway.forgetUser(requireAuth(request).user.id);
       return settings;
     },
@@ -60,7 +60,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
   app.get(
     '/api/ai/features',
     { schema: { response: { 200: featureListSchema } }, config: { access: 'session-or-api-key' } },
-    async (request) => ({ features: listFeatures(context, requireAuth(request).user.id) }),
+    async (request) => ({ features: await listFeatures(context, requireAuth(request).user.id) }),
   );
 
   // Features are settings: read with a key too (a note app lists what it can offer), changed only in a session.
@@ -94,7 +94,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
     '/api/ai/features/:name',
     { schema: { params: featureParams }, config: { access: 'session' } },
     async (request, reply) => {
-      deleteFeature(context, { userId: requireAuth(request).user.id, name: request.params.name });
+      await deleteFeature(context, { userId: requireAuth(request).user.id, name: request.params.name });
       return reply.status(204).send();
     },
   );
@@ -103,7 +103,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
     '/api/credentials',
     { schema: { response: { 200: apiCredentialListSchema } }, config: { access: 'session' } },
     async (request) => ({
-      credentials: listApiCredentialRows(context, requireAuth(request).user.id).map(toApiCredentialDto),
+      credentials: (await listApiCredentialRows(context, requireAuth(request).user.id)).map(toApiCredentialDto),
     }),
   );
 
@@ -132,7 +132,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
     { schema: { params: providerParams }, config: { access: 'session' } },
     async (request, reply) => {
       const userId = requireAuth(request).user.id;
-      deleteApiCredential(context, { userId, provider: request.params.provider });
+      await deleteApiCredential(context, { userId, provider: request.params.provider });
       services.gateway.forgetUser(userId);
       return reply.code(204).send();
     },
