@@ -8,10 +8,13 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connections } from '../db/schema.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { listConnections } from '../domain/connection-list/list-connections.ts';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
@@ -61,6 +64,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
     const gateway = startBin({
       bin: 'gateway-server',
       env: {
+        ...gatewayProcessEnvironment(test),
         GATEWAY_DATA_DIR: test.dataDir,
         GATEWAY_PORT: String(port),
         GATEWAY_OPENAI_AUTH_URL: authUrl,
@@ -145,9 +149,10 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       const first = await startGateway(fakeAuth.url);
       const lost = chat(first.url, secret).catch(() => null);
       await waitFor(() => (refreshRequests().length === 1 ? true : null));
-      const held = test.db.$client
-        .prepare('select refresh_lease_owner as owner from connections where id = ?')
-        .get(connection.id) as { owner: string | null };
+      const [held] = await test.db
+        .select({ owner: connections.refreshLeaseOwner })
+        .from(connections)
+        .where(eq(connections.id, connection.id));
       await killHard(first.gateway);
       await lost;
 
@@ -160,14 +165,14 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       expect(answer.status, await answer.clone().text()).toBe(200);
       if (timing) expect(elapsedMs).toBeLessThan(2_000);
       // The lease the killed process left named it, which is how the new one knew it was dead.
-      expect(held.owner).toContain(`"pid":${first.gateway.child.pid}`);
+      expect(held?.owner).toContain(`"pid":${first.gateway.child.pid}`);
       // The held refresh never completed (its caller died), so the takeover's one refresh used the same token.
       expect(refreshRequests()).toHaveLength(2);
-      expect(listConnections(test.connections, user.id)[0]).toMatchObject({ state: 'connected' });
-      const after = test.db.$client
-        .prepare('select refresh_lease_owner as owner, refresh_interrupted_at as interruptedAt from connections')
-        .get() as { owner: string | null; interruptedAt: number | null };
-      expect(after).toEqual({ owner: null, interruptedAt: null });
+      expect((await listConnections(test.connections, user.id))[0]).toMatchObject({ state: 'connected' });
+      const after = await test.db
+        .select({ owner: connections.refreshLeaseOwner, interruptedAt: connections.refreshInterruptedAt })
+        .from(connections);
+      expect(after).toEqual([{ owner: null, interruptedAt: null }]);
     }, 90_000);
 
     it('issue 16: should tell the user a crash interrupted our refresh when the upstream had already rotated the token', async () => {
@@ -200,7 +205,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       expect(error.message).toMatch(/stopped \(a crash or a restart\) in the middle of refreshing/);
       expect(error.message).not.toMatch(/another program|Codex CLI/);
       if (timing) expect(elapsedMs).toBeLessThan(2_000);
-      expect(listConnections(test.connections, user.id)[0]).toMatchObject({
+      expect((await listConnections(test.connections, user.id))[0]).toMatchObject({
         state: 'reconnect_required',
         stateReason: 'refresh_interrupted',
       });

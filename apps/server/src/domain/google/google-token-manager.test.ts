@@ -15,7 +15,7 @@ import { GoogleTokenManager } from './google-token-manager.ts';
 import { saveGoogleClient } from './save-google-client.ts';
 import { saveGoogleConnection } from './save-google-connection.ts';
 
-// The Google token manager against the strict fake oauth2.googleapis.com, on a real SQLite file: the sign-in is
+// The Google token manager against the strict fake oauth2.googleapis.com, on a real database: the sign-in is
 // skipped (the fake mints a signed-in token set), everything after it is real.
 let google: FakeGoogleOAuth;
 let test: TestApp;
@@ -47,7 +47,7 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     accessTokenTtlSeconds: options.ttlSeconds,
     ...(options.account == null ? {} : { account: options.account }),
   });
-  const row = saveGoogleConnection(test.connections, {
+  const row = await saveGoogleConnection(test.connections, {
     userId,
     tokens: {
       accessToken: minted.accessToken,
@@ -59,7 +59,7 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
   });
   // Held as long as one of Google's hour-long tokens with `ttlSeconds` left would have been.
-  backdateTokenReceipt(
+  await backdateTokenReceipt(
     test.connections,
     row.id,
     Math.max(0, GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS - options.ttlSeconds),
@@ -99,7 +99,7 @@ describe('GoogleTokenManager', () => {
     // Persisted: another manager (another process) uses it without refreshing again.
     expect(await new GoogleTokenManager(test.connections).getAccessToken(user.id)).toBe(fresh);
     expect(refreshRequests()).toHaveLength(1);
-    expect(listConnections(test.connections, user.id)[0]?.lastRefreshAt).not.toBeNull();
+    expect((await listConnections(test.connections, user.id))[0]?.lastRefreshAt).not.toBeNull();
   });
 
   it('should refresh once for a token Gemini refused, but not for one already replaced', async () => {
@@ -118,9 +118,9 @@ describe('GoogleTokenManager', () => {
     const manager = new GoogleTokenManager(test.connections);
     const error = await expectGatewayError(manager.getAccessToken(user.id), 'reconnect_required');
     expect(error.message).toMatch(/connect the Google account again/);
-    const [connection] = listConnections(test.connections, user.id);
+    const [connection] = await listConnections(test.connections, user.id);
     expect(connection).toMatchObject({ provider: 'google', state: 'reconnect_required', stateReason: 'invalid_grant' });
-    const audit = test.db.select().from(auditLog).where(eq(auditLog.action, 'connection.reconnect_required')).all();
+    const audit = await test.db.select().from(auditLog).where(eq(auditLog.action, 'connection.reconnect_required'));
     expect(audit.map((entry) => entry.detail)).toEqual([{ provider: 'google', reason: 'invalid_grant', status: 400 }]);
     await expectGatewayError(new GoogleTokenManager(test.connections).getAccessToken(user.id), 'reconnect_required');
     expect(refreshRequests()).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('GoogleTokenManager', () => {
       'reconnect_required',
     );
     expect(error.message).toMatch(/refused the OAuth client/);
-    expect(listConnections(test.connections, user.id)[0]?.stateReason).toBe('invalid_client');
+    expect((await listConnections(test.connections, user.id))[0]?.stateReason).toBe('invalid_client');
   });
 
   it('should keep using a still-valid token while Google fails, and say so once it has expired', async () => {
@@ -154,7 +154,7 @@ describe('GoogleTokenManager', () => {
     test.advanceTime(3 * 60_000);
     const error = await expectGatewayError(manager.getAccessToken(user.id), 'upstream_unavailable');
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
-    expect(listConnections(test.connections, user.id)[0]?.state).toBe('connected');
+    expect((await listConnections(test.connections, user.id))[0]?.state).toBe('connected');
     google.faults.clear();
     expect(await manager.getAccessToken(user.id)).not.toBe(accessToken);
   });
@@ -170,7 +170,9 @@ describe('GoogleTokenManager', () => {
     const replacementToken = google.issuedTokens.at(-1)?.accessToken;
     await expectGatewayError(pending, 'not_connected');
     expect(await manager.getAccessToken(user.id)).toBe(replacementToken);
-    expect(listConnections(test.connections, user.id)).toMatchObject([{ id: replacement.id, lastRefreshAt: null }]);
+    expect(await listConnections(test.connections, user.id)).toMatchObject([
+      { id: replacement.id, lastRefreshAt: null },
+    ]);
   });
 
   it('should not resurrect a connection disconnected during a refresh', async () => {
@@ -180,6 +182,6 @@ describe('GoogleTokenManager', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await disconnectGoogle(test.connections, { userId: user.id })).toBe(true);
     await expectGatewayError(pending, 'not_connected');
-    expect(listConnections(test.connections, user.id)).toEqual([]);
+    expect(await listConnections(test.connections, user.id)).toEqual([]);
   });
 });
