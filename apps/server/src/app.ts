@@ -164,7 +164,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     },
   });
   const devicePoller = new DeviceSignInPoller({ context: connections, log: app.log });
-  resumeSignInsAfterRestart(connections, devicePoller);
+  await resumeSignInsAfterRestart(connections, devicePoller);
   app.addHook('onClose', async () => {
     devicePoller.stopAll();
     await loopbackCallback.close();

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
     fail(`cannot open the database ${config.databaseFile}: ${(error as Error).message}`);
   }
 
-  let vault: ReturnType<typeof openGatewayVault>;
+  let vault: Awaited<ReturnType<typeof openGatewayVault>>;
   try {
-    vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+    vault = await openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
   } catch (error) {
     if (error instanceof VaultKeyMismatchError || error instanceof KeyFileError) fail(error.message);
     throw error;

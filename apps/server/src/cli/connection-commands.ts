@@ -26,10 +26,12 @@ export async function connectChatgptWithDeviceCode(options: CommandOptions): Pro
   print(io, `Open ${flow.verificationUrl} and enter the code ${flow.userCode}`);
   tell(io, 'Waiting for approval (the code expires in 15 minutes; Ctrl-C cancels).');
   tell(io, 'If ChatGPT refuses, enable device code authorization for Codex in ChatGPT Settings → Security first.');
+  // A signal listener cannot await: it starts the cancellation, which ends the process once the flow is cancelled.
   const cancel = () => {
-    cancelSignInFlow(context, { userId, flowId: flow.id });
-    tell(io, 'gateway: sign-in cancelled');
-    process.exit(130);
+    void cancelSignInFlow(context, { userId, flowId: flow.id }).then(() => {
+      tell(io, 'gateway: sign-in cancelled');
+      process.exit(130);
+    });
   };
   process.once('SIGINT', cancel);
   try {

@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     ]);
     const config = loadConfig(io.environment ?? undefined, io.cwd);
     db = openDatabase(config.databaseFile);
-    const vault = openGatewayVault({
+    const vault = await openGatewayVault({
       db,
       envKey: config.encryptionKey,
       keyFilePath: config.keyFilePath,
@@ -223,7 +223,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'vault rotate-key': {
         const { rotateEncryptionKey } = await import('../domain/vault/rotate-encryption-key.ts');
-        const result = rotateEncryptionKey({
+        const result = await rotateEncryptionKey({
           db,
           vault,
           keyFilePath: config.keyFilePath,

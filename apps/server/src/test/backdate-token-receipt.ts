@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { connections } from '../db/schema.ts';
 import type { ConnectionsContext } from '../domain/connections/connections-context.ts';
 
 /**
@@ -6,8 +8,13 @@ import type { ConnectionsContext } from '../domain/connections/connections-conte
  * close to expiry has been held for most of its lifetime, and the refresh window (half the lifetime at most:
  * domain/connections/effective-refresh-window.ts) depends on that.
  */
-export function backdateTokenReceipt(context: ConnectionsContext, connectionId: string, seconds: number): void {
-  context.db.$client
-    .prepare('update connections set connected_at = ? where id = ?')
-    .run(context.now() - seconds * 1000, connectionId);
+export async function backdateTokenReceipt(
+  context: ConnectionsContext,
+  connectionId: string,
+  seconds: number,
+): Promise<void> {
+  await context.db
+    .update(connections)
+    .set({ connectedAt: new Date(context.now() - seconds * 1000) })
+    .where(eq(connections.id, connectionId));
 }

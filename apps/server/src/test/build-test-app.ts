@@ -81,7 +81,7 @@ export async function buildTestApp(
   });
   let offset = 0;
   const setupToken = new SetupToken();
-  const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+  const vault = await openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
   const now = () => Date.now() + offset;
   const app = await buildApp({
     config,

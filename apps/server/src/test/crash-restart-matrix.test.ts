@@ -18,14 +18,18 @@ import {
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
 import { deriveKeyId, readKeyFile } from '@pag/vault';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/open-database.ts';
+import { openGatewayDatabase } from '../db/open-database.ts';
+import { connections } from '../db/schema.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { saveApiCredential } from '../domain/credentials/save-api-credential.ts';
 import { listEncryptedValues } from '../domain/vault/encrypted-columns.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
+import { isPostgresRun } from './open-test-database.ts';
 import { type RunningProcess, runGatewayCli, SERVER_DIR, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 
@@ -113,6 +117,7 @@ async function killHard(gateway: RunningProcess): Promise<void> {
 
 function gatewayEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...gatewayProcessEnvironment(test),
     GATEWAY_DATA_DIR: test.dataDir,
     GATEWAY_OPENAI_AUTH_URL: fakeAuth.url,
     GATEWAY_CHATGPT_BACKEND_URL: `${proxies.chatgpt.url}/backend-api`,
@@ -159,37 +164,37 @@ async function expectEveryConnectionAnswers(url: string): Promise<void> {
 /** Every stored secret, decrypted, by table, column and row. */
 type Plaintexts = Record<string, string>;
 
-function decryptEverything(options: { envKey?: string } = {}): Plaintexts {
-  return decryptWith(test.config.databaseFile, test.config.keyFilePath, options.envKey);
+function decryptEverything(options: { envKey?: string } = {}): Promise<Plaintexts> {
+  return decryptWith(test.config.keyFilePath, options.envKey);
 }
 
 /**
- * Opens the data directory as a starting gateway would (the startup check of the configured keyring) and decrypts
+ * Opens the test's database as a starting gateway would (the startup check of the configured keyring) and decrypts
  * every stored value with it; throws if any does not decrypt.
  */
-function decryptWith(databaseFile: string, keyFilePath: string, envKey: string | undefined): Plaintexts {
-  const db = openDatabase(databaseFile);
+async function decryptWith(keyFilePath: string, envKey: string | undefined): Promise<Plaintexts> {
+  const db = await openGatewayDatabase(test.config.database);
   try {
-    const vault = openGatewayVault({
+    const vault = await openGatewayVault({
       db,
       envKey: envKey == null ? null : Buffer.from(envKey, 'base64'),
       keyFilePath,
     });
     return Object.fromEntries(
-      listEncryptedValues(db.$client).map((value) => [
+      (await listEncryptedValues(db)).map((value) => [
         `${value.table}.${value.column}.${value.id}`,
         vault.decrypt(value.ciphertext, { context: value.context }),
       ]),
     );
   } finally {
-    db.$client.close();
+    await db.$close();
   }
 }
 
 /** The key ids the stored values are under, with how many each. */
-function storedKeyIds(): Record<string, number> {
+async function storedKeyIds(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const value of listEncryptedValues(test.db.$client)) {
+  for (const value of await listEncryptedValues(test.db)) {
     const keyId = value.ciphertext.split('.')[1] ?? '?';
     counts[keyId] = (counts[keyId] ?? 0) + 1;
   }
@@ -216,7 +221,9 @@ async function killCliAt(options: { args: string[]; env: Record<string, string>;
   expect(cli.child.signalCode).toBe('SIGKILL');
 }
 
-describe('issue 16: kill -9 during vault rotate-key', () => {
+// The key file is the primary key only without GATEWAY_ENCRYPTION_KEY, which a PostgreSQL database requires (every
+// replica must decrypt with the same key: config.ts); these rotations start from it or fall back to it.
+describe.skipIf(isPostgresRun())('issue 16: kill -9 during vault rotate-key', () => {
   const points = [
     {
       name: 'with the new key added and the re-encryption half done',
@@ -232,7 +239,7 @@ describe('issue 16: kill -9 during vault rotate-key', () => {
 
   for (const point of points) {
     it(`issue 16: ${point.name}: everything still decrypts and answers, and the rotation can be run again`, async () => {
-      const before = decryptEverything();
+      const before = await decryptEverything();
       const oldKeyId = readKeyFile(test.config.keyFilePath).primaryKeyId;
       expect(Object.keys(before).length).toBeGreaterThanOrEqual(6);
       const first = await startGateway();
@@ -246,13 +253,13 @@ describe('issue 16: kill -9 during vault rotate-key', () => {
       const newKeyId = keyFile.primaryKeyId;
       expect(newKeyId).not.toBe(oldKeyId);
       // A transaction is all or nothing: every value is under one key, the old one or the new one.
-      expect(storedKeyIds()).toEqual({ [point.isMoved ? newKeyId : oldKeyId]: Object.keys(before).length });
+      expect(await storedKeyIds()).toEqual({ [point.isMoved ? newKeyId : oldKeyId]: Object.keys(before).length });
 
       // The server that kept running still answers; so does one started after a kill -9 of its own.
       await expectEveryConnectionAnswers(first.url);
       await killHard(first.gateway);
       const second = await startGateway();
-      expect(decryptEverything()).toEqual(before);
+      expect(await decryptEverything()).toEqual(before);
       await expectEveryConnectionAnswers(second.url);
 
       // Running the rotation again finishes the job: one key left, everything under it.
@@ -260,14 +267,14 @@ describe('issue 16: kill -9 during vault rotate-key', () => {
       expect(again.code, again.stderr).toBe(0);
       const finalKeyId = readKeyFile(test.config.keyFilePath).primaryKeyId;
       expect(readKeyFile(test.config.keyFilePath).keys.map((entry) => entry.id)).toEqual([finalKeyId]);
-      expect(storedKeyIds()).toEqual({ [finalKeyId]: Object.keys(before).length });
-      expect(decryptEverything()).toEqual(before);
+      expect(await storedKeyIds()).toEqual({ [finalKeyId]: Object.keys(before).length });
+      expect(await decryptEverything()).toEqual(before);
       await expectEveryConnectionAnswers(second.url);
     }, 120_000);
   }
 
   it('issue 16: moving to GATEWAY_ENCRYPTION_KEY, killed mid-way: the key file still reads everything; run again, the env key does', async () => {
-    const before = decryptEverything();
+    const before = await decryptEverything();
     const keyFileBefore = readFileSync(test.config.keyFilePath, 'utf8');
     const oldKeyId = readKeyFile(test.config.keyFilePath).primaryKeyId;
     const envKey = randomBytes(32).toString('base64');
@@ -279,10 +286,10 @@ describe('issue 16: kill -9 during vault rotate-key', () => {
       pauseAt: 'reencrypt:3',
     });
     expect(readFileSync(test.config.keyFilePath, 'utf8')).toBe(keyFileBefore);
-    expect(storedKeyIds()).toEqual({ [oldKeyId]: Object.keys(before).length });
+    expect(await storedKeyIds()).toEqual({ [oldKeyId]: Object.keys(before).length });
     // Without the env key, the gateway starts and reads everything, as before the rotation.
     const restarted = await startGateway();
-    expect(decryptEverything()).toEqual(before);
+    expect(await decryptEverything()).toEqual(before);
     await expectEveryConnectionAnswers(restarted.url);
     await killHard(restarted.gateway);
 
@@ -292,8 +299,8 @@ describe('issue 16: kill -9 during vault rotate-key', () => {
       cwd: test.dataDir,
     });
     expect(again.code, again.stderr).toBe(0);
-    expect(storedKeyIds()).toEqual({ [envKeyId]: Object.keys(before).length });
-    expect(decryptEverything({ envKey })).toEqual(before);
+    expect(await storedKeyIds()).toEqual({ [envKeyId]: Object.keys(before).length });
+    expect(await decryptEverything({ envKey })).toEqual(before);
     const withEnvKey = await startGateway({ GATEWAY_ENCRYPTION_KEY: envKey });
     await expectEveryConnectionAnswers(withEnvKey.url);
   }, 120_000);
@@ -350,7 +357,7 @@ async function expectDeviceUserAnswers(url: string, session: Session): Promise<v
 
 describe('issue 16: kill -9 with a device sign-in in progress', () => {
   it('issue 16: waiting for approval: the restarted gateway goes on polling and completes the sign-in', async () => {
-    const before = decryptEverything();
+    const before = await decryptEverything();
     const first = await startGateway();
     const session = await signInOverHttp(first.url, DEVICE_USER);
     const started = await sessionCall(first.url, session, 'POST', '/api/connections/chatgpt/sign-in', {
@@ -375,7 +382,7 @@ describe('issue 16: kill -9 with a device sign-in in progress', () => {
     expect(devicePolls()).toBeGreaterThan(pollsAtRestart);
     await expectDeviceUserAnswers(second.url, session);
     // Everything stored before still decrypts to what it was, beside the new connection.
-    expect(decryptEverything()).toMatchObject(before);
+    expect(await decryptEverything()).toMatchObject(before);
     await expectEveryConnectionAnswers(second.url);
   }, 120_000);
 
@@ -417,7 +424,7 @@ describe('issue 16: kill -9 with a device sign-in in progress', () => {
     }, 15_000);
     expect(done).toMatchObject({ status: 'completed' });
     await expectDeviceUserAnswers(second.url, session);
-    decryptEverything();
+    await decryptEverything();
     await expectEveryConnectionAnswers(second.url);
   }, 120_000);
 });
@@ -441,7 +448,7 @@ const STREAM_APIS = [
 
 describe('issue 16: kill -9 with 50 streams in flight', () => {
   it('issue 16: every stream ends at once and none looks complete; the restarted gateway decrypts and answers everything', async () => {
-    const before = decryptEverything();
+    const before = await decryptEverything();
     const first = await startGateway();
     // Through clean proxies first: the catalogues are fetched once, and every connection works.
     await expectEveryConnectionAnswers(first.url);
@@ -507,14 +514,19 @@ describe('issue 16: kill -9 with 50 streams in flight', () => {
     }
 
     const second = await startGateway();
-    expect(test.db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(decryptEverything()).toEqual(before);
+    // A SQLite file can be left damaged by a kill; PostgreSQL's files are the server's, which no kill here reaches.
+    if (test.db.$dialect === 'sqlite') {
+      expect(await test.db.all(sql`pragma integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
+    }
+    expect(await decryptEverything()).toEqual(before);
     expect(
-      test.db.$client
-        .prepare(
-          'select state, refresh_lease_owner as leaseOwner, refresh_interrupted_at as interruptedAt from connections',
-        )
-        .all(),
+      await test.db
+        .select({
+          state: connections.state,
+          leaseOwner: connections.refreshLeaseOwner,
+          interruptedAt: connections.refreshInterruptedAt,
+        })
+        .from(connections),
     ).toEqual([{ state: 'connected', leaseOwner: null, interruptedAt: null }]);
     await expectEveryConnectionAnswers(second.url);
   }, 120_000);

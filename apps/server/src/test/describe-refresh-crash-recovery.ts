@@ -8,10 +8,13 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connections } from '../db/schema.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { listConnections } from '../domain/connection-list/list-connections.ts';
 import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
@@ -61,6 +64,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
     const gateway = startBin({
       bin: 'gateway-server',
       env: {
+        ...gatewayProcessEnvironment(test),
         GATEWAY_DATA_DIR: test.dataDir,
         GATEWAY_PORT: String(port),
         GATEWAY_OPENAI_AUTH_URL: authUrl,
@@ -138,16 +142,17 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
       // auth.openai.com holds the first refresh; it gives up on it when the caller's connection dies.
       fakeAuth.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'delay', ms: 120_000 } });
 
       const first = await startGateway(fakeAuth.url);
       const lost = chat(first.url, secret).catch(() => null);
       await waitFor(() => (refreshRequests().length === 1 ? true : null));
-      const held = test.db.$client
-        .prepare('select refresh_lease_owner as owner from connections where id = ?')
-        .get(connection.id) as { owner: string | null };
+      const [held] = await test.db
+        .select({ owner: connections.refreshLeaseOwner })
+        .from(connections)
+        .where(eq(connections.id, connection.id));
       await killHard(first.gateway);
       await lost;
 
@@ -160,14 +165,14 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
       expect(answer.status, await answer.clone().text()).toBe(200);
       if (timing) expect(elapsedMs).toBeLessThan(2_000);
       // The lease the killed process left named it, which is how the new one knew it was dead.
-      expect(held.owner).toContain(`"pid":${first.gateway.child.pid}`);
+      expect(held?.owner).toContain(`"pid":${first.gateway.child.pid}`);
       // The held refresh never completed (its caller died), so the takeover's one refresh used the same token.
       expect(refreshRequests()).toHaveLength(2);
       expect((await listConnections(test.connections, user.id))[0]).toMatchObject({ state: 'connected' });
-      const after = test.db.$client
-        .prepare('select refresh_lease_owner as owner, refresh_interrupted_at as interruptedAt from connections')
-        .get() as { owner: string | null; interruptedAt: number | null };
-      expect(after).toEqual({ owner: null, interruptedAt: null });
+      const after = await test.db
+        .select({ owner: connections.refreshLeaseOwner, interruptedAt: connections.refreshInterruptedAt })
+        .from(connections);
+      expect(after).toEqual([{ owner: null, interruptedAt: null }]);
     }, 90_000);
 
     it('issue 16: should tell the user a crash interrupted our refresh when the upstream had already rotated the token', async () => {
@@ -176,7 +181,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
       const swallower = await startRefreshAnswerSwallower(fakeAuth.url);
 
       const first = await startGateway(swallower);

@@ -12,7 +12,7 @@ let user: AiTestUser;
 beforeAll(async () => {
   gateway = await startAiTestGateway();
   user = await gateway.addUser({ email: 'both@home.test', geminiKey: FAKE_GEMINI_KEYS[1] });
-  saveGoogleConnection(gateway.test.connections, {
+  await saveGoogleConnection(gateway.test.connections, {
     userId: user.userId,
     tokens: {
       accessToken: GOOGLE_ACCESS_TOKEN,

@@ -2,13 +2,15 @@ import { spawn } from 'node:child_process';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './build-test-app.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
 import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 import { useTestAppWithFake } from './use-test-app-with-fake.ts';
 
-// Two gateway processes sharing one database file must still refresh a connection only once: the lease is taken
-// by compare-and-swap in SQLite, and the losing process reloads the row instead of using the dead refresh token.
+// Two gateway processes sharing one database (a SQLite file, or PostgreSQL as replicas share it) must still refresh a
+// connection only once: the lease is taken by compare-and-swap on the row, and the losing process reloads the row
+// instead of using the dead refresh token.
 
 let fake: FakeOpenAiAuth;
 let test: TestApp;
@@ -26,6 +28,7 @@ function startChild(userId: string): RunningProcess & { lines: () => string[] } 
       GATEWAY_DATA_DIR: test.dataDir,
       GATEWAY_OPENAI_AUTH_URL: fake.url,
       GATEWAY_LOG_LEVEL: 'silent',
+      ...gatewayProcessEnvironment(test),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

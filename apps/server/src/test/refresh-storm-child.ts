@@ -1,16 +1,17 @@
-// A second (and third) gateway process for the cross-process refresh test: opens the same SQLite file and key
-// file, waits for "go" on stdin so both processes start together, then asks for the token many times at once.
+// A second (and third) gateway process for the cross-process refresh test: opens the same database (the SQLite file,
+// or on a PostgreSQL run the test's database, as replicas share it) and key file, waits for "go" on stdin so both
+// processes start together, then asks for the token many times at once.
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/open-database.ts';
+import { openGatewayDatabase } from '../db/open-database.ts';
 import { ChatgptTokenManager } from '../domain/connections/chatgpt-token-manager.ts';
 import { createConnectionsContext } from '../domain/connections/connections-context.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 
 const [userId, countText] = process.argv.slice(2);
 const config = loadConfig();
-const db = openDatabase(config.databaseFile);
-const vault = openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
+const db = await openGatewayDatabase(config.database);
+const vault = await openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
 const manager = new ChatgptTokenManager(createConnectionsContext({ config, db, vault }));
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
@@ -25,4 +26,4 @@ for await (const line of lines) {
   break;
 }
 lines.close();
-db.$client.close();
+await db.$close();

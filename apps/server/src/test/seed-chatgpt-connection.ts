@@ -38,8 +38,8 @@ export async function seedChatgptConnection(options: {
     refreshToken: minted.refreshToken,
     expiresInSeconds: options.accessTokenTtlSeconds,
   };
-  const connection = saveChatgptConnection(options.context, { userId: user.id, method: 'device', tokens });
-  backdateTokenReceipt(
+  const connection = await saveChatgptConnection(options.context, { userId: user.id, method: 'device', tokens });
+  await backdateTokenReceipt(
     options.context,
     connection.id,
     options.receivedSecondsAgo ?? Math.max(0, REAL_ACCESS_TOKEN_LIFETIME_SECONDS - options.accessTokenTtlSeconds),

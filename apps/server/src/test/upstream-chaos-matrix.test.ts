@@ -17,7 +17,9 @@ import {
   startFakeOpenAiAuth,
   verifyWithFakeOpenAiAuth,
 } from '@pag/testkit';
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCredentials, connections } from '../db/schema.ts';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
 import { createUser } from '../domain/accounts/create-user.ts';
 import { saveApiCredential } from '../domain/credentials/save-api-credential.ts';
@@ -358,17 +360,27 @@ function describeEnding(options: { api: Api; status: number; text: string }): st
 }
 
 /** The stored connection and keys, minus the rate-limit snapshot a begun answer legitimately refreshes. */
-function storedSecrets(): unknown {
-  const client = test.db.$client;
+async function storedSecrets(): Promise<unknown> {
   return {
-    connections: client
-      .prepare(
-        'select id, state, state_reason, version, id_token_ciphertext, access_token_ciphertext, ' +
-          'refresh_token_ciphertext, access_token_expires_at, refresh_lease_owner, refresh_interrupted_at, ' +
-          'next_refresh_attempt_at, refresh_failure_count, last_refresh_at from connections order by id',
-      )
-      .all(),
-    credentials: client.prepare('select * from api_credentials order by id').all(),
+    connections: await test.db
+      .select({
+        id: connections.id,
+        state: connections.state,
+        stateReason: connections.stateReason,
+        version: connections.version,
+        idTokenCiphertext: connections.idTokenCiphertext,
+        accessTokenCiphertext: connections.accessTokenCiphertext,
+        refreshTokenCiphertext: connections.refreshTokenCiphertext,
+        accessTokenExpiresAt: connections.accessTokenExpiresAt,
+        refreshLeaseOwner: connections.refreshLeaseOwner,
+        refreshInterruptedAt: connections.refreshInterruptedAt,
+        nextRefreshAttemptAt: connections.nextRefreshAttemptAt,
+        refreshFailureCount: connections.refreshFailureCount,
+        lastRefreshAt: connections.lastRefreshAt,
+      })
+      .from(connections)
+      .orderBy(asc(connections.id)),
+    credentials: await test.db.select().from(apiCredentials).orderBy(asc(apiCredentials.id)),
   };
 }
 
@@ -385,7 +397,7 @@ describe('issue 16: the chaos matrix (every upstream × every API × each TCP fa
   for (const faultCase of FAULTS) {
     it(`issue 16: ${faultCase.name}`, async () => {
       for (const proxy of Object.values(proxies)) proxy.setDefault(faultCase.fault);
-      const before = storedSecrets();
+      const before = await storedSecrets();
       const refreshesBefore = fakeAuth.findRequests({ method: 'POST', path: '/oauth/token' }).length;
       const modelRequestsBefore = Object.fromEntries(
         UPSTREAMS.map((upstream) => [upstream, modelRequestCount(upstream)]),
@@ -428,7 +440,7 @@ describe('issue 16: the chaos matrix (every upstream × every API × each TCP fa
         await expect(proxy.waitForNoConnections(1000), upstream).resolves.toBeUndefined();
       }
       // Nothing written that should not be: no refresh, no token or key rewritten, no connection marked broken.
-      expect(storedSecrets()).toEqual(before);
+      expect(await storedSecrets()).toEqual(before);
       expect(fakeAuth.findRequests({ method: 'POST', path: '/oauth/token' })).toHaveLength(refreshesBefore);
       if (faultCase.fault.kind === 'hold') {
         // A held request never reached the upstream: the gateway gave up on it before the proxy let it through.

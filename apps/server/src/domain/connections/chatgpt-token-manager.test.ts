@@ -1,5 +1,7 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { connections } from '../../db/schema.ts';
 import type { TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { seedChatgptConnection } from '../../test/seed-chatgpt-connection.ts';
@@ -22,11 +24,12 @@ useTestAppWithFake(
 const refreshRequests = () => findRefreshRequests(fake);
 
 /** The refresh token the connection row holds now, decrypted. */
-function storedRefreshToken(connectionId: string): string {
-  const row = test.db.$client
-    .prepare('select refresh_token_ciphertext as ciphertext from connections where id = ?')
-    .get(connectionId) as { ciphertext: string };
-  return test.vault.decrypt(row.ciphertext, { context: tokenContext(connectionId, 'refresh_token') });
+async function storedRefreshToken(connectionId: string): Promise<string> {
+  const [row] = await test.db
+    .select({ ciphertext: connections.refreshTokenCiphertext })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  return test.vault.decrypt(row?.ciphertext ?? '', { context: tokenContext(connectionId, 'refresh_token') });
 }
 
 async function expectGatewayError(promise: Promise<unknown>, code: string): Promise<GatewayError> {
@@ -208,7 +211,7 @@ describe('ChatgptTokenManager', () => {
 
     const rotated = fake.issuedTokens.at(-1);
     expect(during.accessToken).toBe(tokens.accessToken);
-    expect(storedRefreshToken(connection.id)).toBe(rotated?.refreshToken);
+    expect(await storedRefreshToken(connection.id)).toBe(rotated?.refreshToken);
     expect((await listConnections(test.connections, user.id))[0]?.state).toBe('connected');
     test.advanceTime(31_000);
     const after = await manager.getAccessToken(user.id);
@@ -219,7 +222,7 @@ describe('ChatgptTokenManager', () => {
       rotated?.refreshToken,
     ]);
     expect(after.accessToken).toBe(fake.issuedTokens.at(-1)?.accessToken);
-    expect(storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
+    expect(await storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
     expect(fake.issuedTokens.map((issued) => issued.refreshTokenStatus)).toEqual(['rotated', 'rotated', 'active']);
     expect((await listConnections(test.connections, user.id))[0]).toMatchObject({
       state: 'connected',
@@ -239,7 +242,7 @@ describe('ChatgptTokenManager', () => {
     const token = await manager.getAccessToken(user.id);
 
     expect(token.accessToken).toBe(fake.issuedTokens.at(-1)?.accessToken);
-    expect(storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
+    expect(await storedRefreshToken(connection.id)).toBe(fake.issuedTokens.at(-1)?.refreshToken);
     expect((await manager.getAccessToken(user.id)).accessToken).toBe(token.accessToken);
     expect(refreshRequests()).toHaveLength(1);
   });

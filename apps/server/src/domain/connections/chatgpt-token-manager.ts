@@ -43,7 +43,7 @@ export class ChatgptTokenManager {
   }
 
   /** The user's ChatGPT connection row, or null: read on every subscription request by the router. */
-  findConnection(userId: string): ConnectionRow | null {
+  findConnection(userId: string): Promise<ConnectionRow | null> {
     return this.#core.findConnection(userId);
   }
 

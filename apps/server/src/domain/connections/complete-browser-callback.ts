@@ -18,7 +18,7 @@ export async function completeBrowserCallback(
 ): Promise<ConnectionRow> {
   const state = parameters.get('state');
   if (state == null || state === '') throw new GatewayError('invalid_request', 'The sign-in redirect has no state.');
-  const flow = context.db
+  const [flow] = await context.db
     .select()
     .from(signInFlows)
     .where(
@@ -28,7 +28,7 @@ export async function completeBrowserCallback(
         eq(signInFlows.method, 'browser'),
       ),
     )
-    .get();
+    .limit(1);
   if (flow == null) {
     throw new GatewayError(
       'invalid_request',
@@ -41,7 +41,7 @@ export async function completeBrowserCallback(
     const message = description.includes('missing_codex_entitlement')
       ? 'Codex is not enabled for this ChatGPT workspace: ask its admin, or use a personal account.'
       : `ChatGPT did not complete the sign-in: ${description}.`;
-    if (flow.status === 'pending') finishFlow(context, flow.id, { status: 'failed', failureReason: message });
+    if (flow.status === 'pending') await finishFlow(context, flow.id, { status: 'failed', failureReason: message });
     throw new GatewayError('sign_in_failed', message);
   }
   const code = parameters.get('code');

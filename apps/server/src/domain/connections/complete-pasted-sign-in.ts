@@ -18,7 +18,7 @@ export async function completePastedSignIn(
   context: ConnectionsContext,
   options: { userId: string; flowId: string; input: string },
 ): Promise<ConnectionRow> {
-  const flow = findSignInFlow(context, { userId: options.userId, flowId: options.flowId });
+  const flow = await findSignInFlow(context, { userId: options.userId, flowId: options.flowId });
   if (flow.method !== 'paste' && flow.method !== 'browser') {
     throw new GatewayError('invalid_request', 'This sign-in uses a device code: nothing to paste.');
   }

@@ -28,7 +28,7 @@ it('issue 15: should let one of two processes refresh a Google token while the o
     clientSecret: DEFAULT_FAKE_GOOGLE_CLIENT.clientSecret,
   });
   const minted = await google.mintTokens({ accessTokenTtlSeconds: 60 });
-  const row = saveGoogleConnection(test.connections, {
+  const row = await saveGoogleConnection(test.connections, {
     userId: user.id,
     tokens: {
       accessToken: minted.accessToken,
@@ -40,11 +40,11 @@ it('issue 15: should let one of two processes refresh a Google token while the o
     claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
   });
   // An hour-long token with a minute left, held for the rest of its hour: due for a refresh.
-  backdateTokenReceipt(test.connections, row.id, 3540);
+  await backdateTokenReceipt(test.connections, row.id, 3540);
   const tokenPath = new URL(google.tokenEndpoint).pathname;
   google.faults.push({ match: { path: tokenPath }, fault: { kind: 'delay', ms: 300 } });
 
-  // Two managers share nothing in memory, as two processes on one database file.
+  // Two managers share nothing in memory, as two processes (or replicas) on one database.
   const [first, second] = await Promise.all([
     new GoogleTokenManager(test.connections).getAccessToken(user.id),
     new GoogleTokenManager(test.connections).getAccessToken(user.id),

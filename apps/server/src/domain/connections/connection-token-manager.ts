@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -38,7 +39,7 @@ export type ConnectionTokenPolicy<Token, TokenSet> = {
     accessToken: string;
     rejectedAccessToken: string | undefined;
     decrypt: (column: ConnectionTokenColumn) => string;
-    storeRotatedRefreshToken: (refreshToken: string) => void;
+    storeRotatedRefreshToken: (refreshToken: string) => Promise<void>;
   }): Promise<TokenSet>;
   /**
    * A refusal no retry can fix (the grant is gone): its reason and HTTP status, else null.
@@ -85,22 +86,20 @@ const ACCESS_TOKEN_CACHE_SIZE = 64;
 
 type LeaseState = { kind: 'free' } | { kind: 'held' } | { kind: 'abandoned'; ownerText: string };
 
-const selectConnection = preparedQuery((db) =>
+const selectConnection = preparedQuery('select_connection_by_user', (db) =>
   db
     .select()
     .from(connections)
     .where(
       and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, sql.placeholder('provider'))),
-    )
-    .prepare(),
+    ),
 );
 
-const selectConnectionById = preparedQuery((db) =>
+const selectConnectionById = preparedQuery('select_connection_by_id', (db) =>
   db
     .select()
     .from(connections)
-    .where(and(eq(connections.id, sql.placeholder('id')), eq(connections.provider, sql.placeholder('provider'))))
-    .prepare(),
+    .where(and(eq(connections.id, sql.placeholder('id')), eq(connections.provider, sql.placeholder('provider')))),
 );
 
 /**
@@ -132,8 +131,9 @@ export class ConnectionTokenManager<Token, TokenSet> {
   }
 
   /** The user's connection of this provider, or null. */
-  findConnection(userId: string): ConnectionRow | null {
-    return selectConnection(this.#context.db).get({ userId, provider: this.#policy.provider }) ?? null;
+  async findConnection(userId: string): Promise<ConnectionRow | null> {
+    const [row] = await selectConnection(this.#context.db).execute({ userId, provider: this.#policy.provider });
+    return row ?? null;
   }
 
   /**
@@ -141,7 +141,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
    * is already another (a concurrent request refreshed it).
    */
   async getAccessToken(userId: string, options: { rejectedAccessToken?: string | undefined } = {}): Promise<Token> {
-    const row = this.findConnection(userId);
+    const row = await this.findConnection(userId);
     if (row == null) throw this.#policy.notConnectedError();
     this.#assertUsable(row);
     const accessToken = this.#decryptAccessToken(row);
@@ -161,7 +161,10 @@ export class ConnectionTokenManager<Token, TokenSet> {
     const giveUpAt = Date.now() + MAX_LEASE_WAIT_MS;
     for (;;) {
       // Reload before refreshing: another process may have refreshed (or failed) since we last looked.
-      const row = selectConnectionById(this.#context.db).get({ id: connectionId, provider: this.#policy.provider });
+      const [row] = await selectConnectionById(this.#context.db).execute({
+        id: connectionId,
+        provider: this.#policy.provider,
+      });
       if (row == null) throw this.#policy.disconnectedError();
       this.#assertUsable(row);
       const accessToken = this.#decryptAccessToken(row);
@@ -177,7 +180,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
       }
       const lease = this.#leaseState(row, now);
       if (lease.kind !== 'held') {
-        const owner = this.#acquireLease(row, lease);
+        const owner = await this.#acquireLease(row, lease);
         if (owner != null) {
           const afterInterruptedRefresh = lease.kind === 'abandoned' || row.refreshInterruptedAt != null;
           return this.#refreshWithLease(row, { owner, accessToken, rejectedAccessToken, afterInterruptedRefresh });
@@ -208,33 +211,35 @@ export class ConnectionTokenManager<Token, TokenSet> {
    * Compare-and-swap: only the process that sees this exact version, with no live lease (or the abandoned lease it
    * saw, still under the same dead owner), gets to refresh. Returns the lease's owner text, null when another won.
    */
-  #acquireLease(row: ConnectionRow, lease: Exclude<LeaseState, { kind: 'held' }>): string | null {
+  async #acquireLease(row: ConnectionRow, lease: Exclude<LeaseState, { kind: 'held' }>): Promise<string | null> {
     const now = this.#context.now();
     // One text per acquisition, so renewing or releasing never touches a later lease of this same process.
     const owner = serializeLeaseOwner(thisProcessAsLeaseOwner(), randomUUID());
     const isFree = or(isNull(connections.refreshLeaseUntil), lte(connections.refreshLeaseUntil, new Date(now)));
     const condition: SQL | undefined =
       lease.kind === 'abandoned' ? or(isFree, eq(connections.refreshLeaseOwner, lease.ownerText)) : isFree;
-    const changes = this.#context.db
-      .update(connections)
-      .set({
-        refreshLeaseUntil: new Date(now + LEASE_TTL_MS),
-        refreshLeaseOwner: owner,
-        ...(lease.kind === 'abandoned' ? { refreshInterruptedAt: row.refreshInterruptedAt ?? new Date(now) } : {}),
-      })
-      .where(and(eq(connections.id, row.id), eq(connections.version, row.version), condition))
-      .run().changes;
+    // One conditional update: of processes (or replicas) racing for the lease, the one whose update changed the row
+    // won; the database decides, whatever interleaves between our awaits.
+    const changes = changedRows(
+      await this.#context.db
+        .update(connections)
+        .set({
+          refreshLeaseUntil: new Date(now + LEASE_TTL_MS),
+          refreshLeaseOwner: owner,
+          ...(lease.kind === 'abandoned' ? { refreshInterruptedAt: row.refreshInterruptedAt ?? new Date(now) } : {}),
+        })
+        .where(and(eq(connections.id, row.id), eq(connections.version, row.version), condition)),
+    );
     return changes === 1 ? owner : null;
   }
 
   /** Pushes the lease forward while this process's refresh is in flight; only the lease this refresh took. */
-  #renewLease(connectionId: string, owner: string): void {
+  async #renewLease(connectionId: string, owner: string): Promise<void> {
     try {
-      this.#context.db
+      await this.#context.db
         .update(connections)
         .set({ refreshLeaseUntil: new Date(this.#context.now() + LEASE_TTL_MS) })
-        .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)))
-        .run();
+        .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)));
     } catch {
       // The database is busy or closing: the next beat tries again, and the TTL covers a few missed ones.
     }
@@ -249,7 +254,9 @@ export class ConnectionTokenManager<Token, TokenSet> {
       afterInterruptedRefresh: boolean;
     },
   ): Promise<Token> {
-    const heartbeat = setInterval(() => this.#renewLease(row.id, lease.owner), LEASE_HEARTBEAT_MS);
+    // A timer cannot await; #renewLease catches its own failures. A beat still running when the refresh ends is
+    // harmless: it only writes while this refresh's owner text is on the row, which every outcome below clears.
+    const heartbeat = setInterval(() => void this.#renewLease(row.id, lease.owner), LEASE_HEARTBEAT_MS);
     // A refresh in flight must not keep a process alive that is otherwise done.
     heartbeat.unref();
     try {
@@ -258,7 +265,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
       clearInterval(heartbeat);
       // Every outcome below frees the lease; this covers a throw none of them expected (a failed write, say).
       try {
-        this.#releaseLease(row.id, lease.owner);
+        await this.#releaseLease(row.id, lease.owner);
       } catch {
         // The database failed: the lease then lapses after its TTL, and the error that got us here is the one to see.
       }
@@ -279,8 +286,8 @@ export class ConnectionTokenManager<Token, TokenSet> {
         accessToken,
         rejectedAccessToken,
         decrypt: (column) => this.#decrypt(row, column),
-        storeRotatedRefreshToken: (refreshToken) => {
-          current = this.#storeRotatedRefreshToken(current, refreshToken);
+        storeRotatedRefreshToken: async (refreshToken) => {
+          current = await this.#storeRotatedRefreshToken(current, refreshToken);
         },
       });
     } catch (error) {
@@ -291,10 +298,10 @@ export class ConnectionTokenManager<Token, TokenSet> {
       });
       if (permanent != null) {
         this.#context.observeRefresh?.(this.#policy.provider, 'reconnect_required');
-        throw this.#requireReconnect(current, permanent, error);
+        throw await this.#requireReconnect(current, permanent, error);
       }
       this.#context.observeRefresh?.(this.#policy.provider, 'transient_failure');
-      const retryInMs = this.#recordTransientFailure(current);
+      const retryInMs = await this.#recordTransientFailure(current);
       return this.#useStillUsableOrThrow(current, accessToken, rejectedAccessToken, retryInMs, error);
     }
     this.#context.observeRefresh?.(this.#policy.provider, 'refreshed');
@@ -306,8 +313,8 @@ export class ConnectionTokenManager<Token, TokenSet> {
    * Compare-and-swap on the version: if a new sign-in replaced the row meanwhile, its tokens win and this one,
    * of the old sign-in, is dropped.
    */
-  #storeRotatedRefreshToken(row: ConnectionRow, refreshToken: string): ConnectionRow {
-    const updated = this.#context.db
+  async #storeRotatedRefreshToken(row: ConnectionRow, refreshToken: string): Promise<ConnectionRow> {
+    const [updated] = await this.#context.db
       .update(connections)
       .set({
         refreshTokenCiphertext: this.#context.vault.encrypt(refreshToken, {
@@ -317,14 +324,13 @@ export class ConnectionTokenManager<Token, TokenSet> {
         updatedAt: new Date(this.#context.now()),
       })
       .where(and(eq(connections.id, row.id), eq(connections.version, row.version)))
-      .returning()
-      .get();
+      .returning();
     return updated ?? row;
   }
 
-  #persistRefreshedTokens(row: ConnectionRow, tokens: TokenSet): Token {
+  async #persistRefreshedTokens(row: ConnectionRow, tokens: TokenSet): Promise<Token> {
     const now = this.#context.now();
-    const updated = this.#context.db
+    const [updated] = await this.#context.db
       .update(connections)
       .set({
         ...this.#policy.storedTokens(row, tokens, now),
@@ -338,30 +344,34 @@ export class ConnectionTokenManager<Token, TokenSet> {
         updatedAt: new Date(now),
       })
       .where(and(eq(connections.id, row.id), eq(connections.state, 'connected')))
-      .returning()
-      .get();
+      .returning();
     // Disconnected (or reconnected under a new id) while the upstream answered: these tokens belong to nobody now.
     if (updated == null) throw this.#policy.disconnectedError();
     return this.#policy.toToken(updated, this.#policy.accessTokenOf(tokens));
   }
 
-  #requireReconnect(row: ConnectionRow, failure: { reason: string; status: number | null }, cause: unknown) {
-    const marked = this.#context.db
-      .update(connections)
-      .set({
-        state: 'reconnect_required',
-        stateReason: failure.reason,
-        refreshLeaseUntil: null,
-        refreshLeaseOwner: null,
-        refreshInterruptedAt: null,
-        version: row.version + 1,
-        updatedAt: new Date(this.#context.now()),
-      })
-      .where(eq(connections.id, row.id))
-      .run().changes;
+  async #requireReconnect(
+    row: ConnectionRow,
+    failure: { reason: string; status: number | null },
+    cause: unknown,
+  ): Promise<GatewayError> {
+    const marked = changedRows(
+      await this.#context.db
+        .update(connections)
+        .set({
+          state: 'reconnect_required',
+          stateReason: failure.reason,
+          refreshLeaseUntil: null,
+          refreshLeaseOwner: null,
+          refreshInterruptedAt: null,
+          version: row.version + 1,
+          updatedAt: new Date(this.#context.now()),
+        })
+        .where(eq(connections.id, row.id)),
+    );
     // Gone meanwhile: the user disconnected (which revoked the grant, hence the refusal) or reconnected.
     if (marked === 0) return this.#policy.disconnectedError();
-    recordAuditEvent(this.#context, {
+    await recordAuditEvent(this.#context, {
       action: 'connection.reconnect_required',
       userId: row.userId,
       detail: { provider: this.#policy.provider, reason: failure.reason, status: failure.status },
@@ -370,11 +380,11 @@ export class ConnectionTokenManager<Token, TokenSet> {
   }
 
   /** Counts the failure, frees the lease and stores the policy's backoff on the row, for every process. */
-  #recordTransientFailure(row: ConnectionRow): number {
+  async #recordTransientFailure(row: ConnectionRow): Promise<number> {
     const failures = row.refreshFailureCount + 1;
     const backoffMs = this.#policy.backoffMs(failures);
     const now = this.#context.now();
-    this.#context.db
+    await this.#context.db
       .update(connections)
       .set({
         refreshFailureCount: failures,
@@ -383,18 +393,16 @@ export class ConnectionTokenManager<Token, TokenSet> {
         refreshLeaseOwner: null,
         updatedAt: new Date(now),
       })
-      .where(eq(connections.id, row.id))
-      .run();
+      .where(eq(connections.id, row.id));
     return backoffMs ?? 0;
   }
 
   /** Frees the lease if it is still the one this refresh took (a write above may have freed it already). */
-  #releaseLease(connectionId: string, owner: string): void {
-    this.#context.db
+  async #releaseLease(connectionId: string, owner: string): Promise<void> {
+    await this.#context.db
       .update(connections)
       .set({ refreshLeaseUntil: null, refreshLeaseOwner: null })
-      .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)))
-      .run();
+      .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseOwner, owner)));
   }
 
   #useStillUsableOrThrow(

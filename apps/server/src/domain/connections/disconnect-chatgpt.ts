@@ -14,11 +14,10 @@ export async function disconnectChatgpt(
   context: ConnectionsContext,
   options: { userId: string },
 ): Promise<{ isRevokedUpstream: boolean }> {
-  const row = context.db
+  const [row] = await context.db
     .select()
     .from(connections)
-    .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'chatgpt')))
-    .get();
+    .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'chatgpt')));
   if (row == null) throw new GatewayError('not_found', 'No ChatGPT account is connected.');
   let isRevokedUpstream = false;
   try {
@@ -35,7 +34,7 @@ export async function disconnectChatgpt(
   } catch {
     // Best effort, as the official client does; the local tokens are deleted regardless.
   }
-  context.db.delete(connections).where(eq(connections.id, row.id)).run();
+  await context.db.delete(connections).where(eq(connections.id, row.id));
   await recordAuditEvent(context, {
     action: 'connection.disconnected',
     userId: options.userId,

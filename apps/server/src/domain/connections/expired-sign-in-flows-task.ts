@@ -1,4 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { signInFlows } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
@@ -11,15 +12,16 @@ const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 export function expiredSignInFlowsTask(): CleanupTask {
   return {
     name: 'sign_in_flows',
-    run: (context) =>
-      context.db
-        .delete(signInFlows)
-        .where(
-          and(
-            eq(signInFlows.provider, 'chatgpt'),
-            lt(signInFlows.expiresAt, new Date(context.now() - KEEP_AFTER_EXPIRY_MS)),
+    run: async (context) =>
+      changedRows(
+        await context.db
+          .delete(signInFlows)
+          .where(
+            and(
+              eq(signInFlows.provider, 'chatgpt'),
+              lt(signInFlows.expiresAt, new Date(context.now() - KEEP_AFTER_EXPIRY_MS)),
+            ),
           ),
-        )
-        .run().changes,
+      ),
   };
 }

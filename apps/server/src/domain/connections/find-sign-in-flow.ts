@@ -9,11 +9,11 @@ import type { SignInFlowRow } from './to-sign-in-flow-dto.ts';
  * A user's own ChatGPT flow by id, an interrupted exchange resolved (resolve-interrupted-exchange.ts). Another user's flow id answers exactly like a missing one: flows are bound to
  * the user who started them. Google's flows share the table but not these routes.
  */
-export function findSignInFlow(
+export async function findSignInFlow(
   context: ConnectionsContext,
   options: { userId: string; flowId: string },
-): SignInFlowRow {
-  const row = context.db
+): Promise<SignInFlowRow> {
+  const [row] = await context.db
     .select()
     .from(signInFlows)
     .where(
@@ -22,8 +22,7 @@ export function findSignInFlow(
         eq(signInFlows.userId, options.userId),
         eq(signInFlows.provider, 'chatgpt'),
       ),
-    )
-    .get();
+    );
   if (row == null) throw new GatewayError('not_found', 'No such sign-in: it may belong to someone else or be gone.');
   // A flow whose exchange died with its process is finished here, so nobody sees it stuck (issue 16).
   return resolveInterruptedExchange(context, row);

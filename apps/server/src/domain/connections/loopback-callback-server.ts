@@ -13,7 +13,7 @@ export type LoopbackCallbackServerOptions = {
   /** Where the success page links back to (the gateway's settings). */
   settingsUrl: string;
   /** True while any browser flow still waits for its redirect; the listener closes once none does. */
-  hasPendingFlows: () => boolean;
+  hasPendingFlows: () => Promise<boolean>;
   log: { warn: (object: object, message: string) => void };
 };
 
@@ -89,12 +89,23 @@ export class LoopbackCallbackServer {
   /** Checks again after `delayMs` whether any flow still waits, and closes the listener if none does. */
   scheduleIdleCheck(delayMs: number): void {
     if (this.#idleTimer != null) clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = null;
-      if (!this.#options.hasPendingFlows()) void this.close();
-      else this.scheduleIdleCheck(delayMs);
-    }, delayMs);
+    this.#idleTimer = setTimeout(() => void this.#closeIfIdle(delayMs), delayMs);
     this.#idleTimer.unref();
+  }
+
+  /** The idle check itself (a timer cannot await): a failed look at the flows keeps the listener and looks again. */
+  async #closeIfIdle(delayMs: number): Promise<void> {
+    this.#idleTimer = null;
+    let hasPendingFlows = true;
+    try {
+      hasPendingFlows = await this.#options.hasPendingFlows();
+    } catch (error) {
+      this.#options.log.warn({ err: error }, 'could not tell whether browser sign-ins are pending');
+    }
+    // A sign-in started while we looked scheduled its own check: that one decides.
+    if (this.#idleTimer != null) return;
+    if (!hasPendingFlows) await this.close();
+    else this.scheduleIdleCheck(delayMs);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { SignInFlow } from '@pag/contracts';
 import { codexDeviceRedirectUri, pollCodexDeviceToken } from '@pag/oauth-client';
 import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { signInFlows } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { ConnectionsContext } from './connections-context.ts';
@@ -19,41 +20,43 @@ export async function pollChatgptDeviceSignIn(
   context: ConnectionsContext,
   options: { flowId: string },
 ): Promise<SignInFlow> {
-  const load = () =>
-    context.db
+  const load = async () => {
+    const [row] = await context.db
       .select()
       .from(signInFlows)
-      .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.provider, 'chatgpt')))
-      .get();
-  const loaded = load();
+      .where(and(eq(signInFlows.id, options.flowId), eq(signInFlows.provider, 'chatgpt')));
+    return row;
+  };
+  const loaded = await load();
   if (loaded == null) throw new GatewayError('not_found', 'No such sign-in.');
-  const flow = resolveInterruptedExchange(context, loaded);
+  const flow = await resolveInterruptedExchange(context, loaded);
   if (flow.method !== 'device' || flow.status !== 'pending') return toSignInFlowDto(flow);
   const now = context.now();
   if (flow.expiresAt.getTime() <= now) {
-    finishFlow(context, flow.id, {
+    await finishFlow(context, flow.id, {
       status: 'expired',
       failureReason: 'The device code expired before it was approved.',
     });
-    return toSignInFlowDto(load() ?? flow);
+    return toSignInFlowDto((await load()) ?? flow);
   }
   const intervalMs = (flow.pollIntervalSeconds ?? 5) * 1000;
-  const claimed = context.db
-    .update(signInFlows)
-    .set({ lastPolledAt: new Date(now) })
-    .where(
-      and(
-        eq(signInFlows.id, flow.id),
-        eq(signInFlows.status, 'pending'),
-        // A little slack so a timer firing a few milliseconds early still polls.
-        or(isNull(signInFlows.lastPolledAt), lte(signInFlows.lastPolledAt, new Date(now - intervalMs + 250))),
+  const claimed = changedRows(
+    await context.db
+      .update(signInFlows)
+      .set({ lastPolledAt: new Date(now) })
+      .where(
+        and(
+          eq(signInFlows.id, flow.id),
+          eq(signInFlows.status, 'pending'),
+          // A little slack so a timer firing a few milliseconds early still polls.
+          or(isNull(signInFlows.lastPolledAt), lte(signInFlows.lastPolledAt, new Date(now - intervalMs + 250))),
+        ),
       ),
-    )
-    .run().changes;
+  );
   if (claimed === 0) return toSignInFlowDto(flow);
 
   await pollOnce(context, flow);
-  return toSignInFlowDto(load() ?? flow);
+  return toSignInFlowDto((await load()) ?? flow);
 }
 
 async function pollOnce(context: ConnectionsContext, flow: SignInFlowRow): Promise<void> {
@@ -76,7 +79,7 @@ async function pollOnce(context: ConnectionsContext, flow: SignInFlowRow): Promi
   }
   if (result.status === 'pending') return;
   if (result.status === 'denied') {
-    finishFlow(context, flow.id, { status: 'failed', failureReason: 'The sign-in was declined at ChatGPT.' });
+    await finishFlow(context, flow.id, { status: 'failed', failureReason: 'The sign-in was declined at ChatGPT.' });
     return;
   }
   try {

@@ -1,5 +1,6 @@
 import { type CodexTokenSet, exchangeCodexAuthorizationCode } from '@pag/oauth-client';
 import { and, eq, gt } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { signInFlows } from '../../db/schema.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { ConnectionsContext } from './connections-context.ts';
@@ -20,15 +21,16 @@ export async function redeemAuthorizationCode(
 ): Promise<ConnectionRow> {
   const { flow } = options;
   const now = context.now();
-  const claimed = context.db
-    .update(signInFlows)
-    // The owner lets a later process tell an exchange that died with its process from one still running.
-    .set({ status: 'exchanging', exchangeOwner: serializeLeaseOwner(thisProcessAsLeaseOwner(), flow.id) })
-    .where(
-      and(eq(signInFlows.id, flow.id), eq(signInFlows.status, 'pending'), gt(signInFlows.expiresAt, new Date(now))),
-    )
-    .run().changes;
-  if (claimed === 0) throw explainUnclaimable(context, flow.id);
+  const claimed = changedRows(
+    await context.db
+      .update(signInFlows)
+      // The owner lets a later process tell an exchange that died with its process from one still running.
+      .set({ status: 'exchanging', exchangeOwner: serializeLeaseOwner(thisProcessAsLeaseOwner(), flow.id) })
+      .where(
+        and(eq(signInFlows.id, flow.id), eq(signInFlows.status, 'pending'), gt(signInFlows.expiresAt, new Date(now))),
+      ),
+  );
+  if (claimed === 0) throw await explainUnclaimable(context, flow.id);
 
   let tokens: CodexTokenSet;
   let connection: ConnectionRow;
@@ -41,33 +43,32 @@ export async function redeemAuthorizationCode(
       redirectUri: options.redirectUri,
       codeVerifier: options.codeVerifier,
     });
-    connection = saveChatgptConnection(context, { userId: flow.userId, method: flow.method, tokens });
+    connection = await saveChatgptConnection(context, { userId: flow.userId, method: flow.method, tokens });
   } catch (error) {
     const gatewayError = toSignInGatewayError(error);
-    finishFlow(context, flow.id, { status: 'failed', failureReason: gatewayError.message });
+    await finishFlow(context, flow.id, { status: 'failed', failureReason: gatewayError.message });
     throw gatewayError;
   }
-  finishFlow(context, flow.id, { status: 'completed', failureReason: null });
+  await finishFlow(context, flow.id, { status: 'completed', failureReason: null });
   return connection;
 }
 
-export function finishFlow(
+export async function finishFlow(
   context: ConnectionsContext,
   flowId: string,
   outcome: { status: 'completed' | 'failed' | 'cancelled' | 'expired'; failureReason: string | null },
-): void {
-  context.db
+): Promise<void> {
+  await context.db
     .update(signInFlows)
     .set({ ...outcome, finishedAt: new Date(context.now()), exchangeOwner: null })
-    .where(eq(signInFlows.id, flowId))
-    .run();
+    .where(eq(signInFlows.id, flowId));
 }
 
 /** Why a flow could not be consumed: it expired, or it was used, cancelled or failed already. */
-function explainUnclaimable(context: ConnectionsContext, flowId: string): GatewayError {
-  const current = context.db.select().from(signInFlows).where(eq(signInFlows.id, flowId)).get();
+async function explainUnclaimable(context: ConnectionsContext, flowId: string): Promise<GatewayError> {
+  const [current] = await context.db.select().from(signInFlows).where(eq(signInFlows.id, flowId));
   if (current?.status === 'pending') {
-    finishFlow(context, flowId, { status: 'expired', failureReason: 'The sign-in expired.' });
+    await finishFlow(context, flowId, { status: 'expired', failureReason: 'The sign-in expired.' });
     return new GatewayError('flow_expired', 'This sign-in has expired (they last 10 minutes): start a new one.');
   }
   if (current?.status === 'expired') {

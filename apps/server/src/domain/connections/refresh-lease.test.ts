@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeOpenAiAuth, startFakeOpenAiAuth } from '@pag/testkit';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { connections } from '../../db/schema.ts';
 import type { TestApp } from '../../test/build-test-app.ts';
 import { findRefreshRequests } from '../../test/find-refresh-requests.ts';
 import { waitFor } from '../../test/run-process.ts';
@@ -29,20 +31,28 @@ const refreshRequests = () => findRefreshRequests(fake);
 
 type LeaseColumns = { until: number | null; owner: string | null; interruptedAt: number | null };
 
-function readLease(connectionId: string): LeaseColumns {
-  return test.db.$client
-    .prepare(
-      'select refresh_lease_until as until, refresh_lease_owner as owner, refresh_interrupted_at as interruptedAt ' +
-        'from connections where id = ?',
-    )
-    .get(connectionId) as LeaseColumns;
+async function readLease(connectionId: string): Promise<LeaseColumns> {
+  const [row] = await test.db
+    .select({
+      until: connections.refreshLeaseUntil,
+      owner: connections.refreshLeaseOwner,
+      interruptedAt: connections.refreshInterruptedAt,
+    })
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  if (row == null) throw new Error(`no connection ${connectionId}`);
+  return { until: row.until?.getTime() ?? null, owner: row.owner, interruptedAt: row.interruptedAt?.getTime() ?? null };
 }
 
 /** Leaves a lease on the row as a process in the middle of a refresh holds it. */
-function holdLease(connectionId: string, owner: RefreshLeaseOwner, forMs: number): void {
-  test.db.$client
-    .prepare('update connections set refresh_lease_until = ?, refresh_lease_owner = ? where id = ?')
-    .run(test.connections.now() + forMs, serializeLeaseOwner(owner, 'held-by-the-test'), connectionId);
+async function holdLease(connectionId: string, owner: RefreshLeaseOwner, forMs: number): Promise<void> {
+  await test.db
+    .update(connections)
+    .set({
+      refreshLeaseUntil: new Date(test.connections.now() + forMs),
+      refreshLeaseOwner: serializeLeaseOwner(owner, 'held-by-the-test'),
+    })
+    .where(eq(connections.id, connectionId));
 }
 
 /** A process of this machine that has exited: what a `kill -9` during a refresh leaves behind. */
@@ -83,14 +93,14 @@ describe('refresh lease after a crash', () => {
       accessTokenTtlSeconds: 60,
     });
     // As the killed process held it: 30 s ahead, as long as the old lease ran.
-    holdLease(connection.id, await deadProcessOwner(), 30_000);
+    await holdLease(connection.id, await deadProcessOwner(), 30_000);
 
     const token = await new ChatgptTokenManager(test.connections).getAccessToken(user.id);
 
     expect(token.accessToken).not.toBe(tokens.accessToken);
     expect(refreshRequests()).toHaveLength(1);
     // The outcome of the dead refresh is settled: the row is free and carries no mark of it.
-    expect(readLease(connection.id)).toEqual({ until: null, owner: null, interruptedAt: null });
+    expect(await readLease(connection.id)).toEqual({ until: null, owner: null, interruptedAt: null });
   }, 10_000);
 
   it('issue 16: should say our own interrupted refresh spent the refresh token, not another program', async () => {
@@ -101,7 +111,7 @@ describe('refresh lease after a crash', () => {
     });
     // The killed process's refresh reached auth.openai.com, which rotated the token; the answer was lost with it.
     await spendRefreshToken(tokens.refreshToken);
-    holdLease(connection.id, await deadProcessOwner(), 30_000);
+    await holdLease(connection.id, await deadProcessOwner(), 30_000);
 
     const error = await rejectionOf(new ChatgptTokenManager(test.connections).getAccessToken(user.id));
 
@@ -139,7 +149,7 @@ describe('refresh lease after a crash', () => {
       accessTokenTtlSeconds: 60,
     });
     const elsewhere = { ...thisProcessAsLeaseOwner(), instance: 'on-another-machine', host: 'another-machine' };
-    holdLease(connection.id, elsewhere, 5_000);
+    await holdLease(connection.id, elsewhere, 5_000);
 
     let isSettled = false;
     const pending = new ChatgptTokenManager(test.connections).getAccessToken(user.id).finally(() => {
@@ -155,7 +165,7 @@ describe('refresh lease after a crash', () => {
 
     expect(token.accessToken).not.toBe(tokens.accessToken);
     expect(refreshRequests()).toHaveLength(1);
-    expect(readLease(connection.id)).toEqual({ until: null, owner: null, interruptedAt: null });
+    expect(await readLease(connection.id)).toEqual({ until: null, owner: null, interruptedAt: null });
   }, 10_000);
 
   it("issue 16: should keep a live owner's lease past its TTL by heartbeats, so a second process waits for it", async () => {
@@ -167,12 +177,15 @@ describe('refresh lease after a crash', () => {
     fake.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'delay', ms: 2_000 } });
     const first = new ChatgptTokenManager(test.connections).getAccessToken(user.id);
     await waitFor(() => (refreshRequests().length === 1 ? true : null), 5_000);
-    const taken = readLease(connection.id);
+    const taken = await readLease(connection.id);
     expect(taken.owner).toContain(`"pid":${process.pid}`);
 
     // Past the TTL the lease was taken with; only a heartbeat (on this clock) keeps it.
     test.advanceTime(6_000);
-    await waitFor(() => ((readLease(connection.id).until ?? 0) > (taken.until ?? 0) + 6_000 ? true : null), 5_000);
+    await waitFor(
+      async () => (((await readLease(connection.id)).until ?? 0) > (taken.until ?? 0) + 6_000 ? true : null),
+      5_000,
+    );
     const second = new ChatgptTokenManager(test.connections).getAccessToken(user.id);
     const [a, b] = await Promise.all([first, second]);
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signInFlows } from '../../db/schema.ts';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
@@ -31,24 +32,25 @@ async function deadProcessOwner(): Promise<RefreshLeaseOwner> {
   return { ...thisProcessAsLeaseOwner(), instance: 'killed-process', pid: child.pid as number, startTime: null };
 }
 
-function insertFlow(options: { status: 'pending' | 'exchanging'; owner: RefreshLeaseOwner | null; method?: 'device' }) {
+async function insertFlow(options: {
+  status: 'pending' | 'exchanging';
+  owner: RefreshLeaseOwner | null;
+  method?: 'device';
+}) {
   const id = randomUUID();
   const now = test.connections.now();
-  test.db
-    .insert(signInFlows)
-    .values({
-      id,
-      userId,
-      provider: 'chatgpt',
-      method: options.method ?? 'device',
-      status: options.status,
-      exchangeOwner: options.owner == null ? null : serializeLeaseOwner(options.owner, id),
-      userCode: 'ABCD-EFGH',
-      pollIntervalSeconds: 5,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + 15 * 60_000),
-    })
-    .run();
+  await test.db.insert(signInFlows).values({
+    id,
+    userId,
+    provider: 'chatgpt',
+    method: options.method ?? 'device',
+    status: options.status,
+    exchangeOwner: options.owner == null ? null : serializeLeaseOwner(options.owner, id),
+    userCode: 'ABCD-EFGH',
+    pollIntervalSeconds: 5,
+    createdAt: new Date(now),
+    expiresAt: new Date(now + 15 * 60_000),
+  });
   return id;
 }
 
@@ -56,38 +58,38 @@ const read = (flowId: string) => findSignInFlow(test.connections, { userId, flow
 
 describe('a sign-in whose code exchange died with its process', () => {
   it('issue 16: should be failed with the reason once its owner is gone, and stay failed', async () => {
-    const flowId = insertFlow({ status: 'exchanging', owner: await deadProcessOwner() });
-    expect(read(flowId)).toMatchObject({
+    const flowId = await insertFlow({ status: 'exchanging', owner: await deadProcessOwner() });
+    expect(await read(flowId)).toMatchObject({
       status: 'failed',
       failureReason: INTERRUPTED_EXCHANGE_REASON,
       exchangeOwner: null,
     });
-    expect(read(flowId)).toMatchObject({ status: 'failed', finishedAt: expect.any(Date) });
+    expect(await read(flowId)).toMatchObject({ status: 'failed', finishedAt: expect.any(Date) });
   });
 
-  it('should leave an exchange of a live process alone', () => {
-    const flowId = insertFlow({ status: 'exchanging', owner: thisProcessAsLeaseOwner() });
-    expect(read(flowId)).toMatchObject({ status: 'exchanging' });
+  it('should leave an exchange of a live process alone', async () => {
+    const flowId = await insertFlow({ status: 'exchanging', owner: thisProcessAsLeaseOwner() });
+    expect(await read(flowId)).toMatchObject({ status: 'exchanging' });
   });
 
-  it('issue 16: should give up on an exchange whose process it cannot see an hour after the flow expired', () => {
+  it('issue 16: should give up on an exchange whose process it cannot see an hour after the flow expired', async () => {
     const unseen = { ...thisProcessAsLeaseOwner(), instance: 'elsewhere', host: 'another-host' };
-    const flowId = insertFlow({ status: 'exchanging', owner: unseen });
-    const ownerless = insertFlow({ status: 'exchanging', owner: null });
+    const flowId = await insertFlow({ status: 'exchanging', owner: unseen });
+    const ownerless = await insertFlow({ status: 'exchanging', owner: null });
     test.advanceTime(15 * 60_000 + 59 * 60_000);
-    expect([read(flowId).status, read(ownerless).status]).toEqual(['exchanging', 'exchanging']);
+    expect([(await read(flowId)).status, (await read(ownerless)).status]).toEqual(['exchanging', 'exchanging']);
     test.advanceTime(2 * 60_000);
-    expect([read(flowId).status, read(ownerless).status]).toEqual(['failed', 'failed']);
+    expect([(await read(flowId)).status, (await read(ownerless)).status]).toEqual(['failed', 'failed']);
   });
 
   it('issue 16: at startup, should resolve dead exchanges and poll the device flows still waiting for approval', async () => {
-    const dead = insertFlow({ status: 'exchanging', owner: await deadProcessOwner() });
-    const waiting = insertFlow({ status: 'pending', owner: null });
+    const dead = await insertFlow({ status: 'exchanging', owner: await deadProcessOwner() });
+    const waiting = await insertFlow({ status: 'pending', owner: null });
     const started: string[] = [];
-    resumeSignInsAfterRestart(test.connections, { start: (flowId) => started.push(flowId) });
+    await resumeSignInsAfterRestart(test.connections, { start: (flowId) => started.push(flowId) });
     expect(started).toEqual([waiting]);
-    expect(test.db.$client.prepare('select status from sign_in_flows where id = ?').get(dead)).toEqual({
-      status: 'failed',
-    });
+    expect(
+      await test.db.select({ status: signInFlows.status }).from(signInFlows).where(eq(signInFlows.id, dead)),
+    ).toEqual([{ status: 'failed' }]);
   });
 });

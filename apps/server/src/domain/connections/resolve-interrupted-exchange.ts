@@ -23,12 +23,15 @@ export const INTERRUPTED_EXCHANGE_REASON =
  * do), or an hour past its expiry when that process cannot be seen. Returns the row as it now is; any other flow,
  * and one whose exchange is still running, is returned unchanged.
  */
-export function resolveInterruptedExchange(context: ConnectionsContext, row: SignInFlowRow): SignInFlowRow {
+export async function resolveInterruptedExchange(
+  context: ConnectionsContext,
+  row: SignInFlowRow,
+): Promise<SignInFlowRow> {
   if (row.status !== 'exchanging') return row;
   const owner = parseLeaseOwner(row.exchangeOwner);
   const isOwnerGone = owner != null && isLeaseOwnerGone(owner);
   if (!isOwnerGone && context.now() <= row.expiresAt.getTime() + UNSEEN_OWNER_GRACE_MS) return row;
-  const failed = context.db
+  const [failed] = await context.db
     .update(signInFlows)
     .set({
       status: 'failed',
@@ -46,7 +49,8 @@ export function resolveInterruptedExchange(context: ConnectionsContext, row: Sig
           : eq(signInFlows.exchangeOwner, row.exchangeOwner),
       ),
     )
-    .returning()
-    .get();
-  return failed ?? context.db.select().from(signInFlows).where(eq(signInFlows.id, row.id)).get() ?? row;
+    .returning();
+  if (failed != null) return failed;
+  const [current] = await context.db.select().from(signInFlows).where(eq(signInFlows.id, row.id));
+  return current ?? row;
 }

@@ -11,17 +11,16 @@ import { resolveInterruptedExchange } from './resolve-interrupted-exchange.ts';
  * with the reason (resolveInterruptedExchange). Browser and paste flows need nothing: their next step comes from the
  * user.
  */
-export function resumeSignInsAfterRestart(
+export async function resumeSignInsAfterRestart(
   context: ConnectionsContext,
   poller: Pick<DeviceSignInPoller, 'start'>,
-): void {
-  const unfinished = context.db
+): Promise<void> {
+  const unfinished = await context.db
     .select()
     .from(signInFlows)
-    .where(and(eq(signInFlows.provider, 'chatgpt'), inArray(signInFlows.status, ['pending', 'exchanging'])))
-    .all();
+    .where(and(eq(signInFlows.provider, 'chatgpt'), inArray(signInFlows.status, ['pending', 'exchanging'])));
   for (const flow of unfinished) {
-    if (flow.status === 'exchanging') resolveInterruptedExchange(context, flow);
+    if (flow.status === 'exchanging') await resolveInterruptedExchange(context, flow);
     // An expired one is polled once more, which marks it expired.
     else if (flow.method === 'device') poller.start(flow.id, flow.pollIntervalSeconds ?? 5);
   }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type CodexTokenSet, readCodexTokenClaims, revokeCodexToken } from '@pag/oauth-client';
 import { and, eq, ne } from 'drizzle-orm';
+import type { GatewayDatabase } from '../../db/open-database.ts';
 import { connections } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
+import { lockConnectionWrites } from './lock-connection-writes.ts';
 import { type ConnectionRow, maskAccountId } from './to-connection-dto.ts';
 
 /** The vault context of one token column: a ciphertext only decrypts in the row and column it was written for. */
@@ -27,80 +30,91 @@ export function encryptTokens(context: ConnectionsContext, connectionId: string,
 /**
  * Stores a freshly signed-in ChatGPT account for a user: one per user, so a new sign-in replaces the old one
  * (whose refresh token is then revoked, best effort, as the official client does). Claims are read once here.
+ * The check that no other user holds the account, the read of the user's row and the write run in one
+ * transaction, taking turns with every other sign-in (lock-connection-writes.ts): other requests, and other
+ * replicas on PostgreSQL, run between our awaits.
  */
-export function saveChatgptConnection(
+export async function saveChatgptConnection(
   context: ConnectionsContext,
   options: { userId: string; method: ConnectionRow['method']; tokens: CodexTokenSet },
-): ConnectionRow {
+): Promise<ConnectionRow> {
   const claims = readCodexTokenClaims(options.tokens);
   const now = new Date(context.now());
   const accessTokenExpiresAt =
     claims.accessTokenExpiresAt ??
     (options.tokens.expiresInSeconds == null ? null : new Date(now.getTime() + options.tokens.expiresInSeconds * 1000));
-  refuseAccountOfAnotherUser(context, { userId: options.userId, accountId: claims.accountId, tokens: options.tokens });
-  const existing = context.db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'chatgpt')))
-    .get();
-  const id = existing?.id ?? randomUUID();
-  const fields = {
-    method: options.method,
-    accountId: claims.accountId,
-    email: claims.email,
-    planType: claims.planType,
-    upstreamUserId: claims.chatgptUserId,
-    ...encryptTokens(context, id, options.tokens),
-    accessTokenExpiresAt,
-    state: 'connected' as const,
-    stateReason: null,
-    refreshLeaseUntil: null,
-    refreshLeaseOwner: null,
-    refreshInterruptedAt: null,
-    nextRefreshAttemptAt: null,
-    refreshFailureCount: 0,
-    connectedAt: now,
-    lastRefreshAt: null,
-    updatedAt: now,
-  };
-  const row =
-    existing == null
-      ? context.db
-          .insert(connections)
-          .values({ id, userId: options.userId, provider: 'chatgpt', version: 0, ...fields })
-          .returning()
-          .get()
-      : context.db
-          .update(connections)
-          .set({ ...fields, version: existing.version + 1 })
-          .where(eq(connections.id, id))
-          .returning()
-          .get();
-  if (existing != null) revokeReplacedToken(context, existing);
-  recordAuditEvent(context, {
-    action: 'connection.connected',
-    userId: options.userId,
-    detail: {
-      provider: 'chatgpt',
+  const saved = await withTransaction(context.db, async (tx) => {
+    await lockConnectionWrites(tx);
+    if (await isHeldByAnotherUser(tx, { userId: options.userId, accountId: claims.accountId })) {
+      return { kind: 'refused' as const };
+    }
+    const [existing] = await tx
+      .select()
+      .from(connections)
+      .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'chatgpt')));
+    const id = existing?.id ?? randomUUID();
+    const fields = {
       method: options.method,
-      account: maskAccountId(claims.accountId),
-      plan: claims.planType,
-    },
+      accountId: claims.accountId,
+      email: claims.email,
+      planType: claims.planType,
+      upstreamUserId: claims.chatgptUserId,
+      ...encryptTokens(context, id, options.tokens),
+      accessTokenExpiresAt,
+      state: 'connected' as const,
+      stateReason: null,
+      refreshLeaseUntil: null,
+      refreshLeaseOwner: null,
+      refreshInterruptedAt: null,
+      nextRefreshAttemptAt: null,
+      refreshFailureCount: 0,
+      connectedAt: now,
+      lastRefreshAt: null,
+      updatedAt: now,
+    };
+    const [row] =
+      existing == null
+        ? await tx
+            .insert(connections)
+            .values({ id, userId: options.userId, provider: 'chatgpt', version: 0, ...fields })
+            .returning()
+        : await tx
+            .update(connections)
+            .set({ ...fields, version: existing.version + 1 })
+            .where(eq(connections.id, id))
+            .returning();
+    // The row was read in this transaction, which no other save can change before it ends.
+    if (row == null) throw new Error('the ChatGPT connection was not stored');
+    await recordAuditEvent(
+      { ...context, db: tx },
+      {
+        action: 'connection.connected',
+        userId: options.userId,
+        detail: {
+          provider: 'chatgpt',
+          method: options.method,
+          account: maskAccountId(claims.accountId),
+          plan: claims.planType,
+        },
+      },
+    );
+    return { kind: 'saved' as const, row, replaced: existing };
   });
-  return row;
+  if (saved.kind === 'refused') {
+    return refuseAccountOfAnotherUser(context, {
+      userId: options.userId,
+      accountId: claims.accountId,
+      tokens: options.tokens,
+    });
+  }
+  // After the transaction: the revocation is a call to auth.openai.com, which must not hold the write lock.
+  if (saved.replaced != null) revokeReplacedToken(context, saved.replaced);
+  return saved.row;
 }
 
-/**
- * One ChatGPT account serves one gateway user: a subscription is its owner's, never pooled between people. A sign-in
- * that yields an account another gateway user already holds is refused, and the tokens it produced are revoked (best
- * effort; revoking ends only this sign-in's token family), so nothing of the other user's connection changes. The
- * check and the write that follows run with no await between them, so SQLite's single writer keeps them atomic.
- */
-function refuseAccountOfAnotherUser(
-  context: ConnectionsContext,
-  options: { userId: string; accountId: string; tokens: CodexTokenSet },
-): void {
-  const holder = context.db
+/** Whether another gateway user's ChatGPT connection is of this account (see `refuseAccountOfAnotherUser`). */
+async function isHeldByAnotherUser(tx: GatewayDatabase, options: { userId: string; accountId: string }) {
+  const [holder] = await tx
     .select({ userId: connections.userId })
     .from(connections)
     .where(
@@ -110,15 +124,27 @@ function refuseAccountOfAnotherUser(
         ne(connections.userId, options.userId),
       ),
     )
-    .get();
-  if (holder == null) return;
+    .limit(1);
+  return holder != null;
+}
+
+/**
+ * One ChatGPT account serves one gateway user: a subscription is its owner's, never pooled between people. A sign-in
+ * that yields an account another gateway user already holds is refused, and the tokens it produced are revoked (best
+ * effort; revoking ends only this sign-in's token family), so nothing of the other user's connection changes. The
+ * check ran in the saving transaction (`saveChatgptConnection`), so no save of that account slipped in between.
+ */
+async function refuseAccountOfAnotherUser(
+  context: ConnectionsContext,
+  options: { userId: string; accountId: string; tokens: CodexTokenSet },
+): Promise<never> {
   revokeCodexToken({
     baseUrl: context.chatgpt.authBaseUrl,
     identity: context.chatgpt.identity,
     fetch: context.chatgpt.fetch,
     refreshToken: options.tokens.refreshToken,
   }).catch(() => {});
-  recordAuditEvent(context, {
+  await recordAuditEvent(context, {
     action: 'connection.refused',
     userId: options.userId,
     detail: { provider: 'chatgpt', reason: 'account_in_use', account: maskAccountId(options.accountId) },

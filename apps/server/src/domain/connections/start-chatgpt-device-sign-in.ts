@@ -28,7 +28,7 @@ export async function startChatgptDeviceSignIn(
   }
   const id = randomUUID();
   const now = context.now();
-  const row = context.db
+  const [row] = await context.db
     .insert(signInFlows)
     .values({
       id,
@@ -45,7 +45,8 @@ export async function startChatgptDeviceSignIn(
       createdAt: new Date(now),
       expiresAt: new Date(now + CODEX_DEVICE_CODE_LIFETIME_SECONDS * 1000),
     })
-    .returning()
-    .get();
+    .returning();
+  // An insert returns the row it wrote.
+  if (row == null) throw new Error('the sign-in flow was not stored');
   return toSignInFlowDto(row);
 }

@@ -24,7 +24,7 @@ export async function startChatgptSignIn(
   const state = generateState();
   const { codeVerifier, codeChallenge } = await createPkcePair();
   const now = context.now();
-  const row = context.db
+  const [row] = await context.db
     .insert(signInFlows)
     .values({
       id,
@@ -38,8 +38,9 @@ export async function startChatgptSignIn(
       createdAt: new Date(now),
       expiresAt: new Date(now + SIGN_IN_FLOW_LIFETIME_MS),
     })
-    .returning()
-    .get();
+    .returning();
+  // An insert returns the row it wrote.
+  if (row == null) throw new Error('the sign-in flow was not stored');
   const authorizeUrl = buildCodexAuthorizationUrl({
     baseUrl: context.chatgpt.authBaseUrl,
     redirectUri: options.redirectUri,

@@ -1,6 +1,7 @@
 import type { AiRequest, CallerPolicy, ModelEntry, ProviderName } from '@pag/contracts';
 import type { LanguageModelV3CallOptions } from '@pag/providers';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
+import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -159,7 +160,7 @@ export class AiGateway {
    */
   async planRoute({ userId, requestedModel, defaultModel, policy, featureRules }: RouteRequest): Promise<PlannedRoute> {
     const settings = await getUserSettings(this.#context, userId);
-    const upstreams = this.loadUpstreams(userId);
+    const upstreams = await this.loadUpstreams(userId);
     const catalogueStartedAt = performance.now();
     const catalogue = await this.#catalogue(userId, upstreams, policy).catch((error: unknown) => {
       throw withUpstreamWait(error, performance.now() - catalogueStartedAt);
@@ -189,7 +190,7 @@ export class AiGateway {
 
   /** The user's merged catalogue (subscription first) as far as the caller's policy allows, for the model lists. */
   async listModels(userId: string, policy: CallerPolicy): Promise<ModelEntry[]> {
-    const entries = await this.#catalogue(userId, this.loadUpstreams(userId), policy);
+    const entries = await this.#catalogue(userId, await this.loadUpstreams(userId), policy);
     const allowed = entries.filter((entry) => policyAllowsModel(policy, entry.provider, entry.upstreamId));
     return allowed.map(({ provider, upstreamId, displayName, reasoningEfforts }) => ({
       ...{ id: `${provider}/${upstreamId}`, provider, upstreamId, displayName },
@@ -204,21 +205,27 @@ export class AiGateway {
   }
 
   /** What each binding reads for the user, with the saved keys read once for all of them. */
-  loadUpstreams(userId: string): UserUpstreams {
-    let credentials: ReturnType<typeof listApiCredentialRows> | undefined;
+  async loadUpstreams(userId: string): Promise<UserUpstreams> {
+    let credentials: Promise<readonly ApiCredentialRow[]> | undefined;
     const records: UserRecords = {
       userId,
       apiCredentials: () => {
-        credentials ??= listApiCredentialRows(this.#context, userId);
+        credentials ??= this.#listApiCredentials(userId);
         return credentials;
       },
     };
+    // The bindings read at once; the map keeps the registry's order, which the catalogue and the router follow.
+    const loaded = await Promise.all(this.#registry.all.map((binding) => binding.load(records)));
     const upstreams = new Map<ProviderName, unknown>();
-    for (const binding of this.#registry.all) {
-      const upstream = binding.load(records);
+    for (const [index, binding] of this.#registry.all.entries()) {
+      const upstream = loaded[index];
       if (upstream != null) upstreams.set(binding.name, upstream);
     }
     return upstreams;
+  }
+
+  async #listApiCredentials(userId: string): Promise<readonly ApiCredentialRow[]> {
+    return listApiCredentialRows(this.#context, userId);
   }
 
   /** The catalogues of the providers the caller may use at all: a provider it may not use is not even asked. */

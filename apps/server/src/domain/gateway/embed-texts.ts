@@ -30,7 +30,7 @@ export async function embedTexts(
       { param: 'model' },
     );
   }
-  const upstreams = gateway.loadUpstreams(options.userId);
+  const upstreams = await gateway.loadUpstreams(options.userId);
   const explicit = options.model == null ? null : splitProviderModel(options.model);
   const binding =
     explicit == null

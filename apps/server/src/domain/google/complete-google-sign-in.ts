@@ -24,7 +24,7 @@ export async function completeGoogleSignIn(
   options: { userId: string; callbackUrl: string; state: string },
 ): Promise<{ email: string | null }> {
   // Taken and deleted in one statement: single use even across processes sharing the database.
-  const flow = context.db
+  const [flow] = await context.db
     .delete(signInFlows)
     .where(
       and(
@@ -33,8 +33,7 @@ export async function completeGoogleSignIn(
         eq(signInFlows.provider, 'google'),
       ),
     )
-    .returning()
-    .get();
+    .returning();
   if (flow == null) {
     throw new GatewayError(
       'sign_in_failed',
@@ -51,7 +50,7 @@ export async function completeGoogleSignIn(
   }
   try {
     const callback = parseGoogleCallback(options.callbackUrl, options.state);
-    const client = readGoogleClientCredentials(context, options.userId);
+    const client = await readGoogleClientCredentials(context, options.userId);
     const tokens = await exchangeGoogleAuthorizationCode({
       tokenEndpoint: context.google.tokenEndpoint,
       clientId: client.clientId,
@@ -66,7 +65,7 @@ export async function completeGoogleSignIn(
       throw new GatewayError('sign_in_failed', 'Google sent no id_token: the "openid" scope must be granted.');
     }
     const claims = readGoogleIdTokenClaims(tokens.idToken);
-    saveGoogleConnection(context, { userId: options.userId, tokens, claims });
+    await saveGoogleConnection(context, { userId: options.userId, tokens, claims });
     return { email: claims.email };
   } catch (error) {
     throw toGoogleSignInError(error);

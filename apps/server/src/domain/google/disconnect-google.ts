@@ -14,11 +14,10 @@ export async function disconnectGoogle(
   context: ConnectionsContext,
   options: { userId: string; log?: { warn: (object: object, message: string) => void } },
 ): Promise<boolean> {
-  const row = context.db
+  const [row] = await context.db
     .delete(connections)
     .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'google')))
-    .returning()
-    .get();
+    .returning();
   if (row == null) return false;
   let isRevokedUpstream = false;
   try {

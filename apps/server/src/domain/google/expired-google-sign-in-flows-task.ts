@@ -1,4 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { signInFlows } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
@@ -6,10 +7,11 @@ import type { CleanupTask } from '../cleanup-task.ts';
 export function expiredGoogleSignInFlowsTask(): CleanupTask {
   return {
     name: 'google_sign_in_flows',
-    run: (context) =>
-      context.db
-        .delete(signInFlows)
-        .where(and(eq(signInFlows.provider, 'google'), lt(signInFlows.expiresAt, new Date(context.now()))))
-        .run().changes,
+    run: async (context) =>
+      changedRows(
+        await context.db
+          .delete(signInFlows)
+          .where(and(eq(signInFlows.provider, 'google'), lt(signInFlows.expiresAt, new Date(context.now())))),
+      ),
   };
 }

@@ -15,7 +15,7 @@ import { GoogleTokenManager } from './google-token-manager.ts';
 import { saveGoogleClient } from './save-google-client.ts';
 import { saveGoogleConnection } from './save-google-connection.ts';
 
-// The Google token manager against the strict fake oauth2.googleapis.com, on a real SQLite file: the sign-in is
+// The Google token manager against the strict fake oauth2.googleapis.com, on a real database: the sign-in is
 // skipped (the fake mints a signed-in token set), everything after it is real.
 let google: FakeGoogleOAuth;
 let test: TestApp;
@@ -47,7 +47,7 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     accessTokenTtlSeconds: options.ttlSeconds,
     ...(options.account == null ? {} : { account: options.account }),
   });
-  const row = saveGoogleConnection(test.connections, {
+  const row = await saveGoogleConnection(test.connections, {
     userId,
     tokens: {
       accessToken: minted.accessToken,
@@ -59,7 +59,7 @@ async function connect(userId: string, options: { ttlSeconds: number; account?: 
     claims: readGoogleIdTokenClaims(minted.idToken ?? ''),
   });
   // Held as long as one of Google's hour-long tokens with `ttlSeconds` left would have been.
-  backdateTokenReceipt(
+  await backdateTokenReceipt(
     test.connections,
     row.id,
     Math.max(0, GOOGLE_ACCESS_TOKEN_LIFETIME_SECONDS - options.ttlSeconds),
@@ -120,7 +120,7 @@ describe('GoogleTokenManager', () => {
     expect(error.message).toMatch(/connect the Google account again/);
     const [connection] = await listConnections(test.connections, user.id);
     expect(connection).toMatchObject({ provider: 'google', state: 'reconnect_required', stateReason: 'invalid_grant' });
-    const audit = test.db.select().from(auditLog).where(eq(auditLog.action, 'connection.reconnect_required')).all();
+    const audit = await test.db.select().from(auditLog).where(eq(auditLog.action, 'connection.reconnect_required'));
     expect(audit.map((entry) => entry.detail)).toEqual([{ provider: 'google', reason: 'invalid_grant', status: 400 }]);
     await expectGatewayError(new GoogleTokenManager(test.connections).getAccessToken(user.id), 'reconnect_required');
     expect(refreshRequests()).toHaveLength(1);

@@ -31,7 +31,7 @@ export class GoogleTokenManager {
   }
 
   /** The connection row, or null when the user has no Google account connected. */
-  findConnection(userId: string): GoogleConnectionRow | null {
+  findConnection(userId: string): Promise<GoogleConnectionRow | null> {
     return this.#core.findConnection(userId);
   }
 
@@ -53,8 +53,8 @@ function googleTokenPolicy(context: ConnectionsContext): ConnectionTokenPolicy<s
     },
     isDue: (row, now) =>
       (row.accessTokenExpiresAt?.getTime() ?? 0) - now <= effectiveRefreshWindowMs(row, REFRESH_WINDOW_MS),
-    refresh: ({ row, decrypt }) => {
-      const client = readGoogleClientCredentials(context, row.userId);
+    refresh: async ({ row, decrypt }) => {
+      const client = await readGoogleClientCredentials(context, row.userId);
       return refreshGoogleTokens({
         tokenEndpoint: context.google.tokenEndpoint,
         clientId: client.clientId,

@@ -7,16 +7,17 @@ import { googleClientSecretContext } from './google-vault-contexts.ts';
 export type GoogleClientRow = typeof googleOAuthClients.$inferSelect;
 
 /** The user's saved Google OAuth client row, or null. */
-export function findGoogleClient(context: ConnectionsContext, userId: string): GoogleClientRow | null {
-  return context.db.select().from(googleOAuthClients).where(eq(googleOAuthClients.userId, userId)).get() ?? null;
+export async function findGoogleClient(context: ConnectionsContext, userId: string): Promise<GoogleClientRow | null> {
+  const [row] = await context.db.select().from(googleOAuthClients).where(eq(googleOAuthClients.userId, userId));
+  return row ?? null;
 }
 
 /** The client id and decrypted secret, for a sign-in or refresh; a clear 409 when none is saved. */
-export function readGoogleClientCredentials(
+export async function readGoogleClientCredentials(
   context: ConnectionsContext,
   userId: string,
-): { clientId: string; clientSecret: string } {
-  const row = findGoogleClient(context, userId);
+): Promise<{ clientId: string; clientSecret: string }> {
+  const row = await findGoogleClient(context, userId);
   if (row == null) {
     throw new GatewayError(
       'not_connected',

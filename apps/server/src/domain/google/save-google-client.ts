@@ -19,7 +19,7 @@ export async function saveGoogleClient(
     log?: { warn: (object: object, message: string) => void };
   },
 ): Promise<void> {
-  const existing = findGoogleClient(context, options.userId);
+  const existing = await findGoogleClient(context, options.userId);
   if (existing != null && existing.clientId !== options.clientId) {
     await disconnectGoogle(context, { userId: options.userId, ...(options.log == null ? {} : { log: options.log }) });
   }
@@ -32,14 +32,11 @@ export async function saveGoogleClient(
     secretHint: options.clientSecret.slice(-4),
     updatedAt: now,
   };
-  if (existing == null) {
-    context.db
-      .insert(googleOAuthClients)
-      .values({ userId: options.userId, createdAt: now, ...fields })
-      .run();
-  } else {
-    context.db.update(googleOAuthClients).set(fields).where(eq(googleOAuthClients.userId, options.userId)).run();
-  }
+  // One statement whether a client is saved or not: another save of this user may land between our awaits.
+  await context.db
+    .insert(googleOAuthClients)
+    .values({ userId: options.userId, createdAt: now, ...fields })
+    .onConflictDoUpdate({ target: googleOAuthClients.userId, set: fields });
 }
 
 /** Forgets the client and disconnects the account it was used for. */
@@ -48,5 +45,5 @@ export async function deleteGoogleClient(
   options: { userId: string; log?: { warn: (object: object, message: string) => void } },
 ): Promise<void> {
   await disconnectGoogle(context, options);
-  context.db.delete(googleOAuthClients).where(eq(googleOAuthClients.userId, options.userId)).run();
+  await context.db.delete(googleOAuthClients).where(eq(googleOAuthClients.userId, options.userId));
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { GoogleIdTokenClaims, GoogleTokenSet } from '@pag/oauth-client';
 import { and, eq } from 'drizzle-orm';
 import { connections } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
+import { lockConnectionWrites } from '../connections/lock-connection-writes.ts';
 import type { ConnectionRow } from '../connections/to-connection-dto.ts';
 import { maskAccountId } from '../connections/to-connection-dto.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
@@ -20,19 +22,18 @@ export type GoogleConnectionRow = ConnectionRow;
  * whole grant of that client for that account, which would kill the tokens just issued when the user reconnects
  * the same account.
  */
-export function saveGoogleConnection(
+export async function saveGoogleConnection(
   context: ConnectionsContext,
   options: { userId: string; tokens: GoogleTokenSet; claims: GoogleIdTokenClaims },
-): GoogleConnectionRow {
+): Promise<GoogleConnectionRow> {
   const { tokens, claims } = options;
   const now = context.now();
   const id = randomUUID();
-  const row = context.db.transaction((transaction) => {
-    transaction
-      .delete(connections)
-      .where(and(eq(connections.userId, options.userId), eq(connections.provider, 'google')))
-      .run();
-    return transaction
+  const row = await withTransaction(context.db, async (tx) => {
+    // Two saves of one user at once would otherwise both delete nothing and the second insert fail on the index.
+    await lockConnectionWrites(tx);
+    await tx.delete(connections).where(and(eq(connections.userId, options.userId), eq(connections.provider, 'google')));
+    const [inserted] = await tx
       .insert(connections)
       .values({
         id,
@@ -55,10 +56,11 @@ export function saveGoogleConnection(
         lastRefreshAt: null,
         updatedAt: new Date(now),
       })
-      .returning()
-      .get();
+      .returning();
+    if (inserted == null) throw new Error('the Google connection was not stored');
+    return inserted;
   });
-  recordAuditEvent(context, {
+  await recordAuditEvent(context, {
     action: 'connection.connected',
     userId: options.userId,
     detail: { provider: 'google', method: 'browser', account: maskAccountId(claims.sub) },

@@ -17,10 +17,10 @@ export async function startGoogleSignIn(
   context: ConnectionsContext,
   options: { userId: string; loginHint?: string | undefined },
 ): Promise<GoogleSignIn> {
-  const { clientId } = readGoogleClientCredentials(context, options.userId);
+  const { clientId } = await readGoogleClientCredentials(context, options.userId);
   const now = context.now();
   // A user's abandoned attempts are dropped here; the maintenance task is not needed for a table this small.
-  context.db
+  await context.db
     .delete(signInFlows)
     .where(
       and(
@@ -28,28 +28,24 @@ export async function startGoogleSignIn(
         eq(signInFlows.provider, 'google'),
         lt(signInFlows.expiresAt, new Date(now)),
       ),
-    )
-    .run();
+    );
   const id = randomUUID();
   const state = generateState();
   const { codeVerifier, codeChallenge } = await createPkcePair();
   const expiresAt = new Date(now + SIGN_IN_FLOW_LIFETIME_MS);
-  context.db
-    .insert(signInFlows)
-    .values({
-      id,
-      userId: options.userId,
-      provider: 'google',
-      method: 'browser',
-      // Never moves off `pending`: the callback deletes the row as it reads it.
-      status: 'pending',
-      stateHash: hashToken(state),
-      codeVerifierCiphertext: context.vault.encrypt(codeVerifier, { context: googleFlowVerifierContext(id) }),
-      redirectUri: context.google.redirectUri,
-      createdAt: new Date(now),
-      expiresAt,
-    })
-    .run();
+  await context.db.insert(signInFlows).values({
+    id,
+    userId: options.userId,
+    provider: 'google',
+    method: 'browser',
+    // Never moves off `pending`: the callback deletes the row as it reads it.
+    status: 'pending',
+    stateHash: hashToken(state),
+    codeVerifierCiphertext: context.vault.encrypt(codeVerifier, { context: googleFlowVerifierContext(id) }),
+    redirectUri: context.google.redirectUri,
+    createdAt: new Date(now),
+    expiresAt,
+  });
   const authorizeUrl = buildGoogleAuthorizationUrl({
     authorizationEndpoint: context.google.authorizationEndpoint,
     clientId,

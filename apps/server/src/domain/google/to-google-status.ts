@@ -4,12 +4,14 @@ import { describeGoogleReconnectReason, type GoogleTokenManager } from './google
 import { findGoogleClient } from './read-google-client.ts';
 
 /** What the settings UI shows about Google: the redirect URI to register, the client (secret masked), the account. */
-export function toGoogleStatus(
+export async function toGoogleStatus(
   context: ConnectionsContext,
   options: { userId: string; tokens: GoogleTokenManager },
-): GoogleStatus {
-  const client = findGoogleClient(context, options.userId);
-  const connection = options.tokens.findConnection(options.userId);
+): Promise<GoogleStatus> {
+  const [client, connection] = await Promise.all([
+    findGoogleClient(context, options.userId),
+    options.tokens.findConnection(options.userId),
+  ]);
   return {
     redirectUri: context.google.redirectUri,
     client:

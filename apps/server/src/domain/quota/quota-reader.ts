@@ -24,7 +24,7 @@ const HISTORY_SPAN_MS = 7 * 24 * 60 * 60_000;
 export type QuotaReaderOptions = {
   context: DomainContext;
   /** The user's ChatGPT connection (null when none). */
-  findConnection: (userId: string) => ConnectionRow | null;
+  findConnection: (userId: string) => Promise<ConnectionRow | null>;
   /** The binding's reading of the usage endpoint (`ChatgptBinding.readUsage`). */
   readUsage: (userId: string, abortSignal: AbortSignal) => Promise<RateLimitSnapshot>;
   log: { warn: (object: object, message: string) => void };
@@ -51,7 +51,7 @@ export class QuotaReader {
   /** `GET /api/usage/quota`: the windows now (read again when older than a minute) and their history. */
   async readQuota(userId: string): Promise<QuotaAnswer> {
     await this.#freshen(userId, QUOTA_UI_MAX_AGE_MS, null);
-    const connection = this.#options.findConnection(userId);
+    const connection = await this.#options.findConnection(userId);
     return {
       ...toQuotaWindows(connection),
       history: this.#history(userId),
@@ -64,7 +64,7 @@ export class QuotaReader {
    */
   async levelsForRouting(userId: string): Promise<QuotaLevels | null> {
     await this.#freshen(userId, QUOTA_ROUTING_MAX_AGE_MS, QUOTA_ROUTING_WAIT_MS);
-    const { windows } = toQuotaWindows(this.#options.findConnection(userId));
+    const { windows } = toQuotaWindows(await this.#options.findConnection(userId));
     if (windows.length === 0) return null;
     const used = (name: QuotaWindow['window']) => windows.find((window) => window.window === name)?.usedPercent ?? null;
     return { fiveHourUsedPercent: used('5h'), weeklyUsedPercent: used('weekly') };
@@ -99,7 +99,7 @@ export class QuotaReader {
   /** Waits (at most `waitMs`, null: until done) for a reading when the stored snapshot is older than `maxAgeMs`. */
   async #freshen(userId: string, maxAgeMs: number, waitMs: number | null): Promise<void> {
     const { context } = this.#options;
-    const connection = this.#options.findConnection(userId);
+    const connection = await this.#options.findConnection(userId);
     if (connection == null || connection.state !== 'connected') return;
     const now = context.now();
     const at = connection.rateLimitsAt?.getTime();

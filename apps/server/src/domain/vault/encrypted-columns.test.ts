@@ -52,7 +52,7 @@ describe('ENCRYPTED_COLUMNS', () => {
       clientSecret: 'GOCSPX-test-secret',
     });
     await startGoogleSignIn(test.connections, { userId: user.id });
-    saveGoogleConnection(test.connections, {
+    await saveGoogleConnection(test.connections, {
       userId: user.id,
       tokens: {
         accessToken: 'ya29.test-access',
@@ -63,7 +63,7 @@ describe('ENCRYPTED_COLUMNS', () => {
       },
       claims: { sub: '100000000000000000001', email: null, isEmailVerified: false, name: null, picture: null },
     });
-    const before = listEncryptedValues(test.db.$client);
+    const before = await listEncryptedValues(test.db);
     expect(new Set(before.map((value) => value.table))).toEqual(
       new Set([
         'api_credentials',
@@ -76,7 +76,7 @@ describe('ENCRYPTED_COLUMNS', () => {
     );
     const plaintexts = before.map((value) => test.vault.decrypt(value.ciphertext, { context: value.context }));
 
-    const result = rotateEncryptionKey({
+    const result = await rotateEncryptionKey({
       db: test.db,
       vault: test.vault,
       keyFilePath: test.config.keyFilePath,
@@ -84,8 +84,8 @@ describe('ENCRYPTED_COLUMNS', () => {
     });
     expect(result.reencrypted).toBe(before.length);
     // A restart with only the new key in the file reads every value, and each is what it was.
-    const restarted = openGatewayVault({ db: test.db, envKey: null, keyFilePath: test.config.keyFilePath });
-    const after = listEncryptedValues(test.db.$client);
+    const restarted = await openGatewayVault({ db: test.db, envKey: null, keyFilePath: test.config.keyFilePath });
+    const after = await listEncryptedValues(test.db);
     expect(after.map((value) => restarted.keyIdOf(value.ciphertext))).toEqual(after.map(() => result.newKeyId));
     expect(after.map((value) => restarted.decrypt(value.ciphertext, { context: value.context }))).toEqual(plaintexts);
   });

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import type { GatewayDatabase } from '../../db/open-database.ts';
 import { apiKeyContext } from '../credentials/to-api-credential-dto.ts';
 import {
   googleClientSecretContext,
@@ -82,19 +84,28 @@ export type EncryptedValue = {
   context: string;
 };
 
-/** Reads every stored ciphertext. Table and column names come from the constant list above, never from input. */
-export function listEncryptedValues(client: { prepare: (sql: string) => { all: () => unknown[] } }): EncryptedValue[] {
-  return ENCRYPTED_COLUMNS.flatMap(({ table, column, idColumn = 'id', hasProviderColumn = false, context }) => {
-    const provider = hasProviderColumn ? 'provider' : 'null';
-    const sql = `select ${idColumn} as id, ${provider} as provider, ${column} as value from ${table} where ${column} is not null`;
-    const rows = client.prepare(sql).all() as { id: string; provider: string | null; value: string }[];
-    return rows.map((row) => ({
-      table,
-      column,
-      idColumn,
-      id: row.id,
-      ciphertext: row.value,
-      context: context(row.id, row.provider),
-    }));
-  });
+/**
+ * Reads every stored ciphertext, on either database. Table and column names come from the constant list above, never
+ * from input. Ordered by row key: PostgreSQL returns rows in no stable order, and an update moves a row.
+ */
+export async function listEncryptedValues(db: GatewayDatabase): Promise<EncryptedValue[]> {
+  const lists = await Promise.all(
+    ENCRYPTED_COLUMNS.map(async ({ table, column, idColumn = 'id', hasProviderColumn = false, context }) => {
+      const id = sql.identifier(idColumn);
+      const value = sql.identifier(column);
+      const provider = hasProviderColumn ? sql.identifier('provider') : sql`null`;
+      const rows = await db.all<{ id: string; provider: string | null; value: string }>(
+        sql`select ${id} as id, ${provider} as provider, ${value} as value from ${sql.identifier(table)} where ${value} is not null order by ${id}`,
+      );
+      return rows.map((row) => ({
+        table,
+        column,
+        idColumn,
+        id: row.id,
+        ciphertext: row.value,
+        context: context(row.id, row.provider),
+      }));
+    }),
+  );
+  return lists.flat();
 }

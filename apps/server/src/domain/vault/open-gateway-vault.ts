@@ -22,14 +22,14 @@ const UNREADABLE = '(unreadable ciphertext)';
  * A wrong env key or a lost key file is thus a clear startup error naming the key ids found and expected, never a
  * stream of decryption failures later.
  */
-export function openGatewayVault(options: {
+export async function openGatewayVault(options: {
   db: GatewayDatabase;
   envKey: Buffer | null;
   keyFilePath: string;
   /** Only for `vault rotate-key`: stored values may be under another key than the primary, it moves them. */
   isKeyChangeAllowed?: boolean;
-}): Vault {
-  const values = listEncryptedValues(options.db.$client);
+}): Promise<Vault> {
+  const values = await listEncryptedValues(options.db);
   if (options.envKey == null && values.length > 0 && !existsSync(options.keyFilePath)) {
     throw new VaultKeyMismatchError(
       `The encryption key file ${options.keyFilePath} is missing, but the database holds ${values.length} encrypted ` +

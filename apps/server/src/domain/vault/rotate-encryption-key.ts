@@ -1,5 +1,7 @@
 import { addPrimaryKey, readKeyFile, removeKey, type Vault } from '@pag/vault';
-import type { GatewayDatabase } from '../../db/open-database.ts';
+import { sql } from 'drizzle-orm';
+import { changedRows, type GatewayDatabase } from '../../db/open-database.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { listEncryptedValues } from './encrypted-columns.ts';
 
@@ -16,19 +18,19 @@ const MAX_PASSES = 5;
  * rotation then moves every stored value under the env key (the way from the key file to an env key, which
  * startup refuses to take on its own: domain/vault/open-gateway-vault.ts) and leaves the key file as it is.
  */
-export function rotateEncryptionKey(options: {
+export async function rotateEncryptionKey(options: {
   db: GatewayDatabase;
   vault: Vault;
   keyFilePath: string;
   isEnvKeySet: boolean;
-}): { newKeyId: string; reencrypted: number; removedKeyIds: string[] } {
+}): Promise<{ newKeyId: string; reencrypted: number; removedKeyIds: string[] }> {
   if (options.isEnvKeySet) {
     const envKeyId = options.vault.primaryKeyId;
-    return { newKeyId: envKeyId, reencrypted: reencryptEverythingUnder(options, envKeyId), removedKeyIds: [] };
+    return { newKeyId: envKeyId, reencrypted: await reencryptEverythingUnder(options, envKeyId), removedKeyIds: [] };
   }
   const keyFile = addPrimaryKey(options.keyFilePath);
   const newKeyId = keyFile.primaryKeyId;
-  const reencrypted = reencryptEverythingUnder(options, newKeyId);
+  const reencrypted = await reencryptEverythingUnder(options, newKeyId);
   const removedKeyIds: string[] = [];
   for (const entry of readKeyFile(options.keyFilePath).keys) {
     if (entry.id === newKeyId) continue;
@@ -39,25 +41,31 @@ export function rotateEncryptionKey(options: {
 }
 
 /** Re-encrypts every stored value not yet under `keyId`; throws, keeping the old keys, if some are left over. */
-function reencryptEverythingUnder(options: { db: GatewayDatabase; vault: Vault }, keyId: string): number {
+async function reencryptEverythingUnder(
+  options: { db: GatewayDatabase; vault: Vault },
+  keyId: string,
+): Promise<number> {
   let reencrypted = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    let changedThisPass = 0;
-    const stale = listEncryptedValues(options.db.$client).filter(
+    const stale = (await listEncryptedValues(options.db)).filter(
       (value) => options.vault.keyIdOf(value.ciphertext) !== keyId,
     );
     if (stale.length === 0) break;
-    options.db.$client.transaction(() => {
+    reencrypted += await withTransaction(options.db, async (tx) => {
+      let changedThisPass = 0;
       for (const value of stale) {
         const next = options.vault.reencrypt(value.ciphertext, { context: value.context });
-        changedThisPass += options.db.$client
-          .prepare(`update ${value.table} set ${value.column} = ? where ${value.idColumn} = ? and ${value.column} = ?`)
-          .run(next, value.id, value.ciphertext).changes;
+        const column = sql.identifier(value.column);
+        changedThisPass += changedRows(
+          await tx.run(
+            sql`update ${sql.identifier(value.table)} set ${column} = ${next} where ${sql.identifier(value.idColumn)} = ${value.id} and ${column} = ${value.ciphertext}`,
+          ),
+        );
       }
-    })();
-    reencrypted += changedThisPass;
+      return changedThisPass;
+    });
   }
-  const leftOver = listEncryptedValues(options.db.$client).filter(
+  const leftOver = (await listEncryptedValues(options.db)).filter(
     (value) => options.vault.keyIdOf(value.ciphertext) !== keyId,
   );
   if (leftOver.length > 0) {

@@ -1,8 +1,10 @@
 import { type FakeOpenAiAuth, OPENAI_ISSUER, startFakeOpenAiAuth } from '@pag/testkit';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditLog, connections } from '../../db/schema.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../../domain/gateway-identity.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
-import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
+import { readDatabaseText } from '../../test/read-database-bytes.ts';
 import { waitFor } from '../../test/run-process.ts';
 
 // Each sign-in method end to end over real HTTP against the strict fake auth.openai.com, and the refusals. Like the
@@ -65,13 +67,12 @@ async function listConnections(client = owner) {
   }[];
 }
 
-function expectNoTokensStored() {
-  const row = test.db.$client.prepare('select count(*) as total from connections').get() as { total: number };
-  expect(row.total).toBe(0);
+async function expectNoTokensStored() {
+  expect(await test.db.select({ id: connections.id }).from(connections)).toEqual([]);
 }
 
-function expectNoPlaintextTokens() {
-  const database = readDatabaseBytes(test.config.databaseFile);
+async function expectNoPlaintextTokens() {
+  const database = await readDatabaseText(test.db, test.config.databaseFile);
   expect(fake.issuedTokens.length).toBeGreaterThan(0);
   for (const issued of fake.issuedTokens) {
     for (const token of [issued.accessToken, issued.refreshToken, issued.idToken]) {
@@ -181,7 +182,7 @@ describe('ChatGPT sign-in: browser + loopback callback', () => {
     expect(connection?.accountIdMasked).toMatch(/^••••[0-9a-f]{4}$/);
     const status = (await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json();
     expect(status.status).toBe('completed');
-    expectNoPlaintextTokens();
+    await expectNoPlaintextTokens();
   });
 
   it('should refuse a replayed callback and one with a forged state', async () => {
@@ -236,7 +237,7 @@ describe('ChatGPT sign-in: browser + loopback callback', () => {
     expect(await answer.text()).toContain('Codex is not enabled for this ChatGPT workspace');
     const status = (await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json();
     expect(status).toMatchObject({ status: 'failed' });
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 });
 
@@ -250,7 +251,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
     });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ email: 'user@example.com', planType: 'plus', method: 'paste' });
-    expectNoPlaintextTokens();
+    await expectNoPlaintextTokens();
   });
 
   it.each([
@@ -300,7 +301,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);
       expect(response.json().error.message.length).toBeGreaterThan(10);
-      expectNoTokensStored();
+      await expectNoTokensStored();
       expect(fake.findRequests({ method: 'POST', path: '/oauth/token' })).toHaveLength(0);
       const status = (await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json();
       expect(status.status).toBe('pending');
@@ -316,7 +317,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
     });
     expect(forged.statusCode).toBe(400);
     expect(forged.json().error.message).toMatch(/state does not match/);
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 
   it("should refuse another sign-in's address (cross-flow state) and another user's flow id", async () => {
@@ -337,7 +338,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
     expect(peek.statusCode).toBe(404);
     const cancelTheirs = await api(owner, 'POST', `/api/connections/chatgpt/sign-in/${theirs.id}/cancel`);
     expect(cancelTheirs.statusCode).toBe(404);
-    expectNoTokensStored();
+    await expectNoTokensStored();
     // The rightful owner can still finish their own.
     const own = await api(intruder, 'POST', `/api/connections/chatgpt/sign-in/${theirs.id}/complete`, {
       input: theirCallback,
@@ -368,7 +369,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
     });
     expect(response.statusCode).toBe(410);
     expect(response.json().error.code).toBe('flow_expired');
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 
   it('should refuse a cancelled flow', async () => {
@@ -379,7 +380,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
       input: callback,
     });
     expect(response.statusCode).toBe(409);
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 
   it('should fail (not store) when the code was issued for another verifier', async () => {
@@ -391,7 +392,7 @@ describe('ChatGPT sign-in: paste the redirect URL', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('sign_in_failed');
-    expectNoTokensStored();
+    await expectNoTokensStored();
     expect((await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${second.id}`)).json().status).toBe('failed');
   });
 
@@ -457,7 +458,7 @@ describe('ChatGPT sign-in: device code', () => {
       const gap = (polls[index]?.timestamp ?? Number.NaN) - (polls[index - 1]?.timestamp ?? Number.NaN);
       expect(gap).toBeGreaterThanOrEqual(900);
     }
-    expectNoPlaintextTokens();
+    await expectNoPlaintextTokens();
   });
 
   it('should end as failed when declined and as expired after 15 minutes, storing nothing', async () => {
@@ -476,7 +477,7 @@ describe('ChatGPT sign-in: device code', () => {
       return status.status === 'expired' ? status : null;
     }, 10_000);
     expect(expired.status).toBe('expired');
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 
   it('issue 16: should stop polling a cancelled flow (the fake’s token endpoint counts the polls)', async () => {
@@ -497,7 +498,7 @@ describe('ChatGPT sign-in: device code', () => {
     await waitFor(() => (pollsOf(control.userCode).length >= 2 ? true : null), 10_000);
     expect(pollsOf(flow.userCode)).toHaveLength(pollsAtCancel);
     expect((await api(owner, 'GET', `/api/connections/chatgpt/sign-in/${flow.id}`)).json().status).toBe('cancelled');
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 
   it('should explain the ChatGPT security setting when device login is not enabled', async () => {
@@ -525,10 +526,11 @@ describe('disconnect', () => {
     expect(response.statusCode).toBe(204);
     expect(fake.findRequests({ method: 'POST', path: '/oauth/revoke' })).toHaveLength(1);
     expect(await listConnections()).toEqual([]);
-    const audit = test.db.$client
-      .prepare("select detail from audit_log where action = 'connection.disconnected'")
-      .get() as { detail: string };
-    expect(JSON.parse(audit.detail)).toMatchObject({ isRevokedUpstream: true });
+    const [audit] = await test.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'connection.disconnected'));
+    expect(audit?.detail).toMatchObject({ isRevokedUpstream: true });
     expect((await api(owner, 'DELETE', '/api/connections/chatgpt')).statusCode).toBe(404);
   });
 
@@ -558,6 +560,6 @@ describe('disconnect', () => {
     const { deleteUser } = await import('../../domain/accounts/delete-user.ts');
     await deleteUser(test.connections, 'owner@example.com');
     expect(fake.findRequests({ method: 'POST', path: '/oauth/revoke' })).toHaveLength(1);
-    expectNoTokensStored();
+    await expectNoTokensStored();
   });
 });

@@ -85,7 +85,7 @@ export async function connectionRoutes(parent: FastifyInstance, services: RouteS
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return toSignInFlowDto(
-        findSignInFlow(context, { userId: requireAuth(request).user.id, flowId: request.params.flowId }),
+        await findSignInFlow(context, { userId: requireAuth(request).user.id, flowId: request.params.flowId }),
       );
     },
   );
@@ -110,7 +110,7 @@ export async function connectionRoutes(parent: FastifyInstance, services: RouteS
     '/api/connections/chatgpt/sign-in/:flowId/cancel',
     { schema: { params: flowParams }, config: { access: 'session' } },
     async (request, reply) => {
-      cancelSignInFlow(context, { userId: requireAuth(request).user.id, flowId: request.params.flowId });
+      await cancelSignInFlow(context, { userId: requireAuth(request).user.id, flowId: request.params.flowId });
       services.devicePoller.stop(request.params.flowId);
       return reply.code(204).send();
     },

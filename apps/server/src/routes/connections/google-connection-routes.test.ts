@@ -8,7 +8,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../domain/accounts/create-api-key.ts';
 import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
-import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
+import { readDatabaseText } from '../../test/read-database-bytes.ts';
 
 // Gemini through a Google account connected with the user's own OAuth client, end to end against the strict fake
 // accounts.google.com / oauth2.googleapis.com and a fake Gemini API that accepts only that fake's live tokens.
@@ -102,7 +102,7 @@ describe('the Google OAuth client', () => {
     const saved = await saveClient();
     expect(saved.client).toMatchObject({ clientId: CLIENT.clientId, secretHint: CLIENT.clientSecret.slice(-4) });
     expect(JSON.stringify(saved)).not.toContain(CLIENT.clientSecret);
-    expect(readDatabaseBytes(test.config.databaseFile)).not.toContain(CLIENT.clientSecret);
+    expect(await readDatabaseText(test.db, test.config.databaseFile)).not.toContain(CLIENT.clientSecret);
   });
 
   it.each([
@@ -202,7 +202,7 @@ describe('connecting a Google account', () => {
       }),
     ]);
 
-    const database = readDatabaseBytes(test.config.databaseFile);
+    const database = await readDatabaseText(test.db, test.config.databaseFile);
     for (const issued of google.issuedTokens) {
       expect(database).not.toContain(issued.accessToken);
       if (issued.refreshToken != null) expect(database).not.toContain(issued.refreshToken);

@@ -66,12 +66,13 @@ function api(client: SignedInClient, method: 'GET' | 'POST', url: string, payloa
   });
 }
 
-function ownerConnection() {
-  return test.db.select().from(connections).where(eq(connections.userId, owner.userId)).get();
+async function ownerConnection() {
+  const [row] = await test.db.select().from(connections).where(eq(connections.userId, owner.userId));
+  return row;
 }
 
-async function expectOwnerUnchangedAndWorking(before: ReturnType<typeof ownerConnection>) {
-  expect(ownerConnection()).toEqual(before);
+async function expectOwnerUnchangedAndWorking(before: Awaited<ReturnType<typeof ownerConnection>>) {
+  expect(await ownerConnection()).toEqual(before);
   const chat = await test.app.inject({
     method: 'POST',
     url: '/api/ai/chat',
@@ -91,7 +92,7 @@ async function expectOwnerUnchangedAndWorking(before: ReturnType<typeof ownerCon
 
 describe('issue 14: one ChatGPT account, one gateway user', () => {
   it('refuses a pasted sign-in of an account another user holds, and changes nothing of theirs', async () => {
-    const before = ownerConnection();
+    const before = await ownerConnection();
     const flow = (await api(other, 'POST', '/api/connections/chatgpt/sign-in', { method: 'paste' })).json();
     const authorized = await fetch(flow.authorizeUrl, { redirect: 'manual' });
     const callback = authorized.headers.get('location') ?? '';
@@ -111,7 +112,7 @@ describe('issue 14: one ChatGPT account, one gateway user', () => {
   });
 
   it('ends a device sign-in of that account as failed with the reason the settings page shows', async () => {
-    const before = ownerConnection();
+    const before = await ownerConnection();
     const flow = (await api(other, 'POST', '/api/connections/chatgpt/sign-in', { method: 'device' })).json();
     fakeAuth.approveDevice({ userCode: flow.userCode, account: 'alice@example.com' });
 

@@ -61,7 +61,7 @@ export function createAnthropicBinding(options: {
   return {
     name: 'anthropic',
     label: 'Anthropic API key',
-    load: (records) => records.apiCredentials().find((row) => row.provider === 'anthropic') ?? null,
+    load: async (records) => (await records.apiCredentials()).find((row) => row.provider === 'anthropic') ?? null,
     availability: () => ({ kind: 'api-key' }),
     catalogue: (userId, row) => ({
       key: `${userId}:anthropic:${row.id}:${row.updatedAt.getTime()}`,

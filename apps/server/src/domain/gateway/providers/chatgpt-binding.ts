@@ -6,7 +6,7 @@ import {
   type RateLimitSnapshot,
   readCodexUsage,
 } from '@pag/providers';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../../db/prepared-query.ts';
 import { connections } from '../../../db/schema.ts';
 import type { ChatgptTokenManager } from '../../connections/chatgpt-token-manager.ts';
@@ -75,13 +75,18 @@ const RATE_LIMITS_REWRITE_MS = 60_000;
 /** Snapshots remembered (one per connection in use; a home gateway has a handful). */
 const RATE_LIMITS_CACHE_SIZE = 64;
 
-const updateRateLimits = preparedQuery((db) =>
+const updateRateLimits = preparedQuery('update_connection_rate_limits', (db) =>
   db
     .update(connections)
     // Raw driver values (the snapshot as JSON text, the time in ms), as the columns store them.
     .set({ rateLimits: sql`${sql.placeholder('rateLimits')}`, rateLimitsAt: sql`${sql.placeholder('rateLimitsAt')}` })
-    .where(eq(connections.id, sql.placeholder('id')))
-    .prepare(),
+    .where(
+      and(
+        eq(connections.id, sql.placeholder('id')),
+        // Two answers' writes may reach the database out of order (a pool of connections): the older never wins.
+        sql`(${connections.rateLimitsAt} is null or ${connections.rateLimitsAt} <= ${sql.placeholder('rateLimitsAt')})`,
+      ),
+    ),
 );
 
 /**
@@ -103,14 +108,21 @@ export function createChatgptBinding(options: {
    * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
    * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
    */
-  const storeRateLimits = (connection: ConnectionRow, snapshot: RateLimitSnapshot) => {
+  const storeRateLimits = async (connection: ConnectionRow, snapshot: RateLimitSnapshot) => {
     const json = JSON.stringify(snapshot);
     const now = context.now();
     const key = `${connection.userId}\0${connection.id}`;
     const last = storedRateLimits.get(key);
     if (last != null && last.json === json && now - last.at < RATE_LIMITS_REWRITE_MS) return;
-    updateRateLimits(context.db).run({ id: connection.id, rateLimits: json, rateLimitsAt: now });
+    // Remembered before the write, so the answers arriving while it runs do not write the same snapshot again.
     storedRateLimits.set(key, { json, at: now });
+    try {
+      await updateRateLimits(context.db).execute({ id: connection.id, rateLimits: json, rateLimitsAt: now });
+    } catch (error) {
+      // Not stored after all: the next answer's snapshot is written even if it is the same.
+      if (storedRateLimits.get(key)?.json === json) storedRateLimits.deleteWhere((candidate) => candidate === key);
+      throw error;
+    }
     settings.onRateLimitsStored?.(connection.userId, snapshot);
   };
 
@@ -135,7 +147,13 @@ export function createChatgptBinding(options: {
       ),
     getCredentials: ({ rejectedAccessToken }) =>
       tokens.getAccessToken(userId, rejectedAccessToken == null ? {} : { rejectedAccessToken }),
-    onRateLimits: (snapshot) => storeRateLimits(connection, snapshot),
+    // Told while the answer streams, by a callback that cannot wait: the write goes on beside it, and a failed one
+    // costs only the snapshot (the next answer brings a new one).
+    onRateLimits: (snapshot) => {
+      storeRateLimits(connection, snapshot).catch((error: unknown) => {
+        (requestLog ?? log).warn({ err: error }, 'could not store the ChatGPT rate limits');
+      });
+    },
   });
 
   return {

@@ -38,10 +38,10 @@ export function createGeminiBinding(options: {
   return {
     name: 'gemini',
     label: 'Gemini API',
-    load: (records) => {
-      const row = records.apiCredentials().find((candidate) => candidate.provider === 'gemini');
+    load: async (records) => {
+      const row = (await records.apiCredentials()).find((candidate) => candidate.provider === 'gemini');
       if (row != null) return { kind: 'api-key', row };
-      const google = googleTokens.findConnection(records.userId);
+      const google = await googleTokens.findConnection(records.userId);
       return google == null ? null : { kind: 'oauth', google: { id: google.id, state: google.state } };
     },
     availability: (upstream) => ({ kind: upstream.kind }),

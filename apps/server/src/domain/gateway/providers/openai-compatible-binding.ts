@@ -85,7 +85,7 @@ export function createOpenAiCompatibleBinding(options: {
   return {
     name: 'openai',
     label: 'OpenAI-compatible API key',
-    load: (records) => records.apiCredentials().find((row) => row.provider === 'openai') ?? null,
+    load: async (records) => (await records.apiCredentials()).find((row) => row.provider === 'openai') ?? null,
     availability: (row) => ({ baseUrl: row.baseUrl ?? '' }),
     catalogue: (userId, row) => ({
       key: `${userId}:openai:${row.id}:${row.updatedAt.getTime()}`,

@@ -9,9 +9,9 @@ export type UpstreamLog = { warn: (object: object, message: string) => void };
 
 /**
  * What one request reads about its user, shared by every binding so the database is asked once per table: the
- * saved API keys are one query for all key-based providers.
+ * saved API keys are one query for all key-based providers (the first binding to ask starts it, the others await it).
  */
-export type UserRecords = { readonly userId: string; apiCredentials(): readonly ApiCredentialRow[] };
+export type UserRecords = { readonly userId: string; apiCredentials(): Promise<readonly ApiCredentialRow[]> };
 
 /** A model the catalogue cache should hold for a binding: its cache key, how to list it, what to use on failure. */
 export type CatalogueSource = {
@@ -31,7 +31,7 @@ export type CatalogueSource = {
 export type ProviderBinding<U = unknown> = {
   readonly name: ProviderName;
   /** What the user has set up for this provider, read fresh for every request; null when nothing is. */
-  load(records: UserRecords): U | null;
+  load(records: UserRecords): Promise<U | null>;
   /** What the router needs to know of it (see `ProviderAvailability`). */
   availability(upstream: U): NonNullable<ProviderAvailability[ProviderName]>;
   /** Where its model list comes from for this user; null when it has none to offer. */
