@@ -30,20 +30,20 @@ describe('deleteExpiredRows', () => {
     let now = Date.now();
     const context = { db: test.db, now: () => now };
 
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
     now += 10 * 60_000 + 1;
     // An expired flow is kept for a day so the UI can still show how it ended.
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 0 });
     now += 24 * 60 * 60_000;
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 1 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 0, sign_in_flows: 1 });
     now += test.config.sessionIdleMs;
-    expect(deleteExpiredRows(context, tasks)).toEqual({ sessions: 1, sign_in_flows: 0 });
+    expect(await deleteExpiredRows(context, tasks)).toEqual({ sessions: 1, sign_in_flows: 0 });
     expect(count('sessions')).toBe(0);
     expect(count('sign_in_flows')).toBe(0);
   });
 
-  it('should report a failing task and still run the others', () => {
-    const result = deleteExpiredRows({ db: test.db, now: Date.now }, [
+  it('should report a failing task and still run the others', async () => {
+    const result = await deleteExpiredRows({ db: test.db, now: Date.now }, [
       {
         name: 'broken',
         run: () => {

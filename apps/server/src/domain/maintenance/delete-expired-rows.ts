@@ -19,14 +19,14 @@ export function expiredSessionsTask(policy: SessionPolicy): CleanupTask {
 }
 
 /** Runs every task once; returns how many rows each deleted. One failing task does not stop the others. */
-export function deleteExpiredRows(
+export async function deleteExpiredRows(
   context: DomainContext,
   tasks: readonly CleanupTask[],
-): Record<string, number | Error> {
+): Promise<Record<string, number | Error>> {
   const result: Record<string, number | Error> = {};
   for (const task of tasks) {
     try {
-      result[task.name] = task.run(context);
+      result[task.name] = await task.run(context);
     } catch (error) {
       result[task.name] = error instanceof Error ? error : new Error(String(error));
     }

@@ -17,15 +17,16 @@ export function startCleanupScheduler(options: {
   intervalMs: number;
   logger: CleanupLogger;
 }): () => void {
-  const runOnce = () => {
-    const result = deleteExpiredRows(options.context, options.tasks);
+  // Never rejects: deleteExpiredRows answers each task's failure as an Error.
+  const runOnce = async () => {
+    const result = await deleteExpiredRows(options.context, options.tasks);
     for (const [name, outcome] of Object.entries(result)) {
       if (outcome instanceof Error) options.logger.error({ task: name, err: outcome }, 'cleanup task failed');
       else if (outcome > 0) options.logger.info({ task: name, deleted: outcome }, 'expired rows deleted');
     }
   };
-  runOnce();
-  const timer = setInterval(runOnce, options.intervalMs);
+  void runOnce();
+  const timer = setInterval(() => void runOnce(), options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -24,7 +24,7 @@ function readerWith(connection: ConnectionRow, readUsage: () => Promise<RateLimi
   // No database: these cases never get to write (the reading never ends, or fails).
   const context = { db: undefined, now: () => NOW } as unknown as DomainContext;
   const log = { warn: vi.fn() };
-  const reader = new QuotaReader({ context, findConnection: () => connection, readUsage, log });
+  const reader = new QuotaReader({ context, findConnection: async () => connection, readUsage, log });
   return { reader, log };
 }
 
