@@ -99,6 +99,24 @@ describe('issue 19: the usage ledger writer', () => {
     expect(kept).toEqual([3, 4, 5, 6, 7].map((input) => ({ input_tokens: input })));
   });
 
+  it('issue 21: close() waits for the write under way, then writes the rows recorded meanwhile', async () => {
+    const ledger = new UsageLedger({
+      context: { db: test.db, now: Date.now },
+      log: silentLog,
+      settings: { flushIntervalMs: 60_000 },
+    });
+    for (let index = 0; index < 3; index += 1) ledger.record(eventAt(Date.now(), index));
+    const underWay = ledger.flush();
+    // The write has taken the queue (and, on PostgreSQL, still waits for the database): this row is the next write's.
+    await vi.waitFor(() => expect(ledger.pendingRows).toBe(0), { timeout: 2000, interval: 1 });
+    ledger.record(eventAt(Date.now(), 3));
+    await ledger.close();
+    // Both writes are done when close() returns: the database may be closed next.
+    expect(await rowCount()).toBe(4);
+    expect(transaction).toHaveBeenCalledTimes(2);
+    await underWay;
+  });
+
   it('issue 19: the cleanup scheduler deletes rows older than the retention time and keeps the rest', async () => {
     const ledger = new UsageLedger({ context: { db: test.db, now: Date.now }, log: silentLog });
     const day = 24 * 60 * 60_000;
