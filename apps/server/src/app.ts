@@ -194,7 +194,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       userAgent: GATEWAY_USER_AGENT,
       clientVersion: config.codexClientVersion,
       firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
-      // Header snapshots feed the quota history too (called only on a request, once `quota` exists).
+      // Header snapshots feed the quota history too (called only on a request, once `quota` exists; never rejects).
       onRateLimitsStored: (userId, snapshot) => quota.recordHeaderSnapshot(userId, snapshot),
     },
     geminiApiUrl: config.geminiApiUrl,
@@ -207,7 +207,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // The subscription's live quota (issue 19): read for the settings page and, when stale, before routing.
   const quota = new QuotaReader({
     context: connections,
-    findConnection: (userId) => tokenManager.findConnection(userId),
+    findConnection: async (userId) => tokenManager.findConnection(userId),
     readUsage: (userId, abortSignal) => registry.chatgpt.readUsage(userId, abortSignal),
     log: app.log,
   });
@@ -250,7 +250,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // ended the note-app streams, whose rows are recorded as they end).
   const usage = new UsageLedger({ context, log: app.log, settings: dependencies.usageLedger });
   app.addHook('onClose', async () => {
-    usage.close();
+    await usage.close();
   });
   const services: RouteServices = {
     context,

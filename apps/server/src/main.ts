@@ -1,7 +1,7 @@
 import { KeyFileError } from '@pag/vault';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/open-database.ts';
+import { type DatabaseLocation, type GatewayDatabase, openGatewayDatabase } from './db/open-database.ts';
 import { isSetupRequired } from './domain/accounts/list-users.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
 import { expiredSignInFlowsTask } from './domain/connections/expired-sign-in-flows-task.ts';
@@ -22,6 +22,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The database for an error message: the SQLite file, or PostgreSQL's host and database without the credentials. */
+function describeDatabase(location: DatabaseLocation): string {
+  if (location.kind === 'sqlite') return location.file;
+  try {
+    const url = new URL(location.url);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return 'on PostgreSQL';
+  }
+}
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -31,11 +42,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let db: ReturnType<typeof openDatabase>;
+  let db: GatewayDatabase;
   try {
-    db = openDatabase(config.databaseFile);
+    db = await openGatewayDatabase(config.database);
   } catch (error) {
-    fail(`cannot open the database ${config.databaseFile}: ${(error as Error).message}`);
+    fail(`cannot open the database ${describeDatabase(config.database)}: ${(error as Error).message}`);
   }
 
   let vault: Awaited<ReturnType<typeof openGatewayVault>>;
@@ -75,7 +86,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
     await stopCleanup();
     await app.close();
-    db.$client.close();
+    await db.$close();
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);

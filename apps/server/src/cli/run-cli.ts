@@ -87,14 +87,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}"`);
     // Loaded only now, and only what the command needs: `--help` and a typo never pay for the database, and only
     // the sign-in commands load the providers' HTTP client (issue 17: the CLI answers in well under a second).
-    const [{ loadConfig }, { openDatabase }, { openGatewayVault }, { createConnectionsContext }] = await Promise.all([
-      import('../config.ts'),
-      import('../db/open-database.ts'),
-      import('../domain/vault/open-gateway-vault.ts'),
-      import('../domain/connections/connections-context.ts'),
-    ]);
+    const [{ loadConfig }, { openGatewayDatabase }, { openGatewayVault }, { createConnectionsContext }] =
+      await Promise.all([
+        import('../config.ts'),
+        import('../db/open-database.ts'),
+        import('../domain/vault/open-gateway-vault.ts'),
+        import('../domain/connections/connections-context.ts'),
+      ]);
     const config = loadConfig(io.environment ?? undefined, io.cwd);
-    db = openDatabase(config.databaseFile);
+    // The server's database, SQLite or PostgreSQL (GATEWAY_DATABASE_URL): the CLI works on it alongside the server.
+    db = await openGatewayDatabase(config.database);
     const vault = await openGatewayVault({
       db,
       envKey: config.encryptionKey,
@@ -138,6 +140,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     };
 
     const { findUserByEmail } = await import('../domain/accounts/find-user.ts');
+    // Every command's work is awaited inside this try: the `finally` closes the database.
     switch (command) {
       case 'user create': {
         const email = need('email');
@@ -271,7 +274,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'usage': {
         const { usageCommand } = await import('./usage-command.ts');
-        return usageCommand(context, {
+        return await usageCommand(context, {
           userId: (await findUserByEmail(context, need('user'))).id,
           since: values.since,
           isJson: values.json === true,
@@ -299,7 +302,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   } finally {
     lines.close();
-    db?.$client.close();
+    await db?.$close();
     await upstreamFetch?.close();
   }
 }

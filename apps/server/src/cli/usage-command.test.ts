@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { usageEvents } from '../db/schema.ts';
@@ -6,10 +6,13 @@ import { buildTestApp, type SignedInClient, signInNewUser, type TestApp } from '
 import { runCli } from './run-cli.ts';
 import { parseSince } from './usage-command.ts';
 
+// A PostgreSQL run needs the key in the environment (config.ts): the CLI and the app then share it and the database.
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 let test: TestApp;
 let owner: SignedInClient;
 beforeEach(async () => {
-  test = await buildTestApp();
+  test = await buildTestApp({ GATEWAY_ENCRYPTION_KEY: ENCRYPTION_KEY });
   owner = await signInNewUser(test);
 });
 afterEach(async () => {
@@ -34,47 +37,48 @@ async function cli(args: string[]) {
     stderr: sink((text) => {
       stderr += text;
     }),
-    environment: { GATEWAY_DATA_DIR: test.dataDir },
+    environment: {
+      GATEWAY_DATA_DIR: test.dataDir,
+      GATEWAY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      ...(test.config.database.kind === 'postgres' ? { GATEWAY_DATABASE_URL: test.config.database.url } : {}),
+    },
     cwd: test.dataDir,
   });
   return { code, stdout, stderr };
 }
 
-function insert(hoursAgo: number, row: Partial<typeof usageEvents.$inferInsert>) {
-  test.db
-    .insert(usageEvents)
-    .values({
-      id: randomUUID(),
-      createdAt: new Date(Date.now() - hoursAgo * 3_600_000),
-      userId: owner.userId,
-      callerKind: 'session',
-      route: '/api/ai/chat',
-      durationMs: 10,
-      status: 200,
-      isSubscription: false,
-      ...row,
-    })
-    .run();
+async function insert(hoursAgo: number, row: Partial<typeof usageEvents.$inferInsert>) {
+  await test.db.insert(usageEvents).values({
+    id: randomUUID(),
+    createdAt: new Date(Date.now() - hoursAgo * 3_600_000),
+    userId: owner.userId,
+    callerKind: 'session',
+    route: '/api/ai/chat',
+    durationMs: 10,
+    status: 200,
+    isSubscription: false,
+    ...row,
+  });
 }
 
 describe('gateway usage', () => {
-  beforeEach(() => {
-    insert(1, {
+  beforeEach(async () => {
+    await insert(1, {
       model: 'chatgpt/gpt-5.5',
       inputTokens: 1000,
       outputTokens: 100,
       isSubscription: true,
       apiPriceMicros: 8000,
     });
-    insert(2, {
+    await insert(2, {
       model: 'chatgpt/gpt-5.5',
       inputTokens: 500,
       outputTokens: 50,
       isSubscription: true,
       apiPriceMicros: 4000,
     });
-    insert(30, { model: 'openai/gpt-4.1', inputTokens: 10, outputTokens: 1, apiPriceMicros: 28 });
-    insert(24 * 10, { model: 'openai/gpt-4.1', inputTokens: 999, outputTokens: 9 });
+    await insert(30, { model: 'openai/gpt-4.1', inputTokens: 10, outputTokens: 1, apiPriceMicros: 28 });
+    await insert(24 * 10, { model: 'openai/gpt-4.1', inputTokens: 999, outputTokens: 9 });
   });
 
   it('issue 19: prints a table by model with the totals, over the last 7 days', async () => {

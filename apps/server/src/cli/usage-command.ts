@@ -59,12 +59,12 @@ export function formatUsageTable(summary: UsageSummary): string[] {
 }
 
 /** `gateway usage --user E [--json] [--since 7d]`: a user's usage by model, from the same query as the API. */
-export function usageCommand(
+export async function usageCommand(
   context: DomainContext,
   input: { userId: string; since: string | undefined; isJson: boolean; print: (line: string) => void },
-): number {
+): Promise<number> {
   const toMs = context.now();
-  const summary = summarizeUsage(context, {
+  const summary = await summarizeUsage(context, {
     caller: { kind: 'user', userId: input.userId },
     fromMs: parseSince(input.since, toMs),
     toMs,

@@ -1,4 +1,5 @@
 import { DEFAULT_FAKE_ANTHROPIC_API_KEY, FAKE_ANTHROPIC_THINKING } from '@pag/testkit';
+import { sql } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../domain/accounts/create-api-key.ts';
@@ -94,9 +95,9 @@ describe('issue 20: the Anthropic API key', () => {
     const saved = await response.json();
     expect(saved).toMatchObject({ provider: 'anthropic', baseUrl: null, keyHint: '0001' });
     expect(JSON.stringify(saved)).not.toContain(FAKE_ANTHROPIC_KEYS[1]);
-    const rows = gateway.test.db.$client
-      .prepare("select key_ciphertext, key_hint from api_credentials where provider = 'anthropic'")
-      .all() as { key_ciphertext: string; key_hint: string }[];
+    const rows = await gateway.test.db.all<{ key_ciphertext: string; key_hint: string }>(
+      sql`select key_ciphertext, key_hint from api_credentials where provider = 'anthropic'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.key_ciphertext).not.toContain(FAKE_ANTHROPIC_KEYS[1]);
     expect(rows[0]?.key_hint).toBe('0001');

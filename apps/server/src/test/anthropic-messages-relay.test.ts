@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { FAKE_ANTHROPIC_THINKING } from '@pag/testkit';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AiTestGateway,
@@ -94,9 +95,9 @@ describe('issue 20: /v1/messages relayed to the Anthropic key', () => {
     await expect
       .poll(
         () =>
-          gateway.test.db.$client
-            .prepare("select * from usage_events where route = '/v1/messages' and user_id = ?")
-            .all(user.userId) as Record<string, unknown>[],
+          gateway.test.db.all<Record<string, unknown>>(
+            sql`select * from usage_events where route = '/v1/messages' and user_id = ${user.userId}`,
+          ),
         { timeout: 5_000, interval: 50 },
       )
       .toEqual([

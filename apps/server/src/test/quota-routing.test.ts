@@ -1,4 +1,5 @@
 import type { QuotaAnswer } from '@pag/contracts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
@@ -79,9 +80,9 @@ describe('issue 19: live quota', () => {
     ).connections[0]?.id;
     expect(connectionId).toBeDefined();
     // Age the header snapshot past the minute so the quota route asks the endpoint.
-    gateway.test.connections.db.$client
-      .prepare('UPDATE connections SET rate_limits_at = rate_limits_at - 120000 WHERE id = ?')
-      .run(connectionId);
+    await gateway.test.connections.db.run(
+      sql`update connections set rate_limits_at = rate_limits_at - 120000 where id = ${connectionId}`,
+    );
     gateway.fakeCodex.failUsage({ kind: 'shape', times: 1 });
     gateway.fakeCodex.setRateLimits({ primaryUsedPercent: 99 });
 
@@ -186,9 +187,9 @@ describe('issue 19: quota-aware routing', () => {
     const user = await userWith('alice@example.com');
     gateway.fakeCodex.setRateLimits({ secondaryUsedPercent: 80 });
     // Whatever an earlier test stored is older than the routing's five minutes: read again before routing.
-    gateway.test.connections.db.$client
-      .prepare('UPDATE connections SET rate_limits_at = rate_limits_at - 600000 WHERE user_id = ?')
-      .run(user.userId);
+    await gateway.test.connections.db.run(
+      sql`update connections set rate_limits_at = rate_limits_at - 600000 where user_id = ${user.userId}`,
+    );
     const saved = await gateway.sessionRequest(user, 'PUT', '/api/ai/features/summarize', {
       prompt: null,
       model: 'chatgpt/gpt-5.5',

@@ -1,4 +1,5 @@
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '@pag/testkit';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICE_TABLE_VERSION } from '../domain/usage/api-prices.ts';
 import {
@@ -42,9 +43,14 @@ afterAll(async () => {
 });
 
 type Row = Record<string, unknown>;
-const rows = (): Row[] => gateway.test.db.$client.prepare('select * from usage_events').all() as Row[];
-const keyIdOf = (user: AiTestUser) =>
-  (gateway.test.db.$client.prepare('select id from api_keys where user_id = ?').get(user.userId) as { id: string }).id;
+/** The ledger, oldest row first (PostgreSQL keeps no insertion order of its own). */
+const rows = (): Promise<Row[]> => gateway.test.db.all<Row>(sql`select * from usage_events order by created_at`);
+const keyIdOf = async (user: AiTestUser) =>
+  (
+    (await gateway.test.db.get<{ id: string }>(sql`select id from api_keys where user_id = ${user.userId}`)) as {
+      id: string;
+    }
+  ).id;
 
 const post = (user: AiTestUser, path: string, body: unknown, signal?: AbortSignal) =>
   fetch(`${gateway.url}${path}`, {
@@ -75,8 +81,8 @@ const CONTENT = [
 
 describe('issue 19: one ledger row per request', () => {
   it('issue 19: after requests across providers, keys, a session and features, the ledger holds one row each with the fakes’ counts', async () => {
-    const aliceKey = keyIdOf(alice);
-    const bobKey = keyIdOf(bob);
+    const aliceKey = await keyIdOf(alice);
+    const bobKey = await keyIdOf(bob);
     const expected: Row[] = [];
     const byKey = (user: AiTestUser, keyId: string) => ({
       user_id: user.userId,
@@ -300,9 +306,9 @@ describe('issue 19: one ledger row per request', () => {
     expected.push({ ...byKey(bob, bobKey), route: '/v1/chat/completions', provider: 'openai', status: 499 });
 
     // Rows are written in batches (250 ms): wait for all of them, then a little longer to see no extra one.
-    await expect.poll(() => rows().length, { timeout: 5_000, interval: 50 }).toBe(expected.length);
+    await expect.poll(async () => (await rows()).length, { timeout: 5_000, interval: 50 }).toBe(expected.length);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    const written = rows();
+    const written = await rows();
     expect(written).toHaveLength(expected.length);
     for (const row of expected) expect(written).toContainEqual(expect.objectContaining(row));
     // Every answered row knows when its first output came and how long it took.
@@ -333,9 +339,11 @@ describe('issue 19: one ledger row per request', () => {
   });
 
   it('issue 19: a note-app stream whose client leaves and never comes back is one row, 499, once its grace period ends', async () => {
-    const streamRows = () =>
-      rows().filter((row) => row.route === '/api/ai/stream' && row.user_id === alice.userId && row.status === 499);
-    const before = rows().length;
+    const streamRows = async () =>
+      (await rows()).filter(
+        (row) => row.route === '/api/ai/stream' && row.user_id === alice.userId && row.status === 499,
+      );
+    const before = (await rows()).length;
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
       text: 'Slow words that take a while to arrive',
@@ -352,10 +360,10 @@ describe('issue 19: one ledger row per request', () => {
     expect(response.status).toBe(200);
     await response.body?.getReader().read();
     controller.abort();
-    await expect.poll(() => streamRows().length, { timeout: 5_000, interval: 50 }).toBe(1);
+    await expect.poll(async () => (await streamRows()).length, { timeout: 5_000, interval: 50 }).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(rows()).toHaveLength(before + 1);
-    expect(streamRows()[0]).toMatchObject({
+    expect(await rows()).toHaveLength(before + 1);
+    expect((await streamRows())[0]).toMatchObject({
       provider: 'chatgpt',
       error_code: null,
       first_token_ms: expect.any(Number),
@@ -363,8 +371,9 @@ describe('issue 19: one ledger row per request', () => {
   });
 
   it('issue 19: a client that leaves before a plain (non-stream) answer is one row, 499', async () => {
-    const leftRows = () => rows().filter((row) => row.user_id === bob.userId && row.route === '/v1/chat/completions');
-    const before = leftRows().length;
+    const leftRows = async () =>
+      (await rows()).filter((row) => row.user_id === bob.userId && row.route === '/v1/chat/completions');
+    const before = (await leftRows()).length;
     const exchangesBefore = gateway.fakeCodex.exchanges.length;
     gateway.fakeCodex.enqueueScenarios({
       kind: 'stream',
@@ -386,9 +395,9 @@ describe('issue 19: one ledger row per request', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     controller.abort();
     await expect(request).rejects.toThrow();
-    await expect.poll(() => leftRows().length, { timeout: 5_000, interval: 50 }).toBe(before + 1);
+    await expect.poll(async () => (await leftRows()).length, { timeout: 5_000, interval: 50 }).toBe(before + 1);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(leftRows()).toHaveLength(before + 1);
-    expect(leftRows().at(-1)).toMatchObject({ status: 499, output_tokens: null });
+    expect(await leftRows()).toHaveLength(before + 1);
+    expect((await leftRows()).at(-1)).toMatchObject({ status: 499, output_tokens: null });
   });
 });

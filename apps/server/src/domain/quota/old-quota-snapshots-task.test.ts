@@ -27,14 +27,13 @@ describe('oldQuotaSnapshotsTask', () => {
       fiveHourUsedPercent: 50,
       weeklyUsedPercent: 10,
     });
-    test.db
+    await test.db
       .insert(quotaSnapshots)
-      .values([reading(QUOTA_HISTORY_RETENTION_MS + 1), reading(QUOTA_HISTORY_RETENTION_MS - 60_000), reading(0)])
-      .run();
+      .values([reading(QUOTA_HISTORY_RETENTION_MS + 1), reading(QUOTA_HISTORY_RETENTION_MS - 60_000), reading(0)]);
 
     const result = await deleteExpiredRows({ db: test.db, now: () => now }, [oldQuotaSnapshotsTask()]);
 
     expect(result).toEqual({ [OLD_QUOTA_SNAPSHOTS_TASK_NAME]: 1 });
-    expect(test.db.select().from(quotaSnapshots).all()).toHaveLength(2);
+    expect(await test.db.select().from(quotaSnapshots)).toHaveLength(2);
   });
 });

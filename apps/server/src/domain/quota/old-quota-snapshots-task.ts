@@ -1,4 +1,5 @@
 import { lt } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { quotaSnapshots } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
@@ -11,10 +12,11 @@ export const OLD_QUOTA_SNAPSHOTS_TASK_NAME = 'quota_snapshots';
 export function oldQuotaSnapshotsTask(): CleanupTask {
   return {
     name: OLD_QUOTA_SNAPSHOTS_TASK_NAME,
-    run: (context) =>
-      context.db
-        .delete(quotaSnapshots)
-        .where(lt(quotaSnapshots.observedAt, new Date(context.now() - QUOTA_HISTORY_RETENTION_MS)))
-        .run().changes,
+    run: async (context) =>
+      changedRows(
+        await context.db
+          .delete(quotaSnapshots)
+          .where(lt(quotaSnapshots.observedAt, new Date(context.now() - QUOTA_HISTORY_RETENTION_MS))),
+      ),
   };
 }

@@ -54,7 +54,7 @@ export class QuotaReader {
     const connection = await this.#options.findConnection(userId);
     return {
       ...toQuotaWindows(connection),
-      history: this.#history(userId),
+      history: await this.#history(userId),
     };
   }
 
@@ -72,28 +72,31 @@ export class QuotaReader {
 
   /**
    * A snapshot from an answer's `x-codex-*` headers (stored on the connection by the binding) as a history point, at
-   * most one per five minutes: a busy subscription keeps its history without asking the usage endpoint.
+   * most one per five minutes: a busy subscription keeps its history without asking the usage endpoint. Never
+   * rejects: a lost history point is logged, and must not fail the answer whose headers it came from.
    */
-  recordHeaderSnapshot(userId: string, snapshot: RateLimitSnapshot): void {
+  async recordHeaderSnapshot(userId: string, snapshot: RateLimitSnapshot): Promise<void> {
     const last = this.#lastPointAt.get(userId);
     if (last != null && this.#options.context.now() - last < HEADER_HISTORY_INTERVAL_MS) return;
     if (snapshot.primary?.usedPercent == null && snapshot.secondary?.usedPercent == null) return;
-    this.#addPoint(userId, 'headers', snapshot);
+    try {
+      await this.#addPoint(userId, 'headers', snapshot);
+    } catch (error) {
+      this.#options.log.warn({ err: error }, 'could not store a quota history point');
+    }
   }
 
-  #addPoint(userId: string, source: 'usage-endpoint' | 'headers', snapshot: RateLimitSnapshot): void {
+  async #addPoint(userId: string, source: 'usage-endpoint' | 'headers', snapshot: RateLimitSnapshot): Promise<void> {
     const now = this.#options.context.now();
+    // Taken before the insert awaits: answers arriving meanwhile see the point as recorded and add none of their own.
     this.#lastPointAt.set(userId, now);
-    this.#options.context.db
-      .insert(quotaSnapshots)
-      .values({
-        userId,
-        observedAt: new Date(now),
-        source,
-        fiveHourUsedPercent: snapshot.primary?.usedPercent ?? null,
-        weeklyUsedPercent: snapshot.secondary?.usedPercent ?? null,
-      })
-      .run();
+    await this.#options.context.db.insert(quotaSnapshots).values({
+      userId,
+      observedAt: new Date(now),
+      source,
+      fiveHourUsedPercent: snapshot.primary?.usedPercent ?? null,
+      weeklyUsedPercent: snapshot.secondary?.usedPercent ?? null,
+    });
   }
 
   /** Waits (at most `waitMs`, null: until done) for a reading when the stored snapshot is older than `maxAgeMs`. */
@@ -131,30 +134,28 @@ export class QuotaReader {
     }
     this.#failedAt.delete(userId);
     const now = context.now();
-    context.db
+    await context.db
       .update(connections)
       .set({ rateLimits: { ...toJson(snapshot), source: 'usage-endpoint' }, rateLimitsAt: new Date(now) })
-      .where(eq(connections.id, connection.id))
-      .run();
-    this.#addPoint(userId, 'usage-endpoint', snapshot);
+      .where(eq(connections.id, connection.id));
+    await this.#addPoint(userId, 'usage-endpoint', snapshot);
   }
 
-  #history(userId: string): QuotaAnswer['history'] {
+  async #history(userId: string): Promise<QuotaAnswer['history']> {
     const { context } = this.#options;
     const since = new Date(context.now() - HISTORY_SPAN_MS);
-    return context.db
+    const rows = await context.db
       .select()
       .from(quotaSnapshots)
       .where(and(eq(quotaSnapshots.userId, userId), gte(quotaSnapshots.observedAt, since)))
       .orderBy(asc(quotaSnapshots.observedAt))
-      .limit(2000)
-      .all()
-      .map((row) => ({
-        observedAt: row.observedAt.toISOString(),
-        source: row.source,
-        fiveHourUsedPercent: row.fiveHourUsedPercent,
-        weeklyUsedPercent: row.weeklyUsedPercent,
-      }));
+      .limit(2000);
+    return rows.map((row) => ({
+      observedAt: row.observedAt.toISOString(),
+      source: row.source,
+      fiveHourUsedPercent: row.fiveHourUsedPercent,
+      weeklyUsedPercent: row.weeklyUsedPercent,
+    }));
   }
 }
 

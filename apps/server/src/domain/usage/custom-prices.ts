@@ -1,45 +1,44 @@
 import type { CustomPrice } from '@pag/contracts';
 import { asc, eq } from 'drizzle-orm';
 import { usageCustomPrices } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 
 /** A user's own prices for their OpenAI-compatible endpoint's models (docs/api-prices.md §4). */
-export function listCustomPrices(context: DomainContext, userId: string): CustomPrice[] {
-  return context.db
+export async function listCustomPrices(context: DomainContext, userId: string): Promise<CustomPrice[]> {
+  const rows = await context.db
     .select()
     .from(usageCustomPrices)
     .where(eq(usageCustomPrices.userId, userId))
-    .orderBy(asc(usageCustomPrices.model))
-    .all()
-    .map((row) => ({
-      model: row.model,
-      input: row.inputPerMillion,
-      cachedInput: row.cachedInputPerMillion,
-      output: row.outputPerMillion,
-    }));
+    .orderBy(asc(usageCustomPrices.model));
+  return rows.map((row) => ({
+    model: row.model,
+    input: row.inputPerMillion,
+    cachedInput: row.cachedInputPerMillion,
+    output: row.outputPerMillion,
+  }));
 }
 
 /**
- * Replaces the user's custom prices with the given list, in one transaction. They price rows recorded from now on;
- * rows already in the ledger keep the price they were given.
+ * Replaces the user's custom prices with the given list, in one transaction, and returns the list as that
+ * transaction left it (a concurrent replace cannot slip in between). They price rows recorded from now on; rows
+ * already in the ledger keep the price they were given.
  */
-export function replaceCustomPrices(
+export async function replaceCustomPrices(
   context: DomainContext,
   input: { userId: string; prices: readonly CustomPrice[] },
-): CustomPrice[] {
+): Promise<CustomPrice[]> {
   const models = input.prices.map((price) => price.model.replace(/^openai\//, ''));
   const duplicate = models.find((model, index) => models.indexOf(model) !== index);
   if (duplicate != null) {
     throw new GatewayError('invalid_request', `"${duplicate}" is priced twice: give each model one price`);
   }
   const updatedAt = new Date(context.now());
-  context.db.transaction((transaction) => {
-    transaction.delete(usageCustomPrices).where(eq(usageCustomPrices.userId, input.userId)).run();
-    if (input.prices.length === 0) return;
-    transaction
-      .insert(usageCustomPrices)
-      .values(
+  return withTransaction(context.db, async (tx) => {
+    await tx.delete(usageCustomPrices).where(eq(usageCustomPrices.userId, input.userId));
+    if (input.prices.length > 0) {
+      await tx.insert(usageCustomPrices).values(
         input.prices.map((price, index) => ({
           userId: input.userId,
           model: models[index] as string,
@@ -48,8 +47,8 @@ export function replaceCustomPrices(
           outputPerMillion: price.output,
           updatedAt,
         })),
-      )
-      .run();
+      );
+    }
+    return listCustomPrices({ ...context, db: tx }, input.userId);
   });
-  return listCustomPrices(context, input.userId);
 }

@@ -1,4 +1,5 @@
 import { lt } from 'drizzle-orm';
+import { changedRows } from '../../db/open-database.ts';
 import { usageEvents } from '../../db/schema.ts';
 import type { CleanupTask } from '../cleanup-task.ts';
 
@@ -6,10 +7,9 @@ import type { CleanupTask } from '../cleanup-task.ts';
 export function expiredUsageEventsTask(retentionMs: number): CleanupTask {
   return {
     name: 'usage-events',
-    run: (context) =>
-      context.db
-        .delete(usageEvents)
-        .where(lt(usageEvents.createdAt, new Date(context.now() - retentionMs)))
-        .run().changes,
+    run: async (context) =>
+      changedRows(
+        await context.db.delete(usageEvents).where(lt(usageEvents.createdAt, new Date(context.now() - retentionMs))),
+      ),
   };
 }

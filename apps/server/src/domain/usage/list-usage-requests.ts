@@ -41,11 +41,10 @@ function readPage(
     .leftJoin(registeredApps, eq(registeredApps.clientId, usageEvents.appClientId))
     .where(input.cursor == null ? where : and(where, afterCursor(input.cursor)))
     .orderBy(desc(usageEvents.createdAt), desc(usageEvents.id))
-    .limit(input.limit)
-    .all();
+    .limit(input.limit);
 }
 
-function toRow(row: ReturnType<typeof readPage>[number]): UsageRequestRow {
+function toRow(row: Awaited<ReturnType<typeof readPage>>[number]): UsageRequestRow {
   const { event } = row;
   return {
     id: event.id,
@@ -75,13 +74,13 @@ function toRow(row: ReturnType<typeof readPage>[number]): UsageRequestRow {
 }
 
 /** `GET /api/usage/requests`: one page of the caller's ledger rows, newest first. */
-export function listUsageRequests(
+export async function listUsageRequests(
   context: DomainContext,
   input: { caller: UsageCaller; filters: UsageFilters; limit: number; cursor?: string | undefined },
-): UsageRequestList {
+): Promise<UsageRequestList> {
   const cursor = input.cursor == null ? null : decodeCursor(input.cursor);
   // One row more than asked says whether there is a next page without a count query.
-  const rows = readPage(context, { ...input, limit: input.limit + 1, cursor });
+  const rows = await readPage(context, { ...input, limit: input.limit + 1, cursor });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
@@ -97,14 +96,14 @@ export function listUsageRequests(
 const EXPORT_PAGE_SIZE = 500;
 
 /** Every matching row, newest first, read page by page (for the CSV export). */
-export function* iterateUsageRequests(
+export async function* iterateUsageRequests(
   context: DomainContext,
   input: { caller: UsageCaller; filters: UsageFilters },
-): Generator<UsageRequestRow> {
+): AsyncGenerator<UsageRequestRow> {
   let cursor: Cursor | null = null;
   // Bounded: each page moves the cursor strictly back in time, and the range is bounded.
   for (;;) {
-    const rows = readPage(context, { ...input, limit: EXPORT_PAGE_SIZE, cursor });
+    const rows = await readPage(context, { ...input, limit: EXPORT_PAGE_SIZE, cursor });
     for (const row of rows) yield toRow(row);
     const last = rows.at(-1);
     if (rows.length < EXPORT_PAGE_SIZE || last == null) return;

@@ -80,22 +80,25 @@ const EMPTY_LABEL: Record<UsageGroupBy, string> = {
  * `timeZone` (every day of the range, empty ones too, so a chart has no gaps); other groups are those with rows,
  * most requests first.
  */
-export function summarizeUsage(
+export async function summarizeUsage(
   context: DomainContext,
   input: { caller: UsageCaller; fromMs: number; toMs: number; groupBy: UsageGroupBy; timeZone: string },
-): UsageSummary {
+): Promise<UsageSummary> {
   const where = usageConditions(input.caller, { fromMs: input.fromMs, toMs: input.toMs });
-  const totals = context.db.get<AggregateRow>(
+  const totals = await context.db.get<AggregateRow>(
     sql`select '' as group_key, null as label, ${AGGREGATES} from usage_events where ${where}`,
   );
   let rows: AggregateRow[];
   if (input.groupBy === 'day') {
+    // The days are the zone's calendar days, computed here (zoned-days.ts), so neither database needs time zones.
+    // The casts type the bound values: PostgreSQL reads an untyped parameter in `values` as text, which it then
+    // refuses to compare with the bigint `created_at`; SQLite gives `bigint` integer affinity, a no-op here.
     const days = zonedDays(input.timeZone, input.fromMs, input.toMs);
     const values = sql.join(
-      days.map((day) => sql`(${day.day}, ${day.startMs}, ${day.endMs})`),
+      days.map((day) => sql`(cast(${day.day} as text), cast(${day.startMs} as bigint), cast(${day.endMs} as bigint))`),
       sql`, `,
     );
-    rows = context.db.all<AggregateRow>(sql`
+    rows = await context.db.all<AggregateRow>(sql`
       with days(day, start_ms, end_ms) as (values ${values})
       select days.day as group_key, null as label, ${AGGREGATES}
       from days left join usage_events
@@ -103,11 +106,15 @@ export function summarizeUsage(
       group by days.day order by days.day`);
   } else {
     const dimension = DIMENSIONS[input.groupBy];
-    rows = context.db.all<AggregateRow>(sql`
+    // Ties in the request count are ordered by the key byte by byte, as SQLite compares text; PostgreSQL would use
+    // the database's locale (which sorts case and punctuation differently) without the "C" collation. The
+    // expression is repeated because PostgreSQL's ORDER BY takes an output name (group_key) only on its own.
+    const keyOrder = context.db.$dialect === 'postgres' ? sql`${dimension.key} collate "C"` : sql`group_key`;
+    rows = await context.db.all<AggregateRow>(sql`
       select ${dimension.key} as group_key, ${dimension.label} as label, ${AGGREGATES}
       from usage_events ${dimension.join ?? sql``}
       where ${where}
-      group by group_key order by requests desc, group_key`);
+      group by group_key order by requests desc, ${keyOrder}`);
   }
   const groups: UsageGroup[] = rows.map((row) => ({
     key: row.group_key,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayDatabase, openDatabase } from '../../db/open-database.ts';
+import type { GatewayDatabase } from '../../db/open-database.ts';
 import { usageEvents, users } from '../../db/schema.ts';
+import { openTestDatabase } from '../../test/open-test-database.ts';
 import { listUsageRequests } from './list-usage-requests.ts';
 import { summarizeUsage } from './summarize-usage.ts';
 import type { UsageCaller } from './usage-scope.ts';
@@ -12,13 +13,13 @@ let db: GatewayDatabase;
 const context = () => ({ db, now: () => Date.parse('2026-12-06T00:00:00Z') });
 const range = { fromMs: Date.parse('2026-11-01T00:00:00Z'), toMs: Date.parse('2026-12-06T00:00:00Z') };
 
-beforeAll(() => {
-  db = openDatabase(':memory:');
+beforeAll(async () => {
+  db = await openTestDatabase();
   const createdAt = new Date('2026-12-01T00:00:00Z');
   for (const id of ['u1', 'u2']) {
-    db.insert(users)
-      .values({ id, email: `${id}@example.com`, passwordHash: 'x', isAdmin: false, createdAt, updatedAt: createdAt })
-      .run();
+    await db
+      .insert(users)
+      .values({ id, email: `${id}@example.com`, passwordHash: 'x', isAdmin: false, createdAt, updatedAt: createdAt });
   }
   const row = (userId: string, extra: Partial<typeof usageEvents.$inferInsert>) => ({
     id: randomUUID(),
@@ -32,18 +33,18 @@ beforeAll(() => {
     inputTokens: 1,
     ...extra,
   });
-  db.insert(usageEvents)
+  await db
+    .insert(usageEvents)
     .values([
       row('u1', { appClientId: 'notes' }),
       row('u1', { appClientId: 'notes' }),
       row('u1', { appClientId: 'other-app' }),
       row('u1', { apiKeyId: 'k1', callerKind: 'api-key' }),
       row('u2', { appClientId: 'notes' }),
-    ])
-    .run();
+    ]);
 });
-afterAll(() => {
-  db?.$client.close();
+afterAll(async () => {
+  await db?.$close();
 });
 
 describe('usage caller scope', () => {
@@ -52,15 +53,15 @@ describe('usage caller scope', () => {
     ['a connected app: its own rows for that user', { kind: 'app', userId: 'u1', clientId: 'notes' }, 2],
     ['an API key: its own rows', { kind: 'api-key', userId: 'u1', keyId: 'k1' }, 1],
     ["the same app for another user: only that user's", { kind: 'app', userId: 'u2', clientId: 'notes' }, 1],
-  ])('issue 19: %s', (_label, caller, expected) => {
-    const summary = summarizeUsage(context(), { caller, ...range, groupBy: 'app', timeZone: 'UTC' });
+  ])('issue 19: %s', async (_label, caller, expected) => {
+    const summary = await summarizeUsage(context(), { caller, ...range, groupBy: 'app', timeZone: 'UTC' });
     expect(summary.totals.requests).toBe(expected);
     expect(summary.totals.inputTokens).toBe(expected);
-    const listed = listUsageRequests(context(), { caller, filters: range, limit: 500 });
+    const listed = await listUsageRequests(context(), { caller, filters: range, limit: 500 });
     expect(listed.requests).toHaveLength(expected);
     // A filter cannot widen the scope: an app asking for another app's rows gets none.
     if (caller.kind === 'app') {
-      const widened = listUsageRequests(context(), {
+      const widened = await listUsageRequests(context(), {
         caller,
         filters: { ...range, appClientId: 'other-app' },
         limit: 500,

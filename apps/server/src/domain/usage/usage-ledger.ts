@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CustomPrice } from '@pag/contracts';
 import type { usageEvents } from '../../db/schema.ts';
 import { usageEvents as usageEventsTable } from '../../db/schema.ts';
+import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { priceRequest } from './api-prices.ts';
 import { listCustomPrices } from './custom-prices.ts';
@@ -29,15 +30,16 @@ export const DEFAULT_USAGE_LEDGER_SETTINGS: UsageLedgerSettings = {
   maxPendingRows: 10_000,
 };
 
-/** SQLite binds at most 32 766 parameters per statement; 200 rows of 23 columns stay well below. */
+/** SQLite binds at most 32 766 parameters per statement (PostgreSQL 65 535); 200 rows of 23 columns stay well below. */
 const ROWS_PER_INSERT = 200;
 
 /**
  * The writer of the usage ledger (`usage_events`): the request path only pushes a row onto an in-memory queue
  * (`record` never awaits, never throws, never touches the database), and the queue is written in one transaction
  * every `flushIntervalMs` or as soon as `batchSize` rows wait, off the request's own turn of the event loop. A failed
- * write is logged and its rows kept for the next flush, at most `maxPendingRows` of them. `close()` writes what is
- * left (shutdown). Never any content: the rows are metadata only (docs/usage-ledger.md).
+ * write is logged and its rows kept for the next flush, at most `maxPendingRows` of them. Writes run one after
+ * another, so `close()` (shutdown) can wait for the one under way and write what is left. Never any content: the
+ * rows are metadata only (docs/usage-ledger.md).
  */
 export class UsageLedger {
   readonly #context: DomainContext;
@@ -47,6 +49,8 @@ export class UsageLedger {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #isClosed = false;
+  /** The last write asked for; the next one starts after it. Never rejects. */
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(options: { context: DomainContext; log: UsageLedgerLog; settings?: Partial<UsageLedgerSettings> }) {
     this.#context = options.context;
@@ -64,10 +68,11 @@ export class UsageLedger {
     try {
       this.#queue.push(event);
       if (this.#isClosed) return;
+      // `void`: flush() never rejects (a failure is logged and the rows kept).
       if (this.#queue.length >= this.#settings.batchSize) {
-        this.#immediate ??= setImmediate(() => this.flush());
+        this.#immediate ??= setImmediate(() => void this.flush());
       } else if (this.#timer == null) {
-        this.#timer = setTimeout(() => this.flush(), this.#settings.flushIntervalMs);
+        this.#timer = setTimeout(() => void this.flush(), this.#settings.flushIntervalMs);
         this.#timer.unref();
       }
     } catch {
@@ -75,22 +80,32 @@ export class UsageLedger {
     }
   }
 
-  /** Writes every queued row in one transaction now. Never throws: a failure is logged and the rows kept (bounded). */
-  flush(): void {
+  /**
+   * Writes every queued row in one transaction, after the write under way if there is one (it then takes the queue
+   * as it is at its turn). Never rejects: a failure is logged and the rows kept (bounded).
+   */
+  flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#immediate != null) clearImmediate(this.#immediate);
     this.#immediate = undefined;
+    const write = this.#writing.then(() => this.#write());
+    this.#writing = write;
+    return write;
+  }
+
+  async #write(): Promise<void> {
     if (this.#queue.length === 0) return;
     const rows = this.#queue;
     this.#queue = [];
     try {
       // Priced here, off the request path: each user's own prices are read once per batch (docs/api-prices.md).
       const customPricesOf = new Map<string, CustomPrice[]>();
-      const values = rows.map((row) => {
+      const values: (typeof usageEventsTable.$inferInsert)[] = [];
+      for (const row of rows) {
         let customPrices = customPricesOf.get(row.userId);
         if (customPrices == null) {
-          customPrices = listCustomPrices(this.#context, row.userId);
+          customPrices = await listCustomPrices(this.#context, row.userId);
           customPricesOf.set(row.userId, customPrices);
         }
         const price = priceRequest(
@@ -104,31 +119,33 @@ export class UsageLedger {
           },
           customPrices,
         );
-        return { ...row, id: randomUUID(), apiPriceMicros: price.micros, priceVersion: price.version };
-      });
-      this.#context.db.transaction((tx) => {
+        values.push({ ...row, id: randomUUID(), apiPriceMicros: price.micros, priceVersion: price.version });
+      }
+      await withTransaction(this.#context.db, async (tx) => {
         for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
-          tx.insert(usageEventsTable)
-            .values(values.slice(start, start + ROWS_PER_INSERT))
-            .run();
+          await tx.insert(usageEventsTable).values(values.slice(start, start + ROWS_PER_INSERT));
         }
       });
     } catch (error) {
+      // Rows recorded while this write was under way are newer: they follow the failed ones.
       const kept = [...rows, ...this.#queue].slice(-this.#settings.maxPendingRows);
       const dropped = rows.length + this.#queue.length - kept.length;
       this.#queue = kept;
       this.#log.error({ err: error, rows: rows.length, dropped }, 'usage ledger write failed; retrying later');
-      if (!this.#isClosed) {
-        this.#timer = setTimeout(() => this.flush(), this.#settings.flushIntervalMs);
+      if (!this.#isClosed && this.#timer == null) {
+        this.#timer = setTimeout(() => void this.flush(), this.#settings.flushIntervalMs);
         this.#timer.unref();
       }
     }
   }
 
-  /** Shutdown: no more timers; what is queued is written now. Rows recorded afterwards wait for a final `flush()`. */
-  close(): void {
+  /**
+   * Shutdown: no more timers; waits for the write under way and writes what is queued. Rows recorded afterwards wait
+   * for a final `flush()`.
+   */
+  async close(): Promise<void> {
     this.#isClosed = true;
-    this.flush();
+    await this.flush();
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }

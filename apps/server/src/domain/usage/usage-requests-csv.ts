@@ -36,10 +36,10 @@ const CHUNK_ROWS = 200;
  * newline stays one field). A cell that starts like a formula (`=`, `+`, `-`, `@`) is prefixed with `'` so a
  * spreadsheet shows, not runs, a name someone chose.
  */
-export function* toUsageCsvChunks(rows: Iterable<UsageRequestRow>): Generator<string> {
+export async function* toUsageCsvChunks(rows: AsyncIterable<UsageRequestRow>): AsyncGenerator<string> {
   yield stringify([[...USAGE_CSV_COLUMNS]]);
   let chunk: unknown[][] = [];
-  for (const row of rows) {
+  for await (const row of rows) {
     chunk.push(USAGE_CSV_COLUMNS.map((column) => toCell(row[column])));
     if (chunk.length === CHUNK_ROWS) {
       yield stringify(chunk);

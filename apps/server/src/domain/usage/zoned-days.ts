@@ -1,6 +1,7 @@
 /**
- * Calendar days in an IANA time zone as UTC millisecond ranges, so SQLite (which knows no time zones) can group the
- * ledger by the user's days: each day runs from its local midnight to the next, 23 or 25 hours on a DST change.
+ * Calendar days in an IANA time zone as UTC millisecond ranges, so the database can group the ledger by the user's
+ * days with the same SQL on SQLite (which knows no time zones) and PostgreSQL: each day runs from its local midnight
+ * to the next, 23 or 25 hours on a DST change.
  */
 export type ZonedDay = { day: string; startMs: number; endMs: number };
 

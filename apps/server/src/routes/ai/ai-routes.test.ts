@@ -161,23 +161,25 @@ describe('POST /api/ai/stream', () => {
   });
 
   it('should ask to reconnect when the subscription needs it (and fallback is off)', async () => {
-    const connection = gateway.test.db.select().from(connections).where(eq(connections.userId, owner.userId)).get();
-    gateway.test.db
+    const [connection] = await gateway.test.db
+      .select()
+      .from(connections)
+      .where(eq(connections.userId, owner.userId))
+      .limit(1);
+    await gateway.test.db
       .update(connections)
       .set({ state: 'reconnect_required' })
-      .where(eq(connections.userId, owner.userId))
-      .run();
+      .where(eq(connections.userId, owner.userId));
     try {
       const response = await post('/api/ai/chat', { content: 'Hi', model: 'chatgpt/gpt-5.5' });
       expect(response.statusCode).toBe(409);
       expect(response.json().error.code).toBe('reconnect_required');
       expect(gateway.fakeCodex.exchanges).toHaveLength(0);
     } finally {
-      gateway.test.db
+      await gateway.test.db
         .update(connections)
         .set({ state: connection?.state ?? 'connected' })
-        .where(eq(connections.userId, owner.userId))
-        .run();
+        .where(eq(connections.userId, owner.userId));
     }
   });
 });

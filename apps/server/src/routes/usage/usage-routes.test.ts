@@ -20,7 +20,7 @@ let key: { id: string; secret: string };
 
 type Row = typeof usageEvents.$inferInsert;
 
-function insert(rows: Partial<Row>[], userId = owner.userId): Row[] {
+async function insert(rows: Partial<Row>[], userId = owner.userId): Promise<Row[]> {
   const full = rows.map(
     (row): Row => ({
       id: randomUUID(),
@@ -34,7 +34,7 @@ function insert(rows: Partial<Row>[], userId = owner.userId): Row[] {
       ...row,
     }),
   );
-  test.db.insert(usageEvents).values(full).run();
+  await test.db.insert(usageEvents).values(full);
   return full;
 }
 
@@ -71,7 +71,7 @@ const RANGE = 'from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z';
 
 describe('GET /api/usage', () => {
   it('issue 19: totals equal the sum of the rows, saved and spent split by subscription', async () => {
-    insert([
+    await insert([
       {
         provider: 'chatgpt',
         model: 'chatgpt/gpt-5.5',
@@ -104,7 +104,7 @@ describe('GET /api/usage', () => {
         apiPriceMicros: 38,
       },
     ]);
-    insert(
+    await insert(
       [{ provider: 'openai', model: 'openai/gpt-4.1', inputTokens: 99_999, apiPriceMicros: 9_999_999 }],
       other.userId,
     );
@@ -166,8 +166,8 @@ describe('GET /api/usage', () => {
       ],
     ],
   ])('issue 19: groups by %s', async (groupBy, expected) => {
-    test.db.insert(registeredApps).values({ clientId: 'app-1', name: 'Notes', createdAt: new Date() }).run();
-    insert([
+    await test.db.insert(registeredApps).values({ clientId: 'app-1', name: 'Notes', createdAt: new Date() });
+    await insert([
       { model: 'openai/gpt-4.1', feature: 'summarize', route: '/v1/chat/completions', apiKeyId: key.id },
       { model: 'openai/gpt-4.1', feature: 'summarize', route: '/v1/chat/completions', appClientId: 'app-1' },
       { model: 'chatgpt/gpt-5.5', route: '/api/ai/chat' },
@@ -183,7 +183,7 @@ describe('GET /api/usage', () => {
   });
 
   it('issue 19: cuts days at midnight in the given time zone, DST included, listing empty days too', async () => {
-    insert([
+    await insert([
       // 23:30 UTC on Oct 24 is 01:30 on Oct 25 in Berlin (summer time, UTC+2).
       { createdAt: new Date('2026-10-24T23:30:00Z') },
       // 22:30 UTC on Oct 25 is 23:30 on Oct 25 in Berlin (winter time from 03:00 that day: UTC+1).
@@ -208,7 +208,7 @@ describe('GET /api/usage', () => {
   });
 
   it("issue 19: a key sees only its own rows; another user never sees the owner's", async () => {
-    insert([{ apiKeyId: key.id, inputTokens: 5 }, { inputTokens: 7 }]);
+    await insert([{ apiKeyId: key.id, inputTokens: 5 }, { inputTokens: 7 }]);
     const asKey = (await get(`/api/usage?${RANGE}&groupBy=provider`, { bearer: key.secret })).json();
     expect(asKey.totals).toMatchObject({ requests: 1, inputTokens: 5 });
     const asOther = (await get(`/api/usage?${RANGE}&groupBy=provider`, other)).json();
@@ -234,7 +234,7 @@ describe('GET /api/usage', () => {
 });
 
 describe('GET /api/usage/requests', () => {
-  function seed() {
+  async function seed() {
     return insert(
       Array.from({ length: 7 }, (_, index) => ({
         // Two rows share each time, so the cursor must break ties by id.
@@ -250,7 +250,7 @@ describe('GET /api/usage/requests', () => {
   }
 
   it('issue 19: pages newest first with a keyset cursor, every row exactly once', async () => {
-    const rows = seed();
+    const rows = await seed();
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page += 1) {
@@ -268,7 +268,7 @@ describe('GET /api/usage/requests', () => {
   });
 
   it('issue 19: filters by status, error code, model, provider and key, and names the key', async () => {
-    seed();
+    await seed();
     const ids = async (query: string) =>
       (await get(`/api/usage/requests?${RANGE}&${query}`)).json().requests as { id: string; keyName: string | null }[];
     expect(await ids('status=error')).toHaveLength(1);
@@ -284,13 +284,13 @@ describe('GET /api/usage/requests', () => {
   });
 
   it("issue 19: never lists another user's rows, even by their key id", async () => {
-    seed();
+    await seed();
     const body = (await get(`/api/usage/requests?${RANGE}&keyId=${key.id}`, other)).json();
     expect(body).toEqual({ requests: [], nextCursor: null });
   });
 
   it('issue 19: exports every matching row as a CSV attachment that parses back', async () => {
-    seed();
+    await seed();
     const response = await get(`/api/usage/requests?${RANGE}&format=csv&limit=1`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
@@ -306,7 +306,7 @@ describe('GET /api/usage/requests', () => {
 
   it('issue 19: streams an export longer than one database page, each row once, with quoting intact', async () => {
     const start = Date.UTC(2026, 11, 1);
-    insert(
+    await insert(
       Array.from({ length: 1203 }, (_, index) => ({
         createdAt: new Date(start + Math.floor(index / 3) * 1000),
         feature: index === 7 ? 'a "quoted", multi\nline feature' : null,
