@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import type { GatewayDatabase } from './db/open-database.ts';
-import { LoginThrottle } from './domain/accounts/login-throttle.ts';
+import { LOGIN_THROTTLE_LIMIT, LoginThrottle } from './domain/accounts/login-throttle.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
 import { ChatgptTokenManager } from './domain/connections/chatgpt-token-manager.ts';
 import { completeBrowserCallback } from './domain/connections/complete-browser-callback.ts';
@@ -34,6 +34,7 @@ import { QuotaReader } from './domain/quota/quota-reader.ts';
 import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
+import { databaseRateLimitStore } from './plugins/database-rate-limit-store.ts';
 import { classifyError, errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { buildLoggerOptions } from './plugins/logger-options.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -121,7 +122,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, { isHttps: config.isHttps });
   await app.register(cookie);
-  await app.register(rateLimitPlugin);
+  // Counted in the database, so replicas on one PostgreSQL share every route's limits (docs/postgres.md §4).
+  await app.register(rateLimitPlugin, { store: databaseRateLimitStore({ db, now }) });
   // Before any route: it collects the route table as it is built (docs/note-app-api.md, "OpenAPI").
   await app.register(openApiDocumentPlugin, { serverUrl: config.publicUrl.origin });
 
@@ -271,7 +273,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     sessionPolicy: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
     cookie: sessionCookieSettings(config.isHttps),
     setupToken: dependencies.setupToken ?? new SetupToken(),
-    loginThrottle: new LoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now }),
+    loginThrottle: new LoginThrottle({ db, now, ...LOGIN_THROTTLE_LIMIT }),
     oauth: {
       provider: oauthProvider,
       issuer: config.oauthIssuer,

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type DatabaseLocation, type GatewayDatabase, openGatewayDatabase } from './db/open-database.ts';
 import { isSetupRequired } from './domain/accounts/list-users.ts';
+import { expiredSignInFailuresTask, LOGIN_THROTTLE_LIMIT } from './domain/accounts/login-throttle.ts';
 import { SetupToken } from './domain/accounts/setup-token.ts';
 import { expiredSignInFlowsTask } from './domain/connections/expired-sign-in-flows-task.ts';
 import { expiredGoogleSignInFlowsTask } from './domain/google/expired-google-sign-in-flows-task.ts';
@@ -10,6 +11,7 @@ import { expiredSessionsTask } from './domain/maintenance/delete-expired-rows.ts
 import { startCleanupScheduler } from './domain/maintenance/start-cleanup-scheduler.ts';
 import { expiredOAuthRecordsTask, unusedOAuthClientsTask } from './domain/oauth-server/collect-unused-clients.ts';
 import { oldQuotaSnapshotsTask } from './domain/quota/old-quota-snapshots-task.ts';
+import { expiredSharedStateTask } from './domain/replicas/expired-shared-state-task.ts';
 import { expiredUsageEventsTask } from './domain/usage/expired-usage-events-task.ts';
 import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gateway-vault.ts';
 
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
       unusedOAuthClientsTask({ db, now: Date.now, vault }),
       expiredUsageEventsTask(config.usageRetentionMs),
       oldQuotaSnapshotsTask(),
+      expiredSignInFailuresTask(LOGIN_THROTTLE_LIMIT.windowMs),
+      expiredSharedStateTask(),
     ],
     intervalMs: CLEANUP_INTERVAL_MS,
     logger: app.log,

@@ -18,7 +18,7 @@ export type DatabaseDialect = 'sqlite' | 'postgres';
  * schema.ts and this type: every query is awaited (never `.get()`, `.all()`, `.run()` or `.values()` on a query
  * builder, which PostgreSQL lacks; `db.all(sql)`, `db.get(sql)` and `db.run(sql)` for raw SQL work on both), and
  * a transaction goes through `withTransaction` (with-transaction.ts). `$dialect` picks dialect-specific SQL where
- * the two differ (sql-dialect.ts).
+ * the two differ (docs/postgres.md §3; e.g. domain/cors/json-array-contains.ts).
  */
 export type GatewayDatabase = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
   readonly $dialect: DatabaseDialect;

@@ -142,7 +142,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
       // auth.openai.com holds the first refresh; it gives up on it when the caller's connection dies.
       fakeAuth.faults.push({ match: { path: '/oauth/token' }, fault: { kind: 'delay', ms: 120_000 } });
 
@@ -181,7 +181,7 @@ export function describeRefreshCrashRecovery({ timing }: TimingOptions): void {
         fake: fakeAuth,
         accessTokenTtlSeconds: 60,
       });
-      const { secret } = createApiKey(test.connections, { userId: user.id, name: 'notes' });
+      const { secret } = await createApiKey(test.connections, { userId: user.id, name: 'notes' });
       const swallower = await startRefreshAnswerSwallower(fakeAuth.url);
 
       const first = await startGateway(swallower);

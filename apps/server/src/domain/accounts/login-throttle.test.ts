@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayDatabase } from '../../db/open-database.ts';
 import { openTestDatabase } from '../../test/open-test-database.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import { expiredSignInFailuresTask, LoginThrottle } from './login-throttle.ts';
 
 describe('LoginThrottle', () => {
   let db: GatewayDatabase;
@@ -46,6 +46,6 @@ describe('LoginThrottle', () => {
     }
     expect(await replicaB.retryAfterSeconds('c@example.com')).toBe(15 * 60 - 5);
     now += 15 * 60_000;
-    expect(await LoginThrottle.deleteExpired({ db, now: () => now }, 15 * 60_000)).toBe(5);
+    expect(await expiredSignInFailuresTask(15 * 60_000).run({ db, now: () => now })).toBe(5);
   });
 });

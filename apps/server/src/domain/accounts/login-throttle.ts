@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, lte } from 'drizzle-orm';
 import { signInFailures } from '../../db/schema.ts';
+import type { CleanupTask } from '../cleanup-task.ts';
 import type { DomainContext } from '../domain-context.ts';
 
 /**
@@ -9,6 +10,9 @@ import type { DomainContext } from '../domain-context.ts';
  * share the count (docs/postgres.md §4) and a restart grants no fresh window; the cleanup scheduler purges rows
  * older than the window.
  */
+/** The gateway's limit: 5 failed sign-ins per account in 15 minutes. */
+export const LOGIN_THROTTLE_LIMIT = { maxFailures: 5, windowMs: 15 * 60_000 } as const;
+
 export class LoginThrottle {
   readonly #context: DomainContext;
   readonly #maxFailures: number;
@@ -41,13 +45,18 @@ export class LoginThrottle {
   async recordSuccess(account: string): Promise<void> {
     await this.#context.db.delete(signInFailures).where(eq(signInFailures.account, account));
   }
+}
 
-  /** Failures that no longer count (cleanup), all accounts. */
-  static async deleteExpired(context: DomainContext, windowMs: number): Promise<number> {
-    const deleted = await context.db
-      .delete(signInFailures)
-      .where(lte(signInFailures.failedAt, new Date(context.now() - windowMs)))
-      .returning({ id: signInFailures.id });
-    return deleted.length;
-  }
+/** Purges failures that no longer count for any account (a cleanup task). */
+export function expiredSignInFailuresTask(windowMs: number): CleanupTask {
+  return {
+    name: 'sign-in-failures',
+    run: async (context) => {
+      const deleted = await context.db
+        .delete(signInFailures)
+        .where(lte(signInFailures.failedAt, new Date(context.now() - windowMs)))
+        .returning({ id: signInFailures.id });
+      return deleted.length;
+    },
+  };
 }

@@ -25,7 +25,7 @@ export async function signIn(
   context: DomainContext,
   options: SignInOptions,
 ): Promise<{ user: UserRow; session: CreatedSession }> {
-  const retryAfterSeconds = options.throttle.retryAfterSeconds(options.email);
+  const retryAfterSeconds = await options.throttle.retryAfterSeconds(options.email);
   if (retryAfterSeconds != null) {
     throw new GatewayError(
       'rate_limited',
@@ -38,7 +38,7 @@ export async function signIn(
     user = await authenticateUser(context, { email: options.email, password: options.password });
   } catch (error) {
     if (error instanceof GatewayError && error.code === 'invalid_credentials') {
-      options.throttle.recordFailure(options.email);
+      await options.throttle.recordFailure(options.email);
       await recordAuditEvent(context, {
         action: 'session.login_failed',
         userId: null,
@@ -47,7 +47,7 @@ export async function signIn(
     }
     throw error;
   }
-  options.throttle.recordSuccess(options.email);
+  await options.throttle.recordSuccess(options.email);
   const session = await createSession(context, {
     userId: user.id,
     policy: options.policy,

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayDatabase } from '../../db/open-database.ts';
+import { rateLimitCounters } from '../../db/schema.ts';
 import { openTestDatabase } from '../../test/open-test-database.ts';
+import { expiredSharedStateTask } from './expired-shared-state-task.ts';
 import { acquireLease, releaseLease } from './lease.ts';
 
 describe('acquireLease', () => {
@@ -43,5 +45,14 @@ describe('acquireLease', () => {
       owners.map((owner) => acquireLease(context(), { name: 'contested', owner, ttlMs: 60_000 })),
     );
     expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('is purged by the shared-state cleanup an hour after it expired, with old rate-limit windows', async () => {
+    await acquireLease(context(), { name: 'old', owner: 'a', ttlMs: 1000 });
+    await db.insert(rateLimitCounters).values({ key: 'POST /x 1', count: 3, windowStartedAt: new Date(time) });
+    time += 1000 + 60 * 60_000 - 1;
+    expect(await expiredSharedStateTask().run(context())).toBe(0);
+    time += 24 * 60 * 60_000;
+    expect(await expiredSharedStateTask().run(context())).toBe(2);
   });
 });

@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { and, eq, lte, or, sql } from 'drizzle-orm';
 import { leases } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+
+/** This process, as a lease holder: readable in the table (host and pid), and unique across restarts. */
+export const THIS_PROCESS_LEASE_OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /**
  * Takes (or renews) the lease `name` for `owner` until now + `ttlMs` when it is free, expired or already the owner's;
