@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createUser } from '../domain/accounts/create-user.ts';
 import { GATEWAY_ORIGINATOR, GATEWAY_USER_AGENT } from '../domain/gateway-identity.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
-import { readDatabaseBytes } from './read-database-bytes.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
+import { readDatabaseText } from './read-database-bytes.ts';
 import { runGatewayCli, startBin, waitFor } from './run-process.ts';
 
 // The headless-server path: the CLI connects, lists and disconnects over the same data dir, against the fake, which
@@ -21,7 +22,8 @@ beforeEach(async () => {
   fake.reset();
   fake.setModes({ autoApprove: true });
   test = await buildTestApp({ GATEWAY_OPENAI_AUTH_URL: fake.url });
-  env = { GATEWAY_DATA_DIR: test.dataDir, GATEWAY_OPENAI_AUTH_URL: fake.url };
+  // On a PostgreSQL run the CLI opens the test app's database, under the key the app stored with.
+  env = { GATEWAY_DATA_DIR: test.dataDir, GATEWAY_OPENAI_AUTH_URL: fake.url, ...gatewayProcessEnvironment(test) };
   await createUser(test.connections, { email: 'owner@example.com', password: TEST_PASSWORD, isAdmin: true });
 });
 afterEach(async () => {
@@ -50,7 +52,7 @@ describe('gateway connect chatgpt', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject([
       { provider: 'chatgpt', state: 'connected', email: 'user@example.com', method: 'device' },
     ]);
-    const database = readDatabaseBytes(test.config.databaseFile);
+    const database = await readDatabaseText(test.db, test.config.databaseFile);
     for (const issued of fake.issuedTokens) expect(database.includes(issued.refreshToken)).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { deriveKeyId, KeyringSource, Vault } from '@pag/vault';
 import type { GatewayDatabase } from '../../db/open-database.ts';
 import { type EncryptedValue, listEncryptedValues } from './encrypted-columns.ts';
+import { recordKeyIdOnce, replaceRecordedKeyId } from './recorded-key-id.ts';
 
 /** The stored tokens cannot be decrypted with the configured key: stop rather than hand out garbage. */
 export class VaultKeyMismatchError extends Error {
@@ -65,6 +66,24 @@ export async function openGatewayVault(options: {
           `${envKeyId} the primary key and encrypt new tokens under it. If GATEWAY_ENCRYPTION_KEY is not the key you ` +
           'meant, set the right one or unset it to use the key file; to move every stored token to this key, run ' +
           '`gateway vault rotate-key` with it set. Nothing was changed.',
+      );
+    }
+  }
+  if (options.isKeyChangeAllowed !== true) {
+    // Another replica's key, caught even while nothing is stored yet: with GATEWAY_ENCRYPTION_KEY it must be the
+    // recorded key itself; a key file must at least still hold it (`vault rotate-key` records its new key).
+    const primaryKeyId = source.keyring.primaryKeyId;
+    const recorded = await recordKeyIdOnce(options.db, primaryKeyId, Date.now());
+    const isAccepted = options.envKey != null ? recorded === primaryKeyId : source.keyring.keys.has(recorded);
+    // One SQLite process with nothing encrypted yet loses nothing by a new key (a key file deleted before the
+    // first sign-in): it records the new one. On PostgreSQL, other replicas may be running with the recorded key.
+    if (!isAccepted && values.length === 0 && options.db.$dialect === 'sqlite') {
+      await replaceRecordedKeyId(options.db, primaryKeyId, Date.now());
+    } else if (!isAccepted) {
+      throw new VaultKeyMismatchError(
+        `This database's secrets are encrypted under key id ${recorded}, recorded by the first gateway that used it, ` +
+          `but this gateway runs with ${configured}. Every gateway on one database must run with the same ` +
+          'GATEWAY_ENCRYPTION_KEY: set the key the other replicas use. Nothing was changed.',
       );
     }
   }

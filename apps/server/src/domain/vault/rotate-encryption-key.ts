@@ -4,6 +4,7 @@ import { changedRows, type GatewayDatabase } from '../../db/open-database.ts';
 import { withTransaction } from '../../db/with-transaction.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { listEncryptedValues } from './encrypted-columns.ts';
+import { replaceRecordedKeyId } from './recorded-key-id.ts';
 
 /** Re-encryption passes before giving up on values a running server keeps rewriting under the old key. */
 const MAX_PASSES = 5;
@@ -26,11 +27,14 @@ export async function rotateEncryptionKey(options: {
 }): Promise<{ newKeyId: string; reencrypted: number; removedKeyIds: string[] }> {
   if (options.isEnvKeySet) {
     const envKeyId = options.vault.primaryKeyId;
-    return { newKeyId: envKeyId, reencrypted: await reencryptEverythingUnder(options, envKeyId), removedKeyIds: [] };
+    const reencrypted = await reencryptEverythingUnder(options, envKeyId);
+    await replaceRecordedKeyId(options.db, envKeyId, Date.now());
+    return { newKeyId: envKeyId, reencrypted, removedKeyIds: [] };
   }
   const keyFile = addPrimaryKey(options.keyFilePath);
   const newKeyId = keyFile.primaryKeyId;
   const reencrypted = await reencryptEverythingUnder(options, newKeyId);
+  await replaceRecordedKeyId(options.db, newKeyId, Date.now());
   const removedKeyIds: string[] = [];
   for (const entry of readKeyFile(options.keyFilePath).keys) {
     if (entry.id === newKeyId) continue;
