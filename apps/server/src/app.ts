@@ -90,6 +90,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /** MCP sessions idle this long are closed; clients re-initialize transparently. */
 const MCP_SESSION_IDLE_MS = 30 * 60_000;
 const MCP_SESSIONS_PER_USER = 20;
+/** How often a replica on PostgreSQL looks for device sign-ins nobody polls (their replica stopped). */
+const ADOPT_SIGN_INS_INTERVAL_MS = 30_000;
 
 /**
  * Composes the gateway: cross-cutting plugins first, then the route groups inside one encapsulated scope that
@@ -167,7 +169,20 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   const devicePoller = new DeviceSignInPoller({ context: connections, log: app.log });
   await resumeSignInsAfterRestart(connections, devicePoller);
+  // Replicas on PostgreSQL: a device sign-in started on a replica that then stopped would wait for a restart to be
+  // polled again. Every replica adopts pending flows now and then; polls stay one per interval whoever polls (the
+  // flow row is claimed by a conditional update, poll-chatgpt-device-sign-in.ts; docs/postgres.md §4).
+  const adoptSignIns =
+    config.database.kind === 'postgres'
+      ? setInterval(() => {
+          resumeSignInsAfterRestart(connections, devicePoller).catch((error: unknown) =>
+            app.log.warn({ err: error }, 'adopting pending sign-ins failed'),
+          );
+        }, ADOPT_SIGN_INS_INTERVAL_MS)
+      : undefined;
+  adoptSignIns?.unref();
   app.addHook('onClose', async () => {
+    clearInterval(adoptSignIns);
     devicePoller.stopAll();
     await loopbackCallback.close();
   });
