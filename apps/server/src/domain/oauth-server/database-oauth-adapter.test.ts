@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.ts';
 import { buildTestApp, type TestApp } from '../../test/build-test-app.ts';
-import { readStoredText } from '../../test/read-stored-text.ts';
+import { readDatabaseText } from '../../test/read-database-bytes.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 
@@ -60,7 +60,7 @@ describe('DatabaseOAuthAdapter (oidc-provider storage)', () => {
     const tokens = new DatabaseOAuthAdapter('AccessToken', store);
     const bearer = 'opaque-access-token-value-that-must-not-leak';
     await tokens.upsert(bearer, { accountId: user.id, jti: bearer, scope: 'mcp:tools-unique-marker' }, 60);
-    const bytes = await readStoredText(test.db, test.config.databaseFile);
+    const bytes = await readDatabaseText(test.db, test.config.databaseFile);
     expect(bytes).not.toContain(bearer);
     expect(bytes).not.toContain('mcp:tools-unique-marker');
     await test.db.delete(users).where(eq(users.id, user.id));

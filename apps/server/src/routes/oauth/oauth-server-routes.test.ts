@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oauthRecords } from '../../db/schema.ts';
 import { buildTestApp, signInNewUser, type TestApp } from '../../test/build-test-app.ts';
-import { readStoredText } from '../../test/read-stored-text.ts';
+import { readDatabaseText } from '../../test/read-database-bytes.ts';
 
 const PUBLIC_URL = 'https://gateway.example.test';
 const ISSUER = `${PUBLIC_URL}/oauth`;
@@ -172,7 +172,7 @@ describe('issue 8: the authorization server’s discovery documents and registra
 
   it('stores client secrets and registration tokens only inside vault ciphertexts', async () => {
     const confidential = (await register(test, { redirect_uris: ['https://app.example/cb'] })).json();
-    const bytes = await readStoredText(test.db, test.config.databaseFile);
+    const bytes = await readDatabaseText(test.db, test.config.databaseFile);
     expect(bytes).not.toContain(confidential.client_secret);
     expect(bytes).not.toContain(confidential.registration_access_token);
   });

@@ -1,6 +1,6 @@
 import { DEFAULT_FAKE_GEMINI_API_KEY, DEFAULT_FAKE_OPENAI_API_KEY } from '@pag/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readDatabaseBytes } from '../../test/read-database-bytes.ts';
+import { readDatabaseText } from '../../test/read-database-bytes.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from '../../test/start-ai-test-gateway.ts';
 
 // Routing settings, features and upstream API keys, over real HTTP (session + CSRF), against the fake upstreams.
@@ -47,7 +47,9 @@ describe('API keys for upstreams', () => {
     const listed = await call('GET', '/api/credentials');
     expect(listed.body?.credentials).toEqual([expect.objectContaining({ provider: 'openai', keyHint: '0000' })]);
     expect(JSON.stringify(listed.body)).not.toContain(DEFAULT_FAKE_OPENAI_API_KEY);
-    expect(readDatabaseBytes(gateway.test.config.databaseFile)).not.toContain(DEFAULT_FAKE_OPENAI_API_KEY);
+    expect(await readDatabaseText(gateway.test.db, gateway.test.config.databaseFile)).not.toContain(
+      DEFAULT_FAKE_OPENAI_API_KEY,
+    );
     expect(await modelIds()).toContain('openai/gpt-4.1');
   });
 
