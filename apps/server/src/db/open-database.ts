@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/nod
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
+import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import * as schema from './schema.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
@@ -65,9 +66,6 @@ export function openDatabase(file: string): GatewayDatabase {
   }) as unknown as GatewayDatabase;
 }
 
-/** Any number, so replicas that start together apply the migrations one after the other. */
-const MIGRATION_LOCK = 7_402_911_335;
-
 // node-postgres returns int8 and numeric as strings (they may not fit a double). Every bigint the gateway stores is
 // a millisecond time, a count or a 0/1 flag, and its sums fit a double exactly, so they are read as numbers — the
 // values the column mappers of schema.ts expect, the same SQLite gives. Process-wide, as the library allows.
@@ -96,11 +94,11 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
   try {
     const client = await pool.connect();
     try {
-      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('select pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
       try {
         await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: POSTGRES_MIGRATIONS });
       } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+        await client.query('select pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]);
       }
     } finally {
       client.release();

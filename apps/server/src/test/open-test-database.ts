@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { ADVISORY_LOCKS } from '../db/advisory-locks.ts';
 import { type GatewayDatabase, openDatabase, openPostgresDatabase } from '../db/open-database.ts';
 
 /**
@@ -29,14 +30,14 @@ function ensureTemplate(serverUrl: string): Promise<string> {
     await admin.connect();
     try {
       // Test workers start together; one of them builds the template.
-      await admin.query('select pg_advisory_lock(7402911336)');
+      await admin.query('select pg_advisory_lock($1)', [ADVISORY_LOCKS.testTemplate]);
       const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
       if (found.rowCount === 0) {
         await admin.query(`create database ${name}`);
         const db = await openPostgresDatabase(databaseUrl(serverUrl, name), { poolSize: 1 });
         await db.$close();
       }
-      await admin.query('select pg_advisory_unlock(7402911336)');
+      await admin.query('select pg_advisory_unlock($1)', [ADVISORY_LOCKS.testTemplate]);
     } finally {
       await admin.end();
     }

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { lockUntilCommit } from '../../db/advisory-locks.ts';
 import type { GatewayDatabase } from '../../db/open-database.ts';
-
-/** Any number, distinct from the migration lock's (open-database.ts). */
-const USERS_LOCK = 7_402_911_337;
 
 /**
  * Makes changes to who the users and admins are (creating, deleting, promoting, demoting a user) take turns until
@@ -12,9 +10,8 @@ const USERS_LOCK = 7_402_911_337;
  * first admins or none. SQLite needs nothing: `begin immediate` (with-transaction.ts) takes its one write lock
  * before the first read.
  */
-export async function lockUsers(tx: GatewayDatabase): Promise<void> {
-  if (tx.$dialect !== 'postgres') return;
-  await tx.run(sql`select pg_advisory_xact_lock(${USERS_LOCK})`);
+export function lockUsers(tx: GatewayDatabase): Promise<void> {
+  return lockUntilCommit(tx, 'users');
 }
 
 /**

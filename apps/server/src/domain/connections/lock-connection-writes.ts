@@ -1,8 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { lockUntilCommit } from '../../db/advisory-locks.ts';
 import type { GatewayDatabase } from '../../db/open-database.ts';
-
-/** Any number, distinct from the other advisory locks of the gateway (the migration lock, open-database.ts). */
-const CONNECTIONS_LOCK = 7_402_911_340;
 
 /**
  * Makes the saving of a new sign-in (ChatGPT or Google) take turns with every other until the transaction `tx`
@@ -12,7 +9,6 @@ const CONNECTIONS_LOCK = 7_402_911_340;
  * unique index. Sign-ins are rare, so one lock for all of them costs nothing. SQLite needs nothing: `begin
  * immediate` (db/with-transaction.ts) takes its one write lock before the first read.
  */
-export async function lockConnectionWrites(tx: GatewayDatabase): Promise<void> {
-  if (tx.$dialect !== 'postgres') return;
-  await tx.run(sql`select pg_advisory_xact_lock(${CONNECTIONS_LOCK})`);
+export function lockConnectionWrites(tx: GatewayDatabase): Promise<void> {
+  return lockUntilCommit(tx, 'connectionWrites');
 }
