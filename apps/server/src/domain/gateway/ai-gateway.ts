@@ -1,7 +1,6 @@
 import type { AiRequest, CallerPolicy, ModelEntry, ProviderName } from '@pag/contracts';
 import type { LanguageModelV3CallOptions } from '@pag/providers';
 import { listApiCredentialRows } from '../credentials/list-api-credentials.ts';
-import type { ApiCredentialRow } from '../credentials/to-api-credential-dto.ts';
 import { describeUpstreamError, isFallbackWorthy } from '../describe-upstream-error.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
@@ -206,11 +205,11 @@ export class AiGateway {
 
   /** What each binding reads for the user, with the saved keys read once for all of them. */
   async loadUpstreams(userId: string): Promise<UserUpstreams> {
-    let credentials: Promise<readonly ApiCredentialRow[]> | undefined;
+    let credentials: ReturnType<typeof listApiCredentialRows> | undefined;
     const records: UserRecords = {
       userId,
       apiCredentials: () => {
-        credentials ??= this.#listApiCredentials(userId);
+        credentials ??= listApiCredentialRows(this.#context, userId);
         return credentials;
       },
     };
@@ -222,10 +221,6 @@ export class AiGateway {
       if (upstream != null) upstreams.set(binding.name, upstream);
     }
     return upstreams;
-  }
-
-  async #listApiCredentials(userId: string): Promise<readonly ApiCredentialRow[]> {
-    return listApiCredentialRows(this.#context, userId);
   }
 
   /** The catalogues of the providers the caller may use at all: a provider it may not use is not even asked. */
