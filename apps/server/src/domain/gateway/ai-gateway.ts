@@ -217,8 +217,7 @@ export class AiGateway {
     const loaded = await Promise.all(this.#registry.all.map((binding) => binding.load(records)));
     const upstreams = new Map<ProviderName, unknown>();
     for (const [index, binding] of this.#registry.all.entries()) {
-      const upstream = loaded[index];
-      if (upstream != null) upstreams.set(binding.name, upstream);
+      if (loaded[index] != null) upstreams.set(binding.name, loaded[index]);
     }
     return upstreams;
   }
