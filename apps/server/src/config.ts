@@ -18,7 +18,7 @@ export type Config = Readonly<{
   /** True when the public URL is https: cookies get `Secure`, responses get HSTS. */
   isHttps: boolean;
   dataDir: string;
-  /** The SQLite file in the data dir (used when `database` is SQLite; also the default `db copy` source). */
+  /** The SQLite file in the data dir (used when `database` is SQLite; `sqlite:` alone names it, as in `db copy`). */
   databaseFile: string;
   /** `GATEWAY_DATABASE_URL` resolved: SQLite (the default) or PostgreSQL (docs/postgres.md). */
   database: DatabaseLocation;

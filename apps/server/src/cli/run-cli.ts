@@ -33,13 +33,14 @@ const COMMANDS = new Set([
   'app list',
   'app remove',
   'usage',
+  'db copy',
 ]);
 
 /** The commands that call auth.openai.com (and so need the upstream HTTP client). */
 const UPSTREAM_COMMANDS = new Set(['connect chatgpt', 'disconnect chatgpt']);
 
 /** Errors whose message is the whole story (configuration, key file, vault key): one line, exit code 1. */
-const ONE_LINE_ERRORS = new Set(['ConfigError', 'VaultKeyMismatchError', 'KeyFileError']);
+const ONE_LINE_ERRORS = new Set(['ConfigError', 'VaultKeyMismatchError', 'KeyFileError', 'DatabaseCopyError']);
 
 /** Thrown for a malformed command line: exit code 2 and the usage text. */
 class UsageError extends Error {}
@@ -68,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         paste: { type: 'boolean' },
         json: { type: 'boolean' },
         since: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,14 +90,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}"`);
     // Loaded only now, and only what the command needs: `--help` and a typo never pay for the database, and only
     // the sign-in commands load the providers' HTTP client (issue 17: the CLI answers in well under a second).
-    const [{ loadConfig }, { openGatewayDatabase }, { openGatewayVault }, { createConnectionsContext }] =
-      await Promise.all([
-        import('../config.ts'),
-        import('../db/open-database.ts'),
-        import('../domain/vault/open-gateway-vault.ts'),
-        import('../domain/connections/connections-context.ts'),
-      ]);
+    const { loadConfig, resolveDatabaseLocation } = await import('../config.ts');
     const config = loadConfig(io.environment ?? undefined, io.cwd);
+    const print = (line: string) => io.stdout.write(`${line}\n`);
+    if (command === 'db copy') {
+      // Before the configured database is opened: the copy works on the two it is given (either may be neither).
+      const { dbCopyCommand, isDatabaseArgument } = await import('./db-copy-command.ts');
+      const location = (name: 'from' | 'to', value: string | undefined) => {
+        if (value == null || value === '') throw new UsageError(`"db copy" needs --${name}`);
+        if (!isDatabaseArgument(value)) {
+          throw new UsageError(`--${name} must be sqlite:<file> or postgres://user:password@host:port/database`);
+        }
+        // Relative files against the working directory, as GATEWAY_DATABASE_URL's; `sqlite:` is the data dir's.
+        return resolveDatabaseLocation(value, { cwd: io.cwd, databaseFile: config.databaseFile, poolSize: 2 });
+      };
+      return await dbCopyCommand({
+        config,
+        from: location('from', values.from),
+        to: location('to', values.to),
+        print,
+        warn: (line) => io.stderr.write(`${line}\n`),
+      });
+    }
+    const [{ openGatewayDatabase }, { openGatewayVault }, { createConnectionsContext }] = await Promise.all([
+      import('../db/open-database.ts'),
+      import('../domain/vault/open-gateway-vault.ts'),
+      import('../domain/connections/connections-context.ts'),
+    ]);
     // The server's database, SQLite or PostgreSQL (GATEWAY_DATABASE_URL): the CLI works on it alongside the server.
     db = await openGatewayDatabase(config.database);
     const vault = await openGatewayVault({
@@ -119,7 +141,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       vault,
       ...(upstreamFetch == null ? {} : { fetch: upstreamFetch }),
     });
-    const print = (line: string) => io.stdout.write(`${line}\n`);
     // One line per prompt, from a terminal or a pipe. Piped, the confirmation is the second line if there is one
     // (`printf 'P\nP\n' | …`); a pipe that ends after the password is taken as is, as scripts have always sent it.
     // Control characters are refused by the password rule itself (@pag/contracts passwordSchema).

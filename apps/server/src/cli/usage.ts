@@ -26,5 +26,8 @@ export const USAGE = `Usage: pnpm gateway <command>
                                        --since 24h, 7d, 4w or an ISO date)
   vault rotate-key                     re-encrypt every stored token under a new key (the server may keep running);
                                        with GATEWAY_ENCRYPTION_KEY set, under that key
+  db copy --from DB --to DB            copy every table into a new, empty database, then check row counts and
+                                       that every secret decrypts; stop the gateway first. DB: sqlite:FILE
+                                       (sqlite: alone is the data dir's), or postgres://user:password@host/database
 
 The CLI uses the same data directory as the server (GATEWAY_DATA_DIR, default ./data) and may run while it does.`;

@@ -86,26 +86,29 @@ export type EncryptedValue = {
 
 /**
  * Reads every stored ciphertext, on either database. Table and column names come from the constant list above, never
- * from input. Ordered by row key: PostgreSQL returns rows in no stable order, and an update moves a row.
+ * from input. Ordered by row key: PostgreSQL returns rows in no stable order, and an update moves a row. One query
+ * after the other: `db` may be a transaction (`gateway db copy` verifies inside its own), which on PostgreSQL is one
+ * connection, and node-postgres deprecates a query sent while another is still running on the same client.
  */
 export async function listEncryptedValues(db: GatewayDatabase): Promise<EncryptedValue[]> {
-  const lists = await Promise.all(
-    ENCRYPTED_COLUMNS.map(async ({ table, column, idColumn = 'id', hasProviderColumn = false, context }) => {
-      const id = sql.identifier(idColumn);
-      const value = sql.identifier(column);
-      const provider = hasProviderColumn ? sql.identifier('provider') : sql`null`;
-      const rows = await db.all<{ id: string; provider: string | null; value: string }>(
-        sql`select ${id} as id, ${provider} as provider, ${value} as value from ${sql.identifier(table)} where ${value} is not null order by ${id}`,
-      );
-      return rows.map((row) => ({
+  const values: EncryptedValue[] = [];
+  for (const { table, column, idColumn = 'id', hasProviderColumn = false, context } of ENCRYPTED_COLUMNS) {
+    const id = sql.identifier(idColumn);
+    const value = sql.identifier(column);
+    const provider = hasProviderColumn ? sql.identifier('provider') : sql`null`;
+    const rows = await db.all<{ id: string; provider: string | null; value: string }>(
+      sql`select ${id} as id, ${provider} as provider, ${value} as value from ${sql.identifier(table)} where ${value} is not null order by ${id}`,
+    );
+    for (const row of rows) {
+      values.push({
         table,
         column,
         idColumn,
         id: row.id,
         ciphertext: row.value,
         context: context(row.id, row.provider),
-      }));
-    }),
-  );
-  return lists.flat();
+      });
+    }
+  }
+  return values;
 }
