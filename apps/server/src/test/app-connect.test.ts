@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
 import { deleteUnusedClients } from '../domain/oauth-server/collect-unused-clients.ts';
 import { ConsentingBrowser } from './consenting-browser.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
 // "Connect AI gateway" (issue 18, docs/app-connect.md): a note app connects as a public OAuth client with code + PKCE
@@ -131,7 +132,12 @@ async function runGatewayCli(args: string[]): Promise<{ code: number; stdout: st
     stderr: sink((text) => {
       stderr += text;
     }),
-    environment: { GATEWAY_DATA_DIR: gateway.test.dataDir, GATEWAY_PUBLIC_URL: gateway.url },
+    // On a PostgreSQL run the CLI must open the gateway's database (under its key), not a SQLite file of its own.
+    environment: {
+      GATEWAY_DATA_DIR: gateway.test.dataDir,
+      GATEWAY_PUBLIC_URL: gateway.url,
+      ...gatewayProcessEnvironment(gateway.test),
+    },
     cwd: gateway.test.dataDir,
   });
   return { code, stdout, stderr };

@@ -30,7 +30,9 @@ afterEach(async () => {
   await test.close();
 });
 
-describe('gateway connect chatgpt', () => {
+// Each test starts one to three CLI processes, each a few seconds of start on a busy machine (the PostgreSQL run
+// starts them while other suites run): the default 20 s was too tight for three in a row, not for the work.
+describe('gateway connect chatgpt', { timeout: 60_000 }, () => {
   it('should connect with --device: print the code, wait for approval, exit 0', async () => {
     const cli = startBin({
       bin: 'gateway',

@@ -1,90 +1,14 @@
-import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oauthRecords } from '../db/schema.ts';
 import { deleteUser } from '../domain/accounts/delete-user.ts';
-import { ConsentingBrowser, type ConsentOutcome } from './consenting-browser.ts';
+import { connectMcpWithOAuth, type McpClientAuthMethod } from './connect-mcp-with-oauth.ts';
 import { type AiTestGateway, type AiTestUser, startAiTestGateway } from './start-ai-test-gateway.ts';
 
-/**
- * The official MCP SDK client's OAuth provider interface, backed by memory, whose "browser" is a signed-in gateway
- * user approving on the consent page (ConsentingBrowser). Records what it saw so tests can check the flow.
- */
-class TestOAuthProvider implements OAuthClientProvider {
-  readonly redirectUrl = 'http://127.0.0.1:47891/callback';
-  readonly #metadata: OAuthClientMetadata;
-  readonly #browser: ConsentingBrowser;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  consent: Promise<ConsentOutcome> | null = null;
-
-  constructor(browser: ConsentingBrowser, authMethod: 'none' | 'client_secret_basic' | 'client_secret_post') {
-    this.#browser = browser;
-    this.#metadata = {
-      client_name: `SDK test client (${authMethod})`,
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: authMethod,
-    };
-  }
-
-  get clientMetadata() {
-    return this.#metadata;
-  }
-  clientInformation() {
-    return this.#client;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed) {
-    this.#client = information;
-  }
-  tokens() {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.#tokens = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.consent = this.#browser.authorize(url);
-  }
-  saveCodeVerifier(verifier: string) {
-    this.#verifier = verifier;
-  }
-  codeVerifier() {
-    return this.#verifier;
-  }
-}
-
-/** Runs the SDK's whole dance: 401 → discovery → registration → PKCE → consent → token → connected client. */
-async function connectWithOAuth(
-  gateway: AiTestGateway,
-  user: AiTestUser,
-  authMethod: 'none' | 'client_secret_basic' | 'client_secret_post',
-) {
-  const provider = new TestOAuthProvider(new ConsentingBrowser(user.session), authMethod);
-  const endpoint = new URL(`${gateway.url}/mcp`);
-  const firstTry = new Client({ name: 'sdk-test', version: '1.0.0' });
-  await expect(
-    firstTry.connect(new StreamableHTTPClientTransport(endpoint, { authProvider: provider })),
-  ).rejects.toThrow(UnauthorizedError);
-  const consent = await provider.consent;
-  if (consent == null) throw new Error('the SDK never sent the browser to the authorization endpoint');
-  const code = consent.callbackUrl.searchParams.get('code');
-  if (code == null) throw new Error(`no code in ${consent.callbackUrl.href}`);
-  const transport = new StreamableHTTPClientTransport(endpoint, { authProvider: provider });
-  await transport.finishAuth(code);
-  const client = new Client({ name: 'sdk-test', version: '1.0.0' });
-  await client.connect(transport);
-  return { client, transport, provider, consent };
+/** The SDK's whole OAuth dance against the test gateway, approved by `user` in the browser. */
+function connectWithOAuth(gateway: AiTestGateway, user: AiTestUser, authMethod: McpClientAuthMethod) {
+  return connectMcpWithOAuth(new URL(`${gateway.url}/mcp`), user.session, authMethod);
 }
 
 function textOf(result: CallToolResult): string {
