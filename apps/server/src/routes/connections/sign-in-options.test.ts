@@ -19,7 +19,9 @@ afterEach(async () => {
 /** The environment docker-compose.yml pins for the gateway service (its `KEY: value` lines), read from the file. */
 function composeEnvironment(): Record<string, string> {
   const compose = readFileSync(new URL('../../../../../docker-compose.yml', import.meta.url), 'utf8');
-  const pinned = [...compose.matchAll(/^ {6}(GATEWAY_[A-Z_]+): *"?([^"\n]*)"?$/gm)];
+  // The `gateway` service only, up to the next service (the postgres profile's replicas pin more).
+  const service = compose.slice(compose.indexOf('\n  gateway:\n') + 1).split(/\n {2}[a-z][\w-]*:\n/)[0] ?? '';
+  const pinned = [...service.matchAll(/^ {6}(GATEWAY_[A-Z_]+): *"?([^"\n]*)"?$/gm)];
   return Object.fromEntries(pinned.map(([, name = '', value = '']) => [name, value]));
 }
 
