@@ -19,6 +19,23 @@ export const POSTGRES_ONLY_TESTS = '**/*.postgres.test.ts';
 const hasPostgres = (process.env.GATEWAY_TEST_POSTGRES_URL ?? '') !== '';
 
 /**
+ * Left out of the PostgreSQL run: suites about processes, sockets and input at the network edge, which do the same
+ * whatever the database (the SQLite run has them) and are the slowest (a kill -9 matrix, a fuzzer, process starts).
+ * What replicas and crashes do on PostgreSQL is replicas.postgres.test.ts's subject.
+ */
+export const POSTGRES_RUN_SKIPS = [
+  '**/src/test/crash-restart-matrix.test.ts',
+  '**/src/test/server-process.test.ts',
+  '**/src/test/json-routes.fuzz.test.ts',
+  '**/src/test/slow-reader-backpressure.test.ts',
+  '**/src/test/upstream-faults.test.ts',
+  '**/src/test/upstream-chaos-matrix.test.ts',
+  '**/src/test/client-package.test.ts',
+  '**/src/test/unsupported-node.test.ts',
+  '**/src/plugins/{sse,pipe-event-stream,security-headers,tracing}.test.ts',
+];
+
+/**
  * The folders `pnpm test` covers, each a vitest project named after its folder. packages/conformance is left out
  * on purpose: it runs the real Codex CLI and has its own command. So is e2e/bench, the benchmark's smoke test (a
  * timing job); the Playwright specs in e2e/ run with their own command.
@@ -49,7 +66,11 @@ export default defineConfig({
         test: {
           name: basename(dir),
           root: fileURLToPath(new URL(dir, ROOT)),
-          exclude: [...configDefaults.exclude, TIMING_TESTS, ...(hasPostgres ? [] : [POSTGRES_ONLY_TESTS])],
+          exclude: [
+            ...configDefaults.exclude,
+            TIMING_TESTS,
+            ...(hasPostgres ? POSTGRES_RUN_SKIPS : [POSTGRES_ONLY_TESTS]),
+          ],
         },
       };
     }),

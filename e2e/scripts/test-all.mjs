@@ -120,7 +120,8 @@ runPnpm('unit and integration tests (vitest)', [
 ]);
 countVitest();
 // The server's suites once more on PostgreSQL (docs/postgres.md §6): every test app gets a database of its own on a
-// throwaway server, and the *.postgres.test.ts files (replicas on one database) run too.
+// throwaway server, and the *.postgres.test.ts files (replicas on one database) run too; vitest.config.ts leaves out
+// the suites whose subject is not the database (POSTGRES_RUN_SKIPS).
 if (ensurePostgres()) {
   let server;
   try {
