@@ -25,6 +25,9 @@ const hasPostgres = (process.env.GATEWAY_TEST_POSTGRES_URL ?? '') !== '';
  */
 export const POSTGRES_RUN_SKIPS = [
   '**/src/test/crash-restart-matrix.test.ts',
+  '**/src/test/refresh-crash-recovery.test.ts',
+  // SQLite to SQLite by design; SQLite to PostgreSQL and back is db-copy.postgres.test.ts.
+  '**/src/test/db-copy.test.ts',
   '**/src/test/server-process.test.ts',
   '**/src/test/json-routes.fuzz.test.ts',
   '**/src/test/slow-reader-backpressure.test.ts',
