@@ -29,6 +29,7 @@ import { listEncryptedValues } from '../domain/vault/encrypted-columns.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './build-test-app.ts';
 import { gatewayProcessEnvironment } from './database-environment.ts';
+import { fetchWithSession } from './fetch-with-session.ts';
 import { isPostgresRun } from './open-test-database.ts';
 import { type RunningProcess, runGatewayCli, SERVER_DIR, startBin, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
@@ -326,15 +327,7 @@ async function signInOverHttp(url: string, email: string) {
 type Session = Awaited<ReturnType<typeof signInOverHttp>>;
 
 async function sessionCall(url: string, session: Session, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const answer = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      cookie: session.cookie,
-      'x-csrf-token': session.csrfToken,
-      ...(body == null ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body == null ? {} : { body: JSON.stringify(body) }),
-  });
+  const answer = await fetchWithSession(url, session, method, path, body);
   const text = await answer.text();
   return { status: answer.status, json: (text === '' ? null : JSON.parse(text)) as unknown };
 }

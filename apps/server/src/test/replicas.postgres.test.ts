@@ -27,6 +27,7 @@ import { type ConnectionsContext, createConnectionsContext } from '../domain/con
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
 import { TEST_PASSWORD } from './build-test-app.ts';
 import { connectMcpWithOAuth } from './connect-mcp-with-oauth.ts';
+import { fetchWithSession } from './fetch-with-session.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
 import { createTestPostgresDatabase } from './open-test-database.ts';
 import { type RunningProcess, startBin, waitFor } from './run-process.ts';
@@ -131,24 +132,6 @@ async function signInOver(url: string, email: string): Promise<{ cookie: string;
   if (cookie == null) throw new Error('the sign-in set no session cookie');
   const { csrfToken } = (await answer.json()) as { csrfToken: string };
   return { cookie, csrfToken };
-}
-
-function sessionRequest(
-  url: string,
-  session: { cookie: string; csrfToken: string },
-  method: 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-) {
-  return fetch(`${url}${path}`, {
-    method,
-    headers: {
-      cookie: session.cookie,
-      'x-csrf-token': session.csrfToken,
-      ...(body == null ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body == null ? {} : { body: JSON.stringify(body) }),
-  });
 }
 
 function chat(url: string, apiKey: string, content: string): Promise<Response> {
@@ -322,7 +305,7 @@ describe('issue 21: two gateway replicas on one PostgreSQL database', () => {
       account: ACCOUNTS.revoke,
     });
     const session = await signInOver(replica('A').url, 'revoke@gateway.test');
-    const created = await sessionRequest(replica('A').url, session, 'POST', '/api/keys', { name: 'note app' });
+    const created = await fetchWithSession(replica('A').url, session, 'POST', '/api/keys', { name: 'note app' });
     expect(created.status, await created.clone().text()).toBe(201);
     const {
       key: { id },
@@ -332,7 +315,7 @@ describe('issue 21: two gateway replicas on one PostgreSQL database', () => {
     const before = await chat(replica('B').url, key, 'before the revocation');
     expect(before.status, await before.clone().text()).toBe(200);
 
-    const revoked = await sessionRequest(replica('A').url, session, 'DELETE', `/api/keys/${id}`);
+    const revoked = await fetchWithSession(replica('A').url, session, 'DELETE', `/api/keys/${id}`);
     expect(revoked.status).toBe(204);
     const after = await chat(replica('B').url, key, 'after the revocation');
     expect(after.status).toBe(401);
