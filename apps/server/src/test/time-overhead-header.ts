@@ -14,7 +14,7 @@ export async function timeOverheadHeader(send: () => Promise<Response>): Promise
   const response = await send();
   const wallMs = performance.now() - startedAt;
   const header = response.headers.get('x-gateway-overhead-ms');
-  expect(header, 'x-gateway-overhead-ms').toMatch(/^\d+\.\d$/);
+  expect(header, 'x-gateway-overhead-ms').toMatch(/^\d+\.\d{2}$/);
   const overheadMs = Number(header);
   expect(Number.isFinite(overheadMs)).toBe(true);
   expect(overheadMs).toBeGreaterThanOrEqual(0);
