@@ -31,6 +31,17 @@ describe('parseCodexChunk', () => {
     ['no type', { delta: 'x' }],
     ['not an object', 'response.created'],
     ['a lifecycle event without its response', { type: 'response.completed' }],
+    // Issue 22: deltas are checked by hand; these sit on the edges of that check.
+    ['a delta with fields of its own', { type: 'response.output_text.delta', item_id: 'm', delta: 'x', logprobs: [] }],
+    ['a delta without its text', { type: 'response.output_text.delta', item_id: 'm' }],
+    [
+      'a reasoning delta with a malformed index',
+      { type: 'response.reasoning_summary_text.delta', item_id: 'r', delta: 'x', summary_index: '0' },
+    ],
+    [
+      'a reasoning delta with null indexes',
+      { type: 'response.reasoning_text.delta', item_id: 'r', delta: 'x', summary_index: null, content_index: null },
+    ],
   ])('should agree with the union on %s', (_name, json) => {
     const union = codexChunkSchema.safeParse(json);
     const parsed = parseCodexChunk(json);
