@@ -7,7 +7,37 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from './support/write-results.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCENARIO_IDS = ['sequential-non-stream', 'sequential-stream', 'chunk-relay', 'concurrent-streams', 'codex-path'];
+const SCENARIO_IDS = [
+  'sequential-non-stream',
+  'sequential-stream',
+  'chunk-relay',
+  'concurrent-streams',
+  'codex-path',
+  'note-app-api',
+  'request-formats',
+  'startup',
+];
+/** Issue 22's ten targets, one row per part. */
+const TARGET_IDS = [
+  '1',
+  '2',
+  '3',
+  '4',
+  '5a',
+  '5b',
+  '5c',
+  '5d',
+  '6a',
+  '6b',
+  '7a',
+  '7b',
+  '8a',
+  '8b',
+  '9a',
+  '9b',
+  '10a',
+  '10b',
+];
 
 /** `pnpm bench --quick`, as a person runs it, into a temp dir; its exit code and output come back. */
 async function runQuickBench(outDir: string): Promise<{ code: number | null; output: string }> {
@@ -95,13 +125,45 @@ describe('pnpm bench --quick', () => {
       expect(Number.isFinite(codex?.derived[`${mode}.codexToApiKeyOverheadP50`]), mode).toBe(true);
     }
 
-    expect(report.targets.length).toBeGreaterThanOrEqual(5);
-    for (const check of report.targets) {
-      expect(typeof check.isMet).toBe('boolean');
-      expect(check.isMet).toBe(check.value <= check.limit);
+    // New scenarios: every target answered every request in its route's own shape.
+    for (const id of ['note-app-api', 'request-formats']) {
+      const scenario = byId[id];
+      for (const [name, target] of Object.entries(scenario?.targets ?? {})) {
+        expect(target.samples, `${id} ${name}`).toBe(scenario?.params.iterations);
+        expect(target.errors, `${id} ${name}`).toBe(0);
+      }
     }
+    expect(Object.keys(byId['request-formats']?.targets ?? {})).toEqual([
+      'direct',
+      'chat-completions',
+      'messages',
+      'responses',
+    ]);
+    expect(Object.keys(byId.startup?.targets ?? {})).toEqual(['gateway', 'bare-relay', 'portkey']);
+
+    // Every target of issue 22, computed in this run, with its verdict matching its value (whether it is met is
+    // the machine's business, not this test's).
+    expect(report.schemaVersion).toBe(2);
+    expect(report.targets.map((check) => check.id)).toEqual(TARGET_IDS);
+    for (const check of report.targets) {
+      expect(check.status, `${check.id}: ${check.source}`).not.toBe('not measured');
+      expect(Number.isFinite(check.value), `${check.id}: ${check.source}`).toBe(true);
+      expect(typeof check.isMet, check.id).toBe('boolean');
+      const value = check.value ?? Number.NaN;
+      expect(check.isMet, check.id).toBe(check.comparison === '≤' ? value <= check.limit : value >= check.limit);
+      expect(check.status, check.id).toBe(check.isMet ? 'met' : 'missed');
+      expect(check.figures.gateway.length, check.id).toBeGreaterThan(0);
+      for (const figure of [...check.figures.gateway, ...check.figures.bareRelay, ...check.figures.portkey]) {
+        expect(Number.isFinite(figure.value), `${check.id} figure ${figure.label ?? ''}`).toBe(true);
+      }
+    }
+    // The ratios to the bare relay show the bare relay's figure (and Portkey's) beside the gateway's.
+    const first = report.targets[0];
+    expect(first?.figures.bareRelay).toHaveLength(1);
+    expect(first?.figures.portkey).toHaveLength(1);
     const markdown = await readFile(join(outDir, 'latest.md'), 'utf8');
     expect(markdown).toContain('## Targets');
+    expect(markdown).toMatch(/\| # +\| what +\| gateway +\| bare relay +\| Portkey +\| measured +\| limit +\|/);
     expect(markdown).toContain(`Node ${process.version}`);
     expect(markdown).toContain('| gateway |');
     expect(markdown).toContain('| portkey |');

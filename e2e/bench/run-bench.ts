@@ -1,6 +1,6 @@
 // The benchmark: the gateway's own cost, side by side with calling the upstream directly and with Portkey's
-// gateway, in one run. `pnpm bench` (full, about 3 minutes, writes e2e/bench/results and the README block) or
-// `pnpm bench --quick` (seconds; small counts, for the smoke test). See e2e/bench/README.md.
+// gateway, in one run. `pnpm bench` (full, about 4 minutes, writes e2e/bench/results and the README block) or
+// `pnpm bench --quick` (seconds; small counts, for the smoke test). See README.md, “Benchmarks”.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,8 +10,11 @@ import { parseArgs } from 'node:util';
 import { chunkRelay } from './scenarios/chunk-relay.ts';
 import { codexPath } from './scenarios/codex-path.ts';
 import { concurrentStreams } from './scenarios/concurrent-streams.ts';
+import { noteAppApi } from './scenarios/note-app-api.ts';
+import { requestFormats } from './scenarios/request-formats.ts';
 import { sequentialNonStream } from './scenarios/sequential-non-stream.ts';
 import { sequentialStream } from './scenarios/sequential-stream.ts';
+import { startup } from './scenarios/startup.ts';
 import { OPENAI_MODEL, type UpstreamProfile } from './support/bench-profiles.ts';
 import { createTarget, type Target } from './support/http-client.ts';
 import type { Scenario, ScenarioContext, ScenarioResult } from './support/scenario.ts';
@@ -26,7 +29,16 @@ import {
   writeReport,
 } from './support/write-results.ts';
 
-const SCENARIOS: Scenario[] = [sequentialNonStream, sequentialStream, chunkRelay, concurrentStreams, codexPath];
+const SCENARIOS: Scenario[] = [
+  sequentialNonStream,
+  sequentialStream,
+  chunkRelay,
+  concurrentStreams,
+  codexPath,
+  noteAppApi,
+  requestFormats,
+  startup,
+];
 /** The whole run stops here whatever happens; each scenario has a deadline of its own well inside it. */
 const RUN_LIMIT_MS = 15 * 60_000;
 const DEFAULT_RESULTS_DIR = join(REPO_ROOT, 'e2e/bench/results');
@@ -49,6 +61,13 @@ if (scenarios.length === 0) {
 }
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+// A missing prerequisite (the built web UI) fails now, not after minutes of measuring.
+try {
+  for (const scenario of scenarios) scenario.check?.();
+} catch (error) {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(2);
+}
 const hardStop = setTimeout(() => {
   log(`the run exceeded ${RUN_LIMIT_MS / 60_000} minutes; stopping`);
   process.exit(1);
@@ -125,7 +144,7 @@ try {
 }
 
 const report: BenchReport = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   startedAt: startedAt.toISOString(),
   durationMs: Date.now() - startedAt.getTime(),
   mode: isQuick ? 'quick' : 'full',

@@ -4,7 +4,7 @@ import { chatBody, type Target } from '../support/http-client.ts';
 import { isFailure, measureConcurrent } from '../support/measure.ts';
 import type { Scenario } from '../support/scenario.ts';
 import { percentiles, round } from '../support/summarize.ts';
-import { formatMs } from './format.ts';
+import { formatMs, ratioOf } from './format.ts';
 
 type LevelRun = {
   target: string;
@@ -65,6 +65,24 @@ export const concurrentStreams: Scenario = {
       if (run.perStreamKib != null) derived[`${key}.perStreamKib`] = round(run.perStreamKib);
       if (run.peakRssKib != null) derived[`${key}.peakRssKib`] = run.peakRssKib;
     }
+    // Gateway (and Portkey) ÷ bare relay at each level, from the numbers above; the targets read the top level's
+    // (1,000 in a full run, the small level of a quick one), named by `topLevel`.
+    const topLevel = Math.max(...levels);
+    derived.topLevel = topLevel;
+    for (const level of levels) {
+      for (const name of ['gateway', 'portkey']) {
+        const key = `${name}.c${level}`;
+        if (derived[`${key}.errors`] == null || derived[`bare-relay.c${level}.errors`] == null) continue;
+        derived[`${key}.streamsPerSecondToBare`] = round(
+          (derived[`${key}.streamsPerSecond`] ?? Number.NaN) /
+            (derived[`bare-relay.c${level}.streamsPerSecond`] ?? Number.NaN),
+        );
+        derived[`${key}.firstByteP99ToBare`] = round(
+          (derived[`${key}.firstByteP99Ms`] ?? Number.NaN) /
+            (derived[`bare-relay.c${level}.firstByteP99Ms`] ?? Number.NaN),
+        );
+      }
+    }
     const markdown = [
       '| streams at once | target | streams | errors | streams/s | chunks/s | first byte p99 | stream p50 | stream p99 | relay RSS idle → peak | per stream |',
       '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -72,6 +90,8 @@ export const concurrentStreams: Scenario = {
         (run) =>
           `| ${run.concurrency} | ${run.target} | ${run.streams} | ${run.errors} | ${run.streamsPerSecond.toFixed(1)} | ${Math.round(run.chunksPerSecond)} | ${formatMs(run.firstByteMs.p99)} | ${formatMs(run.durationMs.p50)} | ${formatMs(run.durationMs.p99)} | ${run.idleRssKib == null ? '—' : `${mib(run.idleRssKib)} → ${mib(run.peakRssKib ?? Number.NaN)}`} | ${run.perStreamKib == null ? '—' : `${run.perStreamKib.toFixed(1)} KiB`} |`,
       ),
+      '',
+      `At ${topLevel} streams at once, gateway ÷ bare relay: ${ratioOf(derived[`gateway.c${topLevel}.streamsPerSecondToBare`])} the throughput, ${ratioOf(derived[`gateway.c${topLevel}.firstByteP99ToBare`])} the first-byte p99${derived[`portkey.c${topLevel}.streamsPerSecondToBare`] == null ? '' : ` (Portkey: ${ratioOf(derived[`portkey.c${topLevel}.streamsPerSecondToBare`])} and ${ratioOf(derived[`portkey.c${topLevel}.firstByteP99ToBare`])})`}.`,
       '',
       'The held upstream sends its role chunk at once and the first token 100 ms later. The bench key is the whole',
       'route (no fallback), so the gateway relays that role chunk at once too; a route with fallbacks would hold its',

@@ -73,6 +73,11 @@ export const sequentialNonStream: Scenario = {
       derived['gateway.overheadAboveBareP50Ms'] = round(
         (derived['gateway.overheadP50Ms'] ?? Number.NaN) - derived['bare-relay.overheadP50Ms'],
       );
+      for (const p of ['P50', 'P99']) {
+        derived[`gateway.overheadToBare${p}`] = round(
+          (derived[`gateway.overhead${p}Ms`] ?? Number.NaN) / (derived[`bare-relay.overhead${p}Ms`] ?? Number.NaN),
+        );
+      }
       if (derived['portkey.overheadP50Ms'] != null) {
         derived['bare-relay.overheadToPortkeyP50'] = round(
           derived['bare-relay.overheadP50Ms'] / derived['portkey.overheadP50Ms'],
@@ -80,7 +85,7 @@ export const sequentialNonStream: Scenario = {
       }
       markdown.push(
         '',
-        `The bare relay is the floor: a Node relay that only forwards bytes (${formatMs(derived['bare-relay.overheadP50Ms'])} overhead p50${derived['bare-relay.overheadToPortkeyP50'] == null ? '' : `, ${ratioOf(derived['bare-relay.overheadToPortkeyP50'])} Portkey's`}). The gateway's own work on top of that hop: ${formatMs(derived['gateway.overheadAboveBareP50Ms'])} p50.`,
+        `The bare relay is the floor: a Node relay that only forwards bytes (${formatMs(derived['bare-relay.overheadP50Ms'])} overhead p50${derived['bare-relay.overheadToPortkeyP50'] == null ? '' : `, ${ratioOf(derived['bare-relay.overheadToPortkeyP50'])} Portkey's`}). The gateway's own work on top of that hop: ${formatMs(derived['gateway.overheadAboveBareP50Ms'])} p50. Gateway overhead ÷ the bare relay's: ${ratioOf(derived['gateway.overheadToBareP50'])} p50, ${ratioOf(derived['gateway.overheadToBareP99'])} p99.`,
       );
     }
     if (derived['gateway.overheadToPortkeyP50'] != null) {

@@ -67,6 +67,9 @@ export const sequentialStream: Scenario = {
       derived['gateway.firstByteOverheadAboveBareP50Ms'] = round(
         (derived['gateway.firstByteOverheadP50Ms'] ?? Number.NaN) - derived['bare-relay.firstByteOverheadP50Ms'],
       );
+      derived['gateway.firstByteOverheadToBareP50'] = round(
+        (derived['gateway.firstByteOverheadP50Ms'] ?? Number.NaN) / derived['bare-relay.firstByteOverheadP50Ms'],
+      );
     }
     const notes = [
       derived['gateway.firstByteOverheadToPortkeyP50'] == null
@@ -74,7 +77,7 @@ export const sequentialStream: Scenario = {
         : `Gateway ÷ Portkey, first-byte overhead (p50): ${ratioOf(derived['gateway.firstByteOverheadToPortkeyP50'])}.`,
       derived['gateway.firstByteOverheadAboveBareP50Ms'] == null
         ? ''
-        : `The gateway's own work over the bare relay's hop (first byte, p50): ${formatMs(derived['gateway.firstByteOverheadAboveBareP50Ms'])}.`,
+        : `The gateway's own work over the bare relay's hop (first byte, p50): ${formatMs(derived['gateway.firstByteOverheadAboveBareP50Ms'])}; gateway ÷ bare relay, first-byte overhead (p50): ${ratioOf(derived['gateway.firstByteOverheadToBareP50'])}.`,
     ].filter((note) => note !== '');
     if (notes.length > 0) markdown.push('', notes.join(' '));
     if (derived['gateway.selfReportedP50Ms'] != null) {

@@ -46,7 +46,8 @@ export function createTarget(options: {
   return { ...options, url: new URL(options.url), agent: createAgent() };
 }
 
-const MESSAGES = [
+/** The conversation every request carries (in each route's own shape), so the work differs only by the route. */
+export const CHAT_MESSAGES = [
   { role: 'system', content: 'You are a terse assistant.' },
   { role: 'user', content: 'Say something short.' },
 ];
@@ -55,7 +56,7 @@ const MESSAGES = [
 export function chatBody(options: { model: string; stream: boolean }): string {
   return JSON.stringify({
     model: options.model,
-    messages: MESSAGES,
+    messages: CHAT_MESSAGES,
     stream: options.stream,
     ...(options.stream ? { stream_options: { include_usage: true } } : {}),
   });

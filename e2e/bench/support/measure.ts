@@ -16,6 +16,8 @@ export async function measureInterleaved(options: {
   deadlineMs: number;
   timeoutMs?: number;
   readStamps?: boolean;
+  /** Keep each answer's body, for a scenario that checks what it says (small answers only: it costs memory). */
+  keepBody?: boolean;
 }): Promise<{ series: SeriesByTarget; isTruncated: boolean }> {
   const { targets } = options;
   const series: SeriesByTarget = Object.fromEntries(targets.map((target) => [target.name, []]));
@@ -34,6 +36,7 @@ export async function measureInterleaved(options: {
         body: bodies.get(target.name) ?? '',
         timeoutMs: options.timeoutMs ?? 10_000,
         ...(options.readStamps === true ? { readStamps: true } : {}),
+        ...(options.keepBody === true ? { keepBody: true } : {}),
       });
       if (iteration >= 0) series[target.name]?.push(result);
     }

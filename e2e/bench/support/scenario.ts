@@ -26,4 +26,9 @@ export type ScenarioContext = {
   log(message: string): void;
 };
 
-export type Scenario = { id: string; run(context: ScenarioContext): Promise<ScenarioResult> };
+export type Scenario = {
+  id: string;
+  /** Throws when something the scenario needs is missing: called before the run starts, so it fails at once. */
+  check?(): void;
+  run(context: ScenarioContext): Promise<ScenarioResult>;
+};

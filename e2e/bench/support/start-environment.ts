@@ -57,56 +57,23 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       findFreeLoopbackPort(),
     ]);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const gatewayProcess = startProcess({
-      name: 'gateway',
-      command: process.execPath,
-      // Extra node flags for profiling (`BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`), never
-      // by default.
-      args: [
-        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        'apps/server/bin/gateway-server.mjs',
-      ],
-      cwd: REPO_ROOT,
+    const gatewayProcess = spawnGateway({
+      port: gatewayPort,
+      dataDir: join(workDir, 'gateway-data'),
       logFile: join(workDir, 'gateway.log'),
-      env: {
-        ...process.env,
-        GATEWAY_HOST: '127.0.0.1',
-        GATEWAY_PORT: String(gatewayPort),
-        GATEWAY_PUBLIC_URL: gatewayUrl,
-        GATEWAY_DATA_DIR: join(workDir, 'gateway-data'),
-        GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        // The default level: every /v1 request writes its access line, as in production.
-        GATEWAY_LOG_LEVEL: 'info',
-        GATEWAY_OPENAI_AUTH_URL: upstreams.authUrl,
-        GATEWAY_CHATGPT_BACKEND_URL: upstreams.codexBaseUrl,
-        // The bench upstream listens on loopback, which the outbound policy refuses by default.
-        GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
-      },
+      upstreams,
     });
     started.push(gatewayProcess);
 
     let portkey: BenchEnvironment['portkey'] = null;
     if (options.withPortkey) {
-      const portkeyProcess = startProcess({
-        name: 'portkey',
-        command: process.execPath,
-        args: [join(BENCH_DIR, 'processes/start-portkey.mjs'), `--port=${portkeyPort}`],
-        cwd: join(REPO_ROOT, 'e2e'),
-        logFile: join(workDir, 'portkey.log'),
-        env: { ...process.env, NODE_ENV: 'production' },
-      });
+      const portkeyProcess = spawnPortkey({ port: portkeyPort, logFile: join(workDir, 'portkey.log') });
       started.push(portkeyProcess);
       await portkeyProcess.waitFor(/Ready for connections/, STARTUP_TIMEOUT_MS);
       portkey = Object.assign(portkeyProcess, { url: `http://127.0.0.1:${portkeyPort}` });
     }
 
-    const bareProcess = startProcess({
-      name: 'bare relay',
-      command: process.execPath,
-      args: [join(BENCH_DIR, 'processes/bare-relay.mjs'), `--port=${barePort}`],
-      cwd: join(REPO_ROOT, 'e2e'),
-      logFile: join(workDir, 'bare-relay.log'),
-    });
+    const bareProcess = spawnBareRelay({ port: barePort, logFile: join(workDir, 'bare-relay.log') });
     started.push(bareProcess);
     await bareProcess.waitFor(/bare relay listening/, STARTUP_TIMEOUT_MS);
     const bareRelay = Object.assign(bareProcess, { url: `http://127.0.0.1:${barePort}` });
@@ -130,6 +97,68 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The gateway's real entry on a data dir of its own, configured as the bench runs it. Started with `node` itself
+ * (no shell or package manager in between), so the process's pid is the server's.
+ */
+export function spawnGateway(options: {
+  port: number;
+  dataDir: string;
+  logFile: string;
+  upstreams: UpstreamUrls;
+}): BenchProcess {
+  const url = `http://127.0.0.1:${options.port}`;
+  return startProcess({
+    name: 'gateway',
+    command: process.execPath,
+    // Extra node flags for profiling (`BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`), never
+    // by default.
+    args: [
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      'apps/server/bin/gateway-server.mjs',
+    ],
+    cwd: REPO_ROOT,
+    logFile: options.logFile,
+    env: {
+      ...process.env,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(options.port),
+      GATEWAY_PUBLIC_URL: url,
+      GATEWAY_DATA_DIR: options.dataDir,
+      GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // The default level: every /v1 request writes its access line, as in production.
+      GATEWAY_LOG_LEVEL: 'info',
+      GATEWAY_OPENAI_AUTH_URL: options.upstreams.authUrl,
+      GATEWAY_CHATGPT_BACKEND_URL: options.upstreams.codexBaseUrl,
+      // The bench upstream listens on loopback, which the outbound policy refuses by default.
+      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: 'true',
+    },
+  });
+}
+
+/** Portkey's open-source gateway (processes/start-portkey.mjs), node itself as the process. */
+export function spawnPortkey(options: { port: number; logFile: string }): BenchProcess {
+  return startProcess({
+    name: 'portkey',
+    command: process.execPath,
+    args: [join(BENCH_DIR, 'processes/start-portkey.mjs'), `--port=${options.port}`],
+    cwd: join(REPO_ROOT, 'e2e'),
+    logFile: options.logFile,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+/** The bare relay (processes/bare-relay.mjs), node itself as the process. */
+export function spawnBareRelay(options: { port: number; logFile: string }): BenchProcess {
+  return startProcess({
+    name: 'bare relay',
+    command: process.execPath,
+    args: [join(BENCH_DIR, 'processes/bare-relay.mjs'), `--port=${options.port}`],
+    cwd: join(REPO_ROOT, 'e2e'),
+    logFile: options.logFile,
+  });
 }
 
 type GatewaySession = {

@@ -3,10 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioResult } from './scenario.ts';
-import type { TargetCheck } from './targets.ts';
+import type { TargetCheck, TargetFigure } from './targets.ts';
 
 export type BenchReport = {
-  schemaVersion: 1;
+  /** 2: the targets of issue 22 (ids, figures side by side, not-measured rows); 1 had issue 7's. */
+  schemaVersion: 2;
   startedAt: string;
   durationMs: number;
   mode: 'full' | 'quick';
@@ -54,6 +55,9 @@ export function toMarkdown(report: BenchReport): string {
     '',
     '## Targets',
     '',
+    'Issue 22’s targets. Each ratio divides numbers of one scenario of this run (interleaved requests); the',
+    'gateway, bare relay and Portkey columns are the figures it is computed from.',
+    '',
     ...targetsTable(report.targets),
   ];
   for (const scenario of report.scenarios) {
@@ -68,21 +72,45 @@ export function toMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The targets of issue 22, one row per part: the figures each is computed from (the gateway's, the bare relay's and
+ * Portkey's where that number exists), the measured value, its limit and the verdict.
+ */
 export function targetsTable(checks: readonly TargetCheck[]): string[] {
   return [
-    '| target | measured | limit | |',
-    '| --- | ---: | ---: | --- |',
-    ...checks.map(
-      (check) =>
-        `| ${check.target} | ${formatValue(check.value, check.unit)} | ${check.unit === 'errors' ? '' : '≤ '}${formatValue(check.limit, check.unit)} | ${check.isMet ? 'met' : '**missed**'} |`,
-    ),
+    '| # | what | gateway | bare relay | Portkey | measured | limit | |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...checks.map((check) => {
+      const cells = [
+        check.id,
+        check.what,
+        formatFigures(check.figures.gateway),
+        formatFigures(check.figures.bareRelay),
+        formatFigures(check.figures.portkey),
+        check.value == null ? '—' : formatValue(check.value, check.unit),
+        `${check.comparison} ${formatValue(check.limit, check.unit)}`,
+        check.status === 'missed' ? '**missed**' : check.status,
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
   ];
+}
+
+function formatFigures(figures: readonly TargetFigure[]): string {
+  if (figures.length === 0) return '—';
+  return figures
+    .map((figure) => {
+      const value = figure.value == null ? '—' : formatValue(figure.value, figure.unit);
+      return figure.label == null ? value : `${figure.label} ${value}`;
+    })
+    .join(', ');
 }
 
 function formatValue(value: number, unit: string): string {
   if (unit === '×') return `${value.toFixed(2)}×`;
   if (unit === 'errors') return String(value);
-  return `${value.toFixed(2)} ${unit}`;
+  const digits = Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0;
+  return `${value.toFixed(digits)} ${unit}`;
 }
 
 /** `latest.json`/`latest.md` in `outDir`, plus a timestamped JSON copy in `outDir/history`. */
