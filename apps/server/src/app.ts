@@ -31,6 +31,7 @@ import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
 import { readOperatorSettings } from './domain/operator/operator-settings.ts';
 import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-policy.ts';
 import { QuotaReader } from './domain/quota/quota-reader.ts';
+import { ReadCache } from './domain/read-cache/read-cache.ts';
 import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
@@ -40,6 +41,7 @@ import { buildLoggerOptions } from './plugins/logger-options.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openApiDocumentPlugin } from './plugins/openapi-document.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { readCacheScopePlugin } from './plugins/read-cache-scope.ts';
 import { RequestLogController } from './plugins/request-log.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionCookieSettings } from './plugins/session-cookie.ts';
@@ -83,6 +85,8 @@ export type AppDependencies = {
   upstreamResolve?: ResolveHost;
   /** The usage ledger's batching (tests shorten or lengthen it); the defaults otherwise. */
   usageLedger?: Partial<UsageLedgerSettings> | undefined;
+  /** False turns the request cache off (docs/request-cache.md), for tests that measure what it saves. */
+  requestCache?: boolean;
 };
 
 /** Largest JSON body the gateway's own API accepts; AI routes that carry images raise it per route. */
@@ -134,6 +138,16 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   if (tracing != null) await app.register(tracingPlugin, { tracing });
   const context = { db, now };
   const metrics = new GatewayMetrics({ readQuotaUsage: () => readQuotaUsage(context) });
+  // The reads every AI request repeats, kept per process and dropped whenever the database's triggers say that
+  // anything they come from changed (docs/request-cache.md).
+  const readCache = await ReadCache.open(db, {
+    isEnabled: dependencies.requestCache ?? true,
+    log: app.log,
+    observer: {
+      read: (kind, outcome) => metrics.observeCacheRead(kind, outcome),
+      invalidated: () => metrics.observeCacheInvalidation(),
+    },
+  });
   await app.register(metricsPlugin, { metrics });
   // Every upstream call (model calls and lists, key checks, sign-in and token endpoints) goes through this one
   // fetch, so the connect, first-byte and idle timeouts hold everywhere (docs/security.md, "A slow or silent
@@ -265,7 +279,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   // The usage ledger is written in batches off the request path; closing writes what is queued (after `preClose`
   // ended the note-app streams, whose rows are recorded as they end).
-  const usage = new UsageLedger({ context, log: app.log, settings: dependencies.usageLedger });
+  const usage = new UsageLedger({ context, log: app.log, settings: dependencies.usageLedger, readCache });
   app.addHook('onClose', async () => {
     await usage.close();
   });
@@ -305,6 +319,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     metricsToken: config.metricsToken,
   };
 
+  // First: the CORS checks and the access control of programs' requests read through the request cache.
+  await app.register(readCacheScopePlugin, { cache: readCache });
   // Preflights are answered before any route's access control: they carry no credentials (docs/cors.md).
   await app.register(corsPlugin, {
     context,

@@ -7,6 +7,21 @@ export type TransactionOptions = {
 };
 
 const sqliteQueues = new WeakMap<GatewayDatabase, Promise<unknown>>();
+const sqliteEpochs = new WeakMap<GatewayDatabase, number>();
+
+/**
+ * Counts the SQLite transactions of this process on `db`: odd while one is open, moved by every begin and every end.
+ * On SQLite this process's reads share the transaction's one connection and so see its uncommitted writes; the
+ * request cache (domain/read-cache) keeps a read only when the count was even and unchanged around it, so nothing a
+ * rollback takes back is ever cached. Always 0 on PostgreSQL, whose reads run outside any transaction of ours.
+ */
+export function transactionEpoch(db: GatewayDatabase): number {
+  return sqliteEpochs.get(db) ?? 0;
+}
+
+function moveEpoch(db: GatewayDatabase): void {
+  sqliteEpochs.set(db, transactionEpoch(db) + 1);
+}
 
 /**
  * Runs `work` in one transaction on either database and returns its result; a throw rolls everything back.
@@ -33,14 +48,19 @@ export async function withTransaction<T>(
   }
   const previous = sqliteQueues.get(db) ?? Promise.resolve();
   const run = previous.then(async () => {
-    await db.run(sql`begin immediate`);
+    moveEpoch(db);
     try {
-      const result = await work(db);
-      await db.run(sql`commit`);
-      return result;
-    } catch (error) {
-      await db.run(sql`rollback`);
-      throw error;
+      await db.run(sql`begin immediate`);
+      try {
+        const result = await work(db);
+        await db.run(sql`commit`);
+        return result;
+      } catch (error) {
+        await db.run(sql`rollback`);
+        throw error;
+      }
+    } finally {
+      moveEpoch(db);
     }
   });
   sqliteQueues.set(

@@ -43,6 +43,8 @@ export async function buildTestApp(
     upstreamResolve?: ResolveHost;
     /** Settings finer than the environment allows (upstream timeouts in milliseconds, for tests that wait on them). */
     config?: Partial<Config>;
+    /** False turns the request cache off (issue 22), to measure what it saves. */
+    requestCache?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
@@ -92,6 +94,7 @@ export async function buildTestApp(
     vault,
     upstreamFetch: options.upstreamFetch,
     upstreamResolve: options.upstreamResolve,
+    ...(options.requestCache == null ? {} : { requestCache: options.requestCache }),
   });
   await app.ready();
   return {

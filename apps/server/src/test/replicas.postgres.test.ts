@@ -134,6 +134,13 @@ async function signInOver(url: string, email: string): Promise<{ cookie: string;
   return { cookie, csrfToken };
 }
 
+/** How often a replica's request cache answered an API key lookup, from its own /metrics (scraped from loopback). */
+async function keyCacheHits(target: Replica): Promise<number> {
+  const text = await (await fetch(`${target.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const line = /^gateway_request_cache_reads_total\{kind="api-key-with-user",outcome="hit"\} (\d+)$/m.exec(text);
+  return Number(line?.[1] ?? 0);
+}
+
 function chat(url: string, apiKey: string, content: string): Promise<Response> {
   return fetch(`${url}/api/ai/chat`, {
     method: 'POST',
@@ -296,7 +303,7 @@ describe('issue 21: two gateway replicas on one PostgreSQL database', () => {
     }
   }, 60_000);
 
-  it('issue 21: a key revoked through replica A is refused by replica B on the very next request', async () => {
+  it('issue 21, issue 22: a key revoked through replica A is refused by replica B on the very next request, warm cache', async () => {
     await seedChatgptConnection({
       context,
       fake: fakeAuth,
@@ -314,6 +321,11 @@ describe('issue 21: two gateway replicas on one PostgreSQL database', () => {
 
     const before = await chat(replica('B').url, key, 'before the revocation');
     expect(before.status, await before.clone().text()).toBe(200);
+    // Issue 22: B's second request finds the key (with its user) in its request cache, not in the database.
+    const hitsBefore = await keyCacheHits(replica('B'));
+    const warm = await chat(replica('B').url, key, 'from the cache');
+    expect(warm.status, await warm.clone().text()).toBe(200);
+    expect(await keyCacheHits(replica('B'))).toBe(hitsBefore + 1);
 
     const revoked = await fetchWithSession(replica('A').url, session, 'DELETE', `/api/keys/${id}`);
     expect(revoked.status).toBe(204);

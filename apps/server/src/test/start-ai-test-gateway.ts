@@ -91,6 +91,8 @@ export async function startAiTestGateway(
     config?: Partial<Config>;
     /** The fake Codex backend's catalogue (default: the testkit's). */
     codexModels?: readonly FakeCodexModelOptions[];
+    /** False turns the request cache off (issue 22), to measure what it saves. */
+    requestCache?: boolean;
   } = {},
 ): Promise<AiTestGateway> {
   // Echoing fakes answer `echo: <last user message>`, so a test can tell every caller's answer apart.
@@ -118,6 +120,7 @@ export async function startAiTestGateway(
     {
       ...(options.upstreamResolve == null ? {} : { upstreamResolve: options.upstreamResolve }),
       ...(options.config == null ? {} : { config: options.config }),
+      ...(options.requestCache == null ? {} : { requestCache: options.requestCache }),
     },
   );
   const url = await test.app.listen({ host: '127.0.0.1', port });

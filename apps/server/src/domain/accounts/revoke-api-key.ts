@@ -5,8 +5,9 @@ import { GatewayError } from '../gateway-error.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 
 /**
- * Revokes (deletes) one of the user's keys. Effective for the very next request: keys are looked up in the
- * database on every request, never cached. Another user's key id is reported as not found.
+ * Revokes (deletes) one of the user's keys. Effective for the very next request, in every process: the delete moves
+ * the cache version, which every request reads before it uses a cached key (docs/request-cache.md). Another user's
+ * key id is reported as not found.
  */
 export async function revokeApiKey(context: DomainContext, options: { userId: string; keyId: string }): Promise<void> {
   const deleted = await context.db

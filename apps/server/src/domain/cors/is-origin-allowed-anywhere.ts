@@ -15,8 +15,8 @@ export const ALLOWED_ORIGIN_SOURCES: readonly AllowedOriginSource[] = [apiKeyAll
  * The CORS preflight's question (docs/cors.md): may this origin call the gateway at all? Yes when the operator's
  * `GATEWAY_CORS_ORIGINS` or any credential's policy lists it. A preflight carries no credentials, so it cannot be
  * answered per caller; the real request is then checked against its own caller's policy (`origin_not_allowed`).
- * Read from the database every time (no cache to invalidate): an origin removed from the last policy that listed
- * it is refused on the next preflight.
+ * Read through the request cache, which any change to a key or an app policy drops (docs/request-cache.md): an
+ * origin removed from the last policy that listed it is refused on the next preflight.
  */
 export async function isOriginAllowedAnywhere(
   context: DomainContext,

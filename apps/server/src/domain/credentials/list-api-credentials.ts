@@ -5,6 +5,7 @@ import { apiCredentials } from '../../db/schema.ts';
 import type { ConnectionsContext } from '../connections/connections-context.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 import { type ApiCredentialRow, apiKeyContext } from './to-api-credential-dto.ts';
 
 const selectUserCredentials = preparedQuery('select_user_api_credentials', (db) =>
@@ -14,9 +15,15 @@ const selectUserCredentials = preparedQuery('select_user_api_credentials', (db) 
     .where(eq(apiCredentials.userId, sql.placeholder('userId'))),
 );
 
-export async function listApiCredentialRows(context: DomainContext, userId: string): Promise<ApiCredentialRow[]> {
-  return await selectUserCredentials(context.db).execute({ userId });
-}
+/**
+ * The user's saved upstream keys (encrypted), through the request cache: every route planned reads them
+ * (docs/request-cache.md). A saved, replaced or removed key, a `vault rotate-key`, anything that writes the table
+ * empties the cache; the rows are frozen, shared by the requests that read them.
+ */
+export const listApiCredentialRows: (context: DomainContext, userId: string) => Promise<readonly ApiCredentialRow[]> =
+  cachedRead('api-credentials', (context: DomainContext, userId: string) =>
+    selectUserCredentials(context.db).execute({ userId }),
+  );
 
 /** A saved key in clear, for one upstream call; never stored or logged by the caller. */
 export function readApiKey(context: ConnectionsContext, row: ApiCredentialRow): string {

@@ -9,13 +9,20 @@ import { eq } from 'drizzle-orm';
 import { featureOverrides, userFeatures } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 import { BUILTIN_FEATURE_PROMPTS, BUILTIN_FEATURE_SCHEMAS } from './builtin-features.ts';
 
 /**
  * Every feature for a user: the built-in ones (their prompt unless they replaced it, their default model if any),
- * then their own, by name.
+ * then their own, by name. Through the request cache: a note-app request naming a feature reads them all
+ * (docs/request-cache.md); what it returns is frozen, shared by the requests that read it.
  */
-export async function listFeatures(context: DomainContext, userId: string): Promise<Feature[]> {
+export const listFeatures: (context: DomainContext, userId: string) => Promise<readonly Feature[]> = cachedRead(
+  'features',
+  readFeatures,
+);
+
+async function readFeatures(context: DomainContext, userId: string): Promise<Feature[]> {
   const overrideRows = await context.db.select().from(featureOverrides).where(eq(featureOverrides.userId, userId));
   const overrides = new Map(overrideRows.map((row) => [row.name, row]));
   const builtIn = FEATURE_NAMES.map((name): Feature => {

@@ -6,6 +6,9 @@ export type RefreshOutcome = 'refreshed' | 'transient_failure' | 'reconnect_requ
 /** One quota window's fullness, as the connections' rate-limit snapshots last said (docs/metrics.md). */
 export type QuotaUsage = { provider: string; window: string; usedPercent: number };
 
+/** What became of one read the request cache could answer (domain/read-cache). */
+export type RequestCacheOutcome = 'hit' | 'miss' | 'bypass';
+
 /** Latency buckets in seconds: from a cached model list (milliseconds) to a long reasoning answer (minutes). */
 const DURATION_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** First-token buckets in seconds: a subscription model answers in 0.3–10 s, reasoning can take a minute. */
@@ -33,6 +36,8 @@ export class GatewayMetrics {
   readonly #upstreamErrors: Counter<'provider' | 'code'>;
   readonly #refreshes: Counter<'provider' | 'outcome'>;
   readonly #openStreams: Gauge;
+  readonly #cacheReads: Counter<'kind' | 'outcome'>;
+  readonly #cacheInvalidations: Counter;
 
   constructor(options: { readQuotaUsage?: () => Promise<QuotaUsage[]> } = {}) {
     const registers = [this.registry];
@@ -77,6 +82,17 @@ export class GatewayMetrics {
     this.#openStreams = new Gauge({
       name: 'gateway_open_streams',
       help: 'Event streams being written to clients right now.',
+      registers,
+    });
+    this.#cacheReads = new Counter({
+      name: 'gateway_request_cache_reads_total',
+      help: 'Reads the request cache could answer, by kind and outcome (hit, miss, bypass: read outside its use).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.#cacheInvalidations = new Counter({
+      name: 'gateway_request_cache_invalidations_total',
+      help: 'Times the request cache was emptied because the database said something it holds changed.',
       registers,
     });
     const readQuotaUsage = options.readQuotaUsage;
@@ -130,6 +146,14 @@ export class GatewayMetrics {
 
   observeRefresh(provider: string, outcome: RefreshOutcome): void {
     this.#refreshes.inc({ provider, outcome });
+  }
+
+  observeCacheRead(kind: string, outcome: RequestCacheOutcome): void {
+    this.#cacheReads.inc({ kind, outcome });
+  }
+
+  observeCacheInvalidation(): void {
+    this.#cacheInvalidations.inc();
   }
 
   streamOpened(): void {

@@ -3,6 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { modelAliases } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 
 const selectAliases = preparedQuery('select_model_aliases', (db) =>
   db
@@ -12,7 +13,8 @@ const selectAliases = preparedQuery('select_model_aliases', (db) =>
     .orderBy(asc(modelAliases.position)),
 );
 
-/** The user's model aliases in the order they were saved. */
-export async function listModelAliases(context: DomainContext, userId: string): Promise<ModelAlias[]> {
-  return await selectAliases(context.db).execute({ userId });
-}
+/** The user's model aliases in the order they were saved; through the request cache (`/v1/messages` reads them). */
+export const listModelAliases: (context: DomainContext, userId: string) => Promise<readonly ModelAlias[]> = cachedRead(
+  'model-aliases',
+  (context: DomainContext, userId: string) => selectAliases(context.db).execute({ userId }),
+);

@@ -17,5 +17,5 @@ export async function replaceModelAliases(
     if (aliases.length === 0) return;
     await tx.insert(modelAliases).values(aliases.map((alias, position) => ({ userId, ...alias, position, updatedAt })));
   });
-  return await listModelAliases(context, userId);
+  return [...(await listModelAliases(context, userId))];
 }

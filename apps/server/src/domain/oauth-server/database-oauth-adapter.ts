@@ -4,6 +4,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { oauthRecords } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 import { hashToken } from '../security/secret-tokens.ts';
 
 /** What the adapter needs: the database, the clock and the vault that encrypts every payload. */
@@ -46,6 +47,22 @@ const selectRecordByUid = preparedQuery('select_oauth_record_by_uid', (db) =>
     .from(oauthRecords)
     .where(and(eq(oauthRecords.kind, sql.placeholder('kind')), eq(oauthRecords.uidHash, sql.placeholder('uidHash'))))
     .limit(1),
+);
+
+// Through the request cache (docs/request-cache.md), which a connected app's AI requests read their token, its session
+// and its client through; the OAuth server's own endpoints run outside any scope and always read the database. The
+// row is kept, not the payload: its expiry is checked and it is decrypted on every read. Unknown ids are not kept.
+const readRecord = cachedRead(
+  'oauth-record',
+  async (context: DomainContext, id: string): Promise<RecordRow | undefined> =>
+    (await selectRecord(context.db).execute({ id }))[0],
+  { shouldKeep: (row) => row != null },
+);
+const readRecordByUid = cachedRead(
+  'oauth-record-by-uid',
+  async (context: DomainContext, kind: string, uidHash: string): Promise<RecordRow | undefined> =>
+    (await selectRecordByUid(context.db).execute({ kind, uidHash }))[0],
+  { shouldKeep: (row) => row != null },
 );
 
 /**
@@ -101,13 +118,11 @@ export class DatabaseOAuthAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const [row] = await selectRecord(this.#context.db).execute({ id: oauthRecordId(this.#kind, id) });
-    return this.#toPayload(row);
+    return this.#toPayload(await readRecord(this.#context, oauthRecordId(this.#kind, id)));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const [row] = await selectRecordByUid(this.#context.db).execute({ kind: this.#kind, uidHash: hashToken(uid) });
-    return this.#toPayload(row);
+    return this.#toPayload(await readRecordByUid(this.#context, this.#kind, hashToken(uid)));
   }
 
   /** Device flow is disabled, so no model carries a user code; nothing is ever found by one. */

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { appPolicies } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 
 const selectPolicy = preparedQuery('select_app_policy', (db) =>
   db
@@ -11,6 +12,13 @@ const selectPolicy = preparedQuery('select_app_policy', (db) =>
     .where(
       and(eq(appPolicies.userId, sql.placeholder('userId')), eq(appPolicies.clientId, sql.placeholder('clientId'))),
     ),
+);
+
+/** The saved policy row (or none), through the request cache: a connected app's every request reads it. */
+const readPolicyRow = cachedRead(
+  'app-policy',
+  async (context: DomainContext, userId: string, clientId: string) =>
+    (await selectPolicy(context.db).execute({ userId, clientId }))[0] ?? null,
 );
 
 /**
@@ -27,14 +35,14 @@ export function redirectOrigins(redirectUris: readonly string[]): string[] {
 
 /**
  * The policy of one connected app for one user: what they saved under Settings → Connected apps, or the default —
- * every model, fallback as the user set it, and the origins of the app's redirect URIs. Read on every request the
- * app makes, so a change applies to its next one.
+ * every model, fallback as the user set it, and the origins of the app's redirect URIs. Read for every request the
+ * app makes (from the request cache while it is unchanged), so a change applies to its next one.
  */
 export async function readAppPolicy(
   context: DomainContext,
   options: { userId: string; clientId: string; redirectUris: readonly string[] },
 ): Promise<CallerPolicy> {
-  const [row] = await selectPolicy(context.db).execute({ userId: options.userId, clientId: options.clientId });
+  const row = await readPolicyRow(context, options.userId, options.clientId);
   if (row == null) {
     return { allowedModels: null, subscriptionOnly: false, allowedOrigins: redirectOrigins(options.redirectUris) };
   }

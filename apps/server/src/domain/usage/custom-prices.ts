@@ -4,21 +4,28 @@ import { usageCustomPrices } from '../../db/schema.ts';
 import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 
-/** A user's own prices for their OpenAI-compatible endpoint's models (docs/api-prices.md §4). */
-export async function listCustomPrices(context: DomainContext, userId: string): Promise<CustomPrice[]> {
-  const rows = await context.db
-    .select()
-    .from(usageCustomPrices)
-    .where(eq(usageCustomPrices.userId, userId))
-    .orderBy(asc(usageCustomPrices.model));
-  return rows.map((row) => ({
-    model: row.model,
-    input: row.inputPerMillion,
-    cachedInput: row.cachedInputPerMillion,
-    output: row.outputPerMillion,
-  }));
-}
+/**
+ * A user's own prices for their OpenAI-compatible endpoint's models (docs/api-prices.md §4). Through the request
+ * cache: the usage ledger prices each batch in a scope of its own (docs/request-cache.md).
+ */
+export const listCustomPrices: (context: DomainContext, userId: string) => Promise<readonly CustomPrice[]> = cachedRead(
+  'custom-prices',
+  async (context: DomainContext, userId: string) => {
+    const rows = await context.db
+      .select()
+      .from(usageCustomPrices)
+      .where(eq(usageCustomPrices.userId, userId))
+      .orderBy(asc(usageCustomPrices.model));
+    return rows.map((row) => ({
+      model: row.model,
+      input: row.inputPerMillion,
+      cachedInput: row.cachedInputPerMillion,
+      output: row.outputPerMillion,
+    }));
+  },
+);
 
 /**
  * Replaces the user's custom prices with the given list, in one transaction, and returns the list as that
@@ -49,6 +56,6 @@ export async function replaceCustomPrices(
         })),
       );
     }
-    return listCustomPrices({ ...context, db: tx }, input.userId);
+    return [...(await listCustomPrices({ ...context, db: tx }, input.userId))];
   });
 }

@@ -4,6 +4,7 @@ import type { usageEvents } from '../../db/schema.ts';
 import { usageEvents as usageEventsTable } from '../../db/schema.ts';
 import { withTransaction } from '../../db/with-transaction.ts';
 import type { DomainContext } from '../domain-context.ts';
+import type { ReadCache } from '../read-cache/read-cache.ts';
 import { priceRequest } from './api-prices.ts';
 import { listCustomPrices } from './custom-prices.ts';
 
@@ -45,6 +46,7 @@ export class UsageLedger {
   readonly #context: DomainContext;
   readonly #settings: UsageLedgerSettings;
   readonly #log: UsageLedgerLog;
+  readonly #readCache: ReadCache | undefined;
   #queue: UsageEventInput[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
@@ -52,9 +54,16 @@ export class UsageLedger {
   /** The last write asked for; the next one starts after it. Never rejects. */
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(options: { context: DomainContext; log: UsageLedgerLog; settings?: Partial<UsageLedgerSettings> }) {
+  constructor(options: {
+    context: DomainContext;
+    log: UsageLedgerLog;
+    settings?: Partial<UsageLedgerSettings>;
+    /** Where the users' custom prices are read through, one cache scope per batch (docs/request-cache.md). */
+    readCache?: ReadCache | undefined;
+  }) {
     this.#context = options.context;
     this.#log = options.log;
+    this.#readCache = options.readCache;
     this.#settings = { ...DEFAULT_USAGE_LEDGER_SETTINGS, ...options.settings };
   }
 
@@ -89,9 +98,20 @@ export class UsageLedger {
     this.#timer = undefined;
     if (this.#immediate != null) clearImmediate(this.#immediate);
     this.#immediate = undefined;
-    const write = this.#writing.then(() => this.#write());
+    const write = this.#writing.then(() => this.#writeInScope());
     this.#writing = write;
     return write;
+  }
+
+  /** A batch is one scope of the request cache: its users' prices are read once, or not at all when unchanged. */
+  async #writeInScope(): Promise<void> {
+    const scope = this.#readCache?.openScope();
+    if (scope == null) return this.#write();
+    try {
+      return await scope.run(() => this.#write());
+    } finally {
+      scope.close();
+    }
   }
 
   async #write(): Promise<void> {
@@ -100,7 +120,7 @@ export class UsageLedger {
     this.#queue = [];
     try {
       // Priced here, off the request path: each user's own prices are read once per batch (docs/api-prices.md).
-      const customPricesOf = new Map<string, CustomPrice[]>();
+      const customPricesOf = new Map<string, readonly CustomPrice[]>();
       const values: (typeof usageEventsTable.$inferInsert)[] = [];
       for (const row of rows) {
         let customPrices = customPricesOf.get(row.userId);

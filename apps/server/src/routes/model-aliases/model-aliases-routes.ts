@@ -16,7 +16,7 @@ export async function modelAliasesRoutes(parent: FastifyInstance, services: Rout
   app.get(
     '/api/model-aliases',
     { schema: { response: { 200: modelAliasListSchema } }, config: { access: 'session' } },
-    async (request) => ({ aliases: await listModelAliases(services.context, requireAuth(request).user.id) }),
+    async (request) => ({ aliases: [...(await listModelAliases(services.context, requireAuth(request).user.id))] }),
   );
 
   app.put(

@@ -60,7 +60,7 @@ export async function settingsRoutes(parent: FastifyInstance, services: RouteSer
   app.get(
     '/api/ai/features',
     { schema: { response: { 200: featureListSchema } }, config: { access: 'session-or-api-key' } },
-    async (request) => ({ features: await listFeatures(context, requireAuth(request).user.id) }),
+    async (request) => ({ features: [...(await listFeatures(context, requireAuth(request).user.id))] }),
   );
 
   // Features are settings: read with a key too (a note app lists what it can offer), changed only in a session.

@@ -72,7 +72,7 @@ export async function usageRoutes(parent: FastifyInstance, services: RouteServic
   app.get(
     '/api/usage/prices',
     { schema: { response: { 200: customPriceListSchema } }, config: { access: 'session' } },
-    async (request) => ({ prices: await listCustomPrices(context, requireAuth(request).user.id) }),
+    async (request) => ({ prices: [...(await listCustomPrices(context, requireAuth(request).user.id))] }),
   );
 
   app.put(

@@ -11,7 +11,7 @@ import { preparedQuery } from '../../../db/prepared-query.ts';
 import { connections } from '../../../db/schema.ts';
 import type { ChatgptTokenManager } from '../../connections/chatgpt-token-manager.ts';
 import type { ConnectionsContext } from '../../connections/connections-context.ts';
-import type { ConnectionRow } from '../../connections/to-connection-dto.ts';
+import { type ConnectionRef, findConnectionRef } from '../../connections/list-connection-refs.ts';
 import { LruMap } from '../../lru-map.ts';
 import type { ProviderBinding, UpstreamLog } from './provider-binding.ts';
 import { toCatalogueEntries } from './to-catalogue-entries.ts';
@@ -31,11 +31,11 @@ export type ChatgptBindingSettings = {
   onRateLimitsStored?: ((userId: string, snapshot: RateLimitSnapshot) => void) | undefined;
 };
 
-export type ChatgptBinding = ProviderBinding<ConnectionRow> & {
+export type ChatgptBinding = ProviderBinding<ConnectionRef> & {
   /** How to reach the Codex backend for this user: their tokens (refreshed on demand), our honest identity. */
   codexSettings(options: {
     userId: string;
-    connection: ConnectionRow;
+    connection: ConnectionRef;
     modelId: string;
     conversationId: string;
     log: UpstreamLog | undefined;
@@ -108,7 +108,7 @@ export function createChatgptBinding(options: {
    * Codex answer reports them and they rarely change between two answers, so an unchanged snapshot is not written
    * again within a minute: that write was the largest single cost of a subscription request (issue 7 profile).
    */
-  const storeRateLimits = async (connection: ConnectionRow, snapshot: RateLimitSnapshot) => {
+  const storeRateLimits = async (connection: ConnectionRef, snapshot: RateLimitSnapshot) => {
     const json = JSON.stringify(snapshot);
     const now = context.now();
     const key = `${connection.userId}\0${connection.id}`;
@@ -160,7 +160,8 @@ export function createChatgptBinding(options: {
     name: 'chatgpt',
     label: 'ChatGPT subscription',
     backendUrl: settings.backendUrl,
-    load: ({ userId }) => tokens.findConnection(userId),
+    // Who it is and whether it works, from the request cache; the tokens are read afresh when a call needs them.
+    load: ({ userId }) => findConnectionRef(context, userId, 'chatgpt'),
     availability: (connection) => ({ state: connection.state }),
     catalogue(userId, connection) {
       // Reconnect required: still list what it had, so explicit requests get the clear reconnect error.

@@ -1,5 +1,6 @@
 import { createGeminiChatModel, createGeminiEmbeddingModel, type GeminiAuth, listGeminiModels } from '@pag/providers';
 import type { ConnectionsContext } from '../../connections/connections-context.ts';
+import { findConnectionRef } from '../../connections/list-connection-refs.ts';
 import { readApiKey } from '../../credentials/list-api-credentials.ts';
 import type { ApiCredentialRow } from '../../credentials/to-api-credential-dto.ts';
 import type { GoogleTokenManager } from '../../google/google-token-manager.ts';
@@ -41,7 +42,7 @@ export function createGeminiBinding(options: {
     load: async (records) => {
       const row = (await records.apiCredentials()).find((candidate) => candidate.provider === 'gemini');
       if (row != null) return { kind: 'api-key', row };
-      const google = await googleTokens.findConnection(records.userId);
+      const google = await findConnectionRef(context, records.userId, 'google');
       return google == null ? null : { kind: 'oauth', google: { id: google.id, state: google.state } };
     },
     availability: (upstream) => ({ kind: upstream.kind }),

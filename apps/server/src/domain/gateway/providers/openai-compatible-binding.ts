@@ -50,7 +50,7 @@ export function createOpenAiCompatibleBinding(options: {
   /**
    * A saved key in clear, kept like the chat models below (which hold it too): decrypting costs tens of
    * microseconds, a tenth of a relayed request's own time. Keyed by the ciphertext, so a replaced key is decrypted
-   * afresh and a removed one is never read again (the row is read on every request).
+   * afresh and a removed one is never read again (every request gets the current row, from the request cache).
    */
   const apiKey = (userId: string, row: ApiCredentialRow): string => {
     const key = `${userId}\0${row.id}\0${row.keyCiphertext}`;
@@ -63,9 +63,10 @@ export function createOpenAiCompatibleBinding(options: {
 
   /**
    * The chat model for a saved key, reused across requests: building one decrypts the key and compiles the AI
-   * SDK's response schemas, which cost more than the rest of a request's own work. The row is still read on every
-   * request, and the cache key holds its ciphertext and base URL, so a key replaced or removed anywhere (settings,
-   * CLI, another process) is never answered by the old model. Models keep no per-call state.
+   * SDK's response schemas, which cost more than the rest of a request's own work. Every request still gets the
+   * current row (the request cache drops it when it changes), and the cache key holds its ciphertext and base URL,
+   * so a key replaced or removed anywhere (settings, CLI, another process) is never answered by the old model.
+   * Models keep no per-call state.
    */
   const chatModel = (userId: string, row: ApiCredentialRow, modelId: string): LanguageModelV3 => {
     const key = `${userId}\0${row.id}\0${row.keyCiphertext}\0${row.baseUrl ?? ''}\0${modelId}`;

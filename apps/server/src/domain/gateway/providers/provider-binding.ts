@@ -30,7 +30,10 @@ export type CatalogueSource = {
  */
 export type ProviderBinding<U = unknown> = {
   readonly name: ProviderName;
-  /** What the user has set up for this provider, read fresh for every request; null when nothing is. */
+  /**
+   * What the user has set up for this provider, current for every request (read through the request cache, which
+   * drops it when it changes: docs/request-cache.md); null when nothing is. Never a token that refreshes on its own.
+   */
   load(records: UserRecords): Promise<U | null>;
   /** What the router needs to know of it (see `ProviderAvailability`). */
   availability(upstream: U): NonNullable<ProviderAvailability[ProviderName]>;

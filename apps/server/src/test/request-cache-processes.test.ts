@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseApiKeyId } from '../domain/accounts/api-key-format.ts';
+import { countDatabaseStatements, type StatementCounter } from './count-database-statements.ts';
+import { gatewayProcessEnvironment } from './database-environment.ts';
+import { runGatewayCli } from './run-process.ts';
+import { type AiTestGateway, FAKE_OPENAI_KEYS, startAiTestGateway } from './start-ai-test-gateway.ts';
+
+// Issue 22's acceptance: "A revoked key is refused on its next request from the same and from another process,
+// whatever is cached." The other process here is the real CLI, a process of its own on the gateway's database (the
+// SQLite file, or in the PostgreSQL run the same PostgreSQL database); the gateway holds the key in its warm cache.
+
+let gateway: AiTestGateway;
+let counter: StatementCounter;
+
+beforeAll(async () => {
+  gateway = await startAiTestGateway();
+  counter = countDatabaseStatements(gateway.test.config.database);
+});
+afterAll(async () => {
+  counter?.stop();
+  await gateway?.close();
+});
+
+function cli(args: string[]) {
+  return runGatewayCli({
+    args,
+    env: { GATEWAY_DATA_DIR: gateway.test.dataDir, ...gatewayProcessEnvironment(gateway.test) },
+    cwd: gateway.test.dataDir,
+  });
+}
+
+describe('issue 22: invalidation across processes', () => {
+  it('issue 22: a key revoked by another process (the CLI) is refused on the next request of a warm gateway', async () => {
+    const user = await gateway.addUser({ email: 'other-process@home.test', openaiKey: FAKE_OPENAI_KEYS[0] });
+    const chat = () =>
+      gateway.test.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${user.apiKey}` },
+        payload: { model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] },
+      });
+    expect((await chat()).statusCode).toBe(200);
+    // Warm: the key, its user and the route come from memory; the database is asked for the cache version only.
+    await counter.settle();
+    counter.reset();
+    expect((await chat()).statusCode).toBe(200);
+    expect(counter.statements.filter((statement) => /^\s*select/i.test(statement))).toEqual([
+      expect.stringMatching(/from "cache_version"/),
+    ]);
+
+    const revoked = await cli(['key', 'revoke', '--user', user.email, '--id', parseApiKeyId(user.apiKey) ?? '']);
+    expect(revoked, revoked.stderr).toMatchObject({ code: 0 });
+
+    const after = await chat();
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('invalid_api_key');
+  }, 60_000);
+});
