@@ -35,6 +35,9 @@ const LOADED_ON_FIRST_USE: Record<string, RegExp> = {
   'the OAuth server (oidc-provider, Koa)': /\/oidc-provider\/|\/koa\//,
   'the PostgreSQL driver and dialect, on SQLite': /\/node_modules\/pg\/|drizzle-orm\/(pg-core|node-postgres)\//,
   "all of JOSE (only its JWT decoder is used when a token's claims are read)": /\/jose\/dist\/webapi\/index\.js/,
+  'the OpenAPI generator (@fastify/swagger and its YAML library)': /\/@fastify\/swagger\/|\/yaml\//,
+  "the AI SDK's provider packages (Anthropic, Google, OpenAI-compatible)":
+    /@ai-sdk\/(anthropic|google|openai-compatible|provider-utils)\//,
 };
 
 describe('issue 22: the server starts without what only some requests need', () => {
