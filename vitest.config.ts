@@ -29,6 +29,7 @@ export const POSTGRES_RUN_SKIPS = [
   // SQLite to SQLite by design; SQLite to PostgreSQL and back is db-copy.postgres.test.ts.
   '**/src/test/db-copy.test.ts',
   '**/src/test/server-process.test.ts',
+  '**/src/test/server-startup.test.ts',
   '**/src/test/json-routes.fuzz.test.ts',
   '**/src/test/slow-reader-backpressure.test.ts',
   '**/src/test/upstream-faults.test.ts',

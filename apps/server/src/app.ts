@@ -24,7 +24,6 @@ import { McpSessionRegistry } from './domain/mcp/mcp-session-registry.ts';
 import { GatewayMetrics, type RefreshOutcome } from './domain/metrics/gateway-metrics.ts';
 import { readQuotaUsage } from './domain/metrics/read-quota-usage.ts';
 import { ResumableStreamStore } from './domain/note-app/resumable-stream-store.ts';
-import { createOAuthProvider } from './domain/oauth-server/create-oauth-provider.ts';
 import { logOAuthOutcomes } from './domain/oauth-server/log-oauth-outcomes.ts';
 import { loadOrCreateOAuthKeys } from './domain/oauth-server/oauth-keys.ts';
 import { resolveAppToken } from './domain/oauth-server/resolve-app-token.ts';
@@ -33,6 +32,7 @@ import { OutboundPolicy, type ResolveHost } from './domain/outbound/outbound-pol
 import { QuotaReader } from './domain/quota/quota-reader.ts';
 import { ReadCache } from './domain/read-cache/read-cache.ts';
 import { UsageLedger, type UsageLedgerSettings } from './domain/usage/usage-ledger.ts';
+import { loadOnce } from './load-once.ts';
 import { accessControlPlugin } from './plugins/access-control.ts';
 import { corsPlugin } from './plugins/cors.ts';
 import { databaseRateLimitStore } from './plugins/database-rate-limit-store.ts';
@@ -250,15 +250,21 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     quotaLevels: (userId) => quota.levelsForRouting(userId),
   });
   const oauthStore = { db, now, vault: dependencies.vault };
-  const oauthProvider = createOAuthProvider(oauthStore, {
-    issuer: config.oauthIssuer,
-    resource: config.mcpResourceUrl,
-    aiResource: config.aiResourceUrl,
-    accessTokenTtlSeconds: config.oauthAccessTokenTtlSeconds,
-    refreshTokenTtlSeconds: config.oauthRefreshTokenTtlSeconds,
-    keys: await loadOrCreateOAuthKeys(oauthStore),
+  // oidc-provider (with its Koa app) is imported and built, and its signing keys read or made, by the first request
+  // that needs it (an OAuth endpoint, /mcp, the consent page, a connected app's token), not at start (issue 22).
+  const loadOAuthProvider = loadOnce(async () => {
+    const { createOAuthProvider } = await import('./domain/oauth-server/create-oauth-provider.ts');
+    const provider = createOAuthProvider(oauthStore, {
+      issuer: config.oauthIssuer,
+      resource: config.mcpResourceUrl,
+      aiResource: config.aiResourceUrl,
+      accessTokenTtlSeconds: config.oauthAccessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.oauthRefreshTokenTtlSeconds,
+      keys: await loadOrCreateOAuthKeys(oauthStore),
+    });
+    logOAuthOutcomes(provider, app.log);
+    return provider;
   });
-  logOAuthOutcomes(oauthProvider, app.log);
   const mcpSessions = new McpSessionRegistry({ idleMs: MCP_SESSION_IDLE_MS, maxPerUser: MCP_SESSIONS_PER_USER, now });
   const sweepMcpSessions = setInterval(() => mcpSessions.sweep(), 60_000);
   sweepMcpSessions.unref();
@@ -304,7 +310,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     setupToken: dependencies.setupToken ?? new SetupToken(),
     loginThrottle: new LoginThrottle({ db, now, ...LOGIN_THROTTLE_LIMIT }),
     oauth: {
-      provider: oauthProvider,
+      loadProvider: loadOAuthProvider,
       issuer: config.oauthIssuer,
       resource: config.mcpResourceUrl,
       aiResource: config.aiResourceUrl,
@@ -333,7 +339,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       sessionPolicy: services.sessionPolicy,
       cookie: services.cookie,
       publicOrigin: config.publicUrl.origin,
-      resolveAppToken: (token) => resolveAppToken(oauthProvider, oauthStore, { token, resource: config.aiResourceUrl }),
+      resolveAppToken: async (token) =>
+        resolveAppToken(await loadOAuthProvider(), oauthStore, { token, resource: config.aiResourceUrl }),
       corsOrigins: config.corsOrigins,
     });
     // After access control: a request's ledger row needs its caller.

@@ -5,10 +5,10 @@ import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import pg from 'pg';
+import type { QueryResult } from 'pg';
+import { loadOnce } from '../load-once.ts';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import * as schema from './schema.ts';
 
@@ -66,11 +66,23 @@ export function openDatabase(file: string): GatewayDatabase {
   }) as unknown as GatewayDatabase;
 }
 
-// node-postgres returns int8 and numeric as strings (they may not fit a double). Every bigint the gateway stores is
-// a millisecond time, a count or a 0/1 flag, and its sums fit a double exactly, so they are read as numbers — the
-// values the column mappers of schema.ts expect, the same SQLite gives. Process-wide, as the library allows.
-pg.types.setTypeParser(pg.types.builtins.INT8, Number);
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+/**
+ * node-postgres and drizzle's PostgreSQL dialect, imported on the first PostgreSQL connection: a gateway on SQLite
+ * (the default) never loads their hundred-odd modules (issue 22: start-up time and idle memory).
+ */
+const loadPostgresModules = loadOnce(async () => {
+  const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
+  // node-postgres returns int8 and numeric as strings (they may not fit a double). Every bigint the gateway stores
+  // is a millisecond time, a count or a 0/1 flag, and its sums fit a double exactly, so they are read as numbers —
+  // the values the column mappers of schema.ts expect, the same SQLite gives. Process-wide, as the library allows.
+  pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+  return { pg, drizzlePostgres: drizzle, migratePostgres: migrate };
+});
 
 export type PostgresOptions = {
   poolSize?: number;
@@ -83,6 +95,7 @@ export type PostgresOptions = {
  * for each other instead of racing) and returns the same database type SQLite gives.
  */
 export async function openPostgresDatabase(url: string, options: PostgresOptions = {}): Promise<GatewayDatabase> {
+  const { pg, drizzlePostgres, migratePostgres } = await loadPostgresModules();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -119,7 +132,7 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
  * code written once runs on both. `run` answers `{ changes }` like better-sqlite3.
  */
 export function withRawMethods<T extends object>(db: NodePgDatabase<never> | T, extra: object = {}): GatewayDatabase {
-  const target = db as unknown as { execute(query: SQL): Promise<pg.QueryResult> };
+  const target = db as unknown as { execute(query: SQL): Promise<QueryResult> };
   return Object.assign(db, extra, {
     all: async (query: SQL) => (await target.execute(query)).rows,
     get: async (query: SQL) => (await target.execute(query)).rows[0],

@@ -23,7 +23,9 @@ describe('openApiDocumentPlugin', () => {
       typed.get('/api/admin/users', { config: { access: 'admin' } }, async () => ({}));
     });
     await app.ready();
-    const document = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const document = (await app.openApiDocument()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     expect(Object.keys(document.paths)).toEqual(['/api/ai/new-thing']);
     expect(JSON.stringify(document.paths['/api/ai/new-thing']?.post?.requestBody)).toContain('"words"');
     await app.close();
@@ -51,7 +53,7 @@ describe('openApiDocumentPlugin', () => {
     });
     await app.ready();
     type Operation = { tags: string[]; responses: Record<string, { description: string; content?: unknown }> };
-    const document = app.swagger() as { paths: Record<string, { post: Operation }> };
+    const document = (await app.openApiDocument()) as { paths: Record<string, { post: Operation }> };
     const messages = document.paths['/v1/messages']?.post;
     const chat = document.paths['/v1/chat/completions']?.post;
     expect(messages?.tags).toEqual(['anthropic-compatible']);

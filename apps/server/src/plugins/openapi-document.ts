@@ -1,15 +1,22 @@
-import swagger from '@fastify/swagger';
 import { errorEnvelopeSchema, type GatewayErrorCode } from '@pag/contracts';
-import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../domain/gateway-error.ts';
 import { GATEWAY_VERSION } from '../domain/gateway-identity.ts';
+import { loadOnce } from '../load-once.ts';
 import type { AccessMode } from './access-control.ts';
 import { anthropicErrorBodySchema, toAnthropicError } from './anthropic-error-envelope.ts';
 import { isRetryRefused, STATUS_BY_CODE } from './error-handler.ts';
 import { openAiErrorBodySchema, toOpenAiError } from './openai-error-envelope.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenAPI document of the public API, built by the first call and the same object after. */
+    openApiDocument(): Promise<Record<string, unknown>>;
+  }
+}
 
 /** Where the document is served (routes/openapi-routes.ts); it documents itself too. */
 export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
@@ -250,34 +257,75 @@ export type OpenApiDocumentOptions = {
 
 /**
  * Collects every route as it is registered (so routes added later appear by themselves) for the OpenAPI 3.1
- * document of the public API; `app.swagger()` builds it on first use and keeps it (docs/note-app-api.md).
+ * document of the public API; `app.openApiDocument()` builds it on first use and keeps it (docs/note-app-api.md).
  * Registered before the routes.
  */
 export const openApiDocumentPlugin = fp(
   async (app: FastifyInstance, options: OpenApiDocumentOptions) => {
-    await app.register(swagger, {
-      openapi: {
-        openapi: '3.1.0',
-        info: {
-          title: 'Personal AI gateway: public HTTP API',
-          version: GATEWAY_VERSION,
-          description:
-            "The note-app API (`/api/ai/*`), the OpenAI-compatible API (`/v1/*`), Anthropic's Messages API " +
-            '(`/v1/messages`) and health. Generated from the ' +
-            "routes' schemas. Streams, authentication choices and CORS are explained in docs/note-app-api.md.",
-        },
-        servers: [{ url: options.serverUrl }],
-        tags: [
-          { name: 'note-app', description: 'The note-app API: JSON answers and Server-Sent Events streams.' },
-          { name: 'openai-compatible', description: "OpenAI's shapes, for tools and SDKs that speak them." },
-          { name: 'anthropic-compatible', description: "Anthropic's Messages API, for Claude Code and its SDKs." },
-          { name: 'gateway', description: 'Health and this document.' },
-        ],
-        components: { securitySchemes: SECURITY_SCHEMES },
-      },
-      transform: transformRoute,
-      transformObject: transformDocument,
+    // The route table as @fastify/swagger's own hook would collect it: HEAD routes (Fastify's twins of GET ones)
+    // stay out, as they do there.
+    const routes: RouteOptions[] = [];
+    app.addHook('onRoute', (route) => {
+      if (route.method !== 'HEAD') routes.push(route);
     });
+    app.decorate(
+      'openApiDocument',
+      loadOnce(() => buildDocument(routes, options)),
+    );
   },
   { name: 'pag-openapi-document', fastify: '5.x' },
 );
+
+const answerNothing = async () => null;
+
+/**
+ * Builds the document with @fastify/swagger in a scratch Fastify instance that holds the collected routes: the
+ * plugin (with the YAML library it loads, some 180 modules) is imported by the first request for the document
+ * instead of at start (issue 22), and the gateway itself never holds it. The scratch instance only reads the
+ * routes' schemas: its compilers are placeholders, its handlers answer nothing, and it is closed once done.
+ */
+async function buildDocument(
+  routes: RouteOptions[],
+  options: OpenApiDocumentOptions,
+): Promise<Record<string, unknown>> {
+  const { default: swagger } = await import('@fastify/swagger');
+  const scratch = Fastify({ exposeHeadRoutes: false });
+  scratch.setValidatorCompiler(() => () => true);
+  scratch.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await scratch.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Personal AI gateway: public HTTP API',
+        version: GATEWAY_VERSION,
+        description:
+          "The note-app API (`/api/ai/*`), the OpenAI-compatible API (`/v1/*`), Anthropic's Messages API " +
+          '(`/v1/messages`) and health. Generated from the ' +
+          "routes' schemas. Streams, authentication choices and CORS are explained in docs/note-app-api.md.",
+      },
+      servers: [{ url: options.serverUrl }],
+      tags: [
+        { name: 'note-app', description: 'The note-app API: JSON answers and Server-Sent Events streams.' },
+        { name: 'openai-compatible', description: "OpenAI's shapes, for tools and SDKs that speak them." },
+        { name: 'anthropic-compatible', description: "Anthropic's Messages API, for Claude Code and its SDKs." },
+        { name: 'gateway', description: 'Health and this document.' },
+      ],
+      components: { securitySchemes: SECURITY_SCHEMES },
+    },
+    transform: transformRoute,
+    transformObject: transformDocument,
+  });
+  for (const route of routes) {
+    scratch.route({
+      method: route.method,
+      url: route.url,
+      ...(route.schema == null ? {} : { schema: route.schema }),
+      ...(route.config == null ? {} : { config: route.config }),
+      handler: answerNothing,
+    });
+  }
+  await scratch.ready();
+  const document = scratch.swagger() as Record<string, unknown>;
+  await scratch.close();
+  return document;
+}

@@ -43,7 +43,11 @@ export type RouteServices = {
   usage: UsageLedger;
   /** The MCP authorization server (oidc-provider) and the identifiers it issues tokens under. */
   oauth: {
-    provider: Provider;
+    /**
+     * The provider, built by the first call that needs it (then shared): oidc-provider and its Koa app weigh some
+     * 40 MiB and a third of a second, and only OAuth, MCP and connected-app requests use them (issue 22).
+     */
+    loadProvider: () => Promise<Provider>;
     issuer: string;
     /** The canonical `/mcp` URL: the audience of MCP tokens (scope `mcp:tools`). */
     resource: string;

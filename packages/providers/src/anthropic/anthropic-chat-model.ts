@@ -1,8 +1,13 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { FetchFunction } from '../common/fetch-function.ts';
+import { lazyLanguageModel, once } from '../common/lazy-model.ts';
 import { wrapLanguageModel } from '../common/wrap-language-model.ts';
 import { toAnthropicProviderError } from './anthropic-error.ts';
+
+/** The AI SDK's Anthropic provider, imported by the first call to a Claude model (common/lazy-model.ts). */
+const importSdk = once(() => import('@ai-sdk/anthropic'));
+/** The SDK's own name for its Messages API models, given to it so the two cannot differ. */
+const PROVIDER = 'anthropic.messages';
 
 export type AnthropicSettings = {
   /** Including the API version: `https://api.anthropic.com/v1`. */
@@ -22,14 +27,23 @@ export type AnthropicSettings = {
 export function createAnthropicChatModel(settings: AnthropicSettings): LanguageModelV3 {
   const baseUrl = settings.baseUrl.replace(/\/+$/, '');
   const url = `${baseUrl}/messages`;
-  const provider = createAnthropic({
-    baseURL: baseUrl,
-    apiKey: settings.apiKey,
-    ...(settings.fetch == null ? {} : { fetch: settings.fetch }),
+  const model = lazyLanguageModel({
+    provider: PROVIDER,
+    modelId: settings.modelId,
+    load: async () => {
+      const { createAnthropic } = await importSdk();
+      const provider = createAnthropic({
+        name: PROVIDER,
+        baseURL: baseUrl,
+        apiKey: settings.apiKey,
+        ...(settings.fetch == null ? {} : { fetch: settings.fetch }),
+      });
+      return provider.languageModel(settings.modelId);
+    },
   });
   return wrapLanguageModel({
     truncatedStreamUrl: url,
-    model: provider.languageModel(settings.modelId),
+    model,
     toProviderError: (error) => toAnthropicProviderError(error, { url }),
   });
 }

@@ -5,7 +5,6 @@ import type {
   SharedV3ProviderOptions,
   SharedV3Warning,
 } from '@ai-sdk/provider';
-import { convertUint8ArrayToBase64 } from '@ai-sdk/provider-utils';
 import { CODEX_PROVIDER_KEY } from './codex-options.ts';
 
 type InputContent =
@@ -181,7 +180,9 @@ function convertFilePart(part: LanguageModelV3FilePart): InputContent | undefine
 
 function toUrlOrDataUrl(data: LanguageModelV3FilePart['data'], mediaType: string): string {
   if (data instanceof URL) return data.href;
-  const base64 = typeof data === 'string' ? data : convertUint8ArrayToBase64(data);
+  // Node's own encoder, not @ai-sdk/provider-utils' (a 100 KB module the subscription path would load for it).
+  const base64 =
+    typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
   return `data:${mediaType};base64,${base64}`;
 }
 

@@ -1,6 +1,6 @@
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import type { FetchFunction } from '../common/fetch-function.ts';
+import { lazyEmbeddingModel, lazyLanguageModel, once } from '../common/lazy-model.ts';
 import { wrapEmbeddingModel, wrapLanguageModel } from '../common/wrap-language-model.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import { createGeminiFetch, type GeminiAuth, OAUTH_PLACEHOLDER_API_KEY } from './gemini-auth.ts';
@@ -14,8 +14,15 @@ export type GeminiSettings = {
   auth: GeminiAuth;
 };
 
-function createProvider(settings: GeminiSettings) {
+/** The AI SDK's Google provider, imported by the first call to a Gemini model (common/lazy-model.ts). */
+const importSdk = once(() => import('@ai-sdk/google'));
+/** The SDK's own name for its Gemini models, given to it so the two cannot differ. */
+const PROVIDER = 'google.generative-ai';
+
+async function createProvider(settings: GeminiSettings) {
+  const { createGoogleGenerativeAI } = await importSdk();
   return createGoogleGenerativeAI({
+    name: PROVIDER,
     baseURL: settings.baseUrl.replace(/\/+$/, ''),
     apiKey: 'apiKey' in settings.auth ? settings.auth.apiKey : OAUTH_PLACEHOLDER_API_KEY,
     fetch: createGeminiFetch({ auth: settings.auth, fetch: settings.fetch }),
@@ -31,7 +38,11 @@ export function createGeminiChatModel(settings: GeminiSettings): LanguageModelV3
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/models/${settings.modelId}:streamGenerateContent`;
   return wrapLanguageModel({
     truncatedStreamUrl: url,
-    model: createProvider(settings).languageModel(settings.modelId),
+    model: lazyLanguageModel({
+      provider: PROVIDER,
+      modelId: settings.modelId,
+      load: async () => (await createProvider(settings)).languageModel(settings.modelId),
+    }),
     toProviderError: (error) => toGeminiProviderError(error, { url }),
     mapUsage: (usage) => convertGeminiUsage(usage.raw),
   });
@@ -40,7 +51,11 @@ export function createGeminiChatModel(settings: GeminiSettings): LanguageModelV3
 export function createGeminiEmbeddingModel(settings: GeminiSettings): EmbeddingModelV3 {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/models/${settings.modelId}:batchEmbedContents`;
   return wrapEmbeddingModel({
-    model: createProvider(settings).embeddingModel(settings.modelId),
+    model: lazyEmbeddingModel({
+      provider: PROVIDER,
+      modelId: settings.modelId,
+      load: async () => (await createProvider(settings)).embeddingModel(settings.modelId),
+    }),
     toProviderError: (error) => toGeminiProviderError(error, { url }),
   });
 }

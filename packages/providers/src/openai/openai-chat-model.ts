@@ -1,6 +1,6 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import type { FetchFunction } from '../common/fetch-function.ts';
+import { lazyEmbeddingModel, lazyLanguageModel, once } from '../common/lazy-model.ts';
 import { wrapEmbeddingModel, wrapLanguageModel } from '../common/wrap-language-model.ts';
 import { convertOpenAiUsage } from './convert-openai-usage.ts';
 import { toOpenAiProviderError } from './openai-error.ts';
@@ -16,7 +16,11 @@ export type OpenAiCompatibleSettings = {
   headers?: Record<string, string>;
 };
 
-function createProvider(settings: OpenAiCompatibleSettings) {
+/** The AI SDK's OpenAI-compatible provider, imported by the first call to such a model (common/lazy-model.ts). */
+const importSdk = once(() => import('@ai-sdk/openai-compatible'));
+
+async function createProvider(settings: OpenAiCompatibleSettings) {
+  const { createOpenAICompatible } = await importSdk();
   return createOpenAICompatible({
     name: settings.providerName,
     baseURL: settings.baseUrl.replace(/\/+$/, ''),
@@ -37,7 +41,12 @@ export function createOpenAiCompatibleChatModel(settings: OpenAiCompatibleSettin
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   return wrapLanguageModel({
     truncatedStreamUrl: url,
-    model: createProvider(settings).chatModel(settings.modelId),
+    model: lazyLanguageModel({
+      // The SDK names its models `{name}.chat`.
+      provider: `${settings.providerName}.chat`,
+      modelId: settings.modelId,
+      load: async () => (await createProvider(settings)).chatModel(settings.modelId),
+    }),
     toProviderError: (error) => toOpenAiProviderError(error, { url }),
   });
 }
@@ -46,7 +55,12 @@ export function createOpenAiCompatibleChatModel(settings: OpenAiCompatibleSettin
 export function createOpenAiCompatibleEmbeddingModel(settings: OpenAiCompatibleSettings): EmbeddingModelV3 {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/embeddings`;
   return wrapEmbeddingModel({
-    model: createProvider(settings).embeddingModel(settings.modelId),
+    model: lazyEmbeddingModel({
+      // The SDK names its models `{name}.embedding`.
+      provider: `${settings.providerName}.embedding`,
+      modelId: settings.modelId,
+      load: async () => (await createProvider(settings)).embeddingModel(settings.modelId),
+    }),
     toProviderError: (error) => toOpenAiProviderError(error, { url }),
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './hash-password.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './hash-password.ts';
 
 describe('hashPassword', () => {
   it('should produce a salted scrypt hash that verifies only the right password', async () => {
@@ -23,4 +23,14 @@ describe('hashPassword', () => {
       expect(await verifyPassword('anything at all', stored)).toBe(false);
     },
   );
+
+  it('issue 22: an unknown email is checked against a hash shaped like a real one (a full scrypt run)', async () => {
+    const real = await hashPassword('a long enough password');
+    // Same parameters, same part lengths: verifyPassword derives a key with the same cost instead of refusing early.
+    expect(DUMMY_PASSWORD_HASH.split('$').map((part, index) => (index < 4 ? part : part.length))).toEqual(
+      real.split('$').map((part, index) => (index < 4 ? part : part.length)),
+    );
+    expect(await verifyPassword('a long enough password', DUMMY_PASSWORD_HASH)).toBe(false);
+    expect(await verifyPassword('', DUMMY_PASSWORD_HASH)).toBe(false);
+  });
 });

@@ -1,7 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { CODEX_FALLBACK_PORT } from '@pag/oauth-client';
 import { GatewayError } from '../gateway-error.ts';
+
+// Not `import { createServer } from 'node:http'`: an ES import of node:http builds its namespace from every export,
+// and reading the WebSocket one loads Node's bundled undici (fetch, WebSocket: some 60 ms and a few MiB at start,
+// issue 22) that nothing else in the server needs. The module object itself, as `require` would give it.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export type CallbackOutcome = { ok: true } | { ok: false; message: string };
 

@@ -1,16 +1,10 @@
 import { errors } from 'oidc-provider';
+import { isLoopbackHost } from './is-loopback-host.ts';
 
 /** RFC 7591 §3.2.2 `invalid_redirect_uri`, with a description naming the URI and the rule (oidc-provider's own
  *  InvalidRedirectUri carries a fixed text about authorization-time matching, which would mislead here). */
 function refuse(description: string): never {
   throw new errors.CustomOIDCProviderError('invalid_redirect_uri', description);
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-/** A loopback host name as URL.hostname spells it (IPv6 in brackets). */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname);
 }
 
 /**

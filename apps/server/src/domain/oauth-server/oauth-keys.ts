@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { JWKS } from 'oidc-provider';
 import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 
@@ -19,7 +20,9 @@ export async function loadOrCreateOAuthKeys(context: OAuthStoreContext): Promise
   const store = new DatabaseOAuthAdapter(KEYS_KIND, context);
   const stored = (await store.find(KEYS_ID)) as OAuthKeys | undefined;
   if (stored?.cookieKeys != null && stored.jwks != null) return { cookieKeys: stored.cookieKeys, jwks: stored.jwks };
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // Off the event loop (libuv's thread pool): an RSA key takes 50 to 500 ms to find, and the first OAuth request,
+  // which builds the provider, waits for it while other requests go on (issue 22).
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
   const keys: OAuthKeys = {
     cookieKeys: [randomBytes(32).toString('base64url')],

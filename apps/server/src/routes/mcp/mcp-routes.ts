@@ -1,13 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createGatewayMcpServer } from '../../domain/mcp/create-gateway-mcp-server.ts';
 import { McpAuthError, verifyMcpAccessToken } from '../../domain/mcp/verify-mcp-access-token.ts';
 import { MCP_SCOPE } from '../../domain/oauth-server/oauth-scopes.ts';
+import { loadOnce } from '../../load-once.ts';
 import { classifyError } from '../../plugins/error-handler.ts';
 import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';
+
+/**
+ * The MCP SDK (its server, transport and protocol schemas: some 30 MiB and a quarter of a second) and the gateway's
+ * tools are imported by the first authorized `/mcp` request, not at start: most gateways never serve MCP (issue 22).
+ */
+const loadMcp = loadOnce(async () => {
+  const [{ StreamableHTTPServerTransport }, { isInitializeRequest }, { createGatewayMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+    import('../../domain/mcp/create-gateway-mcp-server.ts'),
+  ]);
+  return { StreamableHTTPServerTransport, isInitializeRequest, createGatewayMcpServer };
+});
+type Mcp = Awaited<ReturnType<typeof loadMcp>>;
 
 /** Prompts can be long; the same bound as the note-app API. */
 const MCP_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -72,7 +85,7 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
     }
     let caller: Awaited<ReturnType<typeof verifyMcpAccessToken>>;
     try {
-      caller = await verifyMcpAccessToken(oauth.provider, {
+      caller = await verifyMcpAccessToken(await oauth.loadProvider(), {
         authorization: request.headers.authorization,
         resource: oauth.resource,
       });
@@ -81,7 +94,8 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       throw error;
     }
 
-    if (services.mcpSessionMode === 'stateless') return handleStateless(request, reply, caller);
+    const mcp = await loadMcp();
+    if (services.mcpSessionMode === 'stateless') return handleStateless(request, reply, caller, mcp);
 
     const sessionHeader = request.headers['mcp-session-id'];
     const sessionId = typeof sessionHeader === 'string' ? sessionHeader : null;
@@ -91,10 +105,10 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
       // Another user's session id is answered exactly like an unknown one: nothing to learn from probing.
       if (session == null) return jsonRpcError(reply, 404, -32001, 'Session not found: initialize a new session.');
       transport = session.transport;
-    } else if (request.method === 'POST' && isInitializeRequest(request.body)) {
+    } else if (request.method === 'POST' && mcp.isInitializeRequest(request.body)) {
       const userId = caller.userId;
-      const server = createGatewayMcpServer(toolDependencies, { userId, clientId: caller.clientId || null });
-      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      const server = mcp.createGatewayMcpServer(toolDependencies, { userId, clientId: caller.clientId || null });
+      const created: StreamableHTTPServerTransport = new mcp.StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => mcpSessions.add(id, { transport: created, server, userId }),
       });
@@ -123,16 +137,17 @@ export async function mcpRoutes(app: FastifyInstance, services: RouteServices) {
     request: FastifyRequest,
     reply: FastifyReply,
     caller: Awaited<ReturnType<typeof verifyMcpAccessToken>>,
+    mcp: Mcp,
   ) => {
     if (request.method !== 'POST') {
       reply.header('allow', 'POST');
       return jsonRpcError(reply, 405, -32000, 'This gateway keeps no MCP sessions: send every request as a POST.');
     }
-    const server = createGatewayMcpServer(toolDependencies, {
+    const server = mcp.createGatewayMcpServer(toolDependencies, {
       userId: caller.userId,
       clientId: caller.clientId || null,
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const transport = new mcp.StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     reply.raw.on('close', () => {
       void transport.close();
       void server.close();

@@ -44,7 +44,7 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
     async (request, reply) => {
       reply.header('cache-control', NO_STORE);
       return describeAuthorizationRequest(
-        oauth.provider,
+        await oauth.loadProvider(),
         { req: request.raw, res: reply.raw },
         {
           uid: request.params.uid,
@@ -70,7 +70,7 @@ export async function consentRoutes(parent: FastifyInstance, services: RouteServ
       reply.header('cache-control', NO_STORE);
       const userId = requireAuth(request).user.id;
       const decision = await decideAuthorizationRequest(
-        oauth.provider,
+        await oauth.loadProvider(),
         { req: request.raw, res: reply.raw },
         {
           uid: request.params.uid,

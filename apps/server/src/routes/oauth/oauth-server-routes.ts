@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { countRegisteredClients, deleteUnusedClients } from '../../domain/oauth-server/collect-unused-clients.ts';
 import { MCP_SCOPE } from '../../domain/oauth-server/oauth-scopes.ts';
+import { loadOnce } from '../../load-once.ts';
 import { handOverResponse } from '../../plugins/hand-over-response.ts';
 import type { RouteServices } from '../route-services.ts';
 
@@ -25,7 +26,8 @@ const RATE_LIMITS = {
  */
 export async function oauthServerRoutes(app: FastifyInstance, services: RouteServices) {
   const { oauth } = services;
-  const callback = oauth.provider.callback();
+  // The provider's request handler, made on the first OAuth request (the provider itself is built then).
+  const loadCallback = loadOnce(async () => (await oauth.loadProvider()).callback());
   const publicUrl = new URL(oauth.issuer);
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -45,6 +47,7 @@ export async function oauthServerRoutes(app: FastifyInstance, services: RouteSer
       const refusal = await makeRoomForRegistration(services);
       if (refusal != null) return reply.code(503).header('cache-control', 'no-store').send(refusal);
     }
+    const callback = await loadCallback();
     const response = handOverResponse(reply);
     const raw = request.raw as IncomingMessage & { originalUrl?: string };
     raw.originalUrl = raw.url;

@@ -9,7 +9,7 @@ export async function openApiRoutes(app: FastifyInstance) {
   // Built once, on the first request (the route table is complete by then), and served as the same bytes after.
   let documentJson: string | undefined;
   app.get(OPENAPI_DOCUMENT_PATH, { config: { access: 'public' } }, async (_request, reply) => {
-    documentJson ??= JSON.stringify(app.swagger());
+    documentJson ??= JSON.stringify(await app.openApiDocument());
     return reply.type('application/json; charset=utf-8').send(documentJson);
   });
 }
