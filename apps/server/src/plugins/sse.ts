@@ -107,7 +107,8 @@ class ResponseEventStream implements EventStream {
     this.#response = response;
     this.#heartbeat = heartbeatMs === null ? undefined : setInterval(writeHeartbeat, heartbeatMs, this);
     this.#heartbeat?.unref();
-    response.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` would add a wrapper per stream.
+    response.on('close', () => {
       this.#isClosed = true;
       clearInterval(this.#heartbeat);
     });
