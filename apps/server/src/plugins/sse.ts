@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 export type EventStream = {
@@ -70,68 +70,112 @@ export function startEventStream(
 ): EventStream {
   reply.hijack();
   const response = reply.raw;
-  const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value != null && name !== 'content-length') headers[name] = value;
+  // The headers set on the raw response by earlier hooks are already where they go; only Fastify's own (those of
+  // `reply.header`) are moved over, so none is stored twice (issue 22: per-stream allocations).
+  const headers = reply.getHeaders();
+  for (const name in headers) {
+    const value = headers[name];
+    if (value != null && name !== 'content-length' && response.getHeader(name) !== value) {
+      response.setHeader(name, value);
+    }
   }
-  response.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  response.writeHead(200, EVENT_STREAM_HEADERS);
+  flattenHeaderBlock(response);
   // Headers go out now, so a client sees the stream open before the first token.
   if (options.flushHeaders !== false) response.flushHeaders();
-  let isClosed = false;
   // `heartbeatMs: null` turns heartbeats off (a relay must not put a comment between two halves of an event).
-  const heartbeat =
-    options.heartbeatMs === null
-      ? undefined
-      : setInterval(() => {
-          if (!isClosed) response.write(': keep-alive\n\n');
-        }, options.heartbeatMs ?? HEARTBEAT_MS);
-  heartbeat?.unref();
-  const close = () => {
-    if (isClosed) return;
-    isClosed = true;
-    clearInterval(heartbeat);
-    response.end();
-  };
-  response.once('close', () => {
-    isClosed = true;
-    clearInterval(heartbeat);
-  });
-  const write = (frame: string | Uint8Array) => {
-    if (isClosed) return false;
-    response.write(frame);
+  return new ResponseEventStream(response, options.heartbeatMs === null ? null : (options.heartbeatMs ?? HEARTBEAT_MS));
+}
+
+const EVENT_STREAM_HEADERS: OutgoingHttpHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-store',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * The event stream of one response. A class, not an object of closures: one is held by every open stream, and its
+ * methods are shared instead of allocated again for each (issue 22 heap profile).
+ */
+class ResponseEventStream implements EventStream {
+  readonly #response: ServerResponse;
+  readonly #heartbeat: NodeJS.Timeout | undefined;
+  #isClosed = false;
+
+  constructor(response: ServerResponse, heartbeatMs: number | null) {
+    this.#response = response;
+    this.#heartbeat = heartbeatMs === null ? undefined : setInterval(writeHeartbeat, heartbeatMs, this);
+    this.#heartbeat?.unref();
+    // `on`, not `once`: a response closes once, and `once` would add a wrapper per stream.
+    response.on('close', () => {
+      this.#isClosed = true;
+      clearInterval(this.#heartbeat);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  get isBackedUp(): boolean {
+    return !this.#isClosed && this.#response.writableNeedDrain;
+  }
+
+  write(frame: string | Uint8Array): boolean {
+    if (this.#isClosed) return false;
+    this.#response.write(frame);
     return true;
-  };
-  return {
-    write,
-    send: (name, data) => write(formatEventFrame(name, data)),
-    sendData: (data) => write(formatDataFrame(data)),
-    close,
-    get isClosed() {
-      return isClosed;
-    },
-    get isBackedUp() {
-      return !isClosed && response.writableNeedDrain;
-    },
-    flushed: () => new Promise<void>((resolve) => process.nextTick(resolve)),
-    drained: () =>
-      new Promise<void>((resolve) => {
-        if (isClosed || !response.writableNeedDrain) {
-          resolve();
-          return;
-        }
-        const done = () => {
-          response.off('drain', done);
-          response.off('close', done);
-          resolve();
-        };
-        response.once('drain', done);
-        response.once('close', done);
-      }),
-  };
+  }
+
+  send(name: string, data: unknown): boolean {
+    return this.write(formatEventFrame(name, data));
+  }
+
+  sendData(data: unknown): boolean {
+    return this.write(formatDataFrame(data));
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    clearInterval(this.#heartbeat);
+    this.#response.end();
+  }
+
+  flushed(): Promise<void> {
+    return new Promise<void>((resolve) => process.nextTick(resolve));
+  }
+
+  drained(): Promise<void> {
+    const response = this.#response;
+    return new Promise<void>((resolve) => {
+      if (this.#isClosed || !response.writableNeedDrain) {
+        resolve();
+        return;
+      }
+      const done = () => {
+        response.off('drain', done);
+        response.off('close', done);
+        resolve();
+      };
+      response.once('drain', done);
+      response.once('close', done);
+    });
+  }
+}
+
+/**
+ * Node builds a response's header block by concatenation, a piece or four per header: a rope of some ninety strings
+ * that the response keeps until it ends — 2.8 KB with every open stream where the same text, flat, takes 0.7 KB
+ * (issue 22 heap profile). The block is replaced by a flat copy of itself (headers are latin1 on the wire, so the
+ * round trip through bytes is exact); `_header` is the property Node itself reads it from.
+ */
+function flattenHeaderBlock(response: ServerResponse): void {
+  const target = response as ServerResponse & { _header?: unknown };
+  if (typeof target._header === 'string') target._header = Buffer.from(target._header, 'latin1').toString('latin1');
+}
+
+function writeHeartbeat(events: ResponseEventStream): void {
+  events.write(': keep-alive\n\n');
 }

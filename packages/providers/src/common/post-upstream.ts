@@ -1,7 +1,11 @@
-import { type Dispatcher, request } from 'undici';
+import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import type { FetchFunction } from './fetch-function.ts';
+import { readNodeBody } from './read-node-body.ts';
 import type { ReadResult } from './read-result.ts';
+import { withoutRawHeaders } from './without-raw-headers.ts';
+
+const utf8 = new TextEncoder();
 
 /** A response body read chunk by chunk; `cancel` stops reading and lets the connection go. */
 export type UpstreamBodyReader = {
@@ -57,35 +61,32 @@ export async function postUpstream(options: {
     };
   }
   // A pool given for this call (the outbound policy's, for a user-supplied upstream) wins over the fetch's own.
-  const dispatcher = options.dispatcher ?? fetchPool;
+  const dispatcher = withoutRawHeaders(options.dispatcher ?? fetchPool ?? getGlobalDispatcher());
   const response = await request(options.url, {
     method: 'POST',
     headers: options.headers,
-    body: options.body,
+    // As bytes: undici copies a string body into a Buffer to send it and keeps both until the answer ends (a long
+    // prompt twice over for a whole stream); bytes it sends and keeps as they are. Encoded to a buffer of their own
+    // size: a small `Buffer.from` is a slice of Node's shared 8 KB pool, which it would keep whole (issue 22).
+    body: utf8.encode(options.body),
     ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
-    ...(dispatcher == null ? {} : { dispatcher }),
+    dispatcher,
   });
-  let iterator: AsyncIterator<Uint8Array> | undefined;
   // Built on first use: the chat relay reads no header of a 2xx answer, and this is its hot path.
   let headers: Headers | undefined;
+  let reader: UpstreamBodyReader | undefined;
+  // Built on first read too: a body read whole (`text`) must not have a reader's listeners on it.
+  const getReader = () => {
+    reader ??= readNodeBody(response.body);
+    return reader;
+  };
   return {
     status: response.statusCode,
     get headers() {
       headers ??= toHeaders(response.headers);
       return headers;
     },
-    body: {
-      read: async () => {
-        iterator ??= response.body[Symbol.asyncIterator]();
-        const next = await iterator.next();
-        return next.done === true ? { done: true, value: undefined } : { done: false, value: next.value };
-      },
-      cancel: async () => {
-        // Destroying an undici body emits its AbortError as an 'error' event; nobody else is listening now.
-        response.body.on('error', () => {});
-        response.body.destroy();
-      },
-    },
+    body: { read: () => getReader().read(), cancel: (reason) => getReader().cancel(reason) },
     text: () => response.body.text(),
   };
 }

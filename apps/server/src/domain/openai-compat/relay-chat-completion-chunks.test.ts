@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UpstreamConnectionError, UpstreamProtocolError } from '@pag/providers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { relayChatCompletion } from './relay-chat-completion.ts';
 import { relayChatCompletionChunks } from './relay-chat-completion-chunks.ts';
 import type { ChatStreamItem } from './to-chat-completion-chunks.ts';
@@ -128,6 +128,34 @@ describe('relayChatCompletionChunks', () => {
     expect((garbled.at(-1) as { error: unknown }).error).toBeInstanceOf(UpstreamProtocolError);
     const cut = await relay([chunk({ content: 'Hi' })]);
     expect((cut.at(-1) as { error: unknown }).error).toBeInstanceOf(UpstreamConnectionError);
+  });
+
+  it('issue 22: should end the items at [DONE] and read the upstream’s rest aside, to its end', async () => {
+    let releaseEnd: () => void = () => {};
+    let wasReadToEnd = false;
+    async function* events() {
+      yield chunk({ content: 'Hi' }, 'stop');
+      yield '[DONE]';
+      // The upstream's own end comes later: the client's end must not wait for it.
+      await new Promise<void>((resolve) => {
+        releaseEnd = resolve;
+      });
+      yield chunk({ content: 'late' });
+      wasReadToEnd = true;
+    }
+    const items: ChatStreamItem[] = [];
+    for await (const item of relayChatCompletionChunks(events(), {
+      model: 'openai/gpt-5-mini',
+      includeUsage: false,
+      reasoningOutput: 'field',
+      url: URL,
+    })) {
+      items.push(item);
+    }
+    expect(joined(items, 'content')).toBe('Hi');
+    expect(wasReadToEnd).toBe(false);
+    releaseEnd();
+    await vi.waitFor(() => expect(wasReadToEnd).toBe(true));
   });
 
   it('should ignore anything after [DONE] without stopping to read', async () => {

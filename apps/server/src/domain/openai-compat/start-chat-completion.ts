@@ -70,14 +70,14 @@ export async function startChatCompletion(
       reasoningOutput,
       url: upstream.url,
     });
-    const first = await items.next();
-    if (!first.done && first.value.kind === 'error') {
+    const first = await items.peek();
+    if (first?.kind === 'error') {
       // Closing the items stops reading the upstream body, which frees its connection.
-      await items.return(undefined);
-      throw withUpstreamWait(first.value.error, waitedMs());
+      await items.return();
+      throw withUpstreamWait(first.error, waitedMs());
     }
     const upstreamWaitMs = waitedMs();
-    return { ...base, kind: 'stream', items: prepend(first, items), upstreamWaitMs };
+    return { ...base, kind: 'stream', items, upstreamWaitMs };
   }
 
   const chat = await gateway.startModelStream({
@@ -112,14 +112,4 @@ export async function startChatCompletion(
   }
   const items = toChatCompletionChunks(chat.parts, { ...identity, includeUsage });
   return { ...base, kind: 'stream', items, upstreamWaitMs: chat.upstreamWaitMs };
-}
-
-/** The items again, with the one already taken in front. */
-async function* prepend(
-  first: IteratorResult<ChatStreamItem>,
-  rest: AsyncGenerator<ChatStreamItem>,
-): AsyncGenerator<ChatStreamItem> {
-  if (first.done) return;
-  yield first.value;
-  yield* rest;
 }

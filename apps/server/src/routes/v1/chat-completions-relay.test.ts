@@ -1,4 +1,7 @@
-import { FAKE_OPENAI_REPLY_TEXT, type FakeOpenAiApi, startFakeOpenAiApi } from '@pag/testkit';
+import { request as httpRequest } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { FAKE_OPENAI_REPLY_TEXT, type FakeOpenAiApi, startBenchUpstream, startFakeOpenAiApi } from '@pag/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -43,6 +46,42 @@ async function postChat(body: Record<string, unknown>): Promise<Response> {
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
+}
+
+/**
+ * Posts a streamed chat request whose prompt is `promptChars` characters through node:http, which keeps no copy of
+ * the body once written (fetch keeps its source), and resolves once the first chunk has arrived; `finished` resolves
+ * when the stream has been read to its end.
+ */
+async function openStream(url: string, apiKey: string, promptChars: number): Promise<{ finished: Promise<void> }> {
+  const body = Buffer.from(
+    JSON.stringify({
+      model: 'openai/gpt-bench',
+      messages: [{ role: 'user', content: 'x'.repeat(promptChars) }],
+      stream: true,
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, {
+      method: 'POST',
+      agent: false,
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    });
+    outgoing.once('error', reject);
+    outgoing.once('response', (response) => {
+      if (response.statusCode !== 200) reject(new Error(`status ${response.statusCode}`));
+      const finished = new Promise<void>((resolveEnd) => response.once('end', () => resolveEnd()));
+      response.once('data', () => resolve({ finished }));
+      response.on('data', () => {});
+    });
+    outgoing.end(body);
+  });
+}
+
+/** V8's `gc()`, which vitest's workers do not expose: a full collection before a heap is measured. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 /** The `data:` payloads of an SSE body, in order. */
@@ -329,6 +368,35 @@ describe('issue 7: chat completions relayed to an OpenAI-compatible key', () => 
       ]);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('issue 22: should keep no copy of the prompt while the relayed answer streams', async () => {
+    // The bench upstream keeps nothing of a request (the recording fakes keep every body), and streams for 1 s.
+    const upstream = await startBenchUpstream({ chunkCount: 10, chunkDelayMs: 100 });
+    const other = await gateway.addUser({ email: 'relay-memory@home.test' });
+    const collectGarbage = exposeGc();
+    try {
+      const saved = await gateway.sessionRequest(other, 'PUT', '/api/credentials/openai', {
+        apiKey: upstream.apiKey,
+        baseUrl: upstream.baseUrl,
+      });
+      expect(saved.status).toBe(200);
+      /** The heap while a stream with a prompt of `promptChars` is open (its first chunk read), in bytes. */
+      const heapWhileStreaming = async (promptChars: number) => {
+        const stream = await openStream(`${gateway.url}/v1/chat/completions`, other.apiKey, promptChars);
+        collectGarbage();
+        const heapUsed = process.memoryUsage().heapUsed;
+        await stream.finished;
+        return heapUsed;
+      };
+      const PROMPT_CHARS = 8 * 1024 * 1024;
+      const withSmallPrompt = await heapWhileStreaming(10);
+      const withLargePrompt = await heapWhileStreaming(PROMPT_CHARS);
+      // Kept, the prompt's text alone would be its 8 MB (one byte a character) once more.
+      expect(withLargePrompt - withSmallPrompt).toBeLessThan(PROMPT_CHARS / 2);
+    } finally {
+      await upstream.close();
     }
   });
 

@@ -52,6 +52,9 @@ export function registerChatCompletionsRoute(app: V1App, services: RouteServices
         return answer.completion;
       }
 
+      // The prompt has been sent: nothing reads the parsed body again, and a stream lasts as long as its answer — a
+      // long conversation must not stay in memory that long with every open stream (issue 22).
+      (request as { body: unknown }).body = undefined;
       let hasFailed = false;
       await pipeEventStream(reply, answer.items, {
         // The first item has arrived (startChatCompletion waits for it), so it goes out with the headers.
