@@ -61,12 +61,15 @@ class ChatChunkRelay implements RelayedChatItems {
 
   next(): Promise<IteratorResult<ChatStreamItem, undefined>> {
     if (this.#pending.length > 0 || this.#isOver) return Promise.resolve(this.#take());
-    return this.#fill().then(() => this.#take());
+    return this.#readEvent();
   }
 
   async peek(): Promise<ChatStreamItem | undefined> {
-    if (this.#pending.length === 0) await this.#fill();
-    return this.#pending[0];
+    const next = await this.next();
+    if (next.done === true) return undefined;
+    // Put back in front, for `next()` to take.
+    this.#pending.unshift(next.value);
+    return next.value;
   }
 
   async return(): Promise<IteratorResult<ChatStreamItem, undefined>> {
@@ -80,25 +83,32 @@ class ChatChunkRelay implements RelayedChatItems {
     return item === undefined ? DONE : { done: false, value: item };
   }
 
-  /** Reads events until one gives an item, or the events end (with the closing items). */
-  async #fill(): Promise<void> {
-    while (this.#pending.length === 0 && !this.#isOver) {
-      let next: IteratorResult<string>;
-      try {
-        next = await this.#events.next();
-      } catch (error) {
-        // A read failure ends the items: it is thrown to the caller as it was thrown here.
-        this.#isOver = true;
-        throw error;
-      }
-      if (next.done === true) {
-        this.#isOver = true;
-        this.#end();
-      } else {
-        this.#amend(next.value);
-      }
-    }
+  /**
+   * Reads events until one gives an item, or the events end (with the closing items), and takes the first. A promise
+   * chain with handlers made once per stream, not an async function: no frame is allocated and kept per chunk.
+   */
+  #readEvent(): Promise<IteratorResult<ChatStreamItem, undefined>> {
+    return this.#events.next().then(this.#onEvent, this.#onReadFailure);
   }
+
+  readonly #onEvent = (
+    next: IteratorResult<string>,
+  ): IteratorResult<ChatStreamItem, undefined> | Promise<IteratorResult<ChatStreamItem, undefined>> => {
+    if (next.done === true) {
+      this.#isOver = true;
+      this.#end();
+    } else {
+      this.#amend(next.value);
+    }
+    // An event may give no item (hidden reasoning, a dropped usage chunk): then the next one is read.
+    return this.#pending.length > 0 || this.#isOver ? this.#take() : this.#readEvent();
+  };
+
+  readonly #onReadFailure = (error: unknown): never => {
+    // A read failure ends the items: it is thrown to the caller as it was thrown here.
+    this.#isOver = true;
+    throw error;
+  };
 
   async #stopReading(): Promise<void> {
     if (this.#isOver) return;
