@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { CallerPolicy } from '@pag/contracts';
 import type { DomainContext } from '../domain-context.ts';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
@@ -6,6 +5,7 @@ import { describeWarning } from '../gateway/describe-warning.ts';
 import type { StartedAnswerBase } from '../gateway/started-answer-base.ts';
 import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
 import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
+import { randomHexId } from '../random-hex-id.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { collectMessage } from './collect-message.ts';
 import type { MessagesRequest } from './messages-request.ts';
@@ -73,7 +73,7 @@ export async function startMessage(
     warnings: chat.warnings.map(describeWarning).filter((text) => text !== ''),
   };
   const items = toMessageEvents(chat.parts, {
-    id: `msg_${randomBytes(12).toString('hex')}`,
+    id: `msg_${randomHexId()}`,
     model: chat.model,
     isThinking,
   });

@@ -7,7 +7,7 @@ import { GatewayError } from '../gateway-error.ts';
 import { getUserSettings } from '../settings/get-user-settings.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { countStreamTokens, observeFailedStep, type WithMetrics } from './count-stream-tokens.ts';
-import { deriveConversationId } from './derive-conversation-id.ts';
+import { lazyConversationId } from './derive-conversation-id.ts';
 import { withFailedStep } from './failed-step.ts';
 import { keepImageSteps } from './keep-image-steps.ts';
 import { ModelCatalogueCache } from './model-catalogue.ts';
@@ -105,7 +105,7 @@ export class AiGateway {
     const { upstreams, plan, ...route } = options.route ?? (await this.planRoute(options));
     // Time spent waiting on upstreams (model lists, token refresh, the first output), to report the gateway's own.
     let upstreamWaitMs = route.upstreamWaitMs;
-    const conversationId = deriveConversationId({
+    const conversationId = lazyConversationId({
       userId,
       prompt: options.call.prompt,
       clientConversationId: options.clientConversationId,
@@ -127,7 +127,7 @@ export class AiGateway {
           abortSignal: options.abortSignal,
           ...withReasoningOptions(options.call.providerOptions, binding, options.reasoningEffort),
         });
-        const { parts, warnings } = await peekFirstOutput(stream);
+        const { parts, warnings } = await peekFirstOutput(stream, countStreamTokens(step.provider, this.#metrics));
         upstreamWaitMs += performance.now() - stepStartedAt;
         return {
           upstreamWaitMs,
@@ -135,7 +135,7 @@ export class AiGateway {
           model: `${step.provider}/${step.upstreamModel}`,
           isFallback: step.isFallback,
           fallbackFrom: index > 0 ? `${plan[index - 1]?.provider}/${plan[index - 1]?.upstreamModel}` : null,
-          parts: this.#metrics == null ? parts : countStreamTokens(parts, step.provider, this.#metrics),
+          parts,
           warnings,
         };
       } catch (error) {

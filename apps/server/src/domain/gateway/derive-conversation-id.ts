@@ -25,3 +25,15 @@ export function deriveConversationId(options: {
   // Version-8 (custom) UUID layout: stable, and recognisably not random.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/**
+ * `deriveConversationId`, computed on the first call and remembered: only a binding that sends a conversation id
+ * (the subscription's) asks, so the other routes skip hashing the prompt on every request (issue 22 profile).
+ */
+export function lazyConversationId(options: Parameters<typeof deriveConversationId>[0]): () => string {
+  let conversationId: string | undefined;
+  return () => {
+    conversationId ??= deriveConversationId(options);
+    return conversationId;
+  };
+}

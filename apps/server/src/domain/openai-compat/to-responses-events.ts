@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { LanguageModelV3StreamPart } from '@pag/providers';
 import { describeUpstreamError } from '../describe-upstream-error.ts';
+import { randomHexId } from '../random-hex-id.ts';
 
 export type ResponsesEvent = { type: string; sequence_number: number } & Record<string, unknown>;
 
 type OutputItem = Record<string, unknown> & { id: string; type: string };
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const newId = (prefix: string) => `${prefix}_${randomHexId()}`;
 
 /**
  * Provider stream parts as Responses API events, for providers that do not speak that protocol: the same event

@@ -200,7 +200,9 @@ export function createChatgptBinding(options: {
       };
     },
     createChatModel: ({ userId, upstream, modelId, conversationId, log: requestLog }) =>
-      createCodexChatModel(codexSettings({ userId, connection: upstream, modelId, conversationId, log: requestLog })),
+      createCodexChatModel(
+        codexSettings({ userId, connection: upstream, modelId, conversationId: conversationId(), log: requestLog }),
+      ),
     reasoningOptions: (effort) => ({ [CODEX_PROVIDER_KEY]: { reasoningEffort: effort } }),
     codexSettings,
     readUsage: async (userId, abortSignal) => {

@@ -39,12 +39,15 @@ export type ProviderBinding<U = unknown> = {
   availability(upstream: U): NonNullable<ProviderAvailability[ProviderName]>;
   /** Where its model list comes from for this user; null when it has none to offer. */
   catalogue(userId: string, upstream: U): CatalogueSource | null;
-  /** A chat model for one request (the conversation id keeps prompt caching per conversation). */
+  /**
+   * A chat model for one request (the conversation id keeps prompt caching per conversation; derived from the prompt
+   * when first asked for, so a binding that sends none does not pay for it).
+   */
   createChatModel(options: {
     userId: string;
     upstream: U;
     modelId: string;
-    conversationId: string;
+    conversationId: () => string;
     log: UpstreamLog | undefined;
   }): LanguageModelV3;
   /** A reasoning effort in the provider's own option namespace. */
