@@ -1,21 +1,46 @@
+import type { LanguageModelV3StreamPart } from '@pag/providers';
+import { MessageStreamTranslator } from './message-stream-translator.ts';
 import type { AnthropicContentBlock, AnthropicMessageShell, MessageStreamItem } from './to-message-events.ts';
 
 /**
- * A whole Anthropic `message` from the stream events (every upstream path streams), assembled the way the SDKs
- * assemble a streamed one, so both answers always agree (docs/anthropic-protocol.md §4). A failure after output
- * started is rethrown: nothing was sent yet, so the client gets a proper error status rather than half a message.
+ * A whole Anthropic `message` from the answer's parts, through the stream's own translation
+ * (`MessageStreamTranslator`) and assembled from its events the way the SDKs assemble a streamed one, so both answers
+ * always agree (docs/anthropic-protocol.md §4). The events are folded as each part is translated, with no async
+ * stage per event in between (issue 22 profile). A failure after output started is rethrown: nothing was sent yet,
+ * so the client gets a proper error status rather than half a message.
  */
-export async function collectMessage(items: AsyncIterable<MessageStreamItem>): Promise<AnthropicMessageShell> {
-  let message: AnthropicMessageShell | undefined;
+export async function collectMessage(
+  parts: AsyncIterable<LanguageModelV3StreamPart>,
+  options: { id: string; model: string; isThinking: boolean },
+): Promise<AnthropicMessageShell> {
+  const translator = new MessageStreamTranslator(options);
+  const assembler = new MessageAssembler();
+  for (const item of translator.begin()) assembler.add(item);
+  for await (const part of parts) {
+    for (const item of translator.translate(part)) {
+      const message = assembler.add(item);
+      if (message != null) return message;
+    }
+    if (translator.isDone) break;
+  }
+  for (const item of translator.end()) assembler.add(item);
+  throw new Error('The upstream ended the answer without finishing it.');
+}
+
+/** Folds stream items into the message; `add` returns it whole at `message_stop`, and throws an `error` item. */
+class MessageAssembler {
+  #message: AnthropicMessageShell | undefined;
   // Tool input arrives as JSON text; it is parsed when its block closes.
-  const inputs = new Map<number, string>();
-  for await (const item of items) {
+  readonly #inputs = new Map<number, string>();
+
+  add(item: MessageStreamItem): AnthropicMessageShell | undefined {
     if (item.kind === 'error') throw item.error;
-    if (item.kind !== 'event') continue;
+    if (item.kind !== 'event') return undefined;
     const { event } = item;
+    const message = this.#message;
     switch (event.type) {
       case 'message_start':
-        message = { ...event.message, content: [] };
+        this.#message = { ...event.message, content: [] };
         break;
       case 'content_block_start':
         message?.content.push({ ...event.content_block } as AnthropicContentBlock);
@@ -27,13 +52,13 @@ export async function collectMessage(items: AsyncIterable<MessageStreamItem>): P
         else if (block?.type === 'thinking' && delta.type === 'thinking_delta') block.thinking += delta.thinking;
         else if (block?.type === 'thinking' && delta.type === 'signature_delta') block.signature = delta.signature;
         else if (block?.type === 'tool_use' && delta.type === 'input_json_delta') {
-          inputs.set(event.index, (inputs.get(event.index) ?? '') + delta.partial_json);
+          this.#inputs.set(event.index, (this.#inputs.get(event.index) ?? '') + delta.partial_json);
         }
         break;
       }
       case 'content_block_stop': {
         const block = message?.content[event.index];
-        if (block?.type === 'tool_use') block.input = parseInput(inputs.get(event.index));
+        if (block?.type === 'tool_use') block.input = parseInput(this.#inputs.get(event.index));
         break;
       }
       case 'message_delta':
@@ -44,13 +69,12 @@ export async function collectMessage(items: AsyncIterable<MessageStreamItem>): P
         }
         break;
       case 'message_stop':
-        if (message != null) return message;
-        break;
+        return message;
       default:
         break;
     }
+    return undefined;
   }
-  throw new Error('The upstream ended the answer without finishing it.');
 }
 
 /** A tool's input as an object; a model's broken JSON is kept as text under `_raw` rather than lost. */

@@ -5,7 +5,7 @@ import { describeWarning } from '../gateway/describe-warning.ts';
 import type { StartedAnswerBase } from '../gateway/started-answer-base.ts';
 import { listModelAliases } from '../model-aliases/list-model-aliases.ts';
 import { resolveModelAlias } from '../model-aliases/resolve-model-alias.ts';
-import { randomHexId } from '../random-hex-id.ts';
+import { randomId } from '../random-id.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import { collectMessage } from './collect-message.ts';
 import type { MessagesRequest } from './messages-request.ts';
@@ -72,18 +72,19 @@ export async function startMessage(
     fallbackFrom: chat.fallbackFrom,
     warnings: chat.warnings.map(describeWarning).filter((text) => text !== ''),
   };
-  const items = toMessageEvents(chat.parts, {
-    id: `msg_${randomHexId()}`,
-    model: chat.model,
-    isThinking,
-  });
+  const translation = { id: `msg_${randomId(12, 'hex')}`, model: chat.model, isThinking };
   if (request.stream !== true) {
     const collectStartedAt = performance.now();
-    const message = await collectMessage(items).catch((error: unknown) => {
+    const message = await collectMessage(chat.parts, translation).catch((error: unknown) => {
       throw withUpstreamWait(error, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
     });
     const upstreamWaitMs = chat.upstreamWaitMs + (performance.now() - collectStartedAt);
     return { ...base, kind: 'message', message, upstreamWaitMs };
   }
-  return { ...base, kind: 'stream', items, upstreamWaitMs: chat.upstreamWaitMs };
+  return {
+    ...base,
+    kind: 'stream',
+    items: toMessageEvents(chat.parts, translation),
+    upstreamWaitMs: chat.upstreamWaitMs,
+  };
 }

@@ -74,17 +74,15 @@ describe('toMessageEvents', () => {
 
   it('issue 20: collects the same events into the message a client would assemble', async () => {
     const message = await collectMessage(
-      toMessageEvents(
-        partsOf([
-          { type: 'tool-input-start', id: 'call_1', toolName: 'get_weather' },
-          { type: 'tool-input-delta', id: 'call_1', delta: '{"city":' },
-          { type: 'tool-input-delta', id: 'call_1', delta: '"Paris"}' },
-          { type: 'tool-input-end', id: 'call_1' },
-          { type: 'tool-call', toolCallId: 'call_1', toolName: 'get_weather', input: '{"city":"Paris"}' },
-          finish('tool-calls'),
-        ]),
-        { id: 'msg_1', model: 'chatgpt/gpt-5.5', isThinking: false },
-      ),
+      partsOf([
+        { type: 'tool-input-start', id: 'call_1', toolName: 'get_weather' },
+        { type: 'tool-input-delta', id: 'call_1', delta: '{"city":' },
+        { type: 'tool-input-delta', id: 'call_1', delta: '"Paris"}' },
+        { type: 'tool-input-end', id: 'call_1' },
+        { type: 'tool-call', toolCallId: 'call_1', toolName: 'get_weather', input: '{"city":"Paris"}' },
+        finish('tool-calls'),
+      ]),
+      { id: 'msg_1', model: 'chatgpt/gpt-5.5', isThinking: false },
     );
     expect(message).toMatchObject({
       id: 'msg_1',
@@ -94,6 +92,40 @@ describe('toMessageEvents', () => {
       content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }],
       stop_reason: 'tool_use',
     });
+  });
+
+  it('issue 22: collects text and thinking, and rethrows a failure or an answer left unfinished', async () => {
+    const options = { id: 'msg_1', model: 'chatgpt/gpt-5.5', isThinking: true };
+    const message = await collectMessage(
+      partsOf([
+        { type: 'reasoning-start', id: 'r1' },
+        { type: 'reasoning-delta', id: 'r1', delta: 'Think' },
+        { type: 'reasoning-delta', id: 'r1', delta: 'ing' },
+        { type: 'reasoning-end', id: 'r1' },
+        { type: 'text-delta', id: 't1', delta: 'Hel' },
+        { type: 'text-delta', id: 't1', delta: 'lo' },
+        finish('stop'),
+      ]),
+      options,
+    );
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'Thinking', signature: sealThinkingSignature(undefined) },
+      { type: 'text', text: 'Hello' },
+    ]);
+    expect(message).toMatchObject({ stop_reason: 'end_turn', usage: { input_tokens: 20, output_tokens: 30 } });
+    const failure = new Error('connection reset');
+    await expect(
+      collectMessage(
+        partsOf([
+          { type: 'text-delta', id: 't1', delta: 'x' },
+          { type: 'error', error: failure },
+        ]),
+        options,
+      ),
+    ).rejects.toBe(failure);
+    await expect(collectMessage(partsOf([{ type: 'text-delta', id: 't1', delta: 'x' }]), options)).rejects.toThrow(
+      'without finishing',
+    );
   });
 
   it('issue 20: leaves reasoning out when thinking is off, and maps length to max_tokens', async () => {

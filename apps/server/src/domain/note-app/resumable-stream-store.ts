@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { AiStreamEvent } from '@pag/contracts';
 import { GatewayError } from '../gateway-error.ts';
+import { randomId } from '../random-id.ts';
 import type { ErrorDescription } from './to-note-app-events.ts';
 
 /** One event of a stream with the id it was first sent under (1, 2, 3 … per stream). */
@@ -105,7 +105,7 @@ export class ResumableStreamStore {
       clientSignal.removeEventListener('abort', forwardAbort);
     }
     const entry: Entry = {
-      streamId: `ais_${randomBytes(16).toString('base64url')}`,
+      streamId: `ais_${randomId(16, 'base64url')}`,
       userId: options.userId,
       events: [],
       firstId: 1,

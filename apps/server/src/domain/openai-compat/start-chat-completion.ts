@@ -3,7 +3,7 @@ import { readForwardedJson, readSseData } from '@pag/providers';
 import type { AiGateway, UpstreamLog } from '../gateway/ai-gateway.ts';
 import { describeWarning } from '../gateway/describe-warning.ts';
 import type { StartedAnswerBase } from '../gateway/started-answer-base.ts';
-import { randomHexId } from '../random-hex-id.ts';
+import { randomId } from '../random-id.ts';
 import { withUpstreamWait } from '../upstream-wait.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
 import type { ChatCompletionUsage } from './chat-completion-shapes.ts';
@@ -91,7 +91,7 @@ export async function startChatCompletion(
     route: forwarded.route,
   });
   const identity = {
-    id: `chatcmpl-${randomHexId()}`,
+    id: `chatcmpl-${randomId(12, 'hex')}`,
     created: Math.floor(Date.now() / 1000),
     model: chat.model,
     reasoningOutput,

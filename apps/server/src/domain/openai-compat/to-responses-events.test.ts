@@ -1,5 +1,6 @@
 import { type LanguageModelV3FinishReason, type LanguageModelV3StreamPart, UpstreamApiError } from '@pag/providers';
 import { describe, expect, it } from 'vitest';
+import { finalResponsesEvent } from './final-responses-event.ts';
 import { type ResponsesEvent, toResponsesEvents } from './to-responses-events.ts';
 
 const usage = {
@@ -62,5 +63,43 @@ describe('toResponsesEvents', () => {
         error: { code: 'upstream_unavailable', message: expect.stringMatching(/reason: interrupted/) },
       },
     });
+  });
+});
+
+describe('finalResponsesEvent', () => {
+  /** Ids are random per answer: the same answer twice differs only in them. */
+  const withoutIds = (value: unknown) =>
+    JSON.parse(JSON.stringify(value).replace(/"(resp|msg|rs|fc)_[0-9a-f]{24}"/g, '"id"'));
+
+  it('issue 22: should give the last event of the stream, reasoning, text and calls included', async () => {
+    const parts: LanguageModelV3StreamPart[] = [
+      { type: 'stream-start', warnings: [] },
+      { type: 'reasoning-delta', id: 'r', delta: 'Hm' },
+      { type: 'text-delta', id: 't', delta: 'Hel' },
+      { type: 'text-delta', id: 't', delta: 'lo' },
+      { type: 'tool-input-start', id: 'call_1', toolName: 'f' },
+      { type: 'tool-input-delta', id: 'call_1', delta: '{}' },
+      { type: 'tool-call', toolCallId: 'call_1', toolName: 'f', input: '{}' },
+      finish({ unified: 'tool-calls', raw: 'tool_calls' }),
+    ];
+    const options = { model: 'openai/gpt-4.1', request: { instructions: 'Be terse.' } };
+    async function* of(list: LanguageModelV3StreamPart[]) {
+      yield* list;
+    }
+    const streamed: ResponsesEvent[] = [];
+    for await (const event of toResponsesEvents(of(parts), options)) streamed.push(event);
+    const last = await finalResponsesEvent(of(parts), options);
+    expect(withoutIds(last)).toEqual(withoutIds(streamed.at(-1)));
+    expect(last).toMatchObject({ type: 'response.completed', sequence_number: streamed.length - 1 });
+    // Parts that stop without a finish: response.failed, as the stream ends.
+    const cut = await finalResponsesEvent(of(parts.slice(0, 3)), options);
+    expect(cut).toMatchObject({ type: 'response.failed', response: { error: { code: 'upstream_error' } } });
+  });
+
+  it('issue 22: should rethrow a failure, for an HTTP error', async () => {
+    const error = new Error('reset');
+    await expect(finalResponsesEvent(answer([{ type: 'error', error }]), { model: 'm', request: {} })).rejects.toBe(
+      error,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { restoreCodexToolNames } from '@pag/providers';
 import { collectCodexResponse } from '../../domain/openai-compat/collect-codex-response.ts';
+import { finalResponsesEvent } from '../../domain/openai-compat/final-responses-event.ts';
 import { forwardResponses } from '../../domain/openai-compat/forward-responses.ts';
 import { relayCodexEvents } from '../../domain/openai-compat/relay-codex-events.ts';
 import { responsesRequestSchema } from '../../domain/openai-compat/responses-request.ts';
@@ -66,17 +67,12 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
         request.usage?.answeredBy(chat);
         reply.header('x-gateway-provider', chat.provider);
         reply.header('x-gateway-model', chat.model);
-        const isStream = request.body.stream === true;
-        const events = toResponsesEvents(chat.parts, {
-          model: chat.model,
-          request: request.body,
-          shouldThrowErrors: !isStream,
-        });
-        if (!isStream) {
+        const translation = { model: chat.model, request: request.body };
+        if (request.body.stream !== true) {
           const collectStartedAt = performance.now();
           let last: ResponsesEvent | undefined;
           try {
-            for await (const event of events) last = event;
+            last = await finalResponsesEvent(chat.parts, translation);
           } catch (error) {
             throw withUpstreamWait(error, chat.upstreamWaitMs + (performance.now() - collectStartedAt));
           }
@@ -90,7 +86,7 @@ export function registerResponsesRoute(app: V1App, services: RouteServices): voi
           return last?.response;
         }
         const overheadMs = setOverheadHeader(reply, chat.upstreamWaitMs);
-        await pipeEventStream(reply, events, {
+        await pipeEventStream(reply, toResponsesEvents(chat.parts, translation), {
           toFrame: (event) => {
             if (TERMINAL_EVENT_TYPES.has(event.type)) {
               trackResponsesEnd(request.usage, event.type, event.response as Record<string, unknown> | undefined);
