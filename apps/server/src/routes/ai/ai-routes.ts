@@ -88,8 +88,12 @@ export async function aiRoutes(parent: FastifyInstance, services: RouteServices)
   // One format for the first response and every resumed one: each event under the id it was first sent with.
   const toFrame = (stored: StoredStreamEvent) => formatEventFrame(stored.event.type, stored.event, stored.id);
   // The answer is noted before its `done` event goes out, so a page that reads Getting started right after the
-  // answer sees it ticked. A stage of its own because the pump's `toFrame` cannot await (pipe-event-stream.ts).
-  async function* notingAnswer(request: FastifyRequest, events: AsyncIterable<StoredStreamEvent>) {
+  // answer sees it ticked. A stage of its own because the pump's `toFrame` cannot await (pipe-event-stream.ts); only
+  // for a session, the one caller it notes: a program's stream goes without that stage per event (issue 22 profile).
+  function notingAnswer(request: FastifyRequest, events: AsyncIterable<StoredStreamEvent>) {
+    return requireAuth(request).method === 'session' ? notingDone(request, events) : events;
+  }
+  async function* notingDone(request: FastifyRequest, events: AsyncIterable<StoredStreamEvent>) {
     for await (const stored of events) {
       if (stored.event.type === 'done') await noteAnswer(request);
       yield stored;
