@@ -29,8 +29,10 @@ export function registerMessagesRoute(app: V1App, services: RouteServices): void
       config: { access: 'api-key', trackUsage: true },
       // The body as the client sent it, before the schema's parse reshapes it (string content expanded, unknown
       // nested fields dropped): a request relayed to Anthropic goes as it was sent (docs/anthropic-protocol.md §7).
-      preValidation: async (request) => {
+      // A callback hook, not an async one: no promise per request for a one-line synchronous step (issue 22).
+      preValidation: (request, _reply, done) => {
         if (typeof request.body === 'object' && request.body != null) sentBodies.set(request, request.body);
+        done();
       },
     },
     async (request, reply) => {
