@@ -1,6 +1,7 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import type { FetchFunction } from './fetch-function.ts';
+import { loadUndici } from './load-undici.ts';
 import type { ReadResult } from './read-result.ts';
 
 /** A response body read chunk by chunk; `cancel` stops reading and lets the connection go. */
@@ -58,7 +59,7 @@ export async function postUpstream(options: {
   }
   // A pool given for this call (the outbound policy's, for a user-supplied upstream) wins over the fetch's own.
   const dispatcher = options.dispatcher ?? fetchPool;
-  const response = await request(options.url, {
+  const response = await loadUndici().request(options.url, {
     method: 'POST',
     headers: options.headers,
     body: options.body,
