@@ -63,6 +63,7 @@ export {
 export { type AggregatedStream, aggregateStream } from './common/aggregate-stream.ts';
 export { createUpstreamFetch, type UpstreamFetch, type UpstreamTimeouts } from './common/create-upstream-fetch.ts';
 export type { FetchFunction } from './common/fetch-function.ts';
+export { loadUndici } from './common/load-undici.ts';
 export { readSseEvents, type SseEventReader } from './common/parse-sse-stream.ts';
 export type { UpstreamBodyReader, UpstreamResponse } from './common/post-upstream.ts';
 export type { RateLimitSnapshot, RateLimitWindow } from './common/rate-limit-snapshot.ts';

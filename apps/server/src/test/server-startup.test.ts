@@ -38,6 +38,7 @@ const LOADED_ON_FIRST_USE: Record<string, RegExp> = {
   'the OpenAPI generator (@fastify/swagger and its YAML library)': /\/@fastify\/swagger\/|\/yaml\//,
   "the AI SDK's provider packages (Anthropic, Google, OpenAI-compatible)":
     /@ai-sdk\/(anthropic|google|openai-compatible|provider-utils)\//,
+  'undici, the client of upstream calls': /\/node_modules\/undici\//,
 };
 
 describe('issue 22: the server starts without what only some requests need', () => {

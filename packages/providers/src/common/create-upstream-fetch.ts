@@ -1,5 +1,6 @@
-import { Agent, Dispatcher, fetch as undiciFetch } from 'undici';
+import type { Agent, Dispatcher, fetch as undiciFetch } from 'undici';
 import type { FetchFunction } from './fetch-function.ts';
+import { loadUndici } from './load-undici.ts';
 
 /** How long the gateway waits on an upstream, in milliseconds, at each stage of a call. */
 export type UpstreamTimeouts = {
@@ -32,23 +33,45 @@ export type UpstreamFetch = FetchFunction & {
  * they fire up to about a second late: fine for limits counted in seconds.
  */
 export function createUpstreamFetch(timeouts: UpstreamTimeouts): UpstreamFetch {
-  const dispatcher = new Agent({
-    connectTimeout: timeouts.connectTimeoutMs,
-    headersTimeout: timeouts.firstByteTimeoutMs,
-    bodyTimeout: timeouts.idleTimeoutMs,
-  });
+  // Made by the first upstream call, with undici (load-undici.ts): a gateway that has not called out holds neither.
+  let pool: Agent | undefined;
+  let isClosed = false;
+  const dispatcher = (): Agent => {
+    if (pool === undefined) {
+      pool = new (loadUndici().Agent)({
+        connectTimeout: timeouts.connectTimeoutMs,
+        headersTimeout: timeouts.firstByteTimeoutMs,
+        bodyTimeout: timeouts.idleTimeoutMs,
+      });
+      // Closed before its first call (a shutdown): requests are refused as a pool closed after use refuses them.
+      if (isClosed) void pool.close();
+    }
+    return pool;
+  };
   // undici's own fetch, because a pool can only be handed to the undici that made it; its Request and Response
   // are the web standard ones, so callers typed for the global fetch use it unchanged.
   const fetch = ((input: Parameters<FetchFunction>[0], init?: Parameters<FetchFunction>[1]) =>
-    undiciFetch(
+    loadUndici().fetch(
       input as Parameters<typeof undiciFetch>[0],
-      { ...init, dispatcher } as Parameters<typeof undiciFetch>[1],
+      { ...init, dispatcher: dispatcher() } as Parameters<typeof undiciFetch>[1],
     )) as unknown as FetchFunction;
-  return Object.assign(fetch, { dispatcher, close: () => dispatcher.close() });
+  UPSTREAM_FETCHES.add(fetch);
+  return Object.defineProperties(fetch, {
+    dispatcher: { get: dispatcher, enumerable: true },
+    close: {
+      value: async () => {
+        isClosed = true;
+        await pool?.close();
+      },
+      enumerable: true,
+    },
+  }) as UpstreamFetch;
 }
+
+/** The fetches {@link createUpstreamFetch} made, told apart from any other fetch without loading undici. */
+const UPSTREAM_FETCHES = new WeakSet<FetchFunction>();
 
 /** The pool of a fetch made by {@link createUpstreamFetch}; undefined for any other fetch (a test's fake). */
 export function upstreamDispatcherOf(fetch: FetchFunction | undefined): Dispatcher | undefined {
-  const dispatcher = (fetch as Partial<UpstreamFetch> | undefined)?.dispatcher;
-  return dispatcher instanceof Dispatcher ? dispatcher : undefined;
+  return fetch != null && UPSTREAM_FETCHES.has(fetch) ? (fetch as UpstreamFetch).dispatcher : undefined;
 }

@@ -1,6 +1,7 @@
-import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import type { FetchFunction } from './fetch-function.ts';
+import { loadUndici } from './load-undici.ts';
 import { readNodeBody } from './read-node-body.ts';
 import type { ReadResult } from './read-result.ts';
 import { withoutRawHeaders } from './without-raw-headers.ts';
@@ -61,8 +62,9 @@ export async function postUpstream(options: {
     };
   }
   // A pool given for this call (the outbound policy's, for a user-supplied upstream) wins over the fetch's own.
-  const dispatcher = withoutRawHeaders(options.dispatcher ?? fetchPool ?? getGlobalDispatcher());
-  const response = await request(options.url, {
+  const undici = loadUndici();
+  const dispatcher = withoutRawHeaders(options.dispatcher ?? fetchPool ?? undici.getGlobalDispatcher());
+  const response = await undici.request(options.url, {
     method: 'POST',
     headers: options.headers,
     // As bytes: undici copies a string body into a Buffer to send it and keeps both until the answer ends (a long

@@ -1,7 +1,7 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import type { UpstreamTimeouts } from '@pag/providers';
-import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from 'undici';
+import { loadUndici, type UpstreamTimeouts } from '@pag/providers';
+import type { Agent, Dispatcher, fetch as undiciFetch } from 'undici';
 import { GatewayError } from '../gateway-error.ts';
 import { classifyUpstreamAddress } from './classify-upstream-address.ts';
 
@@ -30,7 +30,9 @@ const HOW_TO_ALLOW =
 export class OutboundPolicy {
   readonly #allowPrivate: () => Promise<boolean>;
   readonly #resolve: ResolveHost;
-  #agent: Agent;
+  /** Made by the first request to a user-supplied upstream (with undici itself, @pag/providers' loadUndici). */
+  #agent: Agent | undefined;
+  #isClosed = false;
 
   readonly #timeouts: UpstreamTimeouts | undefined;
 
@@ -44,20 +46,24 @@ export class OutboundPolicy {
     this.#allowPrivate = options.allowPrivate;
     this.#resolve = options.resolve ?? resolveWithSystem;
     this.#timeouts = options.timeouts;
-    this.#agent = this.#createAgent();
   }
 
   /** The connection pool for user-supplied upstreams (undici `request`). */
   get dispatcher(): Dispatcher {
+    if (this.#agent === undefined) {
+      this.#agent = this.#createAgent();
+      // Closed before its first request (a shutdown): refused as a pool closed after use refuses them.
+      if (this.#isClosed) void this.#agent.close();
+    }
     return this.#agent;
   }
 
   /** `fetch` through {@link dispatcher}, for adapters that take a fetch (the AI SDK, model lists). */
   readonly fetch: typeof globalThis.fetch = (input, init) =>
     // undici's fetch and the global one share the WHATWG shapes; only their TypeScript declarations differ.
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+    loadUndici().fetch(input as Parameters<typeof undiciFetch>[0], {
       ...(init as Parameters<typeof undiciFetch>[1]),
-      dispatcher: this.#agent,
+      dispatcher: this.dispatcher,
     }) as unknown as Promise<Response>;
 
   /**
@@ -95,15 +101,17 @@ export class OutboundPolicy {
    */
   reset(): void {
     const previous = this.#agent;
-    this.#agent = this.#createAgent();
-    previous.close().catch(() => {});
+    this.#agent = undefined;
+    previous?.close().catch(() => {});
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#isClosed = true;
+    await this.#agent?.close();
   }
 
   #createAgent(): Agent {
+    const { Agent, buildConnector } = loadUndici();
     const timeouts = this.#timeouts;
     // A custom connector carries its own connect timeout; the Agent's timers cover the first byte and silences.
     const connectChecked = buildConnector({
