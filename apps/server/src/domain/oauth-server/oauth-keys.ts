@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { JWKS } from 'oidc-provider';
 import { DatabaseOAuthAdapter, type OAuthStoreContext } from './database-oauth-adapter.ts';
 
@@ -19,17 +19,32 @@ export async function loadOrCreateOAuthKeys(context: OAuthStoreContext): Promise
   const store = new DatabaseOAuthAdapter(KEYS_KIND, context);
   const stored = (await store.find(KEYS_ID)) as OAuthKeys | undefined;
   if (stored?.cookieKeys != null && stored.jwks != null) return { cookieKeys: stored.cookieKeys, jwks: stored.jwks };
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const keys: OAuthKeys = {
-    cookieKeys: [randomBytes(32).toString('base64url')],
-    jwks: { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] as JWKS['keys'] },
-  };
+  const keys = newOAuthKeys();
   if (stored != null) {
     // A record without keys (never written so by this code) is replaced, as it always was.
     await store.upsert(KEYS_ID, keys as never);
     return keys;
   }
+  return storeOAuthKeysIfAbsent(context, keys);
+}
+
+/** New keys: a new cookie-signing key, and a signing JWK of `rsaKey` (by default a new 2048-bit RSA key). */
+export function newOAuthKeys(
+  rsaKey: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+): OAuthKeys {
+  const jwk = rsaKey.export({ format: 'jwk' });
+  return {
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    jwks: { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] as JWKS['keys'] },
+  };
+}
+
+/**
+ * Stores `keys` unless keys are stored already, and answers the keys stored. Test apps get keys stored this way
+ * before they start (test/build-test-app.ts), so that they load them instead of each generating an RSA key.
+ */
+export async function storeOAuthKeysIfAbsent(context: OAuthStoreContext, keys: OAuthKeys): Promise<OAuthKeys> {
+  const store = new DatabaseOAuthAdapter(KEYS_KIND, context);
   const winner = (await store.insertIfAbsent(KEYS_ID, keys as never)) as OAuthKeys | undefined;
   if (winner?.cookieKeys == null || winner.jwks == null) throw new Error('the OAuth server keys could not be stored');
   return { cookieKeys: winner.cookieKeys, jwks: winner.jwks };
