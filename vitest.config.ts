@@ -33,7 +33,6 @@ export const POSTGRES_RUN_SKIPS = [
   '**/src/test/json-routes.fuzz.test.ts',
   '**/src/test/slow-reader-backpressure.test.ts',
   '**/src/test/upstream-faults.test.ts',
-  '**/src/test/upstream-chaos-matrix.test.ts',
   '**/src/test/client-package.test.ts',
   '**/src/test/unsupported-node.test.ts',
   '**/src/plugins/{sse,pipe-event-stream,security-headers,tracing}.test.ts',
