@@ -5,10 +5,9 @@ import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import pg from 'pg';
+import type pg from 'pg';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import * as schema from './schema.ts';
 
@@ -66,11 +65,16 @@ export function openDatabase(file: string): GatewayDatabase {
   }) as unknown as GatewayDatabase;
 }
 
-// node-postgres returns int8 and numeric as strings (they may not fit a double). Every bigint the gateway stores is
-// a millisecond time, a count or a 0/1 flag, and its sums fit a double exactly, so they are read as numbers — the
-// values the column mappers of schema.ts expect, the same SQLite gives. Process-wide, as the library allows.
-pg.types.setTypeParser(pg.types.builtins.INT8, Number);
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+let postgresDriver: Promise<typeof import('./postgres-driver.ts')> | undefined;
+
+/**
+ * node-postgres and drizzle's driver for it, loaded with the first PostgreSQL database: a gateway on SQLite (the
+ * default) never needs them, and importing them was ~0.2 s of CPU at every start of the server and every CLI command.
+ */
+function loadPostgresDriver(): Promise<typeof import('./postgres-driver.ts')> {
+  postgresDriver ??= import('./postgres-driver.ts');
+  return postgresDriver;
+}
 
 export type PostgresOptions = {
   poolSize?: number;
@@ -83,6 +87,7 @@ export type PostgresOptions = {
  * for each other instead of racing) and returns the same database type SQLite gives.
  */
 export async function openPostgresDatabase(url: string, options: PostgresOptions = {}): Promise<GatewayDatabase> {
+  const { pg, drizzlePostgres, migratePostgres } = await loadPostgresDriver();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
