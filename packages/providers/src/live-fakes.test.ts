@@ -241,15 +241,16 @@ describe.skipIf(!hasCodexBackend)('Codex adapter against the fake Codex backend'
   it('should refresh once after a 401 and succeed', async () => {
     const backend = await startFakeCodexBackend('text');
     backend.rejectAccessToken({ times: 1 });
-    let calls = 0;
+    // The tokens as handed out: one made again later could carry another `exp` (a second boundary passed).
+    const issued: string[] = [];
     const getCredentials = vi.fn<CodexChatModelSettings['getCredentials']>(async () => {
-      calls += 1;
-      return { accessToken: createAccessToken('acct-live', String(calls)), accountId: 'acct-live' };
+      issued.push(createAccessToken('acct-live', String(issued.length + 1)));
+      return { accessToken: issued.at(-1) as string, accountId: 'acct-live' };
     });
     const outcome = await runModel(createCodexModel(backend.baseUrl, { getCredentials }));
     checkScenario('text', outcome);
     expect(getCredentials).toHaveBeenCalledTimes(2);
-    expect(getCredentials.mock.calls[1]?.[0]).toEqual({ rejectedAccessToken: createAccessToken('acct-live', '1') });
+    expect(getCredentials.mock.calls[1]?.[0]).toEqual({ rejectedAccessToken: issued[0] });
   });
 
   it('should surface usage limits with the reset time and the rate-limit snapshot', async () => {

@@ -62,9 +62,11 @@ describe('the CLI starts without loading the app', () => {
     expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
   });
 
-  it('issue 17: "user list" does not load the providers or the HTTP server', async () => {
+  it('issue 17: "user list" does not load the providers, the HTTP server or, on SQLite, the PostgreSQL driver', async () => {
     const { modules } = await loadedModules(['user', 'list']);
     expect(modules.some((url) => url.includes('drizzle-orm'))).toBe(true);
     expect(modules.filter((url) => /@ai-sdk|fastify|packages\/providers/.test(url))).toEqual([]);
+    // pg and drizzle's driver for it come with the first PostgreSQL database (db/open-database.ts).
+    expect(modules.filter((url) => /\/node_modules\/pg\/|\/node-postgres\//.test(url))).toEqual([]);
   });
 });

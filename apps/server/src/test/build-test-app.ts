@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +11,20 @@ import { type GatewayDatabase, openDatabase, openPostgresDatabase } from '../db/
 import { createUser } from '../domain/accounts/create-user.ts';
 import { SetupToken } from '../domain/accounts/setup-token.ts';
 import { type ConnectionsContext, createConnectionsContext } from '../domain/connections/connections-context.ts';
+import { newOAuthKeys, storeOAuthKeysIfAbsent } from '../domain/oauth-server/oauth-keys.ts';
 import type { ResolveHost } from '../domain/outbound/outbound-policy.ts';
 import { openGatewayVault } from '../domain/vault/open-gateway-vault.ts';
+import { copyMigratedSqliteTemplate } from './migrated-sqlite-template.ts';
 import { createTestPostgresDatabase, isPostgresRun } from './open-test-database.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
+
+/**
+ * The OAuth server's RSA signing key for the test apps of a worker. An app generates one on its first start
+ * (oauth-keys.ts), tens of milliseconds, more than half of building a test app; the suites build hundreds. Each test
+ * app still gets keys of its own (cookie key, key id), stored in its database before it starts.
+ */
+let testOAuthRsaKey: KeyObject | undefined;
 
 export type TestApp = {
   app: FastifyInstance;
@@ -70,6 +80,7 @@ export async function buildTestApp(
     config = { ...config, database: { kind: 'postgres', url: created.url, poolSize: 4 } };
     dropDatabase = created.drop;
   }
+  if (config.database.kind === 'sqlite') await copyMigratedSqliteTemplate(config.database.file);
   const db =
     config.database.kind === 'postgres'
       ? await openPostgresDatabase(config.database.url, { poolSize: config.database.poolSize })
@@ -85,6 +96,8 @@ export async function buildTestApp(
   const setupToken = new SetupToken();
   const vault = await openGatewayVault({ db, envKey: config.encryptionKey, keyFilePath: config.keyFilePath });
   const now = () => Date.now() + offset;
+  testOAuthRsaKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  await storeOAuthKeysIfAbsent({ db, now, vault }, newOAuthKeys(testOAuthRsaKey));
   const app = await buildApp({
     config,
     db,

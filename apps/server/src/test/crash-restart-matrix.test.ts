@@ -422,7 +422,7 @@ describe('issue 16: kill -9 with a device sign-in in progress', () => {
   }, 120_000);
 });
 
-/** Numbered words, long enough that the proxy's stall lands after the first text delta of every stream (as in test/upstream-chaos-matrix.test.ts). */
+/** Numbered words, long enough that the proxy's stall lands after the first text delta of every stream (as in test/upstream-chaos-matrix.timing.test.ts). */
 const LONG_TEXT = Array.from({ length: 999 }, (_word, index) => `w${String(index + 1).padStart(4, '0')}`).join(' ');
 const MID_ANSWER_BYTES = 5000;
 const STREAM_APIS = [

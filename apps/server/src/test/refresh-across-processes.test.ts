@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestApp } from './build-test-app.ts';
 import { gatewayProcessEnvironment } from './database-environment.ts';
 import { findRefreshRequests } from './find-refresh-requests.ts';
-import { type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
+import { COMPILE_CACHE_ENVIRONMENT, type RunningProcess, SERVER_DIR, waitFor } from './run-process.ts';
 import { seedChatgptConnection } from './seed-chatgpt-connection.ts';
 import { useTestAppWithFake } from './use-test-app-with-fake.ts';
 
@@ -25,6 +25,7 @@ function startChild(userId: string): RunningProcess & { lines: () => string[] } 
     cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH ?? '',
+      ...COMPILE_CACHE_ENVIRONMENT,
       GATEWAY_DATA_DIR: test.dataDir,
       GATEWAY_OPENAI_AUTH_URL: fake.url,
       GATEWAY_LOG_LEVEL: 'silent',

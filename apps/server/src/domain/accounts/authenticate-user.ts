@@ -3,7 +3,7 @@ import { users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import type { UserRow } from './find-user.ts';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './hash-password.ts';
+import { dummyPasswordHash, verifyPassword } from './hash-password.ts';
 
 /**
  * Checks an email and password. A wrong password and an unknown email fail the same way, in the same time,
@@ -14,7 +14,7 @@ export async function authenticateUser(
   credentials: { email: string; password: string },
 ): Promise<UserRow> {
   const [row] = await context.db.select().from(users).where(eq(users.email, credentials.email)).limit(1);
-  const isValid = await verifyPassword(credentials.password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const isValid = await verifyPassword(credentials.password, row?.passwordHash ?? dummyPasswordHash());
   if (row == null || !isValid) {
     throw new GatewayError('invalid_credentials', 'Wrong email or password.');
   }
