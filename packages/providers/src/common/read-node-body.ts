@@ -51,7 +51,11 @@ export function readNodeBody(body: Readable): UpstreamBodyReader {
   // The three ways a body finishes, as `stream.finished` tells them apart — without its dozen closures per stream.
   body.on('end', () => settle(null));
   body.on('error', (error: Error) => settle(error));
-  body.on('close', () => settle(prematureClose()));
+  // Built only for a body that closed before its end: an Error (its stack trace) on every close cost 10-15 µs of
+  // every upstream answer (issue 22 profile).
+  body.on('close', () => {
+    if (outcome === undefined) settle(prematureClose());
+  });
   return {
     read() {
       const chunk = arrived.shift();
