@@ -1,7 +1,7 @@
 import { CODEX_MODEL } from '../support/bench-profiles.ts';
 import { chatBody, createTarget, type Target } from '../support/http-client.ts';
 import { isFailure, measureInterleaved } from '../support/measure.ts';
-import type { Scenario, ScenarioContext } from '../support/scenario.ts';
+import { apiKeyTargets, type Scenario, type ScenarioContext } from '../support/scenario.ts';
 import { overhead, percentiles, round } from '../support/summarize.ts';
 import { formatMs, ratioOf } from './format.ts';
 
@@ -19,10 +19,7 @@ export const codexPath: Scenario = {
   async run(context) {
     const iterations = context.isQuick ? 10 : 1_000;
     const warmup = context.isQuick ? 3 : 100;
-    const [direct, gateway] = await context
-      .openAiTargets('instant')
-      .then((targets) => targets.filter((target) => target.name === 'direct' || target.name === 'gateway'));
-    if (direct == null || gateway == null) throw new Error('the API-key targets are missing');
+    const { direct, gateway } = await apiKeyTargets(context);
     const gatewayCodex = createTarget({
       name: 'gateway-codex',
       url: gateway.url.href,

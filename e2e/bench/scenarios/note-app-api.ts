@@ -1,7 +1,7 @@
 import { OPENAI_MODEL } from '../support/bench-profiles.ts';
 import { CHAT_MESSAGES, chatBody, createTarget, type RequestResult, type Target } from '../support/http-client.ts';
 import { isFailure, measureInterleaved } from '../support/measure.ts';
-import type { Scenario } from '../support/scenario.ts';
+import { apiKeyTargets, type Scenario } from '../support/scenario.ts';
 import { percentiles, round } from '../support/summarize.ts';
 import { formatMs, ratioOf } from './format.ts';
 
@@ -32,10 +32,7 @@ export const noteAppApi: Scenario = {
   async run(context) {
     const iterations = context.isQuick ? 10 : 1_000;
     const warmup = context.isQuick ? 3 : 100;
-    const [direct, gateway] = await context
-      .openAiTargets('instant')
-      .then((targets) => targets.filter((target) => target.name === 'direct' || target.name === 'gateway'));
-    if (direct == null || gateway == null) throw new Error('the API-key targets are missing');
+    const { direct, gateway } = await apiKeyTargets(context);
     // Each target its own keep-alive pool, as everywhere in the bench.
     const copy = (target: Target, name: string, url = target.url.href) =>
       createTarget({ name, url, headers: target.headers, model: target.model });

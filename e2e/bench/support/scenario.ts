@@ -32,3 +32,15 @@ export type Scenario = {
   check?(): void;
   run(context: ScenarioContext): Promise<ScenarioResult>;
 };
+
+/**
+ * The instant profile's direct and gateway targets (the API-key path): the baseline of the scenarios that compare the
+ * gateway's own routes with each other.
+ */
+export async function apiKeyTargets(context: ScenarioContext): Promise<{ direct: Target; gateway: Target }> {
+  const targets = await context.openAiTargets('instant');
+  const direct = targets.find((target) => target.name === 'direct');
+  const gateway = targets.find((target) => target.name === 'gateway');
+  if (direct == null || gateway == null) throw new Error('the API-key targets are missing');
+  return { direct, gateway };
+}
