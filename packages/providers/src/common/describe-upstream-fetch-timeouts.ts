@@ -149,7 +149,7 @@ export function describeUpstreamFetchTimeouts({ timing }: TimingOptions): void {
       await expect(model.doStream({ prompt })).rejects.toBeInstanceOf(UpstreamTimeoutError);
     });
 
-    it('issue 16: an AI SDK model (OpenAI-compatible) ends a stream gone silent with a typed timeout, not a raw error', async () => {
+    it('issue 16: the OpenAI-compatible chat model ends a stream gone silent with a typed timeout, not a raw error', async () => {
       const chunk = {
         id: 'chatcmpl-1',
         object: 'chat.completion.chunk',

@@ -1,8 +1,9 @@
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
+import type { Dispatcher } from 'undici';
 import type { FetchFunction } from '../common/fetch-function.ts';
-import { lazyEmbeddingModel, lazyLanguageModel, once } from '../common/lazy-model.ts';
-import { wrapEmbeddingModel, wrapLanguageModel } from '../common/wrap-language-model.ts';
-import { convertOpenAiUsage } from './convert-openai-usage.ts';
+import { lazyEmbeddingModel, once } from '../common/lazy-model.ts';
+import { wrapEmbeddingModel } from '../common/wrap-language-model.ts';
+import { OpenAiCompatibleChatModel } from './openai-compatible-chat-model.ts';
 import { toOpenAiProviderError } from './openai-error.ts';
 
 export type OpenAiCompatibleSettings = {
@@ -10,13 +11,18 @@ export type OpenAiCompatibleSettings = {
   baseUrl: string;
   apiKey: string;
   modelId: string;
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
+  /**
+   * The undici connection pool the chat model sends through when no `fetch` is given (the gateway's, whose outbound
+   * policy checks every address). Embeddings go through `fetch` only.
+   */
+  dispatcher?: Dispatcher | undefined;
   /** Names the upstream in errors, `provider` and `providerMetadata` (e.g. `openai`, `openrouter`). */
   providerName: string;
   headers?: Record<string, string>;
 };
 
-/** The AI SDK's OpenAI-compatible provider, imported by the first call to such a model (common/lazy-model.ts). */
+/** The AI SDK's OpenAI-compatible provider (its embedding model), imported by the first call (common/lazy-model.ts). */
 const importSdk = once(() => import('@ai-sdk/openai-compatible'));
 
 async function createProvider(settings: OpenAiCompatibleSettings) {
@@ -27,28 +33,15 @@ async function createProvider(settings: OpenAiCompatibleSettings) {
     apiKey: settings.apiKey,
     ...(settings.headers != null ? { headers: settings.headers } : {}),
     ...(settings.fetch != null ? { fetch: settings.fetch } : {}),
-    // Sends stream_options.include_usage so streamed answers end with token counts.
-    includeUsage: true,
-    convertUsage: convertOpenAiUsage,
-    // A call's `responseFormat` schema goes upstream as `response_format: { type: 'json_schema', … }` (strict by
-    // default), not as bare `json_object` mode: OpenAI, Ollama and LM Studio all take it.
-    supportsStructuredOutputs: true,
   });
 }
 
-/** A chat model on any OpenAI-compatible `/chat/completions` API, with our error classes and stream contract. */
+/**
+ * A chat model on any OpenAI-compatible `/chat/completions` API, with our error classes and stream contract: ours,
+ * written from the protocol (openai-compatible-chat-model.ts, docs/openai-compatible-protocol.md).
+ */
 export function createOpenAiCompatibleChatModel(settings: OpenAiCompatibleSettings): LanguageModelV3 {
-  const url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  return wrapLanguageModel({
-    truncatedStreamUrl: url,
-    model: lazyLanguageModel({
-      // The SDK names its models `{name}.chat`.
-      provider: `${settings.providerName}.chat`,
-      modelId: settings.modelId,
-      load: async () => (await createProvider(settings)).chatModel(settings.modelId),
-    }),
-    toProviderError: (error) => toOpenAiProviderError(error, { url }),
-  });
+  return new OpenAiCompatibleChatModel(settings);
 }
 
 /** An embedding model on an OpenAI-compatible `/embeddings` API. */

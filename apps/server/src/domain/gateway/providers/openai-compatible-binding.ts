@@ -42,6 +42,14 @@ export function createOpenAiCompatibleBinding(options: {
 }): OpenAiCompatibleBinding {
   const { context, log, outbound } = options;
   const fetch = options.fetch ?? outbound.fetch;
+  /**
+   * How the relay and the chat model reach the upstream: undici's `request` on the policy's pool (see postUpstream),
+   * unless a test injects fetch.
+   */
+  const transport = () => ({
+    fetch: options.fetch,
+    dispatcher: options.fetch == null ? outbound.dispatcher : undefined,
+  });
   /** Chat models of saved keys (see `chatModel`). */
   const chatModels = new LruMap<string, LanguageModelV3>(CACHE_SIZE);
   /** Saved keys in clear (see `apiKey`). */
@@ -62,8 +70,8 @@ export function createOpenAiCompatibleBinding(options: {
   };
 
   /**
-   * The chat model for a saved key, reused across requests: building one decrypts the key and compiles the AI
-   * SDK's response schemas, which cost more than the rest of a request's own work. Every request still gets the
+   * The chat model for a saved key, reused across requests: building one decrypts the key. Its requests go through
+   * undici's `request` on the policy's pool, as the relay's (`relayTarget`). Every request still gets the
    * current row (the request cache drops it when it changes), and the cache key holds its ciphertext and base URL,
    * so a key replaced or removed anywhere (settings, CLI, another process) is never answered by the old model.
    * Models keep no per-call state.
@@ -76,7 +84,7 @@ export function createOpenAiCompatibleBinding(options: {
       baseUrl: row.baseUrl ?? '',
       apiKey: apiKey(userId, row),
       modelId,
-      fetch,
+      ...transport(),
       providerName: 'openai',
     });
     chatModels.set(key, model);
@@ -125,13 +133,7 @@ export function createOpenAiCompatibleBinding(options: {
       await outbound.checkUrl(credential.baseUrl ?? '');
       await listOpenAiCompatibleModels({ baseUrl: credential.baseUrl ?? '', apiKey: credential.apiKey, fetch });
     },
-    // The relay's fast path is undici's `request` (see postUpstream), on the policy's pool unless a test injects fetch.
-    relayTarget: (userId, row) => ({
-      baseUrl: row.baseUrl ?? '',
-      apiKey: apiKey(userId, row),
-      fetch: options.fetch,
-      dispatcher: options.fetch == null ? outbound.dispatcher : undefined,
-    }),
+    relayTarget: (userId, row) => ({ baseUrl: row.baseUrl ?? '', apiKey: apiKey(userId, row), ...transport() }),
     forgetUser: (userId) => {
       chatModels.deleteWhere((key) => key.startsWith(`${userId}\0`));
       apiKeys.deleteWhere((key) => key.startsWith(`${userId}\0`));
