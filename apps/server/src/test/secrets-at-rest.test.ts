@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, sessionCookieOf, type TestApp } from './build-test-app.ts';
 import { readDatabaseText } from './read-database-bytes.ts';
 
@@ -51,8 +51,9 @@ describe('secrets at rest and in logs', () => {
 
     const secrets = { password, typo: `${password}-typo`, sessionId, csrfToken: null, apiKey, setupToken };
     const database = await readDatabaseText(test.db, test.config.databaseFile);
+    // A request's line is written just after its answer (request-log.ts).
+    await vi.waitFor(() => expect(test.logs.join('')).toContain('/api/me?token=[redacted]'));
     const logs = test.logs.join('');
-    expect(logs).toContain('/api/me?token=[redacted]');
     for (const [name, secret] of Object.entries(secrets)) {
       if (secret == null) continue;
       expect(secret.length, name).toBeGreaterThan(10);
