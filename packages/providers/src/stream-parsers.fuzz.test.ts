@@ -5,6 +5,7 @@ import { createCodexChatModel } from './codex/codex-chat-model.ts';
 import { parseRetryAfter } from './common/parse-retry-after.ts';
 import { readSseEvents } from './common/parse-sse-stream.ts';
 import { ProviderError } from './errors/provider-error.ts';
+import { OpenAiChatStreamState } from './openai/openai-chat-stream-state.ts';
 import { checkStreamContract } from './test/check-stream-contract.ts';
 import { createSseResponse } from './test/create-sse-response.ts';
 
@@ -220,5 +221,111 @@ describe('issue 16: fuzzing the stream parsers', () => {
       ),
       FUZZ,
     );
+  });
+});
+
+// Issue 22: OpenAI-compatible text deltas are read through a template learned from one parsed chunk
+// (openai/content-delta-template.ts). Whatever the server writes — escapes of any kind, a quote or control character
+// left raw, a chunk cut short, another id, other chunk kinds in between — the parts must be those a full parse gives.
+describe('issue 22: OpenAI-compatible chunks through a learned template', () => {
+  const content = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 10 }),
+    fc.constantFrom('', 'a', '"', '\\', '\\"', 'word ', '\u2028', '</script>', 'gpt-bench', 'chatcmpl-1', '\u0001'),
+  );
+  /** How the server writes the content: as JSON does, with every character escaped, or broken on purpose. */
+  const encoding = fc.constantFrom('json', 'json', 'json', 'escape-all', 'raw', 'cut');
+  const encode = (text: string, how: string) => {
+    if (how === 'escape-all') {
+      return `"${[...text].map((char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0').slice(-4)}`).join('')}"`;
+    }
+    if (how === 'raw') return `"${text}"`;
+    if (how === 'cut') return JSON.stringify(text).slice(0, -1);
+    return JSON.stringify(text);
+  };
+  const head = (id: string) =>
+    `{"id":"${id}","object":"chat.completion.chunk","created":1767000000,"model":"gpt-bench","choices":`;
+  const chunk = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('text'),
+        id: fc.constantFrom('c1', 'c1', 'c2'),
+        content,
+        how: encoding,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('finish', 'usage', 'tool', 'reasoning', 'refusal', 'role'),
+        id: fc.constant('c1'),
+        content,
+        how: fc.constant('json'),
+      }),
+    },
+  );
+  const render = ({ kind, id, content: text, how }: { kind: string; id: string; content: string; how: string }) => {
+    const value = encode(text, how);
+    switch (kind) {
+      case 'text':
+        return `${head(id)}[{"index":0,"delta":{"content":${value}},"logprobs":null,"finish_reason":null}],"usage":null}`;
+      case 'finish':
+        return `${head(id)}[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}`;
+      case 'usage':
+        return `${head(id)}[],"usage":{"prompt_tokens":3,"completion_tokens":4}}`;
+      case 'tool':
+        return `${head(id)}[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","function":{"name":"f","arguments":${value}}}]},"finish_reason":null}],"usage":null}`;
+      case 'reasoning':
+        return `${head(id)}[{"index":0,"delta":{"content":${value},"reasoning_content":"r"},"finish_reason":null}],"usage":null}`;
+      case 'refusal':
+        return `${head(id)}[{"index":0,"delta":{"content":${value},"refusal":"no"},"finish_reason":null}],"usage":null}`;
+      default:
+        return `${head(id)}[{"index":0,"delta":{"role":"assistant","content":${value}},"finish_reason":null}],"usage":null}`;
+    }
+  };
+  const partsOf = (events: string[], usesTemplate: boolean) => {
+    const state = new OpenAiChatStreamState({
+      url: 'https://x.example',
+      providerName: 'openai',
+      includeRawChunks: false,
+      usesTemplate,
+    });
+    const parts: unknown[] = [];
+    for (const data of events) parts.push(...state.handleEvent(data));
+    parts.push(...state.finish());
+    return parts.map((part) =>
+      (part as LanguageModelV3StreamPart).type === 'error'
+        ? { type: 'error', message: String(((part as { error: unknown }).error as Error)?.message ?? part) }
+        : part,
+    );
+  };
+
+  it('issue 22: gives the parts a full parse gives, for any chunks', () => {
+    fc.assert(
+      fc.property(fc.array(chunk, { maxLength: 14 }), (chunks) => {
+        const events = chunks.map(render).map((data) => Buffer.from(data).toString());
+        expect(partsOf(events, true)).toEqual(partsOf(events, false));
+      }),
+      FUZZ,
+    );
+  });
+
+  it('issue 22: reads a plain stream’s later text deltas without a full parse', () => {
+    const events = ['a', 'b"c', 'd\\e', 'f'].map((text) =>
+      render({ kind: 'text', id: 'c1', content: text, how: 'json' }),
+    );
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = (...args: Parameters<typeof JSON.parse>) => {
+      parses++;
+      return parse(...args);
+    };
+    try {
+      partsOf(events, true);
+    } finally {
+      JSON.parse = parse;
+    }
+    // The first chunk, the template's probe, and the two contents with escapes (each only their string).
+    expect(parses).toBe(4);
   });
 });

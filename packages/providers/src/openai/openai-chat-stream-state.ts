@@ -8,10 +8,14 @@ import type { SsePartDecoder } from '../common/start-sse-part-stream.ts';
 import { summarizeUpstreamText } from '../errors/summarize-upstream-text.ts';
 import { UpstreamConnectionError } from '../errors/upstream-connection-error.ts';
 import { UpstreamProtocolError } from '../errors/upstream-protocol-error.ts';
+import { ContentDeltaTemplate } from './content-delta-template.ts';
 import { convertOpenAiUsage } from './convert-openai-usage.ts';
 import { type OpenAiChatChunk, type OpenAiToolCallDelta, parseOpenAiChatChunk } from './parse-openai-chat-chunk.ts';
 
 type Part = LanguageModelV3StreamPart;
+
+/** Chunks a content template is learned from at most: the first text deltas, or none at all for this stream. */
+const MAX_TEMPLATE_LEARNINGS = 4;
 
 /** A tool call being streamed: its deltas go out as they come once its name is known. */
 type ToolCallState = { id: string; name: string | undefined; arguments: string; isStarted: boolean };
@@ -42,11 +46,16 @@ export class OpenAiChatStreamState implements SsePartDecoder {
   #hasRefusal = false;
   #hasFailed = false;
   #usage: OpenAiChatChunk['usage'];
+  /** Reads this stream's plain text deltas without a full parse, once learned (content-delta-template.ts). */
+  #template: ContentDeltaTemplate | undefined;
+  /** Chunks a template was tried on; none for raw chunks (each needs its parsed value) or when a test says so. */
+  #learnings: number;
 
-  constructor(options: { url: string; providerName: string; includeRawChunks: boolean }) {
+  constructor(options: { url: string; providerName: string; includeRawChunks: boolean; usesTemplate?: boolean }) {
     this.#url = options.url;
     this.#providerName = options.providerName;
     this.#includeRawChunks = options.includeRawChunks;
+    this.#learnings = options.usesTemplate === false || options.includeRawChunks ? MAX_TEMPLATE_LEARNINGS : 0;
   }
 
   get isComplete(): boolean {
@@ -57,6 +66,12 @@ export class OpenAiChatStreamState implements SsePartDecoder {
     if (data === '[DONE]') {
       this.#isComplete = true;
       return [];
+    }
+    const templated = this.#template?.read(data);
+    if (templated !== undefined) {
+      const parts: Part[] = [];
+      if (templated !== '') this.#blockDelta('text', templated, parts);
+      return parts;
     }
     let json: unknown;
     try {
@@ -90,6 +105,10 @@ export class OpenAiChatStreamState implements SsePartDecoder {
       return parts;
     }
     this.#handleChunk(parsed.chunk, parts);
+    if (this.#template === undefined && this.#learnings < MAX_TEMPLATE_LEARNINGS) {
+      this.#template = ContentDeltaTemplate.learn(data, parsed.chunk);
+      this.#learnings++;
+    }
     return parts;
   }
 
