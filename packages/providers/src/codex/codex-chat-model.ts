@@ -6,7 +6,6 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { aggregateStream } from '../common/aggregate-stream.ts';
-import { headersToRecord } from '../common/headers-to-record.ts';
 import {
   CODEX_PROVIDER_KEY,
   type CodexChatModelSettings,
@@ -79,7 +78,7 @@ class CodexChatModel implements LanguageModelV3 {
     return {
       stream,
       request: { body },
-      response: { headers: headersToRecord(response.headers) },
+      response: { headers: { ...response.headers } },
     };
   }
 

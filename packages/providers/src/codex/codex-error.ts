@@ -15,7 +15,7 @@ export function toCodexProviderError(options: {
   url: string;
   statusCode: number;
   responseBody: string;
-  responseHeaders: Headers;
+  responseHeaders: Headers | Readonly<Record<string, string>>;
   rateLimits?: RateLimitSnapshot | undefined;
   now?: number;
 }): ProviderError {

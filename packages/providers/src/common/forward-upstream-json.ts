@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import type { ProviderError } from '../errors/provider-error.ts';
 import { truncateResponseBody } from '../errors/truncate-response-body.ts';
 import type { FetchFunction } from './fetch-function.ts';
-import { headersToRecord } from './headers-to-record.ts';
 import type { HttpFailure } from './map-sdk-error.ts';
 import { postUpstream, type UpstreamBodyReader } from './post-upstream.ts';
 import { toTransportError } from './to-transport-error.ts';
@@ -59,7 +58,7 @@ export async function forwardUpstreamJson(options: {
     url,
     statusCode: response.status,
     responseBody,
-    responseHeaders: headersToRecord(response.headers),
+    responseHeaders: { ...response.headers },
     cause: undefined,
   });
 }

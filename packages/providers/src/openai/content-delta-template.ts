@@ -45,7 +45,7 @@ export class ContentDeltaTemplate {
     } catch {
       return undefined;
     }
-    return new ContentDeltaTemplate(ownCopy(prefix), ownCopy(suffix));
+    return new ContentDeltaTemplate(prefix, suffix);
   }
 
   /** The content of `data` if it is this template around one JSON string; undefined otherwise (parse it in full). */
@@ -79,9 +79,4 @@ export class ContentDeltaTemplate {
       return undefined;
     }
   }
-}
-
-/** A string of its own: a slice of the chunk would keep the whole chunk alive as long as the stream. */
-function ownCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
 }
