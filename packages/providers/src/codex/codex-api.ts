@@ -28,7 +28,12 @@ export const codexErrorObjectSchema = z.looseObject({
 });
 export type CodexErrorObject = z.infer<typeof codexErrorObjectSchema>;
 
-const responseSchema = z.looseObject({
+/**
+ * The response object of a lifecycle event, only the fields the adapter reads: the backend echoes the whole request
+ * in it (instructions, tools, the input's settings), which a loose schema copied key by key on every event — a
+ * visible part of each subscription answer's own time (issue 22 profile). The raw event keeps everything.
+ */
+const responseSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   created_at: z.number().nullish(),
