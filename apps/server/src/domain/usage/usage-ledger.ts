@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomPrice } from '@pag/contracts';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import type { usageEvents } from '../../db/schema.ts';
 import { usageEvents as usageEventsTable } from '../../db/schema.ts';
 import { withTransaction } from '../../db/with-transaction.ts';
@@ -33,6 +35,30 @@ export const DEFAULT_USAGE_LEDGER_SETTINGS: UsageLedgerSettings = {
 
 /** SQLite binds at most 32 766 parameters per statement (PostgreSQL 65 535); 200 rows of 23 columns stay well below. */
 const ROWS_PER_INSERT = 200;
+
+type UsageEventRow = typeof usageEventsTable.$inferInsert;
+
+/** Every column of a ledger row, each a placeholder of its own name. */
+const ROW_PLACEHOLDERS = Object.fromEntries(
+  Object.keys(getTableColumns(usageEventsTable)).map((key) => [key, sql.placeholder(key)]),
+) as unknown as UsageEventRow;
+
+/**
+ * One row's insert, prepared once (SQLite: inside the batch's transaction, on the same connection). Building a
+ * 200-row insert with drizzle's query builder cost about 35 µs a row, a 7 ms block of the event loop every quarter
+ * second under load (issue 22 profile); the prepared statement is run once per row instead.
+ */
+const insertUsageEvent = preparedQuery('insert_usage_event', (db) =>
+  db.insert(usageEventsTable).values(ROW_PLACEHOLDERS),
+);
+
+/** A row with every column given (null where the request had nothing), as the prepared insert binds them. */
+function toCompleteRow(row: UsageEventRow): Record<string, unknown> {
+  const complete: Record<string, unknown> = {};
+  for (const key in ROW_PLACEHOLDERS) complete[key] = row[key as keyof UsageEventRow] ?? null;
+  complete.isSubscription = row.isSubscription ?? false;
+  return complete;
+}
 
 /**
  * The writer of the usage ledger (`usage_events`): the request path only pushes a row onto an in-memory queue
@@ -121,7 +147,7 @@ export class UsageLedger {
     try {
       // Priced here, off the request path: each user's own prices are read once per batch (docs/api-prices.md).
       const customPricesOf = new Map<string, readonly CustomPrice[]>();
-      const values: (typeof usageEventsTable.$inferInsert)[] = [];
+      const values: UsageEventRow[] = [];
       for (const row of rows) {
         let customPrices = customPricesOf.get(row.userId);
         if (customPrices == null) {
@@ -141,7 +167,15 @@ export class UsageLedger {
         );
         values.push({ ...row, id: randomUUID(), apiPriceMicros: price.micros, priceVersion: price.version });
       }
-      await withTransaction(this.#context.db, async (tx) => {
+      const { db } = this.#context;
+      await withTransaction(db, async (tx) => {
+        if (tx.$dialect === 'sqlite') {
+          // SQLite's transaction is the connection's: the statement prepared on it runs inside.
+          const insert = insertUsageEvent(db) as unknown as { run(row: Record<string, unknown>): Promise<unknown> };
+          for (const row of values) await insert.run(toCompleteRow(row));
+          return;
+        }
+        // PostgreSQL: a few multi-row statements on the transaction's own client, one round trip each.
         for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
           await tx.insert(usageEventsTable).values(values.slice(start, start + ROWS_PER_INSERT));
         }
