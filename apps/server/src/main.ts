@@ -19,6 +19,8 @@ import { openGatewayVault, VaultKeyMismatchError } from './domain/vault/open-gat
 /** A shutdown that takes longer than this (a stuck connection) is cut short. */
 const SHUTDOWN_GRACE_MS = 10_000;
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
+/** Pending connections the listening socket queues (see the listen call below). */
+const LISTEN_BACKLOG = 4096;
 
 function fail(message: string): never {
   process.stderr.write(`gateway: ${message}\n`);
@@ -104,7 +106,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 
   try {
-    await app.listen({ host: config.host, port: config.port });
+    // A deep accept queue: Node's default of 511 pending connections overflows when many clients connect at once
+    // while the event loop is busy, and the kernel then drops their SYNs, which clients retry only after a second
+    // (issue 22: 1,000 streams at once). The kernel caps it at net.core.somaxconn.
+    await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')

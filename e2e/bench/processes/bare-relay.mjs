@@ -32,7 +32,9 @@ const server = createServer(async (incoming, outgoing) => {
     outgoing.end(String(error));
   }
 });
-server.listen(Number(values.port), '127.0.0.1', () => {
+// The same accept queue as the gateway's (4,096): a deeper queue is a setting any relay can have, so the floor has it
+// too, and a burst of connections measures the relays, not the kernel dropping SYNs past Node's default of 511.
+server.listen({ port: Number(values.port), host: '127.0.0.1', backlog: 4096 }, () => {
   process.stdout.write(`bare relay listening on ${values.port}\n`);
 });
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => server.close(() => process.exit(0)));
