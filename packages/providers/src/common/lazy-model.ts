@@ -2,9 +2,9 @@ import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 
 /**
  * A chat model whose AI SDK model (and the package it comes from) is made by its first call. The gateway imports
- * `@ai-sdk/anthropic`, `@ai-sdk/google` and `@ai-sdk/openai-compatible` that way, on the first request to such an
- * upstream instead of at start: together about 1 MB of source, a tenth of a second and several MiB that every
- * gateway held, most of which talk to one of them or to none (issue 22). `provider` and `modelId` are known
+ * `@ai-sdk/anthropic`, `@ai-sdk/google` and `@ai-sdk/openai-compatible` (its embeddings) that way, on the first
+ * request to such an upstream instead of at start: together about 1 MB of source, a tenth of a second and several
+ * MiB that every gateway held, most of which talk to one of them or to none (issue 22). `provider` and `modelId` are known
  * without the SDK; the model is made once and kept, so a later call waits for nothing.
  */
 export function lazyLanguageModel(options: {
