@@ -1,5 +1,6 @@
 import type { OperatorSettings } from '@pag/contracts';
 import { eq } from 'drizzle-orm';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import { operatorSettings } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
@@ -12,9 +13,17 @@ export async function readOperatorSettings(
   context: DomainContext,
   defaults: OperatorSettings,
 ): Promise<OperatorSettings> {
-  const [row] = await context.db.select().from(operatorSettings).where(eq(operatorSettings.id, ROW_ID)).limit(1);
+  const [row] = await selectOperatorSettings(context.db).execute();
   return withDefaults(row, defaults);
 }
+
+/**
+ * Prepared once: the outbound policy reads the setting on every new upstream connection, and building and preparing
+ * the query each time cost about 100 µs of each (issue 22: 1,000 streams at once open as many connections).
+ */
+const selectOperatorSettings = preparedQuery('select_operator_settings', (db) =>
+  db.select().from(operatorSettings).where(eq(operatorSettings.id, ROW_ID)).limit(1),
+);
 
 /**
  * Saves what an admin changed (absent fields keep their value) and records it in the audit log. One upsert that

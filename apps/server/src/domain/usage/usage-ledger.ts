@@ -170,9 +170,14 @@ export class UsageLedger {
       const { db } = this.#context;
       await withTransaction(db, async (tx) => {
         if (tx.$dialect === 'sqlite') {
-          // SQLite's transaction is the connection's: the statement prepared on it runs inside.
-          const insert = insertUsageEvent(db) as unknown as { run(row: Record<string, unknown>): Promise<unknown> };
-          for (const row of values) await insert.run(toCompleteRow(row));
+          // SQLite's transaction is the connection's: the statement prepared on it runs inside. better-sqlite3 runs
+          // it synchronously, so the rows go in one turn of the event loop: an `await` per row would let other
+          // requests run while the transaction is open, and their reads would bypass the request cache meanwhile.
+          const insert = insertUsageEvent(db) as unknown as { run(row: Record<string, unknown>): unknown };
+          for (const row of values) {
+            const ran = insert.run(toCompleteRow(row));
+            if (ran instanceof Promise) await ran;
+          }
           return;
         }
         // PostgreSQL: a few multi-row statements on the transaction's own client, one round trip each.
