@@ -230,6 +230,7 @@ export class AiGateway {
       const source = binding.catalogue(userId, upstreams.get(binding.name));
       if (source != null) lists.push(this.#catalogues.get({ ...source, provider: binding.name }));
     }
+    if (lists.length === 1) return lists[0] as Promise<CatalogueEntry[]>; // one provider's list, not copied
     return (await Promise.all(lists)).flat();
   }
 
