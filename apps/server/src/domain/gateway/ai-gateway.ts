@@ -222,7 +222,7 @@ export class AiGateway {
     return upstreams;
   }
 
-  /** The catalogues of the providers the caller may use at all: a provider it may not use is not even asked. */
+  /** The catalogues of the providers the caller may use (no other is asked); one list as it is, not copied. */
   async #catalogue(userId: string, upstreams: UserUpstreams, policy: CallerPolicy): Promise<CatalogueEntry[]> {
     const lists: Promise<CatalogueEntry[]>[] = [];
     for (const binding of this.#registry.all) {
@@ -230,8 +230,7 @@ export class AiGateway {
       const source = binding.catalogue(userId, upstreams.get(binding.name));
       if (source != null) lists.push(this.#catalogues.get({ ...source, provider: binding.name }));
     }
-    if (lists.length === 1) return lists[0] as Promise<CatalogueEntry[]>; // one provider's list, not copied
-    return (await Promise.all(lists)).flat();
+    return lists.length === 1 ? (lists[0] as Promise<CatalogueEntry[]>) : (await Promise.all(lists)).flat();
   }
 
   /** The binding of a provider named in a route or a request. */
