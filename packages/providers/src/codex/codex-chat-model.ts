@@ -5,7 +5,7 @@ import type {
   LanguageModelV3StreamResult,
   SharedV3Warning,
 } from '@ai-sdk/provider';
-import { aggregateStream } from '../common/aggregate-stream.ts';
+import { generateFromStream } from '../common/generate-from-stream.ts';
 import {
   CODEX_PROVIDER_KEY,
   type CodexChatModelSettings,
@@ -84,18 +84,7 @@ class CodexChatModel implements LanguageModelV3 {
 
   /** The backend only streams (`stream:false` is a 400), so this aggregates the stream. */
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const { stream, request, response } = await this.doStream(options);
-    const result = await aggregateStream(stream);
-    if (result.errors.length > 0) throw result.errors[0];
-    return {
-      content: result.content,
-      finishReason: result.finishReason,
-      usage: result.usage,
-      warnings: result.warnings,
-      ...(result.providerMetadata != null ? { providerMetadata: result.providerMetadata } : {}),
-      request,
-      response: { ...result.response, ...(response?.headers != null ? { headers: response.headers } : {}) },
-    };
+    return generateFromStream(await this.doStream(options));
   }
 
   #getArgs(options: LanguageModelV3CallOptions) {

@@ -4,6 +4,7 @@ import type {
   LanguageModelV3ToolChoice,
   SharedV3Warning,
 } from '@ai-sdk/provider';
+import { functionToolsOf } from '../common/function-tools.ts';
 
 /** The flat Responses-API function tool (not the Chat Completions `{function:{…}}` form). */
 export type CodexFunctionTool = {
@@ -24,21 +25,16 @@ export function prepareCodexTools(options: {
   tools: LanguageModelV3CallOptions['tools'];
   toolChoice: LanguageModelV3ToolChoice | undefined;
 }): { tools: CodexFunctionTool[]; toolChoice: CodexToolChoice; warnings: SharedV3Warning[] } {
-  const warnings: SharedV3Warning[] = [];
-  const tools: CodexFunctionTool[] = [];
-  for (const tool of options.tools ?? []) {
-    if (tool.type === 'provider') {
-      warnings.push({ type: 'unsupported', feature: `provider-defined tool ${tool.id}` });
-      continue;
-    }
-    tools.push({
+  const { functions, warnings } = functionToolsOf(options.tools);
+  const tools = functions.map(
+    (tool): CodexFunctionTool => ({
       type: 'function',
       name: tool.name,
       ...(tool.description != null ? { description: tool.description } : {}),
       strict: tool.strict ?? false,
       parameters: tool.inputSchema,
-    });
-  }
+    }),
+  );
   return { tools, toolChoice: convertToolChoice(options.toolChoice), warnings };
 }
 

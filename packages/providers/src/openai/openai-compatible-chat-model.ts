@@ -5,8 +5,9 @@ import type {
   LanguageModelV3StreamResult,
   SharedV3Warning,
 } from '@ai-sdk/provider';
-import { aggregateStream } from '../common/aggregate-stream.ts';
+
 import { forwardUpstreamJson } from '../common/forward-upstream-json.ts';
+import { generateFromStream } from '../common/generate-from-stream.ts';
 import { startSsePartStream } from '../common/start-sse-part-stream.ts';
 import type { OpenAiCompatibleSettings } from './openai-chat-model.ts';
 import { OpenAiChatStreamState } from './openai-chat-stream-state.ts';
@@ -88,18 +89,7 @@ export class OpenAiCompatibleChatModel implements LanguageModelV3 {
    * this serves callers of the package that want the whole answer.
    */
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const { stream, request } = await this.doStream(options);
-    const result = await aggregateStream(stream);
-    if (result.errors.length > 0) throw result.errors[0];
-    return {
-      content: result.content,
-      finishReason: result.finishReason,
-      usage: result.usage,
-      warnings: result.warnings,
-      ...(result.providerMetadata != null ? { providerMetadata: result.providerMetadata } : {}),
-      request,
-      response: result.response,
-    };
+    return generateFromStream(await this.doStream(options));
   }
 }
 

@@ -8,6 +8,7 @@ import {
   UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
 import { z } from 'zod';
+import { functionToolsOf } from '../common/function-tools.ts';
 
 /** The provider options a call may give under `openaiCompatible` or the upstream's own name (e.g. `openai`). */
 const openAiChatOptionsSchema = z.looseObject({
@@ -54,22 +55,17 @@ export function toOpenAiChatRequest(
   if (options.topK != null) warnings.push({ type: 'unsupported', feature: 'topK' });
 
   const body: Record<string, unknown> = { model: settings.modelId, messages: toChatMessages(options.prompt) };
-  const tools: unknown[] = [];
-  for (const tool of options.tools ?? []) {
-    if (tool.type === 'provider') {
-      warnings.push({ type: 'unsupported', feature: `provider-defined tool ${tool.id}` });
-      continue;
-    }
-    tools.push({
-      type: 'function',
-      function: {
-        name: tool.name,
-        ...(tool.description != null ? { description: tool.description } : {}),
-        parameters: tool.inputSchema,
-        ...(tool.strict != null ? { strict: tool.strict } : {}),
-      },
-    });
-  }
+  const { functions, warnings: toolWarnings } = functionToolsOf(options.tools);
+  warnings.push(...toolWarnings);
+  const tools = functions.map((tool) => ({
+    type: 'function',
+    function: {
+      name: tool.name,
+      ...(tool.description != null ? { description: tool.description } : {}),
+      parameters: tool.inputSchema,
+      ...(tool.strict != null ? { strict: tool.strict } : {}),
+    },
+  }));
   // A tool choice without tools would be refused upstream ("tool_choice is only allowed when tools are specified").
   if (tools.length > 0) {
     body.tools = tools;
