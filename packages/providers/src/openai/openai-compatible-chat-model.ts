@@ -20,8 +20,9 @@ import { toOpenAiChatRequest } from './to-openai-chat-request.ts';
  * (`toOpenAiChatRequest`), sent through `forwardUpstreamJson` (undici's `request` on the gateway's pool, as the `/v1`
  * relay), and the SSE body becomes parts in one synchronous pass (`OpenAiChatStreamState`) inside the one SSE pump.
  * It replaced the AI SDK's openai-compatible chat model, whose fetch, four web-stream stages, zod copy of every chunk
- * and JSON parse of every tool-argument delta cost about three times our converter per answer (issue 22 profile:
- * 830 against 274 µs of CPU). The SDK's model stays the test oracle (openai-chat-model.sdk-oracle.test.ts).
+ * and JSON parse of every tool-argument delta made a translated request (`/api/ai/*`, `/v1/messages`) cost the
+ * gateway about 1 ms of CPU against about 0.6 ms now (issue 22 profile). The SDK's model stays the test oracle
+ * (openai-chat-model.sdk-oracle.test.ts).
  */
 export class OpenAiCompatibleChatModel implements LanguageModelV3 {
   readonly specificationVersion = 'v3';
