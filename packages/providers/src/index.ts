@@ -66,7 +66,11 @@ export type { FetchFunction } from './common/fetch-function.ts';
 export { loadUndici } from './common/load-undici.ts';
 export { readSseEvents, type SseEventReader } from './common/parse-sse-stream.ts';
 export type { UpstreamBodyReader, UpstreamResponse } from './common/post-upstream.ts';
-export type { RateLimitSnapshot, RateLimitWindow } from './common/rate-limit-snapshot.ts';
+export {
+  isSameRateLimitSnapshot,
+  type RateLimitSnapshot,
+  type RateLimitWindow,
+} from './common/rate-limit-snapshot.ts';
 export { readSseData } from './common/read-sse-data.ts';
 export { readSseFrames } from './common/read-sse-frames.ts';
 export { toTransportError } from './common/to-transport-error.ts';

@@ -25,9 +25,9 @@ export class LruMap<K, V> {
     }
   }
 
-  /** Drops every entry whose key matches. */
-  deleteWhere(matches: (key: K) => boolean): void {
-    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key);
+  /** Drops every entry that matches (by its key, or its value). */
+  deleteWhere(matches: (key: K, value: V) => boolean): void {
+    for (const [key, value] of this.#entries) if (matches(key, value)) this.#entries.delete(key);
   }
 
   get size(): number {

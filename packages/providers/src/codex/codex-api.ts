@@ -195,6 +195,11 @@ export function parseCodexChunk(json: unknown): z.ZodSafeParseResult<CodexChunk>
   if (schema != null) {
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed;
+  } else if (typeof type === 'string') {
+    // An event the adapter does not read (`response.content_part.done`, `response.output_text.done` …, a third of a
+    // plain answer's events): the catch-all's result without its loose parse, which copied every field of the
+    // event, the answer's whole text included, only to keep its type (issue 22 profile).
+    return { success: true, data: { type: 'unknown_chunk', rawType: type } };
   }
   return unknownChunkSchema.safeParse(json);
 }

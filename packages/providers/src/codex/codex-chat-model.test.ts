@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
@@ -416,5 +417,35 @@ describe('createCodexChatModel doStream', () => {
     expect(parts.filter((part) => part.type === 'raw')).toHaveLength(
       readFixtureLines(CODEX_FIXTURES, 'codex-text').length,
     );
+  });
+
+  // Issue 22: a `response.in_progress` after the answer's metadata is skipped without being parsed, unless raw chunks
+  // are asked for. Every recorded stream must give the same parts either way (raw chunks aside), errors included.
+  const recordedStreams = readdirSync(CODEX_FIXTURES)
+    .filter((name) => name.endsWith('.chunks.txt'))
+    .map((name) => name.replace(/\.chunks\.txt$/, ''));
+  it.each(recordedStreams)(
+    'issue 22: gives the same parts for %s whether in-progress events are parsed or not',
+    async (name) => {
+      const run = async (includeRawChunks: boolean) => {
+        const { fetch } = createRecordingFetch(fixtureResponse(name));
+        try {
+          const { stream } = await createModel(fetch).model.doStream({ prompt, includeRawChunks });
+          return (await convertStreamToArray(stream)).filter((part) => part.type !== 'raw');
+        } catch (error) {
+          return error;
+        }
+      };
+      expect(await run(false)).toEqual(await run(true));
+    },
+  );
+
+  it('issue 22: still reads the metadata from an in-progress event when the created event is missing', async () => {
+    const lines = readFixtureLines(CODEX_FIXTURES, 'codex-text').filter((line) => !line.includes('"response.created"'));
+    expect(lines[0]).toContain('"type":"response.in_progress"');
+    const { fetch } = createRecordingFetch(createSseResponse(lines));
+    const { stream } = await createModel(fetch).model.doStream({ prompt });
+    const parts = await convertStreamToArray(stream);
+    expect(parts.find((part) => part.type === 'response-metadata')).toMatchObject({ type: 'response-metadata' });
   });
 });

@@ -53,6 +53,15 @@ export class CodexStreamState {
     this.#rateLimits = options.rateLimits;
   }
 
+  /**
+   * Whether a `response.in_progress` event would change nothing: the answer's metadata came with an earlier event
+   * (it is read from the first lifecycle event only) and the answer goes on. The stream reader then skips such an
+   * event without parsing it.
+   */
+  get ignoresLifecycleEvents(): boolean {
+    return this.#hasResponseMetadata && !this.#isTerminal;
+  }
+
   handleChunk(chunk: CodexChunk): Part[] {
     // The terminal event (completed, incomplete, failed, error) ends the answer, as it ends the turn for the Codex
     // CLI: anything after it would reopen closed blocks or add a second outcome (found by the fuzz test, issue 16).

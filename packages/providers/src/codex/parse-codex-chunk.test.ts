@@ -28,6 +28,13 @@ describe('parseCodexChunk', () => {
   it.each([
     ['a known type with malformed fields', { type: 'response.output_text.delta', item_id: 1, delta: 'x' }],
     ['an unknown type', { type: 'response.audio.delta', delta: 'AAAA' }],
+    // Issue 22: an unknown type is answered without the catch-all's parse; its result must still be the union's.
+    ['an unknown type with the whole text', { type: 'response.output_text.done', item_id: 'm', text: 'Hello.' }],
+    ['an empty type', { type: '' }],
+    ['a type named like an object key', { type: 'constructor' }],
+    ['a type that is not a string', { type: 7 }],
+    ['an array', [{ type: 'response.created' }]],
+    ['null', null],
     ['no type', { delta: 'x' }],
     ['not an object', 'response.created'],
     ['a lifecycle event without its response', { type: 'response.completed' }],

@@ -8,9 +8,17 @@ import type { CodexStreamState } from './codex-stream-state.ts';
 type Part = LanguageModelV3StreamPart;
 
 /**
+ * How a `response.in_progress` event begins as the backend writes it (`type` first). Like `response.created` it
+ * echoes the whole request (instructions, tools), a few KB to parse that change nothing once the answer's metadata is
+ * in (issue 22 profile). An event written in another order is parsed as any other.
+ */
+const IN_PROGRESS_PREFIX = '{"type":"response.in_progress"';
+
+/**
  * Reads the Codex SSE body and emits V3 parts through the one SSE pump (`startSsePartStream`: `stream-start` first,
  * exactly one `finish` last, an error before output thrown, the caller's abort honoured). Each event is parsed and
- * checked (`parseCodexChunk`) and handed to the stream state.
+ * checked (`parseCodexChunk`) and handed to the stream state, but for a `response.in_progress` the state has no use
+ * for.
  */
 export async function startCodexPartStream(options: {
   body: UpstreamBodyReader;
@@ -32,6 +40,7 @@ export async function startCodexPartStream(options: {
       finish: (finishOptions) => state.finish(finishOptions),
       handleEvent(data) {
         if (data === '[DONE]') return [];
+        if (!options.includeRawChunks && state.ignoresLifecycleEvents && data.startsWith(IN_PROGRESS_PREFIX)) return [];
         let json: unknown;
         try {
           json = JSON.parse(data);
