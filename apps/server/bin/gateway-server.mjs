@@ -4,6 +4,7 @@
 // the CLI.
 import module from 'node:module';
 import v8 from 'node:v8';
+import vm from 'node:vm';
 import { registerDrizzleResolveShortcut } from './register-drizzle-resolve-shortcut.mjs';
 import { requireSupportedNode } from './require-supported-node.mjs';
 
@@ -37,4 +38,24 @@ await import('../src/main.ts');
 if (holdsYoungGeneration) {
   v8.setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
   v8.setFlagsFromString('--parallel-scavenge');
+}
+compactStartupHeap();
+
+/**
+ * Loading the sources leaves the old generation a third empty (36 MiB of pages for 23 MiB of live objects), and
+ * V8 does not give those pages back on its own: an idle server never allocates enough to trigger the collection
+ * that would, and its memory reducer had not run after 15 s of quiet (issue 22 measure). One compacting collection
+ * once the server listens — V8's "last resort" kind, which moves objects together and releases the emptied pages
+ * — takes an idle server from about 125 to about 108 MiB of RSS, for 40 to 80 ms of this thread, once. Node has
+ * no API for it: the `gc` function V8 can expose is taken from a fresh context and the flag turned off again, so
+ * no code of ours or our dependencies ever sees a global `gc`.
+ */
+function compactStartupHeap() {
+  v8.setFlagsFromString('--expose-gc');
+  try {
+    const collect = vm.runInNewContext('gc');
+    collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
+  }
 }
