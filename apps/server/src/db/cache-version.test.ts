@@ -84,7 +84,7 @@ describe('issue 22: the cache-version triggers', () => {
     expect(await version()).toBeGreaterThan(changed);
   });
 
-  it("issue 22: a connection's token refresh, lease and rate limits leave the version; its state moves it", async () => {
+  it("issue 22: a connection's rate limits and refresh lease leave the version; its tokens and state move it", async () => {
     const user = await createUser(
       { db, now: Date.now },
       { email: 'b@home.test', password: 'x'.repeat(12), isAdmin: false },
@@ -97,17 +97,25 @@ describe('issue 22: the cache-version triggers', () => {
       ...{ connectedAt: now, updatedAt: now },
     });
     const connected = await version();
+    // What every answer and every refresh's lease write: the cache stays.
     await db
       .update(connections)
-      .set({
-        ...{ accessTokenCiphertext: 'a2', refreshTokenCiphertext: 'r2', version: 1, lastRefreshAt: now },
-        ...{ refreshLeaseUntil: now, refreshLeaseOwner: 'me', rateLimits: { primary: 1 }, rateLimitsAt: now },
-        updatedAt: now,
-      })
+      .set({ refreshLeaseUntil: now, refreshLeaseOwner: 'me', refreshInterruptedAt: now })
+      .where(eq(connections.id, id));
+    await db
+      .update(connections)
+      .set({ rateLimits: { primary: 1 }, rateLimitsAt: now })
       .where(eq(connections.id, id));
     expect(await version()).toBe(connected);
+    // A refresh's new tokens (issue 22: the token row is cached, so they must be seen on the next request).
+    await db
+      .update(connections)
+      .set({ accessTokenCiphertext: 'a2', refreshTokenCiphertext: 'r2', version: 1, lastRefreshAt: now })
+      .where(eq(connections.id, id));
+    const refreshed = await version();
+    expect(refreshed).toBeGreaterThan(connected);
     await db.update(connections).set({ state: 'reconnect_required' }).where(eq(connections.id, id));
-    expect(await version()).toBeGreaterThan(connected);
+    expect(await version()).toBeGreaterThan(refreshed);
   });
 
   it('issue 22: a transaction moves the version when it commits, and a rolled-back one leaves it', async () => {

@@ -45,29 +45,16 @@ export const CACHE_VERSION_TABLES: readonly { table: SQLiteTable; ignoredColumns
   { table: apiCredentials, ignoredColumns: [] },
   {
     table: connections,
-    // Only who it is and whether it works are cached (domain/connections/list-connection-refs.ts): the tokens are read
-    // afresh whenever they are used, and their refresh, lease and rate-limit writes happen on the request path.
+    // The request path writes the rate limits of every answer, and a refresh's lease is taken, renewed every few
+    // seconds and released around it: those columns leave the counter. The tokens, their expiry and the state move
+    // it, so a connection's token row is cached too (issue 22): a refresh, here or in another process, empties the
+    // cache — once an hour or so per account — and the next request reads the new token.
     ignoredColumns: [
-      connections.method,
-      connections.email,
-      connections.planType,
-      connections.upstreamUserId,
-      connections.idTokenCiphertext,
-      connections.accessTokenCiphertext,
-      connections.refreshTokenCiphertext,
-      connections.accessTokenExpiresAt,
-      connections.version,
       connections.refreshLeaseUntil,
       connections.refreshLeaseOwner,
       connections.refreshInterruptedAt,
-      connections.nextRefreshAttemptAt,
-      connections.refreshFailureCount,
-      connections.connectedAt,
-      connections.lastRefreshAt,
-      connections.updatedAt,
       connections.rateLimits,
       connections.rateLimitsAt,
-      connections.scopes,
     ],
   },
   { table: modelAliases, ignoredColumns: [] },

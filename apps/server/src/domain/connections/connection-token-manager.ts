@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { changedRows } from '../../db/open-database.ts';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import { connections } from '../../db/schema.ts';
+import type { DomainContext } from '../domain-context.ts';
 import { GatewayError } from '../gateway-error.ts';
 import { LruMap } from '../lru-map.ts';
+import { cachedRead } from '../read-cache/read-cache.ts';
 import { recordAuditEvent } from '../security/record-audit-event.ts';
 import type { ConnectionsContext } from './connections-context.ts';
 import {
@@ -20,6 +22,16 @@ export type ConnectionTokenColumn = 'id_token' | 'access_token' | 'refresh_token
 type ConnectionUpdate = Partial<typeof connections.$inferInsert>;
 
 /**
+ * A connection row as the request cache may keep it: every column but those whose writes leave the cache version
+ * (a refresh's lease, the answers' rate limits; db/cache-version.ts). What decides whether a stored access token can
+ * be handed out reads only these, so the type keeps a lease or a rate limit from being read stale.
+ */
+export type TokenRow = Omit<
+  ConnectionRow,
+  'refreshLeaseUntil' | 'refreshLeaseOwner' | 'refreshInterruptedAt' | 'rateLimits' | 'rateLimitsAt'
+>;
+
+/**
  * What one provider adds to the shared refresh mechanics of `ConnectionTokenManager`: how it refreshes, which
  * failures are permanent, when a token is due, what a stored token and the handed-out token look like, and its
  * messages. `TokenSet` is what the provider's refresh returns.
@@ -29,7 +41,7 @@ export type ConnectionTokenPolicy<Token, TokenSet> = {
   /** The vault context of a token column of this provider's rows (domain/vault/encrypted-columns.ts). */
   tokenContext(connectionId: string, column: ConnectionTokenColumn): string;
   /** Whether the stored access token is due for a refresh by time alone (a rejected token always is). */
-  isDue(row: ConnectionRow, now: number): boolean;
+  isDue(row: TokenRow, now: number): boolean;
   /**
    * Asks the upstream for new tokens. `storeRotatedRefreshToken` persists a rotated refresh token the moment the
    * answer shows it, for upstreams that rotate (docs/codex-protocol.md §4).
@@ -54,11 +66,11 @@ export type ConnectionTokenPolicy<Token, TokenSet> = {
   storedTokens(row: ConnectionRow, tokens: TokenSet, now: number): ConnectionUpdate;
   accessTokenOf(tokens: TokenSet): string;
   /** What callers get: the access token, with what else the upstream needs. */
-  toToken(row: ConnectionRow, accessToken: string): Token;
+  toToken(row: TokenRow, accessToken: string): Token;
   /** Backoff before the next attempt after `failures` transient failures in a row; null: retry at the next call. */
   backoffMs(failures: number): number | null;
   /** While refreshing fails transiently: whether the stored access token may still be handed out. */
-  isStillUsable(row: ConnectionRow, accessToken: string, rejectedAccessToken: string | undefined, now: number): boolean;
+  isStillUsable(row: TokenRow, accessToken: string, rejectedAccessToken: string | undefined, now: number): boolean;
   /** Refreshing failed transiently and the stored token is no longer usable. */
   unavailableError(retryInMs: number, cause: unknown): GatewayError;
   notConnectedError(): GatewayError;
@@ -93,6 +105,34 @@ const selectConnection = preparedQuery('select_connection_by_user', (db) =>
     .where(
       and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, sql.placeholder('provider'))),
     ),
+);
+
+// The columns of a `TokenRow`: the table's, less those named here.
+const { refreshLeaseUntil, refreshLeaseOwner, refreshInterruptedAt, rateLimits, rateLimitsAt, ...TOKEN_ROW_COLUMNS } =
+  getTableColumns(connections);
+
+const selectTokenRow = preparedQuery('select_connection_token_row_by_user', (db) =>
+  db
+    .select(TOKEN_ROW_COLUMNS)
+    .from(connections)
+    .where(
+      and(eq(connections.userId, sql.placeholder('userId')), eq(connections.provider, sql.placeholder('provider'))),
+    ),
+);
+
+/**
+ * The token row every subscription request reads, through the request cache (docs/request-cache.md): a refresh,
+ * a reconnect or a disconnect, by this process or any other, moves the cache version, so the next request reads
+ * the row again. Reading it from the database was about 45 µs of each request, three ciphertexts copied and mapped
+ * (issue 22 profile). A missing row is not kept.
+ */
+const findTokenRow = cachedRead(
+  'connection-token-row',
+  async (context: DomainContext, userId: string, provider: string) => {
+    const [row] = await selectTokenRow(context.db).execute({ userId, provider });
+    return row ?? null;
+  },
+  { shouldKeep: (row) => row != null },
 );
 
 const selectConnectionById = preparedQuery('select_connection_by_id', (db) =>
@@ -141,7 +181,8 @@ export class ConnectionTokenManager<Token, TokenSet> {
    * is already another (a concurrent request refreshed it).
    */
   async getAccessToken(userId: string, options: { rejectedAccessToken?: string | undefined } = {}): Promise<Token> {
-    const row = await this.findConnection(userId);
+    // Possibly from the request cache; a refresh reads the row afresh (`#refreshDurably`).
+    const row = await findTokenRow(this.#context, userId, this.#policy.provider);
     if (row == null) throw this.#policy.notConnectedError();
     this.#assertUsable(row);
     const accessToken = this.#decryptAccessToken(row);
@@ -418,12 +459,12 @@ export class ConnectionTokenManager<Token, TokenSet> {
     throw this.#policy.unavailableError(retryInMs, cause);
   }
 
-  #needsRefresh(row: ConnectionRow, accessToken: string, rejectedAccessToken: string | undefined): boolean {
+  #needsRefresh(row: TokenRow, accessToken: string, rejectedAccessToken: string | undefined): boolean {
     if (rejectedAccessToken != null && accessToken === rejectedAccessToken) return true;
     return this.#policy.isDue(row, this.#context.now());
   }
 
-  #assertUsable(row: ConnectionRow): void {
+  #assertUsable(row: TokenRow): void {
     if (row.state === 'reconnect_required') throw this.#policy.reconnectRequiredError(row.stateReason);
   }
 
@@ -431,7 +472,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
    * Read on every request: kept in clear per ciphertext, so a refreshed token (a new ciphertext) is decrypted
    * afresh and the old one is never handed out again.
    */
-  #decryptAccessToken(row: ConnectionRow): string {
+  #decryptAccessToken(row: TokenRow): string {
     // By connection, holding the ciphertext it came from: a key made of the ciphertext (kilobytes) was hashed anew
     // on every request (issue 22 profile); comparing two strings is cheaper, and as exact.
     const cached = this.#accessTokens.get(row.id);
@@ -441,7 +482,7 @@ export class ConnectionTokenManager<Token, TokenSet> {
     return accessToken;
   }
 
-  #decrypt(row: ConnectionRow, column: ConnectionTokenColumn): string {
+  #decrypt(row: TokenRow, column: ConnectionTokenColumn): string {
     const ciphertext = {
       id_token: row.idTokenCiphertext,
       access_token: row.accessTokenCiphertext,

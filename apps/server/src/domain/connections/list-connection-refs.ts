@@ -7,8 +7,7 @@ import type { ConnectionRow } from './to-connection-dto.ts';
 
 /**
  * Who a connection is and whether it works: what the router and the bindings need of it to plan a route, without its
- * tokens. The tokens are read afresh where they are used (the token managers' `getAccessToken`), so a refresh by
- * another process is never missed, and a token refresh — written on the request path — need not empty the cache.
+ * tokens, which are read where they are used (the token managers' `getAccessToken`, through the same cache).
  */
 export type ConnectionRef = Pick<ConnectionRow, 'id' | 'userId' | 'provider' | 'accountId' | 'state' | 'stateReason'>;
 

@@ -173,7 +173,7 @@ export function createChatgptBinding(options: {
     name: 'chatgpt',
     label: 'ChatGPT subscription',
     backendUrl: settings.backendUrl,
-    // Who it is and whether it works, from the request cache; the tokens are read afresh when a call needs them.
+    // Who it is and whether it works, from the request cache; the tokens are read when a call needs them.
     load: ({ userId }) => findConnectionRef(context, userId, 'chatgpt'),
     availability: (connection) => ({ state: connection.state }),
     catalogue(userId, connection) {
