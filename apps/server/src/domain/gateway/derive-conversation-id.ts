@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LanguageModelV3Prompt } from '@pag/providers';
 
 /**
@@ -12,16 +12,19 @@ export function deriveConversationId(options: {
   prompt: LanguageModelV3Prompt;
   clientConversationId?: string | undefined;
 }): string {
-  const hash = createHash('sha256').update(options.userId);
+  let hashed: string;
   if (options.clientConversationId != null) {
-    hash.update(`\0client\0${options.clientConversationId}`);
+    hashed = `${options.userId}\0client\0${options.clientConversationId}`;
   } else {
     const system = options.prompt.find((message) => message.role === 'system');
     const firstUser = options.prompt.find((message) => message.role === 'user');
-    hash.update(`\0system\0${system?.role === 'system' ? system.content : ''}`);
-    hash.update(`\0user\0${JSON.stringify(firstUser?.content ?? null)}`);
+    hashed =
+      `${options.userId}\0system\0${system?.role === 'system' ? system.content : ''}` +
+      `\0user\0${JSON.stringify(firstUser?.content ?? null)}`;
   }
-  const hex = hash.digest('hex');
+  // One-shot over the joined text: the digest a hash object fed the parts in turn gave (ids stay what they were),
+  // without building the object, a visible part of each subscription request (issue 22 profile).
+  const hex = hash('sha256', hashed, 'hex');
   // Version-8 (custom) UUID layout: stable, and recognisably not random.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
