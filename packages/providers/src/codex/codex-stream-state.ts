@@ -58,7 +58,7 @@ export class CodexStreamState {
    * (it is read from the first lifecycle event only) and the answer goes on. The stream reader then skips such an
    * event without parsing it.
    */
-  get ignoresLifecycleEvents(): boolean {
+  get ignoresInProgressEvents(): boolean {
     return this.#hasResponseMetadata && !this.#isTerminal;
   }
 

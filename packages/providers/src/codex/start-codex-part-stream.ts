@@ -10,7 +10,9 @@ type Part = LanguageModelV3StreamPart;
 /**
  * How a `response.in_progress` event begins as the backend writes it (`type` first). Like `response.created` it
  * echoes the whole request (instructions, tools), a few KB to parse that change nothing once the answer's metadata is
- * in (issue 22 profile). An event written in another order is parsed as any other.
+ * in (issue 22 profile). An event written in another order is parsed as any other; a skipped one is not parsed at
+ * all, so a malformed in-progress event after the first is ignored where it was reported as an unparsable chunk.
+ * docs/codex-protocol.md §6.2.
  */
 const IN_PROGRESS_PREFIX = '{"type":"response.in_progress"';
 
@@ -40,7 +42,8 @@ export async function startCodexPartStream(options: {
       finish: (finishOptions) => state.finish(finishOptions),
       handleEvent(data) {
         if (data === '[DONE]') return [];
-        if (!options.includeRawChunks && state.ignoresLifecycleEvents && data.startsWith(IN_PROGRESS_PREFIX)) return [];
+        if (!options.includeRawChunks && state.ignoresInProgressEvents && data.startsWith(IN_PROGRESS_PREFIX))
+          return [];
         let json: unknown;
         try {
           json = JSON.parse(data);
