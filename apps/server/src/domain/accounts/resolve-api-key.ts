@@ -6,7 +6,7 @@ import { apiKeys, users } from '../../db/schema.ts';
 import type { DomainContext } from '../domain-context.ts';
 import { LruMap } from '../lru-map.ts';
 import { cachedRead } from '../read-cache/read-cache.ts';
-import { hashToken, safeEqual } from '../security/secret-tokens.ts';
+import { matchesTokenHash } from '../security/secret-tokens.ts';
 import { apiKeyDisplayPrefix, parseApiKeyId } from './api-key-format.ts';
 import { apiKeyPolicyOf } from './api-key-policy.ts';
 import type { UserRow } from './find-user.ts';
@@ -56,7 +56,7 @@ export async function resolveApiKey(context: DomainContext, presentedKey: string
   const id = parseApiKeyId(presentedKey);
   if (id == null) return null;
   const row = await readKeyWithUser(context, id);
-  if (row == null || !safeEqual(hashToken(presentedKey), row.key.keyHash)) return null;
+  if (row == null || !matchesTokenHash(presentedKey, row.key.keyHash)) return null;
   await recordUse(context, id, row.key.lastUsedAt);
   return {
     user: row.user,
