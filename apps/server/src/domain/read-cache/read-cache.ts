@@ -133,29 +133,22 @@ export class ReadCache {
   }
 
   /**
-   * `cachedRead`'s work inside a scope of this cache. A hit of a scope that already knows the version the cache holds
-   * is answered at once, without the awaits of the full path below — the same conditions, checked synchronously: a
-   * request makes about ten cached reads, and each `await` of the settled snapshot and of an async function's result
-   * cost it a few µs (issue 22 measure: route planning, about 30 µs of every request, is mostly cached reads).
+   * A hit of a scope that already knows the version the cache holds, answered without the awaits of `read` — the same
+   * conditions, checked synchronously; undefined when `read` must decide. A request makes about ten cached reads, and
+   * each `await` of the settled snapshot and of an async function's result cost it a few µs (issue 22 measure: route
+   * planning, about 30 µs of every request, is mostly cached reads).
    */
-  read<T>(
-    scope: Scope,
-    kind: string,
-    key: string,
-    load: () => Promise<T>,
-    shouldKeep: (value: T) => boolean,
-  ): Promise<T> {
-    if (scope.version !== undefined && scope.version === this.#generation && transactionEpoch(this.db) % 2 === 0) {
-      const hit = this.#kinds.get(kind)?.get(key);
-      if (hit != null) {
-        this.#observer?.read(kind, 'hit');
-        return Promise.resolve(hit.value as T);
-      }
+  peek(scope: Scope, kind: string, key: string): Entry | undefined {
+    if (scope.version === undefined || scope.version !== this.#generation || transactionEpoch(this.db) % 2 === 1) {
+      return undefined;
     }
-    return this.#read(scope, kind, key, load, shouldKeep);
+    const hit = this.#kinds.get(kind)?.get(key);
+    if (hit != null) this.#observer?.read(kind, 'hit');
+    return hit;
   }
 
-  async #read<T>(
+  /** `cachedRead`'s work inside a scope of this cache. */
+  async read<T>(
     scope: Scope,
     kind: string,
     key: string,
@@ -220,7 +213,10 @@ export function cachedRead<Args extends string[], T>(
     const scope = scopes.getStore();
     // Another database's scope (two apps in one test process) or an ended one: straight to the database.
     if (scope == null || !scope.isOpen || scope.cache.db !== context.db) return load(context, ...args);
-    return scope.cache.read(scope, kind, args.join('\0'), () => load(context, ...args), shouldKeep);
+    const key = args.join('\0');
+    const hit = scope.cache.peek(scope, kind, key);
+    if (hit !== undefined) return Promise.resolve(hit.value as T);
+    return scope.cache.read(scope, kind, key, () => load(context, ...args), shouldKeep);
   };
 }
 
