@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkServerBuild } from '../../apps/server/bin/check-server-build.mjs';
 import { chunkRelay } from './scenarios/chunk-relay.ts';
 import { codexPath } from './scenarios/codex-path.ts';
 import { concurrentStreams } from './scenarios/concurrent-streams.ts';
@@ -61,9 +62,16 @@ if (scenarios.length === 0) {
 }
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
-// A missing prerequisite (the built web UI) fails now, not after minutes of measuring.
+// A missing prerequisite (the built web UI, the server build) fails now, not after minutes of measuring.
 try {
   for (const scenario of scenarios) scenario.check?.();
+  // The gateway is measured as an installation runs it: bin/gateway-server.mjs runs the server build while it is
+  // current, and would otherwise quietly run the sources, a different start and idle memory (issue 22).
+  const serverBuild = checkServerBuild();
+  if (!('entry' in serverBuild)) {
+    const why = 'stale' in serverBuild ? `${serverBuild.stale} since it was made` : 'there is none';
+    throw new Error(`the gateway is measured from its build (apps/server/dist), and ${why}: run \`pnpm build\` first`);
+  }
 } catch (error) {
   console.error(`bench: ${(error as Error).message}`);
   process.exit(2);

@@ -107,6 +107,10 @@ mkdirSync(reports, { recursive: true });
 runPnpm('typecheck', ['-r', 'typecheck']);
 runPnpm('lint', ['exec', 'biome', 'ci', '.']);
 const built = runPnpm('build web UI', ['--filter', '@pag/web', 'build']);
+// The server build (apps/server/dist), which bin/gateway-server.mjs runs while it is current: every test that starts
+// a real server process (the suites below, Playwright, the benchmark's smoke test) then runs what an installation
+// runs. Where it failed, they run the sources (and the failure counts).
+runPnpm('build the server', ['--filter', '@pag/server', 'build']);
 // The example note app the notes-example spec serves; `...` builds what it depends on first (the SDK), when that has
 // a build step of its own.
 const builtExample = runPnpm('build the example note app', ['--filter', '@pag/notes-example...', 'build']);

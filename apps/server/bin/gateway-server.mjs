@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Starts the gateway server. Node runs the TypeScript sources itself (type stripping), after the version check,
-// which must come first. It runs in the caller's directory, so ./data means the same folder for the server and
-// the CLI.
+// Starts the gateway server, after the version check, which must come first: the server build (apps/server/dist,
+// `pnpm build`) when it was made from the sources as they are now, else the sources themselves, which Node runs
+// (type stripping). `--sources` runs the sources in any case. It runs in the caller's directory, so ./data means the
+// same folder for the server and the CLI.
 import module from 'node:module';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { checkServerBuild } from './check-server-build.mjs';
 import { registerDrizzleResolveShortcut } from './register-drizzle-resolve-shortcut.mjs';
 import { requireSupportedNode } from './require-supported-node.mjs';
 
@@ -12,13 +15,7 @@ import { requireSupportedNode } from './require-supported-node.mjs';
 const YOUNG_GENERATION_GROWTH = 2;
 
 requireSupportedNode();
-// Node keeps what it compiled (the stripped TypeScript included) in its cache directory, so a restart neither
-// strips nor parses the same sources again: with a warm cache the TypeScript stripper (a WebAssembly module that
-// holds on to its memory) is never loaded, which saves a quarter of a second and 20 to 40 MiB (issue 22).
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off, like for the CLI (gateway.mjs).
-module.enableCompileCache?.();
-registerDrizzleResolveShortcut();
-// Loading the sources allocates mostly what lives on (modules, schemas, routes), and V8 answers survivors by
+// Loading the server (and checking its build, first) allocates mostly what lives on (modules, schemas, routes), and V8 answers survivors by
 // growing the young generation, to 2 × 32 MiB here, which it then keeps, empty, for good: 40 MiB of an idle
 // server's RSS (issue 22). It is held at its first size (1 MiB) while the server starts and given V8's default
 // growth back once the server listens, so a server under load sizes it exactly as before; a cap for good
@@ -26,15 +23,31 @@ registerDrizzleResolveShortcut();
 // collections run on this thread meanwhile: handing each to helper threads costs more than the work (+0.1 to
 // 0.4 s on a busy 2-core machine), and a plain start then takes the same CPU time as one that let it grow.
 // An operator who tunes these with their own Node flags keeps their settings.
-const holdsYoungGeneration = !/semi-space|parallel-scavenge/.test(
-  // biome-ignore lint/style/noProcessEnv: Node's own flags, which process.execArgv leaves out; not gateway config.
-  `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`,
-);
+// biome-ignore lint/style/noProcessEnv: Node's own flags, which process.execArgv leaves out; not gateway config.
+const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+const holdsYoungGeneration = !/semi-space|parallel-scavenge/.test(nodeFlags);
 if (holdsYoungGeneration) {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   v8.setFlagsFromString('--no-parallel-scavenge');
 }
-await import('../src/main.ts');
+const build = process.argv.includes('--sources') ? { missing: true } : checkServerBuild({ nodeFlags });
+if ('stale' in build) {
+  process.stderr.write(
+    `gateway: running the sources, not the server build in apps/server/dist: ${build.stale} since it was made ` +
+      '(`pnpm build` makes it again)\n',
+  );
+}
+if (!('entry' in build)) {
+  // Node keeps what it compiled (the stripped TypeScript included) in its cache directory, so a restart neither
+  // strips nor parses the same sources again: with a warm cache the TypeScript stripper (a WebAssembly module that
+  // holds on to its memory) is never loaded, which saves a quarter of a second and 20 to 40 MiB (issue 22).
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off, like for the CLI (gateway.mjs). The build needs neither this nor the
+  // shortcut: it has no TypeScript and resolves no drizzle-orm import (it is bundled), and its few files compile in
+  // less time than the cache takes to read (measured).
+  module.enableCompileCache?.();
+  registerDrizzleResolveShortcut();
+}
+await import('entry' in build ? pathToFileURL(build.entry).href : '../src/main.ts');
 if (holdsYoungGeneration) {
   v8.setFlagsFromString(`--semi-space-growth-factor=${YOUNG_GENERATION_GROWTH}`);
   v8.setFlagsFromString('--parallel-scavenge');

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { originSchema } from '@pag/contracts';
 import { z } from 'zod';
 import type { DatabaseLocation } from './db/open-database.ts';
 import { CODEX_CLIENT_VERSION } from './domain/gateway-identity.ts';
+import { SERVER_DIRECTORY } from './server-directory.ts';
 
 /**
  * The gateway's configuration, read from the environment exactly once at startup. This file is the only place
@@ -128,7 +128,7 @@ export type LogLevel = z.infer<typeof logLevelSchema>;
 
 const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const DEFAULT_WEB_DIR = join(SERVER_DIRECTORY, '../web/dist');
 
 const optional = (value: string | undefined) => (value == null || value.trim() === '' ? undefined : value.trim());
 

@@ -21,8 +21,9 @@ const IDLE_SETTLE_MS = 1_500;
 type Sample = { startMs: number; idleRssKib: number };
 
 /**
- * Start-up, each server fresh and idle: the gateway's real entry (`apps/server/bin/gateway-server.mjs`) on an empty
- * data dir with the web UI already built, from spawn to the first `GET /readyz` 200, then its RSS after
+ * Start-up, each server fresh and idle: the gateway's real entry (`apps/server/bin/gateway-server.mjs`, which runs
+ * the server build: run-bench.ts checks that it is current) on an empty data dir with the web UI already built, from
+ * spawn to the first `GET /readyz` 200, then its RSS after
  * {@link IDLE_SETTLE_MS} without traffic; the bare relay and Portkey beside it, from spawn to the first HTTP answer
  * (they have no readiness route: listening is ready). Each is spawned as `node` itself, so the pid read is the
  * server's (checked through /proc). The servers take turns within every repetition, so drift hits them alike;

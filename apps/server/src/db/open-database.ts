@@ -1,6 +1,5 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
@@ -9,6 +8,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { QueryResult } from 'pg';
 import { loadOnce } from '../load-once.ts';
+import { SERVER_DIRECTORY } from '../server-directory.ts';
 import { ADVISORY_LOCKS } from './advisory-locks.ts';
 import * as schema from './schema.ts';
 
@@ -27,8 +27,8 @@ export type GatewayDatabase = BaseSQLiteDatabase<'async', unknown, typeof schema
   $close(): Promise<void>;
 };
 
-const SQLITE_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
-const POSTGRES_MIGRATIONS = fileURLToPath(new URL('./migrations-postgres', import.meta.url));
+const SQLITE_MIGRATIONS = join(SERVER_DIRECTORY, 'src/db/migrations');
+const POSTGRES_MIGRATIONS = join(SERVER_DIRECTORY, 'src/db/migrations-postgres');
 
 /**
  * Opens (creating if needed) the SQLite file, sets the pragmas the gateway relies on and applies the committed

@@ -22,8 +22,10 @@ export function startBin(options: {
   nodeArgs?: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Another file to run in the bin script's place (a server build's entry); `bin` still names what it is. */
+  script?: string;
 }): RunningProcess {
-  const script = `${SERVER_DIR}bin/${options.bin}.mjs`;
+  const script = options.script ?? `${SERVER_DIR}bin/${options.bin}.mjs`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...COMPILE_CACHE_ENVIRONMENT, ...options.env },

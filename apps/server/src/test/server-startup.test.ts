@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findFreeLoopbackPort } from '@pag/testkit';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkServerBuild, REPO_ROOT, SERVER_BUILD_DIR } from '../../bin/check-server-build.mjs';
+import { BUILD_METAFILE, buildServer } from '../build/build-server.ts';
+import { LOADED_ON_FIRST_USE } from './loaded-on-first-use.ts';
 import { type RunningProcess, startBin, waitFor } from './run-process.ts';
 
 /**
@@ -26,28 +30,23 @@ process.on('exit', () => writeFileSync(${JSON.stringify(builtinsFile)}, process.
 `;
 
 /**
- * What the server used to load at start for requests most gateways never see (issue 22: idle memory, time to
- * /readyz): each is imported by the first request that needs it.
+ * Both ways bin/gateway-server.mjs starts the server: the build (apps/server/dist, made here first when it is not
+ * current, as `pnpm start` would) and the sources (`--sources`). The build resolves no module of ours or of the
+ * dependencies it bundles, so what it loaded is read from esbuild's account of which sources went into which of
+ * its files.
  */
-const LOADED_ON_FIRST_USE: Record<string, RegExp> = {
-  'the tokenizer of count_tokens': /\/gpt-tokenizer\//,
-  'the MCP SDK': /@modelcontextprotocol/,
-  'the OAuth server (oidc-provider, Koa)': /\/oidc-provider\/|\/koa\//,
-  'the PostgreSQL driver and dialect, on SQLite': /\/node_modules\/pg\/|drizzle-orm\/(pg-core|node-postgres)\//,
-  "all of JOSE (only its JWT decoder is used when a token's claims are read)": /\/jose\/dist\/webapi\/index\.js/,
-  'the OpenAPI generator (@fastify/swagger and its YAML library)': /\/@fastify\/swagger\/|\/yaml\//,
-  "the AI SDK's provider packages (Anthropic, Google, OpenAI-compatible)":
-    /@ai-sdk\/(anthropic|google|openai-compatible|provider-utils)\//,
-  'undici, the client of upstream calls': /\/node_modules\/undici\//,
-};
-
-describe('issue 22: the server starts without what only some requests need', () => {
+describe.each([
+  { from: 'the server build', args: [] },
+  { from: 'the sources', args: ['--sources'] },
+])('issue 22: the server starts from $from without what only some requests need', ({ args }) => {
   let directory: string;
   let server: RunningProcess;
   let baseUrl: string;
   let builtinsFile: string;
+  const runsBuild = args.length === 0;
 
   beforeAll(async () => {
+    if (runsBuild && !('entry' in checkServerBuild())) await buildServer();
     directory = await mkdtemp(join(tmpdir(), 'pag-startup-'));
     const hooksFile = join(directory, 'record-modules.mjs');
     builtinsFile = join(directory, 'builtins.txt');
@@ -56,6 +55,7 @@ describe('issue 22: the server starts without what only some requests need', () 
     baseUrl = `http://127.0.0.1:${port}`;
     server = startBin({
       bin: 'gateway-server',
+      args,
       nodeArgs: ['--import', pathToFileURL(hooksFile).href],
       env: { GATEWAY_DATA_DIR: join(directory, 'data'), GATEWAY_PORT: String(port), GATEWAY_LOG_LEVEL: 'warn' },
       cwd: directory,
@@ -63,27 +63,45 @@ describe('issue 22: the server starts without what only some requests need', () 
     await waitFor(async () => ((await fetch(`${baseUrl}/readyz`).catch(() => null))?.status === 200 ? true : null));
     server.child.kill('SIGTERM');
     await server.exited;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     if (server?.child.exitCode == null) server?.child.kill('SIGKILL');
     await rm(directory, { recursive: true, force: true });
   });
 
-  const modules = () =>
+  const resolvedUrls = () =>
     server
       .output()
       .split('\n')
       .filter((line) => line.startsWith('module: '))
       .map((line) => line.slice('module: '.length));
 
+  /** Every module the server loaded: what Node resolved, and for the build's own files, the sources in them. */
+  const modules = () => {
+    const resolved = resolvedUrls();
+    if (!runsBuild) return resolved;
+    const metafile: Metafile = JSON.parse(readFileSync(join(SERVER_BUILD_DIR, BUILD_METAFILE), 'utf8'));
+    const bundled = Object.entries(metafile.outputs)
+      .filter(([output]) => resolved.includes(pathToFileURL(join(REPO_ROOT, output)).href))
+      .flatMap(([, { inputs }]) => Object.keys(inputs).map((input) => pathToFileURL(join(REPO_ROOT, input)).href));
+    return [...resolved, ...bundled];
+  };
+
+  it(`runs ${runsBuild ? 'the build, not the sources' : 'the sources, not the build'}`, () => {
+    const resolved = resolvedUrls();
+    const ranBuild = resolved.some((url) => url.startsWith(pathToFileURL(SERVER_BUILD_DIR).href));
+    const ranSources = resolved.some((url) => url.endsWith('/apps/server/src/main.ts'));
+    expect({ ranBuild, ranSources }).toEqual({ ranBuild: runsBuild, ranSources: !runsBuild });
+  });
+
   it('loads none of the heavy dependencies that wait for their first request', () => {
-    const resolved = modules();
-    expect(resolved.some((url) => url.includes('/drizzle-orm/'))).toBe(true);
-    const loaded = Object.entries(LOADED_ON_FIRST_USE)
-      .filter(([, pattern]) => resolved.some((url) => pattern.test(url)))
+    const loaded = modules();
+    expect(loaded.some((url) => url.includes('/drizzle-orm/'))).toBe(true);
+    const loadedEarly = Object.entries(LOADED_ON_FIRST_USE)
+      .filter(([, pattern]) => loaded.some((url) => pattern.test(url)))
       .map(([name]) => name);
-    expect(loaded).toEqual([]);
+    expect(loadedEarly).toEqual([]);
   });
 
   it("does not load Node's own bundled undici (an ES import of node:http would, for its WebSocket export)", () => {
