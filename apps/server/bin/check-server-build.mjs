@@ -36,7 +36,8 @@ export function digestOf(bytes) {
  * functions some 500 times each, enough for V8 to optimize them, and the first optimization pages in the
  * compilers' own code: 5 MiB of the node binary that an idle server has no other use for (issue 22 measure: an
  * idle server at 97–100 MiB of RSS after the check, 91–94 without it). Interpreted it takes as long (10–20 ms);
- * the compilers are on again when it returns, unless `nodeFlags` (the process's own Node flags) set them.
+ * the compilers are on again when it returns (their default on every Node the gateway runs on, 22.19 and later,
+ * wherever V8 has them), unless `nodeFlags` (the process's own Node flags) set them.
  */
 export function checkServerBuild({ buildDir = SERVER_BUILD_DIR, root = REPO_ROOT, nodeFlags = '' } = {}) {
   if (/maglev|turbofan|jitless|--no-opt/.test(nodeFlags)) return checkInputs(buildDir, root);

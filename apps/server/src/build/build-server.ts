@@ -4,10 +4,10 @@
 // Why a build at all, when Node runs the TypeScript itself (issue 22, measured on the 2-core CI machine): loaded from
 // the sources the server is some 1,900 modules, each resolved, read, type-stripped and compiled on its own; Node
 // then keeps every module's source text and its compile cache for good. Bundled into a few files (lazy parts stay
-// separate files, loaded on first use as before) it is ready in 0.38–0.44 s instead of 0.66–0.90 s and idles at
-// 91–92 MiB of RSS instead of 107–108. The code is not minified, so a stack trace names the real functions and
-// its lines read like the sources (each module's part starts with a comment naming its file); the .map files beside
-// it map them back to the sources (node --enable-source-maps).
+// separate files, loaded on first use as before) it is ready in 0.38–0.45 s instead of 0.66–0.90 s and idles at
+// 88–94 MiB of RSS instead of 107–108; a request costs the same (benchmark, alternating runs). The code is not
+// minified, so a stack trace names the real functions and its lines read like the sources (each module's part
+// starts with a comment naming its file); the .map files beside it map them back (node --enable-source-maps).
 //
 // esbuild rather than Vite/Rolldown (which build the web UI): its one job here is a Node bundle with code
 // splitting, which it does in under a second with one dependency.
