@@ -36,6 +36,9 @@ export const POSTGRES_RUN_SKIPS = [
   '**/src/test/upstream-faults.test.ts',
   '**/src/test/client-package.test.ts',
   '**/src/test/unsupported-node.test.ts',
+  // The server build and which of build or sources a start runs: files and processes on SQLite.
+  '**/src/build/build-server.test.ts',
+  '**/src/test/check-server-build.test.ts',
   '**/src/plugins/{sse,pipe-event-stream,security-headers,tracing}.test.ts',
 ];
 
