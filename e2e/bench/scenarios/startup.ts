@@ -105,7 +105,7 @@ export const startup: Scenario = {
           `| ${name === 'gateway' ? 'gateway (`/readyz` 200)' : `${name} (listening)`} | ${formatMs(summary.startMs.p50)} | ${formatMs(summary.startMs.max)} | ${mib(summary.idleRssKib.p50)} | ${mib(summary.idleRssKib.max)} |`,
       ),
       '',
-      `Each started ${repetitions} time${repetitions === 1 ? '' : 's'}, fresh (the gateway on an empty data dir, web UI built), polled every ${POLL_MS} ms; RSS read from /proc ${IDLE_SETTLE_MS / 1000} s after ready, without traffic.`,
+      `Each started ${repetitions} time${repetitions === 1 ? '' : 's'}, fresh (the gateway from its server build, on an empty data dir, web UI built), polled every ${POLL_MS} ms; RSS read from /proc ${IDLE_SETTLE_MS / 1000} s after ready, without traffic.`,
     ];
     return {
       id: this.id,
