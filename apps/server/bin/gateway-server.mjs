@@ -15,9 +15,9 @@ import { requireSupportedNode } from './require-supported-node.mjs';
 const YOUNG_GENERATION_GROWTH = 2;
 
 requireSupportedNode();
-// Loading the server (and checking its build, first) allocates mostly what lives on (modules, schemas, routes), and V8 answers survivors by
-// growing the young generation, to 2 × 32 MiB here, which it then keeps, empty, for good: 40 MiB of an idle
-// server's RSS (issue 22). It is held at its first size (1 MiB) while the server starts and given V8's default
+// Loading the server (and checking its build, first) allocates mostly what lives on (modules, schemas, routes),
+// and V8 answers survivors by growing the young generation, to 2 × 32 MiB here, which it then keeps, empty, for
+// good: 40 MiB of an idle server's RSS (issue 22). It is held at its first size (1 MiB) while the server starts and given V8's default
 // growth back once the server listens, so a server under load sizes it exactly as before; a cap for good
 // (--max-semi-space-size) cost the benchmark's relay up to a third of its throughput. Its hundred small
 // collections run on this thread meanwhile: handing each to helper threads costs more than the work (+0.1 to
