@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EventStreamEnd, type PipeEventStreamOptions, pipeEventStream } from './pipe-event-stream.ts';
@@ -144,5 +145,59 @@ describe('pipeEventStream (issue 15)', () => {
     expect(pulled).toBe(1024);
     expect(bytes).toBeGreaterThan(1000 * 64 * 1024);
     expect(pumped.ends).toEqual([{ status: 200 }]);
+  });
+  it('issue 22: should send the first frame at once while its producer keeps the microtask queue busy', async () => {
+    // Set by the client, on a thread of its own, when the first frame has reached it.
+    const firstFrameRead = new Int32Array(new SharedArrayBuffer(4));
+    let hadFirstFrameWhileBusy: boolean | undefined;
+    const pumped = await serve(
+      () => {
+        // Items from a producer that runs on its own, as the note-app stream store's does: it hands over the first,
+        // then works through the rest of an answer already in memory in one run of microtasks. Node's next tick,
+        // where it used to send what the response had corked, cannot come meanwhile.
+        const queue = ['first'];
+        let wake: (() => void) | undefined;
+        let isDone = false;
+        void (async () => {
+          const deadline = performance.now() + 2_000;
+          while (Atomics.load(firstFrameRead, 0) === 0 && performance.now() < deadline) await null;
+          hadFirstFrameWhileBusy = Atomics.load(firstFrameRead, 0) === 1;
+          queue.push('second');
+          isDone = true;
+          wake?.();
+        })();
+        return (async function* () {
+          for (;;) {
+            const item = queue.shift();
+            if (item !== undefined) yield item;
+            else if (isDone) return;
+            else await new Promise<void>((resolve) => (wake = resolve));
+          }
+        })();
+      },
+      { toFrame: (item) => formatDataFrame({ item }), flushHeaders: false },
+    );
+    const client = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+      (async () => {
+        const response = await fetch(workerData.url);
+        const decoder = new TextDecoder();
+        let text = '';
+        for await (const chunk of response.body) {
+          text += decoder.decode(chunk, { stream: true });
+          if (text.includes('first')) Atomics.store(workerData.firstFrameRead, 0, 1);
+        }
+        parentPort.postMessage(text);
+      })();`,
+      { eval: true, workerData: { url: pumped.url, firstFrameRead } },
+    );
+    const body = await new Promise<string>((resolve, reject) => {
+      client.once('message', resolve);
+      client.once('error', reject);
+    });
+    await client.terminate();
+    await pumped.finished;
+    expect(hadFirstFrameWhileBusy).toBe(true);
+    expect(body).toBe('data: {"item":"first"}\n\ndata: {"item":"second"}\n\n');
   });
 });

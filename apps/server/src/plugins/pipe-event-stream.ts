@@ -60,7 +60,7 @@ export async function pipeEventStream<T>(
         // The client may have left instead of reading: `drained` resolves then too.
         if (events.isClosed) break;
       } else if (isFirst) {
-        await events.flushed();
+        events.flush();
       }
       if (isFirst && metrics != null) {
         metrics.observeFirstToken(routeLabelOf(reply.request), providerLabelOf(reply), reply.elapsedTime / 1000);

@@ -22,11 +22,13 @@ export type EventStream = {
   /** Resolves when the client has read what was buffered, or is gone. */
   drained: () => Promise<void>;
   /**
-   * Resolves once what was written has been handed to the socket. Node corks a response's socket on its first
-   * write until the next tick, so events written in one burst of already-received upstream chunks would all wait
-   * for the last one; awaiting this after the first event sends it at once (issue 7: stream time to first byte).
+   * Hands what was written to the socket now. Node corks a response's socket at a write and uncorks it on the next
+   * tick, and the next tick waits for the microtask queue to empty: events written in one burst of already-received
+   * upstream chunks would all wait for the last one (issue 7), and so would the first event of a stream whose
+   * producer runs on its own (the note-app stream store draining an answer already in memory: its first byte left
+   * only once the whole answer was processed, issue 22). Called after the first event.
    */
-  flushed: () => Promise<void>;
+  flush: () => void;
 };
 
 /** A comment line every 15 s keeps proxies and load balancers from timing out a quiet stream. */
@@ -143,8 +145,14 @@ class ResponseEventStream implements EventStream {
     this.#response.end();
   }
 
-  flushed(): Promise<void> {
-    return new Promise<void>((resolve) => process.nextTick(resolve));
+  flush(): void {
+    // Node's `write` corked the response (which then holds the headers and chunks itself) and uncorks it once on the
+    // next tick. Uncorked now, what was written goes out; corked again at once, the count is what that uncork
+    // expects, and whatever is written until then is held and sent together, as Node would.
+    const response = this.#response;
+    if (response.writableCorked === 0) return;
+    response.uncork();
+    response.cork();
   }
 
   drained(): Promise<void> {
