@@ -6,14 +6,18 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { checkServerBuild, REPO_ROOT } from '../apps/server/bin/check-server-build.mjs';
+import { checkServerBuild, handOverCheck, REPO_ROOT } from '../apps/server/bin/check-server-build.mjs';
 
 const SERVER_DIR = join(REPO_ROOT, 'apps/server');
 
 /** Builds the server with esbuild when its build is not current; exits with the build's status when it fails. */
 export function buildServerIfStale() {
   const build = checkServerBuild();
-  if ('entry' in build) return;
+  if ('entry' in build) {
+    // The server starts next in this process: it takes this check instead of making it again (10–20 ms).
+    handOverCheck(build);
+    return;
+  }
   const reason = 'stale' in build ? `${build.stale} since the last build` : 'apps/server/dist is missing';
   try {
     createRequire(join(SERVER_DIR, 'package.json')).resolve('esbuild');

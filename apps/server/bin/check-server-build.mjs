@@ -23,6 +23,28 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The build's list of what it was made from (see the file's head). */
 export const BUILD_MANIFEST_FILE = 'build-manifest.json';
 
+/** This process's own Node flags (`process.execArgv` leaves out NODE_OPTIONS'), which the operator may tune. */
+// biome-ignore lint/style/noProcessEnv: Node's own flags, not gateway config (which config.ts alone reads).
+export const NODE_FLAGS = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+
+let handedOver;
+
+/**
+ * A check this process already made, handed to bin/gateway-server.mjs so it does not read and hash every input
+ * again: `pnpm start` (scripts/start.mjs) checks first, to decide whether to build, then starts the server in the
+ * same process. Taken once.
+ */
+export function handOverCheck(result) {
+  handedOver = result;
+}
+
+/** The check handed over by {@link handOverCheck}, if any; it is gone once taken. */
+export function takeHandedOverCheck() {
+  const result = handedOver;
+  handedOver = undefined;
+  return result;
+}
+
 /** How the manifest records one input's content. */
 export function digestOf(bytes) {
   return crypto.hash('sha256', bytes, 'base64url');
@@ -39,7 +61,7 @@ export function digestOf(bytes) {
  * the compilers are on again when it returns (their default on every Node the gateway runs on, 22.19 and later,
  * wherever V8 has them), unless `nodeFlags` (the process's own Node flags) set them.
  */
-export function checkServerBuild({ buildDir = SERVER_BUILD_DIR, root = REPO_ROOT, nodeFlags = '' } = {}) {
+export function checkServerBuild({ buildDir = SERVER_BUILD_DIR, root = REPO_ROOT, nodeFlags = NODE_FLAGS } = {}) {
   if (/maglev|turbofan|jitless|--no-opt/.test(nodeFlags)) return checkInputs(buildDir, root);
   v8.setFlagsFromString('--no-maglev');
   v8.setFlagsFromString('--no-turbofan');

@@ -7,7 +7,7 @@ import module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { checkServerBuild } from './check-server-build.mjs';
+import { checkServerBuild, NODE_FLAGS, takeHandedOverCheck } from './check-server-build.mjs';
 import { registerDrizzleResolveShortcut } from './register-drizzle-resolve-shortcut.mjs';
 import { requireSupportedNode } from './require-supported-node.mjs';
 
@@ -17,20 +17,18 @@ const YOUNG_GENERATION_GROWTH = 2;
 requireSupportedNode();
 // Loading the server (and checking its build, first) allocates mostly what lives on (modules, schemas, routes),
 // and V8 answers survivors by growing the young generation, to 2 × 32 MiB here, which it then keeps, empty, for
-// good: 40 MiB of an idle server's RSS (issue 22). It is held at its first size (1 MiB) while the server starts and given V8's default
-// growth back once the server listens, so a server under load sizes it exactly as before; a cap for good
-// (--max-semi-space-size) cost the benchmark's relay up to a third of its throughput. Its hundred small
-// collections run on this thread meanwhile: handing each to helper threads costs more than the work (+0.1 to
-// 0.4 s on a busy 2-core machine), and a plain start then takes the same CPU time as one that let it grow.
+// good: 40 MiB of an idle server's RSS (issue 22). It is held at its first size (1 MiB) while the server starts
+// and given V8's default growth back once the server listens, so a server under load sizes it exactly as before; a
+// cap for good (--max-semi-space-size) cost the benchmark's relay up to a third of its throughput. Its hundred
+// small collections run on this thread meanwhile: handing each to helper threads costs more than the work (+0.1
+// to 0.4 s on a busy 2-core machine), and a plain start then takes the same CPU time as one that let it grow.
 // An operator who tunes these with their own Node flags keeps their settings.
-// biome-ignore lint/style/noProcessEnv: Node's own flags, which process.execArgv leaves out; not gateway config.
-const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-const holdsYoungGeneration = !/semi-space|parallel-scavenge/.test(nodeFlags);
+const holdsYoungGeneration = !/semi-space|parallel-scavenge/.test(NODE_FLAGS);
 if (holdsYoungGeneration) {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   v8.setFlagsFromString('--no-parallel-scavenge');
 }
-const build = process.argv.includes('--sources') ? { missing: true } : checkServerBuild({ nodeFlags });
+const build = process.argv.includes('--sources') ? { missing: true } : (takeHandedOverCheck() ?? checkServerBuild());
 if ('stale' in build) {
   process.stderr.write(
     `gateway: running the sources, not the server build in apps/server/dist: ${build.stale} since it was made ` +

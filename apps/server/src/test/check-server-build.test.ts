@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILD_MANIFEST_FILE, checkServerBuild, digestOf } from '../../bin/check-server-build.mjs';
+import {
+  BUILD_MANIFEST_FILE,
+  checkServerBuild,
+  digestOf,
+  handOverCheck,
+  takeHandedOverCheck,
+} from '../../bin/check-server-build.mjs';
 
 describe('issue 22: which server bin/gateway-server.mjs runs (bin/check-server-build.mjs)', () => {
   let root: string;
@@ -65,5 +71,11 @@ describe('issue 22: which server bin/gateway-server.mjs runs (bin/check-server-b
     expect(check()).toEqual({ stale: 'its build-manifest.json lists no entry or no inputs' });
     rmSync(join(buildDir, BUILD_MANIFEST_FILE));
     expect(check()).toEqual({ missing: true });
+  });
+  it('hands a check made by `pnpm start` to the server once, so it is not made twice in one start', () => {
+    const checked = check();
+    handOverCheck(checked);
+    expect(takeHandedOverCheck()).toBe(checked);
+    expect(takeHandedOverCheck()).toBeUndefined();
   });
 });
