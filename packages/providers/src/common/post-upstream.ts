@@ -3,9 +3,8 @@ import { upstreamDispatcherOf } from './create-upstream-fetch.ts';
 import type { FetchFunction } from './fetch-function.ts';
 import { headersToRecord } from './headers-to-record.ts';
 import { loadUndici } from './load-undici.ts';
-import { readNodeBody } from './read-node-body.ts';
 import type { ReadResult } from './read-result.ts';
-import { withoutRawHeaders } from './without-raw-headers.ts';
+import { UpstreamResponseHandler } from './upstream-response-handler.ts';
 
 const utf8 = new TextEncoder();
 
@@ -31,10 +30,11 @@ export type UpstreamResponse = {
 
 /**
  * POSTs a body upstream. With an injected `fetch` (tests that record or script the upstream) it is used as given;
- * otherwise the request goes through `undici.request` — through the pool of the gateway's upstream fetch when that
- * is the fetch given (`createUpstreamFetch`), so its connect, first-byte and idle timeouts hold here too. Hand-rolled
- * instead of fetch because fetch's Request/Response machinery and web-stream body cost a third of a subscription
- * request's own time in the gateway (issue 7 profile); `request` hands the body over as a plain Node stream. Without
+ * otherwise the request is dispatched on an undici pool — the gateway's upstream fetch's when that is the fetch
+ * given (`createUpstreamFetch`), so its connect, first-byte and idle timeouts hold here too. Not through fetch,
+ * whose Request/Response machinery and web-stream body cost a third of a subscription request's own time in the
+ * gateway (issue 7 profile), nor through `undici.request`, whose Node-stream body cost a fifth of a relayed
+ * request's (issue 22): the handler hands each chunk straight to its reader (`UpstreamResponseHandler`). Without
  * the gateway's fetch the timeouts are undici's defaults (300 s for headers and between body bytes). Network
  * failures, timeouts included, are thrown as they come, for the caller to map (`toTransportError`).
  */
@@ -69,33 +69,42 @@ export async function postUpstream(options: {
   }
   // A pool given for this call (the outbound policy's, for a user-supplied upstream) wins over the fetch's own.
   const undici = loadUndici();
-  const dispatcher = withoutRawHeaders(options.dispatcher ?? fetchPool ?? undici.getGlobalDispatcher());
-  const response = await undici.request(options.url, {
-    method: 'POST',
-    headers: options.headers,
-    // As bytes: undici copies a string body into a Buffer to send it and keeps both until the answer ends (a long
-    // prompt twice over for a whole stream); bytes it sends and keeps as they are. Encoded to a buffer of their own
-    // size: a small `Buffer.from` is a slice of Node's shared 8 KB pool, which it would keep whole (issue 22).
-    body: utf8.encode(options.body),
-    ...(options.abortSignal == null ? {} : { signal: options.abortSignal }),
-    dispatcher,
-  });
+  const dispatcher = options.dispatcher ?? fetchPool ?? undici.getGlobalDispatcher();
+  const signal = options.abortSignal;
+  // As `undici.request` does: an aborted call opens no connection.
+  if (signal?.aborted === true) throw signal.reason ?? new undici.errors.RequestAbortedError();
+  const target = new URL(options.url);
+  const handler = new UpstreamResponseHandler(signal, () => new undici.errors.RequestAbortedError());
+  try {
+    dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: target.pathname + target.search,
+        method: 'POST',
+        headers: options.headers,
+        // As bytes: undici copies a string body into a Buffer to send it and keeps both until the answer ends (a
+        // long prompt twice over for a whole stream); bytes it sends and keeps as they are. Encoded to a buffer of
+        // their own size: a small `Buffer.from` is a slice of Node's shared 8 KB pool, which it would keep whole
+        // (issue 22).
+        body: utf8.encode(options.body),
+      },
+      handler,
+    );
+  } catch (error) {
+    // undici's own pools report a refused dispatch to the handler; any other dispatcher may throw it.
+    handler.onResponseError(null, error as Error);
+  }
+  const { status, headers: undiciHeaders } = await handler.started;
   // Built on first use: the chat relay reads no header of a 2xx answer, and this is its hot path.
   let headers: Record<string, string> | undefined;
-  let reader: UpstreamBodyReader | undefined;
-  // Built on first read too: a body read whole (`text`) must not have a reader's listeners on it.
-  const getReader = () => {
-    reader ??= readNodeBody(response.body);
-    return reader;
-  };
   return {
-    status: response.statusCode,
+    status,
     get headers() {
-      headers ??= toHeaderRecord(response.headers);
+      headers ??= toHeaderRecord(undiciHeaders);
       return headers;
     },
-    body: { read: () => getReader().read(), cancel: (reason) => getReader().cancel(reason) },
-    text: () => response.body.text(),
+    body: handler,
+    text: () => handler.text(),
   };
 }
 
