@@ -139,8 +139,16 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
 
   /** The whole body as text (UTF-8, without a byte-order mark), for error answers and JSON; instead of `read`. */
   async text(): Promise<string> {
-    const chunks: Uint8Array[] = [];
-    for (let next = await this.read(); !next.done; next = await this.read()) chunks.push(next.value);
+    let chunks: Uint8Array[];
+    if (this.#outcome === null) {
+      // A small answer has usually ended by the time it is asked for (it came with its headers): taken at once,
+      // without a promise per chunk.
+      chunks = this.#arrived.splice(0);
+      this.#arrivedBytes = 0;
+    } else {
+      chunks = [];
+      for (let next = await this.read(); !next.done; next = await this.read()) chunks.push(next.value);
+    }
     return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 
