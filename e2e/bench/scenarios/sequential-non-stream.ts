@@ -1,5 +1,5 @@
 import { OPENAI_MODEL } from '../support/bench-profiles.ts';
-import { chatBody } from '../support/http-client.ts';
+import { chatBody, createTarget } from '../support/http-client.ts';
 import { isFailure, measureInterleaved } from '../support/measure.ts';
 import type { Scenario } from '../support/scenario.ts';
 import { overhead, percentiles, round } from '../support/summarize.ts';
@@ -15,7 +15,17 @@ export const sequentialNonStream: Scenario = {
   async run(context) {
     const iterations = context.isQuick ? 30 : 2_000;
     const warmup = context.isQuick ? 5 : 200;
-    const targets = await context.openAiTargets('instant');
+    const upstream = new URL(context.env.upstreams.profiles.instant);
+    const targets = [
+      ...(await context.openAiTargets('instant')),
+      // Here only: the framework floor explains the gateway's figure; the other scenarios compare like with like.
+      createTarget({
+        name: 'framework-relay',
+        url: `${context.env.frameworkRelay.url}${upstream.pathname}/chat/completions`,
+        headers: { authorization: `Bearer ${context.env.upstreams.apiKey}`, 'x-bare-upstream': upstream.origin },
+        model: OPENAI_MODEL,
+      }),
+    ];
     context.log(`sequential non-stream: ${iterations} × ${targets.length} targets after ${warmup} warm-up`);
     const startedAt = Date.now();
     const { series, isTruncated } = await measureInterleaved({
@@ -78,6 +88,13 @@ export const sequentialNonStream: Scenario = {
           (derived[`gateway.overhead${p}Ms`] ?? Number.NaN) / (derived[`bare-relay.overhead${p}Ms`] ?? Number.NaN),
         );
       }
+      const framework = derived['framework-relay.overheadP50Ms'];
+      if (framework != null) {
+        derived['framework-relay.overheadToBareP50'] = round(framework / derived['bare-relay.overheadP50Ms']);
+        derived['gateway.overheadAboveFrameworkP50Ms'] = round(
+          (derived['gateway.overheadP50Ms'] ?? Number.NaN) - framework,
+        );
+      }
       if (derived['portkey.overheadP50Ms'] != null) {
         derived['bare-relay.overheadToPortkeyP50'] = round(
           derived['bare-relay.overheadP50Ms'] / derived['portkey.overheadP50Ms'],
@@ -87,6 +104,12 @@ export const sequentialNonStream: Scenario = {
         '',
         `The bare relay is the floor: a Node relay that only forwards bytes (${formatMs(derived['bare-relay.overheadP50Ms'])} overhead p50${derived['bare-relay.overheadToPortkeyP50'] == null ? '' : `, ${ratioOf(derived['bare-relay.overheadToPortkeyP50'])} Portkey's`}). The gateway's own work on top of that hop: ${formatMs(derived['gateway.overheadAboveBareP50Ms'])} p50. Gateway overhead ÷ the bare relay's: ${ratioOf(derived['gateway.overheadToBareP50'])} p50, ${ratioOf(derived['gateway.overheadToBareP99'])} p99.`,
       );
+      if (framework != null) {
+        markdown.push(
+          '',
+          `The framework relay is the same work through Fastify, the body parsed and sent on as JSON: ${formatMs(framework)} overhead p50, ${ratioOf(derived['framework-relay.overheadToBareP50'])} the bare relay's. What the gateway adds on top of the framework (authentication, validation, routing, the usage ledger, logs, metrics): ${formatMs(derived['gateway.overheadAboveFrameworkP50Ms'])} p50.`,
+        );
+      }
     }
     if (derived['gateway.overheadToPortkeyP50'] != null) {
       markdown.push(

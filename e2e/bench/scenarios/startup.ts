@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { findFreeLoopbackPort } from '@pag/testkit';
 import { type BenchProcess, readRssKib } from '../support/child-process.ts';
 import type { Scenario } from '../support/scenario.ts';
-import { REPO_ROOT, spawnBareRelay, spawnGateway, spawnPortkey } from '../support/start-environment.ts';
+import { REPO_ROOT, spawnGateway, spawnPortkey, spawnRelay } from '../support/start-environment.ts';
 import { percentiles, round } from '../support/summarize.ts';
 import { formatMs } from './format.ts';
 
@@ -60,7 +60,7 @@ export const startup: Scenario = {
                   upstreams: context.env.upstreams,
                 })
               : name === 'bare-relay'
-                ? spawnBareRelay({ port, logFile })
+                ? spawnRelay({ name: 'bare relay', script: 'bare-relay.mjs', port, logFile })
                 : spawnPortkey({ port, logFile });
           try {
             await waitUntilUp({

@@ -18,6 +18,8 @@ export type BenchEnvironment = {
   portkey: (BenchProcess & { url: string }) | null;
   /** The floor: a bare Node relay (processes/bare-relay.mjs), no gateway work at all. */
   bareRelay: BenchProcess & { url: string };
+  /** The bare relay's work through Fastify (processes/framework-relay.mjs): what the framework alone costs. */
+  frameworkRelay: BenchProcess & { url: string };
   upstreamProcess: BenchProcess;
   /** Points the bench user's OpenAI-compatible key at a profile (the gateway checks it by listing models). */
   useProfile(profile: UpstreamProfile): Promise<void>;
@@ -51,7 +53,8 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
     const ready = await upstreamProcess.waitFor(new RegExp(`^${UPSTREAMS_READY_PREFIX}(.+)$`, 'm'), STARTUP_TIMEOUT_MS);
     const upstreams = JSON.parse(ready[1] ?? '') as UpstreamUrls;
 
-    const [gatewayPort, portkeyPort, barePort] = await Promise.all([
+    const [gatewayPort, portkeyPort, barePort, frameworkPort] = await Promise.all([
+      findFreeLoopbackPort(),
       findFreeLoopbackPort(),
       findFreeLoopbackPort(),
       findFreeLoopbackPort(),
@@ -73,10 +76,24 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       portkey = Object.assign(portkeyProcess, { url: `http://127.0.0.1:${portkeyPort}` });
     }
 
-    const bareProcess = spawnBareRelay({ port: barePort, logFile: join(workDir, 'bare-relay.log') });
+    const bareProcess = spawnRelay({
+      name: 'bare relay',
+      script: 'bare-relay.mjs',
+      port: barePort,
+      logFile: join(workDir, 'bare-relay.log'),
+    });
     started.push(bareProcess);
     await bareProcess.waitFor(/bare relay listening/, STARTUP_TIMEOUT_MS);
     const bareRelay = Object.assign(bareProcess, { url: `http://127.0.0.1:${barePort}` });
+    const frameworkProcess = spawnRelay({
+      name: 'framework relay',
+      script: 'framework-relay.mjs',
+      port: frameworkPort,
+      logFile: join(workDir, 'framework-relay.log'),
+    });
+    started.push(frameworkProcess);
+    await frameworkProcess.waitFor(/framework relay listening/, STARTUP_TIMEOUT_MS);
+    const frameworkRelay = Object.assign(frameworkProcess, { url: `http://127.0.0.1:${frameworkPort}` });
 
     const setupToken = (await gatewayProcess.waitFor(/\/setup#token=([A-Za-z0-9_-]+)/, STARTUP_TIMEOUT_MS))[1] ?? '';
     const session = await provisionGateway({ url: gatewayUrl, setupToken, upstreams });
@@ -92,7 +109,10 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       const response = await fetch(`${upstreams.profiles[profile].replace(/\/v1$/, '')}/__bench/stats`);
       return (await response.json()) as { chatCompletions: number; rejected: number };
     };
-    return { upstreams, gateway, portkey, bareRelay, upstreamProcess, useProfile, upstreamStats, stop: stopAll };
+    return {
+      ...{ upstreams, gateway, portkey, bareRelay, frameworkRelay, upstreamProcess },
+      ...{ useProfile, upstreamStats, stop: stopAll },
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -150,12 +170,12 @@ export function spawnPortkey(options: { port: number; logFile: string }): BenchP
   });
 }
 
-/** The bare relay (processes/bare-relay.mjs), node itself as the process. */
-export function spawnBareRelay(options: { port: number; logFile: string }): BenchProcess {
+/** One of the floors (processes/bare-relay.mjs, processes/framework-relay.mjs), node itself as the process. */
+export function spawnRelay(options: { name: string; script: string; port: number; logFile: string }): BenchProcess {
   return startProcess({
-    name: 'bare relay',
+    name: options.name,
     command: process.execPath,
-    args: [join(BENCH_DIR, 'processes/bare-relay.mjs'), `--port=${options.port}`],
+    args: [join(BENCH_DIR, 'processes', options.script), `--port=${options.port}`],
     cwd: join(REPO_ROOT, 'e2e'),
     logFile: options.logFile,
   });
