@@ -76,24 +76,15 @@ export async function startEnvironment(options: { withPortkey: boolean }): Promi
       portkey = Object.assign(portkeyProcess, { url: `http://127.0.0.1:${portkeyPort}` });
     }
 
-    const bareProcess = spawnRelay({
-      name: 'bare relay',
-      script: 'bare-relay.mjs',
-      port: barePort,
-      logFile: join(workDir, 'bare-relay.log'),
-    });
-    started.push(bareProcess);
-    await bareProcess.waitFor(/bare relay listening/, STARTUP_TIMEOUT_MS);
-    const bareRelay = Object.assign(bareProcess, { url: `http://127.0.0.1:${barePort}` });
-    const frameworkProcess = spawnRelay({
-      name: 'framework relay',
-      script: 'framework-relay.mjs',
-      port: frameworkPort,
-      logFile: join(workDir, 'framework-relay.log'),
-    });
-    started.push(frameworkProcess);
-    await frameworkProcess.waitFor(/framework relay listening/, STARTUP_TIMEOUT_MS);
-    const frameworkRelay = Object.assign(frameworkProcess, { url: `http://127.0.0.1:${frameworkPort}` });
+    /** A floor relay, started and listening. */
+    const startRelay = async (name: string, script: string, port: number) => {
+      const relay = spawnRelay({ name, script, port, logFile: join(workDir, script.replace(/\.mjs$/, '.log')) });
+      started.push(relay);
+      await relay.waitFor(new RegExp(`${name} listening`), STARTUP_TIMEOUT_MS);
+      return Object.assign(relay, { url: `http://127.0.0.1:${port}` });
+    };
+    const bareRelay = await startRelay('bare relay', 'bare-relay.mjs', barePort);
+    const frameworkRelay = await startRelay('framework relay', 'framework-relay.mjs', frameworkPort);
 
     const setupToken = (await gatewayProcess.waitFor(/\/setup#token=([A-Za-z0-9_-]+)/, STARTUP_TIMEOUT_MS))[1] ?? '';
     const session = await provisionGateway({ url: gatewayUrl, setupToken, upstreams });

@@ -168,7 +168,7 @@ describe('UpstreamResponseHandler', () => {
     await lastConnectionClosed;
   });
 
-  it('should drop a request aborted while its connection was still opening, unsent', async () => {
+  it('should drop a request aborted while it waited for a connection, unsent', async () => {
     let requests = 0;
     behaviour = (_request, response) => {
       requests += 1;

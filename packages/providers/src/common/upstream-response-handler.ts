@@ -24,12 +24,12 @@ const UTF8 = new TextDecoder();
  *
  * Hand-rolled on undici's public dispatcher API instead of `undici.request`, whose body is a Node Readable:
  * building it, its async-resource wrapper, its abort plumbing, and the stream events and promise chain of reading it
- * cost about 40 µs of every relayed request, a fifth of the gateway's own time on the API-key path (issue 22 phase
- * timestamps; docs/architecture.md §3.2).
+ * cost 18 to 28 µs of every relayed request, about 7% of the gateway's own time (issue 22: both ways alternating
+ * request by request in one gateway process; docs/architecture.md §3.2).
  *
  * The caller's abort rejects `started` and any waiting read with the signal's reason at once, and aborts the request:
- * at once when undici has started it, else when it does (it is then dropped unsent; a connection still opening is
- * left to finish or time out). `cancel` does the same for a body the caller no longer wants.
+ * at once when undici has started it, else when it does (it is then dropped unsent; a connection being opened for it
+ * is left to finish or time out). `cancel` does the same for a body the caller no longer wants.
  */
 export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, UpstreamBodyReader {
   /** The final response's status and headers (a 1xx is skipped), or the failure before them. */
